@@ -1,0 +1,11 @@
+//! Attesta: human-in-the-loop approval for AI agent tool calls.
+//!
+//! Build an [`Attesta`] (from code or `attesta.yaml`), then either `evaluate` an
+//! [`ActionContext`] or wrap a function with `gate` so it only runs once a human approved it.
+
+pub mod reviewer;
+
+pub use attesta_core::{
+    ActionContext, ApprovalResult, ChallengeMap, ChallengeResult, ChallengeType, Mode, RiskAssessment,
+    RiskFactor, RiskLevel, Verdict,
+};

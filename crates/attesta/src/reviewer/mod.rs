@@ -1,0 +1,69 @@
+//! Reviewers: the channels that put a challenge in front of a human and bring back the answer.
+//!
+//! The pipeline hands a reviewer a [`ReviewRequest`] and waits (under `policy.timeout_seconds`)
+//! for a [`ReviewOutcome`]. Challenge *logic* (questions, answer checking, lockouts) lives in
+//! `attesta_core::challenge`; a reviewer only presents and collects.
+
+use std::sync::Arc;
+
+use attesta_core::config::{QuizPolicy, TeachBackPolicy};
+use attesta_core::{ActionContext, ChallengeResult, ChallengeType, RiskAssessment, Verdict};
+use futures::future::BoxFuture;
+use serde_json::Value;
+
+/// Everything a reviewer needs to run one challenge.
+#[derive(Debug, Clone)]
+pub struct ReviewRequest {
+    pub ctx: Arc<ActionContext>,
+    pub assessment: Arc<RiskAssessment>,
+    pub challenge: ChallengeType,
+    /// Minimum seconds the human must spend before an answer is accepted.
+    pub min_review_seconds: f64,
+    /// Distinct approvers needed (multi-party only; 1 otherwise).
+    pub approvers_required: u32,
+    pub quiz: QuizPolicy,
+    pub teach_back: TeachBackPolicy,
+    /// Seed for challenge generation, so a review is reproducible in tests.
+    pub seed: u64,
+    /// Seconds the pipeline will wait before applying `fail_mode` (for countdowns).
+    pub timeout_seconds: f64,
+}
+
+/// What a reviewer brings back.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReviewOutcome {
+    /// `Approved`, `Denied` or (custom reviewers only) `Modified`.
+    pub verdict: Verdict,
+    pub challenge: ChallengeResult,
+    /// Approver identities in the order they answered.
+    pub approvers: Vec<String>,
+    /// True only when the channel authenticated the approvers.
+    pub authenticated: bool,
+    /// For `Modified`: replacement `{"args": [...], "kwargs": {...}}`.
+    pub modification: Option<Value>,
+    pub reason: String,
+}
+
+/// Why a reviewer could not produce an outcome. Every variant denies the call (fail closed).
+#[derive(Debug, thiserror::Error)]
+pub enum ReviewerError {
+    /// No human can be reached through this channel (no TTY, server down …).
+    #[error("no reviewer is reachable: {0}")]
+    Unavailable(String),
+    #[error("reviewer I/O failed: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("reviewer failed: {0}")]
+    Failed(String),
+    /// The human (or the agent's client) cancelled the review.
+    #[error("review cancelled: {0}")]
+    Cancelled(String),
+}
+
+/// A channel to a human. Implementations must release what they hold when the returned future
+/// is dropped (the pipeline drops it on timeout or cancellation).
+pub trait Reviewer: Send + Sync {
+    /// Short name recorded in the audit metadata (`terminal`, `server`, `callback` …).
+    fn name(&self) -> &str;
+
+    fn review<'a>(&'a self, request: &'a ReviewRequest) -> BoxFuture<'a, Result<ReviewOutcome, ReviewerError>>;
+}
