@@ -9,6 +9,11 @@ pub mod context;
 pub mod assessment;
 pub mod result;
 pub mod config;
+pub mod config_parse;
+pub mod scoring;
+pub mod challenge;
+pub mod trust;
+pub mod audit;
 
 pub use assessment::{Directives, RiskAssessment, RiskFactor};
 pub use context::ActionContext;

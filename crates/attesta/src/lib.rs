@@ -4,6 +4,9 @@
 //! [`ActionContext`] or wrap a function with `gate` so it only runs once a human approved it.
 
 pub mod reviewer;
+pub mod audit;
+pub mod trust_store;
+pub mod config_file;
 
 pub use attesta_core::{
     ActionContext, ApprovalResult, ChallengeMap, ChallengeResult, ChallengeType, Mode, RiskAssessment,

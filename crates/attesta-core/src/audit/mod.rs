@@ -1,0 +1,1 @@
+//! Audit entries, redaction, canonical bytes and chain hashing (SPEC §7).

@@ -1,0 +1,1 @@
+//! Challenge generation and answer checking (SPEC §4). Pure and seeded.

@@ -1,0 +1,1 @@
+//! Parsing and validating configuration text (SPEC §10).

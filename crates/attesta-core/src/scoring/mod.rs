@@ -1,0 +1,1 @@
+//! Risk scoring (SPEC §3).

@@ -1,0 +1,1 @@
+//! Trust model maths (SPEC §6).

@@ -1,0 +1,1 @@
+//! The JSONL audit log: writer, verifier, queries, export, checkpoints (SPEC §7).

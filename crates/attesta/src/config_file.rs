@@ -1,0 +1,1 @@
+//! Loading the configuration file from disk.

@@ -1,0 +1,1 @@
+//! The file-backed trust store (SPEC §6).
