@@ -1,3 +1,5 @@
+//! `attesta`: parse → run → exit code. Everything else lives in the libraries.
+
 fn main() -> std::process::ExitCode {
-    std::process::ExitCode::SUCCESS
+    attesta_cli::main_entry()
 }

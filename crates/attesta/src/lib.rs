@@ -12,3 +12,8 @@ pub use attesta_core::{
     ActionContext, ApprovalResult, ChallengeMap, ChallengeResult, ChallengeType, Mode, RiskAssessment,
     RiskFactor, RiskLevel, Verdict,
 };
+pub mod events;
+pub mod pipeline;
+
+pub use events::Event;
+pub use pipeline::{Arguments, Attesta, AttestaBuilder, AttestaDenied, BuildError, EvaluateOptions};

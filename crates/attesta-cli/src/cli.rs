@@ -1,0 +1,231 @@
+//! Every flag and subcommand, in one place. Help text, completions and parsing all come from here.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Human-in-the-loop approval for AI agent tool calls.
+///
+/// Attesta scores each tool call's risk, makes a human pass a challenge proportional to it, and
+/// records every decision in a hash-chained audit log.
+///
+/// Exit codes: 0 ok, 1 failure (broken audit chain, runtime error), 2 usage or config error,
+/// 3 denied.
+#[derive(Debug, Parser)]
+#[command(name = "attesta", version, propagate_version = true, arg_required_else_help = true)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Configuration file (YAML, JSON or TOML). Default: ./attesta.yaml when present.
+    #[arg(short = 'c', long = "config", global = true, value_name = "FILE", env = "ATTESTA_CONFIG")]
+    pub config: Option<PathBuf>,
+
+    /// Print machine-readable JSON instead of human output.
+    #[arg(long, global = true)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Write a commented attesta.yaml with every section and its defaults.
+    Init(InitArgs),
+    /// Score actions (ActionContext JSON, one per line or a JSON array) without asking anyone.
+    ///
+    /// This is how you test a policy and scorer before deploying it. Malformed lines are reported
+    /// with their line number and do not stop the others.
+    Score(ScoreArgs),
+    /// Run one action through the whole pipeline: score, challenge, audit, trust.
+    ///
+    /// Exit 0 when approved or modified, 3 otherwise.
+    Evaluate(EvaluateArgs),
+    /// Inspect and prove the audit trail.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+    /// Inspect and manage per-agent trust.
+    #[command(subcommand)]
+    Trust(TrustCommand),
+    /// Print version information.
+    Version,
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Overwrite an existing file.
+    #[arg(long)]
+    pub force: bool,
+    /// Where to write it.
+    #[arg(long, value_name = "PATH", default_value = "attesta.yaml")]
+    pub path: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct ScoreArgs {
+    /// Input file, or - for standard input (the default).
+    #[arg(value_name = "FILE|-")]
+    pub input: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReviewerChoice {
+    /// Ask on the controlling terminal (/dev/tty).
+    Terminal,
+    /// Deny anything that needs a human.
+    Deny,
+    /// Approve without a human (needs policy.unattended: allow).
+    Allow,
+}
+
+#[derive(Debug, Args)]
+pub struct EvaluateArgs {
+    /// Input file holding one ActionContext JSON object, or - for standard input (the default).
+    #[arg(value_name = "FILE|-")]
+    pub input: Option<PathBuf>,
+    /// Which reviewer asks the human (default: config `reviewer:`, else the terminal if there is one, else deny).
+    #[arg(long, value_enum)]
+    pub reviewer: Option<ReviewerChoice>,
+    /// Agent identity recorded in the audit log and used for trust.
+    #[arg(long, value_name = "ID")]
+    pub agent_id: Option<String>,
+    /// Code-level risk override for this action (bypasses the scorer).
+    #[arg(long, value_name = "LEVEL")]
+    pub risk: Option<attesta_core::RiskLevel>,
+}
+
+#[derive(Debug, Args)]
+pub struct LogArg {
+    /// Audit log path (default: audit.path from the config, else .attesta/audit.jsonl).
+    #[arg(long = "log", value_name = "PATH")]
+    pub log: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Walk the hash chain; print INTACT or BROKEN with the broken entries. Exit 1 when broken.
+    Verify {
+        #[command(flatten)]
+        log: LogArg,
+        /// Checkpoint file to check against (detects truncation and rewrites).
+        #[arg(long, value_name = "FILE")]
+        checkpoint: Option<PathBuf>,
+    },
+    /// Verdict counts, review times, risk distribution, rubber-stamp rate, per approver and agent.
+    Stats {
+        #[command(flatten)]
+        log: LogArg,
+    },
+    /// Approved entries at or above a risk level reviewed too fast to be real reviews.
+    RubberStamps {
+        #[command(flatten)]
+        log: LogArg,
+        /// Reviews faster than this many seconds are suspicious.
+        #[arg(long, default_value_t = 5.0)]
+        max_seconds: f64,
+        /// Only entries at or above this level.
+        #[arg(long, default_value = "high")]
+        min_risk: attesta_core::RiskLevel,
+    },
+    /// Export entries as CSV (formula-injection safe), JSON or JSONL.
+    Export(ExportArgs),
+    /// Print or append a signed checkpoint of the log's current head.
+    Checkpoint {
+        #[command(flatten)]
+        log: LogArg,
+        /// Append the checkpoint to the log's checkpoint file instead of printing it.
+        #[arg(long)]
+        append: bool,
+    },
+    /// Move a torn last line aside (never edits valid entries) and record the repair.
+    Repair {
+        #[command(flatten)]
+        log: LogArg,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    Csv,
+    Json,
+    Jsonl,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    #[command(flatten)]
+    pub log: LogArg,
+    #[arg(long, value_enum, default_value = "jsonl")]
+    pub format: ExportFormat,
+    /// Only entries decided at or after this date/time (2026-11-01 or RFC 3339).
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    /// Only entries decided before the end of this date / before this time.
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<String>,
+    #[arg(long, value_name = "ID")]
+    pub agent: Option<String>,
+    #[arg(long, value_name = "ID")]
+    pub session: Option<String>,
+    #[arg(long, value_name = "NAME")]
+    pub action: Option<String>,
+    #[arg(long)]
+    pub verdict: Option<attesta_core::Verdict>,
+    #[arg(long)]
+    pub risk_level: Option<attesta_core::RiskLevel>,
+    /// Write to this file instead of standard output.
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct StoreArg {
+    /// Trust store path (default: trust.store from the config, else .attesta/trust.json).
+    #[arg(long = "store", value_name = "PATH")]
+    pub store: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TrustCommand {
+    /// Show one agent's trust per domain.
+    Show {
+        agent_id: String,
+        #[command(flatten)]
+        store: StoreArg,
+    },
+    /// List every agent's trust.
+    List {
+        #[command(flatten)]
+        store: StoreArg,
+    },
+    /// Drop an agent's trust to 0 until reset (asks first unless --yes).
+    Revoke {
+        agent_id: String,
+        /// Only this trust domain (default: all of the agent's domains).
+        #[arg(long)]
+        domain: Option<String>,
+        #[arg(long, default_value = "revoked by operator")]
+        reason: String,
+        /// Do not ask for confirmation.
+        #[arg(long, short = 'y')]
+        yes: bool,
+        #[command(flatten)]
+        store: StoreArg,
+    },
+    /// Forget an agent's history; it starts again at the initial score.
+    Reset {
+        agent_id: String,
+        #[arg(long)]
+        domain: Option<String>,
+        #[command(flatten)]
+        store: StoreArg,
+    },
+}

@@ -1,0 +1,78 @@
+//! `attesta evaluate`: one action through the whole pipeline.
+
+use std::io::Write;
+use std::sync::Arc;
+
+use attesta::reviewer::{NonInteractiveReviewer, TerminalReviewer};
+use attesta::{AttestaBuilder, EvaluateOptions};
+use attesta_core::config::Unattended;
+
+use crate::cli::{EvaluateArgs, GlobalArgs, ReviewerChoice};
+use crate::error::{CliError, CliResult, Exit};
+use crate::input::{action_context, load_config, read_input, records};
+use crate::output::Style;
+
+pub fn run(global: &GlobalArgs, args: &EvaluateArgs) -> CliResult {
+    let loaded = load_config(global)?;
+    let unattended = loaded.config.policy.unattended;
+    let (text, source) = read_input(args.input.as_deref())?;
+    let mut items = records(&text);
+    if items.len() != 1 {
+        return Err(CliError::usage(format!(
+            "{source}: evaluate takes exactly one ActionContext object, got {}; use `attesta score` for many",
+            items.len()
+        )));
+    }
+    let record = items.remove(0);
+    let mut ctx = record
+        .value
+        .and_then(action_context)
+        .map_err(|why| CliError::usage(format!("{source}:{}: {why}", record.line)))?;
+    if let Some(agent) = &args.agent_id {
+        ctx.agent_id = Some(agent.clone());
+    }
+    if ctx.source().is_none() {
+        ctx.metadata.insert("source".into(), "cli".into());
+    }
+
+    let mut builder = AttestaBuilder::from_loaded(loaded);
+    builder = match args.reviewer {
+        Some(ReviewerChoice::Terminal) => builder.reviewer(Arc::new(TerminalReviewer::new())),
+        Some(ReviewerChoice::Deny) => builder.reviewer(Arc::new(NonInteractiveReviewer::deny())),
+        Some(ReviewerChoice::Allow) if unattended == Unattended::Allow => {
+            builder.reviewer(Arc::new(NonInteractiveReviewer::allow()))
+        }
+        Some(ReviewerChoice::Allow) => {
+            return Err(CliError::usage(
+                "--reviewer allow approves without a human; it needs `policy.unattended: allow` in the config",
+            ));
+        }
+        None => builder,
+    };
+    let attesta = builder.build()?;
+    let options = EvaluateOptions { risk_override: args.risk, ..Default::default() };
+    let result = attesta.evaluate_blocking(ctx.clone(), options);
+
+    let mut out = std::io::stdout().lock();
+    if global.json {
+        writeln!(out, "{}", serde_json::to_string(&result).map_err(|e| CliError::failure(e.to_string()))?)?;
+    } else {
+        let style = Style::for_stdout();
+        writeln!(
+            out,
+            "{} {} (risk: {}, score: {:.2})",
+            style.verdict(result.verdict),
+            style.bold(&ctx.function_name),
+            style.level(result.risk.level),
+            result.risk.score
+        )?;
+        writeln!(out, "  reason: {}", result.reason)?;
+        if !result.approvers.is_empty() {
+            writeln!(out, "  approvers: {}", result.approvers.join(", "))?;
+        }
+        if !result.audit_entry_id.is_empty() {
+            writeln!(out, "  audit entry: {}", result.audit_entry_id)?;
+        }
+    }
+    Ok(if result.verdict.runs() { Exit::Ok } else { Exit::Denied })
+}

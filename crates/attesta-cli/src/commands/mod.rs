@@ -1,0 +1,8 @@
+//! One module per command.
+
+pub mod audit;
+pub mod evaluate;
+pub mod init;
+pub mod score;
+pub mod trust;
+pub mod version;

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# The one test command: builds everything and runs every test suite (Rust now; Python,
+# plugins and browser suites join here as they land). Installs what it needs, idempotently.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n==> %s\n' "$*" >&2; }
+
+step "cargo clippy (lints forbid printing from libraries)"
+cargo clippy --workspace --all-targets --quiet
+
+step "cargo test (unit, integration, doc tests, benchmarks in test mode)"
+cargo test --workspace --all-targets --no-fail-fast
+cargo test --workspace --doc --no-fail-fast
