@@ -26,8 +26,10 @@ pub use checkpoint::{
     write_checkpoint,
 };
 pub use error::AuditError;
+pub use export::{CSV_COLUMNS, ExportFormat, export_entries};
 
 pub use files::{lock_path, segment_files, torn_path_prefix};
+pub use query::{AgentStats, ApproverStats, AuditFilter, AuditReader, AuditStats, EntryIter, RubberStampRule};
 
 pub use verify::{BreakKind, ChainBreak, VerifyOptions, VerifyProgress, VerifyReport, verify};
 pub use writer::{AuditLog, RepairReport, repair};
