@@ -110,18 +110,22 @@ fn finite_or(value: f64, fallback: f64) -> f64 {
     if value.is_finite() { value } else { fallback }
 }
 
-fn sanitize_factor(factor: &RiskFactor, redactor: &Redactor) -> RiskFactor {
+fn sanitize_factor(factor: &RiskFactor, redactor: &Redactor, known: &[String]) -> RiskFactor {
     RiskFactor {
         name: factor.name.clone(),
         score: clamp_score(factor.score),
         weight: finite_or(factor.weight, 1.0),
         contribution: finite_or(factor.contribution, 1.0),
         // Evidence quotes arguments ("shell: curl -H 'Authorization: …'"), so it is redacted too.
-        evidence: redactor.redact_text(&factor.evidence),
+        evidence: redactor.redact_text_with(&factor.evidence, known),
     }
 }
 
-fn sub_record(result: &ChallengeResult, redactor: &Redactor) -> SubChallengeRecord {
+fn sub_record(
+    result: &ChallengeResult,
+    redactor: &Redactor,
+    known: &[String],
+) -> SubChallengeRecord {
     SubChallengeRecord {
         challenge_type: result.challenge_type,
         passed: result.passed,
@@ -133,12 +137,16 @@ fn sub_record(result: &ChallengeResult, redactor: &Redactor) -> SubChallengeReco
         teach_back_text: result
             .teach_back_text
             .as_deref()
-            .map(|t| redactor.redact_text(t)),
+            .map(|t| redactor.redact_text_with(t, known)),
     }
 }
 
-fn redact_map(map: &Map<String, Value>, redactor: &Redactor) -> Map<String, Value> {
-    match redactor.redact_value(&Value::Object(map.clone())) {
+fn redact_map(
+    map: &Map<String, Value>,
+    redactor: &Redactor,
+    known: &[String],
+) -> Map<String, Value> {
+    match redactor.redact_value_with(&Value::Object(map.clone()), known) {
         Value::Object(m) => m,
         _ => Map::new(),
     }
@@ -157,7 +165,15 @@ impl AuditEntry {
         let (min_review_seconds, min_review_met) = challenge
             .map(|c| (finite_or(c.min_review_seconds, 0.0), c.min_review_met))
             .unwrap_or((0.0, true));
-        let mut metadata = redact_map(&ctx.metadata, redactor);
+        // Values of secret-named fields are also cut from every other text of the entry.
+        let arguments = ctx.arguments_value();
+        let mut known = redactor.secret_values(&arguments);
+        known.extend(redactor.secret_values(&Value::Object(ctx.metadata.clone())));
+        if let Some(modification) = &result.modification {
+            known.extend(redactor.secret_values(modification));
+        }
+        let known = &known[..];
+        let mut metadata = redact_map(&ctx.metadata, redactor, known);
         if result.enforced_verdict != result.verdict {
             metadata.insert(
                 "enforced_verdict".into(),
@@ -165,7 +181,10 @@ impl AuditEntry {
             );
         }
         if let Some(modification) = &result.modification {
-            metadata.insert("modification".into(), redactor.redact_value(modification));
+            metadata.insert(
+                "modification".into(),
+                redactor.redact_value_with(modification, known),
+            );
         }
         // A caller-supplied "kind" must not make a decision look like a system record.
         if metadata
@@ -181,8 +200,11 @@ impl AuditEntry {
             previous_hash: String::new(),
             chain_hash: String::new(),
             action_name: ctx.function_name.clone(),
-            action_description: ctx.function_doc.as_deref().map(|d| redactor.redact_text(d)),
-            arguments: redactor.redact_value(&ctx.arguments_value()),
+            action_description: ctx
+                .function_doc
+                .as_deref()
+                .map(|d| redactor.redact_text_with(d, known)),
+            arguments: redactor.redact_value_with(&arguments, known),
             agent_id: ctx.agent_id.clone(),
             session_id: ctx.session_id.clone(),
             environment: ctx.environment.clone(),
@@ -192,7 +214,7 @@ impl AuditEntry {
                 .risk
                 .factors
                 .iter()
-                .map(|f| sanitize_factor(f, redactor))
+                .map(|f| sanitize_factor(f, redactor, known))
                 .collect(),
             scorer: result.risk.scorer.clone(),
             challenge_type: challenge.map(|c| c.challenge_type),
@@ -203,18 +225,18 @@ impl AuditEntry {
                 teach_back_text: c
                     .teach_back_text
                     .as_deref()
-                    .map(|t| redactor.redact_text(t)),
+                    .map(|t| redactor.redact_text_with(t, known)),
                 sub_challenges: c
                     .sub_results
                     .iter()
-                    .map(|s| sub_record(s, redactor))
+                    .map(|s| sub_record(s, redactor, known))
                     .collect(),
-                details: redact_map(&c.details, redactor),
+                details: redact_map(&c.details, redactor, known),
             }),
             approver_ids: result.approvers.clone(),
             approver_authenticated: result.approver_authenticated,
             verdict: result.verdict,
-            reason: redactor.redact_text(&result.reason),
+            reason: redactor.redact_text_with(&result.reason, known),
             review_duration_seconds: finite_or(result.review_seconds, 0.0),
             min_review_seconds,
             min_review_met,
@@ -346,4 +368,111 @@ pub fn chain_hash_of(canonical: &[u8], prev: &str) -> String {
     hasher.update(canonical);
     hasher.update(prev.as_bytes());
     hex_lower(&hasher.finalize())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::assessment::RiskAssessment;
+    use serde_json::json;
+
+    fn decision() -> (ActionContext, ApprovalResult) {
+        let ctx = ActionContext::new("deploy_service")
+            .with_kwarg("service", "api")
+            .with_kwarg("api_key", "sk_live_abcdefghijklmnop")
+            .with_agent("agent-7")
+            .with_session("sess-1")
+            .with_environment("production")
+            .with_metadata("source", "mcp")
+            .with_metadata("kind", "repair");
+        let mut challenge = ChallengeResult::new(ChallengeType::MultiParty, true);
+        challenge.questions_asked = 2;
+        challenge.questions_correct = 2;
+        challenge.min_review_seconds = 30.0;
+        challenge.sub_results = vec![ChallengeResult::new(ChallengeType::TeachBack, true)];
+        let at = Timestamp::from_second(1_700_000_000).unwrap();
+        let result = ApprovalResult {
+            verdict: Verdict::Approved,
+            risk: RiskAssessment::from_score(
+                0.1 + 0.2,
+                "default",
+                vec![RiskFactor::new("arguments", f64::NAN, 0.25, "x")],
+            ),
+            challenge: Some(challenge),
+            approvers: vec!["alice".into(), "bob".into()],
+            approver_authenticated: true,
+            review_seconds: 41.25,
+            audit_entry_id: "0190a1b2-0000-7000-8000-000000000001".into(),
+            modification: None,
+            reason: "approved by 2 approvers".into(),
+            mode: Mode::Shadow,
+            enforced_verdict: Verdict::Denied,
+            trust_before: Some(0.3),
+            intercepted_at: at,
+            decided_at: at,
+        };
+        (ctx, result)
+    }
+
+    #[test]
+    fn from_decision_copies_redacts_and_guards_kind() {
+        let (ctx, result) = decision();
+        let e = AuditEntry::from_decision(&ctx, &result, &Redactor::builtin());
+        assert_eq!(e.entry_id, result.audit_entry_id);
+        assert_eq!(
+            e.arguments,
+            json!({"args": [], "kwargs": {"service": "api", "api_key": "[REDACTED:password]"}})
+        );
+        assert_eq!(e.approver_ids, ["alice", "bob"]);
+        assert!(e.approver_authenticated);
+        assert_eq!(e.challenge_type, Some(ChallengeType::MultiParty));
+        assert_eq!(e.challenge.as_ref().unwrap().sub_challenges.len(), 1);
+        assert_eq!(e.min_review_seconds, 30.0);
+        assert_eq!(e.metadata["enforced_verdict"], "denied");
+        assert_eq!(
+            e.kind(),
+            EntryKind::Decision,
+            "a caller cannot label a decision as a repair"
+        );
+        assert_eq!(e.metadata["caller_kind"], "repair");
+        assert_eq!(
+            e.risk_factors[0].score, 1.0,
+            "NaN factor score is recorded as maximal"
+        );
+        assert_eq!(e.source(), Some("mcp"));
+    }
+
+    #[test]
+    fn seal_parse_round_trip_keeps_floats_and_hash() {
+        let (ctx, result) = decision();
+        let mut e = AuditEntry::from_decision(&ctx, &result, &Redactor::builtin());
+        let line = e.seal(7, GENESIS).unwrap();
+        let back = AuditEntry::parse_line(&line, 1).unwrap();
+        assert_eq!(back, e);
+        assert_eq!(
+            back.risk_score,
+            0.1 + 0.2,
+            "0.30000000000000004 survives JCS"
+        );
+        assert_eq!(back.compute_chain_hash().unwrap(), e.chain_hash);
+        assert_eq!(back.decided_at.to_string(), "2023-11-14T22:13:20Z");
+        let digest = super::super::digest_line(&line, 1).unwrap();
+        assert!(digest.canonical && digest.self_consistent());
+        assert_eq!(digest.computed_hash, e.chain_hash);
+        // The documented rule, spelled out.
+        let mut value: Value = serde_json::from_slice(&line).unwrap();
+        value.as_object_mut().unwrap().remove("chain_hash");
+        let mut bytes = serde_json_canonicalizer::to_vec(&value).unwrap();
+        bytes.extend_from_slice(b"genesis");
+        assert_eq!(super::super::sha256_hex(&bytes), e.chain_hash);
+    }
+
+    #[test]
+    fn parse_line_errors_carry_the_line_number() {
+        let err = AuditEntry::parse_line(b"{\"seq\":", 12).unwrap_err();
+        assert!(
+            matches!(err, AuditError::MalformedLine { line: 12, .. }),
+            "{err}"
+        );
+    }
 }

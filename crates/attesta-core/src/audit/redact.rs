@@ -243,30 +243,87 @@ impl Redactor {
             .any(|k| SECRET_FIELDS.contains(&words[words.len() - k..].concat().as_str()))
     }
 
-    /// Redacts a JSON value: secret-named fields wholesale, secrets inside strings in place.
+    /// Redacts a JSON value: secret-named fields wholesale, secrets inside strings in place, and
+    /// the values of secret-named fields wherever else they appear in the value (a password passed
+    /// as a field and also spelled out in a command).
     pub fn redact_value(&self, value: &Value) -> Value {
+        let known = self.secret_values(value);
+        self.redact_value_with(value, &known)
+    }
+
+    /// String values (at least 4 characters) of secret-named fields anywhere in `value`.
+    pub fn secret_values(&self, value: &Value) -> Vec<String> {
+        let mut out = Vec::new();
+        if self.enabled {
+            self.collect_secrets(value, &mut out);
+        }
+        out.sort_by_key(|s| std::cmp::Reverse(s.len()));
+        out.dedup();
+        out
+    }
+
+    fn collect_secrets(&self, value: &Value, out: &mut Vec<String>) {
+        match value {
+            Value::Array(items) => items.iter().for_each(|v| self.collect_secrets(v, out)),
+            Value::Object(map) => {
+                for (key, v) in map {
+                    match v {
+                        Value::String(s) if self.is_secret_field(key) && s.chars().count() >= 4 => {
+                            out.push(s.clone())
+                        }
+                        Value::Number(n)
+                            if self.is_secret_field(key) && n.to_string().len() >= 4 =>
+                        {
+                            out.push(n.to_string())
+                        }
+                        _ => self.collect_secrets(v, out),
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// [`Redactor::redact_value`] that also removes the `known` secret strings from all text.
+    pub fn redact_value_with(&self, value: &Value, known: &[String]) -> Value {
         if !self.enabled {
             return value.clone();
         }
         match value {
-            Value::String(s) => Value::String(self.redact_text(s)),
-            Value::Array(items) => {
-                Value::Array(items.iter().map(|v| self.redact_value(v)).collect())
-            }
+            Value::String(s) => Value::String(self.redact_text_with(s, known)),
+            Value::Array(items) => Value::Array(
+                items
+                    .iter()
+                    .map(|v| self.redact_value_with(v, known))
+                    .collect(),
+            ),
             Value::Object(map) => {
                 let mut out = Map::with_capacity(map.len());
                 for (key, v) in map {
                     let redacted = if self.is_secret_field(key) && !v.is_null() {
                         Value::String("[REDACTED:password]".into())
                     } else {
-                        self.redact_value(v)
+                        self.redact_value_with(v, known)
                     };
-                    out.insert(self.redact_text(key), redacted);
+                    out.insert(self.redact_text_with(key, known), redacted);
                 }
                 Value::Object(out)
             }
             other => other.clone(),
         }
+    }
+
+    /// [`Redactor::redact_text`] that also removes the `known` secret strings.
+    pub fn redact_text_with(&self, text: &str, known: &[String]) -> String {
+        let mut out = self.redact_text(text);
+        if self.enabled {
+            for secret in known {
+                if out.contains(secret.as_str()) {
+                    out = out.replace(secret.as_str(), "[REDACTED:password]");
+                }
+            }
+        }
+        out
     }
 
     /// Redacts secrets inside free text (a shell command, a header dump, a description).
@@ -448,6 +505,15 @@ mod tests {
             Redactor::new(&bad),
             Err(AuditError::InvalidRedactionPattern { index: 0, .. })
         ));
+    }
+
+    #[test]
+    fn known_secret_values_are_removed_everywhere() {
+        let r = redactor();
+        let v = r.redact_value(
+            &json!({"password": "plainword99", "cmd": "login --user bob plainword99"}),
+        );
+        assert_eq!(v["cmd"], "login --user bob [REDACTED:password]");
     }
 
     #[test]

@@ -92,14 +92,19 @@ pub enum CheckpointKey {
 impl fmt::Debug for CheckpointKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // Never print key material.
-        f.debug_struct("CheckpointKey").field("key_id", &self.key_id()).finish_non_exhaustive()
+        f.debug_struct("CheckpointKey")
+            .field("key_id", &self.key_id())
+            .finish_non_exhaustive()
     }
 }
 
 impl CheckpointKey {
     /// An HMAC-SHA256 key (the CLI reads its bytes from the variable named by
     /// `audit.checkpoint_key_env`). `key_id` defaults to `hmac-` + a fingerprint.
-    pub fn hmac(secret: impl Into<Vec<u8>>, key_id: Option<String>) -> Result<CheckpointKey, AuditError> {
+    pub fn hmac(
+        secret: impl Into<Vec<u8>>,
+        key_id: Option<String>,
+    ) -> Result<CheckpointKey, AuditError> {
         let secret = secret.into();
         if secret.len() < MIN_HMAC_KEY_BYTES {
             return Err(AuditError::Key {
@@ -110,14 +115,19 @@ impl CheckpointKey {
             });
         }
         // The fingerprint is of a hash of the key, so it reveals nothing useful about it.
-        let key_id = key_id.unwrap_or_else(|| format!("hmac-{}", key_fingerprint(&Sha256::digest(&secret))));
+        let key_id =
+            key_id.unwrap_or_else(|| format!("hmac-{}", key_fingerprint(&Sha256::digest(&secret))));
         Ok(CheckpointKey::Hmac { key_id, secret })
     }
 
     /// An Ed25519 signing key. `key_id` defaults to `ed25519-` + a fingerprint of the public key.
     pub fn ed25519(key: SigningKey, key_id: Option<String>) -> CheckpointKey {
-        let key_id =
-            key_id.unwrap_or_else(|| format!("ed25519-{}", key_fingerprint(key.verifying_key().as_bytes())));
+        let key_id = key_id.unwrap_or_else(|| {
+            format!(
+                "ed25519-{}",
+                key_fingerprint(key.verifying_key().as_bytes())
+            )
+        });
         CheckpointKey::Ed25519 { key_id, key }
     }
 
@@ -130,17 +140,25 @@ impl CheckpointKey {
     /// The matching verifier (for Ed25519 only the public key).
     pub fn verifier(&self) -> CheckpointVerifier {
         match self {
-            CheckpointKey::Hmac { key_id, secret } => {
-                CheckpointVerifier::Hmac { key_id: key_id.clone(), secret: secret.clone() }
-            }
-            CheckpointKey::Ed25519 { key_id, key } => {
-                CheckpointVerifier::Ed25519 { key_id: key_id.clone(), key: key.verifying_key() }
-            }
+            CheckpointKey::Hmac { key_id, secret } => CheckpointVerifier::Hmac {
+                key_id: key_id.clone(),
+                secret: secret.clone(),
+            },
+            CheckpointKey::Ed25519 { key_id, key } => CheckpointVerifier::Ed25519 {
+                key_id: key_id.clone(),
+                key: key.verifying_key(),
+            },
         }
     }
 
     /// Signs a checkpoint for `(seq, chain_hash, entries)`.
-    pub fn sign(&self, seq: u64, chain_hash: &str, entries: u64, created_at: Timestamp) -> Checkpoint {
+    pub fn sign(
+        &self,
+        seq: u64,
+        chain_hash: &str,
+        entries: u64,
+        created_at: Timestamp,
+    ) -> Checkpoint {
         let algorithm = match self {
             CheckpointKey::Hmac { .. } => CheckpointAlgorithm::HmacSha256,
             CheckpointKey::Ed25519 { .. } => CheckpointAlgorithm::Ed25519,
@@ -183,51 +201,73 @@ pub enum CheckpointVerifier {
 
 impl fmt::Debug for CheckpointVerifier {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("CheckpointVerifier").field("key_id", &self.key_id()).finish_non_exhaustive()
+        f.debug_struct("CheckpointVerifier")
+            .field("key_id", &self.key_id())
+            .finish_non_exhaustive()
     }
 }
 
 impl CheckpointVerifier {
     /// An Ed25519 public key from its 32 bytes. `key_id` defaults as in [`CheckpointKey::ed25519`].
-    pub fn ed25519_public(bytes: &[u8], key_id: Option<String>) -> Result<CheckpointVerifier, AuditError> {
+    pub fn ed25519_public(
+        bytes: &[u8],
+        key_id: Option<String>,
+    ) -> Result<CheckpointVerifier, AuditError> {
         let array: [u8; 32] = bytes.try_into().map_err(|_| AuditError::Key {
             reason: format!("an Ed25519 public key has 32 bytes, got {}", bytes.len()),
         })?;
-        let key = VerifyingKey::from_bytes(&array).map_err(|e| AuditError::Key { reason: e.to_string() })?;
-        let key_id = key_id.unwrap_or_else(|| format!("ed25519-{}", key_fingerprint(key.as_bytes())));
+        let key = VerifyingKey::from_bytes(&array).map_err(|e| AuditError::Key {
+            reason: e.to_string(),
+        })?;
+        let key_id =
+            key_id.unwrap_or_else(|| format!("ed25519-{}", key_fingerprint(key.as_bytes())));
         Ok(CheckpointVerifier::Ed25519 { key_id, key })
     }
 
     /// An HMAC key (same bytes and id rules as [`CheckpointKey::hmac`]).
-    pub fn hmac(secret: impl Into<Vec<u8>>, key_id: Option<String>) -> Result<CheckpointVerifier, AuditError> {
+    pub fn hmac(
+        secret: impl Into<Vec<u8>>,
+        key_id: Option<String>,
+    ) -> Result<CheckpointVerifier, AuditError> {
         Ok(CheckpointKey::hmac(secret, key_id)?.verifier())
     }
 
     pub fn key_id(&self) -> &str {
         match self {
-            CheckpointVerifier::Hmac { key_id, .. } | CheckpointVerifier::Ed25519 { key_id, .. } => key_id,
+            CheckpointVerifier::Hmac { key_id, .. }
+            | CheckpointVerifier::Ed25519 { key_id, .. } => key_id,
         }
     }
 
     /// Checks the signature; the error says why it is not trusted.
     pub fn verify(&self, cp: &Checkpoint) -> Result<(), String> {
         if cp.key_id != self.key_id() {
-            return Err(format!("signed by key `{}`, not by `{}`", cp.key_id, self.key_id()));
+            return Err(format!(
+                "signed by key `{}`, not by `{}`",
+                cp.key_id,
+                self.key_id()
+            ));
         }
-        let signature = hex::decode(&cp.signature).map_err(|_| "signature is not hex".to_owned())?;
+        let signature =
+            hex::decode(&cp.signature).map_err(|_| "signature is not hex".to_owned())?;
         let message = cp.signed_message();
         match (self, cp.algorithm) {
             (CheckpointVerifier::Hmac { secret, .. }, CheckpointAlgorithm::HmacSha256) => {
-                let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(secret).map_err(|e| e.to_string())?;
+                let mut mac =
+                    <Hmac<Sha256> as KeyInit>::new_from_slice(secret).map_err(|e| e.to_string())?;
                 mac.update(&message);
-                mac.verify_slice(&signature).map_err(|_| "bad HMAC signature (forged or altered)".to_owned())
+                mac.verify_slice(&signature)
+                    .map_err(|_| "bad HMAC signature (forged or altered)".to_owned())
             }
             (CheckpointVerifier::Ed25519 { key, .. }, CheckpointAlgorithm::Ed25519) => {
-                let signature = Signature::from_slice(&signature).map_err(|_| "malformed Ed25519 signature".to_owned())?;
+                let signature = Signature::from_slice(&signature)
+                    .map_err(|_| "malformed Ed25519 signature".to_owned())?;
                 key.verify_strict(&message, &signature)
                     .map_err(|_| "bad Ed25519 signature (forged or altered)".to_owned())
             }
-            (_, algorithm) => Err(format!("algorithm {algorithm:?} does not match the verifying key")),
+            (_, algorithm) => Err(format!(
+                "algorithm {algorithm:?} does not match the verifying key"
+            )),
         }
     }
 }
@@ -261,17 +301,27 @@ pub fn read_checkpoints(path: &Path) -> Result<Vec<Checkpoint>, AuditError> {
 /// Verifies the log at `log` and, if intact, signs a checkpoint of its last entry and appends it
 /// to `<log>.checkpoints` (synced). Refuses to sign a broken or empty log.
 pub fn write_checkpoint(log: &Path, key: &CheckpointKey) -> Result<Checkpoint, AuditError> {
-    let mut options = VerifyOptions { ignore_unterminated_tail: true, ..VerifyOptions::default() };
+    let mut options = VerifyOptions {
+        ignore_unterminated_tail: true,
+        ..VerifyOptions::default()
+    };
     let report = verify(log, &mut options)?;
     if let Some(entry) = report.first_break() {
-        return Err(AuditError::BrokenChain { path: log.to_path_buf(), entry });
+        return Err(AuditError::BrokenChain {
+            path: log.to_path_buf(),
+            entry,
+        });
     }
     let (Some(seq), Some(hash)) = (report.last_seq, report.last_hash.as_deref()) else {
-        return Err(AuditError::EmptyLog { path: log.to_path_buf() });
+        return Err(AuditError::EmptyLog {
+            path: log.to_path_buf(),
+        });
     };
     let cp = key.sign(seq, hash, report.entries, Timestamp::now());
     let path = checkpoint_path(log);
-    let mut line = serde_json::to_vec(&cp).map_err(|e| AuditError::Key { reason: e.to_string() })?;
+    let mut line = serde_json::to_vec(&cp).map_err(|e| AuditError::Key {
+        reason: e.to_string(),
+    })?;
     line.push(b'\n');
 
     // Serialise with writers and other checkpointers on the log's lock file.
@@ -282,7 +332,8 @@ pub fn write_checkpoint(log: &Path, key: &CheckpointKey) -> Result<Checkpoint, A
         .truncate(false)
         .open(lock_path(log))
         .map_err(AuditError::io("open", lock_path(log)))?;
-    lock.lock().map_err(AuditError::io("lock", lock_path(log)))?;
+    lock.lock()
+        .map_err(AuditError::io("lock", lock_path(log)))?;
     let mut options = OpenOptions::new();
     options.create(true).append(true);
     #[cfg(unix)]
@@ -322,7 +373,11 @@ mod tests {
     #[test]
     fn another_keys_checkpoint_is_rejected() {
         let a = CheckpointKey::hmac(b"aaaaaaaaaaaaaaaaaaaa".to_vec(), None).unwrap();
-        let b = CheckpointKey::hmac(b"bbbbbbbbbbbbbbbbbbbb".to_vec(), Some(a.key_id().to_owned())).unwrap();
+        let b = CheckpointKey::hmac(
+            b"bbbbbbbbbbbbbbbbbbbb".to_vec(),
+            Some(a.key_id().to_owned()),
+        )
+        .unwrap();
         let cp = b.sign(1, "x", 1, Timestamp::UNIX_EPOCH);
         assert!(a.verifier().verify(&cp).is_err());
     }

@@ -8,7 +8,9 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum AuditError {
     /// A filesystem operation failed.
-    #[error("cannot {op} {path}: {source} (check the path exists, is writable by this user and the disk is not full)")]
+    #[error(
+        "cannot {op} {path}: {source} (check the path exists, is writable by this user and the disk is not full)"
+    )]
     Io {
         op: &'static str,
         path: PathBuf,
@@ -22,7 +24,11 @@ pub enum AuditError {
 
     /// A complete line in the log is not an audit entry.
     #[error("{path} line {line}: {reason} (run `attesta audit verify` to see every damaged entry)")]
-    Malformed { path: PathBuf, line: u64, reason: String },
+    Malformed {
+        path: PathBuf,
+        line: u64,
+        reason: String,
+    },
 
     /// The log's last good line cannot be found, so the chain cannot be continued safely.
     #[error(
@@ -48,11 +54,18 @@ pub enum AuditError {
 
     /// The checkpoint sidecar has a line that is not a checkpoint.
     #[error("{path} line {line}: not a checkpoint: {reason}")]
-    CheckpointFile { path: PathBuf, line: u64, reason: String },
+    CheckpointFile {
+        path: PathBuf,
+        line: u64,
+        reason: String,
+    },
 }
 
 impl AuditError {
-    pub(crate) fn io(op: &'static str, path: impl Into<PathBuf>) -> impl FnOnce(io::Error) -> AuditError {
+    pub(crate) fn io(
+        op: &'static str,
+        path: impl Into<PathBuf>,
+    ) -> impl FnOnce(io::Error) -> AuditError {
         let path = path.into();
         move |source| AuditError::Io { op, path, source }
     }

@@ -3,8 +3,8 @@
 use std::io::Write;
 use std::str::FromStr;
 
-use attesta_core::audit::AuditEntry;
 use attesta_core::ChallengeType;
+use attesta_core::audit::AuditEntry;
 
 use super::error::AuditError;
 
@@ -22,7 +22,9 @@ impl FromStr for ExportFormat {
             "csv" => Ok(ExportFormat::Csv),
             "json" => Ok(ExportFormat::Json),
             "jsonl" => Ok(ExportFormat::Jsonl),
-            other => Err(format!("unknown export format `{other}`; use csv, json or jsonl")),
+            other => Err(format!(
+                "unknown export format `{other}`; use csv, json or jsonl"
+            )),
         }
     }
 }
@@ -102,7 +104,10 @@ fn csv_record(e: &AuditEntry, out: &mut Vec<u8>) {
         e.risk_score.to_string(),
         e.risk_level.to_string(),
         e.scorer.clone(),
-        e.challenge_type.map(ChallengeType::as_str).unwrap_or_default().to_owned(),
+        e.challenge_type
+            .map(ChallengeType::as_str)
+            .unwrap_or_default()
+            .to_owned(),
         e.challenge_passed.to_string(),
         e.verdict.to_string(),
         e.reason.clone(),
@@ -154,7 +159,8 @@ pub fn export_entries(
         count += 1;
     }
     if format == ExportFormat::Json {
-        out.write_all(if count == 0 { b"]\n" } else { b"\n]\n" }).map_err(io)?;
+        out.write_all(if count == 0 { b"]\n" } else { b"\n]\n" })
+            .map_err(io)?;
     }
     out.flush().map_err(io)?;
     Ok(count)

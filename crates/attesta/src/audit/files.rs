@@ -47,9 +47,16 @@ pub fn segment_files(log: &Path) -> io::Result<Vec<(u64, PathBuf)>> {
     for item in read {
         let item = item?;
         let file_name = item.file_name();
-        let Some(file_name) = file_name.to_str() else { continue };
-        let Some(number) = file_name.strip_prefix(&prefix) else { continue };
-        if number.is_empty() || !number.bytes().all(|b| b.is_ascii_digit()) || number.starts_with('0') {
+        let Some(file_name) = file_name.to_str() else {
+            continue;
+        };
+        let Some(number) = file_name.strip_prefix(&prefix) else {
+            continue;
+        };
+        if number.is_empty()
+            || !number.bytes().all(|b| b.is_ascii_digit())
+            || number.starts_with('0')
+        {
             continue;
         }
         if let Ok(n) = number.parse::<u64>() {

@@ -20,16 +20,20 @@ mod query;
 mod verify;
 mod writer;
 
-pub use attesta_core::audit::{AuditEntry, ChallengeRecord, EntryKind, GENESIS, Redactor, SubChallengeRecord};
+pub use attesta_core::audit::{
+    AuditEntry, ChallengeRecord, EntryKind, GENESIS, Redactor, SubChallengeRecord,
+};
 pub use checkpoint::{
-    Checkpoint, CheckpointAlgorithm, CheckpointKey, CheckpointVerifier, checkpoint_path, read_checkpoints,
-    write_checkpoint,
+    Checkpoint, CheckpointAlgorithm, CheckpointKey, CheckpointVerifier, checkpoint_path,
+    read_checkpoints, write_checkpoint,
 };
 pub use error::AuditError;
 pub use export::{CSV_COLUMNS, ExportFormat, export_entries};
 
 pub use files::{lock_path, segment_files, torn_path_prefix};
-pub use query::{AgentStats, ApproverStats, AuditFilter, AuditReader, AuditStats, EntryIter, RubberStampRule};
+pub use query::{
+    AgentStats, ApproverStats, AuditFilter, AuditReader, AuditStats, EntryIter, RubberStampRule,
+};
 
 pub use verify::{BreakKind, ChainBreak, VerifyOptions, VerifyProgress, VerifyReport, verify};
 pub use writer::{AuditLog, RepairReport, repair};

@@ -39,8 +39,14 @@ impl AuditFilter {
         (self.include_system || e.kind() == EntryKind::Decision)
             && self.since.is_none_or(|t| e.decided_at >= t)
             && self.until.is_none_or(|t| e.decided_at < t)
-            && self.agent_id.as_ref().is_none_or(|a| e.agent_id.as_ref() == Some(a))
-            && self.session_id.as_ref().is_none_or(|s| e.session_id.as_ref() == Some(s))
+            && self
+                .agent_id
+                .as_ref()
+                .is_none_or(|a| e.agent_id.as_ref() == Some(a))
+            && self
+                .session_id
+                .as_ref()
+                .is_none_or(|s| e.session_id.as_ref() == Some(s))
             && self.action.as_ref().is_none_or(|a| e.action_name == *a)
             && self.verdict.is_none_or(|v| e.verdict == v)
             && self.risk_level.is_none_or(|l| e.risk_level == l)
@@ -60,7 +66,10 @@ pub struct RubberStampRule {
 
 impl Default for RubberStampRule {
     fn default() -> Self {
-        RubberStampRule { max_seconds: 3.0, min_risk: RiskLevel::Medium }
+        RubberStampRule {
+            max_seconds: 3.0,
+            min_risk: RiskLevel::Medium,
+        }
     }
 }
 
@@ -71,7 +80,8 @@ impl RubberStampRule {
             && e.verdict.runs()
             && e.risk_level >= self.min_risk
             && e.mode != Mode::AuditOnly
-            && !(e.risk_level == RiskLevel::Low && e.challenge_type == Some(ChallengeType::AutoApprove))
+            && !(e.risk_level == RiskLevel::Low
+                && e.challenge_type == Some(ChallengeType::AutoApprove))
     }
 
     pub fn is_rubber_stamp(&self, e: &AuditEntry) -> bool {
@@ -123,7 +133,10 @@ pub struct AuditStats {
 
 impl AuditStats {
     /// Folds entries into statistics.
-    pub fn from_entries<'a>(entries: impl IntoIterator<Item = &'a AuditEntry>, rule: &RubberStampRule) -> AuditStats {
+    pub fn from_entries<'a>(
+        entries: impl IntoIterator<Item = &'a AuditEntry>,
+        rule: &RubberStampRule,
+    ) -> AuditStats {
         let mut stats = AuditStats::default();
         let mut review_times = Vec::new();
         let mut stamp_candidates = 0u64;
@@ -134,13 +147,24 @@ impl AuditStats {
         stats
     }
 
-    fn add(&mut self, e: &AuditEntry, rule: &RubberStampRule, review_times: &mut Vec<f64>, candidates: &mut u64) {
+    fn add(
+        &mut self,
+        e: &AuditEntry,
+        rule: &RubberStampRule,
+        review_times: &mut Vec<f64>,
+        candidates: &mut u64,
+    ) {
         self.total += 1;
         *self.verdicts.entry(e.verdict.as_str().into()).or_default() += 1;
-        *self.risk_levels.entry(e.risk_level.as_str().into()).or_default() += 1;
+        *self
+            .risk_levels
+            .entry(e.risk_level.as_str().into())
+            .or_default() += 1;
         let challenge = e.challenge_type.map_or("none", ChallengeType::as_str);
         *self.challenges.entry(challenge.into()).or_default() += 1;
-        let human = e.challenge_type.is_some_and(|c| c != ChallengeType::AutoApprove);
+        let human = e
+            .challenge_type
+            .is_some_and(|c| c != ChallengeType::AutoApprove);
         if human {
             self.reviewed += 1;
             review_times.push(e.review_duration_seconds);
@@ -168,21 +192,34 @@ impl AuditStats {
                 a.rubber_stamps += 1;
             }
         }
-        let agent = self.agents.entry(e.agent_id.clone().unwrap_or_else(|| "(none)".into())).or_default();
+        let agent = self
+            .agents
+            .entry(e.agent_id.clone().unwrap_or_else(|| "(none)".into()))
+            .or_default();
         agent.total += 1;
         if e.verdict.runs() {
             agent.allowed += 1;
         } else {
             agent.blocked += 1;
         }
-        *agent.risk_levels.entry(e.risk_level.as_str().into()).or_default() += 1;
-        self.first_decided_at = Some(self.first_decided_at.map_or(e.decided_at, |t| t.min(e.decided_at)));
-        self.last_decided_at = Some(self.last_decided_at.map_or(e.decided_at, |t| t.max(e.decided_at)));
+        *agent
+            .risk_levels
+            .entry(e.risk_level.as_str().into())
+            .or_default() += 1;
+        self.first_decided_at = Some(
+            self.first_decided_at
+                .map_or(e.decided_at, |t| t.min(e.decided_at)),
+        );
+        self.last_decided_at = Some(
+            self.last_decided_at
+                .map_or(e.decided_at, |t| t.max(e.decided_at)),
+        );
     }
 
     fn finish(&mut self, mut review_times: Vec<f64>, candidates: u64) {
         if !review_times.is_empty() {
-            self.mean_review_seconds = Some(review_times.iter().sum::<f64>() / review_times.len() as f64);
+            self.mean_review_seconds =
+                Some(review_times.iter().sum::<f64>() / review_times.len() as f64);
             review_times.sort_by(f64::total_cmp);
             let mid = review_times.len() / 2;
             self.median_review_seconds = Some(if review_times.len() % 2 == 0 {
@@ -191,7 +228,11 @@ impl AuditStats {
                 review_times[mid]
             });
         }
-        self.rubber_stamp_rate = if candidates == 0 { 0.0 } else { self.rubber_stamps as f64 / candidates as f64 };
+        self.rubber_stamp_rate = if candidates == 0 {
+            0.0
+        } else {
+            self.rubber_stamps as f64 / candidates as f64
+        };
         for a in self.approvers.values_mut() {
             if a.decisions > 0 {
                 a.mean_review_seconds = a.review_total / a.decisions as f64;
@@ -221,7 +262,9 @@ impl Iterator for EntryIter {
             if self.current.is_none() {
                 let path = self.files.next()?;
                 match File::open(&path) {
-                    Ok(f) => self.current = Some((path, BufReader::with_capacity(256 * 1024, f), 0)),
+                    Ok(f) => {
+                        self.current = Some((path, BufReader::with_capacity(256 * 1024, f), 0))
+                    }
                     Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
                     Err(e) => return Some(Err(AuditError::io("open", path)(e))),
                 }
@@ -240,12 +283,18 @@ impl Iterator for EntryIter {
                         self.current = None;
                         continue;
                     }
-                    return Some(AuditEntry::parse_line(&self.buf, *line_no).map_err(|e| match e {
-                        attesta_core::audit::AuditError::MalformedLine { line, reason } => {
-                            AuditError::Malformed { path: path.clone(), line, reason }
-                        }
-                        other => other.into(),
-                    }));
+                    return Some(AuditEntry::parse_line(&self.buf, *line_no).map_err(
+                        |e| match e {
+                            attesta_core::audit::AuditError::MalformedLine { line, reason } => {
+                                AuditError::Malformed {
+                                    path: path.clone(),
+                                    line,
+                                    reason,
+                                }
+                            }
+                            other => other.into(),
+                        },
+                    ));
                 }
                 Err(e) => return Some(Err(AuditError::io("read", path.clone())(e))),
             }
@@ -264,8 +313,13 @@ impl AuditReader {
 
     /// Every entry, oldest first. Malformed lines are errors (verify says more about them).
     pub fn entries(&self) -> Result<EntryIter, AuditError> {
-        let files = all_files(&self.path).map_err(AuditError::io("list segments of", &self.path))?;
-        Ok(EntryIter { files: files.into_iter(), current: None, buf: Vec::new() })
+        let files =
+            all_files(&self.path).map_err(AuditError::io("list segments of", &self.path))?;
+        Ok(EntryIter {
+            files: files.into_iter(),
+            current: None,
+            buf: Vec::new(),
+        })
     }
 
     /// Entries matching `filter`, oldest first.
@@ -273,11 +327,17 @@ impl AuditReader {
         &self,
         filter: &'a AuditFilter,
     ) -> Result<impl Iterator<Item = Result<AuditEntry, AuditError>> + 'a, AuditError> {
-        Ok(self.entries()?.filter(move |r| r.as_ref().map_or(true, |e| filter.matches(e))))
+        Ok(self
+            .entries()?
+            .filter(move |r| r.as_ref().map_or(true, |e| filter.matches(e))))
     }
 
     /// Statistics over entries matching `filter`.
-    pub fn stats(&self, filter: &AuditFilter, rule: &RubberStampRule) -> Result<AuditStats, AuditError> {
+    pub fn stats(
+        &self,
+        filter: &AuditFilter,
+        rule: &RubberStampRule,
+    ) -> Result<AuditStats, AuditError> {
         let mut stats = AuditStats::default();
         let mut review_times = Vec::new();
         let mut candidates = 0;
@@ -290,8 +350,15 @@ impl AuditReader {
 
     /// Approvals at or above `min_risk` reviewed faster than `max_seconds` or with
     /// `min_review_met == false`.
-    pub fn rubber_stamps(&self, max_seconds: f64, min_risk: RiskLevel) -> Result<Vec<AuditEntry>, AuditError> {
-        let rule = RubberStampRule { max_seconds, min_risk };
+    pub fn rubber_stamps(
+        &self,
+        max_seconds: f64,
+        min_risk: RiskLevel,
+    ) -> Result<Vec<AuditEntry>, AuditError> {
+        let rule = RubberStampRule {
+            max_seconds,
+            min_risk,
+        };
         let mut out = Vec::new();
         for entry in self.entries()? {
             let entry = entry?;

@@ -43,7 +43,10 @@ pub struct VerifyOptions<'a> {
 impl fmt::Debug for VerifyOptions<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("VerifyOptions")
-            .field("checkpoint_key", &self.checkpoint_key.as_ref().map(CheckpointVerifier::key_id))
+            .field(
+                "checkpoint_key",
+                &self.checkpoint_key.as_ref().map(CheckpointVerifier::key_id),
+            )
             .field("checkpoint_file", &self.checkpoint_file)
             .field("active_segment_only", &self.active_segment_only)
             .field("ignore_unterminated_tail", &self.ignore_unterminated_tail)
@@ -144,7 +147,13 @@ struct Walk {
 
 impl Walk {
     fn push(&mut self, file: &Path, line: u64, kind: BreakKind, detail: String) {
-        self.breaks.push(ChainBreak { entry: self.entry, file: file.to_path_buf(), line, kind, detail });
+        self.breaks.push(ChainBreak {
+            entry: self.entry,
+            file: file.to_path_buf(),
+            line,
+            kind,
+            detail,
+        });
     }
 }
 
@@ -160,22 +169,37 @@ pub fn verify(path: &Path, options: &mut VerifyOptions<'_>) -> Result<VerifyRepo
     };
     let sizes: Vec<u64> = files
         .iter()
-        .map(|f| std::fs::metadata(f).map(|m| m.len()).map_err(AuditError::io("stat", f)))
+        .map(|f| {
+            std::fs::metadata(f)
+                .map(|m| m.len())
+                .map_err(AuditError::io("stat", f))
+        })
         .collect::<Result<_, _>>()?;
     let bytes_total: u64 = sizes.iter().sum();
 
     let mut walk = Walk {
         breaks: Vec::new(),
         entry: 0,
-        prev_hash: if options.active_segment_only { None } else { Some(GENESIS.to_owned()) },
-        prev_seq: if options.active_segment_only { None } else { Some(0) },
+        prev_hash: if options.active_segment_only {
+            None
+        } else {
+            Some(GENESIS.to_owned())
+        },
+        prev_seq: if options.active_segment_only {
+            None
+        } else {
+            Some(0)
+        },
         canonical: 0,
         pending: BTreeMap::new(),
         checkpoints_ok: 0,
     };
 
     if let Some(key) = &options.checkpoint_key {
-        let cp_path = options.checkpoint_file.clone().unwrap_or_else(|| checkpoint_path(path));
+        let cp_path = options
+            .checkpoint_file
+            .clone()
+            .unwrap_or_else(|| checkpoint_path(path));
         load_checkpoints(&cp_path, key, &mut walk)?;
     }
 
@@ -189,7 +213,9 @@ pub fn verify(path: &Path, options: &mut VerifyOptions<'_>) -> Result<VerifyRepo
         let is_last_file = file_index + 1 == files.len();
         loop {
             buf.clear();
-            let n = reader.read_until(b'\n', &mut buf).map_err(AuditError::io("read", file_path))?;
+            let n = reader
+                .read_until(b'\n', &mut buf)
+                .map_err(AuditError::io("read", file_path))?;
             if n == 0 {
                 break;
             }
@@ -216,7 +242,11 @@ pub fn verify(path: &Path, options: &mut VerifyOptions<'_>) -> Result<VerifyRepo
             if let Some(progress) = options.progress.as_deref_mut()
                 && bytes_done >= next_progress
             {
-                progress(VerifyProgress { bytes_done, bytes_total, entries: walk.entry });
+                progress(VerifyProgress {
+                    bytes_done,
+                    bytes_total,
+                    entries: walk.entry,
+                });
                 next_progress = bytes_done + PROGRESS_EVERY;
             }
         }
@@ -241,16 +271,29 @@ pub fn verify(path: &Path, options: &mut VerifyOptions<'_>) -> Result<VerifyRepo
             } else {
                 (
                     BreakKind::CheckpointMismatch,
-                    format!("checkpoint #{} covers seq {seq} but no entry with that seq was found", index + 1),
+                    format!(
+                        "checkpoint #{} covers seq {seq} but no entry with that seq was found",
+                        index + 1
+                    ),
                 )
             };
             let entry = walk.entry + 1;
-            walk.breaks.push(ChainBreak { entry, file: path.to_path_buf(), line: 0, kind, detail });
+            walk.breaks.push(ChainBreak {
+                entry,
+                file: path.to_path_buf(),
+                line: 0,
+                kind,
+                detail,
+            });
         }
     }
 
     if let Some(progress) = options.progress.as_deref_mut() {
-        progress(VerifyProgress { bytes_done, bytes_total, entries: walk.entry });
+        progress(VerifyProgress {
+            bytes_done,
+            bytes_total,
+            entries: walk.entry,
+        });
     }
     Ok(VerifyReport {
         intact: walk.breaks.is_empty(),
@@ -265,10 +308,16 @@ pub fn verify(path: &Path, options: &mut VerifyOptions<'_>) -> Result<VerifyRepo
     })
 }
 
-fn load_checkpoints(cp_path: &Path, key: &CheckpointVerifier, walk: &mut Walk) -> Result<(), AuditError> {
+fn load_checkpoints(
+    cp_path: &Path,
+    key: &CheckpointVerifier,
+    walk: &mut Walk,
+) -> Result<(), AuditError> {
     let checkpoints = match read_checkpoints(cp_path) {
         Ok(list) => list,
-        Err(AuditError::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+        Err(AuditError::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
+            Vec::new()
+        }
         Err(AuditError::CheckpointFile { line, reason, .. }) => {
             walk.breaks.push(ChainBreak {
                 entry: 0,
@@ -343,7 +392,11 @@ fn check_line(line: &[u8], file: &Path, line_no: u64, walk: &mut Walk) {
     if let Some(prev_seq) = walk.prev_seq
         && digest.seq != prev_seq + 1
     {
-        let detail = format!("seq {} follows seq {prev_seq} (expected {})", digest.seq, prev_seq + 1);
+        let detail = format!(
+            "seq {} follows seq {prev_seq} (expected {})",
+            digest.seq,
+            prev_seq + 1
+        );
         walk.push(file, line_no, BreakKind::SeqMismatch, detail);
     }
     if let Some(checkpoints) = walk.pending.remove(&digest.seq) {

@@ -13,7 +13,10 @@ use jiff::Timestamp;
 use serde_json::json;
 
 use super::error::AuditError;
-use super::files::{last_byte, line_start_before, lock_path, read_range, segment_files, segment_path, torn_path_prefix};
+use super::files::{
+    last_byte, line_start_before, lock_path, read_range, segment_files, segment_path,
+    torn_path_prefix,
+};
 
 /// What a torn-tail repair did.
 #[derive(Debug, Clone, PartialEq)]
@@ -106,7 +109,10 @@ pub struct AuditLog {
 
 impl std::fmt::Debug for Inner {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Inner").field("cache", &self.cache).field("dirty", &self.dirty).finish()
+        f.debug_struct("Inner")
+            .field("cache", &self.cache)
+            .field("dirty", &self.dirty)
+            .finish()
     }
 }
 
@@ -154,7 +160,11 @@ impl AuditLog {
 
     /// The last torn-tail repair this handle performed, if any (taken: a second call is `None`).
     pub fn last_repair(&self) -> Option<RepairReport> {
-        self.inner.lock().unwrap_or_else(PoisonError::into_inner).last_repair.take()
+        self.inner
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .last_repair
+            .take()
     }
 
     /// Appends `entry`, filling `seq`, `previous_hash` and `chain_hash` (and `entry_id` with a
@@ -173,16 +183,22 @@ impl AuditLog {
     pub fn sync(&self) -> Result<(), AuditError> {
         let mut inner = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some(file) = &inner.file {
-            file.sync_data().map_err(AuditError::io("sync", &self.path))?;
+            file.sync_data()
+                .map_err(AuditError::io("sync", &self.path))?;
         }
         inner.dirty = false;
         inner.last_sync = Instant::now();
         Ok(())
     }
 
-    fn locked<T>(&self, f: impl FnOnce(&mut Inner) -> Result<T, AuditError>) -> Result<T, AuditError> {
+    fn locked<T>(
+        &self,
+        f: impl FnOnce(&mut Inner) -> Result<T, AuditError>,
+    ) -> Result<T, AuditError> {
         let mut inner = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
-        self.lock_file.lock().map_err(AuditError::io("lock", lock_path(&self.path)))?;
+        self.lock_file
+            .lock()
+            .map_err(AuditError::io("lock", lock_path(&self.path)))?;
         let _guard = LockGuard(&self.lock_file);
         let result = f(&mut inner);
         if result.is_err() {
@@ -201,7 +217,9 @@ impl AuditLog {
         };
         if inner.file.is_none() || on_disk.is_none() || on_disk != inner.ident {
             let file = open_private(&self.path, true)?;
-            let meta = file.metadata().map_err(AuditError::io("stat", &self.path))?;
+            let meta = file
+                .metadata()
+                .map_err(AuditError::io("stat", &self.path))?;
             inner.ident = Some(ident_of(&meta));
             inner.file = Some(file);
             inner.cache = None;
@@ -213,7 +231,9 @@ impl AuditLog {
     fn tail(&self, inner: &mut Inner) -> Result<Tail, AuditError> {
         self.ensure_current(inner)?;
         let file = inner.file.as_ref().ok_or_else(|| no_handle(&self.path))?;
-        let meta = file.metadata().map_err(AuditError::io("stat", &self.path))?;
+        let meta = file
+            .metadata()
+            .map_err(AuditError::io("stat", &self.path))?;
         let (ident, len, modified) = (ident_of(&meta), meta.len(), meta.modified().ok());
         if let Some(cached) = &inner.cache
             && cached.ident == ident
@@ -248,7 +268,10 @@ impl AuditLog {
                 }
                 Err(_) => {
                     let line = bytes_to_line_number(file, start).unwrap_or(0);
-                    return Err(AuditError::DamagedTail { path: self.path.clone(), line });
+                    return Err(AuditError::DamagedTail {
+                        path: self.path.clone(),
+                        line,
+                    });
                 }
             }
         }
@@ -266,8 +289,12 @@ impl AuditLog {
                 "moved {torn_bytes} torn byte(s) (sha256 {torn_sha256}) to {}; the chain continues from the last good entry",
                 moved_to.display()
             );
-            let record =
-                AuditEntry::repair_record(uuid::Uuid::now_v7().to_string(), Timestamp::now(), repair, reason);
+            let record = AuditEntry::repair_record(
+                uuid::Uuid::now_v7().to_string(),
+                Timestamp::now(),
+                repair,
+                reason,
+            );
             let written = self.append_locked(inner, record, base)?;
             inner.last_repair = Some(RepairReport {
                 moved_to,
@@ -283,27 +310,46 @@ impl AuditLog {
             Some(d) => (d.chain_hash, d.seq, None),
             None => self.chain_start()?,
         };
-        let tail = Tail { ident, len, modified, last_hash, last_seq, segment_link };
+        let tail = Tail {
+            ident,
+            len,
+            modified,
+            last_hash,
+            last_seq,
+            segment_link,
+        };
         inner.cache = Some(tail.clone());
         Ok(tail)
     }
 
     /// Where an empty active file continues from: the last rotated segment, or genesis.
     fn chain_start(&self) -> Result<(String, u64, Option<SegmentLink>), AuditError> {
-        let segments = segment_files(&self.path).map_err(AuditError::io("list segments of", &self.path))?;
+        let segments =
+            segment_files(&self.path).map_err(AuditError::io("list segments of", &self.path))?;
         let Some((_, segment)) = segments.last() else {
             return Ok((GENESIS.to_owned(), 0, None));
         };
         let file = File::open(segment).map_err(AuditError::io("open", segment))?;
-        let len = file.metadata().map_err(AuditError::io("stat", segment))?.len();
-        let damaged = || AuditError::DamagedTail { path: segment.clone(), line: 0 };
-        if len == 0 || last_byte(&file, len).map_err(AuditError::io("read", segment))? != Some(b'\n') {
+        let len = file
+            .metadata()
+            .map_err(AuditError::io("stat", segment))?
+            .len();
+        let damaged = || AuditError::DamagedTail {
+            path: segment.clone(),
+            line: 0,
+        };
+        if len == 0
+            || last_byte(&file, len).map_err(AuditError::io("read", segment))? != Some(b'\n')
+        {
             return Err(damaged());
         }
         let start = line_start_before(&file, len - 1).map_err(AuditError::io("read", segment))?;
         let bytes = read_range(&file, start, len).map_err(AuditError::io("read", segment))?;
         let digest = digest_line(&bytes, 0).map_err(|_| damaged())?;
-        let name = segment.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = segment
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let link = SegmentLink {
             previous_file: name,
             previous_chain_hash: digest.chain_hash.clone(),
@@ -313,10 +359,19 @@ impl AuditLog {
     }
 
     /// Copies `file[good_end..len]` to a fresh `<log>.torn-<timestamp>` (synced), then truncates.
-    fn move_torn(&self, file: &File, good_end: u64, len: u64) -> Result<(PathBuf, u64, String), AuditError> {
+    fn move_torn(
+        &self,
+        file: &File,
+        good_end: u64,
+        len: u64,
+    ) -> Result<(PathBuf, u64, String), AuditError> {
         let torn = read_range(file, good_end, len).map_err(AuditError::io("read", &self.path))?;
         let now = Timestamp::now();
-        let stamp = format!("{}{:09}", now.strftime("%Y%m%dT%H%M%S."), now.subsec_nanosecond());
+        let stamp = format!(
+            "{}{:09}",
+            now.strftime("%Y%m%dT%H%M%S."),
+            now.subsec_nanosecond()
+        );
         let prefix = torn_path_prefix(&self.path);
         let mut attempt = 0u32;
         let (dest, mut out) = loop {
@@ -335,23 +390,31 @@ impl AuditLog {
             }
             match options.open(&dest) {
                 Ok(f) => break (dest, f),
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && attempt < 1000 => attempt += 1,
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && attempt < 1000 => {
+                    attempt += 1
+                }
                 Err(e) => return Err(AuditError::io("create", dest)(e)),
             }
         };
-        out.write_all(&torn).and_then(|()| out.sync_all()).map_err(AuditError::io("write", &dest))?;
-        file.set_len(good_end).map_err(AuditError::io("truncate", &self.path))?;
-        file.sync_all().map_err(AuditError::io("sync", &self.path))?;
+        out.write_all(&torn)
+            .and_then(|()| out.sync_all())
+            .map_err(AuditError::io("write", &dest))?;
+        file.set_len(good_end)
+            .map_err(AuditError::io("truncate", &self.path))?;
+        file.sync_all()
+            .map_err(AuditError::io("sync", &self.path))?;
         Ok((dest, torn.len() as u64, sha256_hex(&torn)))
     }
 
     /// Renames the active file to the next segment and starts a new, empty one.
     fn rotate(&self, inner: &mut Inner, tail: Tail) -> Result<Tail, AuditError> {
-        let segments = segment_files(&self.path).map_err(AuditError::io("list segments of", &self.path))?;
+        let segments =
+            segment_files(&self.path).map_err(AuditError::io("list segments of", &self.path))?;
         let next = segments.last().map_or(1, |(n, _)| n + 1);
         let segment = segment_path(&self.path, next);
         if let Some(file) = &inner.file {
-            file.sync_all().map_err(AuditError::io("sync", &self.path))?;
+            file.sync_all()
+                .map_err(AuditError::io("sync", &self.path))?;
         }
         fs::rename(&self.path, &segment).map_err(AuditError::io("rotate", &self.path))?;
         if let Some(dir) = self.path.parent().filter(|p| !p.as_os_str().is_empty())
@@ -361,13 +424,18 @@ impl AuditLog {
         }
         self.ensure_current(inner)?;
         let file = inner.file.as_ref().ok_or_else(|| no_handle(&self.path))?;
-        let meta = file.metadata().map_err(AuditError::io("stat", &self.path))?;
+        let meta = file
+            .metadata()
+            .map_err(AuditError::io("stat", &self.path))?;
         Ok(Tail {
             ident: ident_of(&meta),
             len: 0,
             modified: meta.modified().ok(),
             segment_link: Some(SegmentLink {
-                previous_file: segment.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+                previous_file: segment
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
                 previous_chain_hash: tail.last_hash.clone(),
                 previous_seq: tail.last_seq,
             }),
@@ -376,7 +444,12 @@ impl AuditLog {
         })
     }
 
-    fn append_locked(&self, inner: &mut Inner, mut entry: AuditEntry, tail: Tail) -> Result<AuditEntry, AuditError> {
+    fn append_locked(
+        &self,
+        inner: &mut Inner,
+        mut entry: AuditEntry,
+        tail: Tail,
+    ) -> Result<AuditEntry, AuditError> {
         let tail = if self.rotate_bytes > 0 && tail.len >= self.rotate_bytes {
             self.rotate(inner, tail)?
         } else {
@@ -414,14 +487,17 @@ impl AuditLog {
         }
         if self.durability == Durability::Batch {
             if inner.last_sync.elapsed() >= self.batch_interval {
-                file.sync_data().map_err(AuditError::io("sync", &self.path))?;
+                file.sync_data()
+                    .map_err(AuditError::io("sync", &self.path))?;
                 inner.last_sync = Instant::now();
                 inner.dirty = false;
             } else {
                 inner.dirty = true;
             }
         }
-        let meta = file.metadata().map_err(AuditError::io("stat", &self.path))?;
+        let meta = file
+            .metadata()
+            .map_err(AuditError::io("stat", &self.path))?;
         inner.cache = Some(Tail {
             ident: ident_of(&meta),
             len: meta.len(),
