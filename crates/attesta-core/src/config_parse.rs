@@ -173,8 +173,13 @@ impl Config {
     }
 }
 
-fn problem_to_error(problem: validate::Problem, source_name: &str, root: Option<&Node>) -> ConfigError {
-    let mut error = ConfigError::new(problem.kind, source_name, problem.message).with_path(&problem.path);
+fn problem_to_error(
+    problem: validate::Problem,
+    source_name: &str,
+    root: Option<&Node>,
+) -> ConfigError {
+    let mut error =
+        ConfigError::new(problem.kind, source_name, problem.message).with_path(&problem.path);
     if let Some(hint) = problem.hint {
         error = error.with_hint(hint);
     }
@@ -200,9 +205,14 @@ pub fn parse_config(
         return Err(ConfigError::new(
             ConfigErrorKind::TooLarge,
             source_name,
-            format!("the configuration is {} bytes; the limit is {MAX_CONFIG_BYTES}", text.len()),
+            format!(
+                "the configuration is {} bytes; the limit is {MAX_CONFIG_BYTES}",
+                text.len()
+            ),
         )
-        .with_hint("a configuration file should be a few kilobytes; check that the right file was named"));
+        .with_hint(
+            "a configuration file should be a few kilobytes; check that the right file was named",
+        ));
     }
     let mut root = match format {
         ConfigFormat::Yaml => read_yaml(text, source_name)?,
@@ -213,17 +223,23 @@ pub fn parse_config(
         return Err(ConfigError::new(
             ConfigErrorKind::InvalidType,
             source_name,
-            format!("the configuration must be a mapping of sections, got {}", root.describe()),
+            format!(
+                "the configuration must be a mapping of sections, got {}",
+                root.describe()
+            ),
         )
         .at(root.pos)
-        .with_hint("start with a section such as `policy:`; `attesta init` writes a commented example"));
+        .with_hint(
+            "start with a section such as `policy:`; `attesta init` writes a commented example",
+        ));
     }
     interpolate::expand_tree(&mut root, &mut Vec::new(), env)
         .map_err(|(path, pos, err)| interpolation_error(err, &path, pos, source_name))?;
     reject_inline_secrets(&root, source_name)?;
     let config = Config::deserialize(NodeDeserializer::new(&root, Vec::new()))
         .map_err(|err| de_error(err, source_name))?;
-    validate::check(&config).map_err(|problem| problem_to_error(problem, source_name, Some(&root)))?;
+    validate::check(&config)
+        .map_err(|problem| problem_to_error(problem, source_name, Some(&root)))?;
     Ok(config)
 }
 
@@ -258,7 +274,10 @@ fn yaml_options() -> serde_saphyr::Options {
 
 fn read_yaml(text: &str, source_name: &str) -> Result<Node, ConfigError> {
     if only_comments(text) {
-        return Ok(Node { value: Value::Null, pos: Pos { line: 1, column: 1 } });
+        return Ok(Node {
+            value: Value::Null,
+            pos: Pos { line: 1, column: 1 },
+        });
     }
     let spanned: serde_saphyr::Spanned<Tree<node::YamlFlavor>> =
         serde_saphyr::from_str_with_options(text, yaml_options())
@@ -267,10 +286,17 @@ fn read_yaml(text: &str, source_name: &str) -> Result<Node, ConfigError> {
     if !pos.is_known() {
         pos = Pos { line: 1, column: 1 };
     }
-    Ok(Node { value: tree.value, pos })
+    Ok(Node {
+        value: tree.value,
+        pos,
+    })
 }
 
-fn yaml_syntax_error(err: &serde_saphyr::Error, source_name: &str, format: ConfigFormat) -> ConfigError {
+fn yaml_syntax_error(
+    err: &serde_saphyr::Error,
+    source_name: &str,
+    format: ConfigFormat,
+) -> ConfigError {
     let inner = err.without_snippet();
     let mut message = inner.to_string();
     // The library appends its own " at line X, column Y"; the prefix already says where.
@@ -282,13 +308,24 @@ fn yaml_syntax_error(err: &serde_saphyr::Error, source_name: &str, format: Confi
         message.truncate(i);
         message.push_str(" (each key may appear only once)");
     }
-    let mut error = ConfigError::new(ConfigErrorKind::Syntax, source_name, format!("invalid {format}: {message}"));
+    let budget = message.contains("budget breached");
+    if budget {
+        message = format!("the document nests too deeply or expands too many aliases ({message})");
+    }
+    let mut error = ConfigError::new(
+        ConfigErrorKind::Syntax,
+        source_name,
+        format!("invalid {format}: {message}"),
+    );
     if let Some(loc) = inner.location() {
         let pos = Pos {
             line: u32::try_from(loc.line()).unwrap_or(u32::MAX),
             column: u32::try_from(loc.column()).unwrap_or(u32::MAX),
         };
         error = error.at(pos);
+    }
+    if budget {
+        return error.with_hint("a configuration needs neither deep nesting nor heavy use of `&anchors` and `*aliases`; write the values out");
     }
     error.with_hint("fix the syntax at that position; `attesta init` writes a valid example")
 }
@@ -297,14 +334,24 @@ fn read_json(text: &str, source_name: &str) -> Result<Node, ConfigError> {
     // serde_json is the authority on what is valid JSON and where it breaks.
     if let Err(err) = serde_json::from_str::<serde::de::IgnoredAny>(text) {
         let message = err.to_string();
-        let message = message.split(" at line ").next().unwrap_or(&message).to_owned();
+        let message = message
+            .split(" at line ")
+            .next()
+            .unwrap_or(&message)
+            .to_owned();
         let pos = Pos {
             line: u32::try_from(err.line()).unwrap_or(u32::MAX),
             column: u32::try_from(err.column()).unwrap_or(u32::MAX),
         };
-        return Err(ConfigError::new(ConfigErrorKind::Syntax, source_name, format!("invalid JSON: {message}"))
-            .at(pos)
-            .with_hint("fix the syntax at that position (JSON allows no comments or trailing commas)"));
+        return Err(ConfigError::new(
+            ConfigErrorKind::Syntax,
+            source_name,
+            format!("invalid JSON: {message}"),
+        )
+        .at(pos)
+        .with_hint(
+            "fix the syntax at that position (JSON allows no comments or trailing commas)",
+        ));
     }
     // Valid JSON is valid YAML 1.2, and the YAML reader knows where every value is.
     let spanned: serde_saphyr::Spanned<Tree<node::YamlFlavor>> =
@@ -314,24 +361,43 @@ fn read_json(text: &str, source_name: &str) -> Result<Node, ConfigError> {
     if !pos.is_known() {
         pos = Pos { line: 1, column: 1 };
     }
-    Ok(Node { value: tree.value, pos })
+    Ok(Node {
+        value: tree.value,
+        pos,
+    })
 }
 
 fn read_toml(text: &str, source_name: &str) -> Result<Node, ConfigError> {
     let tree: Tree<node::TomlFlavor> = toml::from_str(text).map_err(|err| {
         let index = node::LineIndex::new(text);
-        let pos = err.span().map_or(Pos::UNKNOWN, |span| index.pos(span.start));
+        let pos = err
+            .span()
+            .map_or(Pos::UNKNOWN, |span| index.pos(span.start));
         let message = err.message().trim().to_owned();
-        ConfigError::new(ConfigErrorKind::Syntax, source_name, format!("invalid TOML: {message}"))
-            .at(pos)
-            .with_hint("fix the syntax at that position; dates and times are not used in the configuration")
+        ConfigError::new(
+            ConfigErrorKind::Syntax,
+            source_name,
+            format!("invalid TOML: {message}"),
+        )
+        .at(pos)
+        .with_hint(
+            "fix the syntax at that position; dates and times are not used in the configuration",
+        )
     })?;
-    let mut root = Node { value: tree.value, pos: Pos { line: 1, column: 1 } };
+    let mut root = Node {
+        value: tree.value,
+        pos: Pos { line: 1, column: 1 },
+    };
     node::resolve_toml_offsets(&mut root, text);
     Ok(root)
 }
 
-fn interpolation_error(err: InterpolationError, path: &[Seg], pos: Pos, source_name: &str) -> ConfigError {
+fn interpolation_error(
+    err: InterpolationError,
+    path: &[Seg],
+    pos: Pos,
+    source_name: &str,
+) -> ConfigError {
     let key = node::render_path(path);
     match err {
         InterpolationError::Missing { variable } => ConfigError::new(
@@ -339,7 +405,9 @@ fn interpolation_error(err: InterpolationError, path: &[Seg], pos: Pos, source_n
             source_name,
             format!("`{key}` uses the environment variable `{variable}`, which is not set"),
         )
-        .with_hint(format!("set {variable}, or give a default: `${{{variable}:-value}}`")),
+        .with_hint(format!(
+            "set {variable}, or give a default: `${{{variable}:-value}}`"
+        )),
         InterpolationError::Malformed { reason } => ConfigError::new(
             ConfigErrorKind::Interpolation,
             source_name,
@@ -354,18 +422,30 @@ fn interpolation_error(err: InterpolationError, path: &[Seg], pos: Pos, source_n
 /// URLs that carry a password must come from the environment (`${DATABASE_URL}`), never from
 /// the file, which is often committed or readable by the agent.
 fn reject_inline_secrets(root: &Node, source_name: &str) -> Result<(), ConfigError> {
-    let Value::Map(sections) = &root.value else { return Ok(()) };
-    let Some(server) = sections.iter().find(|e| e.key == "server") else { return Ok(()) };
-    let Value::Map(keys) = &server.value.value else { return Ok(()) };
+    let Value::Map(sections) = &root.value else {
+        return Ok(());
+    };
+    let Some(server) = sections.iter().find(|e| e.key == "server") else {
+        return Ok(());
+    };
+    let Value::Map(keys) = &server.value.value else {
+        return Ok(());
+    };
     for entry in keys {
-        if let Value::Str { text, from_env: false } = &entry.value.value
+        if let Value::Str {
+            text,
+            from_env: false,
+        } = &entry.value.value
             && url_has_password(text)
         {
             let path = [Seg::Key("server".into()), Seg::Key(entry.key.clone())];
             return Err(ConfigError::new(
                 ConfigErrorKind::SecretInFile,
                 source_name,
-                format!("`server.{}` contains a password; secrets never go in the configuration file", entry.key),
+                format!(
+                    "`server.{}` contains a password; secrets never go in the configuration file",
+                    entry.key
+                ),
             )
             .with_path(&path)
             .at(entry.value.pos)
@@ -380,10 +460,14 @@ fn reject_inline_secrets(root: &Node, source_name: &str) -> Result<(), ConfigErr
 }
 
 fn url_has_password(text: &str) -> bool {
-    let Some((_, rest)) = text.split_once("://") else { return false };
+    let Some((_, rest)) = text.split_once("://") else {
+        return false;
+    };
     let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
     match authority.rsplit_once('@') {
-        Some((userinfo, _)) => userinfo.split_once(':').is_some_and(|(_, password)| !password.is_empty()),
+        Some((userinfo, _)) => userinfo
+            .split_once(':')
+            .is_some_and(|(_, password)| !password.is_empty()),
         None => false,
     }
 }
@@ -392,9 +476,18 @@ fn url_has_password(text: &str) -> bool {
 /// trying to put a credential in the file.
 fn looks_like_secret(key: &str) -> bool {
     let key = key.to_ascii_lowercase();
-    ["token", "password", "passwd", "secret", "api_key", "apikey", "private_key", "credential"]
-        .iter()
-        .any(|word| key.contains(word))
+    [
+        "token",
+        "password",
+        "passwd",
+        "secret",
+        "api_key",
+        "apikey",
+        "private_key",
+        "credential",
+    ]
+    .iter()
+    .any(|word| key.contains(word))
         && !key.ends_with("_env")
 }
 
@@ -409,9 +502,17 @@ fn de_error(err: de::DeError, source_name: &str) -> ConfigError {
             } else {
                 format!("unknown key `{field}` in `{parent}`")
             };
-            let list = if expected.is_empty() { "none".to_owned() } else { expected.join(", ") };
+            let list = if expected.is_empty() {
+                "none".to_owned()
+            } else {
+                expected.join(", ")
+            };
             let hint = if looks_like_secret(field) {
-                let env_keys: Vec<&str> = expected.iter().copied().filter(|k| k.ends_with("_env")).collect();
+                let env_keys: Vec<&str> = expected
+                    .iter()
+                    .copied()
+                    .filter(|k| k.ends_with("_env"))
+                    .collect();
                 let target = if env_keys.is_empty() {
                     String::new()
                 } else {
@@ -426,8 +527,11 @@ fn de_error(err: de::DeError, source_name: &str) -> ConfigError {
                     None => format!("valid keys: {list}"),
                 }
             };
-            let kind =
-                if looks_like_secret(field) { ConfigErrorKind::SecretInFile } else { ConfigErrorKind::UnknownKey };
+            let kind = if looks_like_secret(field) {
+                ConfigErrorKind::SecretInFile
+            } else {
+                ConfigErrorKind::UnknownKey
+            };
             ConfigError::new(kind, source_name, message).with_hint(hint)
         }
         DeErrorKind::UnknownVariant { variant, expected } => {
@@ -443,17 +547,41 @@ fn de_error(err: de::DeError, source_name: &str) -> ConfigError {
             error
         }
         DeErrorKind::InvalidType { message } => {
-            let subject = if key.is_empty() { "the configuration".to_owned() } else { format!("`{key}`") };
-            ConfigError::new(ConfigErrorKind::InvalidType, source_name, format!("{subject} {message}"))
+            let subject = if key.is_empty() {
+                "the configuration".to_owned()
+            } else {
+                format!("`{key}`")
+            };
+            ConfigError::new(
+                ConfigErrorKind::InvalidType,
+                source_name,
+                format!("{subject} {message}"),
+            )
         }
         DeErrorKind::MissingField { field } => {
-            let subject = if key.is_empty() { "the configuration".to_owned() } else { format!("`{key}`") };
-            ConfigError::new(ConfigErrorKind::MissingKey, source_name, format!("{subject} is missing the required key `{field}`"))
-                .with_hint(format!("add `{field}:` to it"))
+            let subject = if key.is_empty() {
+                "the configuration".to_owned()
+            } else {
+                format!("`{key}`")
+            };
+            ConfigError::new(
+                ConfigErrorKind::MissingKey,
+                source_name,
+                format!("{subject} is missing the required key `{field}`"),
+            )
+            .with_hint(format!("add `{field}:` to it"))
         }
         DeErrorKind::Custom(message) => {
-            let subject = if key.is_empty() { String::new() } else { format!("`{key}`: ") };
-            ConfigError::new(ConfigErrorKind::InvalidValue, source_name, format!("{subject}{message}"))
+            let subject = if key.is_empty() {
+                String::new()
+            } else {
+                format!("`{key}`: ")
+            };
+            ConfigError::new(
+                ConfigErrorKind::InvalidValue,
+                source_name,
+                format!("{subject}{message}"),
+            )
         }
     };
     error.with_path(&path).at(err.pos)
@@ -469,10 +597,22 @@ mod tests {
 
     #[test]
     fn formats_from_extensions() {
-        assert_eq!(ConfigFormat::from_path(Path::new("a/attesta.yaml")), Some(ConfigFormat::Yaml));
-        assert_eq!(ConfigFormat::from_path(Path::new("attesta.YML")), Some(ConfigFormat::Yaml));
-        assert_eq!(ConfigFormat::from_path(Path::new("attesta.json")), Some(ConfigFormat::Json));
-        assert_eq!(ConfigFormat::from_path(Path::new("attesta.toml")), Some(ConfigFormat::Toml));
+        assert_eq!(
+            ConfigFormat::from_path(Path::new("a/attesta.yaml")),
+            Some(ConfigFormat::Yaml)
+        );
+        assert_eq!(
+            ConfigFormat::from_path(Path::new("attesta.YML")),
+            Some(ConfigFormat::Yaml)
+        );
+        assert_eq!(
+            ConfigFormat::from_path(Path::new("attesta.json")),
+            Some(ConfigFormat::Json)
+        );
+        assert_eq!(
+            ConfigFormat::from_path(Path::new("attesta.toml")),
+            Some(ConfigFormat::Toml)
+        );
         assert_eq!(ConfigFormat::from_path(Path::new("attesta.ini")), None);
         assert_eq!(ConfigFormat::from_path(Path::new("attesta")), None);
     }
@@ -485,7 +625,11 @@ mod tests {
             ("{}", ConfigFormat::Json),
             ("", ConfigFormat::Toml),
         ] {
-            assert_eq!(parse_config(text, format, "x", &no_env).unwrap(), Config::default(), "{text:?}");
+            assert_eq!(
+                parse_config(text, format, "x", &no_env).unwrap(),
+                Config::default(),
+                "{text:?}"
+            );
         }
     }
 
@@ -505,6 +649,9 @@ mod tests {
         assert_eq!(err.key_path.as_deref(), Some("trust.ceiling"));
         assert_eq!(err.line, None);
         assert_eq!(err.kind, ConfigErrorKind::OutOfRange);
-        assert_eq!(err.to_string(), "configuration: `trust.ceiling` must be between 0 and 1, got 1.5");
+        assert_eq!(
+            err.to_string(),
+            "configuration: `trust.ceiling` must be between 0 and 1, got 1.5"
+        );
     }
 }

@@ -70,13 +70,23 @@ impl TrustParams {
     /// Values forced into their valid ranges; NaN becomes the most conservative choice (no
     /// influence, no trust), so a bad parameter can only make trust count for less.
     fn sane(&self) -> TrustParams {
-        let unit = |v: f64, fallback: f64| if v.is_nan() { fallback } else { v.clamp(0.0, 1.0) };
+        let unit = |v: f64, fallback: f64| {
+            if v.is_nan() {
+                fallback
+            } else {
+                v.clamp(0.0, 1.0)
+            }
+        };
         let ceiling = unit(self.ceiling, 0.0);
         TrustParams {
             influence: unit(self.influence, 0.0),
             ceiling,
             initial_score: unit(self.initial_score, 0.0).min(ceiling),
-            decay_rate: if self.decay_rate.is_nan() { 1.0 } else { self.decay_rate.max(0.0) },
+            decay_rate: if self.decay_rate.is_nan() {
+                1.0
+            } else {
+                self.decay_rate.max(0.0)
+            },
             prior_weight: if self.prior_weight.is_finite() && self.prior_weight > 0.0 {
                 self.prior_weight
             } else {
@@ -87,7 +97,11 @@ impl TrustParams {
 
     /// Fraction of evidence still counted after `seconds`.
     fn retention(&self, seconds: f64) -> f64 {
-        let seconds = if seconds.is_finite() { seconds.max(0.0) } else { 0.0 };
+        let seconds = if seconds.is_finite() {
+            seconds.max(0.0)
+        } else {
+            0.0
+        };
         if seconds == 0.0 {
             return 1.0;
         }
@@ -101,7 +115,10 @@ impl TrustParams {
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum TrustEvent {
     /// The action ran. `human_reviewed` is false for auto-approvals.
-    Approved { level: RiskLevel, human_reviewed: bool },
+    Approved {
+        level: RiskLevel,
+        human_reviewed: bool,
+    },
     /// A human or the policy refused it (includes timeouts and escalations).
     Denied { level: RiskLevel },
     /// Something went wrong after approval (e.g. an approval revoked); trust drops to 0.
@@ -117,9 +134,10 @@ pub fn evidence_weight(event: &TrustEvent) -> f64 {
         RiskLevel::High | RiskLevel::Critical => 0.5,
     };
     match event {
-        TrustEvent::Approved { level, human_reviewed } => {
-            level_weight(*level) * if *human_reviewed { 1.0 } else { 0.5 }
-        }
+        TrustEvent::Approved {
+            level,
+            human_reviewed,
+        } => level_weight(*level) * if *human_reviewed { 1.0 } else { 0.5 },
         TrustEvent::Denied { level } => 2.0 * level_weight(*level),
         TrustEvent::Incident { .. } => 0.0,
     }
@@ -173,7 +191,10 @@ impl TrustRecord {
     /// Evidence as it stands at `now`.
     fn decayed(&self, params: &TrustParams, now: Timestamp) -> (f64, f64) {
         let keep = params.retention(self.elapsed(now));
-        (finite_non_negative(self.alpha) * keep, finite_non_negative(self.beta) * keep)
+        (
+            finite_non_negative(self.alpha) * keep,
+            finite_non_negative(self.beta) * keep,
+        )
     }
 
     /// Trust in `[0, ceiling]`: 0 when revoked, `initial_score` with no evidence.
@@ -186,7 +207,11 @@ impl TrustRecord {
         let prior_alpha = params.initial_score * params.prior_weight;
         let prior_beta = (1.0 - params.initial_score) * params.prior_weight;
         let mean = (prior_alpha + alpha) / (prior_alpha + prior_beta + alpha + beta);
-        if mean.is_nan() { 0.0 } else { mean.clamp(0.0, params.ceiling) }
+        if mean.is_nan() {
+            0.0
+        } else {
+            mean.clamp(0.0, params.ceiling)
+        }
     }
 
     /// Adds one event's evidence (after decaying what was there to `now`).
@@ -250,7 +275,11 @@ impl TrustDomains {
     pub fn new(domains: &BTreeMap<String, String>) -> Result<Self, (String, regex::Error)> {
         let domains = domains
             .iter()
-            .map(|(name, pattern)| Regex::new(pattern).map(|re| (name.clone(), re)).map_err(|e| (name.clone(), e)))
+            .map(|(name, pattern)| {
+                Regex::new(pattern)
+                    .map(|re| (name.clone(), re))
+                    .map_err(|e| (name.clone(), e))
+            })
             .collect::<Result<_, _>>()?;
         Ok(TrustDomains { domains })
     }
@@ -304,11 +333,15 @@ mod tests {
     }
 
     fn days(n: f64) -> Timestamp {
-        t0().checked_add(jiff::SignedDuration::from_secs_f64(n * SECONDS_PER_DAY)).unwrap()
+        t0().checked_add(jiff::SignedDuration::from_secs_f64(n * SECONDS_PER_DAY))
+            .unwrap()
     }
 
     fn human_high() -> TrustEvent {
-        TrustEvent::Approved { level: RiskLevel::High, human_reviewed: true }
+        TrustEvent::Approved {
+            level: RiskLevel::High,
+            human_reviewed: true,
+        }
     }
 
     #[test]
@@ -332,9 +365,16 @@ mod tests {
 
     #[test]
     fn weights_order_human_high_above_auto_low() {
-        let auto_low = TrustEvent::Approved { level: RiskLevel::Low, human_reviewed: false };
+        let auto_low = TrustEvent::Approved {
+            level: RiskLevel::Low,
+            human_reviewed: false,
+        };
         assert!(evidence_weight(&human_high()) > evidence_weight(&auto_low));
-        assert!(evidence_weight(&TrustEvent::Denied { level: RiskLevel::High }) > evidence_weight(&human_high()));
+        assert!(
+            evidence_weight(&TrustEvent::Denied {
+                level: RiskLevel::High
+            }) > evidence_weight(&human_high())
+        );
     }
 
     #[test]
@@ -350,7 +390,13 @@ mod tests {
 
     #[test]
     fn nonsense_parameters_fail_towards_less_trust() {
-        let params = TrustParams { influence: f64::NAN, ceiling: f64::NAN, initial_score: 2.0, decay_rate: f64::NAN, prior_weight: 0.0 };
+        let params = TrustParams {
+            influence: f64::NAN,
+            ceiling: f64::NAN,
+            initial_score: 2.0,
+            decay_rate: f64::NAN,
+            prior_weight: 0.0,
+        };
         let mut record = TrustRecord::new(&params, t0());
         record.record(&params, human_high(), t0());
         assert_eq!(record.score(&params, t0()), 0.0);
@@ -367,7 +413,8 @@ mod tests {
         assert_eq!(trust_domain("read_file", &domains), "files");
         assert_eq!(trust_domain("send_email", &domains), DEFAULT_DOMAIN);
         assert!(TrustDomains::new(&domains).is_err_and(|(name, _)| name == "broken"));
-        let compiled = TrustDomains::new(&BTreeMap::from([("files".to_owned(), "file".to_owned())])).unwrap();
+        let compiled =
+            TrustDomains::new(&BTreeMap::from([("files".to_owned(), "file".to_owned())])).unwrap();
         assert_eq!(compiled.domain_for("write_file"), "files");
         assert_eq!(compiled.domain_for("deploy"), DEFAULT_DOMAIN);
     }
@@ -381,7 +428,11 @@ mod tests {
         let factor = assessment.factors.last().unwrap();
         assert_eq!(factor.name, "trust");
         assert!(factor.contribution < 0.0);
-        assert!(factor.evidence.contains("high → medium"), "{}", factor.evidence);
+        assert!(
+            factor.evidence.contains("high → medium"),
+            "{}",
+            factor.evidence
+        );
     }
 
     #[test]

@@ -11,11 +11,15 @@ fn t0() -> Timestamp {
 }
 
 fn after_days(days: f64) -> Timestamp {
-    t0().checked_add(SignedDuration::from_secs_f64(days * 86_400.0)).unwrap()
+    t0().checked_add(SignedDuration::from_secs_f64(days * 86_400.0))
+        .unwrap()
 }
 
 fn approved(level: RiskLevel) -> TrustEvent {
-    TrustEvent::Approved { level, human_reviewed: true }
+    TrustEvent::Approved {
+        level,
+        human_reviewed: true,
+    }
 }
 
 #[test]
@@ -25,8 +29,14 @@ fn one_approval_stays_far_below_the_ceiling() {
         let mut record = TrustRecord::new(&params, t0());
         record.record(&params, approved(*level), t0());
         let score = record.score(&params, t0());
-        assert!(score > params.initial_score, "{level}: an approval raises trust");
-        assert!(score < 0.5, "{level}: one approval must not make an agent trusted, got {score}");
+        assert!(
+            score > params.initial_score,
+            "{level}: an approval raises trust"
+        );
+        assert!(
+            score < 0.5,
+            "{level}: one approval must not make an agent trusted, got {score}"
+        );
         assert!(params.ceiling - score > 0.4);
     }
 }
@@ -40,11 +50,17 @@ fn many_approvals_approach_but_never_exceed_the_ceiling() {
         let now = t0().checked_add(SignedDuration::from_secs(i * 60)).unwrap();
         record.record(&params, approved(RiskLevel::High), now);
         let score = record.score(&params, now);
-        assert!(score <= params.ceiling, "approval {i}: {score} above the ceiling");
+        assert!(
+            score <= params.ceiling,
+            "approval {i}: {score} above the ceiling"
+        );
         assert!(score >= previous - 1e-12, "approvals never lower trust");
         previous = score;
     }
-    assert!(params.ceiling - previous < 1e-9, "500 approvals reach the ceiling, got {previous}");
+    assert!(
+        params.ceiling - previous < 1e-9,
+        "500 approvals reach the ceiling, got {previous}"
+    );
     assert_eq!(record.approvals, 500);
 }
 
@@ -56,13 +72,25 @@ fn a_denial_lowers_trust() {
         record.record(&params, approved(RiskLevel::Medium), t0());
     }
     let before = record.score(&params, t0());
-    record.record(&params, TrustEvent::Denied { level: RiskLevel::Medium }, t0());
+    record.record(
+        &params,
+        TrustEvent::Denied {
+            level: RiskLevel::Medium,
+        },
+        t0(),
+    );
     let after = record.score(&params, t0());
     assert!(after < before, "{after} should be below {before}");
     assert_eq!(record.denials, 1);
 
     let mut fresh = TrustRecord::new(&params, t0());
-    fresh.record(&params, TrustEvent::Denied { level: RiskLevel::Low }, t0());
+    fresh.record(
+        &params,
+        TrustEvent::Denied {
+            level: RiskLevel::Low,
+        },
+        t0(),
+    );
     assert!(fresh.score(&params, t0()) < params.initial_score);
 }
 
@@ -77,8 +105,14 @@ fn inactivity_decays_towards_the_initial_score() {
     let week = record.score(&params, after_days(7.0));
     let month = record.score(&params, after_days(30.0));
     let year = record.score(&params, after_days(365.0));
-    assert!(fresh > week && week > month && month > year, "{fresh} {week} {month} {year}");
-    assert!((year - params.initial_score).abs() < 0.01, "a year idle is back near the prior: {year}");
+    assert!(
+        fresh > week && week > month && month > year,
+        "{fresh} {week} {month} {year}"
+    );
+    assert!(
+        (year - params.initial_score).abs() < 0.01,
+        "a year idle is back near the prior: {year}"
+    );
     assert!(year >= params.initial_score);
 
     // The decay is real state once the next event arrives.
@@ -88,10 +122,16 @@ fn inactivity_decays_towards_the_initial_score() {
 
 #[test]
 fn zero_decay_keeps_evidence() {
-    let params = TrustParams { decay_rate: 0.0, ..TrustParams::default() };
+    let params = TrustParams {
+        decay_rate: 0.0,
+        ..TrustParams::default()
+    };
     let mut record = TrustRecord::new(&params, t0());
     record.record(&params, approved(RiskLevel::High), t0());
-    assert_eq!(record.score(&params, t0()), record.score(&params, after_days(1000.0)));
+    assert_eq!(
+        record.score(&params, t0()),
+        record.score(&params, after_days(1000.0))
+    );
 }
 
 #[test]
@@ -99,12 +139,26 @@ fn older_evidence_counts_less() {
     let params = TrustParams::default();
     // Same events, one history had its denial long ago, the other just now.
     let mut old_denial = TrustRecord::new(&params, t0());
-    old_denial.record(&params, TrustEvent::Denied { level: RiskLevel::High }, t0());
+    old_denial.record(
+        &params,
+        TrustEvent::Denied {
+            level: RiskLevel::High,
+        },
+        t0(),
+    );
     old_denial.record(&params, approved(RiskLevel::High), after_days(30.0));
     let mut new_denial = TrustRecord::new(&params, t0());
     new_denial.record(&params, approved(RiskLevel::High), t0());
-    new_denial.record(&params, TrustEvent::Denied { level: RiskLevel::High }, after_days(30.0));
-    assert!(old_denial.score(&params, after_days(30.0)) > new_denial.score(&params, after_days(30.0)));
+    new_denial.record(
+        &params,
+        TrustEvent::Denied {
+            level: RiskLevel::High,
+        },
+        after_days(30.0),
+    );
+    assert!(
+        old_denial.score(&params, after_days(30.0)) > new_denial.score(&params, after_days(30.0))
+    );
 }
 
 #[test]
@@ -117,11 +171,21 @@ fn revoke_and_incidents_drop_trust_to_zero_and_keep_it_there() {
     record.revoke("leaked a key", t0());
     assert_eq!(record.score(&params, t0()), 0.0);
     record.record(&params, approved(RiskLevel::High), after_days(1.0));
-    assert_eq!(record.score(&params, after_days(400.0)), 0.0, "decay never lifts a revocation");
+    assert_eq!(
+        record.score(&params, after_days(400.0)),
+        0.0,
+        "decay never lifts a revocation"
+    );
     assert_eq!(record.revoke_reason.as_deref(), Some("leaked a key"));
 
     let mut other = TrustRecord::new(&params, t0());
-    other.record(&params, TrustEvent::Incident { reason: "approval revoked".into() }, t0());
+    other.record(
+        &params,
+        TrustEvent::Incident {
+            reason: "approval revoked".into(),
+        },
+        t0(),
+    );
     assert_eq!(other.score(&params, t0()), 0.0);
     assert_eq!(other.incidents, 1);
     assert!(other.revoked);
@@ -149,7 +213,11 @@ fn critical_is_never_adjusted() {
 
 #[test]
 fn overridden_assessments_are_never_adjusted() {
-    let mut assessment = RiskAssessment::from_score(RiskLevel::High.representative_score(), "override", Vec::new());
+    let mut assessment = RiskAssessment::from_score(
+        RiskLevel::High.representative_score(),
+        "override",
+        Vec::new(),
+    );
     assessment.overridden = true;
     let original = assessment.clone();
     apply_trust(&mut assessment, 0.9, 0.3);
@@ -161,7 +229,12 @@ fn trust_can_move_high_to_medium_as_the_faq_says() {
     let mut assessment = RiskAssessment::from_score(0.65, "default", Vec::new());
     apply_trust(&mut assessment, 0.9, 0.3);
     assert_eq!(assessment.level, RiskLevel::Medium);
-    assert!(assessment.factors.iter().any(|f| f.name == "trust" && f.evidence.contains("0.90")));
+    assert!(
+        assessment
+            .factors
+            .iter()
+            .any(|f| f.name == "trust" && f.evidence.contains("0.90"))
+    );
 }
 
 proptest! {

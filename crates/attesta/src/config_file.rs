@@ -9,7 +9,12 @@ use attesta_core::config::Config;
 use attesta_core::config_parse::{ConfigError, ConfigFormat, MAX_CONFIG_BYTES, parse_config};
 
 /// File names [`LoadedConfig::discover`] looks for, in order.
-pub const CONFIG_FILE_NAMES: [&str; 4] = ["attesta.yaml", "attesta.yml", "attesta.json", "attesta.toml"];
+pub const CONFIG_FILE_NAMES: [&str; 4] = [
+    "attesta.yaml",
+    "attesta.yml",
+    "attesta.json",
+    "attesta.toml",
+];
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigFileError {
@@ -50,23 +55,38 @@ pub struct LoadedConfig {
 impl LoadedConfig {
     /// Reads, detects the format by extension, and parses with the process environment.
     pub fn load(path: &Path) -> Result<LoadedConfig, ConfigFileError> {
-        let format = ConfigFormat::from_path(path).ok_or_else(|| ConfigFileError::UnknownFormat { path: path.into() })?;
+        let format = ConfigFormat::from_path(path)
+            .ok_or_else(|| ConfigFileError::UnknownFormat { path: path.into() })?;
         let metadata = match fs::metadata(path) {
             Ok(metadata) => metadata,
             Err(err) if err.kind() == io::ErrorKind::NotFound => {
                 return Err(ConfigFileError::NotFound { path: path.into() });
             }
-            Err(source) => return Err(ConfigFileError::Read { path: path.into(), source }),
+            Err(source) => {
+                return Err(ConfigFileError::Read {
+                    path: path.into(),
+                    source,
+                });
+            }
         };
         if metadata.len() > MAX_CONFIG_BYTES as u64 {
             return Err(ConfigFileError::TooLarge { path: path.into() });
         }
-        let bytes = fs::read(path).map_err(|source| ConfigFileError::Read { path: path.into(), source })?;
-        let text = String::from_utf8(bytes).map_err(|_| ConfigFileError::NotUtf8 { path: path.into() })?;
+        let bytes = fs::read(path).map_err(|source| ConfigFileError::Read {
+            path: path.into(),
+            source,
+        })?;
+        let text =
+            String::from_utf8(bytes).map_err(|_| ConfigFileError::NotUtf8 { path: path.into() })?;
         let env = |name: &str| std::env::var(name).ok();
-        let config = parse_config(&text, format, &path.display().to_string(), &env).map_err(ConfigFileError::Invalid)?;
+        let config = parse_config(&text, format, &path.display().to_string(), &env)
+            .map_err(ConfigFileError::Invalid)?;
         let base_dir = base_dir_of(path);
-        Ok(LoadedConfig { config, path: Some(path.to_path_buf()), base_dir })
+        Ok(LoadedConfig {
+            config,
+            path: Some(path.to_path_buf()),
+            base_dir,
+        })
     }
 
     /// Looks for `attesta.yaml`, `.yml`, `.json` or `.toml` in `dir`. Two of them at once is an
@@ -77,7 +97,10 @@ impl LoadedConfig {
             let candidate = dir.join(name);
             if candidate.is_file() {
                 if let Some(first) = found {
-                    return Err(ConfigFileError::Ambiguous { first, second: candidate });
+                    return Err(ConfigFileError::Ambiguous {
+                        first,
+                        second: candidate,
+                    });
                 }
                 found = Some(candidate);
             }
@@ -87,7 +110,11 @@ impl LoadedConfig {
 
     /// The built-in defaults, with paths relative to `base_dir`.
     pub fn defaults(base_dir: PathBuf) -> LoadedConfig {
-        LoadedConfig { config: Config::default(), path: None, base_dir }
+        LoadedConfig {
+            config: Config::default(),
+            path: None,
+            base_dir,
+        }
     }
 
     /// A path from the config: absolute paths stay, relative ones are under `base_dir`, and
@@ -99,7 +126,11 @@ impl LoadedConfig {
             return PathBuf::from(home).join(rest);
         }
         let path = Path::new(relative);
-        if path.is_absolute() { path.to_path_buf() } else { self.base_dir.join(path) }
+        if path.is_absolute() {
+            path.to_path_buf()
+        } else {
+            self.base_dir.join(path)
+        }
     }
 
     pub fn audit_path(&self) -> PathBuf {
@@ -112,7 +143,10 @@ impl LoadedConfig {
 }
 
 fn base_dir_of(path: &Path) -> PathBuf {
-    let parent = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let parent = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     // Absolute so the paths stay right if the process changes directory later.
     std::path::absolute(parent).unwrap_or_else(|_| parent.to_path_buf())
 }

@@ -26,7 +26,11 @@ pub const STORE_VERSION: u32 = 1;
 #[derive(Debug, thiserror::Error)]
 pub enum TrustStoreError {
     #[error("could not {action} the trust store {}: {source} — check that the directory exists and is writable", path.display())]
-    Io { action: &'static str, path: PathBuf, source: io::Error },
+    Io {
+        action: &'static str,
+        path: PathBuf,
+        source: io::Error,
+    },
     #[error(
         "the trust store {} is corrupt ({detail}); it was left untouched — restore it from a backup, \
          or move it aside to start every agent from the initial score",
@@ -68,7 +72,10 @@ struct StoreFile {
 
 impl Default for StoreFile {
     fn default() -> Self {
-        StoreFile { version: STORE_VERSION, agents: BTreeMap::new() }
+        StoreFile {
+            version: STORE_VERSION,
+            agents: BTreeMap::new(),
+        }
     }
 }
 
@@ -86,12 +93,22 @@ static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
 impl TrustStore {
     /// Opens (without creating) the store at `path`; an existing file is checked right away so a
     /// corrupt store is reported at start-up rather than at the first decision.
-    pub fn open(path: impl Into<PathBuf>, params: TrustParams) -> Result<TrustStore, TrustStoreError> {
+    pub fn open(
+        path: impl Into<PathBuf>,
+        params: TrustParams,
+    ) -> Result<TrustStore, TrustStoreError> {
         let path = path.into();
-        let mut lock_name = path.file_name().map(|n| n.to_os_string()).unwrap_or_else(|| "trust.json".into());
+        let mut lock_name = path
+            .file_name()
+            .map(|n| n.to_os_string())
+            .unwrap_or_else(|| "trust.json".into());
         lock_name.push(".lock");
         let lock_path = path.with_file_name(lock_name);
-        let store = TrustStore { path, lock_path, params };
+        let store = TrustStore {
+            path,
+            lock_path,
+            params,
+        };
         store.read_shared()?;
         Ok(store)
     }
@@ -105,7 +122,12 @@ impl TrustStore {
     }
 
     /// The agent's trust in `domain` now (`initial_score` for an unknown agent, 0 if revoked).
-    pub fn score(&self, agent_id: &str, domain: &str, now: Timestamp) -> Result<f64, TrustStoreError> {
+    pub fn score(
+        &self,
+        agent_id: &str,
+        domain: &str,
+        now: Timestamp,
+    ) -> Result<f64, TrustStoreError> {
         check_agent(agent_id)?;
         let data = self.read_shared()?;
         Ok(match data.agents.get(agent_id) {
@@ -119,7 +141,13 @@ impl TrustStore {
     }
 
     /// Records an outcome and returns the agent's new trust in `domain`.
-    pub fn record(&self, agent_id: &str, domain: &str, event: TrustEvent, now: Timestamp) -> Result<f64, TrustStoreError> {
+    pub fn record(
+        &self,
+        agent_id: &str,
+        domain: &str,
+        event: TrustEvent,
+        now: Timestamp,
+    ) -> Result<f64, TrustStoreError> {
         check_agent(agent_id)?;
         let params = self.params;
         self.update(|data| {
@@ -133,13 +161,23 @@ impl TrustStore {
                 record
             });
             record.record(&params, event, now);
-            if revocation.is_some() { 0.0 } else { record.score(&params, now) }
+            if revocation.is_some() {
+                0.0
+            } else {
+                record.score(&params, now)
+            }
         })
     }
 
     /// Drops trust to 0 in one domain, or (`None`) in every domain of the agent including ones it
     /// has not used yet. It stays 0 until [`TrustStore::reset`].
-    pub fn revoke(&self, agent_id: &str, domain: Option<&str>, reason: &str, now: Timestamp) -> Result<(), TrustStoreError> {
+    pub fn revoke(
+        &self,
+        agent_id: &str,
+        domain: Option<&str>,
+        reason: &str,
+        now: Timestamp,
+    ) -> Result<(), TrustStoreError> {
         check_agent(agent_id)?;
         let params = self.params;
         self.update(|data| {
@@ -153,9 +191,15 @@ impl TrustStore {
                         .revoke(reason, now);
                 }
                 None => {
-                    agent.revoked = Some(Revocation { reason: reason.to_owned(), at: now });
+                    agent.revoked = Some(Revocation {
+                        reason: reason.to_owned(),
+                        at: now,
+                    });
                     // Keep a visible record even for an agent never seen before.
-                    agent.domains.entry(DEFAULT_DOMAIN.to_owned()).or_insert_with(|| TrustRecord::new(&params, now));
+                    agent
+                        .domains
+                        .entry(DEFAULT_DOMAIN.to_owned())
+                        .or_insert_with(|| TrustRecord::new(&params, now));
                     for record in agent.domains.values_mut() {
                         record.revoke(reason, now);
                     }
@@ -190,14 +234,23 @@ impl TrustStore {
         Ok(data
             .agents
             .get(agent_id)
-            .map(|agent| agent.domains.iter().map(|(d, r)| (d.clone(), r.clone())).collect())
+            .map(|agent| {
+                agent
+                    .domains
+                    .iter()
+                    .map(|(d, r)| (d.clone(), r.clone()))
+                    .collect()
+            })
             .unwrap_or_default())
     }
 
     /// The whole-agent revocation, if the agent was revoked in every domain.
     pub fn agent_revocation(&self, agent_id: &str) -> Result<Option<Revocation>, TrustStoreError> {
         let data = self.read_shared()?;
-        Ok(data.agents.get(agent_id).and_then(|agent| agent.revoked.clone()))
+        Ok(data
+            .agents
+            .get(agent_id)
+            .and_then(|agent| agent.revoked.clone()))
     }
 
     /// Every record as (agent, domain, record), sorted by agent then domain.
@@ -207,14 +260,25 @@ impl TrustStore {
             .agents
             .iter()
             .flat_map(|(agent, entry)| {
-                entry.domains.iter().map(move |(domain, record)| (agent.clone(), domain.clone(), record.clone()))
+                entry
+                    .domains
+                    .iter()
+                    .map(move |(domain, record)| (agent.clone(), domain.clone(), record.clone()))
             })
             .collect())
     }
 
-    fn io_error(&self, action: &'static str, path: &Path) -> impl FnOnce(io::Error) -> TrustStoreError {
+    fn io_error(
+        &self,
+        action: &'static str,
+        path: &Path,
+    ) -> impl FnOnce(io::Error) -> TrustStoreError {
         let path = path.to_path_buf();
-        move |source| TrustStoreError::Io { action, path, source }
+        move |source| TrustStoreError::Io {
+            action,
+            path,
+            source,
+        }
     }
 
     fn open_lock(&self, create: bool) -> Result<Option<File>, TrustStoreError> {
@@ -246,7 +310,8 @@ impl TrustStore {
         // there is nothing to wait for and reading must not create files.
         let lock = self.open_lock(false)?;
         if let Some(lock) = &lock {
-            lock.lock_shared().map_err(self.io_error("lock", &self.lock_path))?;
+            lock.lock_shared()
+                .map_err(self.io_error("lock", &self.lock_path))?;
         }
         let data = self.read_file();
         drop(lock);
@@ -259,12 +324,20 @@ impl TrustStore {
             Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(StoreFile::default()),
             Err(err) => return Err(self.io_error("read", &self.path)(err)),
         };
-        let corrupt = |detail: String| TrustStoreError::Corrupt { path: self.path.clone(), detail };
+        let corrupt = |detail: String| TrustStoreError::Corrupt {
+            path: self.path.clone(),
+            detail,
+        };
         let value: serde_json::Value =
             serde_json::from_slice(&bytes).map_err(|e| corrupt(format!("not valid JSON: {e}")))?;
         match value.get("version").and_then(serde_json::Value::as_u64) {
             Some(v) if v == u64::from(STORE_VERSION) => {}
-            Some(found) => return Err(TrustStoreError::UnsupportedVersion { path: self.path.clone(), found }),
+            Some(found) => {
+                return Err(TrustStoreError::UnsupportedVersion {
+                    path: self.path.clone(),
+                    found,
+                });
+            }
             None => return Err(corrupt("no numeric `version` field".into())),
         }
         let data: StoreFile = serde_json::from_value(value).map_err(|e| corrupt(e.to_string()))?;
@@ -272,7 +345,9 @@ impl TrustStore {
             for (domain, record) in &entry.domains {
                 let sane = |v: f64| v.is_finite() && v >= 0.0;
                 if !sane(record.alpha) || !sane(record.beta) {
-                    return Err(corrupt(format!("agent `{agent}` domain `{domain}` has negative or non-finite evidence")));
+                    return Err(corrupt(format!(
+                        "agent `{agent}` domain `{domain}` has negative or non-finite evidence"
+                    )));
                 }
             }
         }
@@ -282,9 +357,12 @@ impl TrustStore {
     /// Lock, re-read, change, write atomically, unlock.
     fn update<T>(&self, change: impl FnOnce(&mut StoreFile) -> T) -> Result<T, TrustStoreError> {
         let Some(lock) = self.open_lock(true)? else {
-            return Err(self.io_error("open the lock file of", &self.lock_path)(io::ErrorKind::NotFound.into()));
+            return Err(self.io_error("open the lock file of", &self.lock_path)(
+                io::ErrorKind::NotFound.into(),
+            ));
         };
-        lock.lock().map_err(self.io_error("lock", &self.lock_path))?;
+        lock.lock()
+            .map_err(self.io_error("lock", &self.lock_path))?;
         let mut data = self.read_file()?;
         let result = change(&mut data);
         self.write_atomically(&data)?;
@@ -299,14 +377,22 @@ impl TrustStore {
             source: io::Error::other(e),
         })?;
         bytes.push(b'\n');
-        let name = self.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = self
+            .path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let temp = self.path.with_file_name(format!(
             ".{name}.tmp-{}-{}",
             std::process::id(),
             TEMP_COUNTER.fetch_add(1, Ordering::Relaxed)
         ));
         let written = (|| {
-            let mut file = OpenOptions::new().write(true).create_new(true).mode(0o600).open(&temp)?;
+            let mut file = OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .mode(0o600)
+                .open(&temp)?;
             file.write_all(&bytes)?;
             file.sync_all()
         })();
@@ -319,12 +405,18 @@ impl TrustStore {
             return Err(self.io_error("replace", &self.path)(err));
         }
         let dir = self.dir().unwrap_or(Path::new("."));
-        File::open(dir).and_then(|d| d.sync_all()).map_err(self.io_error("sync the directory of", &self.path))
+        File::open(dir)
+            .and_then(|d| d.sync_all())
+            .map_err(self.io_error("sync the directory of", &self.path))
     }
 }
 
 fn check_agent(agent_id: &str) -> Result<(), TrustStoreError> {
-    if agent_id.trim().is_empty() { Err(TrustStoreError::EmptyAgentId) } else { Ok(()) }
+    if agent_id.trim().is_empty() {
+        Err(TrustStoreError::EmptyAgentId)
+    } else {
+        Ok(())
+    }
 }
 
 #[cfg(test)]
@@ -340,7 +432,14 @@ mod tests {
 
     #[test]
     fn lock_file_sits_beside_the_store() {
-        let store = TrustStore::open("/nonexistent-dir-for-test/trust.json", TrustParams::default()).unwrap();
-        assert_eq!(store.lock_path, Path::new("/nonexistent-dir-for-test/trust.json.lock"));
+        let store = TrustStore::open(
+            "/nonexistent-dir-for-test/trust.json",
+            TrustParams::default(),
+        )
+        .unwrap();
+        assert_eq!(
+            store.lock_path,
+            Path::new("/nonexistent-dir-for-test/trust.json.lock")
+        );
     }
 }

@@ -18,9 +18,18 @@ fn loads_each_format_and_resolves_paths_next_to_the_file() {
     let nested = dir.path().join("project/conf");
     std::fs::create_dir_all(&nested).unwrap();
     let cases = [
-        ("attesta.yaml", "policy:\n  fail_mode: escalate\ntrust:\n  store: state/trust.json\n"),
-        ("attesta.json", r#"{"policy": {"fail_mode": "escalate"}, "trust": {"store": "state/trust.json"}}"#),
-        ("attesta.toml", "[policy]\nfail_mode = \"escalate\"\n[trust]\nstore = \"state/trust.json\"\n"),
+        (
+            "attesta.yaml",
+            "policy:\n  fail_mode: escalate\ntrust:\n  store: state/trust.json\n",
+        ),
+        (
+            "attesta.json",
+            r#"{"policy": {"fail_mode": "escalate"}, "trust": {"store": "state/trust.json"}}"#,
+        ),
+        (
+            "attesta.toml",
+            "[policy]\nfail_mode = \"escalate\"\n[trust]\nstore = \"state/trust.json\"\n",
+        ),
     ];
     for (name, text) in cases {
         let path = write(&nested, name, text);
@@ -45,9 +54,18 @@ fn base_dir_is_absolute_even_for_a_relative_path() {
 #[test]
 fn absolute_paths_stay_absolute() {
     let loaded = LoadedConfig::defaults(PathBuf::from("/srv/app"));
-    assert_eq!(loaded.resolve("/var/log/attesta.jsonl"), PathBuf::from("/var/log/attesta.jsonl"));
-    assert_eq!(loaded.resolve("logs/a.jsonl"), PathBuf::from("/srv/app/logs/a.jsonl"));
-    assert_eq!(loaded.trust_store_path(), PathBuf::from("/srv/app/.attesta/trust.json"));
+    assert_eq!(
+        loaded.resolve("/var/log/attesta.jsonl"),
+        PathBuf::from("/var/log/attesta.jsonl")
+    );
+    assert_eq!(
+        loaded.resolve("logs/a.jsonl"),
+        PathBuf::from("/srv/app/logs/a.jsonl")
+    );
+    assert_eq!(
+        loaded.trust_store_path(),
+        PathBuf::from("/srv/app/.attesta/trust.json")
+    );
     assert_eq!(loaded.config, Config::default());
     assert_eq!(loaded.path, None);
 }
@@ -79,7 +97,10 @@ fn a_missing_file_says_to_run_init() {
     let err = LoadedConfig::load(&path).unwrap_err();
     assert!(matches!(err, ConfigFileError::NotFound { .. }));
     let text = err.to_string();
-    assert!(text.contains(&path.display().to_string()) && text.contains("attesta init"), "{text}");
+    assert!(
+        text.contains(&path.display().to_string()) && text.contains("attesta init"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -94,11 +115,21 @@ fn an_unknown_extension_is_refused() {
 #[test]
 fn parse_errors_name_the_file_and_line() {
     let dir = tempfile::tempdir().unwrap();
-    let path = write(dir.path(), "attesta.yaml", "policy:\n  fail_mode: deny\npolcy: {}\n");
+    let path = write(
+        dir.path(),
+        "attesta.yaml",
+        "policy:\n  fail_mode: deny\npolcy: {}\n",
+    );
     let err = LoadedConfig::load(&path).unwrap_err();
-    let ConfigFileError::Invalid(inner) = &err else { panic!("{err}") };
+    let ConfigFileError::Invalid(inner) = &err else {
+        panic!("{err}")
+    };
     assert_eq!(inner.kind, ConfigErrorKind::UnknownKey);
-    assert!(err.to_string().starts_with(&format!("{}:3:1: unknown key `polcy`", path.display())), "{err}");
+    assert!(
+        err.to_string()
+            .starts_with(&format!("{}:3:1: unknown key `polcy`", path.display())),
+        "{err}"
+    );
 }
 
 #[test]
@@ -106,7 +137,10 @@ fn non_utf8_files_are_refused() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("attesta.yaml");
     std::fs::write(&path, [0xff, 0xfe, b'a']).unwrap();
-    assert!(matches!(LoadedConfig::load(&path), Err(ConfigFileError::NotUtf8 { .. })));
+    assert!(matches!(
+        LoadedConfig::load(&path),
+        Err(ConfigFileError::NotUtf8 { .. })
+    ));
 }
 
 #[test]

@@ -15,7 +15,10 @@ const CHILDREN: usize = 6;
 const PER_CHILD: u64 = 40;
 
 fn approved() -> TrustEvent {
-    TrustEvent::Approved { level: RiskLevel::High, human_reviewed: true }
+    TrustEvent::Approved {
+        level: RiskLevel::High,
+        human_reviewed: true,
+    }
 }
 
 fn now() -> Timestamp {
@@ -33,7 +36,10 @@ fn unknown_agents_start_at_the_initial_score_without_creating_files() {
     let store = TrustStore::open(&path, TrustParams::default()).unwrap();
     assert!((store.score("agent", "default", now()).unwrap() - 0.3).abs() < 1e-12);
     assert!(store.list().unwrap().is_empty());
-    assert!(!path.exists() && !dir.path().join(".attesta").exists(), "reads create nothing");
+    assert!(
+        !path.exists() && !dir.path().join(".attesta").exists(),
+        "reads create nothing"
+    );
 }
 
 #[test]
@@ -41,12 +47,17 @@ fn records_persist_with_private_permissions_and_a_versioned_format() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join(".attesta/trust.json");
     let store = TrustStore::open(&path, TrustParams::default()).unwrap();
-    let score = store.record("agent-1", "database", approved(), now()).unwrap();
+    let score = store
+        .record("agent-1", "database", approved(), now())
+        .unwrap();
     assert!(score > 0.3 && score < 0.5);
     assert_eq!(mode(&path), 0o600);
     let json: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
     assert_eq!(json["version"], 1);
-    assert_eq!(json["agents"]["agent-1"]["domains"]["database"]["approvals"], 1);
+    assert_eq!(
+        json["agents"]["agent-1"]["domains"]["database"]["approvals"],
+        1
+    );
 
     let reopened = TrustStore::open(&path, TrustParams::default()).unwrap();
     assert!((reopened.score("agent-1", "database", now()).unwrap() - score).abs() < 1e-6);
@@ -67,10 +78,14 @@ fn revoke_survives_a_restart_until_reset() {
     {
         let store = TrustStore::open(&path, TrustParams::default()).unwrap();
         for _ in 0..20 {
-            store.record("agent-1", "default", approved(), now()).unwrap();
+            store
+                .record("agent-1", "default", approved(), now())
+                .unwrap();
         }
         assert!(store.score("agent-1", "default", now()).unwrap() > 0.6);
-        store.revoke("agent-1", None, "exfiltrated data", now()).unwrap();
+        store
+            .revoke("agent-1", None, "exfiltrated data", now())
+            .unwrap();
     }
     let store = TrustStore::open(&path, TrustParams::default()).unwrap();
     assert_eq!(store.score("agent-1", "default", now()).unwrap(), 0.0);
@@ -79,9 +94,20 @@ fn revoke_survives_a_restart_until_reset() {
         0.0,
         "whole-agent revoke covers new domains"
     );
-    assert_eq!(store.record("agent-1", "default", approved(), now()).unwrap(), 0.0);
-    assert_eq!(store.record("agent-1", "files", approved(), now()).unwrap(), 0.0);
-    assert_eq!(store.agent_revocation("agent-1").unwrap().unwrap().reason, "exfiltrated data");
+    assert_eq!(
+        store
+            .record("agent-1", "default", approved(), now())
+            .unwrap(),
+        0.0
+    );
+    assert_eq!(
+        store.record("agent-1", "files", approved(), now()).unwrap(),
+        0.0
+    );
+    assert_eq!(
+        store.agent_revocation("agent-1").unwrap().unwrap().reason,
+        "exfiltrated data"
+    );
     let (_, record) = &store.get("agent-1").unwrap()[0];
     assert!(record.revoked);
     assert_eq!(record.revoke_reason.as_deref(), Some("exfiltrated data"));
@@ -102,8 +128,17 @@ fn revoking_an_agent_never_seen_still_takes_effect() {
     let dir = tempfile::tempdir().unwrap();
     let store = TrustStore::open(dir.path().join("trust.json"), TrustParams::default()).unwrap();
     store.revoke("newcomer", None, "suspicious", now()).unwrap();
-    assert_eq!(store.record("newcomer", "default", approved(), now()).unwrap(), 0.0);
-    assert_eq!(store.list().unwrap().len(), 1, "the revocation is visible in listings");
+    assert_eq!(
+        store
+            .record("newcomer", "default", approved(), now())
+            .unwrap(),
+        0.0
+    );
+    assert_eq!(
+        store.list().unwrap().len(),
+        1,
+        "the revocation is visible in listings"
+    );
 }
 
 #[test]
@@ -112,12 +147,19 @@ fn revoking_one_domain_leaves_the_others() {
     let store = TrustStore::open(dir.path().join("trust.json"), TrustParams::default()).unwrap();
     store.record("a", "files", approved(), now()).unwrap();
     store.record("a", "database", approved(), now()).unwrap();
-    store.revoke("a", Some("database"), "dropped a table", now()).unwrap();
+    store
+        .revoke("a", Some("database"), "dropped a table", now())
+        .unwrap();
     assert_eq!(store.score("a", "database", now()).unwrap(), 0.0);
     assert!(store.score("a", "files", now()).unwrap() > 0.3);
     store.reset("a", Some("database")).unwrap();
     assert!((store.score("a", "database", now()).unwrap() - 0.3).abs() < 1e-12);
-    let listed: Vec<_> = store.list().unwrap().into_iter().map(|(a, d, _)| (a, d)).collect();
+    let listed: Vec<_> = store
+        .list()
+        .unwrap()
+        .into_iter()
+        .map(|(a, d, _)| (a, d))
+        .collect();
     assert_eq!(listed, [("a".to_owned(), "files".to_owned())]);
 }
 
@@ -126,7 +168,9 @@ fn incidents_drop_trust_to_zero() {
     let dir = tempfile::tempdir().unwrap();
     let store = TrustStore::open(dir.path().join("trust.json"), TrustParams::default()).unwrap();
     store.record("a", "default", approved(), now()).unwrap();
-    let incident = TrustEvent::Incident { reason: "approval revoked".into() };
+    let incident = TrustEvent::Incident {
+        reason: "approval revoked".into(),
+    };
     assert_eq!(store.record("a", "default", incident, now()).unwrap(), 0.0);
     assert_eq!(store.get("a").unwrap()[0].1.incidents, 1);
 }
@@ -145,7 +189,10 @@ fn a_corrupt_store_is_an_error_naming_the_file_and_is_left_untouched() {
         std::fs::write(&path, garbage).unwrap();
         let err = TrustStore::open(&path, TrustParams::default()).unwrap_err();
         assert!(matches!(err, TrustStoreError::Corrupt { .. }), "{err}");
-        assert!(err.to_string().contains(&path.display().to_string()), "{err}");
+        assert!(
+            err.to_string().contains(&path.display().to_string()),
+            "{err}"
+        );
         assert!(err.to_string().contains("left untouched"), "{err}");
         assert_eq!(std::fs::read(&path).unwrap(), garbage);
     }
@@ -153,9 +200,18 @@ fn a_corrupt_store_is_an_error_naming_the_file_and_is_left_untouched() {
     std::fs::write(&path, b"{\"version\":1,\"agents\":{}}").unwrap();
     let store = TrustStore::open(&path, TrustParams::default()).unwrap();
     std::fs::write(&path, b"{oops").unwrap();
-    assert!(matches!(store.record("a", "default", approved(), now()), Err(TrustStoreError::Corrupt { .. })));
-    assert!(matches!(store.revoke("a", None, "x", now()), Err(TrustStoreError::Corrupt { .. })));
-    assert!(matches!(store.score("a", "default", now()), Err(TrustStoreError::Corrupt { .. })));
+    assert!(matches!(
+        store.record("a", "default", approved(), now()),
+        Err(TrustStoreError::Corrupt { .. })
+    ));
+    assert!(matches!(
+        store.revoke("a", None, "x", now()),
+        Err(TrustStoreError::Corrupt { .. })
+    ));
+    assert!(matches!(
+        store.score("a", "default", now()),
+        Err(TrustStoreError::Corrupt { .. })
+    ));
     assert_eq!(std::fs::read(&path).unwrap(), b"{oops");
 }
 
@@ -165,27 +221,36 @@ fn a_newer_format_is_refused() {
     let path = dir.path().join("trust.json");
     std::fs::write(&path, b"{\"version\": 2, \"agents\": {}}").unwrap();
     let err = TrustStore::open(&path, TrustParams::default()).unwrap_err();
-    assert!(matches!(err, TrustStoreError::UnsupportedVersion { found: 2, .. }), "{err}");
+    assert!(
+        matches!(err, TrustStoreError::UnsupportedVersion { found: 2, .. }),
+        "{err}"
+    );
 }
 
 #[test]
 fn empty_agent_ids_are_refused() {
     let dir = tempfile::tempdir().unwrap();
     let store = TrustStore::open(dir.path().join("trust.json"), TrustParams::default()).unwrap();
-    assert!(matches!(store.record(" ", "default", approved(), now()), Err(TrustStoreError::EmptyAgentId)));
+    assert!(matches!(
+        store.record(" ", "default", approved(), now()),
+        Err(TrustStoreError::EmptyAgentId)
+    ));
 }
 
 #[test]
 fn threads_sharing_a_store_lose_no_updates() {
     let dir = tempfile::tempdir().unwrap();
-    let store =
-        std::sync::Arc::new(TrustStore::open(dir.path().join("trust.json"), TrustParams::default()).unwrap());
+    let store = std::sync::Arc::new(
+        TrustStore::open(dir.path().join("trust.json"), TrustParams::default()).unwrap(),
+    );
     let handles: Vec<_> = (0..4)
         .map(|_| {
             let store = store.clone();
             std::thread::spawn(move || {
                 for _ in 0..25 {
-                    store.record("shared", "default", approved(), now()).unwrap();
+                    store
+                        .record("shared", "default", approved(), now())
+                        .unwrap();
                 }
             })
         })
@@ -204,7 +269,12 @@ fn concurrent_processes_lose_no_updates() {
     let children: Vec<_> = (0..CHILDREN)
         .map(|i| {
             Command::new(&exe)
-                .args(["--exact", "child_process_records_approvals", "--ignored", "--test-threads=1"])
+                .args([
+                    "--exact",
+                    "child_process_records_approvals",
+                    "--ignored",
+                    "--test-threads=1",
+                ])
                 .env(CHILD_ENV, &path)
                 .env("ATTESTA_TRUST_STORE_CHILD_ID", i.to_string())
                 .stdout(std::process::Stdio::null())
@@ -218,10 +288,17 @@ fn concurrent_processes_lose_no_updates() {
     let store = TrustStore::open(&path, TrustParams::default()).unwrap();
     let shared = store.get("shared").unwrap();
     assert_eq!(shared.len(), 1);
-    assert_eq!(shared[0].1.approvals, CHILDREN as u64 * PER_CHILD, "lost updates");
+    assert_eq!(
+        shared[0].1.approvals,
+        CHILDREN as u64 * PER_CHILD,
+        "lost updates"
+    );
     assert_eq!(shared[0].1.denials, CHILDREN as u64);
     for i in 0..CHILDREN {
-        assert_eq!(store.get(&format!("child-{i}")).unwrap()[0].1.approvals, PER_CHILD);
+        assert_eq!(
+            store.get(&format!("child-{i}")).unwrap()[0].1.approvals,
+            PER_CHILD
+        );
     }
     assert_eq!(mode(&path), 0o600);
 }
@@ -230,12 +307,26 @@ fn concurrent_processes_lose_no_updates() {
 #[test]
 #[ignore = "child process of concurrent_processes_lose_no_updates"]
 fn child_process_records_approvals() {
-    let path = std::env::var_os(CHILD_ENV).expect("only run as a child of concurrent_processes_lose_no_updates");
+    let path = std::env::var_os(CHILD_ENV)
+        .expect("only run as a child of concurrent_processes_lose_no_updates");
     let id = std::env::var("ATTESTA_TRUST_STORE_CHILD_ID").unwrap();
     let store = TrustStore::open(path, TrustParams::default()).unwrap();
     for _ in 0..PER_CHILD {
-        store.record("shared", "default", approved(), now()).unwrap();
-        store.record(&format!("child-{id}"), "default", approved(), now()).unwrap();
+        store
+            .record("shared", "default", approved(), now())
+            .unwrap();
+        store
+            .record(&format!("child-{id}"), "default", approved(), now())
+            .unwrap();
     }
-    store.record("shared", "default", TrustEvent::Denied { level: RiskLevel::Medium }, now()).unwrap();
+    store
+        .record(
+            "shared",
+            "default",
+            TrustEvent::Denied {
+                level: RiskLevel::Medium,
+            },
+            now(),
+        )
+        .unwrap();
 }

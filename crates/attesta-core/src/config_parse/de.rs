@@ -11,10 +11,20 @@ use super::node::{Entry, Node, Pos, Seg, Value};
 
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum DeErrorKind {
-    UnknownField { field: String, expected: &'static [&'static str] },
-    UnknownVariant { variant: String, expected: &'static [&'static str] },
-    InvalidType { message: String },
-    MissingField { field: &'static str },
+    UnknownField {
+        field: String,
+        expected: &'static [&'static str],
+    },
+    UnknownVariant {
+        variant: String,
+        expected: &'static [&'static str],
+    },
+    InvalidType {
+        message: String,
+    },
+    MissingField {
+        field: &'static str,
+    },
     Custom(String),
 }
 
@@ -29,7 +39,11 @@ pub(crate) struct DeError {
 
 impl DeError {
     fn new(kind: DeErrorKind) -> Self {
-        DeError { kind, path: None, pos: Pos::UNKNOWN }
+        DeError {
+            kind,
+            path: None,
+            pos: Pos::UNKNOWN,
+        }
     }
 
     fn at(mut self, path: &[Seg], pos: Pos) -> Self {
@@ -73,10 +87,16 @@ impl de::Error for DeError {
         })
     }
     fn unknown_field(field: &str, expected: &'static [&'static str]) -> Self {
-        DeError::new(DeErrorKind::UnknownField { field: field.to_owned(), expected })
+        DeError::new(DeErrorKind::UnknownField {
+            field: field.to_owned(),
+            expected,
+        })
     }
     fn unknown_variant(variant: &str, expected: &'static [&'static str]) -> Self {
-        DeError::new(DeErrorKind::UnknownVariant { variant: variant.to_owned(), expected })
+        DeError::new(DeErrorKind::UnknownVariant {
+            variant: variant.to_owned(),
+            expected,
+        })
     }
     fn missing_field(field: &'static str) -> Self {
         DeError::new(DeErrorKind::MissingField { field })
@@ -107,7 +127,10 @@ impl<'a> NodeDeserializer<'a> {
     /// Text from `${VAR}` interpolation, for fields that want a number or a boolean.
     fn env_text(&self) -> Option<&'a str> {
         match &self.node.value {
-            Value::Str { text, from_env: true } => Some(text.trim()),
+            Value::Str {
+                text,
+                from_env: true,
+            } => Some(text.trim()),
             _ => None,
         }
     }
@@ -265,7 +288,8 @@ impl<'de> Deserializer<'de> for NodeDeserializer<'_> {
         _name: &'static str,
         visitor: V,
     ) -> Result<V::Value, DeError> {
-        let result = visitor.visit_newtype_struct(NodeDeserializer::new(self.node, self.path.clone()));
+        let result =
+            visitor.visit_newtype_struct(NodeDeserializer::new(self.node, self.path.clone()));
         self.finish(result)
     }
 
@@ -279,7 +303,11 @@ impl<'de> Deserializer<'de> for NodeDeserializer<'_> {
         self.finish(result)
     }
 
-    fn deserialize_tuple<V: Visitor<'de>>(self, _len: usize, visitor: V) -> Result<V::Value, DeError> {
+    fn deserialize_tuple<V: Visitor<'de>>(
+        self,
+        _len: usize,
+        visitor: V,
+    ) -> Result<V::Value, DeError> {
         self.deserialize_seq(visitor)
     }
 
@@ -343,7 +371,11 @@ struct NodeSeq<'a> {
 
 impl<'a> NodeSeq<'a> {
     fn new(items: &'a [Node], path: &'a [Seg]) -> Self {
-        NodeSeq { items: items.iter(), index: 0, path }
+        NodeSeq {
+            items: items.iter(),
+            index: 0,
+            path,
+        }
     }
 }
 
@@ -379,7 +411,11 @@ struct NodeMap<'a> {
 
 impl<'a> NodeMap<'a> {
     fn new(entries: &'a [Entry], path: &'a [Seg]) -> Self {
-        NodeMap { entries: entries.iter(), current: None, path }
+        NodeMap {
+            entries: entries.iter(),
+            current: None,
+            path,
+        }
     }
 
     fn child_path(&self, key: &str) -> Vec<Seg> {
@@ -392,14 +428,19 @@ impl<'a> NodeMap<'a> {
 impl<'de> MapAccess<'de> for NodeMap<'_> {
     type Error = DeError;
 
-    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, DeError> {
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, DeError> {
         let Some(entry) = self.entries.next() else {
             return Ok(None);
         };
         self.current = Some(entry);
         let path = self.child_path(&entry.key);
         let key: de::value::StrDeserializer<'_, DeError> = entry.key.as_str().into_deserializer();
-        seed.deserialize(key).map(Some).map_err(|e| e.at(&path, entry.key_pos))
+        seed.deserialize(key)
+            .map(Some)
+            .map_err(|e| e.at(&path, entry.key_pos))
     }
 
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, DeError> {
@@ -407,8 +448,13 @@ impl<'de> MapAccess<'de> for NodeMap<'_> {
             return Err(de::Error::custom("a value was requested before its key"));
         };
         let path = self.child_path(&entry.key);
-        let pos = if entry.value.pos.is_known() { entry.value.pos } else { entry.key_pos };
-        seed.deserialize(NodeDeserializer::new(&entry.value, path.clone())).map_err(|e| e.at(&path, pos))
+        let pos = if entry.value.pos.is_known() {
+            entry.value.pos
+        } else {
+            entry.key_pos
+        };
+        seed.deserialize(NodeDeserializer::new(&entry.value, path.clone()))
+            .map_err(|e| e.at(&path, pos))
     }
 
     fn size_hint(&self) -> Option<usize> {
@@ -436,7 +482,10 @@ impl<'de> VariantAccess<'de> for UnitVariant<'_> {
         Ok(())
     }
     fn newtype_variant_seed<T: DeserializeSeed<'de>>(self, _seed: T) -> Result<T::Value, DeError> {
-        Err(de::Error::custom(format_args!("`{}` needs a value", self.0)))
+        Err(de::Error::custom(format_args!(
+            "`{}` needs a value",
+            self.0
+        )))
     }
     fn tuple_variant<V: Visitor<'de>>(self, _len: usize, _visitor: V) -> Result<V::Value, DeError> {
         Err(de::Error::custom(format_args!("`{}` needs a list", self.0)))
@@ -446,6 +495,9 @@ impl<'de> VariantAccess<'de> for UnitVariant<'_> {
         _fields: &'static [&'static str],
         _visitor: V,
     ) -> Result<V::Value, DeError> {
-        Err(de::Error::custom(format_args!("`{}` needs a mapping", self.0)))
+        Err(de::Error::custom(format_args!(
+            "`{}` needs a mapping",
+            self.0
+        )))
     }
 }

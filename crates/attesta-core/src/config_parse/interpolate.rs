@@ -55,7 +55,9 @@ pub(crate) fn expand(
                 (Some(value), _) => out.push_str(&value),
                 (None, Some(default)) => out.push_str(default),
                 (None, None) => {
-                    return Err(InterpolationError::Missing { variable: name.to_owned() });
+                    return Err(InterpolationError::Missing {
+                        variable: name.to_owned(),
+                    });
                 }
             }
             rest = &body[close + 1..];
@@ -129,29 +131,58 @@ mod tests {
 
     #[test]
     fn variables_defaults_and_escapes() {
-        assert_eq!(expand("${HOME_DIR}/x", &env).unwrap().unwrap(), "/home/ada/x");
-        assert_eq!(expand("${NOPE:-fallback}", &env).unwrap().unwrap(), "fallback");
-        assert_eq!(expand("${EMPTY:-fallback}", &env).unwrap().unwrap(), "fallback");
+        assert_eq!(
+            expand("${HOME_DIR}/x", &env).unwrap().unwrap(),
+            "/home/ada/x"
+        );
+        assert_eq!(
+            expand("${NOPE:-fallback}", &env).unwrap().unwrap(),
+            "fallback"
+        );
+        assert_eq!(
+            expand("${EMPTY:-fallback}", &env).unwrap().unwrap(),
+            "fallback"
+        );
         assert_eq!(expand("${EMPTY}", &env).unwrap().unwrap(), "");
         assert_eq!(expand("${NOPE:-}", &env).unwrap().unwrap(), "");
-        assert_eq!(expand("cost $$5 ${HOME_DIR}", &env).unwrap().unwrap(), "cost $5 /home/ada");
-        assert_eq!(expand("$${HOME_DIR}", &env).unwrap().unwrap(), "${HOME_DIR}");
+        assert_eq!(
+            expand("cost $$5 ${HOME_DIR}", &env).unwrap().unwrap(),
+            "cost $5 /home/ada"
+        );
+        assert_eq!(
+            expand("$${HOME_DIR}", &env).unwrap().unwrap(),
+            "${HOME_DIR}"
+        );
         assert_eq!(expand("^rm$", &env).unwrap().unwrap(), "^rm$");
     }
 
     #[test]
     fn values_are_not_re_expanded() {
-        assert_eq!(expand("${WEIRD}", &env).unwrap().unwrap(), "a: b\n- c ${NOT_EXPANDED}");
+        assert_eq!(
+            expand("${WEIRD}", &env).unwrap().unwrap(),
+            "a: b\n- c ${NOT_EXPANDED}"
+        );
     }
 
     #[test]
     fn missing_and_malformed_are_errors() {
         assert_eq!(
             expand("${NOPE}", &env),
-            Err(InterpolationError::Missing { variable: "NOPE".into() })
+            Err(InterpolationError::Missing {
+                variable: "NOPE".into()
+            })
         );
-        assert!(matches!(expand("${HOME_DIR", &env), Err(InterpolationError::Malformed { .. })));
-        assert!(matches!(expand("${1ABC}", &env), Err(InterpolationError::Malformed { .. })));
-        assert!(matches!(expand("${}", &env), Err(InterpolationError::Malformed { .. })));
+        assert!(matches!(
+            expand("${HOME_DIR", &env),
+            Err(InterpolationError::Malformed { .. })
+        ));
+        assert!(matches!(
+            expand("${1ABC}", &env),
+            Err(InterpolationError::Malformed { .. })
+        ));
+        assert!(matches!(
+            expand("${}", &env),
+            Err(InterpolationError::Malformed { .. })
+        ));
     }
 }

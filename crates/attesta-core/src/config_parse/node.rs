@@ -6,8 +6,8 @@
 use std::fmt;
 use std::marker::PhantomData;
 
-use serde::de::{self, DeserializeOwned, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
+use serde::de::{self, DeserializeOwned, Deserializer, MapAccess, SeqAccess, Visitor};
 
 /// A 1-based line and column; `0:0` means unknown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -32,7 +32,10 @@ pub(crate) enum Value {
     Float(f64),
     /// `from_env` marks text produced by `${VAR}` interpolation: it may stand for a number or a
     /// boolean, because environment variables only hold text.
-    Str { text: String, from_env: bool },
+    Str {
+        text: String,
+        from_env: bool,
+    },
     Seq(Vec<Node>),
     Map(Vec<Entry>),
 }
@@ -67,7 +70,9 @@ pub(crate) fn render_path(path: &[Seg]) -> String {
                     out.push('.');
                 }
                 let plain = !key.is_empty()
-                    && key.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-');
+                    && key
+                        .chars()
+                        .all(|c| c.is_alphanumeric() || c == '_' || c == '-');
                 if plain {
                     out.push_str(key);
                 } else {
@@ -111,9 +116,10 @@ impl Node {
         let mut pos = self.pos;
         for (depth, seg) in path.iter().enumerate() {
             let next = match (seg, &node.value) {
-                (Seg::Key(k), Value::Map(entries)) => {
-                    entries.iter().find(|e| &e.key == k).map(|e| (&e.value, e.key_pos))
-                }
+                (Seg::Key(k), Value::Map(entries)) => entries
+                    .iter()
+                    .find(|e| &e.key == k)
+                    .map(|e| (&e.value, e.key_pos)),
                 (Seg::Index(i), Value::Seq(items)) => items.get(*i).map(|n| (n, n.pos)),
                 _ => None,
             };
@@ -121,7 +127,11 @@ impl Node {
                 Some((child, key_pos)) => {
                     node = child;
                     // Prefer the value's own position; fall back to its key's.
-                    pos = if child.pos.is_known() { child.pos } else { key_pos };
+                    pos = if child.pos.is_known() {
+                        child.pos
+                    } else {
+                        key_pos
+                    };
                     if depth + 1 == path.len() {
                         return (pos, true);
                     }
@@ -172,8 +182,14 @@ impl<'a> LineIndex<'a> {
             Err(i) => i.saturating_sub(1),
         };
         let start = self.starts[line];
-        let column = self.text.get(start..offset).map_or(offset - start, |s| s.chars().count());
-        Pos { line: clamp_u32(line + 1), column: clamp_u32(column + 1) }
+        let column = self
+            .text
+            .get(start..offset)
+            .map_or(offset - start, |s| s.chars().count());
+        Pos {
+            line: clamp_u32(line + 1),
+            column: clamp_u32(column + 1),
+        }
     }
 }
 
@@ -209,7 +225,13 @@ impl Flavor for TomlFlavor {
     type Spanned<T: DeserializeOwned> = toml::Spanned<T>;
     fn split<T: DeserializeOwned>(spanned: Self::Spanned<T>) -> (T, Pos) {
         let start = spanned.span().start;
-        (spanned.into_inner(), Pos { line: clamp_u32(start + 1), column: 0 })
+        (
+            spanned.into_inner(),
+            Pos {
+                line: clamp_u32(start + 1),
+                column: 0,
+            },
+        )
     }
 }
 
@@ -230,7 +252,10 @@ pub(crate) struct Tree<F: Flavor> {
 
 impl<F: Flavor> Tree<F> {
     fn new(value: Value) -> Self {
-        Tree { value, _flavor: PhantomData }
+        Tree {
+            value,
+            _flavor: PhantomData,
+        }
     }
 }
 
@@ -263,16 +288,24 @@ impl<'de, F: Flavor> Visitor<'de> for TreeVisitor<F> {
     fn visit_u128<E>(self, v: u128) -> Result<Self::Value, E> {
         // Beyond i128 nothing in the model can hold it; keep it as a (huge) float so range
         // checks reject it with a message instead of failing here without one.
-        Ok(Tree::new(i128::try_from(v).map_or(Value::Float(v as f64), Value::Int)))
+        Ok(Tree::new(
+            i128::try_from(v).map_or(Value::Float(v as f64), Value::Int),
+        ))
     }
     fn visit_f64<E>(self, v: f64) -> Result<Self::Value, E> {
         Ok(Tree::new(Value::Float(v)))
     }
     fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
-        Ok(Tree::new(Value::Str { text: v.to_owned(), from_env: false }))
+        Ok(Tree::new(Value::Str {
+            text: v.to_owned(),
+            from_env: false,
+        }))
     }
     fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
-        Ok(Tree::new(Value::Str { text: v, from_env: false }))
+        Ok(Tree::new(Value::Str {
+            text: v,
+            from_env: false,
+        }))
     }
     fn visit_unit<E>(self) -> Result<Self::Value, E> {
         Ok(Tree::new(Value::Null))
@@ -290,7 +323,10 @@ impl<'de, F: Flavor> Visitor<'de> for TreeVisitor<F> {
         let mut items = Vec::new();
         while let Some(item) = seq.next_element::<F::Spanned<Tree<F>>>()? {
             let (tree, pos) = F::split(item);
-            items.push(Node { value: tree.value, pos });
+            items.push(Node {
+                value: tree.value,
+                pos,
+            });
         }
         Ok(Tree::new(Value::Seq(items)))
     }
@@ -302,7 +338,14 @@ impl<'de, F: Flavor> Visitor<'de> for TreeVisitor<F> {
             if entries.iter().any(|e| e.key == key.0) {
                 return Err(de::Error::custom(format_args!("duplicate key `{}`", key.0)));
             }
-            entries.push(Entry { key: key.0, key_pos, value: Node { value: tree.value, pos } });
+            entries.push(Entry {
+                key: key.0,
+                key_pos,
+                value: Node {
+                    value: tree.value,
+                    pos,
+                },
+            });
         }
         Ok(Tree::new(Value::Map(entries)))
     }

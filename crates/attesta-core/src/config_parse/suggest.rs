@@ -45,7 +45,7 @@ pub(crate) fn closest<'a>(given: &str, candidates: &[&'a str]) -> Option<&'a str
     if let Some(hit) = candidates.iter().find(|c| normalise(c) == wanted) {
         return Some(hit);
     }
-    let limit = (given.chars().count() / 3).max(1).min(3);
+    let limit = (given.chars().count() / 3).clamp(1, 3);
     candidates
         .iter()
         .map(|c| (distance(&wanted, &normalise(c)), *c))
@@ -73,7 +73,10 @@ mod tests {
         assert_eq!(closest("polcy", TOP), Some("policy"));
         assert_eq!(closest("Trust", TOP), Some("trust"));
         assert_eq!(closest("reveiwer", TOP), Some("reviewer"));
-        assert_eq!(closest("fail-mode", &["fail_mode", "mode"]), Some("fail_mode"));
+        assert_eq!(
+            closest("fail-mode", &["fail_mode", "mode"]),
+            Some("fail_mode")
+        );
         assert_eq!(closest("xyzzy", TOP), None);
         assert_eq!(closest("r", TOP), None);
     }

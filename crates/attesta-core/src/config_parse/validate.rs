@@ -3,9 +3,9 @@
 
 use regex::RegexBuilder;
 
+use super::ConfigErrorKind;
 use super::interpolate::is_env_name;
 use super::node::Seg;
-use super::ConfigErrorKind;
 use crate::config::{Config, DomainProfile, Durability, ReviewerKind, Unattended};
 use crate::types::RiskLevel;
 
@@ -29,15 +29,24 @@ struct Checker {
 type Check = Result<(), Problem>;
 
 impl Checker {
-    fn at<T>(&mut self, keys: &[&str], f: impl FnOnce(&mut Self) -> Result<T, Problem>) -> Result<T, Problem> {
+    fn at<T>(
+        &mut self,
+        keys: &[&str],
+        f: impl FnOnce(&mut Self) -> Result<T, Problem>,
+    ) -> Result<T, Problem> {
         let depth = self.path.len();
-        self.path.extend(keys.iter().map(|k| Seg::Key((*k).to_owned())));
+        self.path
+            .extend(keys.iter().map(|k| Seg::Key((*k).to_owned())));
         let result = f(self);
         self.path.truncate(depth);
         result
     }
 
-    fn at_index<T>(&mut self, index: usize, f: impl FnOnce(&mut Self) -> Result<T, Problem>) -> Result<T, Problem> {
+    fn at_index<T>(
+        &mut self,
+        index: usize,
+        f: impl FnOnce(&mut Self) -> Result<T, Problem>,
+    ) -> Result<T, Problem> {
         self.path.push(Seg::Index(index));
         let result = f(self);
         self.path.pop();
@@ -45,7 +54,12 @@ impl Checker {
     }
 
     fn fail(&self, kind: ConfigErrorKind, message: String, hint: Option<&str>) -> Check {
-        Err(Problem { path: self.path.clone(), kind, message, hint: hint.map(str::to_owned) })
+        Err(Problem {
+            path: self.path.clone(),
+            kind,
+            message,
+            hint: hint.map(str::to_owned),
+        })
     }
 
     fn name(&self) -> String {
@@ -56,7 +70,11 @@ impl Checker {
         if value.is_finite() {
             Ok(())
         } else {
-            self.fail(ConfigErrorKind::OutOfRange, format!("{} must be a finite number, got {value}", self.name()), None)
+            self.fail(
+                ConfigErrorKind::OutOfRange,
+                format!("{} must be a finite number, got {value}", self.name()),
+                None,
+            )
         }
     }
 
@@ -74,13 +92,25 @@ impl Checker {
     }
 
     fn regex(&self, pattern: &str) -> Check {
-        match RegexBuilder::new(pattern).size_limit(REGEX_SIZE_LIMIT).build() {
+        match RegexBuilder::new(pattern)
+            .size_limit(REGEX_SIZE_LIMIT)
+            .build()
+        {
             Ok(_) => Ok(()),
             Err(err) => {
-                let detail = err.to_string().lines().last().unwrap_or_default().trim().to_owned();
+                let detail = err
+                    .to_string()
+                    .lines()
+                    .last()
+                    .unwrap_or_default()
+                    .trim()
+                    .to_owned();
                 self.fail(
                     ConfigErrorKind::InvalidRegex,
-                    format!("{} is not a valid regular expression `{pattern}`: {detail}", self.name()),
+                    format!(
+                        "{} is not a valid regular expression `{pattern}`: {detail}",
+                        self.name()
+                    ),
                     Some("escape special characters such as `.`, `(` or `*` with `\\`"),
                 )
             }
@@ -101,7 +131,11 @@ impl Checker {
 
     fn non_empty(&self, value: &str) -> Check {
         if value.trim().is_empty() {
-            self.fail(ConfigErrorKind::InvalidValue, format!("{} must not be empty", self.name()), None)
+            self.fail(
+                ConfigErrorKind::InvalidValue,
+                format!("{} must not be empty", self.name()),
+                None,
+            )
         } else {
             Ok(())
         }
@@ -121,11 +155,14 @@ pub(crate) fn check(config: &Config) -> Check {
     c.at(&["risk"], |c| check_risk(c, config))?;
     c.at(&["trust"], |c| check_trust(c, config))?;
     c.at(&["audit"], |c| check_audit(c, config))?;
-    c.at(&["server", "agent_token_env"], |c| match &config.server.agent_token_env {
-        Some(name) => c.env_name(name),
-        None => Ok(()),
+    c.at(&["server", "agent_token_env"], |c| {
+        match &config.server.agent_token_env {
+            Some(name) => c.env_name(name),
+            None => Ok(()),
+        }
     })?;
-    if config.reviewer == Some(ReviewerKind::Allow) && config.policy.unattended != Unattended::Allow {
+    if config.reviewer == Some(ReviewerKind::Allow) && config.policy.unattended != Unattended::Allow
+    {
         return c.at(&["reviewer"], |c| {
             c.fail(
                 ConfigErrorKind::InvalidValue,
@@ -169,7 +206,11 @@ fn check_policy(c: &mut Checker, config: &Config) -> Check {
         if policy.timeout_seconds <= 0.0 {
             return c.fail(
                 ConfigErrorKind::OutOfRange,
-                format!("{} must be greater than 0, got {}", c.name(), policy.timeout_seconds),
+                format!(
+                    "{} must be greater than 0, got {}",
+                    c.name(),
+                    policy.timeout_seconds
+                ),
                 Some("the default is 300 (five minutes)"),
             );
         }
@@ -238,7 +279,9 @@ fn check_risk(c: &mut Checker, config: &Config) -> Check {
         })?;
     }
     for (i, profile) in risk.profiles.iter().enumerate() {
-        c.at(&["profiles"], |c| c.at_index(i, |c| check_profile(c, profile)))?;
+        c.at(&["profiles"], |c| {
+            c.at_index(i, |c| check_profile(c, profile))
+        })?;
     }
     Ok(())
 }
@@ -253,13 +296,18 @@ fn check_profile(c: &mut Checker, profile: &DomainProfile) -> Check {
             })
         })?;
     }
-    for (key, list) in [("critical_actions", &profile.critical_actions), ("safe_actions", &profile.safe_actions)] {
+    for (key, list) in [
+        ("critical_actions", &profile.critical_actions),
+        ("safe_actions", &profile.safe_actions),
+    ] {
         for (i, pattern) in list.iter().enumerate() {
             c.at(&[key], |c| c.at_index(i, |c| c.regex(pattern)))?;
         }
     }
     for (i, term) in profile.sensitive_terms.iter().enumerate() {
-        c.at(&["sensitive_terms"], |c| c.at_index(i, |c| c.non_empty(term)))?;
+        c.at(&["sensitive_terms"], |c| {
+            c.at_index(i, |c| c.non_empty(term))
+        })?;
     }
     for (i, rule) in profile.escalation_rules.iter().enumerate() {
         c.at(&["escalation_rules"], |c| {
@@ -339,7 +387,10 @@ fn check_audit(c: &mut Checker, config: &Config) -> Check {
             if audit.batch_interval_ms == 0 {
                 return c.fail(
                     ConfigErrorKind::OutOfRange,
-                    format!("{} must be at least 1 when `audit.durability` is batch", c.name()),
+                    format!(
+                        "{} must be at least 1 when `audit.durability` is batch",
+                        c.name()
+                    ),
                     Some("use `durability: always` to fsync after every entry"),
                 );
             }
@@ -347,7 +398,9 @@ fn check_audit(c: &mut Checker, config: &Config) -> Check {
         })?;
     }
     for (i, pattern) in audit.redaction.patterns.iter().enumerate() {
-        c.at(&["redaction", "patterns"], |c| c.at_index(i, |c| c.regex(pattern)))?;
+        c.at(&["redaction", "patterns"], |c| {
+            c.at_index(i, |c| c.regex(pattern))
+        })?;
     }
     if let Some(name) = &audit.checkpoint_key_env {
         c.at(&["checkpoint_key_env"], |c| c.env_name(name))?;
