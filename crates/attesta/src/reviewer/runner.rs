@@ -168,7 +168,8 @@ impl ChallengeRunner {
             outcome.challenge.details.insert("identity".into(), Value::from("self-declared"));
         }
         let kind = NoticeKind::Outcome;
-        let summary = format!("{}: {}", outcome.verdict.as_str().to_uppercase(), outcome.reason);
+        let why = outcome.reason.strip_prefix("denied: ").unwrap_or(&outcome.reason);
+        let summary = format!("{}: {why}", outcome.verdict.as_str().to_uppercase());
         prompter.notice(kind, &summary).await?;
         Ok(outcome)
     }
@@ -350,7 +351,7 @@ async fn collect(
                 Ok(()) => return Ok(Some(line)),
                 Err(early) => {
                     early_answers += 1;
-                    prompter.notice(NoticeKind::Rejected, &format!("Too early. {early}")).await?;
+                    prompter.notice(NoticeKind::Rejected, &format!("Too early: {early}")).await?;
                 }
             }
         }
