@@ -223,7 +223,7 @@ impl Collector {
             Role::Path | Role::Directory | Role::File if !URL.is_match(trimmed) => self.path(trimmed, role),
             Role::Host if HOSTNAME.is_match(trimmed) => self.push(FactKind::Host, &trimmed.to_ascii_lowercase()),
             Role::Amount => {
-                if let Some(v) = parse_amount(trimmed).filter(|v| *v > 0.0) {
+                if let Some(v) = parse_amount(trimmed).filter(|v| *v >= 0.01) {
                     self.push(FactKind::Amount, &format_amount(v));
                 }
             }
@@ -246,7 +246,7 @@ impl Collector {
     fn number(&mut self, n: &serde_json::Number, role: Role) {
         match role {
             Role::Amount => {
-                if let Some(v) = n.as_f64().filter(|v| v.is_finite() && *v > 0.0) {
+                if let Some(v) = n.as_f64().filter(|v| v.is_finite() && *v >= 0.01) {
                     self.push(FactKind::Amount, &format_amount(v));
                 }
             }

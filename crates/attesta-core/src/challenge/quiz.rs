@@ -296,13 +296,20 @@ fn answer_in_prompt(kind: FactKind, prompt: &str, value: &str) -> bool {
     prompt_words.windows(answer_words.len()).any(|w| w == answer_words.as_slice())
 }
 
+/// An option that could be read as an option label (`b`, `2`) makes "answer with the letter or
+/// the value" ambiguous.
+fn looks_like_label(option: &str) -> bool {
+    choice_index(option).is_some()
+}
+
 fn build_question(id: u32, fact: &Fact, same_kind: &[String], rng: &mut SplitMix64) -> Option<(QuizQuestion, ExpectedAnswer)> {
     let exact_kind = matches!(fact.kind, FactKind::Amount | FactKind::RecordId);
-    let mut free_text = exact_kind && rng.chance(1, 2);
+    let mut free_text = (exact_kind && rng.chance(1, 2)) || looks_like_label(&fact.value);
     let mut options = Vec::new();
     if !free_text {
         let others: Vec<String> = same_kind.iter().filter(|v| **v != fact.value).cloned().collect();
         options = distractors(fact.kind, &fact.value, &others, rng);
+        options.retain(|o| !looks_like_label(o));
         if options.len() < 2 {
             free_text = true;
         }
