@@ -2,7 +2,8 @@
 //! public part never carries the answer key, and the key accepts exactly what it should.
 
 use attesta_core::challenge::{
-    AcceptedAnswer, AnswerFormat, ChallengeBody, ChallengeOptions, Expected, PublicChallenge, Response, check, generate,
+    AcceptedAnswer, AnswerFormat, ChallengeBody, ChallengeOptions, Expected, PublicChallenge,
+    Response, check, generate,
 };
 use attesta_core::config::{QuizPolicy, TeachBackPolicy};
 use attesta_core::{ActionContext, ChallengeType, RiskAssessment, RiskFactor};
@@ -10,15 +11,62 @@ use proptest::prelude::*;
 use serde_json::{Map, Value};
 
 const KEYS: &[&str] = &[
-    "path", "file", "directory", "table", "query", "sql", "to", "recipients", "url", "host", "amount", "price", "branch",
-    "environment", "command", "cmd", "id", "user_id", "record_id", "message", "recursive", "force", "data",
+    "path",
+    "file",
+    "directory",
+    "table",
+    "query",
+    "sql",
+    "to",
+    "recipients",
+    "url",
+    "host",
+    "amount",
+    "price",
+    "branch",
+    "environment",
+    "command",
+    "cmd",
+    "id",
+    "user_id",
+    "record_id",
+    "message",
+    "recursive",
+    "force",
+    "data",
 ];
 
 const VALUES: &[&str] = &[
-    "/var/data/prod", "/etc/passwd", "~/.ssh/id_rsa", "./build/", "report.csv", "DELETE FROM users", "DROP TABLE orders",
-    "SELECT * FROM a JOIN b ON a.id = b.id", "alice@example.com", "https://api.example.com/v1/pay", "10.0.0.7", "$1,250.00",
-    "main", "production", "sudo rm -rf /", "git push --force origin main", "usr_12345", "42", "", " ", "*", "all",
-    "ünïcödé/пути/文件.txt", "a\nb", "'quoted'", "x@y", "http://", "DROP TABLE", "rm", "-rf",
+    "/var/data/prod",
+    "/etc/passwd",
+    "~/.ssh/id_rsa",
+    "./build/",
+    "report.csv",
+    "DELETE FROM users",
+    "DROP TABLE orders",
+    "SELECT * FROM a JOIN b ON a.id = b.id",
+    "alice@example.com",
+    "https://api.example.com/v1/pay",
+    "10.0.0.7",
+    "$1,250.00",
+    "main",
+    "production",
+    "sudo rm -rf /",
+    "git push --force origin main",
+    "usr_12345",
+    "42",
+    "",
+    " ",
+    "*",
+    "all",
+    "ünïcödé/пути/文件.txt",
+    "a\nb",
+    "'quoted'",
+    "x@y",
+    "http://",
+    "DROP TABLE",
+    "rm",
+    "-rf",
 ];
 
 fn arb_string() -> impl Strategy<Value = String> {
@@ -40,8 +88,17 @@ fn arb_json() -> impl Strategy<Value = Value> {
     leaf.prop_recursive(4, 48, 6, |inner| {
         prop_oneof![
             prop::collection::vec(inner.clone(), 0..5).prop_map(Value::Array),
-            prop::collection::vec((prop_oneof![prop::sample::select(KEYS).prop_map(str::to_owned), ".{0,12}"], inner), 0..5)
-                .prop_map(|pairs| Value::Object(pairs.into_iter().collect::<Map<_, _>>())),
+            prop::collection::vec(
+                (
+                    prop_oneof![
+                        prop::sample::select(KEYS).prop_map(str::to_owned),
+                        ".{0,12}"
+                    ],
+                    inner
+                ),
+                0..5
+            )
+            .prop_map(|pairs| Value::Object(pairs.into_iter().collect::<Map<_, _>>())),
         ]
     })
 }
@@ -49,12 +106,29 @@ fn arb_json() -> impl Strategy<Value = Value> {
 fn arb_ctx() -> impl Strategy<Value = ActionContext> {
     (
         prop_oneof![
-            prop::sample::select(&["delete_file", "drop_table", "send_email", "transfer_funds", "run_shell", "deploy", "x", ""][..])
-                .prop_map(str::to_owned),
+            prop::sample::select(
+                &[
+                    "delete_file",
+                    "drop_table",
+                    "send_email",
+                    "transfer_funds",
+                    "run_shell",
+                    "deploy",
+                    "x",
+                    ""
+                ][..]
+            )
+            .prop_map(str::to_owned),
             ".{0,30}",
         ],
         prop::collection::vec(arb_json(), 0..3),
-        prop::collection::vec((prop::sample::select(KEYS).prop_map(str::to_owned), arb_json()), 0..5),
+        prop::collection::vec(
+            (
+                prop::sample::select(KEYS).prop_map(str::to_owned),
+                arb_json(),
+            ),
+            0..5,
+        ),
         proptest::option::of(arb_string()),
     )
         .prop_map(|(name, args, kwargs, env)| {
@@ -71,16 +145,28 @@ fn arb_type() -> impl Strategy<Value = ChallengeType> {
 }
 
 fn assessment() -> RiskAssessment {
-    RiskAssessment::from_score(0.7, "test", vec![RiskFactor::new("function_name", 0.8, 0.3, "evidence")])
+    RiskAssessment::from_score(
+        0.7,
+        "test",
+        vec![RiskFactor::new("function_name", 0.8, 0.3, "evidence")],
+    )
 }
 
-fn options(challenge: ChallengeType, seed: u64, questions: u32, min_correct: Option<u32>) -> ChallengeOptions {
+fn options(
+    challenge: ChallengeType,
+    seed: u64,
+    questions: u32,
+    min_correct: Option<u32>,
+) -> ChallengeOptions {
     ChallengeOptions {
         challenge,
         seed,
         min_review_seconds: 2.0,
         approvers_required: 3,
-        quiz: QuizPolicy { questions, min_correct },
+        quiz: QuizPolicy {
+            questions,
+            min_correct,
+        },
         teach_back: TeachBackPolicy::default(),
     }
 }
@@ -227,7 +313,11 @@ proptest! {
 #[test]
 fn early_answers_are_rejected_for_every_challenge_type() {
     let ctx = ActionContext::new("delete_file").with_kwarg("path", "/srv/app/config.yaml");
-    for challenge in ChallengeType::ALL.iter().copied().filter(|c| *c != ChallengeType::MultiParty) {
+    for challenge in ChallengeType::ALL
+        .iter()
+        .copied()
+        .filter(|c| *c != ChallengeType::MultiParty)
+    {
         let (_, key) = generate(&ctx, &assessment(), &options(challenge, 1, 1, None));
         let err = check(&key, &Response::Confirm("y".into()), 0.5, &[]).unwrap_err();
         assert_eq!(err.remaining_seconds, 2.0, "{challenge}");

@@ -99,7 +99,12 @@ async fn main() -> ExitCode {
     let assessment = RiskAssessment::from_score(
         input.risk_score,
         "example",
-        vec![RiskFactor::new("example", input.risk_score, 1.0, "risk given on the command line")],
+        vec![RiskFactor::new(
+            "example",
+            input.risk_score,
+            1.0,
+            "risk given on the command line",
+        )],
     );
     let request = ReviewRequest {
         ctx: Arc::new(input.ctx),
@@ -121,7 +126,11 @@ async fn main() -> ExitCode {
                 "authenticated": outcome.authenticated,
                 "challenge": outcome.challenge,
             }));
-            if outcome.verdict.runs() { ExitCode::SUCCESS } else { ExitCode::from(3) }
+            if outcome.verdict.runs() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(3)
+            }
         }
         Err(e) => {
             emit(&json!({ "error": e.to_string() }));

@@ -7,10 +7,13 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use attesta::reviewer::{
-    ApproverSlot, CallbackReviewer, ChallengeRunner, LineAsk, MonotonicClock, NO_REVIEWER_REASON, NonInteractiveReviewer,
-    NoticeKind, Prompter, ReviewOutcome, ReviewRequest, Reviewer, ReviewerError,
+    ApproverSlot, CallbackReviewer, ChallengeRunner, LineAsk, MonotonicClock, NO_REVIEWER_REASON,
+    NonInteractiveReviewer, NoticeKind, Prompter, ReviewOutcome, ReviewRequest, Reviewer,
+    ReviewerError,
 };
-use attesta_core::challenge::{AcceptedAnswer, ChallengeOptions, Expected, PublicChallenge, generate};
+use attesta_core::challenge::{
+    AcceptedAnswer, ChallengeOptions, Expected, PublicChallenge, generate,
+};
 use attesta_core::config::{QuizPolicy, TeachBackPolicy};
 use attesta_core::{ActionContext, ChallengeResult, ChallengeType, RiskAssessment, Verdict};
 use futures::future::BoxFuture;
@@ -21,7 +24,8 @@ struct ManualClock(Arc<AtomicU64>);
 
 impl ManualClock {
     fn advance(&self, seconds: f64) {
-        self.0.fetch_add((seconds * 1000.0) as u64, Ordering::SeqCst);
+        self.0
+            .fetch_add((seconds * 1000.0) as u64, Ordering::SeqCst);
     }
 }
 
@@ -38,7 +42,10 @@ struct Step {
 }
 
 fn say(wait: f64, line: &str) -> Step {
-    Step { wait, line: Some(line.to_owned()) }
+    Step {
+        wait,
+        line: Some(line.to_owned()),
+    }
 }
 
 #[derive(Default)]
@@ -67,28 +74,55 @@ impl ScriptedPrompter {
 }
 
 impl Prompter for ScriptedPrompter {
-    fn present<'a>(&'a mut self, c: &'a PublicChallenge, slot: Option<ApproverSlot>) -> BoxFuture<'a, Result<(), ReviewerError>> {
-        self.log.lock().unwrap().presented.push((c.challenge_type, slot));
+    fn present<'a>(
+        &'a mut self,
+        c: &'a PublicChallenge,
+        slot: Option<ApproverSlot>,
+    ) -> BoxFuture<'a, Result<(), ReviewerError>> {
+        self.log
+            .lock()
+            .unwrap()
+            .presented
+            .push((c.challenge_type, slot));
         Box::pin(async { Ok(()) })
     }
 
-    fn notice<'a>(&'a mut self, kind: NoticeKind, text: &'a str) -> BoxFuture<'a, Result<(), ReviewerError>> {
-        self.log.lock().unwrap().notices.push((kind, text.to_owned()));
+    fn notice<'a>(
+        &'a mut self,
+        kind: NoticeKind,
+        text: &'a str,
+    ) -> BoxFuture<'a, Result<(), ReviewerError>> {
+        self.log
+            .lock()
+            .unwrap()
+            .notices
+            .push((kind, text.to_owned()));
         Box::pin(async { Ok(()) })
     }
 
-    fn ask_line<'a>(&'a mut self, ask: LineAsk<'a>) -> BoxFuture<'a, Result<Option<String>, ReviewerError>> {
-        self.log.lock().unwrap().asks.push((ask.prompt.to_owned(), ask.unlocks_in));
+    fn ask_line<'a>(
+        &'a mut self,
+        ask: LineAsk<'a>,
+    ) -> BoxFuture<'a, Result<Option<String>, ReviewerError>> {
+        self.log
+            .lock()
+            .unwrap()
+            .asks
+            .push((ask.prompt.to_owned(), ask.unlocks_in));
         let step = self.lines.pop_front();
         let clock = self.clock.clone();
         Box::pin(async move {
-            let step = step.ok_or_else(|| ReviewerError::Failed("script ran out of lines".into()))?;
+            let step =
+                step.ok_or_else(|| ReviewerError::Failed("script ran out of lines".into()))?;
             clock.advance(step.wait);
             Ok(step.line)
         })
     }
 
-    fn ask_identity<'a>(&'a mut self, _slot: ApproverSlot) -> BoxFuture<'a, Result<Option<String>, ReviewerError>> {
+    fn ask_identity<'a>(
+        &'a mut self,
+        _slot: ApproverSlot,
+    ) -> BoxFuture<'a, Result<Option<String>, ReviewerError>> {
         let id = self.identities.pop_front();
         Box::pin(async move { Ok(id) })
     }
@@ -101,7 +135,10 @@ fn request(ctx: ActionContext, challenge: ChallengeType, min_review: f64) -> Rev
         challenge,
         min_review_seconds: min_review,
         approvers_required: 2,
-        quiz: QuizPolicy { questions: 2, min_correct: None },
+        quiz: QuizPolicy {
+            questions: 2,
+            min_correct: None,
+        },
         teach_back: TeachBackPolicy::default(),
         seed: 99,
         timeout_seconds: 300.0,
@@ -126,8 +163,16 @@ fn block<T>(f: impl std::future::Future<Output = T>) -> T {
 #[test]
 fn confirm_rejects_early_answers_and_reasks_until_the_lockout_ends() {
     let clock = ManualClock::default();
-    let req = request(ActionContext::new("deploy").with_arg("api"), ChallengeType::Confirm, 3.0);
-    let mut p = ScriptedPrompter::new(&clock, vec![say(1.0, "y"), say(1.0, "y"), say(1.5, "y")], &[]);
+    let req = request(
+        ActionContext::new("deploy").with_arg("api"),
+        ChallengeType::Confirm,
+        3.0,
+    );
+    let mut p = ScriptedPrompter::new(
+        &clock,
+        vec![say(1.0, "y"), say(1.0, "y"), say(1.5, "y")],
+        &[],
+    );
     let log = Arc::clone(&p.log);
     let outcome = block(ChallengeRunner::new().run(&req, &mut p, &clock)).unwrap();
     assert_eq!(outcome.verdict, Verdict::Approved);
@@ -136,8 +181,17 @@ fn confirm_rejects_early_answers_and_reasks_until_the_lockout_ends() {
     assert!(outcome.challenge.min_review_met);
     let log = log.lock().unwrap();
     let unlocks: Vec<f64> = log.asks.iter().map(|a| a.1).collect();
-    assert_eq!(unlocks, [3.0, 2.0, 1.0], "each re-ask carries the remaining lockout");
-    let rejected: Vec<&String> = log.notices.iter().filter(|n| n.0 == NoticeKind::Rejected).map(|n| &n.1).collect();
+    assert_eq!(
+        unlocks,
+        [3.0, 2.0, 1.0],
+        "each re-ask carries the remaining lockout"
+    );
+    let rejected: Vec<&String> = log
+        .notices
+        .iter()
+        .filter(|n| n.0 == NoticeKind::Rejected)
+        .map(|n| &n.1)
+        .collect();
     assert_eq!(rejected.len(), 2);
     assert!(rejected[0].contains("again in 2s"), "{rejected:?}");
 }
@@ -149,19 +203,34 @@ fn confirm_denies_anything_but_yes_and_eof_denies() {
     let mut p = ScriptedPrompter::new(&clock, vec![say(0.0, "n")], &[]);
     let outcome = block(ChallengeRunner::new().run(&req, &mut p, &clock)).unwrap();
     assert_eq!(outcome.verdict, Verdict::Denied);
-    let mut p = ScriptedPrompter::new(&clock, vec![Step { wait: 0.0, line: None }], &[]);
+    let mut p = ScriptedPrompter::new(
+        &clock,
+        vec![Step {
+            wait: 0.0,
+            line: None,
+        }],
+        &[],
+    );
     let outcome = block(ChallengeRunner::new().run(&req, &mut p, &clock)).unwrap();
     assert_eq!(outcome.verdict, Verdict::Denied);
-    assert!(outcome.reason.contains("input closed"), "{}", outcome.reason);
+    assert!(
+        outcome.reason.contains("input closed"),
+        "{}",
+        outcome.reason
+    );
 }
 
 #[test]
 fn quiz_passes_with_the_right_answers_and_fails_quietly_with_wrong_ones() {
     let clock = ManualClock::default();
-    let ctx = ActionContext::new("send_email").with_kwarg("to", "cfo@example.com").with_kwarg("attachment", "/srv/exports/payroll.xlsx");
+    let ctx = ActionContext::new("send_email")
+        .with_kwarg("to", "cfo@example.com")
+        .with_kwarg("attachment", "/srv/exports/payroll.xlsx");
     let req = request(ctx.clone(), ChallengeType::Quiz, 0.0);
     let (_, key) = generate(&ctx, &req.assessment, &options_for(&req));
-    let Expected::Quiz(quiz) = &key.expected else { panic!("quiz expected") };
+    let Expected::Quiz(quiz) = &key.expected else {
+        panic!("quiz expected")
+    };
     let right: Vec<String> = quiz
         .answers
         .iter()
@@ -181,7 +250,10 @@ fn quiz_passes_with_the_right_answers_and_fails_quietly_with_wrong_ones() {
     assert_eq!(outcome.verdict, Verdict::Denied);
     let everything = format!("{outcome:?} {:?}", log.lock().unwrap().notices);
     for answer in &right {
-        assert!(!everything.contains(answer.as_str()), "{answer} leaked: {everything}");
+        assert!(
+            !everything.contains(answer.as_str()),
+            "{answer} leaked: {everything}"
+        );
     }
 }
 
@@ -191,8 +263,12 @@ fn multi_party_runs_each_approver_through_their_own_challenge() {
     let ctx = ActionContext::new("drop_table").with_arg("accounts");
     let req = request(ctx.clone(), ChallengeType::MultiParty, 1.0);
     let (_, key) = generate(&ctx, &req.assessment, &options_for(&req));
-    let Expected::MultiParty { steps, .. } = &key.expected else { panic!("multi-party expected") };
-    let Expected::Quiz(quiz) = &steps[1].expected else { panic!("second approver gets a quiz") };
+    let Expected::MultiParty { steps, .. } = &key.expected else {
+        panic!("multi-party expected")
+    };
+    let Expected::Quiz(quiz) = &steps[1].expected else {
+        panic!("second approver gets a quiz")
+    };
     let mut lines = vec![say(
         5.0,
         "This drops the accounts table for good which removes every customer login and balance stored there today",
@@ -210,13 +286,24 @@ fn multi_party_runs_each_approver_through_their_own_challenge() {
     assert_eq!(outcome.challenge.details["identity"], "self-declared");
     assert_eq!(outcome.challenge.sub_results.len(), 2);
     let presented: Vec<_> = log.lock().unwrap().presented.iter().map(|p| p.0).collect();
-    assert_eq!(presented, [ChallengeType::MultiParty, ChallengeType::TeachBack, ChallengeType::Quiz]);
+    assert_eq!(
+        presented,
+        [
+            ChallengeType::MultiParty,
+            ChallengeType::TeachBack,
+            ChallengeType::Quiz
+        ]
+    );
 }
 
 #[test]
 fn multi_party_with_one_person_is_denied() {
     let clock = ManualClock::default();
-    let req = request(ActionContext::new("drop_table").with_arg("accounts"), ChallengeType::MultiParty, 0.0);
+    let req = request(
+        ActionContext::new("drop_table").with_arg("accounts"),
+        ChallengeType::MultiParty,
+        0.0,
+    );
     let lines = vec![say(
         1.0,
         "This drops the accounts table for good which removes every customer login and balance stored there today",
@@ -236,13 +323,26 @@ fn non_interactive_deny_explains_how_to_configure_a_reviewer() {
     assert!(outcome.reason.contains(NO_REVIEWER_REASON));
     assert!(outcome.reason.contains("policy.unattended: allow"));
     assert!(!outcome.challenge.passed);
-    let auto = request(ActionContext::new("read_file"), ChallengeType::AutoApprove, 0.0);
-    assert_eq!(block(NonInteractiveReviewer::deny().review(&auto)).unwrap().verdict, Verdict::Approved);
+    let auto = request(
+        ActionContext::new("read_file"),
+        ChallengeType::AutoApprove,
+        0.0,
+    );
+    assert_eq!(
+        block(NonInteractiveReviewer::deny().review(&auto))
+            .unwrap()
+            .verdict,
+        Verdict::Approved
+    );
 }
 
 #[test]
 fn non_interactive_allow_marks_the_outcome_unattended() {
-    let req = request(ActionContext::new("deploy"), ChallengeType::MultiParty, 30.0);
+    let req = request(
+        ActionContext::new("deploy"),
+        ChallengeType::MultiParty,
+        30.0,
+    );
     let outcome = block(NonInteractiveReviewer::allow().review(&req)).unwrap();
     assert_eq!(outcome.verdict, Verdict::Approved);
     assert_eq!(outcome.challenge.details["unattended"], true);
@@ -263,30 +363,58 @@ fn outcome(verdict: Verdict, modification: Option<serde_json::Value>) -> ReviewO
 
 #[test]
 fn callback_reviewers_sync_and_async_and_modified() {
-    let req = request(ActionContext::new("send_email").with_kwarg("to", "all@example.com"), ChallengeType::Confirm, 0.0);
+    let req = request(
+        ActionContext::new("send_email").with_kwarg("to", "all@example.com"),
+        ChallengeType::Confirm,
+        0.0,
+    );
     let sync = CallbackReviewer::from_fn(|r: &ReviewRequest| {
         let narrowed = json!({"args": [], "kwargs": {"to": "team@example.com"}});
-        if r.ctx.kwargs["to"] == "all@example.com" { outcome(Verdict::Modified, Some(narrowed)) } else { outcome(Verdict::Approved, None) }
+        if r.ctx.kwargs["to"] == "all@example.com" {
+            outcome(Verdict::Modified, Some(narrowed))
+        } else {
+            outcome(Verdict::Approved, None)
+        }
     })
     .named("slack");
     assert_eq!(sync.name(), "slack");
     let got = block(sync.review(&req)).unwrap();
     assert_eq!(got.verdict, Verdict::Modified);
-    assert_eq!(got.modification.unwrap()["kwargs"]["to"], "team@example.com");
+    assert_eq!(
+        got.modification.unwrap()["kwargs"]["to"],
+        "team@example.com"
+    );
 
     let asynchronous = CallbackReviewer::from_async(|r: ReviewRequest| async move {
-        outcome(if r.ctx.function_name == "send_email" { Verdict::Denied } else { Verdict::Approved }, None)
+        outcome(
+            if r.ctx.function_name == "send_email" {
+                Verdict::Denied
+            } else {
+                Verdict::Approved
+            },
+            None,
+        )
     });
-    assert_eq!(block(asynchronous.review(&req)).unwrap().verdict, Verdict::Denied);
+    assert_eq!(
+        block(asynchronous.review(&req)).unwrap().verdict,
+        Verdict::Denied
+    );
 }
 
 #[test]
 fn callback_mistakes_and_panics_fail_closed() {
     let req = request(ActionContext::new("deploy"), ChallengeType::Confirm, 0.0);
     let missing = CallbackReviewer::from_fn(|_: &ReviewRequest| outcome(Verdict::Modified, None));
-    assert!(matches!(block(missing.review(&req)), Err(ReviewerError::Failed(m)) if m.contains("modification")));
+    assert!(
+        matches!(block(missing.review(&req)), Err(ReviewerError::Failed(m)) if m.contains("modification"))
+    );
     let panicking = CallbackReviewer::from_fn(|_: &ReviewRequest| panic!("boom"));
-    assert!(matches!(block(panicking.review(&req)), Err(ReviewerError::Failed(m)) if m.contains("panicked")));
+    assert!(
+        matches!(block(panicking.review(&req)), Err(ReviewerError::Failed(m)) if m.contains("panicked"))
+    );
     let panicking_async = CallbackReviewer::from_async(|_: ReviewRequest| async { panic!("boom") });
-    assert!(matches!(block(panicking_async.review(&req)), Err(ReviewerError::Failed(_))));
+    assert!(matches!(
+        block(panicking_async.review(&req)),
+        Err(ReviewerError::Failed(_))
+    ));
 }

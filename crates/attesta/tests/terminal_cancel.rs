@@ -16,7 +16,10 @@ fn reader_threads() -> usize {
         .map(|tasks| {
             tasks
                 .filter_map(Result::ok)
-                .filter(|t| std::fs::read_to_string(t.path().join("comm")).is_ok_and(|c| c.trim() == "attesta-tty"))
+                .filter(|t| {
+                    std::fs::read_to_string(t.path().join("comm"))
+                        .is_ok_and(|c| c.trim() == "attesta-tty")
+                })
                 .count()
         })
         .unwrap_or(0)
@@ -39,14 +42,18 @@ fn request() -> ReviewRequest {
 #[tokio::test(flavor = "current_thread")]
 async fn a_dropped_review_releases_the_terminal_and_the_next_one_works() {
     let pty = openpty(None, None).expect("openpty");
-    let slave_path = std::fs::read_link(format!("/proc/self/fd/{}", pty.slave.as_raw_fd())).expect("pty path");
+    let slave_path =
+        std::fs::read_link(format!("/proc/self/fd/{}", pty.slave.as_raw_fd())).expect("pty path");
     let mut master = std::fs::File::from(pty.master);
     let mut drain = master.try_clone().unwrap();
     std::thread::spawn(move || {
         let mut buf = [0u8; 4096];
         while matches!(drain.read(&mut buf), Ok(n) if n > 0) {}
     });
-    let reviewer = TerminalReviewer::new().with_tty_path(&slave_path).with_color(ColorChoice::Never).with_operator("op");
+    let reviewer = TerminalReviewer::new()
+        .with_tty_path(&slave_path)
+        .with_color(ColorChoice::Never)
+        .with_operator("op");
     let req = request();
 
     // Nobody answers: the pipeline's timeout drops the review future.
@@ -54,7 +61,10 @@ async fn a_dropped_review_releases_the_terminal_and_the_next_one_works() {
     assert!(timed_out.is_err());
     let start = Instant::now();
     while reader_threads() > 0 {
-        assert!(start.elapsed() < Duration::from_secs(30), "the terminal reader was not released");
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "the terminal reader was not released"
+        );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 
@@ -75,5 +85,8 @@ async fn a_missing_terminal_is_unavailable() {
     let reviewer = TerminalReviewer::new().with_tty_path("/nonexistent/tty");
     assert!(!reviewer.is_available());
     let err = reviewer.review(&request()).await.unwrap_err();
-    assert!(matches!(err, ReviewerError::Unavailable(ref m) if m.contains("reviewer: server")), "{err}");
+    assert!(
+        matches!(err, ReviewerError::Unavailable(ref m) if m.contains("reviewer: server")),
+        "{err}"
+    );
 }

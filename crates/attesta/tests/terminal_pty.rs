@@ -24,7 +24,10 @@ const WAIT: Duration = Duration::from_secs(60);
 
 fn example_path() -> PathBuf {
     let exe = std::env::current_exe().expect("test executable path");
-    let profile_dir = exe.parent().and_then(|deps| deps.parent()).expect("target profile directory");
+    let profile_dir = exe
+        .parent()
+        .and_then(|deps| deps.parent())
+        .expect("target profile directory");
     let path = profile_dir.join("examples").join("terminal_review");
     assert!(
         path.exists(),
@@ -56,7 +59,9 @@ impl PtySession {
         unsafe {
             cmd.pre_exec(move || {
                 nix::unistd::setsid().map_err(std::io::Error::from)?;
-                if controlling_terminal && nix::libc::ioctl(slave_fd, nix::libc::TIOCSCTTY as _, 0) != 0 {
+                if controlling_terminal
+                    && nix::libc::ioctl(slave_fd, nix::libc::TIOCSCTTY as _, 0) != 0
+                {
                     return Err(std::io::Error::last_os_error());
                 }
                 Ok(())
@@ -78,7 +83,11 @@ impl PtySession {
                 sink.lock().unwrap().extend_from_slice(&buf[..n]);
             }
         });
-        PtySession { master, output, child: Some(child) }
+        PtySession {
+            master,
+            output,
+            child: Some(child),
+        }
     }
 
     fn text(&self) -> String {
@@ -93,13 +102,18 @@ impl PtySession {
             if text.matches(needle).count() >= count {
                 return text;
             }
-            assert!(start.elapsed() < WAIT, "timed out waiting for {needle:?} (x{count}); terminal so far:\n{text}");
+            assert!(
+                start.elapsed() < WAIT,
+                "timed out waiting for {needle:?} (x{count}); terminal so far:\n{text}"
+            );
             thread::sleep(Duration::from_millis(20));
         }
     }
 
     fn type_line(&mut self, line: &str) {
-        self.master.write_all(format!("{line}\n").as_bytes()).expect("write to pty");
+        self.master
+            .write_all(format!("{line}\n").as_bytes())
+            .expect("write to pty");
         self.master.flush().expect("flush pty");
     }
 
@@ -108,7 +122,10 @@ impl PtySession {
         let out = child.wait_with_output().expect("wait for terminal_review");
         let stdout = String::from_utf8_lossy(&out.stdout);
         let value: Value = serde_json::from_str(stdout.trim()).unwrap_or_else(|e| {
-            panic!("stdout is not JSON ({e}): {stdout}\nstderr: {}", String::from_utf8_lossy(&out.stderr))
+            panic!(
+                "stdout is not JSON ({e}): {stdout}\nstderr: {}",
+                String::from_utf8_lossy(&out.stderr)
+            )
         });
         (value, out.status.code().unwrap_or(-1))
     }
@@ -132,7 +149,10 @@ fn an_early_answer_is_rejected_and_a_later_yes_approves() {
     });
     let mut s = PtySession::spawn(&request, true);
     let shown = s.wait_for("Approve? [y/N]", 1);
-    assert!(shown.contains("restart_service") && shown.contains("billing-api"), "{shown}");
+    assert!(
+        shown.contains("restart_service") && shown.contains("billing-api"),
+        "{shown}"
+    );
     assert!(shown.contains("MEDIUM (0.50)"), "{shown}");
     s.type_line("y");
     s.wait_for("Too early", 1);
@@ -143,9 +163,15 @@ fn an_early_answer_is_rejected_and_a_later_yes_approves() {
     assert_eq!(code, 0);
     let challenge = &outcome["challenge"];
     assert_eq!(challenge["challenge_type"], "confirm");
-    assert!(challenge["details"]["early_answers"].as_u64().unwrap() >= 1, "{outcome}");
+    assert!(
+        challenge["details"]["early_answers"].as_u64().unwrap() >= 1,
+        "{outcome}"
+    );
     assert_eq!(challenge["min_review_met"], true);
-    assert!(challenge["review_seconds"].as_f64().unwrap() >= 2.0, "accepted only after the lockout: {outcome}");
+    assert!(
+        challenge["review_seconds"].as_f64().unwrap() >= 2.0,
+        "accepted only after the lockout: {outcome}"
+    );
     assert_eq!(outcome["approvers"], json!(["tester"]));
     assert_eq!(outcome["authenticated"], false);
     assert_eq!(challenge["details"]["identity"], "self-declared");
@@ -164,11 +190,22 @@ fn a_wrong_quiz_answer_denies_without_revealing_the_right_one() {
     });
     // The same seed yields the same quiz here, so the test knows what would be right.
     let mut options = ChallengeOptions::new(ChallengeType::Quiz, 4242);
-    options.quiz = QuizPolicy { questions: 1, min_correct: None };
-    let assessment = RiskAssessment::from_score(0.7, "example", vec![RiskFactor::new("example", 0.7, 1.0, "x")]);
+    options.quiz = QuizPolicy {
+        questions: 1,
+        min_correct: None,
+    };
+    let assessment = RiskAssessment::from_score(
+        0.7,
+        "example",
+        vec![RiskFactor::new("example", 0.7, 1.0, "x")],
+    );
     let (_, key) = generate(&ctx, &assessment, &options);
-    let Expected::Quiz(quiz) = &key.expected else { panic!("expected a quiz") };
-    let AcceptedAnswer::Choice { index, value } = &quiz.answers[0].accepted else { panic!("tables are multiple choice") };
+    let Expected::Quiz(quiz) = &key.expected else {
+        panic!("expected a quiz")
+    };
+    let AcceptedAnswer::Choice { index, value } = &quiz.answers[0].accepted else {
+        panic!("tables are multiple choice")
+    };
     let wrong_letter = if *index == 0 { "b" } else { "a" };
 
     let mut s = PtySession::spawn(&request, true);
@@ -182,10 +219,19 @@ fn a_wrong_quiz_answer_denies_without_revealing_the_right_one() {
     assert_eq!(code, 3);
     let after = &after_all[answered_at..];
     assert!(after.contains("incorrect"), "{after}");
-    assert!(!after.contains(value.as_str()), "the right answer leaked after the answer: {after}");
+    assert!(
+        !after.contains(value.as_str()),
+        "the right answer leaked after the answer: {after}"
+    );
     let lower = s.text().to_lowercase();
-    assert!(!lower.contains("correct answer") && !lower.contains("right answer"), "{lower}");
-    assert!(!outcome.to_string().contains(value.as_str()), "outcome leaks the answer: {outcome}");
+    assert!(
+        !lower.contains("correct answer") && !lower.contains("right answer"),
+        "{lower}"
+    );
+    assert!(
+        !outcome.to_string().contains(value.as_str()),
+        "outcome leaks the answer: {outcome}"
+    );
     assert_eq!(outcome["challenge"]["details"]["reason"], "incorrect");
     assert_eq!(outcome["challenge"]["questions_correct"], 0);
 }
@@ -206,7 +252,12 @@ fn a_teach_back_that_repeats_the_function_name_fails() {
     assert_eq!(code, 3);
     let reason = outcome["challenge"]["details"]["reason"].as_str().unwrap();
     assert!(reason.contains("repeats the action name"), "{reason}");
-    assert!(outcome["challenge"]["teach_back_text"].as_str().unwrap().contains("delete_user_files"));
+    assert!(
+        outcome["challenge"]["teach_back_text"]
+            .as_str()
+            .unwrap()
+            .contains("delete_user_files")
+    );
 }
 
 #[test]
@@ -251,5 +302,8 @@ fn without_a_controlling_terminal_the_reviewer_is_unavailable() {
     let (outcome, code) = s.finish();
     assert_eq!(code, 2, "{outcome}");
     let error = outcome["error"].as_str().unwrap();
-    assert!(error.contains("no reviewer is reachable") && error.contains("/dev/tty"), "{error}");
+    assert!(
+        error.contains("no reviewer is reachable") && error.contains("/dev/tty"),
+        "{error}"
+    );
 }

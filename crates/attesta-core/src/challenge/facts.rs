@@ -37,14 +37,18 @@ const MAX_FACTS: usize = 64;
 /// Long strings are scanned only up to here so a huge argument cannot make generation slow.
 const MAX_SCAN: usize = 8192;
 
-static EMAIL: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+").expect("valid regex"));
+static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+").expect("valid regex")
+});
 static URL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:https?|ftp|wss?|ssh|s3|gs)://(?:[^@/\s]+@)?([A-Za-z0-9\-.]+)").expect("valid regex")
+    Regex::new(r"(?i)\b(?:https?|ftp|wss?|ssh|s3|gs)://(?:[^@/\s]+@)?([A-Za-z0-9\-.]+)")
+        .expect("valid regex")
 });
 static HOSTNAME: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?i)(?:[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?\.)+[a-z]{2,24}$|^(?:\d{1,3}\.){3}\d{1,3}$")
-        .expect("valid regex")
+    Regex::new(
+        r"^(?i)(?:[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?\.)+[a-z]{2,24}$|^(?:\d{1,3}\.){3}\d{1,3}$",
+    )
+    .expect("valid regex")
 });
 static SQL_VERB: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^\s*(?:with\b.*\b)?(select|insert|update|delete|drop|truncate|alter|create|replace|merge)\b")
@@ -81,9 +85,27 @@ enum Role {
 fn role_of(tokens: &[String]) -> Role {
     let has = |words: &[&str]| tokens.iter().any(|t| words.contains(&t.as_str()));
     let last = tokens.last().map(String::as_str).unwrap_or("");
-    if has(&["command", "cmd", "script", "shell", "commandline", "bash", "exec"]) {
+    if has(&[
+        "command",
+        "cmd",
+        "script",
+        "shell",
+        "commandline",
+        "bash",
+        "exec",
+    ]) {
         Role::Command
-    } else if has(&["to", "recipient", "recipients", "cc", "bcc", "email", "emails", "mail", "addressee"]) {
+    } else if has(&[
+        "to",
+        "recipient",
+        "recipients",
+        "cc",
+        "bcc",
+        "email",
+        "emails",
+        "mail",
+        "addressee",
+    ]) {
         Role::Recipient
     } else if has(&["table", "tables", "tablename", "collection"]) {
         Role::Table
@@ -91,13 +113,24 @@ fn role_of(tokens: &[String]) -> Role {
         Role::Directory
     } else if has(&["file", "filename", "filepath"]) {
         Role::File
-    } else if has(&["path", "paths", "src", "source", "dest", "destination", "target", "location"]) {
+    } else if has(&[
+        "path",
+        "paths",
+        "src",
+        "source",
+        "dest",
+        "destination",
+        "target",
+        "location",
+    ]) {
         Role::Path
-    } else if has(&["url", "uri", "host", "hostname", "server", "endpoint", "domain", "webhook"]) {
+    } else if has(&[
+        "url", "uri", "host", "hostname", "server", "endpoint", "domain", "webhook",
+    ]) {
         Role::Host
     } else if has(&[
-        "amount", "amounts", "total", "price", "cost", "sum", "payment", "fee", "value", "quantity", "balance",
-        "usd", "eur", "cents",
+        "amount", "amounts", "total", "price", "cost", "sum", "payment", "fee", "value",
+        "quantity", "balance", "usd", "eur", "cents",
     ]) {
         Role::Amount
     } else if has(&["branch", "ref", "refspec", "head", "base"]) {
@@ -121,8 +154,15 @@ impl Collector {
         if value.is_empty() || value.chars().count() > 200 || self.facts.len() >= MAX_FACTS {
             return;
         }
-        if !self.facts.iter().any(|f| f.kind == kind && f.value == value) {
-            self.facts.push(Fact { kind, value: value.to_owned() });
+        if !self
+            .facts
+            .iter()
+            .any(|f| f.kind == kind && f.value == value)
+        {
+            self.facts.push(Fact {
+                kind,
+                value: value.to_owned(),
+            });
         }
     }
 
@@ -159,7 +199,10 @@ impl Collector {
         let mut program = None;
         for token in &tokens {
             let t = token.trim_matches(|c| c == '"' || c == '\'');
-            if ["sudo", "env", "nohup", "time", "exec", "nice", "doas"].contains(&t) || t.starts_with('-') || t.contains('=') {
+            if ["sudo", "env", "nohup", "time", "exec", "nice", "doas"].contains(&t)
+                || t.starts_with('-')
+                || t.contains('=')
+            {
                 continue;
             }
             program = Some(t.rsplit('/').next().unwrap_or(t));
@@ -170,16 +213,28 @@ impl Collector {
         }
         for token in tokens.iter().skip(1) {
             let t = token.trim_matches(|c| c == '"' || c == '\'' || c == ';');
-            if t.starts_with('/') || t.starts_with("~/") || t.starts_with("./") || t.starts_with("../") {
+            if t.starts_with('/')
+                || t.starts_with("~/")
+                || t.starts_with("./")
+                || t.starts_with("../")
+            {
                 self.path(t, Role::Path);
             }
         }
         // `git push origin main`, `git checkout -b feature`, `git push --force origin release`
         if tokens.first().is_some_and(|t| *t == "git") {
-            let rest: Vec<&str> = tokens[1..].iter().copied().filter(|t| !t.starts_with('-')).collect();
+            let rest: Vec<&str> = tokens[1..]
+                .iter()
+                .copied()
+                .filter(|t| !t.starts_with('-'))
+                .collect();
             match rest.as_slice() {
-                ["push", _remote, branch, ..] => self.push(FactKind::Branch, branch.trim_start_matches('+')),
-                ["checkout" | "switch" | "merge" | "rebase", branch, ..] => self.push(FactKind::Branch, branch),
+                ["push", _remote, branch, ..] => {
+                    self.push(FactKind::Branch, branch.trim_start_matches('+'))
+                }
+                ["checkout" | "switch" | "merge" | "rebase", branch, ..] => {
+                    self.push(FactKind::Branch, branch)
+                }
                 _ => {}
             }
         }
@@ -201,7 +256,9 @@ impl Collector {
                 if let Some(t) = c.get(1) {
                     let name = t.as_str();
                     let lower = name.to_ascii_lowercase();
-                    if !["select", "where", "set", "values", "exists", "if", "only"].contains(&lower.as_str()) {
+                    if !["select", "where", "set", "values", "exists", "if", "only"]
+                        .contains(&lower.as_str())
+                    {
                         self.push(FactKind::Table, name);
                     }
                 }
@@ -220,8 +277,12 @@ impl Collector {
                 }
             }
             Role::Table if IDENTIFIER.is_match(trimmed) => self.push(FactKind::Table, trimmed),
-            Role::Path | Role::Directory | Role::File if !URL.is_match(trimmed) => self.path(trimmed, role),
-            Role::Host if HOSTNAME.is_match(trimmed) => self.push(FactKind::Host, &trimmed.to_ascii_lowercase()),
+            Role::Path | Role::Directory | Role::File if !URL.is_match(trimmed) => {
+                self.path(trimmed, role)
+            }
+            Role::Host if HOSTNAME.is_match(trimmed) => {
+                self.push(FactKind::Host, &trimmed.to_ascii_lowercase())
+            }
             Role::Amount => {
                 if let Some(v) = parse_amount(trimmed).filter(|v| *v >= 0.01) {
                     self.push(FactKind::Amount, &format_amount(v));
@@ -230,7 +291,9 @@ impl Collector {
             Role::Branch if IDENTIFIER.is_match(trimmed) || trimmed.contains('/') => {
                 self.push(FactKind::Branch, trimmed);
             }
-            Role::Environment if IDENTIFIER.is_match(trimmed) => self.push(FactKind::Environment, trimmed),
+            Role::Environment if IDENTIFIER.is_match(trimmed) => {
+                self.push(FactKind::Environment, trimmed)
+            }
             Role::RecordId if RECORD_ID.is_match(trimmed) => self.push(FactKind::RecordId, trimmed),
             _ => {
                 if role == Role::Unknown && looks_like_path(trimmed) {
@@ -280,7 +343,10 @@ impl Collector {
 
 fn looks_like_path(s: &str) -> bool {
     !s.contains(char::is_whitespace)
-        && (s.starts_with('/') || s.starts_with("~/") || s.starts_with("./") || s.starts_with("../"))
+        && (s.starts_with('/')
+            || s.starts_with("~/")
+            || s.starts_with("./")
+            || s.starts_with("../"))
         && s.len() > 1
 }
 
@@ -302,7 +368,9 @@ pub(crate) fn extract(ctx: &ActionContext) -> Vec<Fact> {
     // Positional arguments have no key: the action's name says what they are (`delete_table("users")`).
     let positional_role = role_of(&name_tokens);
     let positional_role = if positional_role == Role::Unknown
-        && name_tokens.iter().any(|t| ["run", "execute", "shell", "terminal"].contains(&t.as_str()))
+        && name_tokens
+            .iter()
+            .any(|t| ["run", "execute", "shell", "terminal"].contains(&t.as_str()))
     {
         Role::Command
     } else {
@@ -314,7 +382,11 @@ pub(crate) fn extract(ctx: &ActionContext) -> Vec<Fact> {
     for (key, value) in &ctx.kwargs {
         collector.walk(value, role_of(&identifier_tokens(key)), 0);
     }
-    if let Some(env) = ctx.environment.as_deref().filter(|e| IDENTIFIER.is_match(e.trim())) {
+    if let Some(env) = ctx
+        .environment
+        .as_deref()
+        .filter(|e| IDENTIFIER.is_match(e.trim()))
+    {
         collector.push(FactKind::Environment, env);
     }
     collector.facts
@@ -326,15 +398,25 @@ mod tests {
     use serde_json::json;
 
     fn kinds(ctx: &ActionContext) -> Vec<(FactKind, String)> {
-        extract(ctx).into_iter().map(|f| (f.kind, f.value)).collect()
+        extract(ctx)
+            .into_iter()
+            .map(|f| (f.kind, f.value))
+            .collect()
     }
 
     #[test]
     fn shell_command_yields_program_and_paths() {
-        let ctx = ActionContext::new("run_shell").with_kwarg("command", "sudo rm -rf /var/data/prod");
+        let ctx =
+            ActionContext::new("run_shell").with_kwarg("command", "sudo rm -rf /var/data/prod");
         let facts = kinds(&ctx);
-        assert!(facts.contains(&(FactKind::Command, "rm".into())), "{facts:?}");
-        assert!(facts.contains(&(FactKind::Directory, "/var/data/prod".into())), "{facts:?}");
+        assert!(
+            facts.contains(&(FactKind::Command, "rm".into())),
+            "{facts:?}"
+        );
+        assert!(
+            facts.contains(&(FactKind::Directory, "/var/data/prod".into())),
+            "{facts:?}"
+        );
     }
 
     #[test]
@@ -343,9 +425,18 @@ mod tests {
             .with_kwarg("query", "DELETE FROM customers WHERE id = 4")
             .with_kwarg("path", "/srv/reports/q3.csv");
         let facts = kinds(&ctx);
-        assert!(facts.contains(&(FactKind::Table, "customers".into())), "{facts:?}");
-        assert!(facts.contains(&(FactKind::File, "q3.csv".into())), "{facts:?}");
-        assert!(facts.contains(&(FactKind::Directory, "/srv/reports".into())), "{facts:?}");
+        assert!(
+            facts.contains(&(FactKind::Table, "customers".into())),
+            "{facts:?}"
+        );
+        assert!(
+            facts.contains(&(FactKind::File, "q3.csv".into())),
+            "{facts:?}"
+        );
+        assert!(
+            facts.contains(&(FactKind::Directory, "/srv/reports".into())),
+            "{facts:?}"
+        );
     }
 
     #[test]
@@ -366,7 +457,10 @@ mod tests {
             (FactKind::RecordId, "inv_2024_77"),
             (FactKind::Environment, "production"),
         ] {
-            assert!(facts.contains(&(expected.0, expected.1.to_owned())), "{expected:?} in {facts:?}");
+            assert!(
+                facts.contains(&(expected.0, expected.1.to_owned())),
+                "{expected:?} in {facts:?}"
+            );
         }
     }
 
@@ -374,7 +468,8 @@ mod tests {
     fn positional_arguments_take_their_role_from_the_action_name() {
         let ctx = ActionContext::new("drop_table").with_arg("users");
         assert_eq!(kinds(&ctx), [(FactKind::Table, "users".to_owned())]);
-        let ctx = ActionContext::new("git_push").with_kwarg("command", "git push --force origin main");
+        let ctx =
+            ActionContext::new("git_push").with_kwarg("command", "git push --force origin main");
         assert!(kinds(&ctx).contains(&(FactKind::Branch, "main".into())));
     }
 

@@ -6,6 +6,17 @@
 //! grades a [`Response`] against the key. Multi-party reviews are driven by
 //! [`MultiPartySession`]. Nothing here reads a clock: callers pass elapsed seconds, measured on
 //! a monotonic clock of their own.
+//!
+//! Rules every challenge shares:
+//! - The minimum review time applies to every challenge type: an answer that arrives earlier is
+//!   rejected with [`AnswerTooEarly`] (how long to wait), never queued.
+//! - A quiz needs content to ask about (paths, files, tables, recipients, hosts, amounts,
+//!   branches, environments, programs, record ids). When the action has none, or fewer
+//!   answerable questions than `min_correct`, the quiz becomes a **teach-back** (the public part
+//!   says so in `notes`); it never falls back to a weaker challenge.
+//! - A wrong quiz answer is reported only as "incorrect"; results never carry the right answer.
+//! - Multi-party: approver 1 gets a teach-back, approver 2 a quiz, approvers 3+ a confirm, each
+//!   generated with its own seed derived from the review's seed.
 
 mod facts;
 mod multi_party;
@@ -24,7 +35,9 @@ use crate::result::ChallengeResult;
 use crate::types::{ChallengeType, RiskLevel};
 
 pub use facts::FactKind;
-pub use multi_party::{IdentityRefused, MultiPartySession, MultiPartyStep, SessionError, normalize_identity};
+pub use multi_party::{
+    IdentityRefused, MultiPartySession, MultiPartyStep, SessionError, normalize_identity,
+};
 pub use quiz::{AcceptedAnswer, AnswerFormat, ExpectedAnswer, QuizKey, QuizQuestion};
 pub use teach_back::{KeyTermCategory, KeyTermGroup, TeachBackKey, TeachBackValidator};
 
@@ -175,8 +188,16 @@ pub struct AnswerTooEarly {
 /// The minimum-review lockout: `Ok` once `elapsed_seconds` reaches `min_review_seconds`.
 /// A non-finite or negative elapsed time is treated as "just started" (fail closed).
 pub fn lockout(min_review_seconds: f64, elapsed_seconds: f64) -> Result<(), AnswerTooEarly> {
-    let min = if min_review_seconds.is_finite() { min_review_seconds.max(0.0) } else { 0.0 };
-    let elapsed = if elapsed_seconds.is_finite() { elapsed_seconds.max(0.0) } else { 0.0 };
+    let min = if min_review_seconds.is_finite() {
+        min_review_seconds.max(0.0)
+    } else {
+        0.0
+    };
+    let elapsed = if elapsed_seconds.is_finite() {
+        elapsed_seconds.max(0.0)
+    } else {
+        0.0
+    };
     if elapsed >= min {
         Ok(())
     } else {
@@ -189,8 +210,16 @@ pub fn lockout(min_review_seconds: f64, elapsed_seconds: f64) -> Result<(), Answ
 }
 
 /// Builds the public challenge and its answer key. Same inputs and seed, same challenge.
-pub fn generate(ctx: &ActionContext, assessment: &RiskAssessment, options: &ChallengeOptions) -> (PublicChallenge, AnswerKey) {
-    let min_review = if options.min_review_seconds.is_finite() { options.min_review_seconds.max(0.0) } else { 0.0 };
+pub fn generate(
+    ctx: &ActionContext,
+    assessment: &RiskAssessment,
+    options: &ChallengeOptions,
+) -> (PublicChallenge, AnswerKey) {
+    let min_review = if options.min_review_seconds.is_finite() {
+        options.min_review_seconds.max(0.0)
+    } else {
+        0.0
+    };
     let summary = ActionSummary::new(ctx, assessment);
     let public = |challenge_type, body, notes| PublicChallenge {
         challenge_type,
@@ -200,17 +229,27 @@ pub fn generate(ctx: &ActionContext, assessment: &RiskAssessment, options: &Chal
         body,
         notes,
     };
-    let key = |challenge_type, expected| AnswerKey { challenge_type, min_review_seconds: min_review, expected };
+    let key = |challenge_type, expected| AnswerKey {
+        challenge_type,
+        min_review_seconds: min_review,
+        expected,
+    };
     match options.challenge {
         ChallengeType::AutoApprove => (
-            public(ChallengeType::AutoApprove, ChallengeBody::AutoApprove, Vec::new()),
+            public(
+                ChallengeType::AutoApprove,
+                ChallengeBody::AutoApprove,
+                Vec::new(),
+            ),
             key(ChallengeType::AutoApprove, Expected::AutoApprove),
         ),
         ChallengeType::Confirm => (
             public(
                 ChallengeType::Confirm,
                 ChallengeBody::Confirm {
-                    instruction: "Review the action above. Type y to approve; anything else denies.".to_owned(),
+                    instruction:
+                        "Review the action above. Type y to approve; anything else denies."
+                            .to_owned(),
                 },
                 Vec::new(),
             ),
@@ -220,7 +259,10 @@ pub fn generate(ctx: &ActionContext, assessment: &RiskAssessment, options: &Chal
             Some((questions, quiz_key)) => (
                 public(
                     ChallengeType::Quiz,
-                    ChallengeBody::Quiz { required_correct: quiz_key.required_correct, questions },
+                    ChallengeBody::Quiz {
+                        required_correct: quiz_key.required_correct,
+                        questions,
+                    },
                     Vec::new(),
                 ),
                 key(ChallengeType::Quiz, Expected::Quiz(quiz_key)),
@@ -241,7 +283,10 @@ pub fn generate(ctx: &ActionContext, assessment: &RiskAssessment, options: &Chal
         },
         ChallengeType::TeachBack => {
             let (body, tb_key) = teach_back::generate(ctx, &options.teach_back);
-            (public(ChallengeType::TeachBack, body, Vec::new()), key(ChallengeType::TeachBack, Expected::TeachBack(tb_key)))
+            (
+                public(ChallengeType::TeachBack, body, Vec::new()),
+                key(ChallengeType::TeachBack, Expected::TeachBack(tb_key)),
+            )
         }
         ChallengeType::MultiParty => {
             let required = options.approvers_required.clamp(2, MAX_APPROVERS);
@@ -261,10 +306,19 @@ pub fn generate(ctx: &ActionContext, assessment: &RiskAssessment, options: &Chal
             (
                 public(
                     ChallengeType::MultiParty,
-                    ChallengeBody::MultiParty { approvers_required: required, steps },
+                    ChallengeBody::MultiParty {
+                        approvers_required: required,
+                        steps,
+                    },
                     Vec::new(),
                 ),
-                key(ChallengeType::MultiParty, Expected::MultiParty { approvers_required: required, steps: keys }),
+                key(
+                    ChallengeType::MultiParty,
+                    Expected::MultiParty {
+                        approvers_required: required,
+                        steps: keys,
+                    },
+                ),
             )
         }
     }
@@ -285,13 +339,24 @@ pub fn check(
         (Expected::AutoApprove, _) => ChallengeResult::new(ChallengeType::AutoApprove, true),
         (Expected::Confirm, Response::Confirm(answer)) => check_confirm(answer),
         (Expected::Quiz(quiz_key), Response::Quiz(answers)) => quiz::check(quiz_key, answers),
-        (Expected::TeachBack(tb_key), Response::TeachBack(text)) => teach_back::check(tb_key, text, validators),
+        (Expected::TeachBack(tb_key), Response::TeachBack(text)) => {
+            teach_back::check(tb_key, text, validators)
+        }
         (Expected::MultiParty { .. }, _) => ChallengeResult::new(ChallengeType::MultiParty, false)
-            .with_detail("reason", "a multi-party review needs one answer per approver"),
-        (_, _) => ChallengeResult::new(key.challenge_type, false)
-            .with_detail("reason", "the answer does not match the challenge that was asked"),
+            .with_detail(
+                "reason",
+                "a multi-party review needs one answer per approver",
+            ),
+        (_, _) => ChallengeResult::new(key.challenge_type, false).with_detail(
+            "reason",
+            "the answer does not match the challenge that was asked",
+        ),
     };
-    result.review_seconds = if elapsed_seconds.is_finite() { elapsed_seconds.max(0.0) } else { 0.0 };
+    result.review_seconds = if elapsed_seconds.is_finite() {
+        elapsed_seconds.max(0.0)
+    } else {
+        0.0
+    };
     result.min_review_seconds = key.min_review_seconds;
     result.min_review_met = true;
     Ok(result)
@@ -313,7 +378,11 @@ mod tests {
     use super::*;
 
     fn assessment() -> RiskAssessment {
-        RiskAssessment::from_score(0.5, "test", vec![RiskFactor::new("function_name", 0.6, 0.3, "verb 'delete'")])
+        RiskAssessment::from_score(
+            0.5,
+            "test",
+            vec![RiskFactor::new("function_name", 0.6, 0.3, "verb 'delete'")],
+        )
     }
 
     #[test]
@@ -346,23 +415,48 @@ mod tests {
             assert!(r.min_review_met);
         }
         for no in ["n", "", "yess", "ok", "approve"] {
-            assert!(!check(&key, &Response::Confirm(no.into()), 5.0, &[]).unwrap().passed, "{no}");
+            assert!(
+                !check(&key, &Response::Confirm(no.into()), 5.0, &[])
+                    .unwrap()
+                    .passed,
+                "{no}"
+            );
         }
     }
 
     #[test]
     fn mismatched_responses_fail_closed() {
         let ctx = ActionContext::new("deploy");
-        let (_, key) = generate(&ctx, &assessment(), &ChallengeOptions::new(ChallengeType::Confirm, 1));
-        assert!(!check(&key, &Response::TeachBack("y".into()), 1.0, &[]).unwrap().passed);
-        let (_, mp) = generate(&ctx, &assessment(), &ChallengeOptions::new(ChallengeType::MultiParty, 1));
-        assert!(!check(&mp, &Response::Confirm("y".into()), 1.0, &[]).unwrap().passed);
+        let (_, key) = generate(
+            &ctx,
+            &assessment(),
+            &ChallengeOptions::new(ChallengeType::Confirm, 1),
+        );
+        assert!(
+            !check(&key, &Response::TeachBack("y".into()), 1.0, &[])
+                .unwrap()
+                .passed
+        );
+        let (_, mp) = generate(
+            &ctx,
+            &assessment(),
+            &ChallengeOptions::new(ChallengeType::MultiParty, 1),
+        );
+        assert!(
+            !check(&mp, &Response::Confirm("y".into()), 1.0, &[])
+                .unwrap()
+                .passed
+        );
     }
 
     #[test]
     fn quiz_without_content_falls_back_to_teach_back_never_weaker() {
         let ctx = ActionContext::new("reboot");
-        let (public, key) = generate(&ctx, &assessment(), &ChallengeOptions::new(ChallengeType::Quiz, 9));
+        let (public, key) = generate(
+            &ctx,
+            &assessment(),
+            &ChallengeOptions::new(ChallengeType::Quiz, 9),
+        );
         assert_eq!(public.requested_type, ChallengeType::Quiz);
         assert_eq!(public.challenge_type, ChallengeType::TeachBack);
         assert_eq!(key.challenge_type, ChallengeType::TeachBack);
@@ -375,21 +469,54 @@ mod tests {
         let mut options = ChallengeOptions::new(ChallengeType::MultiParty, 5);
         options.approvers_required = 3;
         let (public, key) = generate(&ctx, &assessment(), &options);
-        let ChallengeBody::MultiParty { steps, approvers_required } = &public.body else { panic!("not multi-party") };
+        let ChallengeBody::MultiParty {
+            steps,
+            approvers_required,
+        } = &public.body
+        else {
+            panic!("not multi-party")
+        };
         assert_eq!(*approvers_required, 3);
         let types: Vec<_> = steps.iter().map(|s| s.challenge_type).collect();
-        assert_eq!(types, [ChallengeType::TeachBack, ChallengeType::Quiz, ChallengeType::Confirm]);
-        assert!(matches!(key.expected, Expected::MultiParty { approvers_required: 3, .. }));
+        assert_eq!(
+            types,
+            [
+                ChallengeType::TeachBack,
+                ChallengeType::Quiz,
+                ChallengeType::Confirm
+            ]
+        );
+        assert!(matches!(
+            key.expected,
+            Expected::MultiParty {
+                approvers_required: 3,
+                ..
+            }
+        ));
         options.approvers_required = 1;
         let (public, _) = generate(&ctx, &assessment(), &options);
-        assert!(matches!(public.body, ChallengeBody::MultiParty { approvers_required: 2, .. }));
+        assert!(matches!(
+            public.body,
+            ChallengeBody::MultiParty {
+                approvers_required: 2,
+                ..
+            }
+        ));
     }
 
     #[test]
     fn generation_is_deterministic_per_seed() {
         let ctx = ActionContext::new("delete_file").with_kwarg("path", "/var/app/data/report.csv");
-        let a = generate(&ctx, &assessment(), &ChallengeOptions::new(ChallengeType::Quiz, 77));
-        let b = generate(&ctx, &assessment(), &ChallengeOptions::new(ChallengeType::Quiz, 77));
+        let a = generate(
+            &ctx,
+            &assessment(),
+            &ChallengeOptions::new(ChallengeType::Quiz, 77),
+        );
+        let b = generate(
+            &ctx,
+            &assessment(),
+            &ChallengeOptions::new(ChallengeType::Quiz, 77),
+        );
         assert_eq!(a, b);
     }
 }

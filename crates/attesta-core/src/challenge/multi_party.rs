@@ -18,7 +18,11 @@ pub(crate) fn sub_challenge_for(index: usize) -> ChallengeType {
 
 /// Identities compare without regard to case or surrounding/internal whitespace runs.
 pub fn normalize_identity(identity: &str) -> String {
-    identity.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+    identity
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
 }
 
 /// Why an identity cannot approve now.
@@ -67,7 +71,9 @@ pub struct MultiPartySession {
 impl MultiPartySession {
     /// `None` when the key is not a multi-party key.
     pub fn new(key: &AnswerKey) -> Option<Self> {
-        let Expected::MultiParty { steps, .. } = &key.expected else { return None };
+        let Expected::MultiParty { steps, .. } = &key.expected else {
+            return None;
+        };
         Some(MultiPartySession {
             steps: steps.clone(),
             normalized: Vec::new(),
@@ -85,7 +91,11 @@ impl MultiPartySession {
 
     /// Index of the approver whose turn it is, or `None` once finished.
     pub fn current_index(&self) -> Option<usize> {
-        if self.outcome.is_some() { None } else { Some(self.results.len()) }
+        if self.outcome.is_some() {
+            None
+        } else {
+            Some(self.results.len())
+        }
     }
 
     /// The answer key of the current approver's sub-challenge.
@@ -103,7 +113,9 @@ impl MultiPartySession {
         }
         if self.normalized.contains(&normalized) {
             self.refused += 1;
-            return Err(IdentityRefused::AlreadyApproved(identity.split_whitespace().collect::<Vec<_>>().join(" ")));
+            return Err(IdentityRefused::AlreadyApproved(
+                identity.split_whitespace().collect::<Vec<_>>().join(" "),
+            ));
         }
         let display = identity.split_whitespace().collect::<Vec<_>>().join(" ");
         self.pending = Some((normalized, display));
@@ -131,7 +143,9 @@ impl MultiPartySession {
         self.identities.push(display);
         self.results.push(result);
         if !passed {
-            return Ok(MultiPartyStep::Finished(self.finish(Some("an approver did not pass their challenge"))));
+            return Ok(MultiPartyStep::Finished(
+                self.finish(Some("an approver did not pass their challenge")),
+            ));
         }
         if self.results.len() == self.steps.len() {
             return Ok(MultiPartyStep::Finished(self.finish(None)));
@@ -154,7 +168,9 @@ impl MultiPartySession {
     }
 
     fn finish(&mut self, failure: Option<&str>) -> ChallengeResult {
-        let passed = failure.is_none() && self.results.len() == self.steps.len() && self.results.iter().all(|r| r.passed);
+        let passed = failure.is_none()
+            && self.results.len() == self.steps.len()
+            && self.results.iter().all(|r| r.passed);
         let mut result = ChallengeResult::new(ChallengeType::MultiParty, passed);
         result.responder_ids = self.identities.clone();
         result.questions_asked = self.results.iter().map(|r| r.questions_asked).sum();
@@ -166,11 +182,14 @@ impl MultiPartySession {
         result
             .details
             .insert("approvers_required".into(), Value::from(self.steps.len()));
-        result
-            .details
-            .insert("approvers_passed".into(), Value::from(self.results.iter().filter(|r| r.passed).count()));
+        result.details.insert(
+            "approvers_passed".into(),
+            Value::from(self.results.iter().filter(|r| r.passed).count()),
+        );
         if self.refused > 0 {
-            result.details.insert("identities_refused".into(), Value::from(self.refused));
+            result
+                .details
+                .insert("identities_refused".into(), Value::from(self.refused));
         }
         if let Some(reason) = failure {
             result.details.insert("reason".into(), Value::from(reason));
@@ -188,11 +207,17 @@ mod tests {
     use crate::context::ActionContext;
 
     fn session(approvers: u32, min_review: f64) -> MultiPartySession {
-        let ctx = ActionContext::new("drop_table").with_arg("users").with_environment("production");
+        let ctx = ActionContext::new("drop_table")
+            .with_arg("users")
+            .with_environment("production");
         let mut options = ChallengeOptions::new(ChallengeType::MultiParty, 21);
         options.approvers_required = approvers;
         options.min_review_seconds = min_review;
-        let (_, key) = generate(&ctx, &RiskAssessment::from_score(0.9, "t", vec![]), &options);
+        let (_, key) = generate(
+            &ctx,
+            &RiskAssessment::from_score(0.9, "t", vec![]),
+            &options,
+        );
         MultiPartySession::new(&key).unwrap()
     }
 
@@ -200,13 +225,14 @@ mod tests {
                                for good and logins will stop working";
 
     fn correct_quiz(session: &MultiPartySession) -> Vec<String> {
-        let Expected::Quiz(key) = &session.current_key().unwrap().expected else { panic!("quiz expected") };
+        let Expected::Quiz(key) = &session.current_key().unwrap().expected else {
+            panic!("quiz expected")
+        };
         key.answers
             .iter()
             .map(|a| match &a.accepted {
-                super::super::AcceptedAnswer::Choice { value, .. } | super::super::AcceptedAnswer::Exact { value } => {
-                    value.clone()
-                }
+                super::super::AcceptedAnswer::Choice { value, .. }
+                | super::super::AcceptedAnswer::Exact { value } => value.clone(),
             })
             .collect()
     }
@@ -215,20 +241,38 @@ mod tests {
     fn distinct_approvers_pass_in_rotation() {
         let mut s = session(3, 2.0);
         assert_eq!(s.admit("Alice").unwrap(), 0);
-        let step = s.submit(&Response::TeachBack(EXPLANATION.into()), 5.0, &[]).unwrap();
+        let step = s
+            .submit(&Response::TeachBack(EXPLANATION.into()), 5.0, &[])
+            .unwrap();
         assert_eq!(step, MultiPartyStep::Next(1));
         assert_eq!(s.admit("  BOB ").unwrap(), 1);
         let answers = correct_quiz(&s);
-        assert_eq!(s.submit(&Response::Quiz(answers), 3.0, &[]).unwrap(), MultiPartyStep::Next(2));
+        assert_eq!(
+            s.submit(&Response::Quiz(answers), 3.0, &[]).unwrap(),
+            MultiPartyStep::Next(2)
+        );
         s.admit("carol").unwrap();
-        let MultiPartyStep::Finished(result) = s.submit(&Response::Confirm("y".into()), 2.5, &[]).unwrap() else {
+        let MultiPartyStep::Finished(result) =
+            s.submit(&Response::Confirm("y".into()), 2.5, &[]).unwrap()
+        else {
             panic!("should finish")
         };
         assert!(result.passed);
         assert_eq!(result.responder_ids, ["Alice", "BOB", "carol"]);
         assert_eq!(result.sub_results.len(), 3);
-        let types: Vec<_> = result.sub_results.iter().map(|r| r.challenge_type).collect();
-        assert_eq!(types, [ChallengeType::TeachBack, ChallengeType::Quiz, ChallengeType::Confirm]);
+        let types: Vec<_> = result
+            .sub_results
+            .iter()
+            .map(|r| r.challenge_type)
+            .collect();
+        assert_eq!(
+            types,
+            [
+                ChallengeType::TeachBack,
+                ChallengeType::Quiz,
+                ChallengeType::Confirm
+            ]
+        );
         assert_eq!(result.review_seconds, 10.5);
     }
 
@@ -236,8 +280,12 @@ mod tests {
     fn repeated_identity_is_refused_whatever_its_case_or_spacing() {
         let mut s = session(2, 0.0);
         s.admit("Alice Smith").unwrap();
-        s.submit(&Response::TeachBack(EXPLANATION.into()), 1.0, &[]).unwrap();
-        assert!(matches!(s.admit(" alice   SMITH "), Err(IdentityRefused::AlreadyApproved(_))));
+        s.submit(&Response::TeachBack(EXPLANATION.into()), 1.0, &[])
+            .unwrap();
+        assert!(matches!(
+            s.admit(" alice   SMITH "),
+            Err(IdentityRefused::AlreadyApproved(_))
+        ));
         assert_eq!(s.admit("   "), Err(IdentityRefused::Empty));
         assert!(matches!(
             s.submit(&Response::Quiz(vec![]), 1.0, &[]),
@@ -253,16 +301,28 @@ mod tests {
     fn one_failure_stops_it_and_early_answers_are_rejected() {
         let mut s = session(3, 4.0);
         s.admit("alice").unwrap();
-        let early = s.submit(&Response::TeachBack(EXPLANATION.into()), 1.0, &[]).unwrap_err();
-        assert!(matches!(early, SessionError::TooEarly(AnswerTooEarly { remaining_seconds, .. }) if remaining_seconds == 3.0));
-        s.submit(&Response::TeachBack(EXPLANATION.into()), 4.0, &[]).unwrap();
+        let early = s
+            .submit(&Response::TeachBack(EXPLANATION.into()), 1.0, &[])
+            .unwrap_err();
+        assert!(
+            matches!(early, SessionError::TooEarly(AnswerTooEarly { remaining_seconds, .. }) if remaining_seconds == 3.0)
+        );
+        s.submit(&Response::TeachBack(EXPLANATION.into()), 4.0, &[])
+            .unwrap();
         s.admit("bob").unwrap();
-        let MultiPartyStep::Finished(result) = s.submit(&Response::Quiz(vec!["zzz".into()]), 9.0, &[]).unwrap() else {
+        let MultiPartyStep::Finished(result) = s
+            .submit(&Response::Quiz(vec!["zzz".into()]), 9.0, &[])
+            .unwrap()
+        else {
             panic!("a failed quiz ends the review")
         };
         assert!(!result.passed);
         assert_eq!(result.sub_results.len(), 2);
         assert_eq!(s.admit("carol"), Err(IdentityRefused::Finished));
-        assert!(!serde_json::to_string(&result).unwrap().contains("\"users\""));
+        assert!(
+            !serde_json::to_string(&result)
+                .unwrap()
+                .contains("\"users\"")
+        );
     }
 }

@@ -4,7 +4,10 @@ use serde::{Deserialize, Serialize};
 
 use super::facts::{Fact, FactKind, extract};
 use super::rng::SplitMix64;
-use super::text::{amounts_equal, format_amount, normalize_host, normalize_identifier, normalize_path, parse_amount, unquote, words};
+use super::text::{
+    amounts_equal, format_amount, normalize_host, normalize_identifier, normalize_path,
+    parse_amount, unquote, words,
+};
 use crate::config::QuizPolicy;
 use crate::context::ActionContext;
 use crate::result::ChallengeResult;
@@ -70,7 +73,9 @@ fn prompt_for(kind: FactKind, multiple_choice: bool) -> &'static str {
 
 fn free_text_hint(kind: FactKind) -> &'static str {
     match kind {
-        FactKind::Amount => "Type the exact amount shown in the arguments (digits; currency symbols and separators are ignored).",
+        FactKind::Amount => {
+            "Type the exact amount shown in the arguments (digits; currency symbols and separators are ignored)."
+        }
         _ => "Type the exact value shown in the arguments.",
     }
 }
@@ -80,27 +85,44 @@ fn normalize(kind: FactKind, value: &str) -> String {
     match kind {
         FactKind::Directory | FactKind::File => normalize_path(value),
         FactKind::Host => normalize_host(value),
-        FactKind::Amount => parse_amount(value).map_or_else(|| normalize_identifier(value), format_amount),
+        FactKind::Amount => {
+            parse_amount(value).map_or_else(|| normalize_identifier(value), format_amount)
+        }
         _ => normalize_identifier(value),
     }
 }
 
 fn join(parent: &str, child: &str) -> String {
-    if parent.ends_with('/') { format!("{parent}{child}") } else { format!("{parent}/{child}") }
+    if parent.ends_with('/') {
+        format!("{parent}{child}")
+    } else {
+        format!("{parent}/{child}")
+    }
 }
 
 fn directory_candidates(value: &str) -> Vec<String> {
     let v = value.trim_end_matches('/');
     if v.is_empty() {
-        return ["/tmp", "/var", "/home", "/srv", "/etc", "/opt"].map(String::from).to_vec();
+        return ["/tmp", "/var", "/home", "/srv", "/etc", "/opt"]
+            .map(String::from)
+            .to_vec();
     }
     let (parent, last) = match v.rfind('/') {
         Some(0) => ("/", &v[1..]),
         Some(i) => (&v[..i], &v[i + 1..]),
         None => (".", v),
     };
-    let mut out = vec![parent.to_owned(), join(v, "tmp"), join(v, "backup"), format!("{v}_old"), format!("{v}-backup")];
-    for sibling in ["backup", "archive", "tmp", "data", "logs", "cache", "shared", "old", "staging", "prod", "build"] {
+    let mut out = vec![
+        parent.to_owned(),
+        join(v, "tmp"),
+        join(v, "backup"),
+        format!("{v}_old"),
+        format!("{v}-backup"),
+    ];
+    for sibling in [
+        "backup", "archive", "tmp", "data", "logs", "cache", "shared", "old", "staging", "prod",
+        "build",
+    ] {
         if sibling != last {
             out.push(join(parent, sibling));
         }
@@ -120,16 +142,25 @@ fn file_candidates(value: &str) -> Vec<String> {
         }
     }
     let dot_ext = ext.map(|e| format!(".{e}")).unwrap_or_default();
-    for variant in [format!("{stem}_old"), format!("{stem}-backup"), format!("{stem}s"), format!("{stem}_2")] {
+    for variant in [
+        format!("{stem}_old"),
+        format!("{stem}-backup"),
+        format!("{stem}s"),
+        format!("{stem}_2"),
+    ] {
         out.push(format!("{variant}{dot_ext}"));
     }
     out
 }
 
 fn table_candidates(value: &str) -> Vec<String> {
-    let (schema, name) = value.rsplit_once('.').map_or((None, value), |(s, n)| (Some(s), n));
+    let (schema, name) = value
+        .rsplit_once('.')
+        .map_or((None, value), |(s, n)| (Some(s), n));
     let qualify = |n: String| schema.map_or(n.clone(), |s| format!("{s}.{n}"));
-    let toggled = name.strip_suffix('s').map_or_else(|| format!("{name}s"), str::to_owned);
+    let toggled = name
+        .strip_suffix('s')
+        .map_or_else(|| format!("{name}s"), str::to_owned);
     let mut out = vec![
         qualify(format!("{name}_archive")),
         qualify(format!("{name}_backup")),
@@ -137,21 +168,39 @@ fn table_candidates(value: &str) -> Vec<String> {
         qualify(format!("tmp_{name}")),
         qualify(toggled),
     ];
-    for pool in ["accounts", "orders", "customers", "sessions", "events", "payments", "invoices", "audit_log"] {
+    for pool in [
+        "accounts",
+        "orders",
+        "customers",
+        "sessions",
+        "events",
+        "payments",
+        "invoices",
+        "audit_log",
+    ] {
         out.push(qualify(pool.to_owned()));
     }
     out
 }
 
 fn swap_tld(domain: &str) -> Vec<String> {
-    let Some((rest, tld)) = domain.rsplit_once('.') else { return Vec::new() };
-    ["com", "org", "net", "io", "co"].iter().filter(|t| **t != tld).map(|t| format!("{rest}.{t}")).collect()
+    let Some((rest, tld)) = domain.rsplit_once('.') else {
+        return Vec::new();
+    };
+    ["com", "org", "net", "io", "co"]
+        .iter()
+        .filter(|t| **t != tld)
+        .map(|t| format!("{rest}.{t}"))
+        .collect()
 }
 
 fn recipient_candidates(value: &str) -> Vec<String> {
     match value.split_once('@') {
         Some((local, domain)) => {
-            let mut out: Vec<String> = swap_tld(domain).into_iter().map(|d| format!("{local}@{d}")).collect();
+            let mut out: Vec<String> = swap_tld(domain)
+                .into_iter()
+                .map(|d| format!("{local}@{d}"))
+                .collect();
             for other in ["admin", "billing", "support", "finance", "team"] {
                 if other != local {
                     out.push(format!("{other}@{domain}"));
@@ -160,7 +209,13 @@ fn recipient_candidates(value: &str) -> Vec<String> {
             out.push(format!("{local}s@{domain}"));
             out
         }
-        None => vec![format!("{value}2"), format!("{value}_team"), "admin".into(), "support".into(), "finance".into()],
+        None => vec![
+            format!("{value}2"),
+            format!("{value}_team"),
+            "admin".into(),
+            "support".into(),
+            "finance".into(),
+        ],
     }
 }
 
@@ -173,7 +228,13 @@ fn host_candidates(value: &str) -> Vec<String> {
             format!("{base}.{}", last.wrapping_add(1)),
             format!("{base}.{}", last.wrapping_sub(1)),
             format!("{base}.{}", last.wrapping_add(10)),
-            format!("{}.{}.{}.{}", octets[0], octets[1], octets[2].parse::<u8>().unwrap_or(0).wrapping_add(1), last),
+            format!(
+                "{}.{}.{}.{}",
+                octets[0],
+                octets[1],
+                octets[2].parse::<u8>().unwrap_or(0).wrapping_add(1),
+                last
+            ),
         ];
     }
     let mut out = swap_tld(value);
@@ -194,8 +255,18 @@ fn host_candidates(value: &str) -> Vec<String> {
 }
 
 fn amount_candidates(value: &str) -> Vec<String> {
-    let Some(v) = parse_amount(value) else { return Vec::new() };
-    let mut out = vec![v * 10.0, v / 10.0, v * 2.0, v / 2.0, v + 1.0, v - 1.0, v + 100.0];
+    let Some(v) = parse_amount(value) else {
+        return Vec::new();
+    };
+    let mut out = vec![
+        v * 10.0,
+        v / 10.0,
+        v * 2.0,
+        v / 2.0,
+        v + 1.0,
+        v - 1.0,
+        v + 100.0,
+    ];
     // A digit transposition is the classic misreading of an amount.
     let digits = format!("{}", v.trunc() as i64);
     if digits.len() >= 2 {
@@ -206,7 +277,10 @@ fn amount_candidates(value: &str) -> Vec<String> {
             out.push(t + v.fract());
         }
     }
-    out.into_iter().filter(|c| *c > 0.0 && c.is_finite()).map(format_amount).collect()
+    out.into_iter()
+        .filter(|c| *c > 0.0 && c.is_finite())
+        .map(format_amount)
+        .collect()
 }
 
 fn record_id_candidates(value: &str) -> Vec<String> {
@@ -247,17 +321,57 @@ fn candidates(kind: FactKind, value: &str) -> Vec<String> {
         FactKind::Host => host_candidates(value),
         FactKind::Amount => amount_candidates(value),
         FactKind::RecordId => record_id_candidates(value),
-        FactKind::Branch => ["main", "master", "develop", "staging", "production", "release", "dev", "hotfix"]
-            .iter()
-            .map(|s| (*s).to_owned())
-            .chain([format!("{value}-old"), format!("backup/{value}")])
-            .collect(),
-        FactKind::Environment => ["production", "staging", "development", "test", "qa", "sandbox", "preview"]
-            .map(String::from)
-            .to_vec(),
+        FactKind::Branch => [
+            "main",
+            "master",
+            "develop",
+            "staging",
+            "production",
+            "release",
+            "dev",
+            "hotfix",
+        ]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .chain([format!("{value}-old"), format!("backup/{value}")])
+        .collect(),
+        FactKind::Environment => [
+            "production",
+            "staging",
+            "development",
+            "test",
+            "qa",
+            "sandbox",
+            "preview",
+        ]
+        .map(String::from)
+        .to_vec(),
         FactKind::Command => [
-            "rm", "mv", "cp", "rmdir", "chmod", "chown", "curl", "wget", "git", "kubectl", "terraform", "docker", "dd",
-            "psql", "mysql", "ssh", "rsync", "find", "tar", "python", "bash", "npm", "make", "systemctl", "kill",
+            "rm",
+            "mv",
+            "cp",
+            "rmdir",
+            "chmod",
+            "chown",
+            "curl",
+            "wget",
+            "git",
+            "kubectl",
+            "terraform",
+            "docker",
+            "dd",
+            "psql",
+            "mysql",
+            "ssh",
+            "rsync",
+            "find",
+            "tar",
+            "python",
+            "bash",
+            "npm",
+            "make",
+            "systemctl",
+            "kill",
         ]
         .map(String::from)
         .to_vec(),
@@ -266,7 +380,12 @@ fn candidates(kind: FactKind, value: &str) -> Vec<String> {
 
 /// Up to [`DISTRACTORS`] wrong options of the same kind, none equal (after normalisation) to the
 /// answer or to any other value of that kind in the action.
-fn distractors(kind: FactKind, value: &str, exclude: &[String], rng: &mut SplitMix64) -> Vec<String> {
+fn distractors(
+    kind: FactKind,
+    value: &str,
+    exclude: &[String],
+    rng: &mut SplitMix64,
+) -> Vec<String> {
     let mut pool = candidates(kind, value);
     rng.shuffle(&mut pool);
     let mut taken: Vec<String> = Vec::new();
@@ -293,7 +412,9 @@ fn answer_in_prompt(kind: FactKind, prompt: &str, value: &str) -> bool {
     if answer_words.is_empty() {
         return true;
     }
-    prompt_words.windows(answer_words.len()).any(|w| w == answer_words.as_slice())
+    prompt_words
+        .windows(answer_words.len())
+        .any(|w| w == answer_words.as_slice())
 }
 
 /// An option that could be read as an option label (`b`, `2`) makes "answer with the letter or
@@ -302,12 +423,21 @@ fn looks_like_label(option: &str) -> bool {
     choice_index(option).is_some()
 }
 
-fn build_question(id: u32, fact: &Fact, same_kind: &[String], rng: &mut SplitMix64) -> Option<(QuizQuestion, ExpectedAnswer)> {
+fn build_question(
+    id: u32,
+    fact: &Fact,
+    same_kind: &[String],
+    rng: &mut SplitMix64,
+) -> Option<(QuizQuestion, ExpectedAnswer)> {
     let exact_kind = matches!(fact.kind, FactKind::Amount | FactKind::RecordId);
     let mut free_text = (exact_kind && rng.chance(1, 2)) || looks_like_label(&fact.value);
     let mut options = Vec::new();
     if !free_text {
-        let others: Vec<String> = same_kind.iter().filter(|v| **v != fact.value).cloned().collect();
+        let others: Vec<String> = same_kind
+            .iter()
+            .filter(|v| **v != fact.value)
+            .cloned()
+            .collect();
         options = distractors(fact.kind, &fact.value, &others, rng);
         options.retain(|o| !looks_like_label(o));
         if options.len() < 2 {
@@ -320,24 +450,47 @@ fn build_question(id: u32, fact: &Fact, same_kind: &[String], rng: &mut SplitMix
     }
     let (format, accepted) = if free_text {
         (
-            AnswerFormat::FreeText { hint: free_text_hint(fact.kind).to_owned() },
-            AcceptedAnswer::Exact { value: fact.value.clone() },
+            AnswerFormat::FreeText {
+                hint: free_text_hint(fact.kind).to_owned(),
+            },
+            AcceptedAnswer::Exact {
+                value: fact.value.clone(),
+            },
         )
     } else {
         options.push(fact.value.clone());
         rng.shuffle(&mut options);
         let index = options.iter().position(|o| *o == fact.value)?;
-        (AnswerFormat::MultipleChoice { options }, AcceptedAnswer::Choice { index, value: fact.value.clone() })
+        (
+            AnswerFormat::MultipleChoice { options },
+            AcceptedAnswer::Choice {
+                index,
+                value: fact.value.clone(),
+            },
+        )
     };
     Some((
-        QuizQuestion { id, topic: fact.kind, prompt, format },
-        ExpectedAnswer { question_id: id, topic: fact.kind, accepted },
+        QuizQuestion {
+            id,
+            topic: fact.kind,
+            prompt,
+            format,
+        },
+        ExpectedAnswer {
+            question_id: id,
+            topic: fact.kind,
+            accepted,
+        },
     ))
 }
 
 /// Questions about distinct kinds of content first; `None` when the action has too little
 /// content to meet the policy (the caller falls back to a teach-back).
-pub(crate) fn generate(ctx: &ActionContext, seed: u64, policy: &QuizPolicy) -> Option<(Vec<QuizQuestion>, QuizKey)> {
+pub(crate) fn generate(
+    ctx: &ActionContext,
+    seed: u64,
+    policy: &QuizPolicy,
+) -> Option<(Vec<QuizQuestion>, QuizKey)> {
     let facts = extract(ctx);
     if facts.is_empty() {
         return None;
@@ -360,9 +513,14 @@ pub(crate) fn generate(ctx: &ActionContext, seed: u64, policy: &QuizPolicy) -> O
             if questions.len() == wanted {
                 break;
             }
-            let same_kind: Vec<String> = facts.iter().filter(|f| f.kind == *kind).map(|f| f.value.clone()).collect();
-            let mut candidates: Vec<usize> =
-                (0..facts.len()).filter(|i| facts[*i].kind == *kind && !used.contains(i)).collect();
+            let same_kind: Vec<String> = facts
+                .iter()
+                .filter(|f| f.kind == *kind)
+                .map(|f| f.value.clone())
+                .collect();
+            let mut candidates: Vec<usize> = (0..facts.len())
+                .filter(|i| facts[*i].kind == *kind && !used.contains(i))
+                .collect();
             if pass == 1 && candidates.is_empty() {
                 continue;
             }
@@ -384,11 +542,20 @@ pub(crate) fn generate(ctx: &ActionContext, seed: u64, policy: &QuizPolicy) -> O
     if asked == 0 || required > asked {
         return None;
     }
-    Some((questions, QuizKey { required_correct: required, answers }))
+    Some((
+        questions,
+        QuizKey {
+            required_correct: required,
+            answers,
+        },
+    ))
 }
 
 fn choice_index(answer: &str) -> Option<usize> {
-    let a = unquote(answer).trim_matches(|c| c == '(' || c == ')' || c == '.').trim().to_lowercase();
+    let a = unquote(answer)
+        .trim_matches(|c| c == '(' || c == ')' || c == '.')
+        .trim()
+        .to_lowercase();
     let mut chars = a.chars();
     match (chars.next(), chars.next()) {
         (Some(c), None) if c.is_ascii_lowercase() => Some(c as usize - 'a' as usize),
@@ -401,10 +568,10 @@ fn is_correct(expected: &ExpectedAnswer, answer: &str) -> bool {
         return false;
     }
     match &expected.accepted {
-        AcceptedAnswer::Choice { index, value } => {
-            choice_index(answer).map_or(false, |i| i == *index)
-                || (choice_index(answer).is_none() && normalize(expected.topic, answer) == normalize(expected.topic, value))
-        }
+        AcceptedAnswer::Choice { index, value } => match choice_index(answer) {
+            Some(i) => i == *index,
+            None => normalize(expected.topic, answer) == normalize(expected.topic, value),
+        },
         AcceptedAnswer::Exact { value } => match expected.topic {
             FactKind::Amount => match (parse_amount(answer), parse_amount(value)) {
                 (Some(a), Some(b)) => amounts_equal(a, b),
@@ -418,15 +585,23 @@ fn is_correct(expected: &ExpectedAnswer, answer: &str) -> bool {
 /// Grades the answers. The result says which questions were "correct" or "incorrect", never what
 /// the right answer was.
 pub(crate) fn check(key: &QuizKey, answers: &[String]) -> ChallengeResult {
-    let verdicts: Vec<bool> =
-        key.answers.iter().enumerate().map(|(i, e)| answers.get(i).is_some_and(|a| is_correct(e, a))).collect();
+    let verdicts: Vec<bool> = key
+        .answers
+        .iter()
+        .enumerate()
+        .map(|(i, e)| answers.get(i).is_some_and(|a| is_correct(e, a)))
+        .collect();
     let correct = verdicts.iter().filter(|v| **v).count() as u32;
     let asked = key.answers.len() as u32;
-    let passed = asked > 0 && correct >= key.required_correct.max(1) && answers.len() <= key.answers.len();
+    let passed =
+        asked > 0 && correct >= key.required_correct.max(1) && answers.len() <= key.answers.len();
     let mut result = ChallengeResult::new(ChallengeType::Quiz, passed)
         .with_detail(
             "answers",
-            verdicts.iter().map(|v| if *v { "correct" } else { "incorrect" }).collect::<Vec<_>>(),
+            verdicts
+                .iter()
+                .map(|v| if *v { "correct" } else { "incorrect" })
+                .collect::<Vec<_>>(),
         )
         .with_detail("required_correct", key.required_correct);
     result.questions_asked = asked;
@@ -457,14 +632,19 @@ mod tests {
         key.answers
             .iter()
             .map(|a| match &a.accepted {
-                AcceptedAnswer::Choice { index, .. } => if *index == 0 { "b" } else { "a" }.to_owned(),
+                AcceptedAnswer::Choice { index, .. } => {
+                    if *index == 0 { "b" } else { "a" }.to_owned()
+                }
                 AcceptedAnswer::Exact { .. } => "999999999".to_owned(),
             })
             .collect()
     }
 
     fn policy(questions: u32) -> QuizPolicy {
-        QuizPolicy { questions, min_correct: None }
+        QuizPolicy {
+            questions,
+            min_correct: None,
+        }
     }
 
     #[test]
@@ -473,10 +653,15 @@ mod tests {
         let (questions, key) = generate(&ctx, 3, &policy(1)).unwrap();
         assert_eq!(questions.len(), 1);
         assert_eq!(questions[0].topic, FactKind::Table);
-        let AnswerFormat::MultipleChoice { options } = &questions[0].format else { panic!("expected choices") };
+        let AnswerFormat::MultipleChoice { options } = &questions[0].format else {
+            panic!("expected choices")
+        };
         assert_eq!(options.len(), 4);
         assert_eq!(options.iter().filter(|o| *o == "customers").count(), 1);
-        assert!(options.iter().all(|o| !o.contains('/') && !o.contains('@')), "{options:?}");
+        assert!(
+            options.iter().all(|o| !o.contains('/') && !o.contains('@')),
+            "{options:?}"
+        );
         assert!(check(&key, &answers_for(&questions, &key)).passed);
         let wrong = check(&key, &wrong_for(&key));
         assert!(!wrong.passed);
@@ -491,7 +676,10 @@ mod tests {
         assert_eq!(questions[0].topic, FactKind::Directory);
         assert!(check(&key, &["/var/data/prod/".to_owned()]).passed);
         assert!(check(&key, &[" '/var/data/prod' ".to_owned()]).passed);
-        assert!(!check(&key, &["/VAR/data/prod".to_owned()]).passed, "paths are case-sensitive");
+        assert!(
+            !check(&key, &["/VAR/data/prod".to_owned()]).passed,
+            "paths are case-sensitive"
+        );
         let index = match &key.answers[0].accepted {
             AcceptedAnswer::Choice { index, .. } => *index,
             AcceptedAnswer::Exact { .. } => panic!("directories are multiple choice"),
@@ -507,7 +695,9 @@ mod tests {
             answers: vec![ExpectedAnswer {
                 question_id: 1,
                 topic: FactKind::Amount,
-                accepted: AcceptedAnswer::Exact { value: "1250.50".into() },
+                accepted: AcceptedAnswer::Exact {
+                    value: "1250.50".into(),
+                },
             }],
         };
         for ok in ["1250.5", "$1,250.50", "1250.50 USD"] {
@@ -536,7 +726,10 @@ mod tests {
         assert!(!r.passed, "all must be correct by default");
         assert_eq!((r.questions_asked, r.questions_correct), (3, 2));
 
-        let lenient = QuizPolicy { questions: 3, min_correct: Some(2) };
+        let lenient = QuizPolicy {
+            questions: 3,
+            min_correct: Some(2),
+        };
         let (questions, key) = generate(&ctx, 5, &lenient).unwrap();
         let mut answers = answers_for(&questions, &key);
         answers[0] = wrong_for(&key)[0].clone();
@@ -547,7 +740,17 @@ mod tests {
     fn too_little_content_or_unreachable_min_correct_gives_none() {
         assert!(generate(&ActionContext::new("ping"), 1, &policy(2)).is_none());
         let ctx = ActionContext::new("drop_table").with_arg("users");
-        assert!(generate(&ctx, 1, &QuizPolicy { questions: 3, min_correct: Some(2) }).is_none());
+        assert!(
+            generate(
+                &ctx,
+                1,
+                &QuizPolicy {
+                    questions: 3,
+                    min_correct: Some(2)
+                }
+            )
+            .is_none()
+        );
         assert!(generate(&ctx, 1, &policy(3)).is_some());
     }
 
@@ -560,7 +763,9 @@ mod tests {
 
     #[test]
     fn missing_or_extra_answers_fail() {
-        let ctx = ActionContext::new("drop_table").with_arg("users").with_kwarg("host", "db.example.com");
+        let ctx = ActionContext::new("drop_table")
+            .with_arg("users")
+            .with_kwarg("host", "db.example.com");
         let (questions, key) = generate(&ctx, 2, &policy(2)).unwrap();
         let mut answers = answers_for(&questions, &key);
         assert!(!check(&key, &answers[..1]).passed);

@@ -4,9 +4,9 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::ChallengeBody;
 use super::facts::{FactKind, extract};
 use super::text::{contains_phrase, identifier_tokens, words};
-use super::ChallengeBody;
 use crate::config::TeachBackPolicy;
 use crate::context::ActionContext;
 use crate::result::ChallengeResult;
@@ -56,21 +56,88 @@ pub struct TeachBackKey {
 
 /// Effect classes and their synonyms, as word prefixes; a trailing `$` means "whole word only".
 const EFFECTS: &[(&str, &[&str])] = &[
-    ("delete", &["delet", "remov", "eras", "wipe", "wiping", "destroy", "drop", "purg", "unlink", "rm$", "truncat", "obliterat"]),
-    ("send", &["send", "sent", "email", "mail", "messag", "notif", "publish", "shar", "forward", "transmit", "post$"]),
-    ("pay", &["pay", "paid", "transfer", "wire", "withdr", "purchas", "buy", "bought", "charg", "refund", "money", "fund"]),
-    ("execute", &["run", "ran$", "execut", "exec", "launch", "invok", "command", "script"]),
-    ("deploy", &["deploy", "releas", "ship", "rollout", "push", "promot"]),
-    ("write", &["writ", "wrote", "overwrit", "save", "updat", "modif", "chang", "edit", "creat", "insert", "replac", "alter"]),
+    (
+        "delete",
+        &[
+            "delet",
+            "remov",
+            "eras",
+            "wipe",
+            "wiping",
+            "destroy",
+            "drop",
+            "purg",
+            "unlink",
+            "rm$",
+            "truncat",
+            "obliterat",
+        ],
+    ),
+    (
+        "send",
+        &[
+            "send", "sent", "email", "mail", "messag", "notif", "publish", "shar", "forward",
+            "transmit", "post$",
+        ],
+    ),
+    (
+        "pay",
+        &[
+            "pay", "paid", "transfer", "wire", "withdr", "purchas", "buy", "bought", "charg",
+            "refund", "money", "fund",
+        ],
+    ),
+    (
+        "execute",
+        &[
+            "run", "ran$", "execut", "exec", "launch", "invok", "command", "script",
+        ],
+    ),
+    (
+        "deploy",
+        &["deploy", "releas", "ship", "rollout", "push", "promot"],
+    ),
+    (
+        "write",
+        &[
+            "writ", "wrote", "overwrit", "save", "updat", "modif", "chang", "edit", "creat",
+            "insert", "replac", "alter",
+        ],
+    ),
     ("move", &["move", "moving", "renam", "mv$", "relocat"]),
     ("copy", &["copy", "copie", "cp$", "duplicat", "clon"]),
-    ("permissions", &["grant", "revok", "permission", "access", "chmod", "chown", "privileg", "role"]),
-    ("stop", &["stop", "kill", "terminat", "shut", "halt", "disabl", "restart", "reboot"]),
-    ("read", &["read", "view", "list", "fetch", "get$", "gets$", "query", "select", "show", "download", "inspect"]),
+    (
+        "permissions",
+        &[
+            "grant",
+            "revok",
+            "permission",
+            "access",
+            "chmod",
+            "chown",
+            "privileg",
+            "role",
+        ],
+    ),
+    (
+        "stop",
+        &[
+            "stop", "kill", "terminat", "shut", "halt", "disabl", "restart", "reboot",
+        ],
+    ),
+    (
+        "read",
+        &[
+            "read", "view", "list", "fetch", "get$", "gets$", "query", "select", "show",
+            "download", "inspect",
+        ],
+    ),
 ];
 
-const SCOPE_WORDS: &[&str] =
-    &["all$", "every", "entire", "whole", "recursiv", "complete", "bulk", "wildcard", "contents", "each$"];
+const SCOPE_WORDS: &[&str] = &[
+    "all$", "every", "entire", "whole", "recursiv", "complete", "bulk", "wildcard", "contents",
+    "each$",
+];
 
 fn stem_matches(word: &str, stem: &str) -> bool {
     match stem.strip_suffix('$') {
@@ -82,7 +149,11 @@ fn stem_matches(word: &str, stem: &str) -> bool {
 fn effect_classes(tokens: &[String]) -> Vec<&'static (&'static str, &'static [&'static str])> {
     EFFECTS
         .iter()
-        .filter(|(_, stems)| tokens.iter().any(|t| stems.iter().any(|s| stem_matches(t, s))))
+        .filter(|(_, stems)| {
+            tokens
+                .iter()
+                .any(|t| stems.iter().any(|s| stem_matches(t, s)))
+        })
         .collect()
 }
 
@@ -95,7 +166,9 @@ fn collect_strings(value: &Value, values: &mut Vec<String>, keys: &mut Vec<Strin
         Value::String(s) => values.push(s.clone()),
         Value::Number(n) => values.push(n.to_string()),
         Value::Bool(b) => values.push(b.to_string()),
-        Value::Array(items) => items.iter().for_each(|v| collect_strings(v, values, keys, depth + 1)),
+        Value::Array(items) => items
+            .iter()
+            .for_each(|v| collect_strings(v, values, keys, depth + 1)),
         Value::Object(map) => map.iter().for_each(|(k, v)| {
             keys.push(k.clone());
             collect_strings(v, values, keys, depth + 1);
@@ -108,16 +181,31 @@ fn collect_strings(value: &Value, values: &mut Vec<String>, keys: &mut Vec<Strin
 fn has_scope_marker(ctx: &ActionContext, strings: &[String]) -> bool {
     let flags_broad = ctx.kwargs.iter().any(|(k, v)| {
         let k = k.to_lowercase();
-        (k.contains("recursive") || k == "all" || k.contains("force") || k.contains("cascade")) && v == &Value::Bool(true)
+        (k.contains("recursive") || k == "all" || k.contains("force") || k.contains("cascade"))
+            && v == &Value::Bool(true)
     });
     flags_broad
         || strings.iter().any(|s| {
             let lower = s.to_lowercase();
             let tokens: Vec<&str> = lower.split_whitespace().collect();
             tokens.iter().any(|t| {
-                ["*", "all", "everything", "-r", "-rf", "-fr", "--recursive", "--all"].contains(t)
-                    || (t.starts_with('-') && !t.starts_with("--") && t.contains('r') && t.len() <= 4)
-            }) || ((lower.trim_start().starts_with("delete") || lower.trim_start().starts_with("update"))
+                [
+                    "*",
+                    "all",
+                    "everything",
+                    "-r",
+                    "-rf",
+                    "-fr",
+                    "--recursive",
+                    "--all",
+                ]
+                .contains(t)
+                    || (t.starts_with('-')
+                        && !t.starts_with("--")
+                        && t.contains('r')
+                        && t.len() <= 4)
+            }) || ((lower.trim_start().starts_with("delete")
+                || lower.trim_start().starts_with("update"))
                 && !lower.contains(" where "))
                 || lower.trim_start().starts_with("truncate")
         })
@@ -134,7 +222,12 @@ fn target_phrases(kind: FactKind, value: &str) -> Vec<String> {
     };
     match kind {
         FactKind::Directory | FactKind::File => {
-            let last = v.trim_end_matches('/').rsplit('/').next().unwrap_or("").to_owned();
+            let last = v
+                .trim_end_matches('/')
+                .rsplit('/')
+                .next()
+                .unwrap_or("")
+                .to_owned();
             push(&last);
             if kind == FactKind::File
                 && let Some((stem, _)) = last.rsplit_once('.')
@@ -166,7 +259,10 @@ fn target_phrases(kind: FactKind, value: &str) -> Vec<String> {
     phrases
 }
 
-pub(crate) fn generate(ctx: &ActionContext, policy: &TeachBackPolicy) -> (ChallengeBody, TeachBackKey) {
+pub(crate) fn generate(
+    ctx: &ActionContext,
+    policy: &TeachBackPolicy,
+) -> (ChallengeBody, TeachBackKey) {
     let name_tokens = identifier_tokens(&ctx.function_name);
     let arguments = ctx.arguments_value();
     let mut strings = Vec::new();
@@ -182,7 +278,12 @@ pub(crate) fn generate(ctx: &ActionContext, policy: &TeachBackPolicy) -> (Challe
             // A program like `rm` says what happens: it is an effect, handled below.
             continue;
         }
-        groups.push(KeyTermGroup { category: KeyTermCategory::Target, label, phrases, stems: Vec::new() });
+        groups.push(KeyTermGroup {
+            category: KeyTermCategory::Target,
+            label,
+            phrases,
+            stems: Vec::new(),
+        });
     }
     let mut effect_tokens: Vec<String> = name_tokens.clone();
     for fact in facts.iter().filter(|f| f.kind == FactKind::Command) {
@@ -206,7 +307,12 @@ pub(crate) fn generate(ctx: &ActionContext, policy: &TeachBackPolicy) -> (Challe
         if let Some(int) = fact.value.strip_suffix(".00") {
             phrases.push(int.to_owned());
         }
-        groups.push(KeyTermGroup { category: KeyTermCategory::Scope, label: format!("amount: {}", fact.value), phrases, stems: Vec::new() });
+        groups.push(KeyTermGroup {
+            category: KeyTermCategory::Scope,
+            label: format!("amount: {}", fact.value),
+            phrases,
+            stems: Vec::new(),
+        });
     }
     if has_scope_marker(ctx, &strings) {
         groups.push(KeyTermGroup {
@@ -218,7 +324,11 @@ pub(crate) fn generate(ctx: &ActionContext, policy: &TeachBackPolicy) -> (Challe
     }
     if groups.is_empty() {
         // Nothing else to anchor on: the explanation must at least name what is being done.
-        let phrases: Vec<String> = name_tokens.iter().filter(|t| t.len() >= 3).cloned().collect();
+        let phrases: Vec<String> = name_tokens
+            .iter()
+            .filter(|t| t.len() >= 3)
+            .cloned()
+            .collect();
         if !phrases.is_empty() {
             groups.push(KeyTermGroup {
                 category: KeyTermCategory::Target,
@@ -237,7 +347,9 @@ pub(crate) fn generate(ctx: &ActionContext, policy: &TeachBackPolicy) -> (Challe
             }
         }
     }
-    let argument_dump = serde_json::to_string(&arguments).unwrap_or_default().to_lowercase();
+    let argument_dump = serde_json::to_string(&arguments)
+        .unwrap_or_default()
+        .to_lowercase();
 
     let min_key_terms = policy.min_key_terms;
     let body = ChallengeBody::TeachBack {
@@ -278,7 +390,10 @@ fn kind_label(kind: FactKind) -> &'static str {
 
 fn group_matches(group: &KeyTermGroup, text: &str, text_words: &[String]) -> bool {
     group.phrases.iter().any(|p| contains_phrase(text, p))
-        || group.stems.iter().any(|s| text_words.iter().any(|w| stem_matches(w, s)))
+        || group
+            .stems
+            .iter()
+            .any(|s| text_words.iter().any(|w| stem_matches(w, s)))
 }
 
 /// Why a text is not an explanation, or `None` when it passes the structural checks.
@@ -295,17 +410,30 @@ fn structural_failure(key: &TeachBackKey, text: &str, text_words: &[String]) -> 
             min_words
         ));
     }
-    let non_space = trimmed.chars().filter(|c| !c.is_whitespace()).count().max(1);
+    let non_space = trimmed
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .count()
+        .max(1);
     let json_chars = trimmed.chars().filter(|c| "{}[]\":".contains(*c)).count();
     let lower = trimmed.to_lowercase();
     let pasted_dump = key.argument_dump.len() > 12 && lower.contains(&key.argument_dump);
     if pasted_dump || json_chars * 100 / non_space > 8 {
-        return Some("the explanation pastes the arguments; describe what will happen in your own words".to_owned());
+        return Some(
+            "the explanation pastes the arguments; describe what will happen in your own words"
+                .to_owned(),
+        );
     }
-    let mut own: Vec<&String> = text_words.iter().filter(|w| !key.echo_tokens.contains(w)).collect();
+    let mut own: Vec<&String> = text_words
+        .iter()
+        .filter(|w| !key.echo_tokens.contains(w))
+        .collect();
     own.sort_unstable();
     own.dedup();
-    let echoed = text_words.iter().filter(|w| key.echo_tokens.contains(w)).count();
+    let echoed = text_words
+        .iter()
+        .filter(|w| key.echo_tokens.contains(w))
+        .count();
     if own.len() < min_words.div_ceil(2) || echoed * 100 / text_words.len().max(1) > 60 {
         return Some(
             "the explanation mostly repeats the action name and arguments; say in your own words what will happen"
@@ -315,11 +443,18 @@ fn structural_failure(key: &TeachBackKey, text: &str, text_words: &[String]) -> 
     None
 }
 
-pub(crate) fn check(key: &TeachBackKey, text: &str, validators: &[&dyn TeachBackValidator]) -> ChallengeResult {
+pub(crate) fn check(
+    key: &TeachBackKey,
+    text: &str,
+    validators: &[&dyn TeachBackValidator],
+) -> ChallengeResult {
     let lower = text.to_lowercase();
     let text_words = words(&lower);
-    let matched: Vec<&KeyTermGroup> =
-        key.key_terms.iter().filter(|g| group_matches(g, &lower, &text_words)).collect();
+    let matched: Vec<&KeyTermGroup> = key
+        .key_terms
+        .iter()
+        .filter(|g| group_matches(g, &lower, &text_words))
+        .collect();
     // An action with fewer key terms than the policy asks for needs all of the ones it has.
     let required = (key.min_key_terms as usize).min(key.key_terms.len()).max(1);
     let mut failure = structural_failure(key, text, &text_words);
@@ -358,7 +493,9 @@ mod tests {
     }
 
     fn rm_ctx() -> ActionContext {
-        ActionContext::new("delete_directory").with_kwarg("path", "/var/data/prod").with_kwarg("recursive", true)
+        ActionContext::new("delete_directory")
+            .with_kwarg("path", "/var/data/prod")
+            .with_kwarg("recursive", true)
     }
 
     #[test]
@@ -389,11 +526,22 @@ mod tests {
         let echo = "delete directory ".repeat(10);
         let r = check(&key, &echo, &[]);
         assert!(!r.passed);
-        assert!(r.details["reason"].as_str().unwrap().contains("repeats"), "{:?}", r.details);
-        let dump = format!("it runs {} which is what it does and that is all", rm_ctx().arguments_value());
+        assert!(
+            r.details["reason"].as_str().unwrap().contains("repeats"),
+            "{:?}",
+            r.details
+        );
+        let dump = format!(
+            "it runs {} which is what it does and that is all",
+            rm_ctx().arguments_value()
+        );
         let r = check(&key, &dump, &[]);
         assert!(!r.passed);
-        assert!(r.details["reason"].as_str().unwrap().contains("pastes"), "{:?}", r.details);
+        assert!(
+            r.details["reason"].as_str().unwrap().contains("pastes"),
+            "{:?}",
+            r.details
+        );
     }
 
     #[test]
@@ -401,16 +549,27 @@ mod tests {
         let key = key_for(&rm_ctx());
         let r = check(&key, "delete the prod folder", &[]);
         assert!(!r.passed);
-        assert!(r.details["reason"].as_str().unwrap().contains("at least 15"));
+        assert!(
+            r.details["reason"]
+                .as_str()
+                .unwrap()
+                .contains("at least 15")
+        );
         let vague = "I think this is fine and the agent knows what it is doing so we can go ahead with it today";
         let r = check(&key, vague, &[]);
         assert!(!r.passed);
-        assert!(r.details["reason"].as_str().unwrap().contains("key terms"), "{:?}", r.details);
+        assert!(
+            r.details["reason"].as_str().unwrap().contains("key terms"),
+            "{:?}",
+            r.details
+        );
     }
 
     #[test]
     fn amounts_and_recipients_are_key_terms() {
-        let ctx = ActionContext::new("send_payment").with_kwarg("to", "bob@acme.io").with_kwarg("amount", 2500);
+        let ctx = ActionContext::new("send_payment")
+            .with_kwarg("to", "bob@acme.io")
+            .with_kwarg("amount", 2500);
         let key = key_for(&ctx);
         let text = "We are paying Bob at acme two thousand five hundred dollars, precisely 2500, from the company account today";
         assert!(check(&key, text, &[]).passed);

@@ -5,7 +5,9 @@
 pub(crate) fn words(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     for raw in text.split(|c: char| !(c.is_alphanumeric() || "_.-/@~".contains(c))) {
-        let trimmed = raw.trim_end_matches(|c: char| ".-/@~_".contains(c)).trim_start_matches(|c: char| "-@_".contains(c));
+        let trimmed = raw
+            .trim_end_matches(|c: char| ".-/@~_".contains(c))
+            .trim_start_matches(|c: char| "-@_".contains(c));
         if trimmed.chars().any(char::is_alphanumeric) {
             out.push(trimmed.to_lowercase());
         }
@@ -30,7 +32,10 @@ pub(crate) fn identifier_tokens(name: &str) -> Vec<String> {
             let prev = chars[i - 1];
             let next_is_lower = chars.get(i + 1).is_some_and(|n| n.is_lowercase());
             // Boundary at "aB" and at the last capital of an acronym followed by lowercase ("HTTPDelete").
-            if prev.is_lowercase() || prev.is_ascii_digit() || (prev.is_uppercase() && next_is_lower) {
+            if prev.is_lowercase()
+                || prev.is_ascii_digit()
+                || (prev.is_uppercase() && next_is_lower)
+            {
                 tokens.push(std::mem::take(&mut current));
             }
         }
@@ -52,7 +57,10 @@ pub(crate) fn contains_phrase(haystack: &str, phrase: &str) -> bool {
     while let Some(pos) = haystack[start..].find(phrase) {
         let at = start + pos;
         let end = at + phrase.len();
-        let before_ok = haystack[..at].chars().next_back().is_none_or(|c| !is_word(c));
+        let before_ok = haystack[..at]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !is_word(c));
         let after_ok = haystack[end..].chars().next().is_none_or(|c| !is_word(c));
         if before_ok && after_ok {
             return true;
@@ -80,7 +88,11 @@ pub(crate) fn unquote(answer: &str) -> &str {
 pub(crate) fn normalize_path(answer: &str) -> String {
     let s = unquote(answer);
     let trimmed = s.trim_end_matches('/');
-    if trimmed.is_empty() && s.starts_with('/') { "/".to_owned() } else { trimmed.to_owned() }
+    if trimmed.is_empty() && s.starts_with('/') {
+        "/".to_owned()
+    } else {
+        trimmed.to_owned()
+    }
 }
 
 /// Identifiers (tables, branches, programs, ids) compare case-insensitively.
@@ -133,15 +145,28 @@ mod tests {
     fn words_keep_paths_hosts_and_emails_whole() {
         assert_eq!(
             words("Delete /var/data/ and mail bob@example.com, now!"),
-            ["delete", "/var/data", "and", "mail", "bob@example.com", "now"]
+            [
+                "delete",
+                "/var/data",
+                "and",
+                "mail",
+                "bob@example.com",
+                "now"
+            ]
         );
     }
 
     #[test]
     fn identifier_tokens_split_common_styles() {
         assert_eq!(identifier_tokens("HTTPDelete"), ["http", "delete"]);
-        assert_eq!(identifier_tokens("BankManagerPayBill"), ["bank", "manager", "pay", "bill"]);
-        assert_eq!(identifier_tokens("mcp__fs__write_file"), ["mcp", "fs", "write", "file"]);
+        assert_eq!(
+            identifier_tokens("BankManagerPayBill"),
+            ["bank", "manager", "pay", "bill"]
+        );
+        assert_eq!(
+            identifier_tokens("mcp__fs__write_file"),
+            ["mcp", "fs", "write", "file"]
+        );
         assert_eq!(identifier_tokens("drop-table.v2"), ["drop", "table", "v2"]);
     }
 
@@ -158,7 +183,10 @@ mod tests {
         assert_eq!(normalize_path(" '/var/data/' "), "/var/data");
         assert_eq!(normalize_path("/"), "/");
         assert_eq!(normalize_identifier(" Users "), "users");
-        assert_eq!(normalize_host("HTTPS://API.Example.com/v1"), "api.example.com");
+        assert_eq!(
+            normalize_host("HTTPS://API.Example.com/v1"),
+            "api.example.com"
+        );
         assert_eq!(parse_amount("$1,200.50"), Some(1200.5));
         assert_eq!(parse_amount("1200.5 USD"), Some(1200.5));
         assert_eq!(parse_amount("twelve"), None);

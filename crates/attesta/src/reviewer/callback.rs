@@ -30,7 +30,9 @@ pub struct CallbackReviewer {
 
 impl std::fmt::Debug for CallbackReviewer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("CallbackReviewer").field("name", &self.name).finish_non_exhaustive()
+        f.debug_struct("CallbackReviewer")
+            .field("name", &self.name)
+            .finish_non_exhaustive()
     }
 }
 
@@ -40,7 +42,10 @@ impl CallbackReviewer {
     where
         F: Fn(&ReviewRequest) -> ReviewOutcome + Send + Sync + 'static,
     {
-        CallbackReviewer { name: "callback".to_owned(), callback: Callback::Sync(Arc::new(callback)) }
+        CallbackReviewer {
+            name: "callback".to_owned(),
+            callback: Callback::Sync(Arc::new(callback)),
+        }
     }
 
     /// From an async closure; it receives its own copy of the request.
@@ -49,8 +54,13 @@ impl CallbackReviewer {
         F: Fn(ReviewRequest) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = ReviewOutcome> + Send + 'static,
     {
-        let boxed = move |request: ReviewRequest| -> BoxFuture<'static, ReviewOutcome> { Box::pin(callback(request)) };
-        CallbackReviewer { name: "callback".to_owned(), callback: Callback::Async(Arc::new(boxed)) }
+        let boxed = move |request: ReviewRequest| -> BoxFuture<'static, ReviewOutcome> {
+            Box::pin(callback(request))
+        };
+        CallbackReviewer {
+            name: "callback".to_owned(),
+            callback: Callback::Async(Arc::new(boxed)),
+        }
     }
 
     /// The name recorded in the audit metadata (default `callback`).
@@ -68,7 +78,8 @@ fn validate(outcome: ReviewOutcome) -> Result<ReviewOutcome, ReviewerError> {
                 .into(),
         )),
         (Verdict::Modified, Some(m)) if !m.is_object() => Err(ReviewerError::Failed(
-            "the callback's modification must be an object {\"args\": [...], \"kwargs\": {...}}".into(),
+            "the callback's modification must be an object {\"args\": [...], \"kwargs\": {...}}"
+                .into(),
         )),
         _ => Ok(outcome),
     }
@@ -79,18 +90,25 @@ impl Reviewer for CallbackReviewer {
         &self.name
     }
 
-    fn review<'a>(&'a self, request: &'a ReviewRequest) -> BoxFuture<'a, Result<ReviewOutcome, ReviewerError>> {
+    fn review<'a>(
+        &'a self,
+        request: &'a ReviewRequest,
+    ) -> BoxFuture<'a, Result<ReviewOutcome, ReviewerError>> {
         match &self.callback {
             Callback::Sync(f) => {
                 let result = std::panic::catch_unwind(AssertUnwindSafe(|| f(request)));
                 Box::pin(async move {
-                    validate(result.map_err(|_| ReviewerError::Failed("the review callback panicked".into()))?)
+                    validate(result.map_err(|_| {
+                        ReviewerError::Failed("the review callback panicked".into())
+                    })?)
                 })
             }
             Callback::Async(f) => {
                 let future = AssertUnwindSafe(f(request.clone())).catch_unwind();
                 Box::pin(async move {
-                    validate(future.await.map_err(|_| ReviewerError::Failed("the review callback panicked".into()))?)
+                    validate(future.await.map_err(|_| {
+                        ReviewerError::Failed("the review callback panicked".into())
+                    })?)
                 })
             }
         }

@@ -27,13 +27,17 @@ pub struct NonInteractiveReviewer {
 impl NonInteractiveReviewer {
     /// Denies everything that needs a human (the default when nobody is reachable).
     pub fn deny() -> Self {
-        NonInteractiveReviewer { policy: Policy::Deny }
+        NonInteractiveReviewer {
+            policy: Policy::Deny,
+        }
     }
 
     /// Approves unattended; only for `policy.unattended: allow`. Every outcome is marked
     /// `details.unattended = true`.
     pub fn allow() -> Self {
-        NonInteractiveReviewer { policy: Policy::Allow }
+        NonInteractiveReviewer {
+            policy: Policy::Allow,
+        }
     }
 
     fn decide(&self, request: &ReviewRequest) -> ReviewOutcome {
@@ -52,7 +56,9 @@ impl NonInteractiveReviewer {
         challenge.min_review_met = request.min_review_seconds <= 0.0;
         match self.policy {
             Policy::Deny => {
-                challenge.details.insert("reason".into(), Value::from(NO_REVIEWER_REASON));
+                challenge
+                    .details
+                    .insert("reason".into(), Value::from(NO_REVIEWER_REASON));
                 ReviewOutcome {
                     verdict: Verdict::Denied,
                     challenge,
@@ -67,8 +73,12 @@ impl NonInteractiveReviewer {
                     "approved unattended: no human reviewed this {} challenge (policy.unattended: allow)",
                     request.challenge
                 );
-                challenge.details.insert("unattended".into(), Value::Bool(true));
-                challenge.details.insert("reason".into(), Value::from(reason.clone()));
+                challenge
+                    .details
+                    .insert("unattended".into(), Value::Bool(true));
+                challenge
+                    .details
+                    .insert("reason".into(), Value::from(reason.clone()));
                 ReviewOutcome {
                     verdict: Verdict::Approved,
                     challenge,
@@ -90,7 +100,10 @@ impl Reviewer for NonInteractiveReviewer {
         }
     }
 
-    fn review<'a>(&'a self, request: &'a ReviewRequest) -> BoxFuture<'a, Result<ReviewOutcome, ReviewerError>> {
+    fn review<'a>(
+        &'a self,
+        request: &'a ReviewRequest,
+    ) -> BoxFuture<'a, Result<ReviewOutcome, ReviewerError>> {
         let outcome = self.decide(request);
         Box::pin(async move { Ok(outcome) })
     }

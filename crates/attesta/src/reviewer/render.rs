@@ -20,7 +20,11 @@ pub struct Style {
 
 impl Style {
     pub(crate) fn paint(self, code: &str, text: &str) -> String {
-        if self.color { format!("\x1b[{code}m{text}\x1b[0m") } else { text.to_owned() }
+        if self.color {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_owned()
+        }
     }
 
     pub(crate) fn bold(self, text: &str) -> String {
@@ -53,28 +57,48 @@ fn challenge_label(challenge: ChallengeType) -> &'static str {
 }
 
 /// The action, its risk and the challenge's instructions.
-pub fn render_challenge(public: &PublicChallenge, slot: Option<ApproverSlot>, style: Style) -> String {
+pub fn render_challenge(
+    public: &PublicChallenge,
+    slot: Option<ApproverSlot>,
+    style: Style,
+) -> String {
     let mut out = String::new();
     let a = &public.action;
     let _ = writeln!(out);
-    let _ = writeln!(out, "{}", style.bold("── Attesta: approval required ──────────────────────────────"));
+    let _ = writeln!(
+        out,
+        "{}",
+        style.bold("── Attesta: approval required ──────────────────────────────")
+    );
     let _ = writeln!(out, "Action:      {}", style.bold(&a.action));
     if let Some(doc) = a.description.as_deref().filter(|d| !d.trim().is_empty()) {
         let _ = writeln!(out, "About:       {}", doc.trim());
     }
-    let _ = writeln!(out, "Risk:        {} ({:.2})", style.level(a.risk_level), a.risk_score);
+    let _ = writeln!(
+        out,
+        "Risk:        {} ({:.2})",
+        style.level(a.risk_level),
+        a.risk_score
+    );
     if let Some(env) = &a.environment {
         let _ = writeln!(out, "Environment: {env}");
     }
     let _ = writeln!(out, "Arguments:");
-    let pretty = serde_json::to_string_pretty(&a.arguments).unwrap_or_else(|_| a.arguments.to_string());
+    let pretty =
+        serde_json::to_string_pretty(&a.arguments).unwrap_or_else(|_| a.arguments.to_string());
     for line in pretty.lines() {
         let _ = writeln!(out, "    {line}");
     }
     if !a.factors.is_empty() {
         let _ = writeln!(out, "Risk factors:");
         for f in &a.factors {
-            let _ = writeln!(out, "  • {} {}: {}", f.name, style.dim(&format!("({:.2})", f.score)), f.evidence);
+            let _ = writeln!(
+                out,
+                "  • {} {}: {}",
+                f.name,
+                style.dim(&format!("({:.2})", f.score)),
+                f.evidence
+            );
         }
     }
     for note in &public.notes {
@@ -85,29 +109,47 @@ pub fn render_challenge(public: &PublicChallenge, slot: Option<ApproverSlot>, st
         let _ = writeln!(
             out,
             "{}",
-            style.bold(&format!("Approver {} of {}: {}", slot.index + 1, slot.required, challenge_label(public.challenge_type)))
+            style.bold(&format!(
+                "Approver {} of {}: {}",
+                slot.index + 1,
+                slot.required,
+                challenge_label(public.challenge_type)
+            ))
         );
     } else {
-        let _ = writeln!(out, "Challenge:   {}", style.bold(challenge_label(public.challenge_type)));
+        let _ = writeln!(
+            out,
+            "Challenge:   {}",
+            style.bold(challenge_label(public.challenge_type))
+        );
     }
     match &public.body {
         ChallengeBody::AutoApprove => {}
         ChallengeBody::Confirm { instruction } => {
             let _ = writeln!(out, "{instruction}");
         }
-        ChallengeBody::Quiz { questions, required_correct } => {
+        ChallengeBody::Quiz {
+            questions,
+            required_correct,
+        } => {
             let _ = writeln!(
                 out,
                 "Answer {} question{} about this action ({} must be correct).",
                 questions.len(),
                 if questions.len() == 1 { "" } else { "s" },
-                if *required_correct as usize >= questions.len() { "all".to_owned() } else { required_correct.to_string() }
+                if *required_correct as usize >= questions.len() {
+                    "all".to_owned()
+                } else {
+                    required_correct.to_string()
+                }
             );
         }
         ChallengeBody::TeachBack { instruction, .. } => {
             let _ = writeln!(out, "{instruction}");
         }
-        ChallengeBody::MultiParty { approvers_required, .. } => {
+        ChallengeBody::MultiParty {
+            approvers_required, ..
+        } => {
             let _ = writeln!(
                 out,
                 "{approvers_required} different people must approve, one after another, each with their own check \
@@ -119,7 +161,10 @@ pub fn render_challenge(public: &PublicChallenge, slot: Option<ApproverSlot>, st
         let _ = writeln!(
             out,
             "{}",
-            style.dim(&format!("Take at least {:.0}s to review; earlier answers are rejected.", public.min_review_seconds))
+            style.dim(&format!(
+                "Take at least {:.0}s to review; earlier answers are rejected.",
+                public.min_review_seconds
+            ))
         );
     }
     out
@@ -151,11 +196,28 @@ mod tests {
 
     #[test]
     fn renders_action_risk_arguments_and_factors_plain() {
-        let ctx = ActionContext::new("delete_file").with_kwarg("path", "/srv/x.txt").with_doc("Deletes a file");
-        let assessment = RiskAssessment::from_score(0.72, "default", vec![RiskFactor::new("function_name", 0.9, 0.3, "verb 'delete'")]);
-        let (public, _) = generate(&ctx, &assessment, &ChallengeOptions::new(ChallengeType::Confirm, 1));
+        let ctx = ActionContext::new("delete_file")
+            .with_kwarg("path", "/srv/x.txt")
+            .with_doc("Deletes a file");
+        let assessment = RiskAssessment::from_score(
+            0.72,
+            "default",
+            vec![RiskFactor::new("function_name", 0.9, 0.3, "verb 'delete'")],
+        );
+        let (public, _) = generate(
+            &ctx,
+            &assessment,
+            &ChallengeOptions::new(ChallengeType::Confirm, 1),
+        );
         let text = render_challenge(&public, None, Style { color: false });
-        for expected in ["delete_file", "HIGH (0.72)", "\"path\": \"/srv/x.txt\"", "verb 'delete'", "Deletes a file", "confirm"] {
+        for expected in [
+            "delete_file",
+            "HIGH (0.72)",
+            "\"path\": \"/srv/x.txt\"",
+            "verb 'delete'",
+            "Deletes a file",
+            "confirm",
+        ] {
             assert!(text.contains(expected), "{expected} in {text}");
         }
         assert!(!text.contains('\x1b'));

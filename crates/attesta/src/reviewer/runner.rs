@@ -6,8 +6,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use attesta_core::challenge::{
-    AnswerKey, ChallengeBody, ChallengeOptions, Expected, MultiPartySession, MultiPartyStep, PublicChallenge, Response,
-    SessionError, TeachBackValidator, check, generate, lockout,
+    AnswerKey, ChallengeBody, ChallengeOptions, Expected, MultiPartySession, MultiPartyStep,
+    PublicChallenge, Response, SessionError, TeachBackValidator, check, generate, lockout,
 };
 use attesta_core::{ChallengeResult, ChallengeType, Verdict};
 use futures::future::BoxFuture;
@@ -29,7 +29,9 @@ pub struct SystemClock {
 
 impl SystemClock {
     pub fn new() -> Self {
-        SystemClock { origin: Instant::now() }
+        SystemClock {
+            origin: Instant::now(),
+        }
     }
 }
 
@@ -77,14 +79,24 @@ pub trait Prompter: Send {
         slot: Option<ApproverSlot>,
     ) -> BoxFuture<'a, Result<(), ReviewerError>>;
 
-    fn notice<'a>(&'a mut self, kind: NoticeKind, text: &'a str) -> BoxFuture<'a, Result<(), ReviewerError>>;
+    fn notice<'a>(
+        &'a mut self,
+        kind: NoticeKind,
+        text: &'a str,
+    ) -> BoxFuture<'a, Result<(), ReviewerError>>;
 
     /// Reads one line. `Ok(None)` when the input closed (the review is then denied); an error
     /// when the deadline passed or the channel failed.
-    fn ask_line<'a>(&'a mut self, ask: LineAsk<'a>) -> BoxFuture<'a, Result<Option<String>, ReviewerError>>;
+    fn ask_line<'a>(
+        &'a mut self,
+        ask: LineAsk<'a>,
+    ) -> BoxFuture<'a, Result<Option<String>, ReviewerError>>;
 
     /// Asks who is approving. `Ok(None)` when the input closed.
-    fn ask_identity<'a>(&'a mut self, slot: ApproverSlot) -> BoxFuture<'a, Result<Option<String>, ReviewerError>>;
+    fn ask_identity<'a>(
+        &'a mut self,
+        slot: ApproverSlot,
+    ) -> BoxFuture<'a, Result<Option<String>, ReviewerError>>;
 
     /// True when the channel authenticated the identities it returns.
     fn authenticated(&self) -> bool {
@@ -109,7 +121,9 @@ pub struct ChallengeRunner {
 impl std::fmt::Debug for ChallengeRunner {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let names: Vec<&str> = self.validators.iter().map(|v| v.name()).collect();
-        f.debug_struct("ChallengeRunner").field("validators", &names).finish()
+        f.debug_struct("ChallengeRunner")
+            .field("validators", &names)
+            .finish()
     }
 }
 
@@ -161,14 +175,26 @@ impl ChallengeRunner {
                 modification: None,
                 reason: "auto-approved: no challenge for this risk level".to_owned(),
             },
-            Expected::MultiParty { .. } => self.run_multi_party(&public, &key, prompter, clock, deadline_at).await?,
-            _ => self.run_single(&public, &key, prompter, clock, deadline_at).await?,
+            Expected::MultiParty { .. } => {
+                self.run_multi_party(&public, &key, prompter, clock, deadline_at)
+                    .await?
+            }
+            _ => {
+                self.run_single(&public, &key, prompter, clock, deadline_at)
+                    .await?
+            }
         };
         if !outcome.authenticated && !outcome.approvers.is_empty() {
-            outcome.challenge.details.insert("identity".into(), Value::from("self-declared"));
+            outcome
+                .challenge
+                .details
+                .insert("identity".into(), Value::from("self-declared"));
         }
         let kind = NoticeKind::Outcome;
-        let why = outcome.reason.strip_prefix("denied: ").unwrap_or(&outcome.reason);
+        let why = outcome
+            .reason
+            .strip_prefix("denied: ")
+            .unwrap_or(&outcome.reason);
         let summary = format!("{}: {why}", outcome.verdict.as_str().to_uppercase());
         prompter.notice(kind, &summary).await?;
         Ok(outcome)
@@ -184,7 +210,15 @@ impl ChallengeRunner {
     ) -> Result<ReviewOutcome, ReviewerError> {
         prompter.present(public, None).await?;
         let shown_at = clock.now();
-        let collected = collect(public, key.min_review_seconds, prompter, clock, shown_at, deadline_at).await?;
+        let collected = collect(
+            public,
+            key.min_review_seconds,
+            prompter,
+            clock,
+            shown_at,
+            deadline_at,
+        )
+        .await?;
         let operator = prompter.operator();
         let authenticated = prompter.authenticated();
         let Some(response) = collected.response else {
@@ -192,23 +226,38 @@ impl ChallengeRunner {
                 .with_detail("reason", "the input closed before an answer was given");
             result.min_review_seconds = key.min_review_seconds;
             result.min_review_met = false;
-            return Ok(denied(result, operator.into_iter().collect(), authenticated, "no answer: the input closed"));
+            return Ok(denied(
+                result,
+                operator.into_iter().collect(),
+                authenticated,
+                "no answer: the input closed",
+            ));
         };
         let elapsed = secs(clock.now().saturating_sub(shown_at));
         let validators = self.validator_refs();
         let mut result = match check(key, &response, elapsed, &validators) {
             Ok(result) => result,
             // The prompts already waited out the lockout; a clock going backwards fails closed.
-            Err(early) => ChallengeResult::new(public.challenge_type, false).with_detail("reason", early.to_string()),
+            Err(early) => ChallengeResult::new(public.challenge_type, false)
+                .with_detail("reason", early.to_string()),
         };
-        result.details.insert("early_answers".into(), Value::from(collected.early_answers));
+        result
+            .details
+            .insert("early_answers".into(), Value::from(collected.early_answers));
         if let Some(op) = &operator {
             result.responder_ids = vec![op.clone()];
         }
         let approvers: Vec<String> = operator.into_iter().collect();
         Ok(if result.passed {
             let reason = format!("approved after {}", label(public.challenge_type));
-            ReviewOutcome { verdict: Verdict::Approved, challenge: result, approvers, authenticated, modification: None, reason }
+            ReviewOutcome {
+                verdict: Verdict::Approved,
+                challenge: result,
+                approvers,
+                authenticated,
+                modification: None,
+                reason,
+            }
         } else {
             let reason = failure_reason(&result);
             denied(result, approvers, authenticated, &reason)
@@ -224,10 +273,13 @@ impl ChallengeRunner {
         deadline_at: Option<Duration>,
     ) -> Result<ReviewOutcome, ReviewerError> {
         let ChallengeBody::MultiParty { steps, .. } = &public.body else {
-            return Err(ReviewerError::Failed("multi-party challenge without steps".into()));
+            return Err(ReviewerError::Failed(
+                "multi-party challenge without steps".into(),
+            ));
         };
-        let mut session = MultiPartySession::new(key)
-            .ok_or_else(|| ReviewerError::Failed("multi-party challenge without an answer key".into()))?;
+        let mut session = MultiPartySession::new(key).ok_or_else(|| {
+            ReviewerError::Failed("multi-party challenge without an answer key".into())
+        })?;
         let required = session.approvers_required();
         let authenticated = prompter.authenticated();
         let validators = self.validator_refs();
@@ -240,12 +292,16 @@ impl ChallengeRunner {
             let slot = ApproverSlot { index, required };
             let mut attempts = 0;
             let admitted = loop {
-                let Some(identity) = prompter.ask_identity(slot).await? else { break false };
+                let Some(identity) = prompter.ask_identity(slot).await? else {
+                    break false;
+                };
                 match session.admit(&identity) {
                     Ok(_) => break true,
                     Err(refused) => {
                         attempts += 1;
-                        prompter.notice(NoticeKind::Rejected, &refused.to_string()).await?;
+                        prompter
+                            .notice(NoticeKind::Rejected, &refused.to_string())
+                            .await?;
                         if attempts >= IDENTITY_ATTEMPTS {
                             break false;
                         }
@@ -253,14 +309,26 @@ impl ChallengeRunner {
                 }
             };
             if !admitted {
-                break session.abandon(&format!("approver {} of {required} was not provided by a distinct person", index + 1));
+                break session.abandon(&format!(
+                    "approver {} of {required} was not provided by a distinct person",
+                    index + 1
+                ));
             }
-            let (Some(step), Some(step_key)) = (steps.get(index), session.current_key().cloned()) else {
+            let (Some(step), Some(step_key)) = (steps.get(index), session.current_key().cloned())
+            else {
                 break session.abandon("the review has fewer steps than approvers");
             };
             prompter.present(step, Some(slot)).await?;
             let shown_at = clock.now();
-            let collected = collect(step, step_key.min_review_seconds, prompter, clock, shown_at, deadline_at).await?;
+            let collected = collect(
+                step,
+                step_key.min_review_seconds,
+                prompter,
+                clock,
+                shown_at,
+                deadline_at,
+            )
+            .await?;
             early_total += collected.early_answers;
             let Some(response) = collected.response else {
                 break session.abandon("the input closed before an approver answered");
@@ -268,7 +336,12 @@ impl ChallengeRunner {
             let elapsed = secs(clock.now().saturating_sub(shown_at));
             match session.submit(&response, elapsed, &validators) {
                 Ok(MultiPartyStep::Next(_)) => {
-                    prompter.notice(NoticeKind::Info, &format!("Approver {} of {required} passed.", index + 1)).await?;
+                    prompter
+                        .notice(
+                            NoticeKind::Info,
+                            &format!("Approver {} of {required} passed.", index + 1),
+                        )
+                        .await?;
                 }
                 Ok(MultiPartyStep::Finished(result)) => break result,
                 Err(SessionError::TooEarly(early)) => break session.abandon(&early.to_string()),
@@ -276,11 +349,24 @@ impl ChallengeRunner {
             }
         };
         let mut result = result;
-        result.details.insert("early_answers".into(), Value::from(early_total));
+        result
+            .details
+            .insert("early_answers".into(), Value::from(early_total));
         let approvers = result.responder_ids.clone();
         Ok(if result.passed {
-            let reason = format!("approved by {} distinct approvers ({})", approvers.len(), approvers.join(", "));
-            ReviewOutcome { verdict: Verdict::Approved, challenge: result, approvers, authenticated, modification: None, reason }
+            let reason = format!(
+                "approved by {} distinct approvers ({})",
+                approvers.len(),
+                approvers.join(", ")
+            );
+            ReviewOutcome {
+                verdict: Verdict::Approved,
+                challenge: result,
+                approvers,
+                authenticated,
+                modification: None,
+                reason,
+            }
         } else {
             let reason = failure_reason(&result);
             denied(result, approvers, authenticated, &reason)
@@ -303,7 +389,11 @@ fn label(challenge: ChallengeType) -> &'static str {
 }
 
 fn failure_reason(result: &ChallengeResult) -> String {
-    let detail = result.details.get("reason").and_then(Value::as_str).unwrap_or("challenge failed");
+    let detail = result
+        .details
+        .get("reason")
+        .and_then(Value::as_str)
+        .unwrap_or("challenge failed");
     match result.challenge_type {
         // Never say which answer would have been right.
         ChallengeType::Quiz => "quiz answered incorrectly".to_owned(),
@@ -314,7 +404,12 @@ fn failure_reason(result: &ChallengeResult) -> String {
     }
 }
 
-fn denied(challenge: ChallengeResult, approvers: Vec<String>, authenticated: bool, reason: &str) -> ReviewOutcome {
+fn denied(
+    challenge: ChallengeResult,
+    approvers: Vec<String>,
+    authenticated: bool,
+    reason: &str,
+) -> ReviewOutcome {
     ReviewOutcome {
         verdict: Verdict::Denied,
         challenge,
@@ -335,7 +430,10 @@ async fn collect(
     deadline_at: Option<Duration>,
 ) -> Result<Collected, ReviewerError> {
     let mut early_answers = 0;
-    let mut ask = async |prompter: &mut dyn Prompter, question: Option<&str>, prompt: &str| -> Result<Option<String>, ReviewerError> {
+    let mut ask = async |prompter: &mut dyn Prompter,
+                         question: Option<&str>,
+                         prompt: &str|
+           -> Result<Option<String>, ReviewerError> {
         loop {
             let now = clock.now();
             let elapsed = secs(now.saturating_sub(shown_at));
@@ -345,21 +443,29 @@ async fn collect(
                 unlocks_in: (min_review_seconds - elapsed).max(0.0),
                 deadline: deadline_at.map(|d| secs(d.saturating_sub(now))),
             };
-            let Some(line) = prompter.ask_line(ask).await? else { return Ok(None) };
+            let Some(line) = prompter.ask_line(ask).await? else {
+                return Ok(None);
+            };
             let answered = secs(clock.now().saturating_sub(shown_at));
             match lockout(min_review_seconds, answered) {
                 Ok(()) => return Ok(Some(line)),
                 Err(early) => {
                     early_answers += 1;
-                    prompter.notice(NoticeKind::Rejected, &format!("Too early: {early}")).await?;
+                    prompter
+                        .notice(NoticeKind::Rejected, &format!("Too early: {early}"))
+                        .await?;
                 }
             }
         }
     };
     let response = match &public.body {
         ChallengeBody::AutoApprove => Some(Response::AutoApprove),
-        ChallengeBody::Confirm { .. } => ask(prompter, None, "Approve? [y/N] ").await?.map(Response::Confirm),
-        ChallengeBody::TeachBack { .. } => ask(prompter, None, "Your explanation: ").await?.map(Response::TeachBack),
+        ChallengeBody::Confirm { .. } => ask(prompter, None, "Approve? [y/N] ")
+            .await?
+            .map(Response::Confirm),
+        ChallengeBody::TeachBack { .. } => ask(prompter, None, "Your explanation: ")
+            .await?
+            .map(Response::TeachBack),
         ChallengeBody::Quiz { questions, .. } => {
             let mut answers = Vec::with_capacity(questions.len());
             let mut closed = false;
@@ -377,5 +483,8 @@ async fn collect(
         }
         ChallengeBody::MultiParty { .. } => None,
     };
-    Ok(Collected { response, early_answers })
+    Ok(Collected {
+        response,
+        early_answers,
+    })
 }

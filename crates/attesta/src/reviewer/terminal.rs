@@ -118,20 +118,34 @@ impl Reviewer for TerminalReviewer {
         "terminal"
     }
 
-    fn review<'a>(&'a self, request: &'a ReviewRequest) -> BoxFuture<'a, Result<ReviewOutcome, ReviewerError>> {
+    fn review<'a>(
+        &'a self,
+        request: &'a ReviewRequest,
+    ) -> BoxFuture<'a, Result<ReviewOutcome, ReviewerError>> {
         Box::pin(async move {
             let file = open_tty(&self.tty_path)?;
             let operator = self
                 .operator
                 .clone()
                 .or_else(|| std::env::var("USER").ok().filter(|u| !u.trim().is_empty()))
-                .or_else(|| std::env::var("LOGNAME").ok().filter(|u| !u.trim().is_empty()));
+                .or_else(|| {
+                    std::env::var("LOGNAME")
+                        .ok()
+                        .filter(|u| !u.trim().is_empty())
+                });
             let mut prompter = TtyPrompter {
-                io: Arc::new(Mutex::new(TtyIo { file, pending: Vec::new() })),
-                style: Style { color: self.color.resolve() },
+                io: Arc::new(Mutex::new(TtyIo {
+                    file,
+                    pending: Vec::new(),
+                })),
+                style: Style {
+                    color: self.color.resolve(),
+                },
                 operator,
             };
-            self.runner.run(request, &mut prompter, &SystemClock::new()).await
+            self.runner
+                .run(request, &mut prompter, &SystemClock::new())
+                .await
         })
     }
 }
@@ -163,7 +177,12 @@ impl TtyIo {
         Some(text.trim_end_matches('\r').to_owned())
     }
 
-    fn status(&mut self, style: Style, status: Option<&str>, prompt: &str) -> Result<(), ReviewerError> {
+    fn status(
+        &mut self,
+        style: Style,
+        status: Option<&str>,
+        prompt: &str,
+    ) -> Result<(), ReviewerError> {
         let clear = if style.color { "\r\x1b[2K" } else { "\r" };
         let line = match status {
             Some(s) => format!("{clear}{} {prompt}", style.dim(&format!("[{s}]"))),
@@ -173,13 +192,20 @@ impl TtyIo {
     }
 
     /// Blocks until a full line, end of input, cancellation or the deadline.
-    fn read_line(&mut self, ask: &OwnedAsk, style: Style, cancel: &AtomicBool) -> Result<Option<String>, ReviewerError> {
+    fn read_line(
+        &mut self,
+        ask: &OwnedAsk,
+        style: Style,
+        cancel: &AtomicBool,
+    ) -> Result<Option<String>, ReviewerError> {
         if let Some(q) = &ask.question {
             self.write(&format!("\n{q}"))?;
         }
         let start = Instant::now();
         let unlock_at = start + Duration::from_secs_f64(ask.unlocks_in.clamp(0.0, 1e9));
-        let deadline_at = ask.deadline.map(|d| start + Duration::from_secs_f64(d.clamp(0.0, 1e9)));
+        let deadline_at = ask
+            .deadline
+            .map(|d| start + Duration::from_secs_f64(d.clamp(0.0, 1e9)));
         let counting = ask.unlocks_in > 0.0;
         let mut shown: Option<u64> = None;
         if !counting {
@@ -195,14 +221,23 @@ impl TtyIo {
             let now = Instant::now();
             if deadline_at.is_some_and(|d| now >= d) {
                 self.write("\n")?;
-                return Err(ReviewerError::Cancelled("no answer before the review timeout".into()));
+                return Err(ReviewerError::Cancelled(
+                    "no answer before the review timeout".into(),
+                ));
             }
             if counting {
-                let remaining = unlock_at.saturating_duration_since(now).as_secs_f64().ceil() as u64;
+                let remaining = unlock_at
+                    .saturating_duration_since(now)
+                    .as_secs_f64()
+                    .ceil() as u64;
                 if shown != Some(remaining) {
                     shown = Some(remaining);
                     if remaining > 0 {
-                        self.status(style, Some(&format!("review: answers accepted in {remaining}s")), &ask.prompt)?;
+                        self.status(
+                            style,
+                            Some(&format!("review: answers accepted in {remaining}s")),
+                            &ask.prompt,
+                        )?;
                     } else {
                         self.status(style, Some("you may answer now"), &ask.prompt)?;
                     }
@@ -227,10 +262,14 @@ impl TtyIo {
                             self.pending.clear();
                         }
                     }
-                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted || e.kind() == std::io::ErrorKind::WouldBlock => {}
+                    Err(e)
+                        if e.kind() == std::io::ErrorKind::Interrupted
+                            || e.kind() == std::io::ErrorKind::WouldBlock => {}
                     Err(e) => return Err(e.into()),
                 }
-            } else if flags.intersects(PollFlags::POLLHUP | PollFlags::POLLERR | PollFlags::POLLNVAL) {
+            } else if flags
+                .intersects(PollFlags::POLLHUP | PollFlags::POLLERR | PollFlags::POLLNVAL)
+            {
                 return Ok(None);
             }
         }
@@ -264,14 +303,20 @@ impl TtyPrompter {
         let cancel = Arc::new(AtomicBool::new(false));
         let guard = CancelOnDrop(Arc::clone(&cancel));
         let (tx, rx) = futures::channel::oneshot::channel();
-        let spawned = std::thread::Builder::new().name("attesta-tty".into()).spawn(move || {
-            let result = lock(&io).read_line(&ask, style, &cancel);
-            let _ = tx.send(result);
-        });
+        let spawned = std::thread::Builder::new()
+            .name("attesta-tty".into())
+            .spawn(move || {
+                let result = lock(&io).read_line(&ask, style, &cancel);
+                let _ = tx.send(result);
+            });
         Box::pin(async move {
             let _guard = guard;
-            spawned.map_err(|e| ReviewerError::Failed(format!("cannot start the terminal reader: {e}")))?;
-            rx.await.map_err(|_| ReviewerError::Failed("the terminal reader stopped unexpectedly".into()))?
+            spawned.map_err(|e| {
+                ReviewerError::Failed(format!("cannot start the terminal reader: {e}"))
+            })?;
+            rx.await.map_err(|_| {
+                ReviewerError::Failed("the terminal reader stopped unexpectedly".into())
+            })?
         })
     }
 }
@@ -292,7 +337,11 @@ impl Prompter for TtyPrompter {
         })
     }
 
-    fn notice<'a>(&'a mut self, kind: NoticeKind, text: &'a str) -> BoxFuture<'a, Result<(), ReviewerError>> {
+    fn notice<'a>(
+        &'a mut self,
+        kind: NoticeKind,
+        text: &'a str,
+    ) -> BoxFuture<'a, Result<(), ReviewerError>> {
         let styled = match kind {
             NoticeKind::Info => text.to_owned(),
             NoticeKind::Rejected => self.style.paint("33", text),
@@ -302,7 +351,10 @@ impl Prompter for TtyPrompter {
         Box::pin(async move { lock(&self.io).write(&format!("\n{styled}\n")) })
     }
 
-    fn ask_line<'a>(&'a mut self, ask: LineAsk<'a>) -> BoxFuture<'a, Result<Option<String>, ReviewerError>> {
+    fn ask_line<'a>(
+        &'a mut self,
+        ask: LineAsk<'a>,
+    ) -> BoxFuture<'a, Result<Option<String>, ReviewerError>> {
         self.read(OwnedAsk {
             question: ask.question.map(str::to_owned),
             prompt: ask.prompt.to_owned(),
@@ -311,7 +363,10 @@ impl Prompter for TtyPrompter {
         })
     }
 
-    fn ask_identity<'a>(&'a mut self, slot: ApproverSlot) -> BoxFuture<'a, Result<Option<String>, ReviewerError>> {
+    fn ask_identity<'a>(
+        &'a mut self,
+        slot: ApproverSlot,
+    ) -> BoxFuture<'a, Result<Option<String>, ReviewerError>> {
         self.read(OwnedAsk {
             question: Some(format!(
                 "Approver {} of {}: each approver must be a different person.\n",
