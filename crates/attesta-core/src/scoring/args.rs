@@ -15,6 +15,10 @@ pub const MAX_NODES: usize = 20_000;
 /// At most this many string bytes are analysed per call.
 pub const MAX_TEXT_BYTES: usize = 512 * 1024;
 
+/// Severity of a bare mention of production: on its own it does not make a read risky; the
+/// scorer raises the floor of state-changing actions in a production context instead.
+pub const PRODUCTION_CONTEXT: f64 = 0.2;
+
 /// One piece of evidence that raises risk.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Signal {
@@ -119,6 +123,9 @@ struct KeyRole {
     env: bool,
     recipients: bool,
     currency: bool,
+    visibility: bool,
+    filter: bool,
+    private: bool,
 }
 
 fn key_role(key: &str) -> KeyRole {
@@ -130,8 +137,8 @@ fn key_role(key: &str) -> KeyRole {
         let word = &key[s..e];
         with_lower(word, |w| {
             match w {
-                "command" | "cmd" | "commands" | "script" | "shell" | "bash" | "cmdline"
-                | "argv" | "exec" | "sh" => role.command = true,
+                "command" | "cmd" | "commands" | "code" | "script" | "shell" | "bash"
+                | "cmdline" | "argv" | "exec" | "sh" => role.command = true,
                 "sql" | "statement" | "statements" | "stmt" | "ddl" | "dml" => role.sql = true,
                 "query" | "q" => role.maybe_sql = true,
                 "password" | "passwd" | "pwd" | "passphrase" | "secret" | "token"
@@ -169,10 +176,16 @@ fn key_role(key: &str) -> KeyRole {
                 "environment" | "env" | "stage" | "cluster" | "namespace" | "context" | "tier" => {
                     role.env = true
                 }
-                "to" | "recipient" | "recipients" | "bcc" | "emails" | "attendees" | "audience" => {
+                "to" | "recipient" | "recipients" | "bcc" | "emails" | "attendees" => {
                     role.recipients = true
                 }
                 "currency" => role.currency = true,
+                "visibility" | "public" | "acl" | "access" | "audience" | "type" | "sharing"
+                | "share" => role.visibility = true,
+                "private" => role.private = true,
+                "filter" | "where" | "selector" | "criteria" | "match" | "conditions" => {
+                    role.filter = true
+                }
                 _ => {}
             }
             prev = Some(match w {
@@ -286,6 +299,13 @@ impl Walker<'_> {
             return;
         }
         match value {
+            Value::Object(map) if map.is_empty() && role.filter => {
+                self.findings.push(Signal::new(
+                    0.6,
+                    "bulk",
+                    format!("empty `{}` matches everything", snippet(key, 30)),
+                ));
+            }
             Value::Object(map) => self.object(map, depth),
             Value::Array(items) => {
                 if items.len() >= 100 {
@@ -323,6 +343,20 @@ impl Walker<'_> {
                 if let Some(v) = n.as_f64() {
                     self.number(v, role, key);
                 }
+            }
+            Value::Bool(true) if role.visibility && !role.private => {
+                self.findings.push(Signal::new(
+                    0.65,
+                    "exposure",
+                    format!("`{}` makes it public", snippet(key, 30)),
+                ));
+            }
+            Value::Bool(false) if role.private => {
+                self.findings.push(Signal::new(
+                    0.65,
+                    "exposure",
+                    format!("`{}` = false makes it public", snippet(key, 30)),
+                ));
             }
             Value::Bool(true) if role.bulk_flag => {
                 self.findings.push(Signal::new(
@@ -391,9 +425,29 @@ impl Walker<'_> {
                 format!("`{}` = {trimmed}", snippet(key, 30)),
             ));
         }
+        if role.visibility
+            && [
+                "public",
+                "anyone",
+                "anyonewithlink",
+                "public-read",
+                "public-read-write",
+                "everyone",
+                "allusers",
+                "internet",
+            ]
+            .iter()
+            .any(|w| trimmed.eq_ignore_ascii_case(w))
+        {
+            self.findings.push(Signal::new(
+                0.65,
+                "exposure",
+                format!("`{}` = {trimmed} makes it public", snippet(key, 30)),
+            ));
+        }
         if role.env && trimmed.eq_ignore_ascii_case("live") {
             self.findings.push(Signal::new(
-                0.45,
+                PRODUCTION_CONTEXT,
                 "production",
                 format!("`{}` targets live", snippet(key, 30)),
             ));
@@ -431,7 +485,15 @@ impl Walker<'_> {
         if s.contains("://") {
             self.urls(s, key);
         }
+        if s.contains("0.0.0.0/0") || s.contains("::/0") {
+            self.findings.push(Signal::new(
+                0.7,
+                "exposure",
+                format!("open to the whole internet in `{}`", snippet(key, 30)),
+            ));
+        }
         let mut production_seen = false;
+        let mut secret_label_pending = false;
         for token in s.split(|c: char| {
             c.is_whitespace()
                 || matches!(
@@ -451,6 +513,38 @@ impl Walker<'_> {
                         | '|'
                 )
         }) {
+            if secret_label_pending && token.len() >= 4 && !is_placeholder(token) {
+                self.findings.push(Signal::new(
+                    0.7,
+                    "secret",
+                    format!("credential written out in text of `{}`", snippet(key, 30)),
+                ));
+            }
+            secret_label_pending = false;
+            if token.is_empty() {
+                continue;
+            }
+            match secret_label(token) {
+                SecretLabel::Label => secret_label_pending = true,
+                SecretLabel::Inline => {
+                    self.findings.push(Signal::new(
+                        0.7,
+                        "secret",
+                        format!("credential written out in text of `{}`", snippet(key, 30)),
+                    ));
+                }
+                SecretLabel::None => {}
+            }
+            if token.contains('$') && secret_env_reference(token) {
+                self.findings.push(Signal::new(
+                    0.6,
+                    "secret",
+                    format!(
+                        "reads a secret environment variable in `{}`",
+                        snippet(key, 30)
+                    ),
+                ));
+            }
             if token.len() < 3 {
                 continue;
             }
@@ -499,7 +593,7 @@ impl Walker<'_> {
             if with_lower(w, |l| matches!(l, "production" | "prod" | "prd")).unwrap_or(false) {
                 production_seen = true;
                 self.findings.push(Signal::new(
-                    0.45,
+                    PRODUCTION_CONTEXT,
                     "production",
                     format!("mentions production in `{}`", snippet(key, 30)),
                 ));
@@ -698,6 +792,71 @@ impl Walker<'_> {
             i = j.max(i + 1);
         }
     }
+}
+
+enum SecretLabel {
+    None,
+    /// `password:` — the next word is the secret.
+    Label,
+    /// `password=hunter2`.
+    Inline,
+}
+
+fn secret_label(token: &str) -> SecretLabel {
+    const LABELS: &[&str] = &[
+        "password",
+        "passwd",
+        "pwd",
+        "passphrase",
+        "secret",
+        "token",
+        "api_key",
+        "apikey",
+        "access_token",
+        "client_secret",
+        "secret_key",
+    ];
+    let (stem, rest) = match token.find([':', '=']) {
+        Some(at) => (&token[..at], &token[at + 1..]),
+        None => return SecretLabel::None,
+    };
+    if !LABELS.iter().any(|l| stem.eq_ignore_ascii_case(l)) {
+        return SecretLabel::None;
+    }
+    let rest = rest.trim_start_matches([':', '=']);
+    if rest.is_empty() {
+        SecretLabel::Label
+    } else if rest.len() >= 4 && !is_placeholder(rest) && !rest.starts_with('$') {
+        SecretLabel::Inline
+    } else {
+        SecretLabel::None
+    }
+}
+
+/// `$AWS_SECRET_ACCESS_KEY`, `${GITHUB_TOKEN}`: a command that reads a secret from the environment.
+fn secret_env_reference(token: &str) -> bool {
+    token.split('$').skip(1).any(|part| {
+        let name: String = part
+            .trim_start_matches('{')
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect();
+        let upper = name.to_ascii_uppercase();
+        name.len() >= 5
+            && [
+                "SECRET",
+                "TOKEN",
+                "PASSWORD",
+                "PASSWD",
+                "API_KEY",
+                "APIKEY",
+                "PRIVATE_KEY",
+                "ACCESS_KEY",
+                "CREDENTIAL",
+            ]
+            .iter()
+            .any(|w| upper.contains(w))
+    })
 }
 
 /// Quotes one argv element so re-tokenising the joined line gives the same words back.
@@ -1050,7 +1209,7 @@ mod tests {
         assert!(sev(json!({"limit": 100000})).0 >= 0.6);
         assert_eq!(sev(json!({"limit": 50})).0, 0.0);
         assert!(sev(json!({"pattern": "*"})).0 >= 0.5);
-        assert!(sev(json!({"env": "prod"})).0 >= 0.45);
+        assert!(sev(json!({"env": "prod"})).1.contains(&"production"));
         assert_eq!(
             sev(json!({"name": "product catalog"})).0,
             0.0,
@@ -1065,6 +1224,13 @@ mod tests {
         assert!(sev(json!({"path": "rm -rf /"})).0 >= 0.9);
         assert!(sev(json!({"notes": "DROP TABLE users;"})).0 >= 0.9);
         assert!(sev(json!({"cmd": ["bash", "-lc", "rm -rf /"]})).0 >= 0.9);
+        assert!(sev(json!({"code": "import os; os.system('rm -rf /')"})).0 >= 0.9);
+        assert!(sev(json!({"command": "ssh web1 'sudo rm -rf /var/www'"})).0 >= 0.75);
+        assert!(sev(json!({"command": "echo $AWS_SECRET_ACCESS_KEY"})).0 >= 0.6);
+        assert!(sev(json!({"text": "the prod password: hunter22"})).0 >= 0.7);
+        assert!(sev(json!({"filter": {}})).0 >= 0.6);
+        assert!(sev(json!({"private": false})).0 >= 0.6);
+        assert!(sev(json!({"cidr": "0.0.0.0/0"})).0 >= 0.7);
     }
 
     #[test]

@@ -23,7 +23,7 @@ use crate::assessment::{RiskAssessment, RiskFactor};
 use crate::context::ActionContext;
 
 use super::RiskScorer;
-use super::args::{self, ArgHints, Findings};
+use super::args::{self, ArgHints, Findings, PRODUCTION_CONTEXT};
 use super::lexicon::{DOC_PHRASES, DOC_WORDS, NOUNS, VERBS, VerbClass};
 use super::shell::CommandClass;
 use super::text::{identifier_tokens, snippet, with_lower, words};
@@ -40,6 +40,8 @@ const CORROBORATION_THRESHOLD: f64 = 0.5;
 const CORROBORATION_STEP: f64 = 0.1;
 /// Share of the weighted score added on top of the floor, so ordering survives inside a band.
 const FLOOR_BLEND: f64 = 0.25;
+/// Added to the floor of a state-changing action when production is named anywhere.
+const PRODUCTION_STEP: f64 = 0.15;
 /// Distinct action names remembered for novelty; beyond this, unseen names count as new.
 const NOVELTY_CAPACITY: usize = 10_000;
 
@@ -248,6 +250,8 @@ pub(crate) struct FactorOut {
     pub score: f64,
     pub severity: f64,
     pub evidence: String,
+    /// The factor says the action targets production.
+    pub production: bool,
 }
 
 fn name_factor(name: &NameAnalysis, delegated: Option<CommandClass>) -> FactorOut {
@@ -295,6 +299,7 @@ fn name_factor(name: &NameAnalysis, delegated: Option<CommandClass>) -> FactorOu
         score,
         severity: floor,
         evidence,
+        production: false,
     }
 }
 
@@ -305,6 +310,7 @@ fn args_factor(findings: &Findings) -> FactorOut {
             score: 0.0,
             severity: 0.0,
             evidence: "nothing notable".into(),
+            production: false,
         };
     }
     let extra = findings.distinct_kinds().saturating_sub(1) as f64;
@@ -313,6 +319,7 @@ fn args_factor(findings: &Findings) -> FactorOut {
         score,
         severity: max,
         evidence: findings.evidence(3),
+        production: false,
     }
 }
 
@@ -322,6 +329,7 @@ pub(crate) fn doc_factor(doc: Option<&str>) -> FactorOut {
             score: 0.0,
             severity: 0.0,
             evidence: "no docstring".into(),
+            production: false,
         };
     };
     let doc = if doc.len() > 8192 {
@@ -356,6 +364,7 @@ pub(crate) fn doc_factor(doc: Option<&str>) -> FactorOut {
             score: 0.0,
             severity: 0.0,
             evidence: "no risk words".into(),
+            production: false,
         };
     }
     found.sort_by(|a, b| b.1.total_cmp(&a.1));
@@ -371,12 +380,14 @@ pub(crate) fn doc_factor(doc: Option<&str>) -> FactorOut {
         score,
         severity: max,
         evidence,
+        production: false,
     }
 }
 
 /// Reads caller hints. Only ever raises: `false`, zero, unknown keys and calming words add nothing.
 pub(crate) fn hints_factor(hints: &serde_json::Map<String, Value>) -> FactorOut {
     let mut found: Vec<(f64, String)> = Vec::new();
+    let mut production = false;
     for (key, value) in hints.iter().take(64) {
         let mut spans = Vec::with_capacity(4);
         identifier_tokens(key, &mut spans);
@@ -403,7 +414,8 @@ pub(crate) fn hints_factor(hints: &serde_json::Map<String, Value>) -> FactorOut 
                 } else if has(&["privileged", "admin", "root", "sudo", "security"]) {
                     0.55
                 } else if has(&["production", "prod", "live"]) {
-                    0.5
+                    production = true;
+                    PRODUCTION_CONTEXT
                 } else if has(&[
                     "pii",
                     "personal",
@@ -483,7 +495,8 @@ pub(crate) fn hints_factor(hints: &serde_json::Map<String, Value>) -> FactorOut 
                 } else if has(&["environment", "env"])
                     && matches!(super::normalize_environment(&level).as_str(), "production")
                 {
-                    0.5
+                    production = true;
+                    PRODUCTION_CONTEXT
                 } else if has(&["data", "classification", "sensitivity"])
                     && matches!(
                         level.as_str(),
@@ -504,6 +517,7 @@ pub(crate) fn hints_factor(hints: &serde_json::Map<String, Value>) -> FactorOut 
             score: 0.0,
             severity: 0.0,
             evidence: "no risk hints".into(),
+            production: false,
         };
     }
     found.sort_by(|a, b| b.0.total_cmp(&a.0));
@@ -519,6 +533,7 @@ pub(crate) fn hints_factor(hints: &serde_json::Map<String, Value>) -> FactorOut 
         score,
         severity: max,
         evidence,
+        production,
     }
 }
 
@@ -528,7 +543,11 @@ fn novelty_score(times_seen: u64) -> f64 {
 }
 
 /// Combines factor scores and severities (see the module docs for the rule).
-pub(crate) fn combine(weighted: f64, severities: &[(&str, f64)]) -> (f64, f64, String) {
+pub(crate) fn combine(
+    weighted: f64,
+    severities: &[(&str, f64)],
+    production: bool,
+) -> (f64, f64, String) {
     let mut top = ("", 0.0f64);
     for &(name, sev) in severities {
         if sev > top.1 {
@@ -545,6 +564,13 @@ pub(crate) fn combine(weighted: f64, severities: &[(&str, f64)]) -> (f64, f64, S
     } else {
         0.0
     };
+    // A state change (floor ≥ 0.3) in production is one level more serious.
+    let production_bump = production && floor >= 0.3;
+    let floor = if production_bump {
+        (floor + PRODUCTION_STEP).min(1.0)
+    } else {
+        floor
+    };
     let blended = floor + (1.0 - floor) * FLOOR_BLEND * weighted;
     let score = weighted
         .max(if floor > 0.0 { blended } else { 0.0 })
@@ -556,6 +582,9 @@ pub(crate) fn combine(weighted: f64, severities: &[(&str, f64)]) -> (f64, f64, S
     };
     if !corroborating.is_empty() {
         evidence.push_str(&format!("; corroborated by {}", corroborating.join(", ")));
+    }
+    if production_bump {
+        evidence.push_str(&format!("; production context +{PRODUCTION_STEP}"));
     }
     (score, floor, evidence)
 }
@@ -587,6 +616,12 @@ impl RiskScorer for DefaultRiskScorer {
             + WEIGHT_DOC * doc_f.score
             + WEIGHT_HINTS * hint_f.score
             + WEIGHT_NOVELTY * novelty;
+        let production = findings.signals.iter().any(|s| s.kind == "production")
+            || name
+                .nouns
+                .iter()
+                .any(|n| matches!(*n, "production" | "prod" | "prd" | "live"))
+            || hint_f.production;
         let (score, floor, floor_evidence) = combine(
             weighted,
             &[
@@ -595,6 +630,7 @@ impl RiskScorer for DefaultRiskScorer {
                 ("docstring", doc_f.severity),
                 ("hints", hint_f.severity),
             ],
+            production,
         );
 
         let novelty_evidence = match seen {
