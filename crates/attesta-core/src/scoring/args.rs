@@ -126,6 +126,9 @@ struct KeyRole {
     visibility: bool,
     filter: bool,
     private: bool,
+    grant: bool,
+    safeguard: bool,
+    audience: bool,
 }
 
 fn key_role(key: &str) -> KeyRole {
@@ -183,6 +186,16 @@ fn key_role(key: &str) -> KeyRole {
                 "visibility" | "public" | "acl" | "access" | "audience" | "type" | "sharing"
                 | "share" => role.visibility = true,
                 "private" => role.private = true,
+                "role" | "roles" | "permission" | "permissions" | "policy" | "privilege"
+                | "privileges" | "scope" | "scopes" | "group" | "groups" | "level" => {
+                    role.grant = true
+                }
+                "enforce" | "require" | "required" | "protect" | "protection" | "verify"
+                | "verification" | "mfa" | "encryption" | "encrypted" | "ssl" | "tls"
+                | "authentication" | "logging" | "audit" | "reviews" | "checks" | "signing" => {
+                    role.safeguard = true
+                }
+                "list" | "segment" | "channel" => role.audience = true,
                 "filter" | "where" | "selector" | "criteria" | "match" | "conditions" => {
                     role.filter = true
                 }
@@ -351,6 +364,13 @@ impl Walker<'_> {
                     format!("`{}` makes it public", snippet(key, 30)),
                 ));
             }
+            Value::Bool(false) if role.safeguard => {
+                self.findings.push(Signal::new(
+                    0.65,
+                    "safeguard",
+                    format!("`{}` = false turns off a safeguard", snippet(key, 30)),
+                ));
+            }
             Value::Bool(false) if role.private => {
                 self.findings.push(Signal::new(
                     0.65,
@@ -379,6 +399,13 @@ impl Walker<'_> {
     }
 
     fn number(&mut self, v: f64, role: KeyRole, key: &str) {
+        if role.safeguard && v == 0.0 {
+            self.findings.push(Signal::new(
+                0.6,
+                "safeguard",
+                format!("`{}` = 0 turns off a safeguard", snippet(key, 30)),
+            ));
+        }
         if role.count && !role.amount && v >= 10_000.0 {
             let sev = if v >= 100_000.0 { 0.6 } else { 0.5 };
             self.findings.push(Signal::new(
@@ -445,6 +472,28 @@ impl Walker<'_> {
                 format!("`{}` = {trimmed} makes it public", snippet(key, 30)),
             ));
         }
+        if role.grant && words(trimmed).any(is_admin_word) {
+            self.findings.push(Signal::new(
+                0.75,
+                "privilege",
+                format!("`{}` grants administrator-level access", snippet(key, 30)),
+            ));
+        }
+        if (role.audience || role.recipients)
+            && words(trimmed).any(|w| {
+                ["all", "everyone", "everybody", "channel", "here"]
+                    .iter()
+                    .any(|a| w.eq_ignore_ascii_case(a))
+            })
+            && (trimmed.len() > 3 || trimmed.eq_ignore_ascii_case("all"))
+            && !trimmed.starts_with('#')
+        {
+            self.findings.push(Signal::new(
+                0.6,
+                "bulk",
+                format!("`{}` addresses everyone", snippet(key, 30)),
+            ));
+        }
         if role.env && trimmed.eq_ignore_ascii_case("live") {
             self.findings.push(Signal::new(
                 PRODUCTION_CONTEXT,
@@ -484,6 +533,13 @@ impl Walker<'_> {
         }
         if s.contains("://") {
             self.urls(s, key);
+        }
+        if public_principal(s) {
+            self.findings.push(Signal::new(
+                0.75,
+                "exposure",
+                format!("policy grants access to everyone in `{}`", snippet(key, 30)),
+            ));
         }
         if s.contains("0.0.0.0/0") || s.contains("::/0") {
             self.findings.push(Signal::new(
@@ -619,6 +675,25 @@ impl Walker<'_> {
                 })
                 .unwrap_or(after.len());
             let authority = &after[..end];
+            let scheme: String = rest[..at]
+                .chars()
+                .rev()
+                .take_while(|c| c.is_ascii_alphanumeric())
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect();
+            if matches!(scheme.as_str(), "s3" | "gs" | "az" | "abfs" | "wasbs")
+                && !authority.is_empty()
+            {
+                self.findings.push(Signal::new(
+                    0.35,
+                    "url",
+                    format!("cloud storage bucket {}", snippet(authority, 60)),
+                ));
+                rest = &after[end..];
+                continue;
+            }
             let host = authority.rsplit('@').next().unwrap_or(authority);
             let host = if host.starts_with('[') {
                 host.split(']')
@@ -792,6 +867,43 @@ impl Walker<'_> {
             i = j.max(i + 1);
         }
     }
+}
+
+fn is_admin_word(w: &str) -> bool {
+    with_lower(w, |l| {
+        matches!(
+            l,
+            "admin"
+                | "administrator"
+                | "administratoraccess"
+                | "owner"
+                | "owners"
+                | "superuser"
+                | "root"
+                | "fullaccess"
+                | "poweruser"
+                | "poweruseraccess"
+                | "sudo"
+                | "sudoers"
+                | "wheel"
+        )
+    })
+    .unwrap_or(false)
+}
+
+/// An access policy whose principal is everyone (`"Principal": "*"`, `allUsers`).
+fn public_principal(s: &str) -> bool {
+    if s.contains("allUsers") || s.contains("allAuthenticatedUsers") {
+        return true;
+    }
+    let Some(at) = s.find("\"Principal\"") else {
+        return false;
+    };
+    let rest = s[at + 11..].trim_start_matches([' ', ':', '{']);
+    let rest = rest
+        .trim_start_matches("\"AWS\"")
+        .trim_start_matches([' ', ':']);
+    rest.starts_with("\"*\"")
 }
 
 enum SecretLabel {
