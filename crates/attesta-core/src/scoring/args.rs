@@ -105,6 +105,8 @@ pub struct ArgHints {
     pub sql_action: bool,
     /// The action moves money: bare amounts count fully even without a currency.
     pub money_action: bool,
+    /// The action pushes (git): a `force` flag rewrites remote history.
+    pub push_action: bool,
 }
 
 /// Roles a key name can give its value.
@@ -279,7 +281,7 @@ impl Walker<'_> {
             if role.currency && value.as_str().is_some_and(|c| !c.is_empty()) {
                 has_currency = true;
             }
-            if role.amount
+            if (role.amount || role.count)
                 && let Some(n) = number_of(value)
             {
                 let n = if role.cents { n / 100.0 } else { n };
@@ -289,6 +291,8 @@ impl Walker<'_> {
             }
             self.value(value, role, key, depth + 1);
         }
+        // A count-like key (`spending_limit`) is money only beside a currency.
+        let amount = amount.filter(|(_, key, _)| has_currency || key_role(key).amount);
         if let Some((n, key, _)) = amount
             && n > 0.0
         {
@@ -376,6 +380,20 @@ impl Walker<'_> {
                     0.65,
                     "exposure",
                     format!("`{}` = false makes it public", snippet(key, 30)),
+                ));
+            }
+            Value::Bool(true)
+                if role.bulk_flag
+                    && self.hints.push_action
+                    && key.to_ascii_lowercase().contains("force") =>
+            {
+                self.findings.push(Signal::new(
+                    0.85,
+                    "bulk",
+                    format!(
+                        "force push (`{}`) rewrites remote history",
+                        snippet(key, 30)
+                    ),
                 ));
             }
             Value::Bool(true) if role.bulk_flag => {
@@ -1217,6 +1235,13 @@ pub fn sensitive_path(token: &str) -> Option<(f64, &'static str)> {
         && lower_base.len() > 4
     {
         return Some((0.7, "key file"));
+    }
+    if [".sql", ".dump", ".bak", ".sqlite", ".db"]
+        .iter()
+        .any(|ext| lower_base.ends_with(ext))
+        && lower_base.len() > 4
+    {
+        return Some((0.5, "database dump"));
     }
     if lower_base == ".env" || lower_base.starts_with(".env.") {
         return Some((0.65, "environment secrets file"));

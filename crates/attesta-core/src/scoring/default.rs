@@ -134,7 +134,13 @@ fn is_wrapper_word(w: &str) -> bool {
     )
 }
 
-pub(crate) fn analyze_name(name: &str) -> NameAnalysis {
+pub(crate) fn analyze_name(full_name: &str) -> NameAnalysis {
+    // `mcp__<server>__<tool>`: the server name is a namespace, not part of what the tool does.
+    let name = full_name
+        .strip_prefix("mcp__")
+        .and_then(|rest| rest.split_once("__").map(|(_, tool)| tool))
+        .filter(|tool| !tool.is_empty())
+        .unwrap_or(full_name);
     let mut spans = Vec::with_capacity(8);
     identifier_tokens(name, &mut spans);
     let mut primary: Option<(VerbClass, &str)> = None;
@@ -148,6 +154,7 @@ pub(crate) fn analyze_name(name: &str) -> NameAnalysis {
     let mut sql_action = false;
     let mut has_open = false;
     let mut has_off = false;
+    let mut has_factory = false;
     for &(s, e) in spans.iter().take(24) {
         let token = &name[s..e];
         with_lower(token, |w| {
@@ -187,6 +194,7 @@ pub(crate) fn analyze_name(name: &str) -> NameAnalysis {
             );
             has_open |= w == "open";
             has_off |= w == "off";
+            has_factory |= w == "factory";
         });
     }
     // The first verb names the action; a later riskier verb is usually its object
@@ -229,7 +237,8 @@ pub(crate) fn analyze_name(name: &str) -> NameAnalysis {
     {
         class = Some(VerbClass::Write);
     }
-    if verb == "format" && storage {
+    // `format` destroys only storage; `factory_reset` wipes a device.
+    if (verb == "format" && storage) || (verb == "reset" && has_factory) {
         class = Some(VerbClass::Destroy);
     }
     // `run`/`execute` make the action a wrapper only when the verb is an exec verb.
@@ -598,11 +607,22 @@ impl RiskScorer for DefaultRiskScorer {
         let name = analyze_name(&ctx.function_name);
         let mut findings = Findings::default();
         let hints = ArgHints {
+            push_action: name.verb == "push",
             exec_wrapper: name.exec_wrapper,
             sql_action: name.sql_action,
             money_action: name.class == Some(VerbClass::Money),
         };
         args::analyze(&ctx.args, &ctx.kwargs, hints, &mut findings);
+        if name.class == Some(VerbClass::Send) && findings.signals.iter().any(|s| s.kind == "url") {
+            // Data leaving for an external destination; bulk objects (tables, contacts) make it
+            // an exfiltration.
+            let sev = if name.high_value { 0.8 } else { 0.5 };
+            findings.push(args::Signal::new(
+                sev,
+                "exfiltration",
+                format!("'{}' sends data to an external destination", name.verb),
+            ));
+        }
 
         let name_f = name_factor(&name, findings.command_class);
         let args_f = args_factor(&findings);
@@ -706,6 +726,19 @@ mod tests {
             "undelete is its own word"
         );
         assert!(analyze_name("drop_database").high_value);
+        assert!(
+            !analyze_name("mcp__filesystem__delete_file").high_value,
+            "server names are namespaces"
+        );
+        assert_eq!(
+            analyze_name("factory_reset_device").class,
+            Some(VerbClass::Destroy)
+        );
+        assert_eq!(
+            analyze_name("aws_kms_schedule_key_deletion").class,
+            Some(VerbClass::Destroy)
+        );
+        assert_eq!(analyze_name("export_table").class, Some(VerbClass::Send));
     }
 
     #[test]

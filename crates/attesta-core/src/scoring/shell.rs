@@ -819,8 +819,23 @@ fn analyze_segment(
             );
             CommandClass::Other
         }
-        "ssh" | "scp" | "sftp" => {
+        "ssh" | "sftp" => {
             push(0.45, "connects to a remote host");
+            CommandClass::Other
+        }
+        "scp" => {
+            // The last operand is the destination; `host:path` or `user@host:path` is remote.
+            let remote_dest = positional(args)
+                .last()
+                .is_some_and(|d| d.contains(':') && !d.starts_with('/'));
+            push(
+                if remote_dest { 0.6 } else { 0.45 },
+                if remote_dest {
+                    "copies files to a remote host"
+                } else {
+                    "copies files from a remote host"
+                },
+            );
             CommandClass::Other
         }
         "rsync" => {
@@ -1173,7 +1188,14 @@ fn analyze_kubectl(args: &[&str], push: &mut impl FnMut(f64, &str)) -> CommandCl
 
 fn analyze_cloud(args: &[&str], push: &mut impl FnMut(f64, &str)) -> CommandClass {
     let words: Vec<&str> = positional(args).collect();
-    let has = |needles: &[&str]| words.iter().any(|w| needles.iter().any(|n| w.contains(n)));
+    // Compare whole parts of hyphenated sub-commands (`terminate-instances`), never substrings
+    // (`compute` does not contain the verb `put`).
+    let has = |needles: &[&str]| {
+        words
+            .iter()
+            .flat_map(|w| w.split(['-', '_']))
+            .any(|part| needles.iter().any(|n| part.eq_ignore_ascii_case(n)))
+    };
     let recursive = args.iter().any(|a| {
         matches!(
             *a,
