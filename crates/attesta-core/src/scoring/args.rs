@@ -622,9 +622,7 @@ impl Walker<'_> {
             if token.len() < 3 {
                 continue;
             }
-            if let Some((sev, what)) =
-                secret_token(token.trim_start_matches(|c| c == '=' || c == ':'))
-            {
+            if let Some((sev, what)) = secret_token(token.trim_start_matches(['=', ':'])) {
                 self.findings.push(Signal::new(
                     sev,
                     "secret",
@@ -642,21 +640,18 @@ impl Walker<'_> {
                     format!("email address in `{}`", snippet(key, 30)),
                 ));
             }
-            if token.contains(['/', '\\', '~'])
+            if (token.contains(['/', '\\', '~'])
                 || token.starts_with('.')
                 || token.contains(".pem")
                 || token.contains(".key")
-                || token.contains("id_")
+                || token.contains("id_"))
+                && let Some((sev, what)) = sensitive_path(token.trim_start_matches(['=', ':', '@']))
             {
-                if let Some((sev, what)) =
-                    sensitive_path(token.trim_start_matches(|c| c == '=' || c == ':' || c == '@'))
-                {
-                    self.findings.push(Signal::new(
-                        sev,
-                        "path",
-                        format!("{what}: {}", snippet(token, 60)),
-                    ));
-                }
+                self.findings.push(Signal::new(
+                    sev,
+                    "path",
+                    format!("{what}: {}", snippet(token, 60)),
+                ));
             }
         }
         self.digits(s, role, key);
@@ -1063,7 +1058,7 @@ fn luhn(digits: &[u8]) -> bool {
         }
         sum += v;
     }
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 fn is_email(token: &str) -> bool {

@@ -418,9 +418,18 @@ pub(crate) fn hints_factor(hints: &serde_json::Map<String, Value>) -> FactorOut 
                     "delete",
                 ]) {
                     0.6
-                } else if has(&["financial", "money", "payment", "payments", "funds"]) {
-                    0.55
-                } else if has(&["privileged", "admin", "root", "sudo", "security"]) {
+                } else if has(&[
+                    "financial",
+                    "money",
+                    "payment",
+                    "payments",
+                    "funds",
+                    "privileged",
+                    "admin",
+                    "root",
+                    "sudo",
+                    "security",
+                ]) {
                     0.55
                 } else if has(&["production", "prod", "live"]) {
                     production = true;
@@ -434,9 +443,10 @@ pub(crate) fn hints_factor(hints: &serde_json::Map<String, Value>) -> FactorOut 
                     "secret",
                     "secrets",
                     "credentials",
+                    "bulk",
+                    "mass",
+                    "all",
                 ]) {
-                    0.5
-                } else if has(&["bulk", "mass", "all"]) {
                     0.5
                 } else if has(&[
                     "external",

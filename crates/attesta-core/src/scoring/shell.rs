@@ -987,7 +987,7 @@ fn analyze_segment(
             CommandClass::Other
         }
         "find" => {
-            if args.iter().any(|a| *a == "-delete")
+            if args.contains(&"-delete")
                 || args
                     .windows(2)
                     .any(|w| w[0] == "-exec" && matches!(basename(w[1]), "rm" | "shred"))
