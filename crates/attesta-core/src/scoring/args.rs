@@ -15,6 +15,10 @@ pub const MAX_NODES: usize = 20_000;
 /// At most this many string bytes are analysed per call.
 pub const MAX_TEXT_BYTES: usize = 512 * 1024;
 
+/// Severity of a bare mention of production: on its own it does not make a read risky; the
+/// scorer raises the floor of state-changing actions in a production context instead.
+pub const PRODUCTION_CONTEXT: f64 = 0.2;
+
 /// One piece of evidence that raises risk.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Signal {
@@ -101,6 +105,8 @@ pub struct ArgHints {
     pub sql_action: bool,
     /// The action moves money: bare amounts count fully even without a currency.
     pub money_action: bool,
+    /// The action pushes (git): a `force` flag rewrites remote history.
+    pub push_action: bool,
 }
 
 /// Roles a key name can give its value.
@@ -119,6 +125,12 @@ struct KeyRole {
     env: bool,
     recipients: bool,
     currency: bool,
+    visibility: bool,
+    filter: bool,
+    private: bool,
+    grant: bool,
+    safeguard: bool,
+    audience: bool,
 }
 
 fn key_role(key: &str) -> KeyRole {
@@ -130,8 +142,8 @@ fn key_role(key: &str) -> KeyRole {
         let word = &key[s..e];
         with_lower(word, |w| {
             match w {
-                "command" | "cmd" | "commands" | "script" | "shell" | "bash" | "cmdline"
-                | "argv" | "exec" | "sh" => role.command = true,
+                "command" | "cmd" | "commands" | "code" | "script" | "shell" | "bash"
+                | "cmdline" | "argv" | "exec" | "sh" => role.command = true,
                 "sql" | "statement" | "statements" | "stmt" | "ddl" | "dml" => role.sql = true,
                 "query" | "q" => role.maybe_sql = true,
                 "password" | "passwd" | "pwd" | "passphrase" | "secret" | "token"
@@ -169,10 +181,26 @@ fn key_role(key: &str) -> KeyRole {
                 "environment" | "env" | "stage" | "cluster" | "namespace" | "context" | "tier" => {
                     role.env = true
                 }
-                "to" | "recipient" | "recipients" | "bcc" | "emails" | "attendees" | "audience" => {
+                "to" | "recipient" | "recipients" | "bcc" | "emails" | "attendees" => {
                     role.recipients = true
                 }
                 "currency" => role.currency = true,
+                "visibility" | "public" | "acl" | "access" | "audience" | "type" | "sharing"
+                | "share" => role.visibility = true,
+                "private" => role.private = true,
+                "role" | "roles" | "permission" | "permissions" | "policy" | "privilege"
+                | "privileges" | "scope" | "scopes" | "group" | "groups" | "level" => {
+                    role.grant = true
+                }
+                "enforce" | "require" | "required" | "protect" | "protection" | "verify"
+                | "verification" | "mfa" | "encryption" | "encrypted" | "ssl" | "tls"
+                | "authentication" | "logging" | "audit" | "reviews" | "checks" | "signing" => {
+                    role.safeguard = true
+                }
+                "list" | "segment" | "channel" => role.audience = true,
+                "filter" | "where" | "selector" | "criteria" | "match" | "conditions" => {
+                    role.filter = true
+                }
                 _ => {}
             }
             prev = Some(match w {
@@ -253,7 +281,7 @@ impl Walker<'_> {
             if role.currency && value.as_str().is_some_and(|c| !c.is_empty()) {
                 has_currency = true;
             }
-            if role.amount
+            if (role.amount || role.count)
                 && let Some(n) = number_of(value)
             {
                 let n = if role.cents { n / 100.0 } else { n };
@@ -263,6 +291,8 @@ impl Walker<'_> {
             }
             self.value(value, role, key, depth + 1);
         }
+        // A count-like key (`spending_limit`) is money only beside a currency.
+        let amount = amount.filter(|(_, key, _)| has_currency || key_role(key).amount);
         if let Some((n, key, _)) = amount
             && n > 0.0
         {
@@ -286,6 +316,13 @@ impl Walker<'_> {
             return;
         }
         match value {
+            Value::Object(map) if map.is_empty() && role.filter => {
+                self.findings.push(Signal::new(
+                    0.6,
+                    "bulk",
+                    format!("empty `{}` matches everything", snippet(key, 30)),
+                ));
+            }
             Value::Object(map) => self.object(map, depth),
             Value::Array(items) => {
                 if items.len() >= 100 {
@@ -324,6 +361,41 @@ impl Walker<'_> {
                     self.number(v, role, key);
                 }
             }
+            Value::Bool(true) if role.visibility && !role.private => {
+                self.findings.push(Signal::new(
+                    0.65,
+                    "exposure",
+                    format!("`{}` makes it public", snippet(key, 30)),
+                ));
+            }
+            Value::Bool(false) if role.safeguard => {
+                self.findings.push(Signal::new(
+                    0.65,
+                    "safeguard",
+                    format!("`{}` = false turns off a safeguard", snippet(key, 30)),
+                ));
+            }
+            Value::Bool(false) if role.private => {
+                self.findings.push(Signal::new(
+                    0.65,
+                    "exposure",
+                    format!("`{}` = false makes it public", snippet(key, 30)),
+                ));
+            }
+            Value::Bool(true)
+                if role.bulk_flag
+                    && self.hints.push_action
+                    && key.to_ascii_lowercase().contains("force") =>
+            {
+                self.findings.push(Signal::new(
+                    0.85,
+                    "bulk",
+                    format!(
+                        "force push (`{}`) rewrites remote history",
+                        snippet(key, 30)
+                    ),
+                ));
+            }
             Value::Bool(true) if role.bulk_flag => {
                 self.findings.push(Signal::new(
                     0.45,
@@ -345,6 +417,13 @@ impl Walker<'_> {
     }
 
     fn number(&mut self, v: f64, role: KeyRole, key: &str) {
+        if role.safeguard && v == 0.0 {
+            self.findings.push(Signal::new(
+                0.6,
+                "safeguard",
+                format!("`{}` = 0 turns off a safeguard", snippet(key, 30)),
+            ));
+        }
         if role.count && !role.amount && v >= 10_000.0 {
             let sev = if v >= 100_000.0 { 0.6 } else { 0.5 };
             self.findings.push(Signal::new(
@@ -391,9 +470,51 @@ impl Walker<'_> {
                 format!("`{}` = {trimmed}", snippet(key, 30)),
             ));
         }
+        if role.visibility
+            && [
+                "public",
+                "anyone",
+                "anyonewithlink",
+                "public-read",
+                "public-read-write",
+                "everyone",
+                "allusers",
+                "internet",
+            ]
+            .iter()
+            .any(|w| trimmed.eq_ignore_ascii_case(w))
+        {
+            self.findings.push(Signal::new(
+                0.65,
+                "exposure",
+                format!("`{}` = {trimmed} makes it public", snippet(key, 30)),
+            ));
+        }
+        if role.grant && words(trimmed).any(is_admin_word) {
+            self.findings.push(Signal::new(
+                0.75,
+                "privilege",
+                format!("`{}` grants administrator-level access", snippet(key, 30)),
+            ));
+        }
+        if (role.audience || role.recipients)
+            && words(trimmed).any(|w| {
+                ["all", "everyone", "everybody", "channel", "here"]
+                    .iter()
+                    .any(|a| w.eq_ignore_ascii_case(a))
+            })
+            && (trimmed.len() > 3 || trimmed.eq_ignore_ascii_case("all"))
+            && !trimmed.starts_with('#')
+        {
+            self.findings.push(Signal::new(
+                0.6,
+                "bulk",
+                format!("`{}` addresses everyone", snippet(key, 30)),
+            ));
+        }
         if role.env && trimmed.eq_ignore_ascii_case("live") {
             self.findings.push(Signal::new(
-                0.45,
+                PRODUCTION_CONTEXT,
                 "production",
                 format!("`{}` targets live", snippet(key, 30)),
             ));
@@ -431,7 +552,22 @@ impl Walker<'_> {
         if s.contains("://") {
             self.urls(s, key);
         }
+        if public_principal(s) {
+            self.findings.push(Signal::new(
+                0.75,
+                "exposure",
+                format!("policy grants access to everyone in `{}`", snippet(key, 30)),
+            ));
+        }
+        if s.contains("0.0.0.0/0") || s.contains("::/0") {
+            self.findings.push(Signal::new(
+                0.7,
+                "exposure",
+                format!("open to the whole internet in `{}`", snippet(key, 30)),
+            ));
+        }
         let mut production_seen = false;
+        let mut secret_label_pending = false;
         for token in s.split(|c: char| {
             c.is_whitespace()
                 || matches!(
@@ -451,12 +587,42 @@ impl Walker<'_> {
                         | '|'
                 )
         }) {
+            if secret_label_pending && token.len() >= 4 && !is_placeholder(token) {
+                self.findings.push(Signal::new(
+                    0.7,
+                    "secret",
+                    format!("credential written out in text of `{}`", snippet(key, 30)),
+                ));
+            }
+            secret_label_pending = false;
+            if token.is_empty() {
+                continue;
+            }
+            match secret_label(token) {
+                SecretLabel::Label => secret_label_pending = true,
+                SecretLabel::Inline => {
+                    self.findings.push(Signal::new(
+                        0.7,
+                        "secret",
+                        format!("credential written out in text of `{}`", snippet(key, 30)),
+                    ));
+                }
+                SecretLabel::None => {}
+            }
+            if token.contains('$') && secret_env_reference(token) {
+                self.findings.push(Signal::new(
+                    0.6,
+                    "secret",
+                    format!(
+                        "reads a secret environment variable in `{}`",
+                        snippet(key, 30)
+                    ),
+                ));
+            }
             if token.len() < 3 {
                 continue;
             }
-            if let Some((sev, what)) =
-                secret_token(token.trim_start_matches(|c| c == '=' || c == ':'))
-            {
+            if let Some((sev, what)) = secret_token(token.trim_start_matches(['=', ':'])) {
                 self.findings.push(Signal::new(
                     sev,
                     "secret",
@@ -474,21 +640,18 @@ impl Walker<'_> {
                     format!("email address in `{}`", snippet(key, 30)),
                 ));
             }
-            if token.contains(['/', '\\', '~'])
+            if (token.contains(['/', '\\', '~'])
                 || token.starts_with('.')
                 || token.contains(".pem")
                 || token.contains(".key")
-                || token.contains("id_")
+                || token.contains("id_"))
+                && let Some((sev, what)) = sensitive_path(token.trim_start_matches(['=', ':', '@']))
             {
-                if let Some((sev, what)) =
-                    sensitive_path(token.trim_start_matches(|c| c == '=' || c == ':' || c == '@'))
-                {
-                    self.findings.push(Signal::new(
-                        sev,
-                        "path",
-                        format!("{what}: {}", snippet(token, 60)),
-                    ));
-                }
+                self.findings.push(Signal::new(
+                    sev,
+                    "path",
+                    format!("{what}: {}", snippet(token, 60)),
+                ));
             }
         }
         self.digits(s, role, key);
@@ -499,7 +662,7 @@ impl Walker<'_> {
             if with_lower(w, |l| matches!(l, "production" | "prod" | "prd")).unwrap_or(false) {
                 production_seen = true;
                 self.findings.push(Signal::new(
-                    0.45,
+                    PRODUCTION_CONTEXT,
                     "production",
                     format!("mentions production in `{}`", snippet(key, 30)),
                 ));
@@ -525,6 +688,25 @@ impl Walker<'_> {
                 })
                 .unwrap_or(after.len());
             let authority = &after[..end];
+            let scheme: String = rest[..at]
+                .chars()
+                .rev()
+                .take_while(|c| c.is_ascii_alphanumeric())
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect();
+            if matches!(scheme.as_str(), "s3" | "gs" | "az" | "abfs" | "wasbs")
+                && !authority.is_empty()
+            {
+                self.findings.push(Signal::new(
+                    0.35,
+                    "url",
+                    format!("cloud storage bucket {}", snippet(authority, 60)),
+                ));
+                rest = &after[end..];
+                continue;
+            }
             let host = authority.rsplit('@').next().unwrap_or(authority);
             let host = if host.starts_with('[') {
                 host.split(']')
@@ -700,6 +882,108 @@ impl Walker<'_> {
     }
 }
 
+fn is_admin_word(w: &str) -> bool {
+    with_lower(w, |l| {
+        matches!(
+            l,
+            "admin"
+                | "administrator"
+                | "administratoraccess"
+                | "owner"
+                | "owners"
+                | "superuser"
+                | "root"
+                | "fullaccess"
+                | "poweruser"
+                | "poweruseraccess"
+                | "sudo"
+                | "sudoers"
+                | "wheel"
+        )
+    })
+    .unwrap_or(false)
+}
+
+/// An access policy whose principal is everyone (`"Principal": "*"`, `allUsers`).
+fn public_principal(s: &str) -> bool {
+    if s.contains("allUsers") || s.contains("allAuthenticatedUsers") {
+        return true;
+    }
+    let Some(at) = s.find("\"Principal\"") else {
+        return false;
+    };
+    let rest = s[at + 11..].trim_start_matches([' ', ':', '{']);
+    let rest = rest
+        .trim_start_matches("\"AWS\"")
+        .trim_start_matches([' ', ':']);
+    rest.starts_with("\"*\"")
+}
+
+enum SecretLabel {
+    None,
+    /// `password:` — the next word is the secret.
+    Label,
+    /// `password=hunter2`.
+    Inline,
+}
+
+fn secret_label(token: &str) -> SecretLabel {
+    const LABELS: &[&str] = &[
+        "password",
+        "passwd",
+        "pwd",
+        "passphrase",
+        "secret",
+        "token",
+        "api_key",
+        "apikey",
+        "access_token",
+        "client_secret",
+        "secret_key",
+    ];
+    let (stem, rest) = match token.find([':', '=']) {
+        Some(at) => (&token[..at], &token[at + 1..]),
+        None => return SecretLabel::None,
+    };
+    if !LABELS.iter().any(|l| stem.eq_ignore_ascii_case(l)) {
+        return SecretLabel::None;
+    }
+    let rest = rest.trim_start_matches([':', '=']);
+    if rest.is_empty() {
+        SecretLabel::Label
+    } else if rest.len() >= 4 && !is_placeholder(rest) && !rest.starts_with('$') {
+        SecretLabel::Inline
+    } else {
+        SecretLabel::None
+    }
+}
+
+/// `$AWS_SECRET_ACCESS_KEY`, `${GITHUB_TOKEN}`: a command that reads a secret from the environment.
+fn secret_env_reference(token: &str) -> bool {
+    token.split('$').skip(1).any(|part| {
+        let name: String = part
+            .trim_start_matches('{')
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect();
+        let upper = name.to_ascii_uppercase();
+        name.len() >= 5
+            && [
+                "SECRET",
+                "TOKEN",
+                "PASSWORD",
+                "PASSWD",
+                "API_KEY",
+                "APIKEY",
+                "PRIVATE_KEY",
+                "ACCESS_KEY",
+                "CREDENTIAL",
+            ]
+            .iter()
+            .any(|w| upper.contains(w))
+    })
+}
+
 /// Quotes one argv element so re-tokenising the joined line gives the same words back.
 fn shell_quote(word: &str) -> String {
     if !word.is_empty()
@@ -774,7 +1058,7 @@ fn luhn(digits: &[u8]) -> bool {
         }
         sum += v;
     }
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 fn is_email(token: &str) -> bool {
@@ -947,6 +1231,13 @@ pub fn sensitive_path(token: &str) -> Option<(f64, &'static str)> {
     {
         return Some((0.7, "key file"));
     }
+    if [".sql", ".dump", ".bak", ".sqlite", ".db"]
+        .iter()
+        .any(|ext| lower_base.ends_with(ext))
+        && lower_base.len() > 4
+    {
+        return Some((0.5, "database dump"));
+    }
     if lower_base == ".env" || lower_base.starts_with(".env.") {
         return Some((0.65, "environment secrets file"));
     }
@@ -1050,7 +1341,7 @@ mod tests {
         assert!(sev(json!({"limit": 100000})).0 >= 0.6);
         assert_eq!(sev(json!({"limit": 50})).0, 0.0);
         assert!(sev(json!({"pattern": "*"})).0 >= 0.5);
-        assert!(sev(json!({"env": "prod"})).0 >= 0.45);
+        assert!(sev(json!({"env": "prod"})).1.contains(&"production"));
         assert_eq!(
             sev(json!({"name": "product catalog"})).0,
             0.0,
@@ -1065,6 +1356,13 @@ mod tests {
         assert!(sev(json!({"path": "rm -rf /"})).0 >= 0.9);
         assert!(sev(json!({"notes": "DROP TABLE users;"})).0 >= 0.9);
         assert!(sev(json!({"cmd": ["bash", "-lc", "rm -rf /"]})).0 >= 0.9);
+        assert!(sev(json!({"code": "import os; os.system('rm -rf /')"})).0 >= 0.9);
+        assert!(sev(json!({"command": "ssh web1 'sudo rm -rf /var/www'"})).0 >= 0.75);
+        assert!(sev(json!({"command": "echo $AWS_SECRET_ACCESS_KEY"})).0 >= 0.6);
+        assert!(sev(json!({"text": "the prod password: hunter22"})).0 >= 0.7);
+        assert!(sev(json!({"filter": {}})).0 >= 0.6);
+        assert!(sev(json!({"private": false})).0 >= 0.6);
+        assert!(sev(json!({"cidr": "0.0.0.0/0"})).0 >= 0.7);
     }
 
     #[test]

@@ -23,7 +23,7 @@ use crate::assessment::{RiskAssessment, RiskFactor};
 use crate::context::ActionContext;
 
 use super::RiskScorer;
-use super::args::{self, ArgHints, Findings};
+use super::args::{self, ArgHints, Findings, PRODUCTION_CONTEXT};
 use super::lexicon::{DOC_PHRASES, DOC_WORDS, NOUNS, VERBS, VerbClass};
 use super::shell::CommandClass;
 use super::text::{identifier_tokens, snippet, with_lower, words};
@@ -40,6 +40,8 @@ const CORROBORATION_THRESHOLD: f64 = 0.5;
 const CORROBORATION_STEP: f64 = 0.1;
 /// Share of the weighted score added on top of the floor, so ordering survives inside a band.
 const FLOOR_BLEND: f64 = 0.25;
+/// Added to the floor of a state-changing action when production is named anywhere.
+const PRODUCTION_STEP: f64 = 0.15;
 /// Distinct action names remembered for novelty; beyond this, unseen names count as new.
 const NOVELTY_CAPACITY: usize = 10_000;
 
@@ -132,7 +134,13 @@ fn is_wrapper_word(w: &str) -> bool {
     )
 }
 
-pub(crate) fn analyze_name(name: &str) -> NameAnalysis {
+pub(crate) fn analyze_name(full_name: &str) -> NameAnalysis {
+    // `mcp__<server>__<tool>`: the server name is a namespace, not part of what the tool does.
+    let name = full_name
+        .strip_prefix("mcp__")
+        .and_then(|rest| rest.split_once("__").map(|(_, tool)| tool))
+        .filter(|tool| !tool.is_empty())
+        .unwrap_or(full_name);
     let mut spans = Vec::with_capacity(8);
     identifier_tokens(name, &mut spans);
     let mut primary: Option<(VerbClass, &str)> = None;
@@ -146,6 +154,7 @@ pub(crate) fn analyze_name(name: &str) -> NameAnalysis {
     let mut sql_action = false;
     let mut has_open = false;
     let mut has_off = false;
+    let mut has_factory = false;
     for &(s, e) in spans.iter().take(24) {
         let token = &name[s..e];
         with_lower(token, |w| {
@@ -185,6 +194,7 @@ pub(crate) fn analyze_name(name: &str) -> NameAnalysis {
             );
             has_open |= w == "open";
             has_off |= w == "off";
+            has_factory |= w == "factory";
         });
     }
     // The first verb names the action; a later riskier verb is usually its object
@@ -227,7 +237,8 @@ pub(crate) fn analyze_name(name: &str) -> NameAnalysis {
     {
         class = Some(VerbClass::Write);
     }
-    if verb == "format" && storage {
+    // `format` destroys only storage; `factory_reset` wipes a device.
+    if (verb == "format" && storage) || (verb == "reset" && has_factory) {
         class = Some(VerbClass::Destroy);
     }
     // `run`/`execute` make the action a wrapper only when the verb is an exec verb.
@@ -248,6 +259,8 @@ pub(crate) struct FactorOut {
     pub score: f64,
     pub severity: f64,
     pub evidence: String,
+    /// The factor says the action targets production.
+    pub production: bool,
 }
 
 fn name_factor(name: &NameAnalysis, delegated: Option<CommandClass>) -> FactorOut {
@@ -295,6 +308,7 @@ fn name_factor(name: &NameAnalysis, delegated: Option<CommandClass>) -> FactorOu
         score,
         severity: floor,
         evidence,
+        production: false,
     }
 }
 
@@ -305,6 +319,7 @@ fn args_factor(findings: &Findings) -> FactorOut {
             score: 0.0,
             severity: 0.0,
             evidence: "nothing notable".into(),
+            production: false,
         };
     }
     let extra = findings.distinct_kinds().saturating_sub(1) as f64;
@@ -313,6 +328,7 @@ fn args_factor(findings: &Findings) -> FactorOut {
         score,
         severity: max,
         evidence: findings.evidence(3),
+        production: false,
     }
 }
 
@@ -322,6 +338,7 @@ pub(crate) fn doc_factor(doc: Option<&str>) -> FactorOut {
             score: 0.0,
             severity: 0.0,
             evidence: "no docstring".into(),
+            production: false,
         };
     };
     let doc = if doc.len() > 8192 {
@@ -356,6 +373,7 @@ pub(crate) fn doc_factor(doc: Option<&str>) -> FactorOut {
             score: 0.0,
             severity: 0.0,
             evidence: "no risk words".into(),
+            production: false,
         };
     }
     found.sort_by(|a, b| b.1.total_cmp(&a.1));
@@ -371,12 +389,14 @@ pub(crate) fn doc_factor(doc: Option<&str>) -> FactorOut {
         score,
         severity: max,
         evidence,
+        production: false,
     }
 }
 
 /// Reads caller hints. Only ever raises: `false`, zero, unknown keys and calming words add nothing.
 pub(crate) fn hints_factor(hints: &serde_json::Map<String, Value>) -> FactorOut {
     let mut found: Vec<(f64, String)> = Vec::new();
+    let mut production = false;
     for (key, value) in hints.iter().take(64) {
         let mut spans = Vec::with_capacity(4);
         identifier_tokens(key, &mut spans);
@@ -398,12 +418,22 @@ pub(crate) fn hints_factor(hints: &serde_json::Map<String, Value>) -> FactorOut 
                     "delete",
                 ]) {
                     0.6
-                } else if has(&["financial", "money", "payment", "payments", "funds"]) {
-                    0.55
-                } else if has(&["privileged", "admin", "root", "sudo", "security"]) {
+                } else if has(&[
+                    "financial",
+                    "money",
+                    "payment",
+                    "payments",
+                    "funds",
+                    "privileged",
+                    "admin",
+                    "root",
+                    "sudo",
+                    "security",
+                ]) {
                     0.55
                 } else if has(&["production", "prod", "live"]) {
-                    0.5
+                    production = true;
+                    PRODUCTION_CONTEXT
                 } else if has(&[
                     "pii",
                     "personal",
@@ -413,9 +443,10 @@ pub(crate) fn hints_factor(hints: &serde_json::Map<String, Value>) -> FactorOut 
                     "secret",
                     "secrets",
                     "credentials",
+                    "bulk",
+                    "mass",
+                    "all",
                 ]) {
-                    0.5
-                } else if has(&["bulk", "mass", "all"]) {
                     0.5
                 } else if has(&[
                     "external",
@@ -483,7 +514,8 @@ pub(crate) fn hints_factor(hints: &serde_json::Map<String, Value>) -> FactorOut 
                 } else if has(&["environment", "env"])
                     && matches!(super::normalize_environment(&level).as_str(), "production")
                 {
-                    0.5
+                    production = true;
+                    PRODUCTION_CONTEXT
                 } else if has(&["data", "classification", "sensitivity"])
                     && matches!(
                         level.as_str(),
@@ -504,6 +536,7 @@ pub(crate) fn hints_factor(hints: &serde_json::Map<String, Value>) -> FactorOut 
             score: 0.0,
             severity: 0.0,
             evidence: "no risk hints".into(),
+            production: false,
         };
     }
     found.sort_by(|a, b| b.0.total_cmp(&a.0));
@@ -519,6 +552,7 @@ pub(crate) fn hints_factor(hints: &serde_json::Map<String, Value>) -> FactorOut 
         score,
         severity: max,
         evidence,
+        production,
     }
 }
 
@@ -528,7 +562,11 @@ fn novelty_score(times_seen: u64) -> f64 {
 }
 
 /// Combines factor scores and severities (see the module docs for the rule).
-pub(crate) fn combine(weighted: f64, severities: &[(&str, f64)]) -> (f64, f64, String) {
+pub(crate) fn combine(
+    weighted: f64,
+    severities: &[(&str, f64)],
+    production: bool,
+) -> (f64, f64, String) {
     let mut top = ("", 0.0f64);
     for &(name, sev) in severities {
         if sev > top.1 {
@@ -545,6 +583,13 @@ pub(crate) fn combine(weighted: f64, severities: &[(&str, f64)]) -> (f64, f64, S
     } else {
         0.0
     };
+    // A state change (floor ≥ 0.3) in production is one level more serious.
+    let production_bump = production && floor >= 0.3;
+    let floor = if production_bump {
+        (floor + PRODUCTION_STEP).min(1.0)
+    } else {
+        floor
+    };
     let blended = floor + (1.0 - floor) * FLOOR_BLEND * weighted;
     let score = weighted
         .max(if floor > 0.0 { blended } else { 0.0 })
@@ -556,6 +601,9 @@ pub(crate) fn combine(weighted: f64, severities: &[(&str, f64)]) -> (f64, f64, S
     };
     if !corroborating.is_empty() {
         evidence.push_str(&format!("; corroborated by {}", corroborating.join(", ")));
+    }
+    if production_bump {
+        evidence.push_str(&format!("; production context +{PRODUCTION_STEP}"));
     }
     (score, floor, evidence)
 }
@@ -569,11 +617,22 @@ impl RiskScorer for DefaultRiskScorer {
         let name = analyze_name(&ctx.function_name);
         let mut findings = Findings::default();
         let hints = ArgHints {
+            push_action: name.verb == "push",
             exec_wrapper: name.exec_wrapper,
             sql_action: name.sql_action,
             money_action: name.class == Some(VerbClass::Money),
         };
         args::analyze(&ctx.args, &ctx.kwargs, hints, &mut findings);
+        if name.class == Some(VerbClass::Send) && findings.signals.iter().any(|s| s.kind == "url") {
+            // Data leaving for an external destination; bulk objects (tables, contacts) make it
+            // an exfiltration.
+            let sev = if name.high_value { 0.8 } else { 0.5 };
+            findings.push(args::Signal::new(
+                sev,
+                "exfiltration",
+                format!("'{}' sends data to an external destination", name.verb),
+            ));
+        }
 
         let name_f = name_factor(&name, findings.command_class);
         let args_f = args_factor(&findings);
@@ -587,6 +646,12 @@ impl RiskScorer for DefaultRiskScorer {
             + WEIGHT_DOC * doc_f.score
             + WEIGHT_HINTS * hint_f.score
             + WEIGHT_NOVELTY * novelty;
+        let production = findings.signals.iter().any(|s| s.kind == "production")
+            || name
+                .nouns
+                .iter()
+                .any(|n| matches!(*n, "production" | "prod" | "prd" | "live"))
+            || hint_f.production;
         let (score, floor, floor_evidence) = combine(
             weighted,
             &[
@@ -595,6 +660,7 @@ impl RiskScorer for DefaultRiskScorer {
                 ("docstring", doc_f.severity),
                 ("hints", hint_f.severity),
             ],
+            production,
         );
 
         let novelty_evidence = match seen {
@@ -670,6 +736,19 @@ mod tests {
             "undelete is its own word"
         );
         assert!(analyze_name("drop_database").high_value);
+        assert!(
+            !analyze_name("mcp__filesystem__delete_file").high_value,
+            "server names are namespaces"
+        );
+        assert_eq!(
+            analyze_name("factory_reset_device").class,
+            Some(VerbClass::Destroy)
+        );
+        assert_eq!(
+            analyze_name("aws_kms_schedule_key_deletion").class,
+            Some(VerbClass::Destroy)
+        );
+        assert_eq!(analyze_name("export_table").class, Some(VerbClass::Send));
     }
 
     #[test]

@@ -249,6 +249,25 @@ fn analyze_statement(stmt: &str, findings: &mut Findings) -> (CommandClass, bool
             {
                 push(0.75, "SELECT reading or writing server files");
                 CommandClass::Other
+            } else if words.iter().any(|w| {
+                let l = w.to_ascii_lowercase();
+                [
+                    "password",
+                    "passwd",
+                    "ssn",
+                    "secret",
+                    "token",
+                    "card_number",
+                    "credit_card",
+                    "cvv",
+                    "private_key",
+                    "api_key",
+                ]
+                .iter()
+                .any(|s| l.contains(s))
+            }) {
+                push(0.6, "SELECT of credential or sensitive columns");
+                CommandClass::ReadOnly
             } else {
                 CommandClass::ReadOnly
             }
