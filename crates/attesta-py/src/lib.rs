@@ -1,0 +1,362 @@
+//! `attesta._native`: the Rust pipeline behind the Python package.
+//!
+//! The Python layer (`python/attesta/`) owns the public API (enums, `ActionContext`, `gate`,
+//! integrations); this module owns the pipeline. Evaluation runs without the GIL: Python is only
+//! re-entered to call Python scorers and renderers.
+
+mod convert;
+mod enums;
+mod reviewer;
+mod result;
+mod scorer;
+
+use std::future::Future;
+use std::path::PathBuf;
+use std::pin::Pin;
+use std::sync::{Arc, OnceLock};
+use std::task::{Context, Poll};
+
+use attesta::config_file::LoadedConfig;
+use attesta::{ApprovalResult, Attesta, AttestaBuilder, EvaluateOptions};
+use attesta_core::{ChallengeType, RiskLevel};
+use pyo3::exceptions::{PyRuntimeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+
+use crate::convert::{context_from_py, to_py};
+use crate::enums::enum_text;
+use crate::result::PyApprovalResult;
+
+/// One runtime for the process: reviewers' waits and timeouts run on it.
+fn runtime() -> PyResult<&'static tokio::runtime::Runtime> {
+    static RUNTIME: OnceLock<Result<tokio::runtime::Runtime, String>> = OnceLock::new();
+    RUNTIME
+        .get_or_init(|| {
+            tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .thread_name("attesta-worker")
+                .enable_all()
+                .build()
+                .map_err(|e| e.to_string())
+        })
+        .as_ref()
+        .map_err(|e| PyRuntimeError::new_err(format!("cannot start Attesta's runtime: {e}")))
+}
+
+type EvalFuture = Pin<Box<dyn Future<Output = ApprovalResult> + Send>>;
+
+/// How a pipeline is (re)built, so `Attesta.gate(risk_scorer=…)` can derive a sibling that
+/// shares the same configuration, audit log and trust store.
+#[derive(Clone)]
+struct Recipe {
+    loaded: LoadedConfig,
+    scorer: Option<Arc<dyn attesta_core::scoring::RiskScorer>>,
+    reviewer: Option<Arc<dyn attesta::reviewer::Reviewer>>,
+    audit_path: Option<PathBuf>,
+    audit: Option<bool>,
+    trust_path: Option<PathBuf>,
+    trust: Option<bool>,
+    environment: Option<String>,
+}
+
+impl Recipe {
+    fn build(&self) -> PyResult<Attesta> {
+        let mut builder = AttestaBuilder::from_loaded(self.loaded.clone());
+        if let Some(s) = &self.scorer {
+            builder = builder.scorer(Arc::clone(s));
+        }
+        if let Some(r) = &self.reviewer {
+            builder = builder.reviewer(Arc::clone(r));
+        }
+        match (self.audit, &self.audit_path) {
+            (Some(false), _) => builder = builder.without_audit(),
+            (_, Some(p)) => builder = builder.audit_path(p.clone()),
+            _ => {}
+        }
+        match (self.trust, &self.trust_path) {
+            (Some(false), _) => builder = builder.without_trust(),
+            (_, Some(p)) => builder = builder.trust_store_path(p.clone()),
+            _ => {}
+        }
+        if let Some(env) = &self.environment {
+            builder = builder.environment(env.clone());
+        }
+        builder.build().map_err(|e| PyValueError::new_err(e.to_string()))
+    }
+}
+
+fn parse_challenge_map(config: &mut attesta_core::config::Config, map: &Bound<'_, PyAny>) -> PyResult<()> {
+    let dict = map.cast::<PyDict>().map_err(|_| PyValueError::new_err("challenge_map must be a dict {RiskLevel: ChallengeType}"))?;
+    for (k, v) in dict.iter() {
+        let level: RiskLevel = enum_text(&k)?.parse().map_err(|e: attesta_core::types::ParseEnumError| PyValueError::new_err(e.to_string()))?;
+        let challenge: ChallengeType =
+            enum_text(&v)?.parse().map_err(|e: attesta_core::types::ParseEnumError| PyValueError::new_err(e.to_string()))?;
+        config.policy.challenge_map.set(level, challenge);
+    }
+    Ok(())
+}
+
+/// The native pipeline. Built by `attesta.Attesta`; not meant to be used directly.
+#[pyclass(name = "Pipeline", module = "attesta._native", frozen)]
+struct Pipeline {
+    attesta: Attesta,
+    recipe: Recipe,
+}
+
+fn options(risk: Option<&Bound<'_, PyAny>>, min_review_seconds: Option<f64>, seed: Option<u64>) -> PyResult<EvaluateOptions> {
+    let risk_override = match risk {
+        Some(r) if !r.is_none() => Some(
+            enum_text(r)?
+                .parse::<RiskLevel>()
+                .map_err(|e| PyValueError::new_err(e.to_string()))?,
+        ),
+        _ => None,
+    };
+    if let Some(m) = min_review_seconds {
+        if !m.is_finite() || m < 0.0 {
+            return Err(PyValueError::new_err(format!("min_review_seconds must be a finite number >= 0, got {m}")));
+        }
+    }
+    Ok(EvaluateOptions { risk_override, seed, min_review_seconds })
+}
+
+#[pymethods]
+impl Pipeline {
+    #[new]
+    #[pyo3(signature = (config_path=None, *, scorer=None, renderer=None, audit_path=None, audit=None, trust_store_path=None, trust=None, environment=None, challenge_map=None, config_json=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        config_path: Option<PathBuf>,
+        scorer: Option<&Bound<'_, PyAny>>,
+        renderer: Option<&Bound<'_, PyAny>>,
+        audit_path: Option<PathBuf>,
+        audit: Option<bool>,
+        trust_store_path: Option<PathBuf>,
+        trust: Option<bool>,
+        environment: Option<String>,
+        challenge_map: Option<&Bound<'_, PyAny>>,
+        config_json: Option<&str>,
+    ) -> PyResult<Self> {
+        let mut loaded = match &config_path {
+            Some(path) => LoadedConfig::load(path).map_err(|e| PyValueError::new_err(e.to_string()))?,
+            None => {
+                let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+                LoadedConfig::defaults(cwd)
+            }
+        };
+        if let Some(text) = config_json {
+            // A config given inline (tests, notebooks) in the file format's JSON form.
+            let parsed = attesta_core::config_parse::parse_config(
+                text,
+                attesta_core::config_parse::ConfigFormat::Json,
+                "<inline config>",
+                &|name| std::env::var(name).ok(),
+            )
+            .map_err(|e| PyValueError::new_err(e.to_string()))?;
+            loaded.config = parsed;
+        }
+        if let Some(map) = challenge_map.filter(|m| !m.is_none()) {
+            parse_challenge_map(&mut loaded.config, map)?;
+        }
+        let recipe = Recipe {
+            loaded,
+            scorer: scorer.filter(|s| !s.is_none()).map(|s| scorer::scorer_from_py(s, false)).transpose()?,
+            reviewer: renderer
+                .filter(|r| !r.is_none())
+                .map(|r| reviewer::PyRendererReviewer::from_py(r).map(|r| Arc::new(r) as Arc<dyn attesta::reviewer::Reviewer>))
+                .transpose()?,
+            audit_path,
+            audit,
+            trust_path: trust_store_path,
+            trust,
+            environment,
+        };
+        let attesta = recipe.build()?;
+        Ok(Pipeline { attesta, recipe })
+    }
+
+    /// A sibling pipeline with the same configuration and files but another scorer, renderer or
+    /// challenge map.
+    #[pyo3(signature = (*, scorer=None, renderer=None, challenge_map=None))]
+    fn derive(
+        &self,
+        scorer: Option<&Bound<'_, PyAny>>,
+        renderer: Option<&Bound<'_, PyAny>>,
+        challenge_map: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Self> {
+        let mut recipe = self.recipe.clone();
+        if let Some(s) = scorer.filter(|s| !s.is_none()) {
+            recipe.scorer = Some(scorer::scorer_from_py(s, false)?);
+        }
+        if let Some(r) = renderer.filter(|r| !r.is_none()) {
+            recipe.reviewer = Some(Arc::new(reviewer::PyRendererReviewer::from_py(r)?));
+        }
+        if let Some(map) = challenge_map.filter(|m| !m.is_none()) {
+            parse_challenge_map(&mut recipe.loaded.config, map)?;
+        }
+        let attesta = recipe.build()?;
+        Ok(Pipeline { attesta, recipe })
+    }
+
+    /// Runs the pipeline to a decision, blocking this thread without holding the GIL.
+    #[pyo3(signature = (ctx, risk=None, min_review_seconds=None, seed=None))]
+    fn evaluate_blocking(
+        &self,
+        py: Python<'_>,
+        ctx: &Bound<'_, PyAny>,
+        risk: Option<&Bound<'_, PyAny>>,
+        min_review_seconds: Option<f64>,
+        seed: Option<u64>,
+    ) -> PyResult<PyApprovalResult> {
+        let ctx = context_from_py(ctx)?;
+        let options = options(risk, min_review_seconds, seed)?;
+        let rt = runtime()?;
+        let attesta = self.attesta.clone();
+        let inner = py.detach(move || rt.block_on(attesta.evaluate_with(ctx, options)));
+        Ok(PyApprovalResult { inner })
+    }
+
+    /// Starts an evaluation for `await`. Returns the result when it completed without waiting
+    /// (scoring and auto-approval are synchronous); otherwise `(handle, future)` where `future`
+    /// is an asyncio future on `event_loop` resolved when the human has decided.
+    #[pyo3(signature = (ctx, event_loop, resolve, risk=None, min_review_seconds=None, seed=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn evaluate_nowait<'py>(
+        &self,
+        py: Python<'py>,
+        ctx: &Bound<'py, PyAny>,
+        event_loop: &Bound<'py, PyAny>,
+        resolve: &Bound<'py, PyAny>,
+        risk: Option<&Bound<'py, PyAny>>,
+        min_review_seconds: Option<f64>,
+        seed: Option<u64>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let ctx = context_from_py(ctx)?;
+        let options = options(risk, min_review_seconds, seed)?;
+        let rt = runtime()?;
+        let attesta = self.attesta.clone();
+        let mut future: EvalFuture = Box::pin(async move { attesta.evaluate_with(ctx, options).await });
+        // Poll once in place: everything up to the first wait for a human is synchronous.
+        let (future, first) = py.detach(move || {
+            let _guard = rt.enter();
+            let waker = futures::task::noop_waker();
+            let mut cx = Context::from_waker(&waker);
+            let poll = future.as_mut().poll(&mut cx);
+            (future, poll)
+        });
+        if let Poll::Ready(inner) = first {
+            return Ok(Bound::new(py, PyApprovalResult { inner })?.into_any());
+        }
+        let py_future = event_loop.call_method0("create_future")?;
+        let loop_ref = event_loop.clone().unbind();
+        let fut_ref = py_future.clone().unbind();
+        let resolve_ref = resolve.clone().unbind();
+        let handle = rt.spawn(async move {
+            let inner = future.await;
+            Python::attach(|py| {
+                let result = match Bound::new(py, PyApprovalResult { inner }) {
+                    Ok(r) => r.into_any(),
+                    Err(e) => e.into_value(py).into_bound(py).into_any(),
+                };
+                // A closed loop means nobody awaits any more; nothing else to do.
+                let _ = loop_ref.bind(py).call_method1("call_soon_threadsafe", (resolve_ref.bind(py), fut_ref.bind(py), result));
+            });
+        });
+        let pending = Bound::new(py, Pending { handle })?;
+        Ok((pending, py_future).into_pyobject(py)?.into_any())
+    }
+
+    /// Scores an action without asking anyone or writing anything.
+    #[pyo3(signature = (ctx, risk=None))]
+    fn assess<'py>(&self, py: Python<'py>, ctx: &Bound<'py, PyAny>, risk: Option<&Bound<'py, PyAny>>) -> PyResult<Bound<'py, PyAny>> {
+        let ctx = context_from_py(ctx)?;
+        let options = options(risk, None, None)?;
+        let attesta = self.attesta.clone();
+        let assessment = py
+            .detach(move || attesta.assess(&ctx, options.risk_override))
+            .map_err(|why| PyRuntimeError::new_err(format!("risk scoring failed: {why}")))?;
+        let value = serde_json::to_value(&assessment).unwrap_or(serde_json::Value::Null);
+        to_py(py, &value)
+    }
+
+    #[getter]
+    fn environment(&self) -> String {
+        self.attesta.environment().to_owned()
+    }
+
+    #[getter]
+    fn reviewer_name(&self) -> String {
+        self.attesta.reviewer_name().to_owned()
+    }
+
+    #[getter]
+    fn audit_path(&self) -> Option<PathBuf> {
+        self.attesta.audit_log().map(|l| l.path().to_path_buf())
+    }
+
+    #[getter]
+    fn config_path(&self) -> Option<PathBuf> {
+        self.recipe.loaded.path.clone()
+    }
+
+    fn __repr__(&self) -> String {
+        format!("{:?}", self.attesta)
+    }
+}
+
+/// A running evaluation; `cancel()` drops it, releasing what the reviewer held.
+#[pyclass(module = "attesta._native", frozen)]
+struct Pending {
+    handle: tokio::task::JoinHandle<()>,
+}
+
+#[pymethods]
+impl Pending {
+    fn cancel(&self) {
+        self.handle.abort();
+    }
+}
+
+/// Maps a score to a level, with the seed's error for scores outside [0, 1].
+#[pyfunction]
+fn level_from_score(score: f64) -> PyResult<&'static str> {
+    RiskLevel::from_score(score).map(RiskLevel::as_str).map_err(|e| PyValueError::new_err(e.to_string()))
+}
+
+/// Scores with the built-in default scorer (what `DefaultRiskScorer().score(ctx)` returns).
+#[pyfunction]
+fn default_score(py: Python<'_>, ctx: &Bound<'_, PyAny>) -> PyResult<f64> {
+    use attesta_core::scoring::RiskScorer;
+    let ctx = context_from_py(ctx)?;
+    static SCORER: OnceLock<attesta_core::scoring::DefaultRiskScorer> = OnceLock::new();
+    let scorer = SCORER.get_or_init(attesta_core::scoring::DefaultRiskScorer::new);
+    Ok(py.detach(|| scorer.score(&ctx).score))
+}
+
+/// Scores with a scorer tree built from Python objects (Composite/Max of native or Python parts).
+#[pyfunction]
+fn tree_score(ctx: &Bound<'_, PyAny>, scorer: &Bound<'_, PyAny>) -> PyResult<f64> {
+    let tree = scorer::scorer_from_py(scorer, false)?;
+    let ctx = context_from_py(ctx)?;
+    let assessment = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| tree.score(&ctx)))
+        .map_err(|p| {
+            let why = p.downcast_ref::<String>().cloned().unwrap_or_else(|| "a scorer failed".into());
+            PyRuntimeError::new_err(why)
+        })?;
+    if let Some(f) = assessment.factors.iter().find(|f| f.name == "scorer_error") {
+        return Err(PyRuntimeError::new_err(f.evidence.clone()));
+    }
+    Ok(assessment.score)
+}
+
+#[pymodule]
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<Pipeline>()?;
+    m.add_class::<Pending>()?;
+    m.add_class::<PyApprovalResult>()?;
+    m.add_function(wrap_pyfunction!(level_from_score, m)?)?;
+    m.add_function(wrap_pyfunction!(default_score, m)?)?;
+    m.add_function(wrap_pyfunction!(tree_score, m)?)?;
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    Ok(())
+}
