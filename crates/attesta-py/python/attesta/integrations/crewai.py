@@ -1,0 +1,96 @@
+"""CrewAI: tools are gated before they run.
+
+Two ways, both on CrewAI's own interfaces:
+
+- ``register_attesta_hook(attesta)`` installs a *before tool call* hook (CrewAI's
+  ``register_before_tool_call_hook``): every tool call of every crew is evaluated first and a
+  denied call is blocked (the hook returns ``False``, so the tool never runs).
+- ``gate_crewai_tool(tool, attesta)`` gates one tool object (``crewai.tools.BaseTool`` or anything
+  with ``name``, ``description`` and ``_run``): a denied call returns the denial text to the agent
+  instead of running, so the agent learns why.
+
+CrewAI itself is imported only by ``register_attesta_hook``.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any, Callable, Mapping, Optional
+
+from .._core import Attesta
+from ._common import build_context, denial_text, modified_kwargs, parse_arguments, resolve_attesta
+
+__all__ = ["attesta_before_tool_call", "register_attesta_hook", "gate_crewai_tool"]
+
+
+def attesta_before_tool_call(
+    attesta: Optional[Attesta] = None,
+    *,
+    risk_hints: Optional[Mapping[str, Any]] = None,
+    on_denied: Optional[Callable[[str, Any], None]] = None,
+) -> Callable[[Any], Optional[bool]]:
+    """A CrewAI before-tool-call hook: ``False`` blocks the call, ``None`` lets it run.
+
+    A reviewer's modification is applied in place to ``context.tool_input`` (CrewAI's documented
+    way to change a call's input). ``on_denied(tool_name, result)`` is told about every denial.
+    """
+
+    def hook(context: Any) -> Optional[bool]:
+        tool_input = getattr(context, "tool_input", None)
+        arguments = parse_arguments(tool_input)
+        tool = getattr(context, "tool", None)
+        agent = getattr(context, "agent", None)
+        ctx = build_context(
+            context.tool_name,
+            arguments,
+            source="crewai",
+            description=getattr(tool, "description", None),
+            hints=risk_hints,
+            agent_id=getattr(agent, "role", None),
+        )
+        result = resolve_attesta(attesta).evaluate_sync(ctx)
+        if not result.allowed:
+            if on_denied is not None:
+                on_denied(context.tool_name, result)
+            return False
+        new_arguments = modified_kwargs(result, arguments)
+        if new_arguments is None:
+            return False
+        if new_arguments != arguments and isinstance(tool_input, dict):
+            tool_input.clear()
+            tool_input.update(new_arguments)
+        return None
+
+    hook.__name__ = "attesta_before_tool_call"
+    return hook
+
+
+def register_attesta_hook(attesta: Optional[Attesta] = None, **options: Any) -> Callable[[Any], Optional[bool]]:
+    """Registers :func:`attesta_before_tool_call` globally with CrewAI and returns it."""
+    from crewai.hooks import register_before_tool_call_hook
+
+    hook = attesta_before_tool_call(attesta, **options)
+    register_before_tool_call_hook(hook)
+    return hook
+
+
+def gate_crewai_tool(tool: Any, attesta: Optional[Attesta] = None, *, risk: Any = None, agent_id: Optional[str] = None) -> Any:
+    """Gates one CrewAI tool in place (its ``_run``) and returns it."""
+    original = tool._run
+    name = getattr(tool, "name", None) or type(tool).__name__
+    description = getattr(tool, "description", None)
+
+    @functools.wraps(original)
+    def gated_run(*args: Any, **kwargs: Any) -> Any:
+        ctx = build_context(name, kwargs, source="crewai", description=description, agent_id=agent_id, args=args)
+        result = resolve_attesta(attesta).evaluate_sync(ctx, risk=risk)
+        if not result.allowed:
+            return denial_text(name, result)
+        new_kwargs = modified_kwargs(result, kwargs)
+        if new_kwargs is None:
+            return f"Denied by Attesta: the reviewer's modification of '{name}' is unusable"
+        return original(*args, **new_kwargs)
+
+    # CrewAI tools are pydantic models; bypass field validation to replace the bound method.
+    object.__setattr__(tool, "_run", gated_run)
+    return tool
