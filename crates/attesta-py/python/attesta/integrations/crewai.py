@@ -15,12 +15,12 @@ CrewAI itself is imported only by ``register_attesta_hook``.
 from __future__ import annotations
 
 import functools
-from typing import Any, Callable, Mapping, Optional
+from typing import Any, Callable, Dict, Mapping, Optional
 
 from .._core import Attesta
 from ._common import build_context, denial_text, modified_kwargs, parse_arguments, resolve_attesta
 
-__all__ = ["attesta_before_tool_call", "register_attesta_hook", "gate_crewai_tool"]
+__all__ = ["attesta_before_tool_call", "register_attesta_hook", "unregister_attesta_hook", "gate_crewai_tool"]
 
 
 def attesta_before_tool_call(
@@ -32,7 +32,7 @@ def attesta_before_tool_call(
     """A CrewAI before-tool-call hook: ``False`` blocks the call, ``None`` lets it run.
 
     A reviewer's modification is applied in place to ``context.tool_input`` (CrewAI's documented
-    way to change a call's input). ``on_denied(tool_name, result)`` is told about every denial.
+    way to change a call's input). ``on_denied(context, result)`` is told about every denial.
     """
 
     def hook(context: Any) -> Optional[bool]:
@@ -51,7 +51,7 @@ def attesta_before_tool_call(
         result = resolve_attesta(attesta).evaluate_sync(ctx)
         if not result.allowed:
             if on_denied is not None:
-                on_denied(context.tool_name, result)
+                on_denied(context, result)
             return False
         new_arguments = modified_kwargs(result, arguments)
         if new_arguments is None:
@@ -66,12 +66,45 @@ def attesta_before_tool_call(
 
 
 def register_attesta_hook(attesta: Optional[Attesta] = None, **options: Any) -> Callable[[Any], Optional[bool]]:
-    """Registers :func:`attesta_before_tool_call` globally with CrewAI and returns it."""
-    from crewai.hooks import register_before_tool_call_hook
+    """Registers the Attesta hooks globally with CrewAI and returns the before-tool-call hook.
 
-    hook = attesta_before_tool_call(attesta, **options)
-    register_before_tool_call_hook(hook)
-    return hook
+    CrewAI answers a blocked call with a generic "blocked by hook" text; an after-tool-call hook
+    (CrewAI runs those for blocked calls too) replaces it with Attesta's reason and audit id, so
+    the agent learns why. ``unregister_attesta_hook(hook)`` removes both.
+    """
+    from crewai.hooks import register_after_tool_call_hook, register_before_tool_call_hook
+
+    denials: Dict[int, str] = {}
+    user_on_denied = options.pop("on_denied", None)
+
+    def remember(context: Any, result: Any) -> None:
+        denials[id(context.tool_input)] = denial_text(context.tool_name, result)
+        if user_on_denied is not None:
+            user_on_denied(context, result)
+
+    before_hook = attesta_before_tool_call(attesta, on_denied=remember, **options)
+
+    def after_hook(context: Any) -> Optional[str]:
+        return denials.pop(id(context.tool_input), None)
+
+    before_hook.__name__ = "attesta_before_tool_call"
+    after_hook.__name__ = "attesta_explain_denial"
+    register_before_tool_call_hook(before_hook)
+    register_after_tool_call_hook(after_hook)
+    _registered[id(before_hook)] = after_hook
+    return before_hook
+
+
+def unregister_attesta_hook(hook: Callable[[Any], Optional[bool]]) -> None:
+    from crewai.hooks import unregister_after_tool_call_hook, unregister_before_tool_call_hook
+
+    unregister_before_tool_call_hook(hook)
+    after = _registered.pop(id(hook), None)
+    if after is not None:
+        unregister_after_tool_call_hook(after)
+
+
+_registered: Dict[int, Callable[[Any], Optional[str]]] = {}
 
 
 def gate_crewai_tool(tool: Any, attesta: Optional[Attesta] = None, *, risk: Any = None, agent_id: Optional[str] = None) -> Any:
