@@ -69,6 +69,8 @@ def gate_function_tools(tools: Iterable[Any], attesta: Optional[Attesta] = None,
         if isinstance(tool, FunctionTool):
             descriptions = {tool.name: tool.description}
             guard = attesta_tool_guardrail(attesta, descriptions=descriptions, **options)
-            tool.tool_input_guardrails = [guard, *(tool.tool_input_guardrails or [])]
+            # Re-gating replaces an earlier Attesta guardrail instead of stacking another one.
+            others = [g for g in (tool.tool_input_guardrails or []) if getattr(g, "name", None) != "attesta"]
+            tool.tool_input_guardrails = [guard, *others]
         gated.append(tool)
     return gated
