@@ -26,7 +26,24 @@ try:  # mcp >= 2 ships its types separately
 except ImportError:  # pragma: no cover - mcp 1.x
     from mcp.types import CallToolResult
 
+try:  # the high-level server's "tool failed" exception: its message reaches the client
+    from mcp.server.mcpserver.exceptions import ToolError as _ToolError
+except ImportError:  # pragma: no cover - mcp 1.x
+    try:
+        from mcp.server.fastmcp.exceptions import ToolError as _ToolError
+    except ImportError:
+        _ToolError = None
+
 __all__ = ["attesta_tool_handler", "denied_tool_result"]
+
+
+def _deny_tool_function(name: str, result: Any) -> Any:
+    """Tool functions of FastMCP/MCPServer answer a denial by raising the SDK's ToolError: the
+    server turns it into an ``isError`` result carrying the text, whatever the function's return
+    annotation (a returned CallToolResult would fail output validation under structured output)."""
+    if _ToolError is not None:
+        raise _ToolError(denial_text(name, result))
+    return denied_tool_result(name, result)
 
 
 def denied_tool_result(name: str, result: ApprovalResult) -> Any:
@@ -108,7 +125,7 @@ def attesta_tool_handler(
                     risk=risk,
                 )
                 if not result.allowed:
-                    return denied_tool_result(name, result)
+                    return _deny_tool_function(name, result)
                 new_kwargs = modified_kwargs(result, kwargs)
                 if new_kwargs is None:
                     return _unusable(name)
@@ -123,7 +140,7 @@ def attesta_tool_handler(
                 risk=risk,
             )
             if not result.allowed:
-                return denied_tool_result(name, result)
+                return _deny_tool_function(name, result)
             new_kwargs = modified_kwargs(result, kwargs)
             if new_kwargs is None:
                 return _unusable(name)
