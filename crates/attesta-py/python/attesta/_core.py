@@ -191,6 +191,7 @@ class Attesta:
         Denials raise :class:`AttestaDenied`; MODIFIED runs the function with the reviewer's
         arguments, never the originals.
         """
+        _Gate.check(options)
         if func is not None:
             return _Gate(lambda: self, options).wrap(func)
         return lambda f: _Gate(lambda: self, options).wrap(f)
@@ -235,10 +236,17 @@ _GATE_OPTIONS = {
 class _Gate:
     """One decorated function's settings; the pipeline is resolved on first call."""
 
-    def __init__(self, owner: Callable[[], Attesta], options: Dict[str, Any]) -> None:
+    @staticmethod
+    def check(options: Dict[str, Any]) -> None:
+        """Fails at decoration time, not at the first call."""
         unknown = set(options) - _GATE_OPTIONS
         if unknown:
             raise TypeError(f"gate() got unexpected option(s): {', '.join(sorted(unknown))}")
+        _risk_value(options.get("risk"))
+        _check_min_review(options.get("min_review_seconds"))
+
+    def __init__(self, owner: Callable[[], Attesta], options: Dict[str, Any]) -> None:
+        self.check(options)
         self.owner = owner
         self.risk = _risk_value(options.get("risk"))
         self.min_review_seconds = _check_min_review(options.get("min_review_seconds"))
@@ -336,6 +344,7 @@ def gate(func: Optional[F] = None, **options: Any) -> Any:
     ``@gate``, ``@gate()``, ``@gate(risk="critical")``, ``@gate(risk_scorer=MyScorer())`` …
     See :meth:`Attesta.gate` for the options. Uses :func:`default_attesta`.
     """
+    _Gate.check(options)
     if func is not None:
         return _Gate(default_attesta, options).wrap(func)
     return lambda f: _Gate(default_attesta, options).wrap(f)
