@@ -103,6 +103,14 @@ struct Pipeline {
     recipe: Recipe,
 }
 
+/// Reads the context; evaluations from Python are tagged `metadata.source: python` unless the
+/// caller (an integration, the Dify plugin …) named its own source.
+fn python_context(ctx: &Bound<'_, PyAny>) -> PyResult<attesta_core::ActionContext> {
+    let mut ctx = context_from_py(ctx)?;
+    ctx.metadata.entry("source").or_insert_with(|| serde_json::Value::from("python"));
+    Ok(ctx)
+}
+
 fn options(risk: Option<&Bound<'_, PyAny>>, min_review_seconds: Option<f64>, seed: Option<u64>) -> PyResult<EvaluateOptions> {
     let risk_override = match risk {
         Some(r) if !r.is_none() => Some(
@@ -208,7 +216,7 @@ impl Pipeline {
         min_review_seconds: Option<f64>,
         seed: Option<u64>,
     ) -> PyResult<PyApprovalResult> {
-        let ctx = context_from_py(ctx)?;
+        let ctx = python_context(ctx)?;
         let options = options(risk, min_review_seconds, seed)?;
         let rt = runtime()?;
         let attesta = self.attesta.clone();
@@ -231,7 +239,7 @@ impl Pipeline {
         min_review_seconds: Option<f64>,
         seed: Option<u64>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let ctx = context_from_py(ctx)?;
+        let ctx = python_context(ctx)?;
         let options = options(risk, min_review_seconds, seed)?;
         let rt = runtime()?;
         let attesta = self.attesta.clone();
