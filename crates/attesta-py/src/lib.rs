@@ -6,8 +6,8 @@
 
 mod convert;
 mod enums;
-mod reviewer;
 mod result;
+mod reviewer;
 mod scorer;
 
 use std::future::Future;
@@ -81,16 +81,32 @@ impl Recipe {
         if let Some(env) = &self.environment {
             builder = builder.environment(env.clone());
         }
-        builder.build().map_err(|e| PyValueError::new_err(e.to_string()))
+        builder
+            .build()
+            .map_err(|e| PyValueError::new_err(e.to_string()))
     }
 }
 
-fn parse_challenge_map(config: &mut attesta_core::config::Config, map: &Bound<'_, PyAny>) -> PyResult<()> {
-    let dict = map.cast::<PyDict>().map_err(|_| PyValueError::new_err("challenge_map must be a dict {RiskLevel: ChallengeType}"))?;
+fn parse_challenge_map(
+    config: &mut attesta_core::config::Config,
+    map: &Bound<'_, PyAny>,
+) -> PyResult<()> {
+    let dict = map.cast::<PyDict>().map_err(|_| {
+        PyValueError::new_err("challenge_map must be a dict {RiskLevel: ChallengeType}")
+    })?;
     for (k, v) in dict.iter() {
-        let level: RiskLevel = enum_text(&k)?.parse().map_err(|e: attesta_core::types::ParseEnumError| PyValueError::new_err(e.to_string()))?;
+        let level: RiskLevel =
+            enum_text(&k)?
+                .parse()
+                .map_err(|e: attesta_core::types::ParseEnumError| {
+                    PyValueError::new_err(e.to_string())
+                })?;
         let challenge: ChallengeType =
-            enum_text(&v)?.parse().map_err(|e: attesta_core::types::ParseEnumError| PyValueError::new_err(e.to_string()))?;
+            enum_text(&v)?
+                .parse()
+                .map_err(|e: attesta_core::types::ParseEnumError| {
+                    PyValueError::new_err(e.to_string())
+                })?;
         config.policy.challenge_map.set(level, challenge);
     }
     Ok(())
@@ -107,11 +123,17 @@ struct Pipeline {
 /// caller (an integration, the Dify plugin …) named its own source.
 fn python_context(ctx: &Bound<'_, PyAny>) -> PyResult<attesta_core::ActionContext> {
     let mut ctx = context_from_py(ctx)?;
-    ctx.metadata.entry("source").or_insert_with(|| serde_json::Value::from("python"));
+    ctx.metadata
+        .entry("source")
+        .or_insert_with(|| serde_json::Value::from("python"));
     Ok(ctx)
 }
 
-fn options(risk: Option<&Bound<'_, PyAny>>, min_review_seconds: Option<f64>, seed: Option<u64>) -> PyResult<EvaluateOptions> {
+fn options(
+    risk: Option<&Bound<'_, PyAny>>,
+    min_review_seconds: Option<f64>,
+    seed: Option<u64>,
+) -> PyResult<EvaluateOptions> {
     let risk_override = match risk {
         Some(r) if !r.is_none() => Some(
             enum_text(r)?
@@ -120,12 +142,18 @@ fn options(risk: Option<&Bound<'_, PyAny>>, min_review_seconds: Option<f64>, see
         ),
         _ => None,
     };
-    if let Some(m) = min_review_seconds {
-        if !m.is_finite() || m < 0.0 {
-            return Err(PyValueError::new_err(format!("min_review_seconds must be a finite number >= 0, got {m}")));
-        }
+    if let Some(m) = min_review_seconds
+        && (!m.is_finite() || m < 0.0)
+    {
+        return Err(PyValueError::new_err(format!(
+            "min_review_seconds must be a finite number >= 0, got {m}"
+        )));
     }
-    Ok(EvaluateOptions { risk_override, seed, min_review_seconds })
+    Ok(EvaluateOptions {
+        risk_override,
+        seed,
+        min_review_seconds,
+    })
 }
 
 #[pymethods]
@@ -146,7 +174,9 @@ impl Pipeline {
         config_json: Option<&str>,
     ) -> PyResult<Self> {
         let mut loaded = match &config_path {
-            Some(path) => LoadedConfig::load(path).map_err(|e| PyValueError::new_err(e.to_string()))?,
+            Some(path) => {
+                LoadedConfig::load(path).map_err(|e| PyValueError::new_err(e.to_string()))?
+            }
             None => {
                 let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
                 LoadedConfig::defaults(cwd)
@@ -168,10 +198,16 @@ impl Pipeline {
         }
         let recipe = Recipe {
             loaded,
-            scorer: scorer.filter(|s| !s.is_none()).map(|s| scorer::scorer_from_py(s, false)).transpose()?,
+            scorer: scorer
+                .filter(|s| !s.is_none())
+                .map(|s| scorer::scorer_from_py(s, false))
+                .transpose()?,
             reviewer: renderer
                 .filter(|r| !r.is_none())
-                .map(|r| reviewer::PyRendererReviewer::from_py(r).map(|r| Arc::new(r) as Arc<dyn attesta::reviewer::Reviewer>))
+                .map(|r| {
+                    reviewer::PyRendererReviewer::from_py(r)
+                        .map(|r| Arc::new(r) as Arc<dyn attesta::reviewer::Reviewer>)
+                })
                 .transpose()?,
             audit_path,
             audit,
@@ -243,7 +279,8 @@ impl Pipeline {
         let options = options(risk, min_review_seconds, seed)?;
         let rt = runtime()?;
         let attesta = self.attesta.clone();
-        let mut future: EvalFuture = Box::pin(async move { attesta.evaluate_with(ctx, options).await });
+        let mut future: EvalFuture =
+            Box::pin(async move { attesta.evaluate_with(ctx, options).await });
         // Poll once in place: everything up to the first wait for a human is synchronous.
         let (future, first) = py.detach(move || {
             let _guard = rt.enter();
@@ -267,7 +304,10 @@ impl Pipeline {
                     Err(e) => e.into_value(py).into_bound(py).into_any(),
                 };
                 // A closed loop means nobody awaits any more; nothing else to do.
-                let _ = loop_ref.bind(py).call_method1("call_soon_threadsafe", (resolve_ref.bind(py), fut_ref.bind(py), result));
+                let _ = loop_ref.bind(py).call_method1(
+                    "call_soon_threadsafe",
+                    (resolve_ref.bind(py), fut_ref.bind(py), result),
+                );
             });
         });
         let pending = Bound::new(py, Pending { handle })?;
@@ -276,7 +316,12 @@ impl Pipeline {
 
     /// Scores an action without asking anyone or writing anything.
     #[pyo3(signature = (ctx, risk=None))]
-    fn assess<'py>(&self, py: Python<'py>, ctx: &Bound<'py, PyAny>, risk: Option<&Bound<'py, PyAny>>) -> PyResult<Bound<'py, PyAny>> {
+    fn assess<'py>(
+        &self,
+        py: Python<'py>,
+        ctx: &Bound<'py, PyAny>,
+        risk: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
         let ctx = context_from_py(ctx)?;
         let options = options(risk, None, None)?;
         let attesta = self.attesta.clone();
@@ -328,7 +373,9 @@ impl Pending {
 /// Maps a score to a level, with the seed's error for scores outside [0, 1].
 #[pyfunction]
 fn level_from_score(score: f64) -> PyResult<&'static str> {
-    RiskLevel::from_score(score).map(RiskLevel::as_str).map_err(|e| PyValueError::new_err(e.to_string()))
+    RiskLevel::from_score(score)
+        .map(RiskLevel::as_str)
+        .map_err(|e| PyValueError::new_err(e.to_string()))
 }
 
 /// Scores with the built-in default scorer (what `DefaultRiskScorer().score(ctx)` returns).
@@ -348,7 +395,10 @@ fn tree_score(ctx: &Bound<'_, PyAny>, scorer: &Bound<'_, PyAny>) -> PyResult<f64
     let ctx = context_from_py(ctx)?;
     let assessment = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| tree.score(&ctx)))
         .map_err(|p| {
-            let why = p.downcast_ref::<String>().cloned().unwrap_or_else(|| "a scorer failed".into());
+            let why = p
+                .downcast_ref::<String>()
+                .cloned()
+                .unwrap_or_else(|| "a scorer failed".into());
             PyRuntimeError::new_err(why)
         })?;
     if let Some(f) = assessment.factors.iter().find(|f| f.name == "scorer_error") {
