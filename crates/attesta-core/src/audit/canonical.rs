@@ -594,7 +594,10 @@ mod tests {
             let ok = s.object(0) && s.pos == text.len();
             assert!(!ok, "{text} accepted as canonical");
         }
-        for text in [r#"{"a":1,"b":[true,null,"x\n\u001f"],"c":1e+21,"d":0.000001,"e":1e-7}"#] {
+        for text in [
+            r#"{"a":1,"b":[true,null,"x\n\u001f"],"c":1e+21,"d":0.000001,"e":1e-7}"#,
+            r#"{"":{},"\u0000":[],"é":"\\\"","😀":0}"#,
+        ] {
             let mut s = Scanner {
                 bytes: text.as_bytes(),
                 pos: 0,
