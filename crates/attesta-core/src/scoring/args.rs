@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 
 use super::shell::{self, CommandClass};
 use super::sql;
-use super::text::{identifier_tokens, snippet, with_lower, words};
+use super::text::{for_each_identifier_token, snippet, with_lower, words};
 
 /// Deeper nesting than this is not walked (and counts as a finding: fail closed).
 pub const MAX_DEPTH: usize = 32;
@@ -135,10 +135,8 @@ struct KeyRole {
 
 fn key_role(key: &str) -> KeyRole {
     let mut role = KeyRole::default();
-    let mut spans = Vec::with_capacity(4);
-    identifier_tokens(key, &mut spans);
     let mut prev: Option<&str> = None;
-    for &(s, e) in &spans {
+    for_each_identifier_token(key, |s, e| {
         let word = &key[s..e];
         with_lower(word, |w| {
             match w {
@@ -215,7 +213,7 @@ fn key_role(key: &str) -> KeyRole {
                 _ => "",
             });
         });
-    }
+    });
     role
 }
 
@@ -640,11 +638,7 @@ impl Walker<'_> {
                     format!("email address in `{}`", snippet(key, 30)),
                 ));
             }
-            if (token.contains(['/', '\\', '~'])
-                || token.starts_with('.')
-                || token.contains(".pem")
-                || token.contains(".key")
-                || token.contains("id_"))
+            if looks_pathlike(token)
                 && let Some((sev, what)) = sensitive_path(token.trim_start_matches(['=', ':', '@']))
             {
                 self.findings.push(Signal::new(
@@ -656,7 +650,12 @@ impl Walker<'_> {
         }
         self.digits(s, role, key);
         for w in words(s) {
-            if w.len() < 3 || w.len() > 10 || production_seen {
+            // Cheap pre-filter: every production word starts with `p` and is 3–10 long.
+            if production_seen
+                || w.len() < 3
+                || w.len() > 10
+                || !w.as_bytes()[0].eq_ignore_ascii_case(&b'p')
+            {
                 continue;
             }
             if with_lower(w, |l| matches!(l, "production" | "prod" | "prd")).unwrap_or(false) {
@@ -1110,6 +1109,10 @@ fn is_internal_host(h: &str) -> bool {
 
 /// Recognises credentials by their well-known shapes. Returns severity and a label; never the value.
 fn secret_token(t: &str) -> Option<(f64, &'static str)> {
+    // Every shape below is at least 20 characters long.
+    if t.len() < 20 {
+        return None;
+    }
     let alnum_len = |s: &str| s.bytes().take_while(|b| b.is_ascii_alphanumeric()).count();
     let b = t.as_bytes();
     if b.len() >= 20
@@ -1174,6 +1177,54 @@ fn secret_token(t: &str) -> Option<(f64, &'static str)> {
         }
     }
     None
+}
+
+/// One pass over a token: could it be a path or a key file? (`/`, `\\`, `~`, a leading dot,
+/// a `.pem`/`.key`/`.sql`-style extension, or an `id_rsa`-style name.)
+fn looks_pathlike(token: &str) -> bool {
+    let b = token.as_bytes();
+    if b.first() == Some(&b'.') || b.iter().any(|c| matches!(c, b'/' | b'\\' | b'~')) {
+        return true;
+    }
+    if token.starts_with("id_") {
+        return true;
+    }
+    match token.rfind('.') {
+        Some(dot) => {
+            let ext = &token[dot + 1..];
+            ext.len() <= 9
+                && ext.bytes().all(|c| c.is_ascii_alphanumeric())
+                && with_lower(ext, |e| {
+                    matches!(
+                        e,
+                        "pem"
+                            | "key"
+                            | "p12"
+                            | "pfx"
+                            | "jks"
+                            | "keystore"
+                            | "ppk"
+                            | "sql"
+                            | "dump"
+                            | "bak"
+                            | "sqlite"
+                            | "db"
+                            | "env"
+                            | "netrc"
+                            | "pgpass"
+                            | "npmrc"
+                            | "pypirc"
+                            | "json"
+                            | "yaml"
+                            | "yml"
+                            | "tfstate"
+                            | "htpasswd"
+                    )
+                })
+                .unwrap_or(false)
+        }
+        None => false,
+    }
 }
 
 /// Paths that hold credentials or the system itself.
