@@ -1,6 +1,10 @@
 //! Scoring cost: the default scorer on typical calls and the engine with a domain profile.
 //!
 //! `cargo bench -p attesta-core --bench scoring -- --warm-up-time 1 --measurement-time 3`
+//!
+//! Each case runs twice: `wall/…` with criterion's wall clock, and `cpu/…` with the time the
+//! benchmark thread actually spent on a CPU (from `/proc/thread-self/schedstat`), which stays
+//! meaningful on a machine shared with other work. Off Linux the `cpu/` group is skipped.
 
 use std::hint::black_box;
 use std::sync::Arc;
@@ -8,7 +12,8 @@ use std::sync::Arc;
 use attesta_core::ActionContext;
 use attesta_core::config::{DomainProfile, RiskConfig};
 use attesta_core::scoring::{DefaultRiskScorer, RiskEngine, RiskScorer};
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::measurement::{Measurement, ValueFormatter};
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use serde_json::{Value, json};
 
 fn typical_call() -> ActionContext {
@@ -47,20 +52,21 @@ fn big_payload() -> ActionContext {
         .with_kwarg("records", Value::Array(records))
 }
 
-fn bench(c: &mut Criterion) {
+fn cases<M: Measurement + 'static>(c: &mut Criterion<M>, prefix: &str) {
     let scorer = DefaultRiskScorer::new();
     let typical = typical_call();
     let shell = shell_call();
     let big = big_payload();
-    c.bench_function("default/typical_4_args", |b| {
+    c.bench_function(&format!("{prefix}/default/typical_4_args"), |b| {
         b.iter(|| scorer.score(black_box(&typical)))
     });
-    c.bench_function("default/shell_command", |b| {
+    c.bench_function(&format!("{prefix}/default/shell_command"), |b| {
         b.iter(|| scorer.score(black_box(&shell)))
     });
-    c.bench_function("default/big_nested_payload_200_records", |b| {
-        b.iter(|| scorer.score(black_box(&big)))
-    });
+    c.bench_function(
+        &format!("{prefix}/default/big_nested_payload_200_records"),
+        |b| b.iter(|| scorer.score(black_box(&big))),
+    );
 
     let risk = RiskConfig {
         profiles: vec![DomainProfile {
@@ -71,10 +77,103 @@ fn bench(c: &mut Criterion) {
         ..Default::default()
     };
     let engine = RiskEngine::new(Arc::new(DefaultRiskScorer::new()), &risk).expect("valid config");
-    c.bench_function("engine/typical_4_args_with_devops_profile", |b| {
-        b.iter(|| engine.assess(black_box(&typical), None, "production"))
-    });
+    c.bench_function(
+        &format!("{prefix}/engine/typical_4_args_with_devops_profile"),
+        |b| b.iter(|| engine.assess(black_box(&typical), None, "production")),
+    );
 }
 
-criterion_group!(benches, bench);
-criterion_main!(benches);
+fn wall(c: &mut Criterion) {
+    cases(c, "wall");
+}
+
+fn cpu(c: &mut Criterion<OnCpuTime>) {
+    if OnCpuTime::read().is_some() {
+        cases(c, "cpu");
+    }
+}
+
+/// Nanoseconds this thread has run on a CPU, excluding time spent waiting for one.
+struct OnCpuTime;
+
+impl OnCpuTime {
+    fn read() -> Option<u64> {
+        let text = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+        text.split_whitespace().next()?.parse().ok()
+    }
+}
+
+impl Measurement for OnCpuTime {
+    type Intermediate = u64;
+    type Value = u64;
+
+    fn start(&self) -> u64 {
+        Self::read().unwrap_or(0)
+    }
+    fn end(&self, start: u64) -> u64 {
+        Self::read().unwrap_or(0).saturating_sub(start)
+    }
+    fn add(&self, a: &u64, b: &u64) -> u64 {
+        a + b
+    }
+    fn zero(&self) -> u64 {
+        0
+    }
+    fn to_f64(&self, value: &u64) -> f64 {
+        *value as f64
+    }
+    fn formatter(&self) -> &dyn ValueFormatter {
+        &NanosFormatter
+    }
+}
+
+struct NanosFormatter;
+
+impl ValueFormatter for NanosFormatter {
+    fn scale_values(&self, typical: f64, values: &mut [f64]) -> &'static str {
+        let (divisor, unit) = if typical < 1e3 {
+            (1.0, "ns")
+        } else if typical < 1e6 {
+            (1e3, "µs")
+        } else if typical < 1e9 {
+            (1e6, "ms")
+        } else {
+            (1e9, "s")
+        };
+        for v in values {
+            *v /= divisor;
+        }
+        unit
+    }
+
+    fn scale_throughputs(
+        &self,
+        _typical: f64,
+        throughput: &Throughput,
+        values: &mut [f64],
+    ) -> &'static str {
+        let per_iter = match throughput {
+            Throughput::Bytes(n)
+            | Throughput::BytesDecimal(n)
+            | Throughput::Elements(n)
+            | Throughput::Bits(n) => *n as f64,
+            _ => 1.0,
+        };
+        for v in values {
+            *v = per_iter * 1e9 / v.max(1.0);
+        }
+        "per cpu-second"
+    }
+
+    fn scale_for_machines(&self, _values: &mut [f64]) -> &'static str {
+        "ns"
+    }
+}
+
+criterion_group!(wall_clock, wall);
+criterion_group! {
+    name = cpu_time;
+    config = Criterion::default().with_measurement(OnCpuTime);
+    targets = cpu
+}
+criterion_main!(wall_clock, cpu_time);
