@@ -540,24 +540,35 @@ impl Walker<'_> {
 
     /// Secrets, personal data, URLs, paths and production words anywhere in a text.
     fn scan_text(&mut self, s: &str, role: KeyRole, key: &str) {
-        if s.contains("-----BEGIN") && s.contains("PRIVATE KEY") {
+        // One byte pass decides which substring searches can possibly match.
+        let (mut colon, mut dash, mut slash, mut quote_or_all) = (false, false, false, false);
+        for b in s.bytes() {
+            match b {
+                b':' => colon = true,
+                b'-' => dash = true,
+                b'/' => slash = true,
+                b'"' | b'a' => quote_or_all = true,
+                _ => {}
+            }
+        }
+        if dash && s.contains("-----BEGIN") && s.contains("PRIVATE KEY") {
             self.findings.push(Signal::new(
                 0.9,
                 "secret",
                 format!("private key block in `{}`", snippet(key, 30)),
             ));
         }
-        if s.contains("://") {
+        if colon && slash && s.contains("://") {
             self.urls(s, key);
         }
-        if public_principal(s) {
+        if quote_or_all && public_principal(s) {
             self.findings.push(Signal::new(
                 0.75,
                 "exposure",
                 format!("policy grants access to everyone in `{}`", snippet(key, 30)),
             ));
         }
-        if s.contains("0.0.0.0/0") || s.contains("::/0") {
+        if slash && (s.contains("0.0.0.0/0") || s.contains("::/0")) {
             self.findings.push(Signal::new(
                 0.7,
                 "exposure",
