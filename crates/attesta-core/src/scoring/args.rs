@@ -541,13 +541,14 @@ impl Walker<'_> {
     /// Secrets, personal data, URLs, paths and production words anywhere in a text.
     fn scan_text(&mut self, s: &str, role: KeyRole, key: &str) {
         // One byte pass decides which substring searches can possibly match.
-        let (mut colon, mut dash, mut slash, mut quote_or_all) = (false, false, false, false);
+        let (mut colon, mut dash, mut slash, mut principal) = (false, false, false, false);
         for b in s.bytes() {
             match b {
                 b':' => colon = true,
                 b'-' => dash = true,
                 b'/' => slash = true,
-                b'"' | b'a' => quote_or_all = true,
+                // `"Principal"`, `allUsers`, `allAuthenticatedUsers` all contain a capital P or U.
+                b'P' | b'U' => principal = true,
                 _ => {}
             }
         }
@@ -561,7 +562,7 @@ impl Walker<'_> {
         if colon && slash && s.contains("://") {
             self.urls(s, key);
         }
-        if quote_or_all && public_principal(s) {
+        if principal && public_principal(s) {
             self.findings.push(Signal::new(
                 0.75,
                 "exposure",
@@ -739,30 +740,7 @@ impl Walker<'_> {
         if is_internal_host(h) {
             return;
         }
-        const SINKS: &[&str] = &[
-            "pastebin.com",
-            "webhook.site",
-            "requestbin",
-            "ngrok.io",
-            "ngrok-free.app",
-            "ngrok.app",
-            "transfer.sh",
-            "hastebin",
-            "ghostbin",
-            "pipedream.net",
-            "burpcollaborator",
-            "interact.sh",
-            "oast.",
-            "file.io",
-            "0x0.st",
-            "termbin.com",
-            "paste.ee",
-            "requestcatcher",
-            "beeceptor",
-            "anonfiles",
-            "temp.sh",
-        ];
-        if SINKS.iter().any(|sink| h.contains(sink)) {
+        if is_data_drop_host(h) {
             self.findings.push(Signal::new(
                 0.8,
                 "url",
@@ -1092,6 +1070,41 @@ fn is_email(token: &str) -> bool {
             .rsplit('.')
             .next()
             .is_some_and(|tld| tld.len() >= 2 && tld.bytes().all(|b| b.is_ascii_alphabetic()))
+}
+
+/// Paste sites, request catchers and tunnels: where exfiltrated data is usually sent. Matched by
+/// domain suffix or by a label prefix (`requestbin.*`, `*.oast.fun`), never by substring scans.
+fn is_data_drop_host(h: &str) -> bool {
+    const DOMAINS: &[&str] = &[
+        "pastebin.com",
+        "webhook.site",
+        "ngrok.io",
+        "ngrok-free.app",
+        "ngrok.app",
+        "transfer.sh",
+        "pipedream.net",
+        "interact.sh",
+        "file.io",
+        "0x0.st",
+        "termbin.com",
+        "paste.ee",
+        "temp.sh",
+    ];
+    const LABEL_PREFIXES: &[&str] = &[
+        "requestbin",
+        "hastebin",
+        "ghostbin",
+        "burpcollaborator",
+        "requestcatcher",
+        "beeceptor",
+        "anonfiles",
+        "oast",
+    ];
+    DOMAINS.iter().any(|d| {
+        h.ends_with(d) && (h.len() == d.len() || h.as_bytes()[h.len() - d.len() - 1] == b'.')
+    }) || h
+        .split('.')
+        .any(|label| LABEL_PREFIXES.iter().any(|p| label.starts_with(p)))
 }
 
 fn is_internal_host(h: &str) -> bool {
