@@ -578,25 +578,45 @@ impl Walker<'_> {
         }
         let mut production_seen = false;
         let mut secret_label_pending = false;
-        for token in s.split(|c: char| {
-            c.is_whitespace()
+        // Tokens are split on ASCII whitespace and punctuation only, so every slice boundary is
+        // a char boundary; per-token features are gathered in the same byte pass.
+        let bytes = s.as_bytes();
+        let mut start = 0;
+        let mut feats = TokenFeatures::default();
+        for i in 0..=bytes.len() {
+            let at_end = i == bytes.len();
+            let b = if at_end { b' ' } else { bytes[i] };
+            let separator = b.is_ascii_whitespace()
                 || matches!(
-                    c,
-                    '"' | '\''
-                        | ','
-                        | ';'
-                        | '<'
-                        | '>'
-                        | '('
-                        | ')'
-                        | '['
-                        | ']'
-                        | '{'
-                        | '}'
-                        | '`'
-                        | '|'
-                )
-        }) {
+                    b,
+                    b'"' | b'\''
+                        | b','
+                        | b';'
+                        | b'<'
+                        | b'>'
+                        | b'('
+                        | b')'
+                        | b'['
+                        | b']'
+                        | b'{'
+                        | b'}'
+                        | b'`'
+                        | b'|'
+                );
+            if !separator {
+                match b {
+                    b':' | b'=' => feats.assign = true,
+                    b'$' => feats.dollar = true,
+                    b'@' => feats.at = true,
+                    b'/' | b'\\' | b'~' => feats.path_char = true,
+                    b'.' => feats.dot = true,
+                    _ => {}
+                }
+                continue;
+            }
+            let token = &s[start..i];
+            let f = std::mem::take(&mut feats);
+            start = i + 1;
             if secret_label_pending && token.len() >= 4 && !is_placeholder(token) {
                 self.findings.push(Signal::new(
                     0.7,
@@ -608,18 +628,20 @@ impl Walker<'_> {
             if token.is_empty() {
                 continue;
             }
-            match secret_label(token) {
-                SecretLabel::Label => secret_label_pending = true,
-                SecretLabel::Inline => {
-                    self.findings.push(Signal::new(
-                        0.7,
-                        "secret",
-                        format!("credential written out in text of `{}`", snippet(key, 30)),
-                    ));
+            if f.assign {
+                match secret_label(token) {
+                    SecretLabel::Label => secret_label_pending = true,
+                    SecretLabel::Inline => {
+                        self.findings.push(Signal::new(
+                            0.7,
+                            "secret",
+                            format!("credential written out in text of `{}`", snippet(key, 30)),
+                        ));
+                    }
+                    SecretLabel::None => {}
                 }
-                SecretLabel::None => {}
             }
-            if token.contains('$') && secret_env_reference(token) {
+            if f.dollar && secret_env_reference(token) {
                 self.findings.push(Signal::new(
                     0.6,
                     "secret",
@@ -632,16 +654,16 @@ impl Walker<'_> {
             if token.len() < 3 {
                 continue;
             }
-            if let Some((sev, what)) = secret_token(token.trim_start_matches(['=', ':'])) {
+            if token.len() >= 20
+                && let Some((sev, what)) = secret_token(token.trim_start_matches(['=', ':']))
+            {
                 self.findings.push(Signal::new(
                     sev,
                     "secret",
                     format!("{what} in `{}`", snippet(key, 30)),
                 ));
             }
-            if token.contains('@')
-                && is_email(token.trim_matches(|c: char| matches!(c, '.' | ':' | '=')))
-            {
+            if f.at && is_email(token.trim_matches(|c: char| matches!(c, '.' | ':' | '='))) {
                 self.emails += 1;
                 let sev = if role.recipients { 0.4 } else { 0.35 };
                 self.findings.push(Signal::new(
@@ -650,7 +672,8 @@ impl Walker<'_> {
                     format!("email address in `{}`", snippet(key, 30)),
                 ));
             }
-            if looks_pathlike(token)
+            if (f.path_char || f.dot || token.starts_with("id_"))
+                && looks_pathlike(token)
                 && let Some((sev, what)) = sensitive_path(token.trim_start_matches(['=', ':', '@']))
             {
                 self.findings.push(Signal::new(
@@ -905,6 +928,16 @@ fn public_principal(s: &str) -> bool {
         .trim_start_matches("\"AWS\"")
         .trim_start_matches([' ', ':']);
     rest.starts_with("\"*\"")
+}
+
+/// What one pass over a token's bytes found.
+#[derive(Default)]
+struct TokenFeatures {
+    assign: bool,
+    dollar: bool,
+    at: bool,
+    path_char: bool,
+    dot: bool,
 }
 
 enum SecretLabel {
