@@ -162,7 +162,7 @@ mod tests {
     #[test]
     fn oversize_lines_are_skipped_and_the_stream_continues() {
         let mut f = LineFramer::new(8);
-        let long = vec![b'x'; 30];
+        let long = [b'x'; 30];
         let frames = decode_all(&mut f, &[&long[..10], &long[10..], b"\n{\"ok\":1}\n", b"123456789\n", b"12345678\n"]);
         assert_eq!(
             frames,

@@ -465,9 +465,11 @@ impl ClientSide {
         }
         let outcome = match outcome {
             Some(d) if !cancellation.is_cancelled() => d,
-            Some(_) | None => {
+            finished => {
                 // Give the gate a moment to record the cancellation, then let it go.
-                if tokio::time::timeout(self.shared.options.cancel_grace, decision).await.is_err() {
+                if finished.is_none()
+                    && tokio::time::timeout(self.shared.options.cancel_grace, decision).await.is_err()
+                {
                     tracing::warn!(%tool, "gate did not finish within the cancellation grace period; dropped");
                 }
                 self.shared.lock().stats.reviews_cancelled += 1;
