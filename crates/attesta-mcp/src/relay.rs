@@ -22,15 +22,16 @@
 //!
 //! ## Batches
 //!
-//! A batch with no `tools/call` in it is forwarded unchanged. Otherwise the whole batch waits
-//! for the decisions on its calls (made concurrently) and is then forwarded once, in the
-//! original order, without the denied or cancelled calls. The proxy's answers for the denied
-//! calls are merged into the server's batch response, so the client receives one array
-//! covering every request it sent. If nothing in the forwarded batch expects a response
-//! (only notifications, or nothing left at all), the proxy's answers go out as a batch of their
-//! own. Holding the batch, rather than forwarding its other members at once, keeps one batch
-//! one batch on the wire and keeps the response merge unambiguous; it only delays members of
-//! that same batch.
+//! A batch with no `tools/call` in it is forwarded unchanged. A batch with one is split: its
+//! other members are forwarded at once, each as a message of its own, and each call is
+//! forwarded on its own as soon as it is approved (calls are decided concurrently). The
+//! server's responses to those members are held back and, together with the proxy's answers
+//! for denied calls and invalid members, returned to the client as **one** array once every
+//! request of the batch has its response, as JSON-RPC requires of a batch. Splitting rather
+//! than forwarding a reduced batch means a slow review never delays the batch's other members,
+//! and it works with servers that do not accept batches at all (MCP removed them in
+//! 2025-06-18, and the official Python SDK rejects them). A batch of only notifications gets no
+//! response, as JSON-RPC says.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -89,16 +90,42 @@ pub(crate) struct State {
     tools: HashMap<String, ToolInfo>,
     tools_list_requests: HashSet<IdKey>,
     pending_reviews: HashMap<IdKey, ReviewCancellation>,
-    merges: Vec<BatchMerge>,
+    /// Split batches still collecting responses, by number.
+    batches: HashMap<u64, BatchCollector>,
+    /// Which split batch a forwarded request's response belongs to.
+    batch_routes: HashMap<IdKey, u64>,
+    next_batch: u64,
     pub(crate) proxy_requests: HashMap<IdKey, oneshot::Sender<ClientReply>>,
     stats: RelayStats,
 }
 
-/// Proxy answers waiting to join the server's response to a forwarded batch.
-struct BatchMerge {
-    /// Ids of the forwarded requests whose responses have not been seen yet.
-    awaiting: HashSet<IdKey>,
-    extra: Vec<Value>,
+/// The responses of one split batch, gathered until every request has one.
+#[derive(Default)]
+struct BatchCollector {
+    /// Forwarded requests whose responses have not arrived yet.
+    awaiting: usize,
+    /// Calls still under review.
+    undecided: usize,
+    responses: Vec<Value>,
+}
+
+impl State {
+    /// Takes the batch's responses once nothing more is expected for it.
+    fn complete_batch(&mut self, batch: u64) -> Option<Vec<Value>> {
+        let collector = self.batches.get(&batch)?;
+        if collector.awaiting > 0 || collector.undecided > 0 {
+            return None;
+        }
+        self.batches.remove(&batch).map(|c| c.responses).filter(|r| !r.is_empty())
+    }
+
+    /// Expects a server response for `id` as part of `batch`.
+    fn route_to_batch(&mut self, batch: u64, id: IdKey) {
+        if let Some(collector) = self.batches.get_mut(&batch) {
+            collector.awaiting += 1;
+            self.batch_routes.insert(id, batch);
+        }
+    }
 }
 
 /// State shared by the reader loops, the decision tasks and the [`Elicitor`].
@@ -501,10 +528,9 @@ impl ClientSide {
             return self.forward(line.clone()).await;
         }
 
-        // Own the members so the decision task can outlive this line's buffer borrow.
+        // Own the members so the decision tasks can outlive this line's buffer.
         let owned: Vec<OwnedMember> = members.into_iter().map(OwnedMember::from).collect();
-        let this = self.clone();
-        tokio::spawn(async move { this.finish_batch(owned).await });
+        self.split_batch(owned).await;
     }
 
     fn classify_member<'a>(&self, raw: &'a RawValue) -> Member<'a> {
@@ -552,66 +578,89 @@ impl ClientSide {
         }
     }
 
-    async fn finish_batch(self, members: Vec<OwnedMember>) {
-        let decisions = futures::future::join_all(members.iter().map(|m| async {
-            match m {
-                OwnedMember::Gate { call, cancellation, .. } => {
-                    self.decide(call.clone(), cancellation.clone(), call.request_id.as_ref()).await
-                }
-                _ => None,
-            }
-        }))
-        .await;
-
-        let mut forward: Vec<Box<RawValue>> = Vec::new();
-        let mut awaiting = HashSet::new();
-        let mut extra = Vec::new();
-        for (member, decision) in members.into_iter().zip(decisions) {
+    /// Forwards a batch member by member; see the module docs.
+    async fn split_batch(&self, members: Vec<OwnedMember>) {
+        let batch = {
+            let mut state = self.shared.lock();
+            let batch = state.next_batch;
+            state.next_batch += 1;
+            let undecided = members.iter().filter(|m| matches!(m, OwnedMember::Gate { .. })).count();
+            state.batches.insert(batch, BatchCollector { undecided, ..BatchCollector::default() });
+            batch
+        };
+        for member in members {
             match member {
                 OwnedMember::Forward { raw, id } => {
-                    awaiting.extend(id);
-                    forward.push(raw);
+                    if let Some(id) = id {
+                        // Route before forwarding: the response may come back at once.
+                        self.shared.lock().route_to_batch(batch, id);
+                    }
+                    self.forward(raw_line(&raw)).await;
                 }
-                OwnedMember::Gate { raw, call, .. } => match decision {
-                    None => {}
-                    Some(d) if d.allows() => {
-                        let raw = match &d.modified_arguments {
-                            Some(arguments) => rewrite_member(&raw, arguments).unwrap_or(raw),
-                            None => raw,
-                        };
-                        awaiting.extend(call.request_id.clone());
-                        forward.push(raw);
-                    }
-                    Some(d) => {
-                        if let Some(id) = &call.request_id {
-                            extra.push(result_response(id, d.denial_result(&call.tool)));
-                        }
-                    }
-                },
+                OwnedMember::Gate { raw, call, cancellation } => {
+                    let this = self.clone();
+                    tokio::spawn(async move { this.decide_member(batch, raw, call, cancellation).await });
+                }
                 OwnedMember::Consumed => {}
-                OwnedMember::Answer(response) => extra.push(response),
-            }
-        }
-
-        if !extra.is_empty() && !awaiting.is_empty() && !forward.is_empty() {
-            self.shared.lock().merges.push(BatchMerge { awaiting, extra: std::mem::take(&mut extra) });
-        }
-        if !forward.is_empty() {
-            let mut line = Vec::with_capacity(forward.iter().map(|r| r.get().len() + 1).sum::<usize>() + 2);
-            line.push(b'[');
-            for (i, member) in forward.iter().enumerate() {
-                if i > 0 {
-                    line.push(b',');
+                OwnedMember::Answer(response) => {
+                    if let Some(c) = self.shared.lock().batches.get_mut(&batch) {
+                        c.responses.push(response);
+                    }
                 }
-                line.extend_from_slice(member.get().as_bytes());
             }
-            line.extend_from_slice(b"]\n");
-            self.forward(line.into()).await;
         }
-        if !extra.is_empty() {
-            self.shared.send_client(&Value::Array(extra)).await;
+        self.finish_if_complete(batch).await;
+    }
+
+    async fn decide_member(&self, batch: u64, raw: Box<RawValue>, call: ToolCall, cancellation: ReviewCancellation) {
+        let tool = call.tool.clone();
+        let id = call.request_id.clone();
+        let decision = self.decide(call, cancellation, id.as_ref()).await;
+        let mut forward = None;
+        {
+            let mut state = self.shared.lock();
+            match (&decision, &id) {
+                (Some(d), _) if d.allows() => {
+                    if let Some(id) = &id {
+                        state.route_to_batch(batch, id.clone());
+                    }
+                    let line = match &d.modified_arguments {
+                        Some(arguments) => rewrite_arguments(raw.get().as_bytes(), arguments),
+                        None => None,
+                    };
+                    forward = Some(line.unwrap_or_else(|| raw_line(&raw)));
+                }
+                (Some(d), Some(id)) => {
+                    if let Some(c) = state.batches.get_mut(&batch) {
+                        c.responses.push(result_response(id, d.denial_result(&tool)));
+                    }
+                }
+                // Denied notifications and cancelled calls get no response.
+                _ => {}
+            }
+            if let Some(c) = state.batches.get_mut(&batch) {
+                c.undecided = c.undecided.saturating_sub(1);
+            }
+        }
+        if let Some(line) = forward {
+            self.forward(line).await;
+        }
+        self.finish_if_complete(batch).await;
+    }
+
+    async fn finish_if_complete(&self, batch: u64) {
+        let responses = self.shared.lock().complete_batch(batch);
+        if let Some(responses) = responses {
+            self.shared.send_client(&Value::Array(responses)).await;
         }
     }
+}
+
+fn raw_line(raw: &RawValue) -> Bytes {
+    let mut line = Vec::with_capacity(raw.get().len() + 1);
+    line.extend_from_slice(raw.get().as_bytes());
+    line.push(b'\n');
+    line.into()
 }
 
 /// A batch member detached from the line buffer.
@@ -646,10 +695,6 @@ fn rewrite_arguments(payload: &[u8], arguments: &Value) -> Option<Bytes> {
     Some(to_line(&message))
 }
 
-fn rewrite_member(raw: &RawValue, arguments: &Value) -> Option<Box<RawValue>> {
-    let line = rewrite_arguments(raw.get().as_bytes(), arguments)?;
-    RawValue::from_string(String::from_utf8(Frame::payload(&line).to_vec()).ok()?).ok()
-}
 
 // ---------------------------------------------------------------------------------------------
 // server → client
@@ -687,8 +732,9 @@ fn server_line(shared: &Shared, line: Bytes) -> Option<Vec<Bytes>> {
         return None;
     }
     if is_batch(payload) {
+        // Batches from the server (answers to batches we forwarded unchanged) pass as they are.
         shared.lock().stats.server_messages += 1;
-        return Some(server_batch(shared, line));
+        return Some(vec![line]);
     }
     let peek = match serde_json::from_slice::<Peek<'_>>(payload) {
         Ok(peek) => peek,
@@ -701,7 +747,7 @@ fn server_line(shared: &Shared, line: Bytes) -> Option<Vec<Bytes>> {
             return None;
         }
     };
-    // Only responses need a look (tool descriptions, batch merges); the rest passes untouched.
+    // Only responses need a look (tool descriptions, split batches); the rest passes untouched.
     let (Some(id), None) = (peek.id, peek.method) else {
         shared.lock().stats.server_messages += 1;
         return Some(vec![line]);
@@ -717,46 +763,14 @@ fn server_line(shared: &Shared, line: Bytes) -> Option<Vec<Bytes>> {
             state.tools.insert(name, info);
         }
     }
-    let mut out = vec![line];
-    if let Some(extra) = take_completed_merge(&mut state, std::slice::from_ref(&id)) {
-        out.push(to_line(&Value::Array(extra)));
+    if let Some(batch) = state.batch_routes.remove(&id) {
+        // A member of a split batch: hold it until the batch is complete.
+        let Ok(response) = serde_json::from_slice::<Value>(payload) else { return None };
+        if let Some(c) = state.batches.get_mut(&batch) {
+            c.awaiting = c.awaiting.saturating_sub(1);
+            c.responses.push(response);
+        }
+        return state.complete_batch(batch).map(|responses| vec![to_line(&Value::Array(responses))]);
     }
-    Some(out)
-}
-
-/// Server batch responses: add the proxy's answers for the same client batch.
-fn server_batch(shared: &Shared, line: Bytes) -> Vec<Bytes> {
-    let mut state = shared.lock();
-    if state.merges.is_empty() {
-        return vec![line];
-    }
-    let Ok(mut members) = serde_json::from_slice::<Vec<Value>>(Frame::payload(&line)) else {
-        return vec![line];
-    };
-    let ids: Vec<IdKey> = members
-        .iter()
-        .filter(|m| m.get("method").is_none())
-        .filter_map(|m| m.get("id").and_then(IdKey::from_value))
-        .collect();
-    // Merge into this array when it answers (part of) a batch we held answers for.
-    let Some(index) = state.merges.iter().position(|m| ids.iter().any(|id| m.awaiting.contains(id))) else {
-        return vec![line];
-    };
-    let merge = state.merges.swap_remove(index);
-    members.extend(merge.extra);
-    vec![to_line(&Value::Array(members))]
-}
-
-/// When single responses (a server that answers batch members one by one) complete a held
-/// batch, the proxy's answers go out on their own.
-fn take_completed_merge(state: &mut State, ids: &[IdKey]) -> Option<Vec<Value>> {
-    if state.merges.is_empty() {
-        return None;
-    }
-    let index = state.merges.iter().position(|m| ids.iter().any(|id| m.awaiting.contains(id)))?;
-    let merge = &mut state.merges[index];
-    for id in ids {
-        merge.awaiting.remove(id);
-    }
-    if merge.awaiting.is_empty() { Some(state.merges.swap_remove(index).extra) } else { None }
+    Some(vec![line])
 }
