@@ -67,3 +67,17 @@ pub trait Reviewer: Send + Sync {
 
     fn review<'a>(&'a self, request: &'a ReviewRequest) -> BoxFuture<'a, Result<ReviewOutcome, ReviewerError>>;
 }
+
+mod callback;
+mod non_interactive;
+pub mod render;
+mod runner;
+#[cfg(unix)]
+mod terminal;
+
+pub use callback::CallbackReviewer;
+pub use non_interactive::{NO_REVIEWER_REASON, NonInteractiveReviewer};
+pub use render::{ApproverSlot, Style, render_challenge, render_question};
+pub use runner::{ChallengeRunner, LineAsk, MonotonicClock, NoticeKind, Prompter, SystemClock};
+#[cfg(unix)]
+pub use terminal::{ColorChoice, TerminalReviewer};

@@ -1,0 +1,481 @@
+//! Pulls checkable facts out of an action: the paths, files, tables, recipients, hosts, amounts,
+//! branches, environments, programs and record ids a human should have noticed before approving.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::text::{format_amount, identifier_tokens, parse_amount};
+use crate::context::ActionContext;
+
+/// What a fact (and a quiz question about it) is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FactKind {
+    Directory,
+    File,
+    Table,
+    Recipient,
+    Host,
+    Amount,
+    Branch,
+    Environment,
+    Command,
+    RecordId,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Fact {
+    pub kind: FactKind,
+    pub value: String,
+}
+
+const MAX_DEPTH: usize = 24;
+const MAX_FACTS: usize = 64;
+/// Long strings are scanned only up to here so a huge argument cannot make generation slow.
+const MAX_SCAN: usize = 8192;
+
+static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+").expect("valid regex")
+});
+static URL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:https?|ftp|wss?|ssh|s3|gs)://(?:[^@/\s]+@)?([A-Za-z0-9\-.]+)")
+        .expect("valid regex")
+});
+static HOSTNAME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^(?i)(?:[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?\.)+[a-z]{2,24}$|^(?:\d{1,3}\.){3}\d{1,3}$",
+    )
+    .expect("valid regex")
+});
+static SQL_VERB: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s*(?:with\b.*\b)?(select|insert|update|delete|drop|truncate|alter|create|replace|merge)\b")
+        .expect("valid regex")
+});
+static SQL_TABLE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r#"(?i)\b(?:from|into|update|join|table(?:\s+if\s+(?:not\s+)?exists)?|truncate(?:\s+table)?)\s+[`"\[]?([A-Za-z_][A-Za-z0-9_$]*(?:\.[A-Za-z_][A-Za-z0-9_$]*)?)"#,
+    )
+    .expect("valid regex")
+});
+static IDENTIFIER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[A-Za-z_][A-Za-z0-9_.$\-]{0,63}$").expect("valid regex"));
+static RECORD_ID: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[A-Za-z0-9][A-Za-z0-9_\-:.]{0,63}$").expect("valid regex"));
+
+/// The role an argument plays, judged from its key (or, for positional arguments, the action name).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Path,
+    Directory,
+    File,
+    Table,
+    Recipient,
+    Host,
+    Amount,
+    Branch,
+    Environment,
+    Command,
+    RecordId,
+    Unknown,
+}
+
+fn role_of(tokens: &[String]) -> Role {
+    let has = |words: &[&str]| tokens.iter().any(|t| words.contains(&t.as_str()));
+    let last = tokens.last().map(String::as_str).unwrap_or("");
+    if has(&[
+        "command",
+        "cmd",
+        "script",
+        "shell",
+        "commandline",
+        "bash",
+        "exec",
+    ]) {
+        Role::Command
+    } else if has(&[
+        "to",
+        "recipient",
+        "recipients",
+        "cc",
+        "bcc",
+        "email",
+        "emails",
+        "mail",
+        "addressee",
+    ]) {
+        Role::Recipient
+    } else if has(&["table", "tables", "tablename", "collection"]) {
+        Role::Table
+    } else if has(&["dir", "directory", "folder", "cwd", "workdir"]) {
+        Role::Directory
+    } else if has(&["file", "filename", "filepath"]) {
+        Role::File
+    } else if has(&[
+        "path",
+        "paths",
+        "src",
+        "source",
+        "dest",
+        "destination",
+        "target",
+        "location",
+    ]) {
+        Role::Path
+    } else if has(&[
+        "url", "uri", "host", "hostname", "server", "endpoint", "domain", "webhook",
+    ]) {
+        Role::Host
+    } else if has(&[
+        "amount", "amounts", "total", "price", "cost", "sum", "payment", "fee", "value",
+        "quantity", "balance", "usd", "eur", "cents",
+    ]) {
+        Role::Amount
+    } else if has(&["branch", "ref", "refspec", "head", "base"]) {
+        Role::Branch
+    } else if has(&["environment", "env", "stage", "cluster", "namespace"]) {
+        Role::Environment
+    } else if last == "id" || last == "ids" || last == "uuid" || has(&["record", "rid", "pk"]) {
+        Role::RecordId
+    } else {
+        Role::Unknown
+    }
+}
+
+struct Collector {
+    facts: Vec<Fact>,
+}
+
+impl Collector {
+    fn push(&mut self, kind: FactKind, value: &str) {
+        let value = value.trim();
+        if value.is_empty() || value.chars().count() > 200 || self.facts.len() >= MAX_FACTS {
+            return;
+        }
+        if !self
+            .facts
+            .iter()
+            .any(|f| f.kind == kind && f.value == value)
+        {
+            self.facts.push(Fact {
+                kind,
+                value: value.to_owned(),
+            });
+        }
+    }
+
+    fn path(&mut self, raw: &str, role: Role) {
+        let path = raw.trim();
+        if path.is_empty() || path.contains('\n') || path.contains("://") {
+            return;
+        }
+        let trimmed = path.trim_end_matches('/');
+        if trimmed.is_empty() {
+            self.push(FactKind::Directory, "/");
+            return;
+        }
+        let (parent, last) = match trimmed.rfind('/') {
+            Some(0) => ("/", &trimmed[1..]),
+            Some(i) => (&trimmed[..i], &trimmed[i + 1..]),
+            None => ("", trimmed),
+        };
+        let looks_like_file = role != Role::Directory
+            && !path.ends_with('/')
+            && (role == Role::File || last.rfind('.').is_some_and(|i| i > 0 && i + 1 < last.len()));
+        if looks_like_file {
+            self.push(FactKind::File, last);
+            if !parent.is_empty() && parent != "." && parent != "~" {
+                self.push(FactKind::Directory, parent);
+            }
+        } else {
+            self.push(FactKind::Directory, trimmed);
+        }
+    }
+
+    fn command(&mut self, command: &str) {
+        let tokens: Vec<&str> = command.split_whitespace().collect();
+        let mut program = None;
+        for token in &tokens {
+            let t = token.trim_matches(|c| c == '"' || c == '\'');
+            if ["sudo", "env", "nohup", "time", "exec", "nice", "doas"].contains(&t)
+                || t.starts_with('-')
+                || t.contains('=')
+            {
+                continue;
+            }
+            program = Some(t.rsplit('/').next().unwrap_or(t));
+            break;
+        }
+        if let Some(p) = program.filter(|p| IDENTIFIER.is_match(p)) {
+            self.push(FactKind::Command, p);
+        }
+        for token in tokens.iter().skip(1) {
+            let t = token.trim_matches(|c| c == '"' || c == '\'' || c == ';');
+            if t.starts_with('/')
+                || t.starts_with("~/")
+                || t.starts_with("./")
+                || t.starts_with("../")
+            {
+                self.path(t, Role::Path);
+            }
+        }
+        // `git push origin main`, `git checkout -b feature`, `git push --force origin release`
+        if tokens.first().is_some_and(|t| *t == "git") {
+            let rest: Vec<&str> = tokens[1..]
+                .iter()
+                .copied()
+                .filter(|t| !t.starts_with('-'))
+                .collect();
+            match rest.as_slice() {
+                ["push", _remote, branch, ..] => {
+                    self.push(FactKind::Branch, branch.trim_start_matches('+'))
+                }
+                ["checkout" | "switch" | "merge" | "rebase", branch, ..] => {
+                    self.push(FactKind::Branch, branch)
+                }
+                _ => {}
+            }
+        }
+        self.scan_free_text(command);
+    }
+
+    /// Things recognisable in any string whatever its key: e-mail addresses, URLs, SQL tables.
+    fn scan_free_text(&mut self, s: &str) {
+        for m in EMAIL.find_iter(s) {
+            self.push(FactKind::Recipient, m.as_str());
+        }
+        for c in URL.captures_iter(s) {
+            if let Some(host) = c.get(1) {
+                self.push(FactKind::Host, host.as_str().trim_end_matches('.'));
+            }
+        }
+        if SQL_VERB.is_match(s) {
+            for c in SQL_TABLE.captures_iter(s) {
+                if let Some(t) = c.get(1) {
+                    let name = t.as_str();
+                    let lower = name.to_ascii_lowercase();
+                    if !["select", "where", "set", "values", "exists", "if", "only"]
+                        .contains(&lower.as_str())
+                    {
+                        self.push(FactKind::Table, name);
+                    }
+                }
+            }
+        }
+    }
+
+    fn string(&mut self, s: &str, role: Role) {
+        let s = truncate(s, MAX_SCAN);
+        let trimmed = s.trim();
+        match role {
+            Role::Command => self.command(trimmed),
+            Role::Recipient => {
+                if !EMAIL.is_match(trimmed) && IDENTIFIER.is_match(trimmed) {
+                    self.push(FactKind::Recipient, trimmed);
+                }
+            }
+            Role::Table if IDENTIFIER.is_match(trimmed) => self.push(FactKind::Table, trimmed),
+            Role::Path | Role::Directory | Role::File if !URL.is_match(trimmed) => {
+                self.path(trimmed, role)
+            }
+            Role::Host if HOSTNAME.is_match(trimmed) => {
+                self.push(FactKind::Host, &trimmed.to_ascii_lowercase())
+            }
+            Role::Amount => {
+                if let Some(v) = parse_amount(trimmed).filter(|v| *v >= 0.01) {
+                    self.push(FactKind::Amount, &format_amount(v));
+                }
+            }
+            Role::Branch if IDENTIFIER.is_match(trimmed) || trimmed.contains('/') => {
+                self.push(FactKind::Branch, trimmed);
+            }
+            Role::Environment if IDENTIFIER.is_match(trimmed) => {
+                self.push(FactKind::Environment, trimmed)
+            }
+            Role::RecordId if RECORD_ID.is_match(trimmed) => self.push(FactKind::RecordId, trimmed),
+            _ => {
+                if role == Role::Unknown && looks_like_path(trimmed) {
+                    self.path(trimmed, Role::Path);
+                }
+            }
+        }
+        if role != Role::Command {
+            self.scan_free_text(s);
+        }
+    }
+
+    fn number(&mut self, n: &serde_json::Number, role: Role) {
+        match role {
+            Role::Amount => {
+                if let Some(v) = n.as_f64().filter(|v| v.is_finite() && *v >= 0.01) {
+                    self.push(FactKind::Amount, &format_amount(v));
+                }
+            }
+            Role::RecordId => self.push(FactKind::RecordId, &n.to_string()),
+            _ => {}
+        }
+    }
+
+    fn walk(&mut self, value: &Value, role: Role, depth: usize) {
+        if depth > MAX_DEPTH || self.facts.len() >= MAX_FACTS {
+            return;
+        }
+        match value {
+            Value::String(s) => self.string(s, role),
+            Value::Number(n) => self.number(n, role),
+            Value::Array(items) => {
+                for item in items {
+                    self.walk(item, role, depth + 1);
+                }
+            }
+            Value::Object(map) => {
+                for (key, item) in map {
+                    let key_role = role_of(&identifier_tokens(key));
+                    self.walk(item, key_role, depth + 1);
+                }
+            }
+            Value::Bool(_) | Value::Null => {}
+        }
+    }
+}
+
+fn looks_like_path(s: &str) -> bool {
+    !s.contains(char::is_whitespace)
+        && (s.starts_with('/')
+            || s.starts_with("~/")
+            || s.starts_with("./")
+            || s.starts_with("../"))
+        && s.len() > 1
+}
+
+fn truncate(s: &str, max: usize) -> &str {
+    if s.len() <= max {
+        return s;
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}
+
+/// Every fact in the action, deduplicated, in argument order.
+pub(crate) fn extract(ctx: &ActionContext) -> Vec<Fact> {
+    let mut collector = Collector { facts: Vec::new() };
+    let name_tokens = identifier_tokens(&ctx.function_name);
+    // Positional arguments have no key: the action's name says what they are (`delete_table("users")`).
+    let positional_role = role_of(&name_tokens);
+    let positional_role = if positional_role == Role::Unknown
+        && name_tokens
+            .iter()
+            .any(|t| ["run", "execute", "shell", "terminal"].contains(&t.as_str()))
+    {
+        Role::Command
+    } else {
+        positional_role
+    };
+    for arg in &ctx.args {
+        collector.walk(arg, positional_role, 0);
+    }
+    for (key, value) in &ctx.kwargs {
+        collector.walk(value, role_of(&identifier_tokens(key)), 0);
+    }
+    if let Some(env) = ctx
+        .environment
+        .as_deref()
+        .filter(|e| IDENTIFIER.is_match(e.trim()))
+    {
+        collector.push(FactKind::Environment, env);
+    }
+    collector.facts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn kinds(ctx: &ActionContext) -> Vec<(FactKind, String)> {
+        extract(ctx)
+            .into_iter()
+            .map(|f| (f.kind, f.value))
+            .collect()
+    }
+
+    #[test]
+    fn shell_command_yields_program_and_paths() {
+        let ctx =
+            ActionContext::new("run_shell").with_kwarg("command", "sudo rm -rf /var/data/prod");
+        let facts = kinds(&ctx);
+        assert!(
+            facts.contains(&(FactKind::Command, "rm".into())),
+            "{facts:?}"
+        );
+        assert!(
+            facts.contains(&(FactKind::Directory, "/var/data/prod".into())),
+            "{facts:?}"
+        );
+    }
+
+    #[test]
+    fn sql_yields_tables_and_files_yield_file_and_directory() {
+        let ctx = ActionContext::new("execute_sql")
+            .with_kwarg("query", "DELETE FROM customers WHERE id = 4")
+            .with_kwarg("path", "/srv/reports/q3.csv");
+        let facts = kinds(&ctx);
+        assert!(
+            facts.contains(&(FactKind::Table, "customers".into())),
+            "{facts:?}"
+        );
+        assert!(
+            facts.contains(&(FactKind::File, "q3.csv".into())),
+            "{facts:?}"
+        );
+        assert!(
+            facts.contains(&(FactKind::Directory, "/srv/reports".into())),
+            "{facts:?}"
+        );
+    }
+
+    #[test]
+    fn recipients_hosts_amounts_branches_and_ids() {
+        let ctx = ActionContext::new("send_payment")
+            .with_kwarg("to", json!(["alice@example.com"]))
+            .with_kwarg("amount", 1250.5)
+            .with_kwarg("callback_url", "https://hooks.example.net/pay")
+            .with_kwarg("branch", "release/2.1")
+            .with_kwarg("invoice_id", "inv_2024_77")
+            .with_environment("production");
+        let facts = kinds(&ctx);
+        for expected in [
+            (FactKind::Recipient, "alice@example.com"),
+            (FactKind::Amount, "1250.50"),
+            (FactKind::Host, "hooks.example.net"),
+            (FactKind::Branch, "release/2.1"),
+            (FactKind::RecordId, "inv_2024_77"),
+            (FactKind::Environment, "production"),
+        ] {
+            assert!(
+                facts.contains(&(expected.0, expected.1.to_owned())),
+                "{expected:?} in {facts:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn positional_arguments_take_their_role_from_the_action_name() {
+        let ctx = ActionContext::new("drop_table").with_arg("users");
+        assert_eq!(kinds(&ctx), [(FactKind::Table, "users".to_owned())]);
+        let ctx =
+            ActionContext::new("git_push").with_kwarg("command", "git push --force origin main");
+        assert!(kinds(&ctx).contains(&(FactKind::Branch, "main".into())));
+    }
+
+    #[test]
+    fn content_free_actions_have_no_facts() {
+        assert!(extract(&ActionContext::new("ping")).is_empty());
+        assert!(extract(&ActionContext::new("noop").with_kwarg("verbose", true)).is_empty());
+    }
+}

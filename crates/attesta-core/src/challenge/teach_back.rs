@@ -1,0 +1,596 @@
+//! Teach-back: the operator explains in their own words what will happen, naming key terms of
+//! the action (its target, its effect, its scope).
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::ChallengeBody;
+use super::facts::{FactKind, extract};
+use super::text::{contains_phrase, identifier_tokens, words};
+use crate::config::TeachBackPolicy;
+use crate::context::ActionContext;
+use crate::result::ChallengeResult;
+use crate::types::ChallengeType;
+
+/// An extra check on a teach-back explanation (for example an LLM judging whether the text
+/// describes the action). Returning `Err(reason)` fails the challenge.
+pub trait TeachBackValidator: Send + Sync {
+    fn name(&self) -> &str;
+    fn validate(&self, key: &TeachBackKey, text: &str) -> Result<(), String>;
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KeyTermCategory {
+    Target,
+    Effect,
+    Scope,
+}
+
+/// One key term of the action; any of its phrases (or word stems) names it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KeyTermGroup {
+    pub category: KeyTermCategory,
+    pub label: String,
+    /// Lowercase phrases matched on word boundaries.
+    pub phrases: Vec<String>,
+    /// Lowercase word prefixes (`delet` matches delete, deletes, deleting, deletion).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub stems: Vec<String>,
+}
+
+/// What a teach-back is checked against; stays on the trusted side.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TeachBackKey {
+    pub action: String,
+    /// `{"args": [...], "kwargs": {...}}`, for validators.
+    pub arguments: Value,
+    pub min_words: u32,
+    pub min_key_terms: u32,
+    pub key_terms: Vec<KeyTermGroup>,
+    /// Tokens of the action name and of the raw arguments: repeating them is not explaining.
+    pub echo_tokens: Vec<String>,
+    /// The arguments as compact lowercase JSON, to spot a pasted dump.
+    pub argument_dump: String,
+}
+
+/// Effect classes and their synonyms, as word prefixes; a trailing `$` means "whole word only".
+const EFFECTS: &[(&str, &[&str])] = &[
+    (
+        "delete",
+        &[
+            "delet",
+            "remov",
+            "eras",
+            "wipe",
+            "wiping",
+            "destroy",
+            "drop",
+            "purg",
+            "unlink",
+            "rm$",
+            "truncat",
+            "obliterat",
+        ],
+    ),
+    (
+        "send",
+        &[
+            "send", "sent", "email", "mail", "messag", "notif", "publish", "shar", "forward",
+            "transmit", "post$",
+        ],
+    ),
+    (
+        "pay",
+        &[
+            "pay", "paid", "transfer", "wire", "withdr", "purchas", "buy", "bought", "charg",
+            "refund", "money", "fund",
+        ],
+    ),
+    (
+        "execute",
+        &[
+            "run", "ran$", "execut", "exec", "launch", "invok", "command", "script",
+        ],
+    ),
+    (
+        "deploy",
+        &["deploy", "releas", "ship", "rollout", "push", "promot"],
+    ),
+    (
+        "write",
+        &[
+            "writ", "wrote", "overwrit", "save", "updat", "modif", "chang", "edit", "creat",
+            "insert", "replac", "alter",
+        ],
+    ),
+    ("move", &["move", "moving", "renam", "mv$", "relocat"]),
+    ("copy", &["copy", "copie", "cp$", "duplicat", "clon"]),
+    (
+        "permissions",
+        &[
+            "grant",
+            "revok",
+            "permission",
+            "access",
+            "chmod",
+            "chown",
+            "privileg",
+            "role",
+        ],
+    ),
+    (
+        "stop",
+        &[
+            "stop", "kill", "terminat", "shut", "halt", "disabl", "restart", "reboot",
+        ],
+    ),
+    (
+        "read",
+        &[
+            "read", "view", "list", "fetch", "get$", "gets$", "query", "select", "show",
+            "download", "inspect",
+        ],
+    ),
+];
+
+const SCOPE_WORDS: &[&str] = &[
+    "all$", "every", "entire", "whole", "recursiv", "complete", "bulk", "wildcard", "contents",
+    "each$",
+];
+
+fn stem_matches(word: &str, stem: &str) -> bool {
+    match stem.strip_suffix('$') {
+        Some(exact) => word == exact,
+        None => word.starts_with(stem),
+    }
+}
+
+fn effect_classes(tokens: &[String]) -> Vec<&'static (&'static str, &'static [&'static str])> {
+    EFFECTS
+        .iter()
+        .filter(|(_, stems)| {
+            tokens
+                .iter()
+                .any(|t| stems.iter().any(|s| stem_matches(t, s)))
+        })
+        .collect()
+}
+
+/// Every string in the arguments: values into `values`, object keys into `keys`.
+fn collect_strings(value: &Value, values: &mut Vec<String>, keys: &mut Vec<String>, depth: usize) {
+    if depth > 24 {
+        return;
+    }
+    match value {
+        Value::String(s) => values.push(s.clone()),
+        Value::Number(n) => values.push(n.to_string()),
+        Value::Bool(b) => values.push(b.to_string()),
+        Value::Array(items) => items
+            .iter()
+            .for_each(|v| collect_strings(v, values, keys, depth + 1)),
+        Value::Object(map) => map.iter().for_each(|(k, v)| {
+            keys.push(k.clone());
+            collect_strings(v, values, keys, depth + 1);
+        }),
+        Value::Null => {}
+    }
+}
+
+/// Whether the action's arguments say it applies broadly (recursive, everything, no WHERE …).
+fn has_scope_marker(ctx: &ActionContext, strings: &[String]) -> bool {
+    let flags_broad = ctx.kwargs.iter().any(|(k, v)| {
+        let k = k.to_lowercase();
+        (k.contains("recursive") || k == "all" || k.contains("force") || k.contains("cascade"))
+            && v == &Value::Bool(true)
+    });
+    flags_broad
+        || strings.iter().any(|s| {
+            let lower = s.to_lowercase();
+            let tokens: Vec<&str> = lower.split_whitespace().collect();
+            tokens.iter().any(|t| {
+                [
+                    "*",
+                    "all",
+                    "everything",
+                    "-r",
+                    "-rf",
+                    "-fr",
+                    "--recursive",
+                    "--all",
+                ]
+                .contains(t)
+                    || (t.starts_with('-')
+                        && !t.starts_with("--")
+                        && t.contains('r')
+                        && t.len() <= 4)
+            }) || ((lower.trim_start().starts_with("delete")
+                || lower.trim_start().starts_with("update"))
+                && !lower.contains(" where "))
+                || lower.trim_start().starts_with("truncate")
+        })
+}
+
+fn target_phrases(kind: FactKind, value: &str) -> Vec<String> {
+    let v = value.to_lowercase();
+    let mut phrases = vec![v.trim_end_matches('/').to_owned()];
+    let mut push = |p: &str| {
+        let p = p.trim_matches(|c: char| !c.is_alphanumeric());
+        if p.chars().count() >= 3 && !phrases.iter().any(|x| x == p) {
+            phrases.push(p.to_owned());
+        }
+    };
+    match kind {
+        FactKind::Directory | FactKind::File => {
+            let last = v
+                .trim_end_matches('/')
+                .rsplit('/')
+                .next()
+                .unwrap_or("")
+                .to_owned();
+            push(&last);
+            if kind == FactKind::File
+                && let Some((stem, _)) = last.rsplit_once('.')
+            {
+                push(stem);
+            }
+        }
+        FactKind::Recipient => {
+            if let Some((local, domain)) = v.split_once('@') {
+                push(local);
+                push(domain);
+            }
+        }
+        FactKind::Host => {
+            let labels: Vec<&str> = v.split('.').collect();
+            if labels.len() >= 2 {
+                push(&labels[labels.len() - 2..].join("."));
+            }
+        }
+        FactKind::Table => {
+            let name = v.rsplit('.').next().unwrap_or(&v).to_owned();
+            push(&name);
+            if let Some(singular) = name.strip_suffix('s') {
+                push(singular);
+            }
+        }
+        _ => {}
+    }
+    phrases
+}
+
+pub(crate) fn generate(
+    ctx: &ActionContext,
+    policy: &TeachBackPolicy,
+) -> (ChallengeBody, TeachBackKey) {
+    let name_tokens = identifier_tokens(&ctx.function_name);
+    let arguments = ctx.arguments_value();
+    let mut strings = Vec::new();
+    let mut keys = Vec::new();
+    collect_strings(&arguments, &mut strings, &mut keys, 0);
+
+    let mut groups: Vec<KeyTermGroup> = Vec::new();
+    let facts = extract(ctx);
+    for fact in facts.iter().filter(|f| f.kind != FactKind::Amount) {
+        let label = format!("{}: {}", kind_label(fact.kind), fact.value);
+        let phrases = target_phrases(fact.kind, &fact.value);
+        if fact.kind == FactKind::Command {
+            // A program like `rm` says what happens: it is an effect, handled below.
+            continue;
+        }
+        groups.push(KeyTermGroup {
+            category: KeyTermCategory::Target,
+            label,
+            phrases,
+            stems: Vec::new(),
+        });
+    }
+    let mut effect_tokens: Vec<String> = name_tokens.clone();
+    for fact in facts.iter().filter(|f| f.kind == FactKind::Command) {
+        effect_tokens.push(fact.value.to_lowercase());
+    }
+    for s in &strings {
+        if let Some(first) = s.split_whitespace().next() {
+            effect_tokens.push(first.to_lowercase());
+        }
+    }
+    for (class, stems) in effect_classes(&effect_tokens) {
+        groups.push(KeyTermGroup {
+            category: KeyTermCategory::Effect,
+            label: format!("effect: {class}"),
+            phrases: Vec::new(),
+            stems: stems.iter().map(|s| (*s).to_owned()).collect(),
+        });
+    }
+    for fact in facts.iter().filter(|f| f.kind == FactKind::Amount) {
+        let mut phrases = vec![fact.value.clone()];
+        if let Some(int) = fact.value.strip_suffix(".00") {
+            phrases.push(int.to_owned());
+        }
+        groups.push(KeyTermGroup {
+            category: KeyTermCategory::Scope,
+            label: format!("amount: {}", fact.value),
+            phrases,
+            stems: Vec::new(),
+        });
+    }
+    if has_scope_marker(ctx, &strings) {
+        groups.push(KeyTermGroup {
+            category: KeyTermCategory::Scope,
+            label: "scope: everything".to_owned(),
+            phrases: Vec::new(),
+            stems: SCOPE_WORDS.iter().map(|s| (*s).to_owned()).collect(),
+        });
+    }
+    if groups.is_empty() {
+        // Nothing else to anchor on: the explanation must at least name what is being done.
+        let phrases: Vec<String> = name_tokens
+            .iter()
+            .filter(|t| t.len() >= 3)
+            .cloned()
+            .collect();
+        if !phrases.is_empty() {
+            groups.push(KeyTermGroup {
+                category: KeyTermCategory::Target,
+                label: format!("action: {}", ctx.function_name),
+                phrases,
+                stems: Vec::new(),
+            });
+        }
+    }
+
+    let mut echo_tokens: Vec<String> = name_tokens;
+    for s in strings.iter().chain(&keys) {
+        for w in words(s) {
+            if !echo_tokens.contains(&w) {
+                echo_tokens.push(w);
+            }
+        }
+    }
+    let argument_dump = serde_json::to_string(&arguments)
+        .unwrap_or_default()
+        .to_lowercase();
+
+    let min_key_terms = policy.min_key_terms;
+    let body = ChallengeBody::TeachBack {
+        instruction: format!(
+            "Explain in your own words what this action will do: what it affects, what happens to it, and how much. \
+             Use at least {} words and name at least {} key terms of the action.",
+            policy.min_words, min_key_terms
+        ),
+        min_words: policy.min_words,
+        min_key_terms,
+    };
+    let key = TeachBackKey {
+        action: ctx.function_name.clone(),
+        arguments,
+        min_words: policy.min_words,
+        min_key_terms,
+        key_terms: groups,
+        echo_tokens,
+        argument_dump,
+    };
+    (body, key)
+}
+
+fn kind_label(kind: FactKind) -> &'static str {
+    match kind {
+        FactKind::Directory => "directory",
+        FactKind::File => "file",
+        FactKind::Table => "table",
+        FactKind::Recipient => "recipient",
+        FactKind::Host => "host",
+        FactKind::Amount => "amount",
+        FactKind::Branch => "branch",
+        FactKind::Environment => "environment",
+        FactKind::Command => "program",
+        FactKind::RecordId => "record",
+    }
+}
+
+fn group_matches(group: &KeyTermGroup, text: &str, text_words: &[String]) -> bool {
+    group.phrases.iter().any(|p| contains_phrase(text, p))
+        || group
+            .stems
+            .iter()
+            .any(|s| text_words.iter().any(|w| stem_matches(w, s)))
+}
+
+/// Why a text is not an explanation, or `None` when it passes the structural checks.
+fn structural_failure(key: &TeachBackKey, text: &str, text_words: &[String]) -> Option<String> {
+    let trimmed = text.trim();
+    if trimmed.is_empty() {
+        return Some("no explanation was given".to_owned());
+    }
+    let min_words = key.min_words as usize;
+    if text_words.len() < min_words {
+        return Some(format!(
+            "the explanation has {} words; at least {} are needed",
+            text_words.len(),
+            min_words
+        ));
+    }
+    let non_space = trimmed
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .count()
+        .max(1);
+    let json_chars = trimmed.chars().filter(|c| "{}[]\":".contains(*c)).count();
+    let lower = trimmed.to_lowercase();
+    let pasted_dump = key.argument_dump.len() > 12 && lower.contains(&key.argument_dump);
+    if pasted_dump || json_chars * 100 / non_space > 8 {
+        return Some(
+            "the explanation pastes the arguments; describe what will happen in your own words"
+                .to_owned(),
+        );
+    }
+    let mut own: Vec<&String> = text_words
+        .iter()
+        .filter(|w| !key.echo_tokens.contains(w))
+        .collect();
+    own.sort_unstable();
+    own.dedup();
+    let echoed = text_words
+        .iter()
+        .filter(|w| key.echo_tokens.contains(w))
+        .count();
+    if own.len() < min_words.div_ceil(2) || echoed * 100 / text_words.len().max(1) > 60 {
+        return Some(
+            "the explanation mostly repeats the action name and arguments; say in your own words what will happen"
+                .to_owned(),
+        );
+    }
+    None
+}
+
+pub(crate) fn check(
+    key: &TeachBackKey,
+    text: &str,
+    validators: &[&dyn TeachBackValidator],
+) -> ChallengeResult {
+    let lower = text.to_lowercase();
+    let text_words = words(&lower);
+    let matched: Vec<&KeyTermGroup> = key
+        .key_terms
+        .iter()
+        .filter(|g| group_matches(g, &lower, &text_words))
+        .collect();
+    // An action with fewer key terms than the policy asks for needs all of the ones it has.
+    let required = (key.min_key_terms as usize).min(key.key_terms.len()).max(1);
+    let mut failure = structural_failure(key, text, &text_words);
+    if failure.is_none() && matched.len() < required {
+        failure = Some(format!(
+            "the explanation names {} of the {} key terms needed (what the action affects, what it does to it, how much)",
+            matched.len(),
+            required
+        ));
+    }
+    if failure.is_none() {
+        for validator in validators {
+            if let Err(reason) = validator.validate(key, text) {
+                failure = Some(format!("{}: {reason}", validator.name()));
+                break;
+            }
+        }
+    }
+    let mut result = ChallengeResult::new(ChallengeType::TeachBack, failure.is_none())
+        .with_detail("words", text_words.len())
+        .with_detail("key_terms_matched", matched.len())
+        .with_detail("key_terms_required", required);
+    result.teach_back_text = Some(text.to_owned());
+    if let Some(reason) = failure {
+        result = result.with_detail("reason", reason);
+    }
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key_for(ctx: &ActionContext) -> TeachBackKey {
+        generate(ctx, &TeachBackPolicy::default()).1
+    }
+
+    fn rm_ctx() -> ActionContext {
+        ActionContext::new("delete_directory")
+            .with_kwarg("path", "/var/data/prod")
+            .with_kwarg("recursive", true)
+    }
+
+    #[test]
+    fn a_real_explanation_passes() {
+        let key = key_for(&rm_ctx());
+        let text = "This will permanently erase the prod folder under var data, including every file and \
+                    subfolder inside it, and nothing can be recovered afterwards.";
+        let r = check(&key, text, &[]);
+        assert!(r.passed, "{:?}", r.details);
+        assert_eq!(r.teach_back_text.as_deref(), Some(text));
+    }
+
+    #[test]
+    fn synonyms_count_as_the_effect() {
+        let key = key_for(&rm_ctx());
+        for verb in ["wipe", "remove", "erase", "deleting"] {
+            let text = format!(
+                "The agent wants to {verb} the prod directory and the things stored below it which we would \
+                 lose for good afterwards"
+            );
+            assert!(check(&key, &text, &[]).passed, "{verb}");
+        }
+    }
+
+    #[test]
+    fn repeating_the_name_or_pasting_arguments_fails() {
+        let key = key_for(&rm_ctx());
+        let echo = "delete directory ".repeat(10);
+        let r = check(&key, &echo, &[]);
+        assert!(!r.passed);
+        assert!(
+            r.details["reason"].as_str().unwrap().contains("repeats"),
+            "{:?}",
+            r.details
+        );
+        let dump = format!(
+            "it runs {} which is what it does and that is all",
+            rm_ctx().arguments_value()
+        );
+        let r = check(&key, &dump, &[]);
+        assert!(!r.passed);
+        assert!(
+            r.details["reason"].as_str().unwrap().contains("pastes"),
+            "{:?}",
+            r.details
+        );
+    }
+
+    #[test]
+    fn too_short_or_missing_key_terms_fails() {
+        let key = key_for(&rm_ctx());
+        let r = check(&key, "delete the prod folder", &[]);
+        assert!(!r.passed);
+        assert!(
+            r.details["reason"]
+                .as_str()
+                .unwrap()
+                .contains("at least 15")
+        );
+        let vague = "I think this is fine and the agent knows what it is doing so we can go ahead with it today";
+        let r = check(&key, vague, &[]);
+        assert!(!r.passed);
+        assert!(
+            r.details["reason"].as_str().unwrap().contains("key terms"),
+            "{:?}",
+            r.details
+        );
+    }
+
+    #[test]
+    fn amounts_and_recipients_are_key_terms() {
+        let ctx = ActionContext::new("send_payment")
+            .with_kwarg("to", "bob@acme.io")
+            .with_kwarg("amount", 2500);
+        let key = key_for(&ctx);
+        let text = "We are paying Bob at acme two thousand five hundred dollars, precisely 2500, from the company account today";
+        assert!(check(&key, text, &[]).passed);
+    }
+
+    #[test]
+    fn validators_can_veto() {
+        struct Never;
+        impl TeachBackValidator for Never {
+            fn name(&self) -> &str {
+                "never"
+            }
+            fn validate(&self, _: &TeachBackKey, _: &str) -> Result<(), String> {
+                Err("does not describe the action".into())
+            }
+        }
+        let key = key_for(&rm_ctx());
+        let text = "This will permanently erase the prod folder under var data, including every file and \
+                    subfolder inside it, and nothing can be recovered afterwards.";
+        let r = check(&key, text, &[&Never]);
+        assert!(!r.passed);
+        assert_eq!(r.details["reason"], "never: does not describe the action");
+    }
+}

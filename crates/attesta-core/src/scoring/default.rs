@@ -1,0 +1,767 @@
+//! [`DefaultRiskScorer`]: five weighted factors plus a severity floor.
+//!
+//! Combination rule (documented in `docs/scoring.md`):
+//!
+//! * `weighted = 0.30·name + 0.25·arguments + 0.20·docstring + 0.15·hints + 0.10·novelty`
+//! * Each factor except novelty also reports its strongest single finding as a *severity* (the
+//!   least risk that finding implies on its own: `rm -rf /` is 0.97, a `delete` verb 0.6).
+//! * `floor = max severity + 0.1 × (number of other factors whose severity ≥ 0.5)` — independent
+//!   corroboration (a destructive verb *and* an "irreversible" docstring *and* a production hint)
+//!   escalates.
+//! * `score = max(weighted, floor + (1 − floor) × 0.25 × weighted)`.
+//!
+//! So one severe signal cannot be averaged away by empty factors, and the weighted sum still
+//! orders actions inside a level. Both terms only grow when evidence is added, so adding an
+//! argument or a hint never lowers the score.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use serde_json::Value;
+
+use crate::assessment::{RiskAssessment, RiskFactor};
+use crate::context::ActionContext;
+
+use super::RiskScorer;
+use super::args::{self, ArgHints, Findings};
+use super::lexicon::{DOC_PHRASES, DOC_WORDS, NOUNS, VERBS, VerbClass};
+use super::shell::CommandClass;
+use super::text::{identifier_tokens, snippet, with_lower, words};
+
+pub const WEIGHT_NAME: f64 = 0.30;
+pub const WEIGHT_ARGS: f64 = 0.25;
+pub const WEIGHT_DOC: f64 = 0.20;
+pub const WEIGHT_HINTS: f64 = 0.15;
+pub const WEIGHT_NOVELTY: f64 = 0.10;
+
+/// Corroboration: each additional factor with a severity at least this high adds
+/// [`CORROBORATION_STEP`] to the floor.
+const CORROBORATION_THRESHOLD: f64 = 0.5;
+const CORROBORATION_STEP: f64 = 0.1;
+/// Share of the weighted score added on top of the floor, so ordering survives inside a band.
+const FLOOR_BLEND: f64 = 0.25;
+/// Distinct action names remembered for novelty; beyond this, unseen names count as new.
+const NOVELTY_CAPACITY: usize = 10_000;
+
+/// The built-in heuristic scorer. Deterministic for a given history; cheap (no regex on the hot
+/// path, word lookups in precompiled maps); explains every factor.
+pub struct DefaultRiskScorer {
+    seen: Mutex<HashMap<String, u64>>,
+}
+
+impl std::fmt::Debug for DefaultRiskScorer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DefaultRiskScorer").finish_non_exhaustive()
+    }
+}
+
+impl Default for DefaultRiskScorer {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl DefaultRiskScorer {
+    pub fn new() -> Self {
+        DefaultRiskScorer {
+            seen: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// How many times this scorer has scored `function_name` before.
+    pub fn times_seen(&self, function_name: &str) -> u64 {
+        let seen = self
+            .seen
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        seen.get(function_name).copied().unwrap_or(0)
+    }
+
+    /// Records one call and returns the count before it.
+    fn observe(&self, function_name: &str) -> u64 {
+        let mut seen = self
+            .seen
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(count) = seen.get_mut(function_name) {
+            let before = *count;
+            *count = count.saturating_add(1);
+            return before;
+        }
+        if seen.len() < NOVELTY_CAPACITY {
+            seen.insert(function_name.to_owned(), 1);
+        }
+        0
+    }
+}
+
+/// What the function name says.
+pub(crate) struct NameAnalysis {
+    pub class: Option<VerbClass>,
+    pub verb: String,
+    pub bump: f64,
+    pub nouns: Vec<&'static str>,
+    pub high_value: bool,
+    pub exec_wrapper: bool,
+    pub sql_action: bool,
+}
+
+/// Words that mark an action as a generic runner whose real verb is the command it runs.
+fn is_wrapper_word(w: &str) -> bool {
+    matches!(
+        w,
+        "bash"
+            | "shell"
+            | "sh"
+            | "zsh"
+            | "terminal"
+            | "command"
+            | "cmd"
+            | "exec"
+            | "execute"
+            | "run"
+            | "console"
+            | "script"
+            | "powershell"
+            | "sql"
+            | "query"
+            | "repl"
+            | "interpreter"
+            | "code"
+            | "python"
+    )
+}
+
+pub(crate) fn analyze_name(name: &str) -> NameAnalysis {
+    let mut spans = Vec::with_capacity(8);
+    identifier_tokens(name, &mut spans);
+    let mut primary: Option<(VerbClass, &str)> = None;
+    let mut strongest_later: Option<(VerbClass, &str)> = None;
+    let mut bump = 0.0;
+    let mut nouns: Vec<&'static str> = Vec::new();
+    let mut high_value = false;
+    let mut physical = false;
+    let mut storage = false;
+    let mut exec_wrapper = false;
+    let mut sql_action = false;
+    let mut has_open = false;
+    let mut has_off = false;
+    for &(s, e) in spans.iter().take(24) {
+        let token = &name[s..e];
+        with_lower(token, |w| {
+            if let Some((&key, class)) = VERBS.get_key_value(w) {
+                match primary {
+                    None => primary = Some((*class, key)),
+                    Some(_) => {
+                        if strongest_later.is_none_or(|(c, _)| *class > c) {
+                            strongest_later = Some((*class, key));
+                        }
+                    }
+                }
+            }
+            if let Some((&key, n)) = NOUNS.get_key_value(w) {
+                if !nouns.contains(&key) {
+                    nouns.push(key);
+                    bump += n.bump;
+                }
+                high_value |= n.high_value;
+                physical |= n.physical;
+                storage |= n.storage;
+            }
+            exec_wrapper |= is_wrapper_word(w);
+            sql_action |= matches!(
+                w,
+                "sql"
+                    | "query"
+                    | "database"
+                    | "db"
+                    | "postgres"
+                    | "mysql"
+                    | "sqlite"
+                    | "bigquery"
+                    | "snowflake"
+                    | "table"
+                    | "tables"
+            );
+            has_open |= w == "open";
+            has_off |= w == "off";
+        });
+    }
+    // The first verb names the action; a later riskier verb is usually its object
+    // (`get_transfer`, `list_deployments`) — unless the first verb already changes state, in
+    // which case the riskier one wins (`create_and_delete`).
+    let (mut class, mut verb) = match (primary, strongest_later) {
+        (Some((p, _)), Some((l, lv))) if p != VerbClass::Read && l > p => (Some(l), lv.to_owned()),
+        (Some((p, pv)), later) => {
+            if p == VerbClass::Read && later.is_some_and(|(l, _)| l > p) {
+                bump += 0.05;
+            }
+            (Some(p), pv.to_owned())
+        }
+        (None, _) => (None, String::new()),
+    };
+    if physical && (has_open || has_off || class == Some(VerbClass::Privilege)) {
+        class = Some(VerbClass::Privilege);
+        verb = if has_open {
+            "open".into()
+        } else if has_off {
+            "turn off".into()
+        } else {
+            verb
+        };
+    } else if physical
+        && class.is_none_or(|c| c < VerbClass::Write)
+        && !matches!(
+            verb.as_str(),
+            "get"
+                | "read"
+                | "list"
+                | "check"
+                | "status"
+                | "view"
+                | "show"
+                | "describe"
+                | "monitor"
+                | "watch"
+        )
+    {
+        class = Some(VerbClass::Write);
+    }
+    if verb == "format" && storage {
+        class = Some(VerbClass::Destroy);
+    }
+    // `run`/`execute` make the action a wrapper only when the verb is an exec verb.
+    exec_wrapper &=
+        class.is_none_or(|c| c == VerbClass::Exec) || class == Some(VerbClass::Read) && sql_action;
+    NameAnalysis {
+        class,
+        verb,
+        bump: bump.min(0.3),
+        nouns,
+        high_value,
+        exec_wrapper,
+        sql_action,
+    }
+}
+
+pub(crate) struct FactorOut {
+    pub score: f64,
+    pub severity: f64,
+    pub evidence: String,
+}
+
+fn name_factor(name: &NameAnalysis, delegated: Option<CommandClass>) -> FactorOut {
+    let mut class = name.class;
+    let mut note = String::new();
+    if name.exec_wrapper
+        && let Some(cmd) = delegated
+    {
+        // An exec wrapper takes the class of what it runs, if we understood all of it.
+        match cmd {
+            CommandClass::ReadOnly => {
+                class = Some(VerbClass::Read);
+                note = " running only read-only commands".into();
+            }
+            CommandClass::Workspace => {
+                class = Some(VerbClass::Write);
+                note = " running workspace commands (build, test, file edits)".into();
+            }
+            CommandClass::Other => {}
+        }
+    }
+    let (base, floor, label) = match class {
+        Some(c) => (c.score(), c.floor(), c.label()),
+        // Unknown verbs are not assumed safe.
+        None => (0.4, 0.0, "unrecognised verb"),
+    };
+    let mut floor = floor;
+    if class == Some(VerbClass::Destroy) && name.high_value {
+        floor = 0.8;
+    }
+    let score = (base + name.bump).min(1.0);
+    let mut evidence = if name.verb.is_empty() {
+        label.to_owned()
+    } else {
+        format!("verb '{}' ({label}){note}", name.verb)
+    };
+    if !name.nouns.is_empty() {
+        evidence.push_str("; objects: ");
+        evidence.push_str(&name.nouns.join(", "));
+    }
+    if floor >= 0.8 {
+        evidence.push_str("; destroys a high-value object");
+    }
+    FactorOut {
+        score,
+        severity: floor,
+        evidence,
+    }
+}
+
+fn args_factor(findings: &Findings) -> FactorOut {
+    let max = findings.max_severity();
+    if findings.signals.is_empty() {
+        return FactorOut {
+            score: 0.0,
+            severity: 0.0,
+            evidence: "nothing notable".into(),
+        };
+    }
+    let extra = findings.distinct_kinds().saturating_sub(1) as f64;
+    let score = (max + 0.05 * extra).min(1.0);
+    FactorOut {
+        score,
+        severity: max,
+        evidence: findings.evidence(3),
+    }
+}
+
+pub(crate) fn doc_factor(doc: Option<&str>) -> FactorOut {
+    let Some(doc) = doc.filter(|d| !d.trim().is_empty()) else {
+        return FactorOut {
+            score: 0.0,
+            severity: 0.0,
+            evidence: "no docstring".into(),
+        };
+    };
+    let doc = if doc.len() > 8192 {
+        let mut end = 8192;
+        while !doc.is_char_boundary(end) {
+            end -= 1;
+        }
+        &doc[..end]
+    } else {
+        doc
+    };
+    let mut found: Vec<(&'static str, f64, &'static str)> = Vec::new();
+    for w in words(doc) {
+        with_lower(w, |l| {
+            if let Some((&key, &(sev, why))) = DOC_WORDS.get_key_value(l)
+                && !found.iter().any(|(_, _, y)| *y == why)
+            {
+                found.push((key, sev, why));
+            }
+        });
+    }
+    if found.len() < 12 {
+        let lower = doc.to_ascii_lowercase();
+        for (phrase, sev, why) in DOC_PHRASES {
+            if lower.contains(phrase) && !found.iter().any(|(_, _, y)| y == why) {
+                found.push((phrase, *sev, why));
+            }
+        }
+    }
+    if found.is_empty() {
+        return FactorOut {
+            score: 0.0,
+            severity: 0.0,
+            evidence: "no risk words".into(),
+        };
+    }
+    found.sort_by(|a, b| b.1.total_cmp(&a.1));
+    let max = found[0].1;
+    let score = (max + 0.07 * (found.len() - 1) as f64).min(1.0);
+    let evidence = found
+        .iter()
+        .take(4)
+        .map(|(w, _, why)| format!("'{w}' ({why})"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    FactorOut {
+        score,
+        severity: max,
+        evidence,
+    }
+}
+
+/// Reads caller hints. Only ever raises: `false`, zero, unknown keys and calming words add nothing.
+pub(crate) fn hints_factor(hints: &serde_json::Map<String, Value>) -> FactorOut {
+    let mut found: Vec<(f64, String)> = Vec::new();
+    for (key, value) in hints.iter().take(64) {
+        let mut spans = Vec::with_capacity(4);
+        identifier_tokens(key, &mut spans);
+        let key_words: Vec<String> = spans
+            .iter()
+            .take(6)
+            .map(|&(s, e)| key[s..e].to_ascii_lowercase())
+            .collect();
+        let has = |names: &[&str]| key_words.iter().any(|w| names.contains(&w.as_str()));
+        match value {
+            Value::Bool(true) => {
+                let sev = if has(&["critical"]) {
+                    0.8
+                } else if has(&[
+                    "destructive",
+                    "irreversible",
+                    "dangerous",
+                    "deletes",
+                    "delete",
+                ]) {
+                    0.6
+                } else if has(&["financial", "money", "payment", "payments", "funds"]) {
+                    0.55
+                } else if has(&["privileged", "admin", "root", "sudo", "security"]) {
+                    0.55
+                } else if has(&["production", "prod", "live"]) {
+                    0.5
+                } else if has(&[
+                    "pii",
+                    "personal",
+                    "phi",
+                    "sensitive",
+                    "confidential",
+                    "secret",
+                    "secrets",
+                    "credentials",
+                ]) {
+                    0.5
+                } else if has(&["bulk", "mass", "all"]) {
+                    0.5
+                } else if has(&[
+                    "external",
+                    "public",
+                    "internet",
+                    "outbound",
+                    "customer",
+                    "customers",
+                ]) {
+                    0.4
+                } else if has(&["physical", "safety"]) {
+                    0.6
+                } else {
+                    continue;
+                };
+                found.push((sev, format!("{key}=true")));
+            }
+            Value::Number(n) => {
+                let Some(v) = n.as_f64().filter(|v| v.is_finite() && *v > 0.0) else {
+                    continue;
+                };
+                let sev = if has(&["risk", "severity"]) && v <= 1.0 {
+                    v
+                } else if has(&[
+                    "damage", "cost", "amount", "usd", "impact", "value", "exposure", "loss",
+                ]) {
+                    args::money_severity(v)
+                } else if has(&[
+                    "records",
+                    "rows",
+                    "count",
+                    "affected",
+                    "users",
+                    "items",
+                    "recipients",
+                    "customers",
+                    "objects",
+                    "files",
+                ]) {
+                    if v >= 100_000.0 {
+                        0.85
+                    } else if v >= 10_000.0 {
+                        0.7
+                    } else if v >= 1_000.0 {
+                        0.55
+                    } else if v >= 100.0 {
+                        0.4
+                    } else {
+                        continue;
+                    }
+                } else {
+                    continue;
+                };
+                found.push((sev, format!("{key}={}", snippet(&n.to_string(), 20))));
+            }
+            Value::String(s) => {
+                let level = s.trim().to_ascii_lowercase();
+                let sev = if has(&["risk", "severity", "level", "impact"]) {
+                    match level.as_str() {
+                        "critical" => 0.8,
+                        "high" => 0.6,
+                        "medium" => 0.3,
+                        _ => continue,
+                    }
+                } else if has(&["environment", "env"])
+                    && matches!(super::normalize_environment(&level).as_str(), "production")
+                {
+                    0.5
+                } else if has(&["data", "classification", "sensitivity"])
+                    && matches!(
+                        level.as_str(),
+                        "pii" | "phi" | "confidential" | "restricted" | "secret"
+                    )
+                {
+                    0.5
+                } else {
+                    continue;
+                };
+                found.push((sev, format!("{key}={}", snippet(s, 20))));
+            }
+            _ => {}
+        }
+    }
+    if found.is_empty() {
+        return FactorOut {
+            score: 0.0,
+            severity: 0.0,
+            evidence: "no risk hints".into(),
+        };
+    }
+    found.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let max = found[0].0.clamp(0.0, 1.0);
+    let score = (max + 0.05 * (found.len() - 1) as f64).min(1.0);
+    let evidence = found
+        .iter()
+        .take(4)
+        .map(|(_, e)| e.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
+    FactorOut {
+        score,
+        severity: max,
+        evidence,
+    }
+}
+
+/// 1.0 on the first call, falling with familiarity to a floor of 0.05.
+fn novelty_score(times_seen: u64) -> f64 {
+    (1.0 / (1.0 + times_seen as f64).sqrt()).max(0.05)
+}
+
+/// Combines factor scores and severities (see the module docs for the rule).
+pub(crate) fn combine(weighted: f64, severities: &[(&str, f64)]) -> (f64, f64, String) {
+    let mut top = ("", 0.0f64);
+    for &(name, sev) in severities {
+        if sev > top.1 {
+            top = (name, sev);
+        }
+    }
+    let corroborating: Vec<&str> = severities
+        .iter()
+        .filter(|(name, sev)| *name != top.0 && *sev >= CORROBORATION_THRESHOLD)
+        .map(|(name, _)| *name)
+        .collect();
+    let floor = if top.1 > 0.0 {
+        (top.1 + CORROBORATION_STEP * corroborating.len() as f64).min(1.0)
+    } else {
+        0.0
+    };
+    let blended = floor + (1.0 - floor) * FLOOR_BLEND * weighted;
+    let score = weighted
+        .max(if floor > 0.0 { blended } else { 0.0 })
+        .clamp(0.0, 1.0);
+    let mut evidence = if floor > 0.0 {
+        format!("strongest signal ({}) sets a floor of {:.2}", top.0, top.1)
+    } else {
+        "no severe signal".to_owned()
+    };
+    if !corroborating.is_empty() {
+        evidence.push_str(&format!("; corroborated by {}", corroborating.join(", ")));
+    }
+    (score, floor, evidence)
+}
+
+impl RiskScorer for DefaultRiskScorer {
+    fn name(&self) -> &str {
+        "default"
+    }
+
+    fn score(&self, ctx: &ActionContext) -> RiskAssessment {
+        let name = analyze_name(&ctx.function_name);
+        let mut findings = Findings::default();
+        let hints = ArgHints {
+            exec_wrapper: name.exec_wrapper,
+            sql_action: name.sql_action,
+            money_action: name.class == Some(VerbClass::Money),
+        };
+        args::analyze(&ctx.args, &ctx.kwargs, hints, &mut findings);
+
+        let name_f = name_factor(&name, findings.command_class);
+        let args_f = args_factor(&findings);
+        let doc_f = doc_factor(ctx.function_doc.as_deref());
+        let hint_f = hints_factor(&ctx.hints);
+        let seen = self.observe(&ctx.function_name);
+        let novelty = novelty_score(seen);
+
+        let weighted = WEIGHT_NAME * name_f.score
+            + WEIGHT_ARGS * args_f.score
+            + WEIGHT_DOC * doc_f.score
+            + WEIGHT_HINTS * hint_f.score
+            + WEIGHT_NOVELTY * novelty;
+        let (score, floor, floor_evidence) = combine(
+            weighted,
+            &[
+                ("function_name", name_f.severity),
+                ("arguments", args_f.severity),
+                ("docstring", doc_f.severity),
+                ("hints", hint_f.severity),
+            ],
+        );
+
+        let novelty_evidence = match seen {
+            0 => "first call of this action".to_owned(),
+            n => format!("seen {n} time{} before", if n == 1 { "" } else { "s" }),
+        };
+        let mut factors = vec![
+            RiskFactor::new("function_name", name_f.score, WEIGHT_NAME, name_f.evidence),
+            RiskFactor::new("arguments", args_f.score, WEIGHT_ARGS, args_f.evidence),
+            RiskFactor::new("docstring", doc_f.score, WEIGHT_DOC, doc_f.evidence),
+            RiskFactor::new("hints", hint_f.score, WEIGHT_HINTS, hint_f.evidence),
+            RiskFactor::new("novelty", novelty, WEIGHT_NOVELTY, novelty_evidence),
+        ];
+        if score > weighted + 1e-12 {
+            let mut lift = RiskFactor::new("severity_floor", floor, 1.0, floor_evidence);
+            // What the floor added beyond the weighted sum.
+            lift.contribution = score - weighted;
+            factors.push(lift);
+        }
+        RiskAssessment::from_score(score, "default", factors)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::types::RiskLevel;
+    use serde_json::json;
+
+    fn level_of(ctx: ActionContext) -> (RiskLevel, f64) {
+        let a = DefaultRiskScorer::new().score(&ctx);
+        (a.level, a.score)
+    }
+
+    #[test]
+    fn name_analysis_understands_styles() {
+        assert_eq!(analyze_name("HTTPDelete").class, Some(VerbClass::Destroy));
+        assert_eq!(
+            analyze_name("BankManagerPayBill").class,
+            Some(VerbClass::Money)
+        );
+        assert_eq!(
+            analyze_name("mcp__fs__write_file").class,
+            Some(VerbClass::Write)
+        );
+        assert_eq!(
+            analyze_name("get_transfer_status").class,
+            Some(VerbClass::Read)
+        );
+        assert_eq!(
+            analyze_name("create_and_delete").class,
+            Some(VerbClass::Destroy)
+        );
+        assert_eq!(
+            analyze_name("unlock_front_door").class,
+            Some(VerbClass::Privilege)
+        );
+        assert_eq!(
+            analyze_name("open_garage_door").class,
+            Some(VerbClass::Privilege)
+        );
+        assert_eq!(analyze_name("format_disk").class, Some(VerbClass::Destroy));
+        assert_eq!(analyze_name("format_date").class, Some(VerbClass::Write));
+        assert!(analyze_name("Bash").exec_wrapper);
+        assert!(analyze_name("run_shell_command").exec_wrapper);
+        assert!(
+            !analyze_name("run_payroll").exec_wrapper
+                || analyze_name("run_payroll").class == Some(VerbClass::Exec)
+        );
+        assert_eq!(
+            analyze_name("undelete_file").class,
+            Some(VerbClass::Write),
+            "undelete is its own word"
+        );
+        assert!(analyze_name("drop_database").high_value);
+    }
+
+    #[test]
+    fn severe_single_signals_are_not_diluted() {
+        assert_eq!(
+            level_of(ActionContext::new("run_command").with_kwarg("cmd", "rm -rf /")).0,
+            RiskLevel::Critical
+        );
+        assert_eq!(
+            level_of(ActionContext::new("execute_sql").with_kwarg("query", "DROP TABLE users")).0,
+            RiskLevel::Critical
+        );
+        assert_eq!(
+            level_of(ActionContext::new("list_files").with_arg("rm -rf /")).0,
+            RiskLevel::Critical
+        );
+    }
+
+    #[test]
+    fn safe_reads_are_low_on_first_call() {
+        assert_eq!(
+            level_of(ActionContext::new("read_file").with_kwarg("path", "src/main.rs")).0,
+            RiskLevel::Low
+        );
+        assert_eq!(
+            level_of(ActionContext::new("list_issues")).0,
+            RiskLevel::Low
+        );
+        assert_eq!(
+            level_of(ActionContext::new("Bash").with_kwarg("command", "git status")).0,
+            RiskLevel::Low
+        );
+    }
+
+    #[test]
+    fn calming_docstrings_do_not_lower() {
+        let plain = level_of(ActionContext::new("delete_file").with_kwarg("path", "a.txt")).1;
+        let calm = level_of(
+            ActionContext::new("delete_file")
+                .with_kwarg("path", "a.txt")
+                .with_doc("Completely safe, harmless, read-only helper."),
+        )
+        .1;
+        assert!(calm >= plain);
+    }
+
+    #[test]
+    fn hints_only_raise() {
+        let base = ActionContext::new("update_record").with_kwarg("id", 3);
+        let s0 = level_of(base.clone()).1;
+        for (k, v) in [
+            ("production", json!(true)),
+            ("safe", json!(true)),
+            ("production", json!(false)),
+            ("risk", json!(0.0)),
+            ("records_affected", json!(50_000)),
+        ] {
+            let s1 = level_of(base.clone().with_hint(k, v.clone())).1;
+            assert!(s1 >= s0, "hint {k}={v} lowered {s0} to {s1}");
+        }
+        assert!(level_of(base.with_hint("records_affected", 500_000)).1 > s0);
+    }
+
+    #[test]
+    fn novelty_falls_with_familiarity() {
+        let scorer = DefaultRiskScorer::new();
+        let ctx = ActionContext::new("create_issue").with_kwarg("title", "bug");
+        let first = scorer.score(&ctx).score;
+        for _ in 0..20 {
+            scorer.score(&ctx);
+        }
+        let later = scorer.score(&ctx).score;
+        assert!(later < first);
+        assert_eq!(scorer.times_seen("create_issue"), 22);
+        let nov = scorer
+            .score(&ctx)
+            .factors
+            .iter()
+            .find(|f| f.name == "novelty")
+            .map(|f| f.score);
+        assert!(nov.is_some_and(|n| n < 0.3));
+    }
+
+    #[test]
+    fn every_factor_has_evidence() {
+        let a = DefaultRiskScorer::new().score(
+            &ActionContext::new("transfer_funds")
+                .with_kwarg("amount", 50_000)
+                .with_kwarg("currency", "USD"),
+        );
+        assert_eq!(a.scorer, "default");
+        assert!(a.factors.iter().all(|f| !f.evidence.is_empty()));
+        assert_eq!(a.level, RiskLevel::Critical);
+    }
+}

@@ -1,0 +1,1 @@
+//! Tests of the public scoring API: combinators, the engine, and properties.
