@@ -305,7 +305,7 @@ fn select_reviewer(config: &Config) -> Result<Arc<dyn Reviewer>, BuildError> {
             }
             return Err(BuildError::ServerReviewerUnavailable);
         }
-        None if TerminalReviewer::is_available() => Arc::new(TerminalReviewer::new()),
+        None if TerminalReviewer::new().is_available() => Arc::new(TerminalReviewer::new()),
         None if unattended == Unattended::Allow => Arc::new(NonInteractiveReviewer::allow()),
         None => Arc::new(NonInteractiveReviewer::deny()),
     })
@@ -525,7 +525,7 @@ impl Attesta {
                 };
             }
         };
-        Decision::from_outcome(outcome, request)
+        Decision::from_outcome(outcome, request, policy.unattended)
     }
 
     /// Stage 4: shadow-mode rewrite, audit (a failed write denies), trust update, events.
@@ -686,7 +686,7 @@ impl Decision {
 
     /// Checks a reviewer's claim before trusting it: an approval needs a passed challenge, enough
     /// distinct approvers for multi-party, and (for MODIFIED) a modification.
-    fn from_outcome(outcome: ReviewOutcome, request: &ReviewRequest) -> Self {
+    fn from_outcome(outcome: ReviewOutcome, request: &ReviewRequest, policy_unattended: Unattended) -> Self {
         let ReviewOutcome { verdict, challenge, approvers, authenticated, modification, reason } = outcome;
         let denied = |why: String, challenge: ChallengeResult, approvers: Vec<String>| Decision {
             verdict: Verdict::Denied,
@@ -698,7 +698,11 @@ impl Decision {
         };
         match verdict {
             Verdict::Approved | Verdict::Modified => {
-                if !challenge.passed {
+                let unattended = challenge.details.get("unattended").and_then(Value::as_bool) == Some(true);
+                if unattended && policy_unattended != Unattended::Allow {
+                    return denied("an unattended approval needs `policy.unattended: allow`; denied".into(), challenge, approvers);
+                }
+                if !challenge.passed && !unattended {
                     return denied(format!("the reviewer approved but the {} challenge was not passed; denied", request.challenge), challenge, approvers);
                 }
                 if request.challenge == ChallengeType::MultiParty {
@@ -747,6 +751,10 @@ fn score_guarded(
             format!("the risk scorer panicked: {what}")
         })
         .and_then(|assessment| {
+            // The engine contains a panicking scorer as maximum risk; here a broken scorer denies.
+            if let Some(failure) = assessment.factors.iter().find(|f| f.name == "scorer_error") {
+                return Err(failure.evidence.clone());
+            }
             if assessment.score.is_finite() && (0.0..=1.0).contains(&assessment.score) {
                 Ok(assessment)
             } else {
