@@ -65,11 +65,20 @@ pub struct RelayOptions {
     pub max_line_bytes: usize,
     /// How long a cancelled review may take to record its cancellation before it is dropped.
     pub cancel_grace: Duration,
+    /// When the client's input ends, how long decisions already under way may still finish
+    /// (and their calls reach the server) before the rest are cancelled and the server's input
+    /// is closed. Lets `printf '…' | attesta mcp wrap -- server` work; a human review still
+    /// pending after this is cancelled.
+    pub eof_grace: Duration,
 }
 
 impl Default for RelayOptions {
     fn default() -> Self {
-        RelayOptions { max_line_bytes: DEFAULT_MAX_LINE_BYTES, cancel_grace: Duration::from_secs(5) }
+        RelayOptions {
+            max_line_bytes: DEFAULT_MAX_LINE_BYTES,
+            cancel_grace: Duration::from_secs(5),
+            eof_grace: Duration::from_secs(2),
+        }
     }
 }
 
@@ -96,6 +105,8 @@ pub(crate) struct State {
     batch_routes: HashMap<IdKey, u64>,
     next_batch: u64,
     pub(crate) proxy_requests: HashMap<IdKey, oneshot::Sender<ClientReply>>,
+    /// Decisions not yet acted on (counted until their call is forwarded or answered).
+    in_flight: usize,
     stats: RelayStats,
 }
 
@@ -306,6 +317,10 @@ impl ClientSide {
             }
         }
         tracing::debug!("client input ended; closing the server's input");
+        let deadline = tokio::time::Instant::now() + self.shared.options.eof_grace;
+        while self.shared.lock().in_flight > 0 && tokio::time::Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
         self.shared.cancel_all("the client disconnected");
         closed.cancel();
     }
@@ -430,6 +445,7 @@ impl ClientSide {
             }
             state.pending_reviews.insert(id.clone(), cancellation.clone());
         }
+        state.in_flight += 1;
         Some(cancellation)
     }
 
@@ -474,6 +490,7 @@ impl ClientSide {
                     }
                 }
             }
+            this.shared.lock().in_flight -= 1;
         });
     }
 
@@ -646,6 +663,7 @@ impl ClientSide {
             self.forward(line).await;
         }
         self.finish_if_complete(batch).await;
+        self.shared.lock().in_flight -= 1;
     }
 
     async fn finish_if_complete(&self, batch: u64) {
