@@ -34,12 +34,13 @@
 //! response, as JSON-RPC says.
 
 use std::collections::{HashMap, HashSet};
+use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use bytes::Bytes;
-use futures::StreamExt;
+use futures::{FutureExt, StreamExt};
 use serde_json::Value;
 use serde_json::value::RawValue;
 use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
@@ -498,10 +499,11 @@ impl ClientSide {
     /// MCP says a cancelled request gets none).
     async fn decide(&self, call: ToolCall, cancellation: ReviewCancellation, id: Option<&IdKey>) -> Option<GateDecision> {
         let tool = call.tool.clone();
-        let mut decision = self.gate.decide(call, cancellation.clone());
+        // A gate that panics denies (fail closed) instead of leaving the call unanswered.
+        let mut decision = AssertUnwindSafe(self.gate.decide(call, cancellation.clone())).catch_unwind();
         let outcome = tokio::select! {
             biased;
-            d = &mut decision => Some(d),
+            d = &mut decision => Some(d.unwrap_or_else(|_| GateDecision::deny("the approval gate crashed; denied (fail closed)"))),
             () = cancellation.token().cancelled() => None,
         };
         if let Some(id) = id {

@@ -49,6 +49,9 @@ impl ToolCallGate for ScriptedGate {
                     }
                 }
             }
+            if call.tool == "panic" {
+                panic!("gate bug");
+            }
             if call.tool == "modify" {
                 return GateDecision {
                     verdict: Verdict::Modified,
@@ -341,6 +344,15 @@ async fn tool_descriptions_from_tools_list_reach_the_gate() {
     assert_eq!(seen.annotations.unwrap()["destructiveHint"], true);
     assert_eq!(seen.arguments.unwrap()["name"], "main");
     assert_eq!(seen.request_id.unwrap().as_str(), "2");
+}
+
+#[tokio::test]
+async fn a_panicking_gate_denies() {
+    let mut h = Harness::start(RelayOptions::default());
+    h.client_sends(r#"{"jsonrpc":"2.0","id":6,"method":"tools/call","params":{"name":"panic"}}"#).await;
+    let reply = h.client_receives_json().await;
+    assert_eq!(reply["result"]["isError"], true);
+    assert!(reply["result"]["content"][0]["text"].as_str().unwrap().contains("crashed"));
 }
 
 #[tokio::test]
