@@ -9,6 +9,9 @@ step() { printf '\n==> %s\n' "$*" >&2; }
 step "cargo clippy (lints forbid printing from libraries)"
 cargo clippy --workspace --all-targets --quiet
 
+step "cargo build (binaries and the examples the pseudo-terminal tests drive)"
+cargo build --workspace --bins --examples --quiet
+
 step "cargo test (unit, integration, doc tests, benchmarks in test mode)"
 cargo test --workspace --all-targets --no-fail-fast
 cargo test --workspace --doc --no-fail-fast

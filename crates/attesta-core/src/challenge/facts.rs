@@ -269,6 +269,17 @@ impl Collector {
     fn string(&mut self, s: &str, role: Role) {
         let s = truncate(s, MAX_SCAN);
         let trimmed = s.trim();
+        // A path is a path whatever its key says (`{"to": "/srv/archive"}` in a move).
+        if looks_like_path(trimmed)
+            && !matches!(
+                role,
+                Role::Command | Role::Path | Role::Directory | Role::File
+            )
+        {
+            self.path(trimmed, Role::Path);
+            self.scan_free_text(s);
+            return;
+        }
         match role {
             Role::Command => self.command(trimmed),
             Role::Recipient => {
@@ -471,6 +482,26 @@ mod tests {
         let ctx =
             ActionContext::new("git_push").with_kwarg("command", "git push --force origin main");
         assert!(kinds(&ctx).contains(&(FactKind::Branch, "main".into())));
+    }
+
+    #[test]
+    fn paths_are_paths_whatever_their_key() {
+        let ctx = ActionContext::new("move_file")
+            .with_kwarg("from", "/srv/in/a.txt")
+            .with_kwarg("to", "/srv/archive/");
+        let facts = kinds(&ctx);
+        assert!(
+            facts.contains(&(FactKind::Directory, "/srv/archive".into())),
+            "{facts:?}"
+        );
+        assert!(
+            facts.contains(&(FactKind::File, "a.txt".into())),
+            "{facts:?}"
+        );
+        assert!(
+            !facts.iter().any(|f| f.0 == FactKind::Recipient),
+            "{facts:?}"
+        );
     }
 
     #[test]

@@ -324,11 +324,7 @@ pub(crate) fn generate(
     }
     if groups.is_empty() {
         // Nothing else to anchor on: the explanation must at least name what is being done.
-        let phrases: Vec<String> = name_tokens
-            .iter()
-            .filter(|t| t.len() >= 3)
-            .cloned()
-            .collect();
+        let phrases: Vec<String> = name_tokens.clone();
         if !phrases.is_empty() {
             groups.push(KeyTermGroup {
                 category: KeyTermCategory::Target,
@@ -455,8 +451,9 @@ pub(crate) fn check(
         .iter()
         .filter(|g| group_matches(g, &lower, &text_words))
         .collect();
-    // An action with fewer key terms than the policy asks for needs all of the ones it has.
-    let required = (key.min_key_terms as usize).min(key.key_terms.len()).max(1);
+    // An action with fewer key terms than the policy asks for needs all of the ones it has
+    // (only a nameless, argument-less action has none; the structural checks still apply).
+    let required = (key.min_key_terms as usize).min(key.key_terms.len());
     let mut failure = structural_failure(key, text, &text_words);
     if failure.is_none() && matched.len() < required {
         failure = Some(format!(

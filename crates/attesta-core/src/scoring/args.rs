@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 
 use super::shell::{self, CommandClass};
 use super::sql;
-use super::text::{identifier_tokens, snippet, with_lower, words};
+use super::text::{for_each_identifier_token, snippet, with_lower, words};
 
 /// Deeper nesting than this is not walked (and counts as a finding: fail closed).
 pub const MAX_DEPTH: usize = 32;
@@ -14,6 +14,10 @@ pub const MAX_DEPTH: usize = 32;
 pub const MAX_NODES: usize = 20_000;
 /// At most this many string bytes are analysed per call.
 pub const MAX_TEXT_BYTES: usize = 512 * 1024;
+
+/// Severity of a bare mention of production: on its own it does not make a read risky; the
+/// scorer raises the floor of state-changing actions in a production context instead.
+pub const PRODUCTION_CONTEXT: f64 = 0.2;
 
 /// One piece of evidence that raises risk.
 #[derive(Debug, Clone, PartialEq)]
@@ -101,6 +105,8 @@ pub struct ArgHints {
     pub sql_action: bool,
     /// The action moves money: bare amounts count fully even without a currency.
     pub money_action: bool,
+    /// The action pushes (git): a `force` flag rewrites remote history.
+    pub push_action: bool,
 }
 
 /// Roles a key name can give its value.
@@ -119,19 +125,23 @@ struct KeyRole {
     env: bool,
     recipients: bool,
     currency: bool,
+    visibility: bool,
+    filter: bool,
+    private: bool,
+    grant: bool,
+    safeguard: bool,
+    audience: bool,
 }
 
 fn key_role(key: &str) -> KeyRole {
     let mut role = KeyRole::default();
-    let mut spans = Vec::with_capacity(4);
-    identifier_tokens(key, &mut spans);
     let mut prev: Option<&str> = None;
-    for &(s, e) in &spans {
+    for_each_identifier_token(key, |s, e| {
         let word = &key[s..e];
         with_lower(word, |w| {
             match w {
-                "command" | "cmd" | "commands" | "script" | "shell" | "bash" | "cmdline"
-                | "argv" | "exec" | "sh" => role.command = true,
+                "command" | "cmd" | "commands" | "code" | "script" | "shell" | "bash"
+                | "cmdline" | "argv" | "exec" | "sh" => role.command = true,
                 "sql" | "statement" | "statements" | "stmt" | "ddl" | "dml" => role.sql = true,
                 "query" | "q" => role.maybe_sql = true,
                 "password" | "passwd" | "pwd" | "passphrase" | "secret" | "token"
@@ -169,10 +179,26 @@ fn key_role(key: &str) -> KeyRole {
                 "environment" | "env" | "stage" | "cluster" | "namespace" | "context" | "tier" => {
                     role.env = true
                 }
-                "to" | "recipient" | "recipients" | "bcc" | "emails" | "attendees" | "audience" => {
+                "to" | "recipient" | "recipients" | "bcc" | "emails" | "attendees" => {
                     role.recipients = true
                 }
                 "currency" => role.currency = true,
+                "visibility" | "public" | "acl" | "access" | "audience" | "type" | "sharing"
+                | "share" => role.visibility = true,
+                "private" => role.private = true,
+                "role" | "roles" | "permission" | "permissions" | "policy" | "privilege"
+                | "privileges" | "scope" | "scopes" | "group" | "groups" | "level" => {
+                    role.grant = true
+                }
+                "enforce" | "require" | "required" | "protect" | "protection" | "verify"
+                | "verification" | "mfa" | "encryption" | "encrypted" | "ssl" | "tls"
+                | "authentication" | "logging" | "audit" | "reviews" | "checks" | "signing" => {
+                    role.safeguard = true
+                }
+                "list" | "segment" | "channel" => role.audience = true,
+                "filter" | "where" | "selector" | "criteria" | "match" | "conditions" => {
+                    role.filter = true
+                }
                 _ => {}
             }
             prev = Some(match w {
@@ -187,7 +213,7 @@ fn key_role(key: &str) -> KeyRole {
                 _ => "",
             });
         });
-    }
+    });
     role
 }
 
@@ -253,7 +279,7 @@ impl Walker<'_> {
             if role.currency && value.as_str().is_some_and(|c| !c.is_empty()) {
                 has_currency = true;
             }
-            if role.amount
+            if (role.amount || role.count)
                 && let Some(n) = number_of(value)
             {
                 let n = if role.cents { n / 100.0 } else { n };
@@ -263,6 +289,8 @@ impl Walker<'_> {
             }
             self.value(value, role, key, depth + 1);
         }
+        // A count-like key (`spending_limit`) is money only beside a currency.
+        let amount = amount.filter(|(_, key, _)| has_currency || key_role(key).amount);
         if let Some((n, key, _)) = amount
             && n > 0.0
         {
@@ -286,6 +314,13 @@ impl Walker<'_> {
             return;
         }
         match value {
+            Value::Object(map) if map.is_empty() && role.filter => {
+                self.findings.push(Signal::new(
+                    0.6,
+                    "bulk",
+                    format!("empty `{}` matches everything", snippet(key, 30)),
+                ));
+            }
             Value::Object(map) => self.object(map, depth),
             Value::Array(items) => {
                 if items.len() >= 100 {
@@ -324,6 +359,41 @@ impl Walker<'_> {
                     self.number(v, role, key);
                 }
             }
+            Value::Bool(true) if role.visibility && !role.private => {
+                self.findings.push(Signal::new(
+                    0.65,
+                    "exposure",
+                    format!("`{}` makes it public", snippet(key, 30)),
+                ));
+            }
+            Value::Bool(false) if role.safeguard => {
+                self.findings.push(Signal::new(
+                    0.65,
+                    "safeguard",
+                    format!("`{}` = false turns off a safeguard", snippet(key, 30)),
+                ));
+            }
+            Value::Bool(false) if role.private => {
+                self.findings.push(Signal::new(
+                    0.65,
+                    "exposure",
+                    format!("`{}` = false makes it public", snippet(key, 30)),
+                ));
+            }
+            Value::Bool(true)
+                if role.bulk_flag
+                    && self.hints.push_action
+                    && key.to_ascii_lowercase().contains("force") =>
+            {
+                self.findings.push(Signal::new(
+                    0.85,
+                    "bulk",
+                    format!(
+                        "force push (`{}`) rewrites remote history",
+                        snippet(key, 30)
+                    ),
+                ));
+            }
             Value::Bool(true) if role.bulk_flag => {
                 self.findings.push(Signal::new(
                     0.45,
@@ -345,6 +415,13 @@ impl Walker<'_> {
     }
 
     fn number(&mut self, v: f64, role: KeyRole, key: &str) {
+        if role.safeguard && v == 0.0 {
+            self.findings.push(Signal::new(
+                0.6,
+                "safeguard",
+                format!("`{}` = 0 turns off a safeguard", snippet(key, 30)),
+            ));
+        }
         if role.count && !role.amount && v >= 10_000.0 {
             let sev = if v >= 100_000.0 { 0.6 } else { 0.5 };
             self.findings.push(Signal::new(
@@ -391,9 +468,51 @@ impl Walker<'_> {
                 format!("`{}` = {trimmed}", snippet(key, 30)),
             ));
         }
+        if role.visibility
+            && [
+                "public",
+                "anyone",
+                "anyonewithlink",
+                "public-read",
+                "public-read-write",
+                "everyone",
+                "allusers",
+                "internet",
+            ]
+            .iter()
+            .any(|w| trimmed.eq_ignore_ascii_case(w))
+        {
+            self.findings.push(Signal::new(
+                0.65,
+                "exposure",
+                format!("`{}` = {trimmed} makes it public", snippet(key, 30)),
+            ));
+        }
+        if role.grant && words(trimmed).any(is_admin_word) {
+            self.findings.push(Signal::new(
+                0.75,
+                "privilege",
+                format!("`{}` grants administrator-level access", snippet(key, 30)),
+            ));
+        }
+        if (role.audience || role.recipients)
+            && words(trimmed).any(|w| {
+                ["all", "everyone", "everybody", "channel", "here"]
+                    .iter()
+                    .any(|a| w.eq_ignore_ascii_case(a))
+            })
+            && (trimmed.len() > 3 || trimmed.eq_ignore_ascii_case("all"))
+            && !trimmed.starts_with('#')
+        {
+            self.findings.push(Signal::new(
+                0.6,
+                "bulk",
+                format!("`{}` addresses everyone", snippet(key, 30)),
+            ));
+        }
         if role.env && trimmed.eq_ignore_ascii_case("live") {
             self.findings.push(Signal::new(
-                0.45,
+                PRODUCTION_CONTEXT,
                 "production",
                 format!("`{}` targets live", snippet(key, 30)),
             ));
@@ -421,41 +540,122 @@ impl Walker<'_> {
 
     /// Secrets, personal data, URLs, paths and production words anywhere in a text.
     fn scan_text(&mut self, s: &str, role: KeyRole, key: &str) {
-        if s.contains("-----BEGIN") && s.contains("PRIVATE KEY") {
+        // One byte pass decides which substring searches can possibly match.
+        let (mut colon, mut dash, mut slash, mut principal) = (false, false, false, false);
+        for b in s.bytes() {
+            match b {
+                b':' => colon = true,
+                b'-' => dash = true,
+                b'/' => slash = true,
+                // `"Principal"`, `allUsers`, `allAuthenticatedUsers` all contain a capital P or U.
+                b'P' | b'U' => principal = true,
+                _ => {}
+            }
+        }
+        if dash && s.contains("-----BEGIN") && s.contains("PRIVATE KEY") {
             self.findings.push(Signal::new(
                 0.9,
                 "secret",
                 format!("private key block in `{}`", snippet(key, 30)),
             ));
         }
-        if s.contains("://") {
+        if colon && slash && s.contains("://") {
             self.urls(s, key);
         }
+        if principal && public_principal(s) {
+            self.findings.push(Signal::new(
+                0.75,
+                "exposure",
+                format!("policy grants access to everyone in `{}`", snippet(key, 30)),
+            ));
+        }
+        if slash && (s.contains("0.0.0.0/0") || s.contains("::/0")) {
+            self.findings.push(Signal::new(
+                0.7,
+                "exposure",
+                format!("open to the whole internet in `{}`", snippet(key, 30)),
+            ));
+        }
         let mut production_seen = false;
-        for token in s.split(|c: char| {
-            c.is_whitespace()
+        let mut secret_label_pending = false;
+        // Tokens are split on ASCII whitespace and punctuation only, so every slice boundary is
+        // a char boundary; per-token features are gathered in the same byte pass.
+        let bytes = s.as_bytes();
+        let mut start = 0;
+        let mut feats = TokenFeatures::default();
+        for i in 0..=bytes.len() {
+            let at_end = i == bytes.len();
+            let b = if at_end { b' ' } else { bytes[i] };
+            let separator = b.is_ascii_whitespace()
                 || matches!(
-                    c,
-                    '"' | '\''
-                        | ','
-                        | ';'
-                        | '<'
-                        | '>'
-                        | '('
-                        | ')'
-                        | '['
-                        | ']'
-                        | '{'
-                        | '}'
-                        | '`'
-                        | '|'
-                )
-        }) {
+                    b,
+                    b'"' | b'\''
+                        | b','
+                        | b';'
+                        | b'<'
+                        | b'>'
+                        | b'('
+                        | b')'
+                        | b'['
+                        | b']'
+                        | b'{'
+                        | b'}'
+                        | b'`'
+                        | b'|'
+                );
+            if !separator {
+                match b {
+                    b':' | b'=' => feats.assign = true,
+                    b'$' => feats.dollar = true,
+                    b'@' => feats.at = true,
+                    b'/' | b'\\' | b'~' => feats.path_char = true,
+                    b'.' => feats.dot = true,
+                    _ => {}
+                }
+                continue;
+            }
+            let token = &s[start..i];
+            let f = std::mem::take(&mut feats);
+            start = i + 1;
+            if secret_label_pending && token.len() >= 4 && !is_placeholder(token) {
+                self.findings.push(Signal::new(
+                    0.7,
+                    "secret",
+                    format!("credential written out in text of `{}`", snippet(key, 30)),
+                ));
+            }
+            secret_label_pending = false;
+            if token.is_empty() {
+                continue;
+            }
+            if f.assign {
+                match secret_label(token) {
+                    SecretLabel::Label => secret_label_pending = true,
+                    SecretLabel::Inline => {
+                        self.findings.push(Signal::new(
+                            0.7,
+                            "secret",
+                            format!("credential written out in text of `{}`", snippet(key, 30)),
+                        ));
+                    }
+                    SecretLabel::None => {}
+                }
+            }
+            if f.dollar && secret_env_reference(token) {
+                self.findings.push(Signal::new(
+                    0.6,
+                    "secret",
+                    format!(
+                        "reads a secret environment variable in `{}`",
+                        snippet(key, 30)
+                    ),
+                ));
+            }
             if token.len() < 3 {
                 continue;
             }
-            if let Some((sev, what)) =
-                secret_token(token.trim_start_matches(|c| c == '=' || c == ':'))
+            if token.len() >= 20
+                && let Some((sev, what)) = secret_token(token.trim_start_matches(['=', ':']))
             {
                 self.findings.push(Signal::new(
                     sev,
@@ -463,9 +663,7 @@ impl Walker<'_> {
                     format!("{what} in `{}`", snippet(key, 30)),
                 ));
             }
-            if token.contains('@')
-                && is_email(token.trim_matches(|c: char| matches!(c, '.' | ':' | '=')))
-            {
+            if f.at && is_email(token.trim_matches(|c: char| matches!(c, '.' | ':' | '='))) {
                 self.emails += 1;
                 let sev = if role.recipients { 0.4 } else { 0.35 };
                 self.findings.push(Signal::new(
@@ -474,32 +672,31 @@ impl Walker<'_> {
                     format!("email address in `{}`", snippet(key, 30)),
                 ));
             }
-            if token.contains(['/', '\\', '~'])
-                || token.starts_with('.')
-                || token.contains(".pem")
-                || token.contains(".key")
-                || token.contains("id_")
+            if (f.path_char || f.dot || token.starts_with("id_"))
+                && looks_pathlike(token)
+                && let Some((sev, what)) = sensitive_path(token.trim_start_matches(['=', ':', '@']))
             {
-                if let Some((sev, what)) =
-                    sensitive_path(token.trim_start_matches(|c| c == '=' || c == ':' || c == '@'))
-                {
-                    self.findings.push(Signal::new(
-                        sev,
-                        "path",
-                        format!("{what}: {}", snippet(token, 60)),
-                    ));
-                }
+                self.findings.push(Signal::new(
+                    sev,
+                    "path",
+                    format!("{what}: {}", snippet(token, 60)),
+                ));
             }
         }
         self.digits(s, role, key);
         for w in words(s) {
-            if w.len() < 3 || w.len() > 10 || production_seen {
+            // Cheap pre-filter: every production word starts with `p` and is 3–10 long.
+            if production_seen
+                || w.len() < 3
+                || w.len() > 10
+                || !w.as_bytes()[0].eq_ignore_ascii_case(&b'p')
+            {
                 continue;
             }
             if with_lower(w, |l| matches!(l, "production" | "prod" | "prd")).unwrap_or(false) {
                 production_seen = true;
                 self.findings.push(Signal::new(
-                    0.45,
+                    PRODUCTION_CONTEXT,
                     "production",
                     format!("mentions production in `{}`", snippet(key, 30)),
                 ));
@@ -525,6 +722,25 @@ impl Walker<'_> {
                 })
                 .unwrap_or(after.len());
             let authority = &after[..end];
+            let scheme: String = rest[..at]
+                .chars()
+                .rev()
+                .take_while(|c| c.is_ascii_alphanumeric())
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect();
+            if matches!(scheme.as_str(), "s3" | "gs" | "az" | "abfs" | "wasbs")
+                && !authority.is_empty()
+            {
+                self.findings.push(Signal::new(
+                    0.35,
+                    "url",
+                    format!("cloud storage bucket {}", snippet(authority, 60)),
+                ));
+                rest = &after[end..];
+                continue;
+            }
             let host = authority.rsplit('@').next().unwrap_or(authority);
             let host = if host.starts_with('[') {
                 host.split(']')
@@ -547,30 +763,7 @@ impl Walker<'_> {
         if is_internal_host(h) {
             return;
         }
-        const SINKS: &[&str] = &[
-            "pastebin.com",
-            "webhook.site",
-            "requestbin",
-            "ngrok.io",
-            "ngrok-free.app",
-            "ngrok.app",
-            "transfer.sh",
-            "hastebin",
-            "ghostbin",
-            "pipedream.net",
-            "burpcollaborator",
-            "interact.sh",
-            "oast.",
-            "file.io",
-            "0x0.st",
-            "termbin.com",
-            "paste.ee",
-            "requestcatcher",
-            "beeceptor",
-            "anonfiles",
-            "temp.sh",
-        ];
-        if SINKS.iter().any(|sink| h.contains(sink)) {
+        if is_data_drop_host(h) {
             self.findings.push(Signal::new(
                 0.8,
                 "url",
@@ -700,6 +893,118 @@ impl Walker<'_> {
     }
 }
 
+fn is_admin_word(w: &str) -> bool {
+    with_lower(w, |l| {
+        matches!(
+            l,
+            "admin"
+                | "administrator"
+                | "administratoraccess"
+                | "owner"
+                | "owners"
+                | "superuser"
+                | "root"
+                | "fullaccess"
+                | "poweruser"
+                | "poweruseraccess"
+                | "sudo"
+                | "sudoers"
+                | "wheel"
+        )
+    })
+    .unwrap_or(false)
+}
+
+/// An access policy whose principal is everyone (`"Principal": "*"`, `allUsers`).
+fn public_principal(s: &str) -> bool {
+    if s.contains("allUsers") || s.contains("allAuthenticatedUsers") {
+        return true;
+    }
+    let Some(at) = s.find("\"Principal\"") else {
+        return false;
+    };
+    let rest = s[at + 11..].trim_start_matches([' ', ':', '{']);
+    let rest = rest
+        .trim_start_matches("\"AWS\"")
+        .trim_start_matches([' ', ':']);
+    rest.starts_with("\"*\"")
+}
+
+/// What one pass over a token's bytes found.
+#[derive(Default)]
+struct TokenFeatures {
+    assign: bool,
+    dollar: bool,
+    at: bool,
+    path_char: bool,
+    dot: bool,
+}
+
+enum SecretLabel {
+    None,
+    /// `password:` — the next word is the secret.
+    Label,
+    /// `password=hunter2`.
+    Inline,
+}
+
+fn secret_label(token: &str) -> SecretLabel {
+    const LABELS: &[&str] = &[
+        "password",
+        "passwd",
+        "pwd",
+        "passphrase",
+        "secret",
+        "token",
+        "api_key",
+        "apikey",
+        "access_token",
+        "client_secret",
+        "secret_key",
+    ];
+    let (stem, rest) = match token.find([':', '=']) {
+        Some(at) => (&token[..at], &token[at + 1..]),
+        None => return SecretLabel::None,
+    };
+    if !LABELS.iter().any(|l| stem.eq_ignore_ascii_case(l)) {
+        return SecretLabel::None;
+    }
+    let rest = rest.trim_start_matches([':', '=']);
+    if rest.is_empty() {
+        SecretLabel::Label
+    } else if rest.len() >= 4 && !is_placeholder(rest) && !rest.starts_with('$') {
+        SecretLabel::Inline
+    } else {
+        SecretLabel::None
+    }
+}
+
+/// `$AWS_SECRET_ACCESS_KEY`, `${GITHUB_TOKEN}`: a command that reads a secret from the environment.
+fn secret_env_reference(token: &str) -> bool {
+    token.split('$').skip(1).any(|part| {
+        let name: String = part
+            .trim_start_matches('{')
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect();
+        let upper = name.to_ascii_uppercase();
+        name.len() >= 5
+            && [
+                "SECRET",
+                "TOKEN",
+                "PASSWORD",
+                "PASSWD",
+                "API_KEY",
+                "APIKEY",
+                "PRIVATE_KEY",
+                "ACCESS_KEY",
+                "CREDENTIAL",
+            ]
+            .iter()
+            .any(|w| upper.contains(w))
+    })
+}
+
 /// Quotes one argv element so re-tokenising the joined line gives the same words back.
 fn shell_quote(word: &str) -> String {
     if !word.is_empty()
@@ -774,7 +1079,7 @@ fn luhn(digits: &[u8]) -> bool {
         }
         sum += v;
     }
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 fn is_email(token: &str) -> bool {
@@ -798,6 +1103,41 @@ fn is_email(token: &str) -> bool {
             .rsplit('.')
             .next()
             .is_some_and(|tld| tld.len() >= 2 && tld.bytes().all(|b| b.is_ascii_alphabetic()))
+}
+
+/// Paste sites, request catchers and tunnels: where exfiltrated data is usually sent. Matched by
+/// domain suffix or by a label prefix (`requestbin.*`, `*.oast.fun`), never by substring scans.
+fn is_data_drop_host(h: &str) -> bool {
+    const DOMAINS: &[&str] = &[
+        "pastebin.com",
+        "webhook.site",
+        "ngrok.io",
+        "ngrok-free.app",
+        "ngrok.app",
+        "transfer.sh",
+        "pipedream.net",
+        "interact.sh",
+        "file.io",
+        "0x0.st",
+        "termbin.com",
+        "paste.ee",
+        "temp.sh",
+    ];
+    const LABEL_PREFIXES: &[&str] = &[
+        "requestbin",
+        "hastebin",
+        "ghostbin",
+        "burpcollaborator",
+        "requestcatcher",
+        "beeceptor",
+        "anonfiles",
+        "oast",
+    ];
+    DOMAINS.iter().any(|d| {
+        h.ends_with(d) && (h.len() == d.len() || h.as_bytes()[h.len() - d.len() - 1] == b'.')
+    }) || h
+        .split('.')
+        .any(|label| LABEL_PREFIXES.iter().any(|p| label.starts_with(p)))
 }
 
 fn is_internal_host(h: &str) -> bool {
@@ -826,6 +1166,10 @@ fn is_internal_host(h: &str) -> bool {
 
 /// Recognises credentials by their well-known shapes. Returns severity and a label; never the value.
 fn secret_token(t: &str) -> Option<(f64, &'static str)> {
+    // Every shape below is at least 20 characters long.
+    if t.len() < 20 {
+        return None;
+    }
     let alnum_len = |s: &str| s.bytes().take_while(|b| b.is_ascii_alphanumeric()).count();
     let b = t.as_bytes();
     if b.len() >= 20
@@ -892,6 +1236,54 @@ fn secret_token(t: &str) -> Option<(f64, &'static str)> {
     None
 }
 
+/// One pass over a token: could it be a path or a key file? (`/`, `\\`, `~`, a leading dot,
+/// a `.pem`/`.key`/`.sql`-style extension, or an `id_rsa`-style name.)
+fn looks_pathlike(token: &str) -> bool {
+    let b = token.as_bytes();
+    if b.first() == Some(&b'.') || b.iter().any(|c| matches!(c, b'/' | b'\\' | b'~')) {
+        return true;
+    }
+    if token.starts_with("id_") {
+        return true;
+    }
+    match token.rfind('.') {
+        Some(dot) => {
+            let ext = &token[dot + 1..];
+            ext.len() <= 9
+                && ext.bytes().all(|c| c.is_ascii_alphanumeric())
+                && with_lower(ext, |e| {
+                    matches!(
+                        e,
+                        "pem"
+                            | "key"
+                            | "p12"
+                            | "pfx"
+                            | "jks"
+                            | "keystore"
+                            | "ppk"
+                            | "sql"
+                            | "dump"
+                            | "bak"
+                            | "sqlite"
+                            | "db"
+                            | "env"
+                            | "netrc"
+                            | "pgpass"
+                            | "npmrc"
+                            | "pypirc"
+                            | "json"
+                            | "yaml"
+                            | "yml"
+                            | "tfstate"
+                            | "htpasswd"
+                    )
+                })
+                .unwrap_or(false)
+        }
+        None => false,
+    }
+}
+
 /// Paths that hold credentials or the system itself.
 pub fn sensitive_path(token: &str) -> Option<(f64, &'static str)> {
     let path = token.trim_end_matches(['.', ':', ',']);
@@ -946,6 +1338,13 @@ pub fn sensitive_path(token: &str) -> Option<(f64, &'static str)> {
         && lower_base.len() > 4
     {
         return Some((0.7, "key file"));
+    }
+    if [".sql", ".dump", ".bak", ".sqlite", ".db"]
+        .iter()
+        .any(|ext| lower_base.ends_with(ext))
+        && lower_base.len() > 4
+    {
+        return Some((0.5, "database dump"));
     }
     if lower_base == ".env" || lower_base.starts_with(".env.") {
         return Some((0.65, "environment secrets file"));
@@ -1050,7 +1449,7 @@ mod tests {
         assert!(sev(json!({"limit": 100000})).0 >= 0.6);
         assert_eq!(sev(json!({"limit": 50})).0, 0.0);
         assert!(sev(json!({"pattern": "*"})).0 >= 0.5);
-        assert!(sev(json!({"env": "prod"})).0 >= 0.45);
+        assert!(sev(json!({"env": "prod"})).1.contains(&"production"));
         assert_eq!(
             sev(json!({"name": "product catalog"})).0,
             0.0,
@@ -1065,6 +1464,13 @@ mod tests {
         assert!(sev(json!({"path": "rm -rf /"})).0 >= 0.9);
         assert!(sev(json!({"notes": "DROP TABLE users;"})).0 >= 0.9);
         assert!(sev(json!({"cmd": ["bash", "-lc", "rm -rf /"]})).0 >= 0.9);
+        assert!(sev(json!({"code": "import os; os.system('rm -rf /')"})).0 >= 0.9);
+        assert!(sev(json!({"command": "ssh web1 'sudo rm -rf /var/www'"})).0 >= 0.75);
+        assert!(sev(json!({"command": "echo $AWS_SECRET_ACCESS_KEY"})).0 >= 0.6);
+        assert!(sev(json!({"text": "the prod password: hunter22"})).0 >= 0.7);
+        assert!(sev(json!({"filter": {}})).0 >= 0.6);
+        assert!(sev(json!({"private": false})).0 >= 0.6);
+        assert!(sev(json!({"cidr": "0.0.0.0/0"})).0 >= 0.7);
     }
 
     #[test]

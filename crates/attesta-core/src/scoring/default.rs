@@ -23,10 +23,10 @@ use crate::assessment::{RiskAssessment, RiskFactor};
 use crate::context::ActionContext;
 
 use super::RiskScorer;
-use super::args::{self, ArgHints, Findings};
+use super::args::{self, ArgHints, Findings, PRODUCTION_CONTEXT};
 use super::lexicon::{DOC_PHRASES, DOC_WORDS, NOUNS, VERBS, VerbClass};
 use super::shell::CommandClass;
-use super::text::{identifier_tokens, snippet, with_lower, words};
+use super::text::{for_each_identifier_token, identifier_tokens, snippet, with_lower, words};
 
 pub const WEIGHT_NAME: f64 = 0.30;
 pub const WEIGHT_ARGS: f64 = 0.25;
@@ -40,6 +40,8 @@ const CORROBORATION_THRESHOLD: f64 = 0.5;
 const CORROBORATION_STEP: f64 = 0.1;
 /// Share of the weighted score added on top of the floor, so ordering survives inside a band.
 const FLOOR_BLEND: f64 = 0.25;
+/// Added to the floor of a state-changing action when production is named anywhere.
+const PRODUCTION_STEP: f64 = 0.15;
 /// Distinct action names remembered for novelty; beyond this, unseen names count as new.
 const NOVELTY_CAPACITY: usize = 10_000;
 
@@ -98,7 +100,7 @@ impl DefaultRiskScorer {
 /// What the function name says.
 pub(crate) struct NameAnalysis {
     pub class: Option<VerbClass>,
-    pub verb: String,
+    pub verb: &'static str,
     pub bump: f64,
     pub nouns: Vec<&'static str>,
     pub high_value: bool,
@@ -132,11 +134,15 @@ fn is_wrapper_word(w: &str) -> bool {
     )
 }
 
-pub(crate) fn analyze_name(name: &str) -> NameAnalysis {
-    let mut spans = Vec::with_capacity(8);
-    identifier_tokens(name, &mut spans);
-    let mut primary: Option<(VerbClass, &str)> = None;
-    let mut strongest_later: Option<(VerbClass, &str)> = None;
+pub(crate) fn analyze_name(full_name: &str) -> NameAnalysis {
+    // `mcp__<server>__<tool>`: the server name is a namespace, not part of what the tool does.
+    let name = full_name
+        .strip_prefix("mcp__")
+        .and_then(|rest| rest.split_once("__").map(|(_, tool)| tool))
+        .filter(|tool| !tool.is_empty())
+        .unwrap_or(full_name);
+    let mut primary: Option<(VerbClass, &'static str)> = None;
+    let mut strongest_later: Option<(VerbClass, &'static str)> = None;
     let mut bump = 0.0;
     let mut nouns: Vec<&'static str> = Vec::new();
     let mut high_value = false;
@@ -146,7 +152,13 @@ pub(crate) fn analyze_name(name: &str) -> NameAnalysis {
     let mut sql_action = false;
     let mut has_open = false;
     let mut has_off = false;
-    for &(s, e) in spans.iter().take(24) {
+    let mut has_factory = false;
+    let mut seen_tokens = 0usize;
+    for_each_identifier_token(name, |s, e| {
+        seen_tokens += 1;
+        if seen_tokens > 24 {
+            return;
+        }
         let token = &name[s..e];
         with_lower(token, |w| {
             if let Some((&key, class)) = VERBS.get_key_value(w) {
@@ -185,34 +197,35 @@ pub(crate) fn analyze_name(name: &str) -> NameAnalysis {
             );
             has_open |= w == "open";
             has_off |= w == "off";
+            has_factory |= w == "factory";
         });
-    }
+    });
     // The first verb names the action; a later riskier verb is usually its object
     // (`get_transfer`, `list_deployments`) — unless the first verb already changes state, in
     // which case the riskier one wins (`create_and_delete`).
     let (mut class, mut verb) = match (primary, strongest_later) {
-        (Some((p, _)), Some((l, lv))) if p != VerbClass::Read && l > p => (Some(l), lv.to_owned()),
+        (Some((p, _)), Some((l, lv))) if p != VerbClass::Read && l > p => (Some(l), lv),
         (Some((p, pv)), later) => {
             if p == VerbClass::Read && later.is_some_and(|(l, _)| l > p) {
                 bump += 0.05;
             }
-            (Some(p), pv.to_owned())
+            (Some(p), pv)
         }
-        (None, _) => (None, String::new()),
+        (None, _) => (None, ""),
     };
     if physical && (has_open || has_off || class == Some(VerbClass::Privilege)) {
         class = Some(VerbClass::Privilege);
         verb = if has_open {
-            "open".into()
+            "open"
         } else if has_off {
-            "turn off".into()
+            "turn off"
         } else {
             verb
         };
     } else if physical
         && class.is_none_or(|c| c < VerbClass::Write)
         && !matches!(
-            verb.as_str(),
+            verb,
             "get"
                 | "read"
                 | "list"
@@ -227,7 +240,8 @@ pub(crate) fn analyze_name(name: &str) -> NameAnalysis {
     {
         class = Some(VerbClass::Write);
     }
-    if verb == "format" && storage {
+    // `format` destroys only storage; `factory_reset` wipes a device.
+    if (verb == "format" && storage) || (verb == "reset" && has_factory) {
         class = Some(VerbClass::Destroy);
     }
     // `run`/`execute` make the action a wrapper only when the verb is an exec verb.
@@ -248,11 +262,13 @@ pub(crate) struct FactorOut {
     pub score: f64,
     pub severity: f64,
     pub evidence: String,
+    /// The factor says the action targets production.
+    pub production: bool,
 }
 
 fn name_factor(name: &NameAnalysis, delegated: Option<CommandClass>) -> FactorOut {
     let mut class = name.class;
-    let mut note = String::new();
+    let mut note = "";
     if name.exec_wrapper
         && let Some(cmd) = delegated
     {
@@ -260,11 +276,11 @@ fn name_factor(name: &NameAnalysis, delegated: Option<CommandClass>) -> FactorOu
         match cmd {
             CommandClass::ReadOnly => {
                 class = Some(VerbClass::Read);
-                note = " running only read-only commands".into();
+                note = " running only read-only commands";
             }
             CommandClass::Workspace => {
                 class = Some(VerbClass::Write);
-                note = " running workspace commands (build, test, file edits)".into();
+                note = " running workspace commands (build, test, file edits)";
             }
             CommandClass::Other => {}
         }
@@ -295,6 +311,7 @@ fn name_factor(name: &NameAnalysis, delegated: Option<CommandClass>) -> FactorOu
         score,
         severity: floor,
         evidence,
+        production: false,
     }
 }
 
@@ -305,6 +322,7 @@ fn args_factor(findings: &Findings) -> FactorOut {
             score: 0.0,
             severity: 0.0,
             evidence: "nothing notable".into(),
+            production: false,
         };
     }
     let extra = findings.distinct_kinds().saturating_sub(1) as f64;
@@ -313,6 +331,7 @@ fn args_factor(findings: &Findings) -> FactorOut {
         score,
         severity: max,
         evidence: findings.evidence(3),
+        production: false,
     }
 }
 
@@ -322,6 +341,7 @@ pub(crate) fn doc_factor(doc: Option<&str>) -> FactorOut {
             score: 0.0,
             severity: 0.0,
             evidence: "no docstring".into(),
+            production: false,
         };
     };
     let doc = if doc.len() > 8192 {
@@ -356,6 +376,7 @@ pub(crate) fn doc_factor(doc: Option<&str>) -> FactorOut {
             score: 0.0,
             severity: 0.0,
             evidence: "no risk words".into(),
+            production: false,
         };
     }
     found.sort_by(|a, b| b.1.total_cmp(&a.1));
@@ -371,12 +392,14 @@ pub(crate) fn doc_factor(doc: Option<&str>) -> FactorOut {
         score,
         severity: max,
         evidence,
+        production: false,
     }
 }
 
 /// Reads caller hints. Only ever raises: `false`, zero, unknown keys and calming words add nothing.
 pub(crate) fn hints_factor(hints: &serde_json::Map<String, Value>) -> FactorOut {
     let mut found: Vec<(f64, String)> = Vec::new();
+    let mut production = false;
     for (key, value) in hints.iter().take(64) {
         let mut spans = Vec::with_capacity(4);
         identifier_tokens(key, &mut spans);
@@ -398,12 +421,22 @@ pub(crate) fn hints_factor(hints: &serde_json::Map<String, Value>) -> FactorOut 
                     "delete",
                 ]) {
                     0.6
-                } else if has(&["financial", "money", "payment", "payments", "funds"]) {
-                    0.55
-                } else if has(&["privileged", "admin", "root", "sudo", "security"]) {
+                } else if has(&[
+                    "financial",
+                    "money",
+                    "payment",
+                    "payments",
+                    "funds",
+                    "privileged",
+                    "admin",
+                    "root",
+                    "sudo",
+                    "security",
+                ]) {
                     0.55
                 } else if has(&["production", "prod", "live"]) {
-                    0.5
+                    production = true;
+                    PRODUCTION_CONTEXT
                 } else if has(&[
                     "pii",
                     "personal",
@@ -413,9 +446,10 @@ pub(crate) fn hints_factor(hints: &serde_json::Map<String, Value>) -> FactorOut 
                     "secret",
                     "secrets",
                     "credentials",
+                    "bulk",
+                    "mass",
+                    "all",
                 ]) {
-                    0.5
-                } else if has(&["bulk", "mass", "all"]) {
                     0.5
                 } else if has(&[
                     "external",
@@ -483,7 +517,8 @@ pub(crate) fn hints_factor(hints: &serde_json::Map<String, Value>) -> FactorOut 
                 } else if has(&["environment", "env"])
                     && matches!(super::normalize_environment(&level).as_str(), "production")
                 {
-                    0.5
+                    production = true;
+                    PRODUCTION_CONTEXT
                 } else if has(&["data", "classification", "sensitivity"])
                     && matches!(
                         level.as_str(),
@@ -504,6 +539,7 @@ pub(crate) fn hints_factor(hints: &serde_json::Map<String, Value>) -> FactorOut 
             score: 0.0,
             severity: 0.0,
             evidence: "no risk hints".into(),
+            production: false,
         };
     }
     found.sort_by(|a, b| b.0.total_cmp(&a.0));
@@ -519,6 +555,7 @@ pub(crate) fn hints_factor(hints: &serde_json::Map<String, Value>) -> FactorOut 
         score,
         severity: max,
         evidence,
+        production,
     }
 }
 
@@ -528,7 +565,11 @@ fn novelty_score(times_seen: u64) -> f64 {
 }
 
 /// Combines factor scores and severities (see the module docs for the rule).
-pub(crate) fn combine(weighted: f64, severities: &[(&str, f64)]) -> (f64, f64, String) {
+pub(crate) fn combine(
+    weighted: f64,
+    severities: &[(&str, f64)],
+    production: bool,
+) -> (f64, f64, String) {
     let mut top = ("", 0.0f64);
     for &(name, sev) in severities {
         if sev > top.1 {
@@ -545,6 +586,13 @@ pub(crate) fn combine(weighted: f64, severities: &[(&str, f64)]) -> (f64, f64, S
     } else {
         0.0
     };
+    // A state change (floor ≥ 0.3) in production is one level more serious.
+    let production_bump = production && floor >= 0.3;
+    let floor = if production_bump {
+        (floor + PRODUCTION_STEP).min(1.0)
+    } else {
+        floor
+    };
     let blended = floor + (1.0 - floor) * FLOOR_BLEND * weighted;
     let score = weighted
         .max(if floor > 0.0 { blended } else { 0.0 })
@@ -556,6 +604,9 @@ pub(crate) fn combine(weighted: f64, severities: &[(&str, f64)]) -> (f64, f64, S
     };
     if !corroborating.is_empty() {
         evidence.push_str(&format!("; corroborated by {}", corroborating.join(", ")));
+    }
+    if production_bump {
+        evidence.push_str(&format!("; production context +{PRODUCTION_STEP}"));
     }
     (score, floor, evidence)
 }
@@ -569,11 +620,22 @@ impl RiskScorer for DefaultRiskScorer {
         let name = analyze_name(&ctx.function_name);
         let mut findings = Findings::default();
         let hints = ArgHints {
+            push_action: name.verb == "push",
             exec_wrapper: name.exec_wrapper,
             sql_action: name.sql_action,
             money_action: name.class == Some(VerbClass::Money),
         };
         args::analyze(&ctx.args, &ctx.kwargs, hints, &mut findings);
+        if name.class == Some(VerbClass::Send) && findings.signals.iter().any(|s| s.kind == "url") {
+            // Data leaving for an external destination; bulk objects (tables, contacts) make it
+            // an exfiltration.
+            let sev = if name.high_value { 0.8 } else { 0.5 };
+            findings.push(args::Signal::new(
+                sev,
+                "exfiltration",
+                format!("'{}' sends data to an external destination", name.verb),
+            ));
+        }
 
         let name_f = name_factor(&name, findings.command_class);
         let args_f = args_factor(&findings);
@@ -587,6 +649,12 @@ impl RiskScorer for DefaultRiskScorer {
             + WEIGHT_DOC * doc_f.score
             + WEIGHT_HINTS * hint_f.score
             + WEIGHT_NOVELTY * novelty;
+        let production = findings.signals.iter().any(|s| s.kind == "production")
+            || name
+                .nouns
+                .iter()
+                .any(|n| matches!(*n, "production" | "prod" | "prd" | "live"))
+            || hint_f.production;
         let (score, floor, floor_evidence) = combine(
             weighted,
             &[
@@ -595,6 +663,7 @@ impl RiskScorer for DefaultRiskScorer {
                 ("docstring", doc_f.severity),
                 ("hints", hint_f.severity),
             ],
+            production,
         );
 
         let novelty_evidence = match seen {
@@ -670,6 +739,19 @@ mod tests {
             "undelete is its own word"
         );
         assert!(analyze_name("drop_database").high_value);
+        assert!(
+            !analyze_name("mcp__filesystem__delete_file").high_value,
+            "server names are namespaces"
+        );
+        assert_eq!(
+            analyze_name("factory_reset_device").class,
+            Some(VerbClass::Destroy)
+        );
+        assert_eq!(
+            analyze_name("aws_kms_schedule_key_deletion").class,
+            Some(VerbClass::Destroy)
+        );
+        assert_eq!(analyze_name("export_table").class, Some(VerbClass::Send));
     }
 
     #[test]

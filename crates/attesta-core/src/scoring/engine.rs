@@ -421,6 +421,7 @@ fn independent_floor(ctx: &ActionContext) -> f64 {
             ("docstring", doc.severity),
             ("hints", hints.severity),
         ],
+        false,
     );
     floor
 }

@@ -344,6 +344,12 @@ pub fn system_write_target(path: &str) -> Option<f64> {
         .then_some(0.85)
 }
 
+/// Commands whose string arguments are command lines run elsewhere.
+const RUNS_ARGUMENTS: &[&str] = &[
+    "ssh", "eval", "su", "watch", "docker", "podman", "kubectl", "nohup", "xargs", "parallel",
+    "runuser", "flock", "tmux", "screen", "sudo", "doas", "env", "timeout", "time", "nice",
+];
+
 const INTERPRETERS: &[&str] = &[
     "sh", "bash", "zsh", "dash", "ksh", "fish", "python", "python3", "perl", "ruby", "node", "php",
     "pwsh", "iex",
@@ -433,12 +439,24 @@ pub fn is_known_command(word: &str) -> bool {
         "xargs",
         "tee",
     ];
-    KNOWN.contains(&basename(word)) || basename(word).starts_with("mkfs")
+    static KNOWN_SET: std::sync::LazyLock<
+        std::collections::HashSet<&'static str, std::hash::BuildHasherDefault<super::lexicon::Fnv>>,
+    > = std::sync::LazyLock::new(|| KNOWN.iter().copied().collect());
+    let base = basename(word);
+    base.len() <= 12 && (KNOWN_SET.contains(base) || base.starts_with("mkfs"))
 }
 
 /// Analyses `text` as a shell command line, adding findings. Returns the class of its riskiest
 /// command (for exec-wrapper delegation).
 pub fn analyze(text: &str, findings: &mut Findings) -> CommandClass {
+    analyze_nested(text, findings, 0)
+}
+
+/// Quoted strings that are themselves commands (`ssh host "rm -rf /srv"`,
+/// `os.system('rm -rf /')`) are analysed too, up to this depth.
+const MAX_NESTING: usize = 2;
+
+fn analyze_nested(text: &str, findings: &mut Findings, depth: usize) -> CommandClass {
     let text = if text.len() > MAX_COMMAND_BYTES {
         let mut end = MAX_COMMAND_BYTES;
         while !text.is_char_boundary(end) {
@@ -478,6 +496,29 @@ pub fn analyze(text: &str, findings: &mut Findings) -> CommandClass {
         }
         let class = analyze_segment(seg, findings, &mut saw_fetch, &mut saw_interpreter_stdin);
         worst = worst.max(class);
+    }
+    if depth < MAX_NESTING {
+        for seg in &segs {
+            // A quoted string standing alone (`os.system('…')`, `$("…")`) or handed to a command
+            // that runs its arguments (`ssh host "…"`, `watch "…"`) is itself a command line.
+            let runs_args = seg.argv.len() == 1
+                || seg
+                    .argv
+                    .first()
+                    .is_some_and(|c| RUNS_ARGUMENTS.contains(&basename(c)));
+            if !runs_args {
+                continue;
+            }
+            for w in &seg.argv {
+                if w.contains(' ')
+                    && w.split_whitespace()
+                        .next()
+                        .is_some_and(|f| is_known_command(f) || f == "echo" || f == "cat")
+                {
+                    worst = worst.max(analyze_nested(w, findings, depth + 1));
+                }
+            }
+        }
     }
     if saw_fetch && saw_interpreter_stdin {
         findings.push(Signal::new(
@@ -752,6 +793,10 @@ fn analyze_segment(
             }
             CommandClass::Other
         }
+        "flushall" | "flushdb" => {
+            push(0.95, "wipes a Redis database");
+            CommandClass::Other
+        }
         "history" if args.contains(&"-c") => {
             push(0.7, "clears shell history");
             CommandClass::Other
@@ -778,8 +823,23 @@ fn analyze_segment(
             );
             CommandClass::Other
         }
-        "ssh" | "scp" | "sftp" => {
+        "ssh" | "sftp" => {
             push(0.45, "connects to a remote host");
+            CommandClass::Other
+        }
+        "scp" => {
+            // The last operand is the destination; `host:path` or `user@host:path` is remote.
+            let remote_dest = positional(args)
+                .last()
+                .is_some_and(|d| d.contains(':') && !d.starts_with('/'));
+            push(
+                if remote_dest { 0.6 } else { 0.45 },
+                if remote_dest {
+                    "copies files to a remote host"
+                } else {
+                    "copies files from a remote host"
+                },
+            );
             CommandClass::Other
         }
         "rsync" => {
@@ -931,7 +991,7 @@ fn analyze_segment(
             CommandClass::Other
         }
         "find" => {
-            if args.iter().any(|a| *a == "-delete")
+            if args.contains(&"-delete")
                 || args
                     .windows(2)
                     .any(|w| w[0] == "-exec" && matches!(basename(w[1]), "rm" | "shred"))
@@ -1132,7 +1192,14 @@ fn analyze_kubectl(args: &[&str], push: &mut impl FnMut(f64, &str)) -> CommandCl
 
 fn analyze_cloud(args: &[&str], push: &mut impl FnMut(f64, &str)) -> CommandClass {
     let words: Vec<&str> = positional(args).collect();
-    let has = |needles: &[&str]| words.iter().any(|w| needles.iter().any(|n| w.contains(n)));
+    // Compare whole parts of hyphenated sub-commands (`terminate-instances`), never substrings
+    // (`compute` does not contain the verb `put`).
+    let has = |needles: &[&str]| {
+        words
+            .iter()
+            .flat_map(|w| w.split(['-', '_']))
+            .any(|part| needles.iter().any(|n| part.eq_ignore_ascii_case(n)))
+    };
     let recursive = args.iter().any(|a| {
         matches!(
             *a,

@@ -184,6 +184,14 @@ impl ChallengeRunner {
                     .await?
             }
         };
+        if public.requested_type != public.challenge_type {
+            // e.g. a quiz on an action with nothing to ask about became a teach-back.
+            let requested = Value::from(public.requested_type.as_str());
+            outcome
+                .challenge
+                .details
+                .insert("requested_challenge".into(), requested);
+        }
         if !outcome.authenticated && !outcome.approvers.is_empty() {
             outcome
                 .challenge
