@@ -294,10 +294,13 @@ fn text_of(result: &Value) -> String {
     result["content"][0]["text"].as_str().unwrap_or_default().to_owned()
 }
 
+/// Fills one form: (message, requested schema) → content, or `None` to decline.
+type Answer = dyn Fn(&str, &Value) -> Option<Value> + Send + Sync;
+
 /// An rmcp client that fills elicitation forms with a scripted function.
 #[derive(Clone)]
 struct FormFiller {
-    answer: Arc<dyn Fn(&str, &Value) -> Option<Value> + Send + Sync>,
+    answer: Arc<Answer>,
     forms: Arc<Mutex<Vec<(String, Value)>>>,
 }
 
@@ -340,8 +343,9 @@ fn rmcp_args(path: &Path, content: &str) -> Map<String, Value> {
 // tests
 
 type TestFuture = Pin<Box<dyn Future<Output = ()> + Send>>;
+type Test = (&'static str, fn() -> TestFuture);
 
-fn tests() -> Vec<(&'static str, fn() -> TestFuture)> {
+fn tests() -> Vec<Test> {
     vec![
         ("python_initialize_list_approved_and_denied_calls", || Box::pin(python_approved_and_denied())),
         ("python_batch_with_a_dangerous_call", || Box::pin(python_batch())),
