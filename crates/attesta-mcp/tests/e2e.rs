@@ -8,7 +8,7 @@
 //! - no role: the test runner. Peers are the official Python `mcp` SDK
 //!   (`tests/fixtures/fs_server.py`, skipped with a message when not installed; see
 //!   `scripts/setup-mcp-test-deps.sh`), the rmcp server above, and an rmcp client.
-#![allow(clippy::print_stderr)]
+#![allow(clippy::print_stderr, clippy::print_stdout)]
 
 use std::ffi::OsString;
 use std::future::Future;
@@ -52,8 +52,18 @@ fn main() {
         // Do not wait for the blocking stdin reader (see `attesta_mcp::wrap`).
         std::process::exit(code);
     }
-    let filter: Option<String> = std::env::args().skip(1).find(|a| !a.starts_with('-'));
-    std::process::exit(run_tests(filter.as_deref()));
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.iter().any(|a| a == "--list") {
+        // libtest's listing format, so test runners that list first (nextest) can drive us.
+        if !args.iter().any(|a| a == "--ignored") {
+            for (name, _) in tests() {
+                println!("{name}: test");
+            }
+        }
+        return;
+    }
+    let filter = args.iter().find(|a| !a.starts_with('-'));
+    std::process::exit(run_tests(filter.map(String::as_str)));
 }
 
 async fn proxy_role(args: Vec<OsString>) -> i32 {
