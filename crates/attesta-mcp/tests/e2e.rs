@@ -394,7 +394,10 @@ fn run_tests(filter: Option<&str>) -> i32 {
     }
 }
 
+/// Skips locally when a peer is missing; `scripts/test.sh` sets ATTESTA_REQUIRE_TEST_PEERS so a
+/// missing peer fails the run instead of passing silently.
 fn skip(reason: &str) {
+    assert!(std::env::var_os("ATTESTA_REQUIRE_TEST_PEERS").is_none(), "required test peer missing: {reason}");
     eprintln!("    skipped: {reason}");
 }
 
