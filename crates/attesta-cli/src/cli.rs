@@ -50,6 +50,9 @@ pub enum Command {
     /// Inspect and manage per-agent trust.
     #[command(subcommand)]
     Trust(TrustCommand),
+    /// Put Attesta in front of an MCP server (stdio proxy).
+    #[command(subcommand)]
+    Mcp(crate::commands::mcp::McpCommand),
     /// Print version information.
     Version,
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
