@@ -44,7 +44,10 @@ export ATTESTA_BIN=$CARGO_TARGET_DIR/debug/attesta
 
 step "python: build the package from source (pip wheel ./crates/attesta-py)"
 rm -rf "$WHEELS" && mkdir -p "$WHEELS"
-"$VENV/bin/pip" wheel --quiet --no-deps --wheel-dir "$WHEELS" "$PY_CRATE"
+# The same PEP 517 build `pip install ./crates/attesta-py` runs (maturin fetched from PyPI into an
+# isolated environment), in cargo's dev profile: the tests check behaviour, and a release build
+# would cost CI minutes (the benchmark in docs/benchmarks.md uses a release build).
+MATURIN_PEP517_ARGS="--profile dev" "$VENV/bin/pip" wheel --quiet --no-deps --wheel-dir "$WHEELS" "$PY_CRATE"
 wheel=$(ls "$WHEELS"/attesta-*.whl)
 for venv in "$VENV" "$CREWAI_VENV"; do
     "$venv/bin/pip" install --quiet --force-reinstall --no-deps "$wheel"
