@@ -34,6 +34,13 @@ ensure_venv() { # path requirements-file
     fi
 }
 
+# Debian splits venv support out of the interpreter package.
+if ! "$PYTHON" -c 'import ensurepip, venv' 2>/dev/null; then
+    step "python: installing python3-venv (apt-get)"
+    SUDO=$([ "$(id -u)" = 0 ] || echo sudo)
+    $SUDO apt-get update -qq && $SUDO apt-get install -y -qq python3-venv
+fi
+
 step "python: virtualenvs ($VENV, $CREWAI_VENV)"
 ensure_venv "$VENV" "$PY_CRATE/requirements-test.txt"
 ensure_venv "$CREWAI_VENV" "$PY_CRATE/requirements-crewai.txt"
