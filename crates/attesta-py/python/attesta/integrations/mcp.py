@@ -24,7 +24,10 @@ from ._common import build_context, denial_text, modified_kwargs, parse_argument
 try:  # mcp >= 2 ships its types separately
     from mcp_types import CallToolResult
 except ImportError:  # pragma: no cover - mcp 1.x
-    from mcp.types import CallToolResult
+    try:
+        from mcp.types import CallToolResult
+    except ImportError as missing:
+        raise ImportError(f"attesta.integrations.mcp needs mcp: pip install 'attesta[mcp]' ({missing})") from missing
 
 try:  # the high-level server's "tool failed" exception: its message reaches the client
     from mcp.server.mcpserver.exceptions import ToolError as _ToolError
