@@ -407,6 +407,15 @@ fn tree_score(ctx: &Bound<'_, PyAny>, scorer: &Bound<'_, PyAny>) -> PyResult<f64
     Ok(assessment.score)
 }
 
+/// The configuration file the CLI would use in `dir` (`attesta.yaml`, `.yml`, `.json`, `.toml`),
+/// or None; two of them at once is an error, as for the CLI.
+#[pyfunction]
+fn discover_config(dir: PathBuf) -> PyResult<Option<PathBuf>> {
+    LoadedConfig::discover(&dir)
+        .map(|found| found.and_then(|loaded| loaded.path))
+        .map_err(|e| PyValueError::new_err(e.to_string()))
+}
+
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Pipeline>()?;
@@ -415,6 +424,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(level_from_score, m)?)?;
     m.add_function(wrap_pyfunction!(default_score, m)?)?;
     m.add_function(wrap_pyfunction!(tree_score, m)?)?;
+    m.add_function(wrap_pyfunction!(discover_config, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

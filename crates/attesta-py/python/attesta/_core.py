@@ -19,10 +19,6 @@ __all__ = ["Attesta", "gate", "default_attesta"]
 F = TypeVar("F", bound=Callable[..., Any])
 PathLike = Union[str, "os.PathLike[str]"]
 
-#: Names looked for, in order, when no configuration is given (same as the CLI).
-CONFIG_FILE_NAMES = ("attesta.yaml", "attesta.yml", "attesta.json", "attesta.toml")
-
-
 def _resolve(future: "asyncio.Future[Any]", result: Any) -> None:
     """Completes an awaited evaluation on the event loop's thread."""
     if future.done():
@@ -204,15 +200,14 @@ _default: Optional[Attesta] = None
 def default_attesta() -> Attesta:
     """The process-wide instance behind the module-level :func:`gate`.
 
-    Uses ``$ATTESTA_CONFIG`` when set, else the first of ``attesta.yaml``, ``attesta.yml``,
-    ``attesta.json``, ``attesta.toml`` in the current directory, else built-in defaults.
+    Uses ``$ATTESTA_CONFIG`` when set, else ``attesta.yaml`` (``.yml``, ``.json``, ``.toml``) in
+    the current directory as the CLI does (two of them at once is an error), else built-in
+    defaults.
     """
     global _default
     with _default_lock:
         if _default is None:
-            path = os.environ.get("ATTESTA_CONFIG")
-            if not path:
-                path = next((name for name in CONFIG_FILE_NAMES if os.path.isfile(name)), None)
+            path = os.environ.get("ATTESTA_CONFIG") or _native.discover_config(os.getcwd())
             _default = Attesta(path)
         return _default
 
