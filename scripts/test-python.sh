@@ -67,6 +67,9 @@ done
 export ATTESTA_NO_SKIP=1
 cd "$PY_CRATE"
 
+step "python: type check of the package (mypy)"
+"$VENV/bin/python" -m mypy --ignore-missing-imports --no-incremental python/attesta
+
 step "python: package, seeds and integrations (LangChain, LangGraph, OpenAI Agents, Anthropic, MCP 2.x)"
 setsid -w "$VENV/bin/python" -m pytest -p no:cacheprovider -q --ignore=tests/test_crewai.py tests
 

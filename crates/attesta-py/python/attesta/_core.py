@@ -250,7 +250,7 @@ class _Gate:
         self.session_id = options.get("session_id")
         self.environment = options.get("environment")
         self.metadata = {"source": "python", **dict(options.get("metadata") or {})}
-        self.function_name = options.get("function_name")
+        self.function_name: str = options.get("function_name") or ""
         self.function_doc = options.get("function_doc")
         self.custom = {k: options.get(k) for k in ("risk_scorer", "renderer", "challenge_map") if options.get(k) is not None}
         for key in ("risk_scorer",):
@@ -286,7 +286,7 @@ class _Gate:
         )
 
     def wrap(self, func: F) -> F:
-        if self.function_name is None:
+        if not self.function_name:
             self.function_name = getattr(func, "__name__", None) or type(func).__name__
         if self.function_doc is None:
             self.function_doc = inspect.getdoc(func)
