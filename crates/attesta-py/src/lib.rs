@@ -13,7 +13,7 @@ mod scorer;
 use std::future::Future;
 use std::path::PathBuf;
 use std::pin::Pin;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::task::{Context, Poll};
 
 use attesta::config_file::LoadedConfig;
@@ -27,20 +27,29 @@ use crate::convert::{context_from_py, to_py};
 use crate::enums::enum_text;
 use crate::result::PyApprovalResult;
 
-/// One runtime for the process: reviewers' waits and timeouts run on it.
+/// One runtime per process: reviewers' waits and timeouts run on it. A child created by `fork`
+/// inherits the parent's runtime without its threads, so it gets a fresh one (the parent's is
+/// leaked in the child, which cannot shut it down anyway).
 fn runtime() -> PyResult<&'static tokio::runtime::Runtime> {
-    static RUNTIME: OnceLock<Result<tokio::runtime::Runtime, String>> = OnceLock::new();
-    RUNTIME
-        .get_or_init(|| {
-            tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(2)
-                .thread_name("attesta-worker")
-                .enable_all()
-                .build()
-                .map_err(|e| e.to_string())
-        })
-        .as_ref()
-        .map_err(|e| PyRuntimeError::new_err(format!("cannot start Attesta's runtime: {e}")))
+    static RUNTIME: Mutex<Option<(u32, &'static tokio::runtime::Runtime)>> = Mutex::new(None);
+    let pid = std::process::id();
+    let mut slot = RUNTIME
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Some((owner, rt)) = *slot
+        && owner == pid
+    {
+        return Ok(rt);
+    }
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("attesta-worker")
+        .enable_all()
+        .build()
+        .map_err(|e| PyRuntimeError::new_err(format!("cannot start Attesta's runtime: {e}")))?;
+    let rt: &'static tokio::runtime::Runtime = Box::leak(Box::new(rt));
+    *slot = Some((pid, rt));
+    Ok(rt)
 }
 
 type EvalFuture = Pin<Box<dyn Future<Output = ApprovalResult> + Send>>;
@@ -115,8 +124,33 @@ fn parse_challenge_map(
 /// The native pipeline. Built by `attesta.Attesta`; not meant to be used directly.
 #[pyclass(name = "Pipeline", module = "attesta._native", frozen)]
 struct Pipeline {
-    attesta: Attesta,
+    /// The pipeline and the process that built it. After `fork` the child rebuilds it, so its
+    /// audit log and trust store get file descriptions (and locks) of their own; sharing the
+    /// parent's would let parent and child append under "one" lock and fork the hash chain.
+    state: Mutex<(u32, Attesta)>,
     recipe: Recipe,
+}
+
+impl Pipeline {
+    fn from_recipe(recipe: Recipe) -> PyResult<Self> {
+        let attesta = recipe.build()?;
+        Ok(Pipeline {
+            state: Mutex::new((std::process::id(), attesta)),
+            recipe,
+        })
+    }
+
+    fn attesta(&self) -> PyResult<Attesta> {
+        let pid = std::process::id();
+        let mut state = self
+            .state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if state.0 != pid {
+            *state = (pid, self.recipe.build()?);
+        }
+        Ok(state.1.clone())
+    }
 }
 
 /// Reads the context; evaluations from Python are tagged `metadata.source: python` unless the
@@ -215,8 +249,7 @@ impl Pipeline {
             trust,
             environment,
         };
-        let attesta = recipe.build()?;
-        Ok(Pipeline { attesta, recipe })
+        Pipeline::from_recipe(recipe)
     }
 
     /// A sibling pipeline with the same configuration and files but another scorer, renderer or
@@ -238,8 +271,7 @@ impl Pipeline {
         if let Some(map) = challenge_map.filter(|m| !m.is_none()) {
             parse_challenge_map(&mut recipe.loaded.config, map)?;
         }
-        let attesta = recipe.build()?;
-        Ok(Pipeline { attesta, recipe })
+        Pipeline::from_recipe(recipe)
     }
 
     /// Runs the pipeline to a decision, blocking this thread without holding the GIL.
@@ -255,7 +287,7 @@ impl Pipeline {
         let ctx = python_context(ctx)?;
         let options = options(risk, min_review_seconds, seed)?;
         let rt = runtime()?;
-        let attesta = self.attesta.clone();
+        let attesta = self.attesta()?;
         let inner = py.detach(move || rt.block_on(attesta.evaluate_with(ctx, options)));
         Ok(PyApprovalResult { inner })
     }
@@ -278,7 +310,7 @@ impl Pipeline {
         let ctx = python_context(ctx)?;
         let options = options(risk, min_review_seconds, seed)?;
         let rt = runtime()?;
-        let attesta = self.attesta.clone();
+        let attesta = self.attesta()?;
         let mut future: EvalFuture =
             Box::pin(async move { attesta.evaluate_with(ctx, options).await });
         // Poll once in place: everything up to the first wait for a human is synchronous.
@@ -324,7 +356,7 @@ impl Pipeline {
     ) -> PyResult<Bound<'py, PyAny>> {
         let ctx = context_from_py(ctx)?;
         let options = options(risk, None, None)?;
-        let attesta = self.attesta.clone();
+        let attesta = self.attesta()?;
         let assessment = py
             .detach(move || attesta.assess(&ctx, options.risk_override))
             .map_err(|why| PyRuntimeError::new_err(format!("risk scoring failed: {why}")))?;
@@ -333,18 +365,18 @@ impl Pipeline {
     }
 
     #[getter]
-    fn environment(&self) -> String {
-        self.attesta.environment().to_owned()
+    fn environment(&self) -> PyResult<String> {
+        self.attesta().map(|a| a.environment().to_owned())
     }
 
     #[getter]
-    fn reviewer_name(&self) -> String {
-        self.attesta.reviewer_name().to_owned()
+    fn reviewer_name(&self) -> PyResult<String> {
+        self.attesta().map(|a| a.reviewer_name().to_owned())
     }
 
     #[getter]
-    fn audit_path(&self) -> Option<PathBuf> {
-        self.attesta.audit_log().map(|l| l.path().to_path_buf())
+    fn audit_path(&self) -> PyResult<Option<PathBuf>> {
+        Ok(self.attesta()?.audit_log().map(|l| l.path().to_path_buf()))
     }
 
     #[getter]
@@ -353,7 +385,9 @@ impl Pipeline {
     }
 
     fn __repr__(&self) -> String {
-        format!("{:?}", self.attesta)
+        self.attesta()
+            .map(|a| format!("{a:?}"))
+            .unwrap_or_else(|e| e.to_string())
     }
 }
 
