@@ -139,6 +139,7 @@ async fn low_risk_is_auto_approved_and_audited() {
     assert_eq!(lines.len(), 1);
     assert_eq!(lines[0]["entry_id"], json!(result.audit_entry_id));
     assert_eq!(lines[0]["verdict"], "approved");
+    assert_eq!(lines[0]["environment"], "development", "the resolved environment is on record");
 }
 
 // --- Invariant: fail closed -------------------------------------------------------------------
