@@ -53,6 +53,7 @@ pub fn run(cli: Cli) -> Result<Exit, CliError> {
         Command::Evaluate(args) => commands::evaluate::run(&global, &args),
         Command::Audit(cmd) => commands::audit::run(&global, cmd),
         Command::Trust(cmd) => commands::trust::run(&global, cmd),
+        Command::Hook(cmd) => commands::hook::run(&global, cmd),
         Command::Version => commands::version::run(&global),
         Command::Completions { shell } => {
             let mut command = <Cli as clap::CommandFactory>::command();
