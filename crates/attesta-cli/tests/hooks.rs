@@ -26,20 +26,34 @@ fn binary() -> PathBuf {
     assert_cmd::cargo::cargo_bin("attesta")
 }
 
-/// A project with a source file, a README and an SSH config in its own fake home.
-fn project() -> Project {
+/// A project with a source file and a README, and (outside it) a fake home with an SSH config.
+struct Proj {
+    project: Project,
+    home: tempfile::TempDir,
+}
+
+impl std::ops::Deref for Proj {
+    type Target = Project;
+    fn deref(&self) -> &Project {
+        &self.project
+    }
+}
+
+fn project() -> Proj {
     let p = Project::new();
     p.write("src/main.rs", "fn main() {\n    println!(\"hello\");\n}\n");
     p.write("README.md", "# shop\n");
-    p.write("home/.ssh/config", "Host github.com\n  User git\n");
-    p
+    let home = tempfile::tempdir().expect("home dir");
+    fs::create_dir_all(home.path().join(".ssh")).expect("mkdir .ssh");
+    fs::write(home.path().join(".ssh/config"), "Host github.com\n  User git\n").expect("ssh config");
+    Proj { project: p, home }
 }
 
-fn home(p: &Project) -> PathBuf {
-    p.file("home")
+fn home(p: &Proj) -> PathBuf {
+    p.home.path().to_path_buf()
 }
 
-fn payload(p: &Project, agent: &str, case: &str) -> String {
+fn payload(p: &Proj, agent: &str, case: &str) -> String {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/hooks").join(agent).join(format!("{case}.json"));
     fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
@@ -48,7 +62,7 @@ fn payload(p: &Project, agent: &str, case: &str) -> String {
 }
 
 /// `attesta ARGS` in the project, with a clean environment and the project's fake home.
-fn command(p: &Project, args: &[&str]) -> Command {
+fn command(p: &Proj, args: &[&str]) -> Command {
     let mut cmd = Command::new(binary());
     cmd.current_dir(p.path())
         .args(args)
@@ -74,7 +88,7 @@ fn run_detached(mut cmd: Command, stdin: &str) -> Run {
     Run::from(child.wait_with_output().expect("wait for attesta"))
 }
 
-fn hook(p: &Project, agent: &str, case: &str) -> Run {
+fn hook(p: &Proj, agent: &str, case: &str) -> Run {
     run_detached(command(p, &["hook", agent]), &payload(p, agent, case))
 }
 
@@ -321,7 +335,7 @@ impl Tty {
 
 /// Runs the hook with a pseudo-terminal as its controlling terminal and pipes for
 /// stdin/stdout/stderr, like an agent that runs its hooks from a terminal session.
-fn hook_with_terminal(p: &Project, agent: &str, case: &str, answer: &str) -> (Run, String) {
+fn hook_with_terminal(p: &Proj, agent: &str, case: &str, answer: &str) -> (Run, String) {
     let pty = nix::pty::openpty(None, None).expect("openpty");
     let slave: OwnedFd = pty.slave;
     let slave_fd = slave.as_raw_fd();
@@ -370,7 +384,7 @@ fn a_human_decides_on_the_terminal() {
     assert_eq!(run.code, 0, "{run:?}");
     let (verdict, reason) = claude_decision(&run);
     assert_eq!(verdict, "allow", "{reason}");
-    assert!(reason.contains("confirm challenge passed"), "{reason}");
+    assert!(reason.contains("approved after confirmation"), "{reason}");
     let entry = last_audit_entry(&p);
     assert_eq!(entry["challenge_type"], "confirm");
     assert_eq!(entry["approver_ids"], json!(["tester"]));
@@ -384,7 +398,7 @@ fn a_human_decides_on_the_terminal() {
 // ---------------------------------------------------------------------------------------------
 // install / uninstall
 
-fn install(p: &Project, args: &[&str]) -> Run {
+fn install(p: &Proj, args: &[&str]) -> Run {
     let mut full = vec!["hook"];
     full.extend_from_slice(args);
     run_detached(command(p, &full), "")
@@ -514,7 +528,7 @@ fn codex_install_creates_hooks_json_the_installed_command_works_and_uninstall_re
 fn gemini_user_install_keeps_indentation_other_hooks_and_unrelated_keys() {
     let p = project();
     let original = "{\n    \"theme\": \"GitHub\",\n    \"hooksConfig\": {\n        \"enabled\": true\n    },\n    \"hooks\": {\n        \"BeforeTool\": [\n            {\n                \"matcher\": \"write_file|replace\",\n                \"hooks\": [\n                    {\n                        \"name\": \"secret-scanner\",\n                        \"type\": \"command\",\n                        \"command\": \"$GEMINI_PROJECT_DIR/.gemini/hooks/block-secrets.sh\",\n                        \"timeout\": 5000\n                    }\n                ]\n            }\n        ]\n    }\n}\n";
-    let file = p.write("home/.gemini/settings.json", original);
+    let file = { fs::create_dir_all(home(&p).join(".gemini")).unwrap(); let f = home(&p).join(".gemini/settings.json"); fs::write(&f, original).unwrap(); f };
     let run = install(&p, &["install", "gemini", "--user", "--program", "attesta"]);
     assert_eq!(run.code, 0, "{run:?}");
     let text = fs::read_to_string(&file).unwrap();
