@@ -503,18 +503,15 @@ fn codex_install_creates_hooks_json_the_installed_command_works_and_uninstall_re
     // Run the installed command line through a shell, as Codex does.
     let command_line = handler["command"].as_str().unwrap().to_owned();
     assert!(command_line.starts_with(&binary().display().to_string()), "{command_line}");
-    let mut sh = command(&p, &[]);
-    sh = {
-        let mut c = Command::new("sh");
-        c.current_dir(p.path()).arg("-c").arg(&command_line);
-        for (k, v) in sh.get_envs() {
-            match v {
-                Some(v) => c.env(k, v),
-                None => c.env_remove(k),
-            };
-        }
-        c
-    };
+    let env = command(&p, &[]);
+    let mut sh = Command::new("sh");
+    sh.current_dir(p.path()).arg("-c").arg(&command_line);
+    for (key, value) in env.get_envs() {
+        match value {
+            Some(value) => sh.env(key, value),
+            None => sh.env_remove(key),
+        };
+    }
     let run = run_detached(sh, &payload(&p, "codex", "03-force-push"));
     assert_eq!(run.code, 0, "{run:?}");
     assert_eq!(decision(&run)["hookSpecificOutput"]["permissionDecision"], "deny");

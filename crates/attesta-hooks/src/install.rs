@@ -161,7 +161,7 @@ pub fn install(agent: Agent, path: &Path, command: &str) -> Result<Report, Insta
 
     let mut change = Change::Installed;
     let mut found = false;
-    for (g, group) in groups.iter_mut().enumerate() {
+    for group in groups.iter_mut() {
         let Some(handlers) = group.get_mut("hooks").and_then(Value::as_array_mut) else {
             continue;
         };
@@ -184,7 +184,6 @@ pub fn install(agent: Agent, path: &Path, command: &str) -> Result<Report, Insta
             }
             i += 1;
         }
-        let _ = g;
     }
     if !found {
         groups.push(json!({ "hooks": [wanted] }));
