@@ -289,6 +289,28 @@ fn configured_reviewer_and_config_errors() {
 }
 
 #[test]
+fn a_coding_agent_profile_stops_prompts_for_project_edits_only() {
+    // The profile from docs/hooks.md: edit tools are safe actions, so an edit inside the project
+    // is LOW and allowed without a prompt, while the same tool on ~/.ssh/config stays CRITICAL
+    // because a safe name never hides a dangerous argument.
+    for agent in ["claude-code", "codex", "gemini"] {
+        let p = project();
+        p.write(
+            "attesta.yaml",
+            "risk:\n  profiles:\n    - name: coding-agent\n      safe_actions: [\"^(Edit|MultiEdit|Write|NotebookEdit|apply_patch|replace|write_file)$\"]\n",
+        );
+        let run = hook(&p, agent, "04-edit-project");
+        assert_eq!(run.code, 0, "{run:?}");
+        assert_eq!(last_audit_entry(&p)["verdict"], "approved", "{agent}: {run:?}");
+        assert_eq!(last_audit_entry(&p)["risk_level"], "low", "{agent}");
+        let run = hook(&p, agent, "05-edit-ssh-config");
+        assert_eq!(run.code, 0, "{run:?}");
+        let entry = last_audit_entry(&p);
+        assert_eq!((entry["verdict"].as_str(), entry["risk_level"].as_str()), (Some("denied"), Some("critical")), "{agent}");
+    }
+}
+
+#[test]
 fn wrong_event_and_unusable_input_block() {
     let p = project();
     let post = payload(&p, "claude-code", "01-read").replace("\"PreToolUse\"", "\"PostToolUse\"");
