@@ -145,6 +145,9 @@ impl std::fmt::Debug for Attesta {
     }
 }
 
+type EnvLookup = Box<dyn Fn(&str) -> Option<String>>;
+type Subscriber = Arc<dyn Fn(&Event) + Send + Sync>;
+
 /// Builds an [`Attesta`]. Start from [`Attesta::builder`] or [`AttestaBuilder::from_loaded`].
 pub struct AttestaBuilder {
     loaded: LoadedConfig,
@@ -155,8 +158,8 @@ pub struct AttestaBuilder {
     trust_path: Option<PathBuf>,
     trust_enabled: Option<bool>,
     environment: Option<String>,
-    env_lookup: Option<Box<dyn Fn(&str) -> Option<String>>>,
-    subscribers: Vec<Arc<dyn Fn(&Event) + Send + Sync>>,
+    env_lookup: Option<EnvLookup>,
+    subscribers: Vec<Subscriber>,
 }
 
 impl AttestaBuilder {
@@ -270,7 +273,7 @@ impl AttestaBuilder {
         let trust_params = TrustParams::from(&config.trust);
         let trust = if trust_enabled.unwrap_or(config.trust.enabled) {
             let path = trust_path.unwrap_or_else(|| loaded.trust_store_path());
-            Some(TrustStore::open(path.clone(), trust_params.clone()).map_err(|source| BuildError::Trust { path, source })?)
+            Some(TrustStore::open(path.clone(), trust_params).map_err(|source| BuildError::Trust { path, source })?)
         } else {
             None
         };
@@ -415,20 +418,20 @@ impl Attesta {
         }
         let level = assessment.level;
         let mut challenge = policy.challenge_map.get(level);
-        if let Some(forced) = directives.challenge {
-            if forced.rigour() > challenge.rigour() {
-                challenge = forced;
-            }
+        if let Some(forced) = directives.challenge
+            && forced.rigour() > challenge.rigour()
+        {
+            challenge = forced;
         }
         let mut approvers_required = 1;
         if challenge == ChallengeType::MultiParty {
             approvers_required = policy.require_multi_party.get(level).max(2);
         }
-        if let Some(n) = directives.require_approvers {
-            if n >= 2 {
-                challenge = ChallengeType::MultiParty;
-                approvers_required = approvers_required.max(n);
-            }
+        if let Some(n) = directives.require_approvers
+            && n >= 2
+        {
+            challenge = ChallengeType::MultiParty;
+            approvers_required = approvers_required.max(n);
         }
         let config_min = policy.minimum_review_seconds.get(level);
         let min_review_seconds = options.min_review_seconds.map_or(config_min, |m| m.max(config_min));
@@ -589,13 +592,11 @@ impl Attesta {
             }
         }
 
-        if let (Some(store), Some(agent)) = (&inner.trust, ctx.agent_id.as_deref()) {
-            if let Some(event) = trust_event(&result) {
-                let domain = trust_domain(&ctx.function_name, &inner.config.trust.domains);
-                if let Err(error) = store.record(agent, &domain, event, result.decided_at) {
-                    // The decision is already on record; a trust update failing must not change it.
-                    tracing::warn!(%error, agent, "could not update the trust store");
-                }
+        if let (Some(store), Some(agent), Some(event)) = (&inner.trust, ctx.agent_id.as_deref(), trust_event(&result)) {
+            let domain = trust_domain(&ctx.function_name, &inner.config.trust.domains);
+            if let Err(error) = store.record(agent, &domain, event, result.decided_at) {
+                // The decision is already on record; a trust update failing must not change it.
+                tracing::warn!(%error, agent, "could not update the trust store");
             }
         }
 

@@ -13,9 +13,11 @@ use futures::future::BoxFuture;
 use serde_json::json;
 
 /// A reviewer scripted by the test: returns whatever the closure says, counting calls.
+type Respond = Box<dyn Fn(&ReviewRequest) -> Result<ReviewOutcome, ReviewerError> + Send + Sync>;
+
 struct Scripted {
     calls: AtomicUsize,
-    respond: Box<dyn Fn(&ReviewRequest) -> Result<ReviewOutcome, ReviewerError> + Send + Sync>,
+    respond: Respond,
 }
 
 impl Scripted {
