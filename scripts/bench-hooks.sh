@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # Latency of one `attesta hook <agent>` call as an agent sees it: process start, payload
 # parsing, config discovery, scoring, audit append (fsync per audit.durability) and the decision
-# on stdout. Usage: scripts/bench-hooks.sh [RUNS]   (release build; figures go to stdout)
+# on stdout. Usage: scripts/bench-hooks.sh [RUNS]   (release build, or ATTESTA_BIN=path)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs="${1:-200}"
-cargo build --release -p attesta-cli --quiet
-target="${CARGO_TARGET_DIR:-target}"
-bin="$(cd "$target/release" && pwd)/attesta"
+if [ -n "${ATTESTA_BIN:-}" ]; then
+  bin="$ATTESTA_BIN"   # an already built binary (any profile)
+else
+  cargo build --release -p attesta-cli --quiet
+  target="${CARGO_TARGET_DIR:-target}"
+  bin="$(cd "$target/release" && pwd)/attesta"
+fi
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
