@@ -16,7 +16,7 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
 python3 - "$bin" "$work" "$runs" <<'PY'
-import json, os, statistics, subprocess, sys, time
+import json, os, resource, statistics, subprocess, sys, time
 binary, work, runs = sys.argv[1], sys.argv[2], int(sys.argv[3])
 home = os.path.join(work, "home")
 os.makedirs(home, exist_ok=True)
@@ -34,6 +34,7 @@ def bench(name, agent, tool, tool_input, config, event="PreToolUse"):
             f.write(config)
     data = payload(project, tool, tool_input, event)
     times = []
+    cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     for _ in range(runs):
         start = time.perf_counter()
         # setsid: no controlling terminal, so nothing can wait for a human.
@@ -41,9 +42,12 @@ def bench(name, agent, tool, tool_input, config, event="PreToolUse"):
                              start_new_session=True)
         times.append((time.perf_counter() - start) * 1000)
         assert out.returncode == 0, out
+    cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    # CPU time (user + system) per call: what the hook costs, independent of machine load.
+    cpu = ((cpu_after.ru_utime - cpu_before.ru_utime) + (cpu_after.ru_stime - cpu_before.ru_stime)) * 1000 / runs
     times.sort()
     p = lambda q: times[min(len(times) - 1, int(q * len(times)))]
-    print(f"{name:<44} mean {statistics.mean(times):6.2f} ms  p50 {p(0.5):6.2f}  p95 {p(0.95):6.2f}  p99 {p(0.99):6.2f}")
+    print(f"{name:<44} wall mean {statistics.mean(times):6.2f} ms  p50 {p(0.5):6.2f}  p95 {p(0.95):6.2f}  p99 {p(0.99):6.2f}  cpu {cpu:5.2f} ms")
 
 print(f"{runs} runs each, binary {binary}")
 bench("claude-code Read, allow, audit fsync", "claude-code", "Read", {"file_path": "src/main.rs"}, "")
