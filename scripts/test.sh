@@ -6,6 +6,11 @@ cd "$(dirname "$0")/.."
 
 step() { printf '\n==> %s\n' "$*" >&2; }
 
+# Third-party peers the end-to-end tests talk to; tests fail (not skip) when these are missing.
+export ATTESTA_REQUIRE_TEST_PEERS=1
+step "test peers: the official Python MCP SDK"
+bash scripts/setup-mcp-test-deps.sh
+
 step "cargo clippy (lints forbid printing from libraries)"
 cargo clippy --workspace --all-targets --quiet
 

@@ -50,6 +50,9 @@ pub enum Command {
     /// Inspect and manage per-agent trust.
     #[command(subcommand)]
     Trust(TrustCommand),
+    /// Put Attesta in front of an MCP server (stdio proxy).
+    #[command(subcommand)]
+    Mcp(crate::commands::mcp::McpCommand),
     /// Be the pre-tool-use hook of a coding agent, or install it in the agent's settings.
     ///
     /// `attesta hook claude-code|codex|gemini` reads the agent's hook payload on stdin and prints

@@ -594,7 +594,12 @@ impl Attesta {
 
         if let (Some(store), Some(agent), Some(event)) = (&inner.trust, ctx.agent_id.as_deref(), trust_event(&result)) {
             let domain = trust_domain(&ctx.function_name, &inner.config.trust.domains);
-            if let Err(error) = store.record(agent, &domain, event, result.decided_at) {
+            // Auto-approved reads are frequent, low-value evidence: no fsync for them.
+            let recorded = match event {
+                TrustEvent::Approved { human_reviewed: false, .. } => store.record_relaxed(agent, &domain, event, result.decided_at),
+                _ => store.record(agent, &domain, event, result.decided_at),
+            };
+            if let Err(error) = recorded {
                 // The decision is already on record; a trust update failing must not change it.
                 tracing::warn!(%error, agent, "could not update the trust store");
             }
