@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod evaluate;
+pub mod hook;
 pub mod init;
 pub mod mcp;
 pub mod score;
