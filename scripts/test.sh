@@ -17,10 +17,7 @@ cargo clippy --workspace --all-targets --quiet
 step "cargo build (binaries and the examples the pseudo-terminal tests drive)"
 cargo build --workspace --bins --examples --quiet
 
-step "cargo test (unit, integration, doc tests, benchmarks in test mode)"
+step "cargo test: unit, integration (real binary, pty, concurrent processes, MCP and coding-agent hook peers), doc tests, benchmarks in test mode"
 cargo test --workspace --all-targets --no-fail-fast
 cargo test --workspace --doc --no-fail-fast
 
-step "coding-agent hooks (Claude Code, Codex CLI, Gemini CLI): payloads through the real binary, pty approval, install/uninstall"
-cargo test -p attesta-hooks --lib --quiet
-cargo test -p attesta-cli --test hooks --quiet
