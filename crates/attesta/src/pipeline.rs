@@ -413,6 +413,14 @@ impl Attesta {
 
         // Stage 2: challenge selection, made stricter (never weaker) by escalation rules.
         let directives = assessment.directives.clone();
+        if !directives.notify.is_empty() {
+            inner.events.emit(|| Event::Notify {
+                entry_id: entry_id.clone(),
+                action: ctx.function_name.clone(),
+                roles: directives.notify.clone(),
+                assessment: assessment.clone(),
+            });
+        }
         if let Some(rule) = &directives.block {
             let decision = Decision::deny(Verdict::Denied, format!("blocked by escalation rule: {rule}"), None);
             return self.finish(&ctx, intercept, assessment, decision, trust_before);
