@@ -20,7 +20,11 @@ pub fn main_entry() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
-            let code = if e.use_stderr() { Exit::Usage } else { Exit::Ok };
+            let code = if e.use_stderr() {
+                Exit::Usage
+            } else {
+                Exit::Ok
+            };
             let _ = e.print();
             return code.into();
         }
@@ -31,7 +35,12 @@ pub fn main_entry() -> ExitCode {
         Err(error) => {
             if !error.message.is_empty() {
                 let style = output::Style::for_stderr();
-                let _ = writeln!(std::io::stderr(), "{} {}", style.bad("error:"), error.message);
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "{} {}",
+                    style.bad("error:"),
+                    error.message
+                );
             }
             error.exit.into()
         }
@@ -42,7 +51,11 @@ pub fn main_entry() -> ExitCode {
 fn init_logging() {
     let filter = tracing_subscriber::EnvFilter::try_from_env("ATTESTA_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).without_time().try_init();
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .without_time()
+        .try_init();
 }
 
 pub fn run(cli: Cli) -> Result<Exit, CliError> {
@@ -53,6 +66,10 @@ pub fn run(cli: Cli) -> Result<Exit, CliError> {
         Command::Evaluate(args) => commands::evaluate::run(&global, &args),
         Command::Audit(cmd) => commands::audit::run(&global, cmd),
         Command::Trust(cmd) => commands::trust::run(&global, cmd),
+        Command::Serve(args) => commands::serve::run(&global, args),
+        Command::Pending(args) => commands::approver::pending(&global, &args),
+        Command::Approve(args) => commands::approver::approve(&global, &args),
+        Command::Deny(args) => commands::approver::deny(&global, &args),
         Command::Version => commands::version::run(&global),
         Command::Completions { shell } => {
             let mut command = <Cli as clap::CommandFactory>::command();

@@ -908,34 +908,13 @@ impl Service {
                     approver.name
                 )));
             }
-            let now = now_ms();
-            let Some(opened) = row.state.opened.get(&approver.id).copied() else {
-                // Reading the request starts the review clock; answering blind is refused.
-                let min = row.key.min_review_seconds;
-                let mut state = row.state.clone();
-                state.opened.insert(approver.id.clone(), now);
-                let json = serde_json::to_string(&state)
-                    .map_err(|e| ServiceError::Corrupt(e.to_string()))?;
-                if !self
-                    .cas(id, row.version, "state_json = $1", vec![json.into()])
-                    .await?
-                {
-                    continue;
-                }
-                if min > 0.0 {
-                    return Err(ServiceError::TooEarly(
-                        format!(
-                            "answer rejected: read the request first; answer again in {min:.0}s"
-                        ),
-                        min.ceil().max(1.0),
-                    ));
-                }
-                continue;
-            };
-            let elapsed = (now - opened) as f64 / 1000.0;
-            let multi = row.key.challenge_type == ChallengeType::MultiParty;
-
             if body.decision.as_deref() == Some("deny") {
+                // Denying needs no minimum review time: stopping an action is always allowed.
+                let elapsed = row
+                    .state
+                    .opened
+                    .get(&approver.id)
+                    .map_or(0.0, |o| (now_ms() - o) as f64 / 1000.0);
                 let reason = body
                     .reason
                     .as_deref()
@@ -965,6 +944,33 @@ impl Service {
                     .await?;
                 return Ok(outcome(&row, "decided", false, Some(view)));
             }
+            let now = now_ms();
+            let Some(opened) = row.state.opened.get(&approver.id).copied() else {
+                // Reading the request starts the review clock; answering blind is refused.
+                let min = row.key.min_review_seconds;
+                let mut state = row.state.clone();
+                state.opened.insert(approver.id.clone(), now);
+                let json = serde_json::to_string(&state)
+                    .map_err(|e| ServiceError::Corrupt(e.to_string()))?;
+                if !self
+                    .cas(id, row.version, "state_json = $1", vec![json.into()])
+                    .await?
+                {
+                    continue;
+                }
+                if min > 0.0 {
+                    return Err(ServiceError::TooEarly(
+                        format!(
+                            "answer rejected: read the request first; answer again in {min:.0}s"
+                        ),
+                        min.ceil().max(1.0),
+                    ));
+                }
+                continue;
+            };
+            let elapsed = (now - opened) as f64 / 1000.0;
+            let multi = row.key.challenge_type == ChallengeType::MultiParty;
+
             if body.decision.as_deref().is_some_and(|d| d != "answer") {
                 return Err(ServiceError::Invalid(
                     "`decision` is `answer` (default) or `deny`".into(),
