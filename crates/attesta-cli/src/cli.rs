@@ -12,12 +12,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// Exit codes: 0 ok, 1 failure (broken audit chain, runtime error), 2 usage or config error,
 /// 3 denied.
 #[derive(Debug, Parser)]
-#[command(
-    name = "attesta",
-    version,
-    propagate_version = true,
-    arg_required_else_help = true
-)]
+#[command(name = "attesta", version, propagate_version = true, arg_required_else_help = true)]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
@@ -28,13 +23,7 @@ pub struct Cli {
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
     /// Configuration file (YAML, JSON or TOML). Default: ./attesta.yaml when present.
-    #[arg(
-        short = 'c',
-        long = "config",
-        global = true,
-        value_name = "FILE",
-        env = "ATTESTA_CONFIG"
-    )]
+    #[arg(short = 'c', long = "config", global = true, value_name = "FILE", env = "ATTESTA_CONFIG")]
     pub config: Option<PathBuf>,
 
     /// Print machine-readable JSON instead of human output.

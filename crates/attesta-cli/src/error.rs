@@ -31,25 +31,16 @@ pub struct CliError {
 
 impl CliError {
     pub fn usage(message: impl Into<String>) -> Self {
-        CliError {
-            exit: Exit::Usage,
-            message: message.into(),
-        }
+        CliError { exit: Exit::Usage, message: message.into() }
     }
 
     pub fn failure(message: impl Into<String>) -> Self {
-        CliError {
-            exit: Exit::Failure,
-            message: message.into(),
-        }
+        CliError { exit: Exit::Failure, message: message.into() }
     }
 
     /// An exit code with nothing more to say (the command already printed its report).
     pub fn silent(exit: Exit) -> Self {
-        CliError {
-            exit,
-            message: String::new(),
-        }
+        CliError { exit, message: String::new() }
     }
 }
 

@@ -11,8 +11,7 @@ use crate::error::CliError;
 /// `-c FILE` when given, else `./attesta.yaml` (or .yml/.json/.toml) when present, else defaults
 /// with paths relative to the current directory.
 pub fn load_config(global: &GlobalArgs) -> Result<LoadedConfig, CliError> {
-    let cwd = std::env::current_dir()
-        .map_err(|e| CliError::failure(format!("cannot read the current directory: {e}")))?;
+    let cwd = std::env::current_dir().map_err(|e| CliError::failure(format!("cannot read the current directory: {e}")))?;
     match &global.config {
         Some(path) => Ok(LoadedConfig::load(path)?),
         None => Ok(LoadedConfig::discover(&cwd)?.unwrap_or_else(|| LoadedConfig::defaults(cwd))),
@@ -23,8 +22,9 @@ pub fn load_config(global: &GlobalArgs) -> Result<LoadedConfig, CliError> {
 pub fn read_input(input: Option<&Path>) -> Result<(String, String), CliError> {
     match input {
         Some(path) if path != Path::new("-") => {
-            let text = std::fs::read_to_string(path)
-                .map_err(|e| CliError::usage(format!("cannot read {}: {e}", path.display())))?;
+            let text = std::fs::read_to_string(path).map_err(|e| {
+                CliError::usage(format!("cannot read {}: {e}", path.display()))
+            })?;
             Ok((text, path.display().to_string()))
         }
         _ => {
@@ -50,27 +50,14 @@ pub fn records(text: &str) -> Vec<Record> {
     if trimmed.starts_with('[') {
         let offset_lines = text[..text.len() - trimmed.len()].matches('\n').count();
         return match serde_json::from_str::<Vec<serde_json::Value>>(text) {
-            Ok(items) => items
-                .into_iter()
-                .enumerate()
-                .map(|(i, v)| Record {
-                    line: i + 1,
-                    value: Ok(v),
-                })
-                .collect(),
-            Err(e) => vec![Record {
-                line: offset_lines + e.line(),
-                value: Err(format!("invalid JSON array: {e}")),
-            }],
+            Ok(items) => items.into_iter().enumerate().map(|(i, v)| Record { line: i + 1, value: Ok(v) }).collect(),
+            Err(e) => vec![Record { line: offset_lines + e.line(), value: Err(format!("invalid JSON array: {e}")) }],
         };
     }
     text.lines()
         .enumerate()
         .filter(|(_, l)| !l.trim().is_empty())
-        .map(|(i, l)| Record {
-            line: i + 1,
-            value: serde_json::from_str(l).map_err(|e| format!("invalid JSON: {e}")),
-        })
+        .map(|(i, l)| Record { line: i + 1, value: serde_json::from_str(l).map_err(|e| format!("invalid JSON: {e}")) })
         .collect()
 }
 

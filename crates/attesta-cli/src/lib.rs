@@ -20,11 +20,7 @@ pub fn main_entry() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
-            let code = if e.use_stderr() {
-                Exit::Usage
-            } else {
-                Exit::Ok
-            };
+            let code = if e.use_stderr() { Exit::Usage } else { Exit::Ok };
             let _ = e.print();
             return code.into();
         }
@@ -35,12 +31,7 @@ pub fn main_entry() -> ExitCode {
         Err(error) => {
             if !error.message.is_empty() {
                 let style = output::Style::for_stderr();
-                let _ = writeln!(
-                    std::io::stderr(),
-                    "{} {}",
-                    style.bad("error:"),
-                    error.message
-                );
+                let _ = writeln!(std::io::stderr(), "{} {}", style.bad("error:"), error.message);
             }
             error.exit.into()
         }
@@ -51,11 +42,7 @@ pub fn main_entry() -> ExitCode {
 fn init_logging() {
     let filter = tracing_subscriber::EnvFilter::try_from_env("ATTESTA_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .without_time()
-        .try_init();
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).without_time().try_init();
 }
 
 pub fn run(cli: Cli) -> Result<Exit, CliError> {

@@ -11,25 +11,15 @@ pub struct Style {
 
 impl Style {
     pub fn for_stdout() -> Self {
-        Style {
-            color: std::io::stdout().is_terminal()
-                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
-        }
+        Style { color: std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) }
     }
 
     pub fn for_stderr() -> Self {
-        Style {
-            color: std::io::stderr().is_terminal()
-                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
-        }
+        Style { color: std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) }
     }
 
     pub fn paint(&self, code: &str, text: &str) -> String {
-        if self.color {
-            format!("\x1b[{code}m{text}\x1b[0m")
-        } else {
-            text.to_owned()
-        }
+        if self.color { format!("\x1b[{code}m{text}\x1b[0m") } else { text.to_owned() }
     }
 
     pub fn bold(&self, text: &str) -> String {
@@ -69,8 +59,6 @@ pub fn bar(value: f64, max: f64, width: usize) -> String {
     if max <= 0.0 || !value.is_finite() {
         return String::new();
     }
-    let filled = ((value / max) * width as f64)
-        .round()
-        .clamp(0.0, width as f64) as usize;
+    let filled = ((value / max) * width as f64).round().clamp(0.0, width as f64) as usize;
     "█".repeat(filled)
 }

@@ -13,9 +13,7 @@ const RM_RF: &str = r#"{"function_name":"run_command","kwargs":{"cmd":"rm -rf /"
 const DROP: &str = r#"{"function_name":"execute_sql","kwargs":{"query":"DROP TABLE users"}}"#;
 
 fn json_lines(text: &str) -> Vec<Value> {
-    text.lines()
-        .map(|l| serde_json::from_str(l).expect("JSON line"))
-        .collect()
+    text.lines().map(|l| serde_json::from_str(l).expect("JSON line")).collect()
 }
 
 #[test]
@@ -34,25 +32,10 @@ fn help_lists_every_command() {
     let p = Project::new();
     let run = p.run(&["--help"], "");
     assert_eq!(run.code, 0);
-    for command in [
-        "init",
-        "score",
-        "evaluate",
-        "audit",
-        "trust",
-        "version",
-        "completions",
-    ] {
-        assert!(
-            run.stdout.contains(command),
-            "{command} missing from help:\n{}",
-            run.stdout
-        );
+    for command in ["init", "score", "evaluate", "audit", "trust", "version", "completions"] {
+        assert!(run.stdout.contains(command), "{command} missing from help:\n{}", run.stdout);
     }
-    assert!(
-        run.stdout.contains("Exit codes"),
-        "help documents exit codes"
-    );
+    assert!(run.stdout.contains("Exit codes"), "help documents exit codes");
 }
 
 #[test]
@@ -74,13 +57,7 @@ fn init_writes_a_config_that_loads_and_refuses_to_overwrite() {
     for section in ["policy:", "risk:", "trust:", "audit:", "server:"] {
         assert!(text.contains(section), "{section} missing");
     }
-    assert!(
-        text.lines()
-            .filter(|l| l.trim_start().starts_with('#'))
-            .count()
-            > 10,
-        "commented"
-    );
+    assert!(text.lines().filter(|l| l.trim_start().starts_with('#')).count() > 10, "commented");
     let again = p.run(&["init"], "");
     assert_eq!(again.code, 2);
     settings(&p).bind(|| assert_snapshot!("init_refuses", again.transcript()));
@@ -114,13 +91,7 @@ fn score_json_has_the_promised_fields_and_orders_risk() {
     assert_eq!(lines[0]["risk_level"], "low");
     assert_eq!(lines[1]["risk_level"], "critical");
     assert_eq!(lines[2]["risk_level"], "critical");
-    assert!(
-        lines[1]["factors"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|f| f["evidence"].as_str().unwrap().contains("rm -rf"))
-    );
+    assert!(lines[1]["factors"].as_array().unwrap().iter().any(|f| f["evidence"].as_str().unwrap().contains("rm -rf")));
 }
 
 #[test]
@@ -138,17 +109,9 @@ fn score_reports_malformed_lines_with_numbers_and_scores_the_rest() {
     let input = format!("{READ}\nnot json\n{{\"args\": []}}\n\n{DROP}\n");
     let run = p.run(&["score", "--json"], &input);
     assert_eq!(run.code, 2, "{}", run.transcript());
-    assert_eq!(
-        json_lines(&run.stdout).len(),
-        2,
-        "good lines are still scored"
-    );
+    assert_eq!(json_lines(&run.stdout).len(), 2, "good lines are still scored");
     assert!(run.stderr.contains("<stdin>:2:"), "{}", run.stderr);
-    assert!(
-        run.stderr.contains("<stdin>:3:") && run.stderr.contains("function_name"),
-        "{}",
-        run.stderr
-    );
+    assert!(run.stderr.contains("<stdin>:3:") && run.stderr.contains("function_name"), "{}", run.stderr);
     settings(&p).bind(|| assert_snapshot!("score_malformed_stderr", run.stderr));
 }
 
@@ -166,29 +129,18 @@ fn score_with_empty_input_or_missing_file_says_what_to_do() {
 #[test]
 fn malformed_config_names_file_line_and_suggestion() {
     let p = Project::new();
-    p.write(
-        "attesta.yaml",
-        "policy:\n  fail_mode: deny\n  timeout_secnds: 30\n",
-    );
+    p.write("attesta.yaml", "policy:\n  fail_mode: deny\n  timeout_secnds: 30\n");
     let run = p.run(&["score"], READ);
     assert_eq!(run.code, 2, "{}", run.transcript());
     assert!(run.stderr.contains("attesta.yaml"), "{}", run.stderr);
     assert!(run.stderr.contains(":3"), "line number: {}", run.stderr);
-    assert!(
-        run.stderr.contains("timeout_seconds"),
-        "suggestion: {}",
-        run.stderr
-    );
+    assert!(run.stderr.contains("timeout_seconds"), "suggestion: {}", run.stderr);
     settings(&p).bind(|| assert_snapshot!("config_unknown_key", run.transcript()));
 
     p.write("bad.yaml", "policy:\n  fail_mode: sometimes\n");
     let run = p.run(&["-c", "bad.yaml", "score"], READ);
     assert_eq!(run.code, 2);
-    assert!(
-        run.stderr.contains("deny") && run.stderr.contains("escalate"),
-        "{}",
-        run.stderr
-    );
+    assert!(run.stderr.contains("deny") && run.stderr.contains("escalate"), "{}", run.stderr);
 
     let run = p.run(&["score", "-c", "missing.yaml"], READ);
     assert_eq!(run.code, 2);
@@ -215,11 +167,7 @@ fn evaluate_without_a_human_denies_above_low_with_instructions() {
     let run = p.run(&["evaluate"], RM_RF);
     assert_eq!(run.code, 3, "{}", run.transcript());
     assert!(run.stdout.contains("DENIED"), "{}", run.stdout);
-    assert!(
-        run.stdout.contains("policy.unattended"),
-        "says how to configure a reviewer: {}",
-        run.stdout
-    );
+    assert!(run.stdout.contains("policy.unattended"), "says how to configure a reviewer: {}", run.stdout);
     settings(&p).bind(|| assert_snapshot!("evaluate_denied", run.transcript()));
 }
 
@@ -227,22 +175,11 @@ fn evaluate_without_a_human_denies_above_low_with_instructions() {
 fn evaluate_reviewer_flags() {
     let p = Project::new();
     let run = p.run(&["evaluate", "--reviewer", "allow"], DROP);
-    assert_eq!(
-        run.code,
-        2,
-        "allow needs policy.unattended: allow: {}",
-        run.transcript()
-    );
+    assert_eq!(run.code, 2, "allow needs policy.unattended: allow: {}", run.transcript());
     p.write("attesta.yaml", "policy:\n  unattended: allow\n");
-    let run = p.run(
-        &["evaluate", "--reviewer", "allow", "--json"],
-        r#"{"function_name":"send_email","kwargs":{"to":"a@example.com"}}"#,
-    );
+    let run = p.run(&["evaluate", "--reviewer", "allow", "--json"], r#"{"function_name":"send_email","kwargs":{"to":"a@example.com"}}"#);
     assert_eq!(run.code, 0, "{}", run.transcript());
-    let run = p.run(
-        &["evaluate", "--reviewer", "deny"],
-        r#"{"function_name":"send_email","kwargs":{"to":"a@example.com"}}"#,
-    );
+    let run = p.run(&["evaluate", "--reviewer", "deny"], r#"{"function_name":"send_email","kwargs":{"to":"a@example.com"}}"#);
     assert_eq!(run.code, 3, "{}", run.transcript());
 }
 
@@ -313,15 +250,8 @@ fn four_concurrent_evaluate_processes_keep_the_chain_intact() {
                     .spawn()
                     .unwrap();
                 use std::io::Write;
-                let ctx = format!(
-                    r#"{{"function_name":"read_file","kwargs":{{"path":"w{worker}/{i}.rs"}}}}"#
-                );
-                child
-                    .stdin
-                    .take()
-                    .unwrap()
-                    .write_all(ctx.as_bytes())
-                    .unwrap();
+                let ctx = format!(r#"{{"function_name":"read_file","kwargs":{{"path":"w{worker}/{i}.rs"}}}}"#);
+                child.stdin.take().unwrap().write_all(ctx.as_bytes()).unwrap();
                 assert!(child.wait().unwrap().success());
             }
         }));
@@ -340,48 +270,21 @@ fn four_concurrent_evaluate_processes_keep_the_chain_intact() {
 fn audit_checkpoint_exposes_truncation() {
     let p = Project::new();
     evaluate_many(&p, 4);
-    let key = (
-        "ATTESTA_CHECKPOINT_KEY",
-        "a-test-key-of-enough-bytes-0123456789",
-    );
-    let run = p
-        .cmd(&["audit", "checkpoint", "--append"])
-        .env(key.0, key.1)
-        .output()
-        .unwrap();
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    let key = ("ATTESTA_CHECKPOINT_KEY", "a-test-key-of-enough-bytes-0123456789");
+    let run = p.cmd(&["audit", "checkpoint", "--append"]).env(key.0, key.1).output().unwrap();
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
     let cp = p.file(".attesta/audit.jsonl.checkpoints");
     assert!(cp.exists());
     // Drop the last entry: the chain of what is left is intact, the checkpoint says otherwise.
     let log = p.read(".attesta/audit.jsonl");
     let kept: Vec<&str> = log.lines().take(3).collect();
     p.write(".attesta/audit.jsonl", &(kept.join("\n") + "\n"));
-    assert_eq!(
-        p.run(&["audit", "verify"], "").code,
-        0,
-        "truncation is invisible without a checkpoint"
-    );
+    assert_eq!(p.run(&["audit", "verify"], "").code, 0, "truncation is invisible without a checkpoint");
     let cp_arg = cp.display().to_string();
-    let out = p
-        .cmd(&["audit", "verify", "--checkpoint", &cp_arg])
-        .env(key.0, key.1)
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&out.stdout)
-    );
+    let out = p.cmd(&["audit", "verify", "--checkpoint", &cp_arg]).env(key.0, key.1).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stdout));
     // Without the key the command says how to provide it.
-    let out = p
-        .cmd(&["audit", "verify", "--checkpoint", &cp_arg])
-        .output()
-        .unwrap();
+    let out = p.cmd(&["audit", "verify", "--checkpoint", &cp_arg]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("ATTESTA_CHECKPOINT_KEY"));
 }
@@ -397,40 +300,16 @@ fn audit_stats_rubber_stamps_and_export() {
     assert_eq!(stats["total"], 4);
     assert_eq!(stats["verdicts"]["denied"], 1);
     let human = p.run(&["audit", "stats"], "");
-    assert!(
-        human.stdout.contains("Verdicts") && human.stdout.contains("Risk levels"),
-        "{}",
-        human.stdout
-    );
+    assert!(human.stdout.contains("Verdicts") && human.stdout.contains("Risk levels"), "{}", human.stdout);
 
     let run = p.run(&["audit", "rubber-stamps"], "");
     assert_eq!(run.code, 0);
     assert!(run.stdout.contains("No rubber stamps"), "{}", run.stdout);
 
-    let run = p.run(
-        &["audit", "export", "--format", "csv", "--verdict", "denied"],
-        "",
-    );
+    let run = p.run(&["audit", "export", "--format", "csv", "--verdict", "denied"], "");
     assert_eq!(run.code, 0, "{}", run.transcript());
-    assert_eq!(
-        run.stdout.lines().count(),
-        2,
-        "header + one denied entry:\n{}",
-        run.stdout
-    );
-    let run = p.run(
-        &[
-            "audit",
-            "export",
-            "--format",
-            "json",
-            "-o",
-            "out.json",
-            "--from",
-            "2000-01-01",
-        ],
-        "",
-    );
+    assert_eq!(run.stdout.lines().count(), 2, "header + one denied entry:\n{}", run.stdout);
+    let run = p.run(&["audit", "export", "--format", "json", "-o", "out.json", "--from", "2000-01-01"], "");
     assert_eq!(run.code, 0, "{}", run.transcript());
     let exported: Value = serde_json::from_str(&p.read("out.json")).unwrap();
     assert_eq!(exported.as_array().unwrap().len(), 4);
@@ -468,37 +347,20 @@ fn trust_list_show_revoke_reset() {
     assert!(before > 0.0 && before < 0.9);
 
     let human = p.run(&["trust", "list"], "");
-    assert!(
-        human.stdout.contains("AGENT") && human.stdout.contains("bot"),
-        "{}",
-        human.stdout
-    );
+    assert!(human.stdout.contains("AGENT") && human.stdout.contains("bot"), "{}", human.stdout);
 
     let run = p.run(&["trust", "revoke", "bot"], "");
-    assert_eq!(
-        run.code,
-        2,
-        "no terminal to confirm on: {}",
-        run.transcript()
-    );
+    assert_eq!(run.code, 2, "no terminal to confirm on: {}", run.transcript());
     assert!(run.stderr.contains("--yes"));
     assert_eq!(p.run(&["trust", "revoke", "bot", "--yes"], "").code, 0);
     let run = p.run(&["trust", "show", "bot", "--json"], "");
     let rows: Value = serde_json::from_str(&run.stdout).unwrap();
-    assert_eq!(
-        rows[0]["trust"].as_f64().unwrap(),
-        0.0,
-        "revoked trust is 0"
-    );
+    assert_eq!(rows[0]["trust"].as_f64().unwrap(), 0.0, "revoked trust is 0");
 
     assert_eq!(p.run(&["trust", "reset", "bot"], "").code, 0);
     assert_eq!(p.run(&["trust", "show", "nobody"], "").code, 1);
     let human = p.run(&["trust", "list"], "");
-    assert!(
-        human.stdout.contains("No agents on record"),
-        "reset forgets the agent: {}",
-        human.stdout
-    );
+    assert!(human.stdout.contains("No agents on record"), "reset forgets the agent: {}", human.stdout);
 }
 
 #[test]

@@ -13,9 +13,7 @@ pub struct Project {
 
 impl Project {
     pub fn new() -> Self {
-        Project {
-            dir: tempfile::tempdir().expect("temp dir"),
-        }
+        Project { dir: tempfile::tempdir().expect("temp dir") }
     }
 
     pub fn path(&self) -> &Path {
@@ -43,29 +41,15 @@ impl Project {
     /// environment for the variables Attesta reads.
     pub fn cmd(&self, args: &[&str]) -> Command {
         let mut cmd = Command::cargo_bin("attesta").expect("binary");
-        cmd.current_dir(self.path())
-            .args(args)
-            .env("NO_COLOR", "1")
-            .env("ATTESTA_ENV", "development");
-        for var in [
-            "ATTESTA_CONFIG",
-            "ATTESTA_LOG",
-            "CI",
-            "GITHUB_ACTIONS",
-            "NODE_ENV",
-            "RAILS_ENV",
-        ] {
+        cmd.current_dir(self.path()).args(args).env("NO_COLOR", "1").env("ATTESTA_ENV", "development");
+        for var in ["ATTESTA_CONFIG", "ATTESTA_LOG", "CI", "GITHUB_ACTIONS", "NODE_ENV", "RAILS_ENV"] {
             cmd.env_remove(var);
         }
         cmd
     }
 
     pub fn run(&self, args: &[&str], stdin: &str) -> Run {
-        let output = self
-            .cmd(args)
-            .write_stdin(stdin.to_owned())
-            .output()
-            .expect("run attesta");
+        let output = self.cmd(args).write_stdin(stdin.to_owned()).output().expect("run attesta");
         Run::from(output)
     }
 }
@@ -90,30 +74,18 @@ impl From<Output> for Run {
 impl Run {
     /// Exit code, stdout and stderr in one text, for snapshots.
     pub fn transcript(&self) -> String {
-        format!(
-            "exit: {}\n--- stdout\n{}--- stderr\n{}",
-            self.code, self.stdout, self.stderr
-        )
+        format!("exit: {}\n--- stdout\n{}--- stderr\n{}", self.code, self.stdout, self.stderr)
     }
 }
 
 /// Filters for snapshot stability: ids, hashes, times, temp paths, durations.
 pub fn settings(project: &Project) -> insta::Settings {
     let mut settings = insta::Settings::clone_current();
-    settings.add_filter(
-        &regex_escape(&project.path().display().to_string()),
-        "[DIR]",
-    );
-    settings.add_filter(
-        r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
-        "[UUID]",
-    );
+    settings.add_filter(&regex_escape(&project.path().display().to_string()), "[DIR]");
+    settings.add_filter(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "[UUID]");
     settings.add_filter(r"\b[0-9a-f]{64}\b", "[HASH]");
     settings.add_filter(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z", "[TIME]");
-    settings.add_filter(
-        r#""review_seconds":[0-9.e-]+"#,
-        r#""review_seconds":[SECS]"#,
-    );
+    settings.add_filter(r#""review_seconds":[0-9.e-]+"#, r#""review_seconds":[SECS]"#);
     settings.add_filter(r"attesta \d+\.\d+\.\d+", "attesta [VERSION]");
     settings
 }

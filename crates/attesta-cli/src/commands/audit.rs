@@ -4,8 +4,8 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use attesta::audit::{
-    AuditFilter, AuditReader, AuditStats, CheckpointKey, CheckpointVerifier, ExportFormat,
-    RubberStampRule, VerifyOptions, VerifyProgress, checkpoint_path, repair, verify,
+    AuditFilter, AuditReader, AuditStats, CheckpointKey, CheckpointVerifier, ExportFormat, RubberStampRule, VerifyOptions,
+    VerifyProgress, checkpoint_path, repair, verify,
 };
 use attesta::config_file::LoadedConfig;
 use jiff::Timestamp;
@@ -24,42 +24,21 @@ pub fn run(global: &GlobalArgs, command: AuditCommand) -> CliResult {
     match command {
         AuditCommand::Verify { log, checkpoint } => run_verify(global, &loaded, &log, checkpoint),
         AuditCommand::Stats { log } => run_stats(global, &log_path(&loaded, &log)?),
-        AuditCommand::RubberStamps {
-            log,
-            max_seconds,
-            min_risk,
-        } => {
+        AuditCommand::RubberStamps { log, max_seconds, min_risk } => {
             let path = log_path(&loaded, &log)?;
-            let entries = AuditReader::new(&path)
-                .rubber_stamps(max_seconds, min_risk)
-                .map_err(audit_err)?;
+            let entries = AuditReader::new(&path).rubber_stamps(max_seconds, min_risk).map_err(audit_err)?;
             let mut out = std::io::stdout().lock();
             if global.json {
                 for e in &entries {
-                    writeln!(
-                        out,
-                        "{}",
-                        serde_json::to_string(e).map_err(|e| CliError::failure(e.to_string()))?
-                    )?;
+                    writeln!(out, "{}", serde_json::to_string(e).map_err(|e| CliError::failure(e.to_string()))?)?;
                 }
             } else if entries.is_empty() {
-                writeln!(
-                    out,
-                    "No rubber stamps: no approval at {min_risk} risk or above was reviewed in under {max_seconds} s."
-                )?;
+                writeln!(out, "No rubber stamps: no approval at {min_risk} risk or above was reviewed in under {max_seconds} s.")?;
             } else {
                 let style = Style::for_stdout();
-                writeln!(
-                    out,
-                    "{} approvals at {min_risk} risk or above look rubber-stamped:",
-                    entries.len()
-                )?;
+                writeln!(out, "{} approvals at {min_risk} risk or above look rubber-stamped:", entries.len())?;
                 for e in &entries {
-                    let who = if e.approver_ids.is_empty() {
-                        "-".to_owned()
-                    } else {
-                        e.approver_ids.join(",")
-                    };
+                    let who = if e.approver_ids.is_empty() { "-".to_owned() } else { e.approver_ids.join(",") };
                     writeln!(
                         out,
                         "  #{:<6} {}  {:<28} {}  {:>6.2}s (min {:.0}s{})  by {who}",
@@ -82,14 +61,8 @@ pub fn run(global: &GlobalArgs, command: AuditCommand) -> CliResult {
             let checkpoint = if append {
                 attesta::audit::write_checkpoint(&path, &key).map_err(audit_err)?
             } else {
-                let report = verify(
-                    &path,
-                    &mut VerifyOptions {
-                        ignore_unterminated_tail: true,
-                        ..Default::default()
-                    },
-                )
-                .map_err(audit_err)?;
+                let report = verify(&path, &mut VerifyOptions { ignore_unterminated_tail: true, ..Default::default() })
+                    .map_err(audit_err)?;
                 if let Some(entry) = report.first_break() {
                     return Err(CliError::failure(format!(
                         "refusing to sign a broken log: {} is broken at entry {entry}; run `attesta audit verify`",
@@ -97,21 +70,13 @@ pub fn run(global: &GlobalArgs, command: AuditCommand) -> CliResult {
                     )));
                 }
                 let (Some(seq), Some(hash)) = (report.last_seq, report.last_hash.as_deref()) else {
-                    return Err(CliError::failure(format!(
-                        "{} has no entries to checkpoint",
-                        path.display()
-                    )));
+                    return Err(CliError::failure(format!("{} has no entries to checkpoint", path.display())));
                 };
                 key.sign(seq, hash, report.entries, Timestamp::now())
             };
             let mut out = std::io::stdout().lock();
             if global.json || !append {
-                writeln!(
-                    out,
-                    "{}",
-                    serde_json::to_string(&checkpoint)
-                        .map_err(|e| CliError::failure(e.to_string()))?
-                )?;
+                writeln!(out, "{}", serde_json::to_string(&checkpoint).map_err(|e| CliError::failure(e.to_string()))?)?;
             } else {
                 writeln!(
                     out,
@@ -166,12 +131,7 @@ fn log_path(loaded: &LoadedConfig, log: &LogArg) -> Result<PathBuf, CliError> {
 }
 
 fn key_env(loaded: &LoadedConfig) -> String {
-    loaded
-        .config
-        .audit
-        .checkpoint_key_env
-        .clone()
-        .unwrap_or_else(|| DEFAULT_KEY_ENV.to_owned())
+    loaded.config.audit.checkpoint_key_env.clone().unwrap_or_else(|| DEFAULT_KEY_ENV.to_owned())
 }
 
 /// Reads the signing key from the environment: `ed25519:<64 hex chars>` (a seed) or any other
@@ -185,15 +145,10 @@ fn checkpoint_key(loaded: &LoadedConfig) -> Result<CheckpointKey, CliError> {
     })?;
     if let Some(seed) = value.strip_prefix("ed25519:") {
         let bytes = hex_bytes(seed, &var)?;
-        let seed: [u8; 32] = bytes.try_into().map_err(|_| {
-            CliError::usage(format!(
-                "{var}: an Ed25519 seed is 32 bytes (64 hex characters)"
-            ))
-        })?;
-        return Ok(CheckpointKey::ed25519(
-            ed25519_dalek::SigningKey::from_bytes(&seed),
-            None,
-        ));
+        let seed: [u8; 32] = bytes
+            .try_into()
+            .map_err(|_| CliError::usage(format!("{var}: an Ed25519 seed is 32 bytes (64 hex characters)")))?;
+        return Ok(CheckpointKey::ed25519(ed25519_dalek::SigningKey::from_bytes(&seed), None));
     }
     let secret = match value.strip_prefix("hex:") {
         Some(hex) => hex_bytes(hex, &var)?,
@@ -218,34 +173,22 @@ fn hex_bytes(text: &str, var: &str) -> Result<Vec<u8>, CliError> {
     hex::decode(text.trim()).map_err(|e| CliError::usage(format!("{var}: not hex: {e}")))
 }
 
-fn run_verify(
-    global: &GlobalArgs,
-    loaded: &LoadedConfig,
-    log: &LogArg,
-    checkpoint: Option<PathBuf>,
-) -> CliResult {
+fn run_verify(global: &GlobalArgs, loaded: &LoadedConfig, log: &LogArg, checkpoint: Option<PathBuf>) -> CliResult {
     let path = log_path(loaded, log)?;
     let mut options = VerifyOptions::default();
     if let Some(file) = &checkpoint {
         if !file.exists() {
-            return Err(CliError::failure(format!(
-                "no checkpoint file at {}",
-                file.display()
-            )));
+            return Err(CliError::failure(format!("no checkpoint file at {}", file.display())));
         }
         options.checkpoint_key = Some(checkpoint_verifier(loaded)?);
         options.checkpoint_file = Some(file.clone());
     }
-    let show_progress = !global.json
-        && std::io::stderr().is_terminal()
-        && std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0) > 8 << 20;
+    let show_progress = !global.json && std::io::stderr().is_terminal() && std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0) > 8 << 20;
     let bar = show_progress.then(|| {
         let bar = indicatif::ProgressBar::new(0);
         bar.set_style(
-            indicatif::ProgressStyle::with_template(
-                "verifying {bar:40} {bytes}/{total_bytes} {msg}",
-            )
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            indicatif::ProgressStyle::with_template("verifying {bar:40} {bytes}/{total_bytes} {msg}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
         );
         bar
     });
@@ -265,20 +208,10 @@ fn run_verify(
     }
     let mut out = std::io::stdout().lock();
     if global.json {
-        writeln!(
-            out,
-            "{}",
-            serde_json::to_string(&report).map_err(|e| CliError::failure(e.to_string()))?
-        )?;
+        writeln!(out, "{}", serde_json::to_string(&report).map_err(|e| CliError::failure(e.to_string()))?)?;
     } else {
         let style = Style::for_stdout();
-        writeln!(
-            out,
-            "{} entries checked in {} ({} file(s))",
-            report.entries,
-            path.display(),
-            report.files.len()
-        )?;
+        writeln!(out, "{} entries checked in {} ({} file(s))", report.entries, path.display(), report.files.len())?;
         if report.intact {
             let checkpoints = if checkpoint.is_some() {
                 format!(", {} checkpoint(s) verified", report.checkpoints_verified)
@@ -303,11 +236,7 @@ fn run_verify(
             }
         }
     }
-    Ok(if report.intact {
-        Exit::Ok
-    } else {
-        Exit::Failure
-    })
+    Ok(if report.intact { Exit::Ok } else { Exit::Failure })
 }
 
 fn run_stats(global: &GlobalArgs, path: &Path) -> CliResult {
@@ -316,11 +245,7 @@ fn run_stats(global: &GlobalArgs, path: &Path) -> CliResult {
         .map_err(audit_err)?;
     let mut out = std::io::stdout().lock();
     if global.json {
-        writeln!(
-            out,
-            "{}",
-            serde_json::to_string(&stats).map_err(|e| CliError::failure(e.to_string()))?
-        )?;
+        writeln!(out, "{}", serde_json::to_string(&stats).map_err(|e| CliError::failure(e.to_string()))?)?;
         return Ok(Exit::Ok);
     }
     write_stats(&mut out, &stats, &Style::for_stdout())?;
@@ -330,40 +255,24 @@ fn run_stats(global: &GlobalArgs, path: &Path) -> CliResult {
 fn write_stats(out: &mut impl Write, s: &AuditStats, style: &Style) -> std::io::Result<()> {
     writeln!(out, "{} decisions", style.bold(&s.total.to_string()))?;
     if let (Some(first), Some(last)) = (s.first_decided_at, s.last_decided_at) {
-        writeln!(
-            out,
-            "from {} to {}",
-            first.strftime("%Y-%m-%d %H:%M"),
-            last.strftime("%Y-%m-%d %H:%M")
-        )?;
+        writeln!(out, "from {} to {}", first.strftime("%Y-%m-%d %H:%M"), last.strftime("%Y-%m-%d %H:%M"))?;
     }
-    let chart =
-        |out: &mut dyn Write, title: &str, counts: &[(String, u64)]| -> std::io::Result<()> {
-            writeln!(out, "\n{}", style.bold(title))?;
-            let max = counts.iter().map(|(_, n)| *n).max().unwrap_or(0) as f64;
-            for (name, n) in counts {
-                writeln!(out, "  {name:<12} {n:>7}  {}", bar(*n as f64, max, 30))?;
-            }
-            Ok(())
-        };
+    let chart = |out: &mut dyn Write, title: &str, counts: &[(String, u64)]| -> std::io::Result<()> {
+        writeln!(out, "\n{}", style.bold(title))?;
+        let max = counts.iter().map(|(_, n)| *n).max().unwrap_or(0) as f64;
+        for (name, n) in counts {
+            writeln!(out, "  {name:<12} {n:>7}  {}", bar(*n as f64, max, 30))?;
+        }
+        Ok(())
+    };
     let verdicts: Vec<_> = attesta_core::Verdict::ALL
         .iter()
-        .map(|v| {
-            (
-                v.to_string(),
-                s.verdicts.get(v.as_str()).copied().unwrap_or(0),
-            )
-        })
+        .map(|v| (v.to_string(), s.verdicts.get(v.as_str()).copied().unwrap_or(0)))
         .collect();
     chart(out, "Verdicts", &verdicts)?;
     let levels: Vec<_> = attesta_core::RiskLevel::ALL
         .iter()
-        .map(|l| {
-            (
-                l.to_string(),
-                s.risk_levels.get(l.as_str()).copied().unwrap_or(0),
-            )
-        })
+        .map(|l| (l.to_string(), s.risk_levels.get(l.as_str()).copied().unwrap_or(0)))
         .collect();
     chart(out, "Risk levels", &levels)?;
     writeln!(out, "\n{}", style.bold("Reviews"))?;
@@ -372,19 +281,10 @@ fn write_stats(out: &mut impl Write, s: &AuditStats, style: &Style) -> std::io::
     writeln!(out, "  average review   {}", secs(s.mean_review_seconds))?;
     writeln!(out, "  median review    {}", secs(s.median_review_seconds))?;
     writeln!(out, "  min time unmet   {}", s.min_review_unmet)?;
-    writeln!(
-        out,
-        "  rubber stamps    {} ({:.1}% of reviewed approvals)",
-        s.rubber_stamps,
-        s.rubber_stamp_rate * 100.0
-    )?;
+    writeln!(out, "  rubber stamps    {} ({:.1}% of reviewed approvals)", s.rubber_stamps, s.rubber_stamp_rate * 100.0)?;
     if !s.approvers.is_empty() {
         writeln!(out, "\n{}", style.bold("Approvers"))?;
-        writeln!(
-            out,
-            "  {:<20} {:>8} {:>8} {:>8} {:>10} {:>8}",
-            "ID", "DECIDED", "APPROVED", "DENIED", "AVG REVIEW", "STAMPS"
-        )?;
+        writeln!(out, "  {:<20} {:>8} {:>8} {:>8} {:>10} {:>8}", "ID", "DECIDED", "APPROVED", "DENIED", "AVG REVIEW", "STAMPS")?;
         for (id, a) in &s.approvers {
             writeln!(
                 out,
@@ -397,13 +297,7 @@ fn write_stats(out: &mut impl Write, s: &AuditStats, style: &Style) -> std::io::
         writeln!(out, "\n{}", style.bold("Agents"))?;
         let max = s.agents.values().map(|a| a.total).max().unwrap_or(0) as f64;
         for (id, a) in &s.agents {
-            writeln!(
-                out,
-                "  {id:<20} {:>7} calls, {:>5} blocked  {}",
-                a.total,
-                a.blocked,
-                bar(a.total as f64, max, 20)
-            )?;
+            writeln!(out, "  {id:<20} {:>7} calls, {:>5} blocked  {}", a.total, a.blocked, bar(a.total as f64, max, 20))?;
         }
     }
     Ok(())
@@ -412,16 +306,8 @@ fn write_stats(out: &mut impl Write, s: &AuditStats, style: &Style) -> std::io::
 fn run_export(loaded: &LoadedConfig, args: &ExportArgs) -> CliResult {
     let path = log_path(loaded, &args.log)?;
     let filter = AuditFilter {
-        since: args
-            .from
-            .as_deref()
-            .map(|d| parse_time(d, false))
-            .transpose()?,
-        until: args
-            .to
-            .as_deref()
-            .map(|d| parse_time(d, true))
-            .transpose()?,
+        since: args.from.as_deref().map(|d| parse_time(d, false)).transpose()?,
+        until: args.to.as_deref().map(|d| parse_time(d, true)).transpose()?,
         agent_id: args.agent.clone(),
         session_id: args.session.clone(),
         action: args.action.clone(),
@@ -437,30 +323,22 @@ fn run_export(loaded: &LoadedConfig, args: &ExportArgs) -> CliResult {
     let reader = AuditReader::new(&path);
     let count = match &args.output {
         Some(file) => {
-            let mut out = std::io::BufWriter::new(std::fs::File::create(file).map_err(|e| {
-                CliError::failure(format!("cannot create {}: {e}", file.display()))
-            })?);
-            let count = reader
-                .export(&filter, format, &mut out)
-                .map_err(audit_err)?;
+            let mut out = std::io::BufWriter::new(
+                std::fs::File::create(file).map_err(|e| CliError::failure(format!("cannot create {}: {e}", file.display())))?,
+            );
+            let count = reader.export(&filter, format, &mut out).map_err(audit_err)?;
             out.flush()?;
             count
         }
         None => {
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-            let count = reader
-                .export(&filter, format, &mut out)
-                .map_err(audit_err)?;
+            let count = reader.export(&filter, format, &mut out).map_err(audit_err)?;
             out.flush()?;
             count
         }
     };
     if let Some(file) = &args.output {
-        writeln!(
-            std::io::stderr(),
-            "Exported {count} entries to {}",
-            file.display()
-        )?;
+        writeln!(std::io::stderr(), "Exported {count} entries to {}", file.display())?;
     }
     Ok(Exit::Ok)
 }
@@ -471,16 +349,9 @@ fn parse_time(text: &str, upper: bool) -> Result<Timestamp, CliError> {
         return Ok(ts);
     }
     let date: jiff::civil::Date = text.parse().map_err(|_| {
-        CliError::usage(format!(
-            "`{text}` is not a date (2026-11-01) or an RFC 3339 time (2026-11-01T12:00:00Z)"
-        ))
+        CliError::usage(format!("`{text}` is not a date (2026-11-01) or an RFC 3339 time (2026-11-01T12:00:00Z)"))
     })?;
-    let date = if upper {
-        date.tomorrow()
-            .map_err(|e| CliError::usage(e.to_string()))?
-    } else {
-        date
-    };
+    let date = if upper { date.tomorrow().map_err(|e| CliError::usage(e.to_string()))? } else { date };
     date.to_zoned(jiff::tz::TimeZone::UTC)
         .map(|z| z.timestamp())
         .map_err(|e| CliError::usage(format!("`{text}`: {e}")))

@@ -54,19 +54,12 @@ pub fn run(global: &GlobalArgs, args: &EvaluateArgs) -> CliResult {
         None => builder,
     };
     let attesta = builder.build()?;
-    let options = EvaluateOptions {
-        risk_override: args.risk,
-        ..Default::default()
-    };
+    let options = EvaluateOptions { risk_override: args.risk, ..Default::default() };
     let result = attesta.evaluate_blocking(ctx.clone(), options);
 
     let mut out = std::io::stdout().lock();
     if global.json {
-        writeln!(
-            out,
-            "{}",
-            serde_json::to_string(&result).map_err(|e| CliError::failure(e.to_string()))?
-        )?;
+        writeln!(out, "{}", serde_json::to_string(&result).map_err(|e| CliError::failure(e.to_string()))?)?;
     } else {
         let style = Style::for_stdout();
         writeln!(
@@ -85,9 +78,5 @@ pub fn run(global: &GlobalArgs, args: &EvaluateArgs) -> CliResult {
             writeln!(out, "  audit entry: {}", result.audit_entry_id)?;
         }
     }
-    Ok(if result.verdict.runs() {
-        Exit::Ok
-    } else {
-        Exit::Denied
-    })
+    Ok(if result.verdict.runs() { Exit::Ok } else { Exit::Denied })
 }

@@ -3,8 +3,8 @@
 use std::io::Write;
 use std::sync::Arc;
 
-use attesta::AttestaBuilder;
 use attesta::reviewer::NonInteractiveReviewer;
+use attesta::AttestaBuilder;
 use attesta_core::RiskAssessment;
 use serde_json::json;
 
@@ -27,31 +27,21 @@ pub fn run(global: &GlobalArgs, args: &ScoreArgs) -> CliResult {
     let mut failures = 0usize;
     let mut scored = 0usize;
     for record in records(&text) {
-        let assessed = record
-            .value
-            .and_then(action_context)
-            .and_then(|ctx| attesta.assess(&ctx, None).map(|a| (ctx, a)));
+        let assessed = record.value.and_then(action_context).and_then(|ctx| {
+            attesta.assess(&ctx, None).map(|a| (ctx, a))
+        });
         match assessed {
             Ok((ctx, assessment)) => {
                 scored += 1;
                 if global.json {
-                    writeln!(
-                        out,
-                        "{}",
-                        json_line(record.line, &ctx.function_name, &assessment)
-                    )?;
+                    writeln!(out, "{}", json_line(record.line, &ctx.function_name, &assessment))?;
                 } else {
                     write_human(&mut out, &style, &ctx.function_name, &assessment)?;
                 }
             }
             Err(why) => {
                 failures += 1;
-                writeln!(
-                    std::io::stderr(),
-                    "{} {source}:{}: {why}",
-                    err_style.bad("error:"),
-                    record.line
-                )?;
+                writeln!(std::io::stderr(), "{} {source}:{}: {why}", err_style.bad("error:"), record.line)?;
             }
         }
     }
@@ -61,10 +51,7 @@ pub fn run(global: &GlobalArgs, args: &ScoreArgs) -> CliResult {
         )));
     }
     if failures > 0 {
-        return Err(CliError::usage(format!(
-            "{failures} of {} inputs could not be scored (see above)",
-            failures + scored
-        )));
+        return Err(CliError::usage(format!("{failures} of {} inputs could not be scored (see above)", failures + scored)));
     }
     Ok(Exit::Ok)
 }
@@ -82,33 +69,13 @@ fn json_line(line: usize, function_name: &str, a: &RiskAssessment) -> serde_json
     })
 }
 
-fn write_human(
-    out: &mut impl Write,
-    style: &Style,
-    name: &str,
-    a: &RiskAssessment,
-) -> std::io::Result<()> {
-    writeln!(
-        out,
-        "{}  {:.2}  {}  {}",
-        style.bold(name),
-        a.score,
-        style.level(a.level),
-        style.dim(&format!("({})", a.scorer))
-    )?;
+fn write_human(out: &mut impl Write, style: &Style, name: &str, a: &RiskAssessment) -> std::io::Result<()> {
+    writeln!(out, "{}  {:.2}  {}  {}", style.bold(name), a.score, style.level(a.level), style.dim(&format!("({})", a.scorer)))?;
     for f in &a.factors {
         if f.contribution == 0.0 && f.evidence.is_empty() {
             continue;
         }
-        writeln!(
-            out,
-            "  {:<16} {:.2} × {:.2} = {:.3}  {}",
-            f.name,
-            f.score,
-            f.weight,
-            f.contribution,
-            style.dim(&f.evidence)
-        )?;
+        writeln!(out, "  {:<16} {:.2} × {:.2} = {:.3}  {}", f.name, f.score, f.weight, f.contribution, style.dim(&f.evidence))?;
     }
     if let Some(rule) = &a.directives.block {
         writeln!(out, "  {} blocked by rule {rule}", style.bad("!"))?;

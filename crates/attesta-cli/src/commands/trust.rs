@@ -17,16 +17,9 @@ pub fn run(global: &GlobalArgs, command: TrustCommand) -> CliResult {
     let loaded = load_config(global)?;
     let params = TrustParams::from(&loaded.config.trust);
     let open = |store: &StoreArg| -> Result<(TrustStore, PathBuf), CliError> {
-        let path = store
-            .store
-            .clone()
-            .unwrap_or_else(|| loaded.trust_store_path());
-        let opened = TrustStore::open(path.clone(), params.clone()).map_err(|e| {
-            CliError::failure(format!(
-                "cannot open the trust store {}: {e}",
-                path.display()
-            ))
-        })?;
+        let path = store.store.clone().unwrap_or_else(|| loaded.trust_store_path());
+        let opened = TrustStore::open(path.clone(), params.clone())
+            .map_err(|e| CliError::failure(format!("cannot open the trust store {}: {e}", path.display())))?;
         Ok((opened, path))
     };
     let now = Timestamp::now();
@@ -42,10 +35,7 @@ pub fn run(global: &GlobalArgs, command: TrustCommand) -> CliResult {
                     "no trust history for agent `{agent_id}`; `attesta trust list` shows the agents on record"
                 )));
             }
-            let rows: Vec<_> = records
-                .iter()
-                .map(|(domain, r)| (agent_id.as_str(), domain.as_str(), r))
-                .collect();
+            let rows: Vec<_> = records.iter().map(|(domain, r)| (agent_id.as_str(), domain.as_str(), r)).collect();
             write_rows(&mut out, &style, global.json, &rows, &params, now)?;
         }
         TrustCommand::List { store } => {
@@ -55,65 +45,31 @@ pub fn run(global: &GlobalArgs, command: TrustCommand) -> CliResult {
                 writeln!(out, "No agents on record in {}.", path.display())?;
                 return Ok(Exit::Ok);
             }
-            let rows: Vec<_> = records
-                .iter()
-                .map(|(a, d, r)| (a.as_str(), d.as_str(), r))
-                .collect();
+            let rows: Vec<_> = records.iter().map(|(a, d, r)| (a.as_str(), d.as_str(), r)).collect();
             write_rows(&mut out, &style, global.json, &rows, &params, now)?;
         }
-        TrustCommand::Revoke {
-            agent_id,
-            domain,
-            reason,
-            yes,
-            store,
-        } => {
+        TrustCommand::Revoke { agent_id, domain, reason, yes, store } => {
             let (store, _) = open(&store)?;
             if !yes {
                 confirm(&format!(
                     "Revoke all trust of agent `{agent_id}`{}? Its trust drops to 0 until reset. [y/N] ",
-                    domain
-                        .as_deref()
-                        .map(|d| format!(" in domain `{d}`"))
-                        .unwrap_or_default()
+                    domain.as_deref().map(|d| format!(" in domain `{d}`")).unwrap_or_default()
                 ))?;
             }
-            store
-                .revoke(&agent_id, domain.as_deref(), &reason, now)
-                .map_err(store_err)?;
+            store.revoke(&agent_id, domain.as_deref(), &reason, now).map_err(store_err)?;
             if global.json {
-                writeln!(
-                    out,
-                    "{}",
-                    json!({"agent_id": agent_id, "domain": domain, "revoked": true, "reason": reason})
-                )?;
+                writeln!(out, "{}", json!({"agent_id": agent_id, "domain": domain, "revoked": true, "reason": reason}))?;
             } else {
-                writeln!(
-                    out,
-                    "Revoked trust of {agent_id}: now 0 until `attesta trust reset {agent_id}`."
-                )?;
+                writeln!(out, "Revoked trust of {agent_id}: now 0 until `attesta trust reset {agent_id}`.")?;
             }
         }
-        TrustCommand::Reset {
-            agent_id,
-            domain,
-            store,
-        } => {
+        TrustCommand::Reset { agent_id, domain, store } => {
             let (store, _) = open(&store)?;
-            store
-                .reset(&agent_id, domain.as_deref())
-                .map_err(store_err)?;
+            store.reset(&agent_id, domain.as_deref()).map_err(store_err)?;
             if global.json {
-                writeln!(
-                    out,
-                    "{}",
-                    json!({"agent_id": agent_id, "domain": domain, "reset": true})
-                )?;
+                writeln!(out, "{}", json!({"agent_id": agent_id, "domain": domain, "reset": true}))?;
             } else {
-                writeln!(
-                    out,
-                    "Reset trust of {agent_id}; it starts again at the initial score."
-                )?;
+                writeln!(out, "Reset trust of {agent_id}; it starts again at the initial score.")?;
             }
         }
     }
@@ -141,16 +97,8 @@ fn write_rows(
     writeln!(out, "{:<24} {:<12} {:>6}  ", "AGENT", "DOMAIN", "TRUST")?;
     for (agent, domain, record) in rows {
         let score = record.score(params, now);
-        let revoked = if record.revoked {
-            style.bad(" revoked")
-        } else {
-            String::new()
-        };
-        writeln!(
-            out,
-            "{agent:<24} {domain:<12} {score:>6.3}  {}{revoked}",
-            bar(score, 1.0, 20)
-        )?;
+        let revoked = if record.revoked { style.bad(" revoked") } else { String::new() };
+        writeln!(out, "{agent:<24} {domain:<12} {score:>6.3}  {}{revoked}", bar(score, 1.0, 20))?;
     }
     Ok(())
 }
@@ -158,9 +106,7 @@ fn write_rows(
 /// Asks on the terminal; with no terminal, refuses (the caller must pass --yes).
 fn confirm(question: &str) -> Result<(), CliError> {
     if !std::io::stdin().is_terminal() {
-        return Err(CliError::usage(
-            "refusing to revoke without confirmation: no terminal to ask on; pass --yes",
-        ));
+        return Err(CliError::usage("refusing to revoke without confirmation: no terminal to ask on; pass --yes"));
     }
     write!(std::io::stderr(), "{question}")?;
     let mut answer = String::new();

@@ -9,11 +9,7 @@ pub fn run(global: &GlobalArgs) -> CliResult {
     let version = env!("CARGO_PKG_VERSION");
     let mut out = std::io::stdout().lock();
     if global.json {
-        writeln!(
-            out,
-            "{}",
-            serde_json::json!({"name": "attesta", "version": version})
-        )?;
+        writeln!(out, "{}", serde_json::json!({"name": "attesta", "version": version}))?;
     } else {
         writeln!(out, "attesta {version}")?;
     }
