@@ -15,3 +15,6 @@ cargo build --workspace --bins --examples --quiet
 step "cargo test (unit, integration, doc tests, benchmarks in test mode)"
 cargo test --workspace --all-targets --no-fail-fast
 cargo test --workspace --doc --no-fail-fast
+
+step "approval server against a real PostgreSQL (scripts/test-server.sh)"
+scripts/test-server.sh

@@ -405,7 +405,7 @@ const MIGRATIONS: &[(i64, &str)] = &[(
 pub async fn migrate(db: &dyn SqlBackend) -> Result<(), DbError> {
     if db.kind() == "postgres" {
         // Several servers may start at once against one database.
-        db.query("SELECT pg_advisory_lock(7373)", vec![]).await?;
+        db.batch("SELECT pg_advisory_lock(7373)").await?;
     }
     let result = async {
         db.batch("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at BIGINT NOT NULL)")
@@ -427,7 +427,7 @@ pub async fn migrate(db: &dyn SqlBackend) -> Result<(), DbError> {
     }
     .await;
     if db.kind() == "postgres" {
-        db.query("SELECT pg_advisory_unlock(7373)", vec![]).await?;
+        db.batch("SELECT pg_advisory_unlock(7373)").await?;
     }
     result
 }
