@@ -21,3 +21,5 @@ step "cargo test: unit, integration (real binary, pty, concurrent processes, MCP
 cargo test --workspace --all-targets --no-fail-fast
 cargo test --workspace --doc --no-fail-fast
 
+step "approval server against a real PostgreSQL (scripts/test-server.sh)"
+scripts/test-server.sh
