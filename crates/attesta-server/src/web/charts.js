@@ -17,7 +17,7 @@
       if (k === 'text') e.textContent = String(v);
       else e.setAttribute(k, String(v));
     }
-    for (const c of children.flat()) if (c) e.append(c);
+    for (const c of children.flat(Infinity)) if (c) e.append(c);
     return e;
   }
 
