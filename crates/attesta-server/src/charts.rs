@@ -15,7 +15,16 @@ pub const VERDICTS: [&str; 5] = ["approved", "modified", "denied", "timed_out", 
 /// Bucket widths the time axis may use (seconds): the smallest giving at most
 /// [`MAX_BUCKETS`] buckets is chosen, so the axis reads in round units.
 const BUCKET_SIZES: [i64; 10] = [
-    10, 60, 300, 900, 3_600, 6 * 3_600, 86_400, 7 * 86_400, 30 * 86_400, 365 * 86_400,
+    10,
+    60,
+    300,
+    900,
+    3_600,
+    6 * 3_600,
+    86_400,
+    7 * 86_400,
+    30 * 86_400,
+    365 * 86_400,
 ];
 pub const MAX_BUCKETS: i64 = 48;
 
@@ -329,10 +338,20 @@ mod tests {
         assert_eq!(charts.median_review_seconds, Some(4.0));
         let alice = &charts.approvers[0];
         assert_eq!(alice.approver, "alice");
-        assert_eq!((alice.approved, alice.reviewed_approvals, alice.rubber_stamps), (2, 2, 1));
+        assert_eq!(
+            (
+                alice.approved,
+                alice.reviewed_approvals,
+                alice.rubber_stamps
+            ),
+            (2, 2, 1)
+        );
         assert!((alice.rubber_stamp_rate - 0.5).abs() < 1e-9);
         let bob = &charts.approvers[1];
-        assert_eq!((bob.denied, bob.rubber_stamps, bob.rubber_stamp_rate), (1, 0, 0.0));
+        assert_eq!(
+            (bob.denied, bob.rubber_stamps, bob.rubber_stamp_rate),
+            (1, 0, 0.0)
+        );
     }
 
     #[test]
