@@ -222,3 +222,102 @@ async fn audit_charts_fold_the_real_log_for_approvers_only() {
         403
     );
 }
+
+/// Two approvers open a critical request at the same time; both pages show the first step.
+/// When the second submits that stale step, the answer is refused (not graded as a failure)
+/// and the review goes on.
+#[tokio::test]
+async fn a_stale_multi_party_page_is_refused_without_failing_the_review() {
+    let s = start(YAML).await;
+    let (status, created) = s
+        .post(
+            "/v1/requests",
+            &s.agent,
+            json!({"function_name": "drop_table", "kwargs": {"table": "customers", "database": "production"}, "environment": "production"}),
+        )
+        .await;
+    assert_eq!(status, 201);
+    assert_eq!(created["challenge"], "multi_party", "{created}");
+    let rid = created["request_id"].as_str().unwrap();
+    let open = |token: String| {
+        let s = &s;
+        async move {
+            s.get(&format!("/v1/requests/{rid}"), Some(&token))
+                .await
+                .json::<Value>()
+                .await
+                .unwrap()
+        }
+    };
+    let alice_view = open(s.alice.clone()).await;
+    let bob = {
+        let ids = attesta_server::open_identities(&ServeOptions {
+            config: LoadedConfig::load(&s._dir.path().join("attesta.yaml")).unwrap(),
+            listen: None,
+            db: Some(s._dir.path().join("server.db").display().to_string()),
+            insecure_http: false,
+        })
+        .await
+        .unwrap();
+        ids.add_approver("bob", None).await.unwrap()
+    };
+    let bob_view = open(bob.clone()).await;
+    assert_eq!(alice_view["your_step"]["challenge_type"], "teach_back");
+    assert_eq!(bob_view["your_step"]["challenge_type"], "teach_back");
+
+    let explanation = "This permanently drops the customers table from the production database, \
+                       deleting every customer row and its schema, and it cannot be undone.";
+    let teach_back = json!({"response": {"kind": "teach_back", "answer": explanation}});
+    let (status, out) = s
+        .post(
+            &format!("/v1/requests/{rid}/answer"),
+            &s.alice,
+            teach_back.clone(),
+        )
+        .await;
+    assert_eq!(
+        (status, out["result"].as_str()),
+        (200, Some("recorded")),
+        "{out}"
+    );
+
+    // Bob's page is stale: it still shows the teach-back.
+    let (status, out) = s
+        .post(&format!("/v1/requests/{rid}/answer"), &bob, teach_back)
+        .await;
+    assert_eq!(status, 400, "{out}");
+    assert!(
+        out["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("another approver answered first"),
+        "{out}"
+    );
+    let bob_view = open(bob.clone()).await;
+    assert_eq!(bob_view["status"], "pending");
+    assert_eq!(bob_view["your_step"]["challenge_type"], "quiz");
+
+    // Reloaded, Bob answers the quiz from what the action says.
+    let facts = json!({"table": "customers", "environment": "production"});
+    let answers: Vec<String> = bob_view["your_step"]["body"]["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| {
+            facts[q["topic"].as_str().unwrap()]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    let (status, out) = s
+        .post(
+            &format!("/v1/requests/{rid}/answer"),
+            &bob,
+            json!({"response": {"kind": "quiz", "answer": answers}}),
+        )
+        .await;
+    assert_eq!(status, 200, "{out}");
+    assert_eq!(out["decision"]["verdict"], "approved", "{out}");
+    assert_eq!(out["decision"]["approvers"], json!(["alice", "bob"]));
+}
