@@ -421,8 +421,15 @@ async function requestPage() {
       out.hidden = false;
       if (e.code === 'too_early') {
         startCountdown(Number(e.retryAfter) || 1);
-      } else if (e.code === 'already_decided' || e.code === 'already_answered') {
+      } else if (e.code === 'already_decided' || e.code === 'already_answered' || /another approver answered first/.test(e.message)) {
+        // The request moved on under this page: show where it is now, and why.
         await load();
+        const now = document.getElementById('answer-result') || document.getElementById('deny-result');
+        if (now) {
+          now.textContent = e.message;
+          now.className = 'error';
+          now.hidden = false;
+        }
       } else {
         for (const b of root.querySelectorAll('button')) b.disabled = false;
         startCountdown(0);

@@ -88,11 +88,16 @@ test('a critical request needs two different approvers, each in their own sessio
   await login(alice, server, 'alice');
   await login(bob, server, 'bob');
 
-  // Alice (first approver): teach-back.
+  // Both open the request at once: both pages offer the first step, a teach-back.
   await alice.goto(`${server.url}/requests/${req.request_id}`);
+  await bob.goto(`${server.url}/requests/${req.request_id}`);
   const explain = alice.getByRole('button', { name: 'Submit explanation' });
   await explain.waitFor();
+  await bob.getByRole('button', { name: 'Submit explanation' }).waitFor();
   assert.match(await alice.locator('form.challenge').textContent(), /approver 1 of 2/);
+  assert.match(await bob.locator('form.challenge').textContent(), /approver 1 of 2/);
+
+  // Alice (first approver): teach-back.
   await alice.getByLabel('Your explanation').fill(
     'This permanently drops the customers table from the production database, deleting every customer row and its schema, and it cannot be undone afterwards.');
   await alice.waitForFunction(() => !document.getElementById('answer-submit').disabled, null, { timeout: 6000 });
@@ -109,8 +114,8 @@ test('a critical request needs two different approvers, each in their own sessio
   const agentView = await server.wait(req.request_id, 0);
   assert.equal(agentView.status, 202, 'one approval is not enough');
 
-  // Bob (second approver, another session): a quiz about what the action touches.
-  await bob.goto(`${server.url}/requests/${req.request_id}`);
+  // Bob's open page moves on to the second step by itself (no reload): a quiz about what the
+  // action touches.
   const submit = bob.getByRole('button', { name: 'Submit answers' });
   await submit.waitFor();
   assert.match(await bob.locator('form.challenge').textContent(), /approver 2 of 2/);
