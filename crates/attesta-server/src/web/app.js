@@ -118,7 +118,7 @@ const Attesta = (() => {
       let data = null;
       try { data = JSON.parse(ev.data); } catch (e) { /* keep null */ }
       clearTimeout(timer);
-      timer = setTimeout(() => onChange(data), 60);
+      timer = setTimeout(() => onChange(data), 20);
     };
     const source = new EventSource('/v1/events');
     source.onopen = () => {
