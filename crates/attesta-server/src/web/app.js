@@ -371,8 +371,14 @@ async function requestPage() {
       ev.preventDefault();
       if (busy || submit.disabled) return;
       const response = collect();
-      if (response.kind === 'quiz' && response.answer.some((a) => !a.trim())) {
-        result.textContent = 'Answer every question first.';
+      // A failed answer denies the request, so obvious slips are caught before sending.
+      let slip = null;
+      if (response.kind === 'quiz' && response.answer.some((a) => !a.trim())) slip = 'Answer every question first.';
+      if (response.kind === 'teach_back' && response.answer.trim().split(/\s+/).filter(Boolean).length < body.min_words) {
+        slip = 'Write at least ' + body.min_words + ' words; a shorter explanation would deny the request.';
+      }
+      if (slip) {
+        result.textContent = slip;
         result.className = 'error';
         result.hidden = false;
         return;

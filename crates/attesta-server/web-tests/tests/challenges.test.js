@@ -98,6 +98,12 @@ test('a critical request needs two different approvers, each in their own sessio
   assert.match(await bob.locator('form.challenge').textContent(), /approver 1 of 2/);
 
   // Alice (first approver): teach-back.
+  // Too short: caught on the page, nothing sent (a failed teach-back would deny the request).
+  await alice.getByLabel('Your explanation').fill('drops the customers table');
+  await alice.waitForFunction(() => !document.getElementById('answer-submit').disabled, null, { timeout: 6000 });
+  await explain.click();
+  await alice.locator('#answer-result').filter({ hasText: 'Write at least 15 words' }).waitFor();
+  assert.equal((await server.approverView(req.request_id)).approvals.length, 0);
   await alice.getByLabel('Your explanation').fill(
     'This permanently drops the customers table from the production database, deleting every customer row and its schema, and it cannot be undone afterwards.');
   await alice.waitForFunction(() => !document.getElementById('answer-submit').disabled, null, { timeout: 6000 });

@@ -101,3 +101,19 @@ test('a request posted by an agent appears live in the open inbox', async () => 
   assert.deepEqual(page.problems, []);
   await page.context().close();
 });
+
+test('signing out ends the session on the server', async () => {
+  const page = await newPage(browser);
+  await login(page, server, 'bob');
+  await Promise.all([page.waitForURL(/\/login$/), page.getByRole('button', { name: 'Sign out' }).click()]);
+  assert.equal(await page.evaluate(async () => (await fetch('/v1/me')).status), 401);
+  await page.goto(server.url + '/history');
+  await page.waitForURL(/\/login\?next=%2Fhistory$/);
+  // Signing in from there returns to the page that was asked for.
+  await page.getByLabel('Name').fill('bob');
+  await page.getByLabel('Password').fill(server.passwords.bob);
+  await Promise.all([page.waitForURL(server.url + '/history'), page.getByRole('button', { name: 'Sign in' }).click()]);
+  await page.getByRole('heading', { name: 'Decided requests' }).waitFor();
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
