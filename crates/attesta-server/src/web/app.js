@@ -263,7 +263,7 @@ async function requestPage() {
 
   function factorsTable(factors) {
     if (!factors || !factors.length) return el('p', { class: 'muted', text: 'No risk factors recorded.' });
-    return el('table', { class: 'factors' },
+    return el('div', { class: 'scroll' }, el('table', { class: 'factors' },
       el('caption', { text: 'What made this action risky' }),
       el('thead', {}, el('tr', {},
         el('th', { scope: 'col', text: 'Factor' }), el('th', { scope: 'col', text: 'Score' }),
@@ -272,7 +272,7 @@ async function requestPage() {
         el('th', { scope: 'row', text: label(f.name) }),
         el('td', { class: 'num' }, meter(f.score), ' ', Number(f.score).toFixed(2)),
         el('td', { class: 'num', text: f.weight === undefined ? '–' : Number(f.weight).toFixed(2) }),
-        el('td', { class: 'evidence', text: f.evidence || '' })))));
+        el('td', { class: 'evidence', text: f.evidence || '' }))))));
   }
 
   function meter(value) {
@@ -421,6 +421,12 @@ async function requestPage() {
         out.hidden = false;
       }
       await load();
+      // Take the approver (and a screen reader) to the outcome, wherever they clicked.
+      const outcome = document.getElementById('decision') || document.getElementById('waiting');
+      if (outcome) {
+        outcome.setAttribute('tabindex', '-1');
+        outcome.focus();
+      }
     } catch (e) {
       out.textContent = e.message;
       out.className = 'error';
