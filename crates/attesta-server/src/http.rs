@@ -252,25 +252,13 @@ async fn guard(State(state): State<Arc<AppState>>, request: Request, next: Next)
         )
         .into_response();
     }
-    if request.method() != Method::GET && request.method() != Method::HEAD {
-        if let Some(origin) = request
-            .headers()
-            .get(header::ORIGIN)
-            .and_then(|o| o.to_str().ok())
-        {
-            let origin_host = origin
-                .split("://")
-                .nth(1)
-                .unwrap_or("")
-                .to_ascii_lowercase();
-            if !state.allowed_hosts.contains(&origin_host) {
-                return ApiError::new(
-                    StatusCode::FORBIDDEN,
-                    "bad_origin",
-                    "cross-origin request refused",
-                )
-                .into_response();
-            }
+    if request.method() != Method::GET
+        && request.method() != Method::HEAD
+        && let Some(origin) = request.headers().get(header::ORIGIN).and_then(|o| o.to_str().ok())
+    {
+        let origin_host = origin.split("://").nth(1).unwrap_or("").to_ascii_lowercase();
+        if !state.allowed_hosts.contains(&origin_host) {
+            return ApiError::new(StatusCode::FORBIDDEN, "bad_origin", "cross-origin request refused").into_response();
         }
     }
     let mut response = next.run(request).await;
