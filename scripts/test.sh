@@ -23,3 +23,6 @@ cargo test --workspace --doc --no-fail-fast
 
 step "approval server against a real PostgreSQL (scripts/test-server.sh)"
 scripts/test-server.sh
+
+step "web inbox in a real browser (scripts/test-browser.sh)"
+scripts/test-browser.sh
