@@ -17,9 +17,15 @@ cargo clippy --workspace --all-targets --quiet
 step "cargo build (binaries and the examples the pseudo-terminal tests drive)"
 cargo build --workspace --bins --examples --quiet
 
-step "cargo test (unit, integration, doc tests, benchmarks in test mode)"
+step "cargo test: unit, integration (real binary, pty, concurrent processes, MCP and coding-agent hook peers), doc tests, benchmarks in test mode"
 cargo test --workspace --all-targets --no-fail-fast
 cargo test --workspace --doc --no-fail-fast
+
+step "approval server against a real PostgreSQL (scripts/test-server.sh)"
+scripts/test-server.sh
+
+step "web inbox in a real browser (scripts/test-browser.sh)"
+scripts/test-browser.sh
 
 step "python package and framework integrations (scripts/test-python.sh)"
 scripts/test-python.sh

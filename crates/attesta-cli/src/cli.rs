@@ -53,6 +53,24 @@ pub enum Command {
     /// Put Attesta in front of an MCP server (stdio proxy).
     #[command(subcommand)]
     Mcp(crate::commands::mcp::McpCommand),
+    /// Be the pre-tool-use hook of a coding agent, or install it in the agent's settings.
+    ///
+    /// `attesta hook claude-code|codex|gemini` reads the agent's hook payload on stdin and prints
+    /// only the agent's decision JSON on stdout. Anything that goes wrong blocks the call.
+    #[command(subcommand)]
+    Hook(HookCommand),
+    /// Run the approval server, or manage its agents and approvers.
+    ///
+    /// Agents post actions with an agent token; approvers answer the challenges from the web
+    /// inbox, `attesta approve` or the JSON API. Refuses non-loopback addresses without TLS
+    /// unless --insecure-http is given.
+    Serve(ServeArgs),
+    /// List the requests waiting on the approval server (as an approver).
+    Pending(ApproverClientArgs),
+    /// Answer a request's challenge in the terminal (as an approver).
+    Approve(ApproveArgs),
+    /// Deny a request on the approval server, with a reason (as an approver).
+    Deny(DenyArgs),
     /// Print version information.
     Version,
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
@@ -87,6 +105,8 @@ pub enum ReviewerChoice {
     Deny,
     /// Approve without a human (needs policy.unattended: allow).
     Allow,
+    /// Ask on the approval server (server.url, agent token from server.agent_token_env).
+    Server,
 }
 
 #[derive(Debug, Args)]
@@ -231,4 +251,119 @@ pub enum TrustCommand {
         #[command(flatten)]
         store: StoreArg,
     },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum HookAgent {
+    /// Claude Code (PreToolUse hook).
+    ClaudeCode,
+    /// OpenAI Codex CLI (PreToolUse hook).
+    Codex,
+    /// Gemini CLI (BeforeTool hook).
+    Gemini,
+}
+
+#[derive(Debug, Args)]
+pub struct HookRunArgs {
+    /// Agent identity for trust and the audit log (default: the agent's name).
+    #[arg(long, value_name = "ID")]
+    pub agent_id: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HookCommand {
+    /// Claude Code PreToolUse hook: payload on stdin, `hookSpecificOutput` decision on stdout.
+    ClaudeCode(HookRunArgs),
+    /// Codex CLI PreToolUse hook: payload on stdin, a deny decision (or nothing) on stdout.
+    Codex(HookRunArgs),
+    /// Gemini CLI BeforeTool hook: payload on stdin, `{"decision", "reason"}` on stdout.
+    Gemini(HookRunArgs),
+    /// Add the hook to the agent's settings (backup first, existing hooks kept, idempotent).
+    Install(HookInstallArgs),
+    /// Remove the hook that `install` added (nothing else) from the agent's settings.
+    Uninstall(HookInstallArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct HookInstallArgs {
+    #[arg(value_enum)]
+    pub agent: HookAgent,
+    /// The project's settings (.claude/settings.json, .codex/hooks.json, .gemini/settings.json). The default.
+    #[arg(long, conflicts_with = "user")]
+    pub project: bool,
+    /// The user's settings under the home directory (every project).
+    #[arg(long)]
+    pub user: bool,
+    /// Project directory (default: the current directory).
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+    /// Program the agent should run (default: the absolute path of this attesta binary).
+    #[arg(long, value_name = "PATH")]
+    pub program: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    #[command(subcommand)]
+    pub command: Option<ServeCommand>,
+    /// Address to listen on (default: server.listen, else 127.0.0.1:7373).
+    #[arg(long, value_name = "ADDR")]
+    pub listen: Option<String>,
+    /// SQLite file or postgres:// URL (default: server.database_url, else .attesta/server.db).
+    #[arg(long, value_name = "PATH|URL", global = true)]
+    pub db: Option<String>,
+    /// Allow a non-loopback address without TLS (only behind a TLS-terminating proxy).
+    #[arg(long)]
+    pub insecure_http: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ServeCommand {
+    /// Create an approver; prints their API token once.
+    AddApprover {
+        name: String,
+        /// Read a password for the web inbox from standard input (first line).
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Create an agent; prints its token once (put it in ATTESTA_AGENT_TOKEN).
+    AddAgent { name: String },
+    /// List agents and approvers.
+    List,
+    /// Revoke an agent or approver with all their tokens and sessions.
+    Revoke { name: String },
+}
+
+#[derive(Debug, Args)]
+pub struct ApproverClientArgs {
+    /// Approval server URL (default: server.url from the config).
+    #[arg(long, value_name = "URL", env = "ATTESTA_SERVER_URL")]
+    pub server: Option<String>,
+    /// Approver token (from `attesta serve add-approver`).
+    #[arg(
+        long,
+        value_name = "TOKEN",
+        env = "ATTESTA_APPROVER_TOKEN",
+        hide_env_values = true
+    )]
+    pub token: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ApproveArgs {
+    /// Request id (from `attesta pending`).
+    pub id: String,
+    #[command(flatten)]
+    pub client: ApproverClientArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct DenyArgs {
+    /// Request id (from `attesta pending`).
+    pub id: String,
+    /// Why (recorded in the audit log and shown to the agent).
+    #[arg(long)]
+    pub reason: String,
+    #[command(flatten)]
+    pub client: ApproverClientArgs,
 }

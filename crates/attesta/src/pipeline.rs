@@ -25,7 +25,9 @@ use serde_json::Value;
 use crate::audit::AuditLog;
 use crate::config_file::{ConfigFileError, LoadedConfig};
 use crate::events::{Event, EventBus};
-use crate::reviewer::{NonInteractiveReviewer, ReviewOutcome, ReviewRequest, Reviewer, ReviewerError, TerminalReviewer};
+use crate::reviewer::{
+    NonInteractiveReviewer, ReviewOutcome, ReviewRequest, Reviewer, ReviewerError, ServerReviewer, TerminalReviewer,
+};
 use crate::trust_store::TrustStore;
 
 /// What can go wrong while *building* an [`Attesta`] (evaluation itself never errors).
@@ -289,7 +291,7 @@ impl AttestaBuilder {
     }
 }
 
-/// Config `reviewer:` first, then a terminal, else a non-interactive reviewer that denies (or
+/// Config `reviewer:` first, then a configured approval server, then a terminal, else a non-interactive reviewer that denies (or
 /// approves, audited as unattended, only with `policy.unattended: allow`).
 fn select_reviewer(config: &Config) -> Result<Arc<dyn Reviewer>, BuildError> {
     let unattended = config.policy.unattended;
@@ -303,11 +305,16 @@ fn select_reviewer(config: &Config) -> Result<Arc<dyn Reviewer>, BuildError> {
             Arc::new(NonInteractiveReviewer::allow())
         }
         Some(ReviewerKind::Server) => {
-            if config.server.url.is_none() {
-                return Err(BuildError::ServerWithoutUrl);
+            match ServerReviewer::from_config(&config.server) {
+                Some(server) => Arc::new(server),
+                None => return Err(BuildError::ServerWithoutUrl),
             }
-            return Err(BuildError::ServerReviewerUnavailable);
         }
+        // SPEC §5: a configured approval server comes before the terminal.
+        None if config.server.url.is_some() => match ServerReviewer::from_config(&config.server) {
+            Some(server) => Arc::new(server),
+            None => return Err(BuildError::ServerWithoutUrl),
+        },
         None if TerminalReviewer::new().is_available() => Arc::new(TerminalReviewer::new()),
         None if unattended == Unattended::Allow => Arc::new(NonInteractiveReviewer::allow()),
         None => Arc::new(NonInteractiveReviewer::deny()),
@@ -378,6 +385,7 @@ impl Attesta {
         let policy = &inner.config.policy;
         let mode = policy.mode;
         let environment = self.environment_for(&ctx);
+        let intercept = Intercept { entry_id: entry_id.clone(), intercepted_at, started, mode, environment: environment.clone() };
 
         // Stage 1: risk scoring (a panicking scorer denies).
         let mut assessment = match score_guarded(&inner.engine, &ctx, options.risk_override, &environment) {
@@ -385,7 +393,7 @@ impl Attesta {
             Err(why) => {
                 let assessment = failure_assessment(&why);
                 let decision = Decision::deny(Verdict::Denied, format!("risk scoring failed: {why}"), None);
-                return self.finish(&ctx, assessment, decision, mode, None, intercepted_at, started, entry_id);
+                return self.finish(&ctx, intercept, assessment, decision, None);
             }
         };
 
@@ -400,7 +408,7 @@ impl Attesta {
                 }
                 Err(e) => {
                     let decision = Decision::deny(Verdict::Denied, format!("trust store unreadable: {e}"), None);
-                    return self.finish(&ctx, assessment, decision, mode, None, intercepted_at, started, entry_id);
+                    return self.finish(&ctx, intercept, assessment, decision, None);
                 }
             }
         }
@@ -412,9 +420,17 @@ impl Attesta {
 
         // Stage 2: challenge selection, made stricter (never weaker) by escalation rules.
         let directives = assessment.directives.clone();
+        if !directives.notify.is_empty() {
+            inner.events.emit(|| Event::Notify {
+                entry_id: entry_id.clone(),
+                action: ctx.function_name.clone(),
+                roles: directives.notify.clone(),
+                assessment: assessment.clone(),
+            });
+        }
         if let Some(rule) = &directives.block {
             let decision = Decision::deny(Verdict::Denied, format!("blocked by escalation rule: {rule}"), None);
-            return self.finish(&ctx, assessment, decision, mode, trust_before, intercepted_at, started, entry_id);
+            return self.finish(&ctx, intercept, assessment, decision, trust_before);
         }
         let level = assessment.level;
         let mut challenge = policy.challenge_map.get(level);
@@ -484,7 +500,7 @@ impl Attesta {
             decision
         };
 
-        self.finish(&ctx, assessment, decision, mode, trust_before, intercepted_at, started, entry_id)
+        self.finish(&ctx, intercept, assessment, decision, trust_before)
     }
 
     /// Runs the reviewer under the timeout and turns every failure into a denial.
@@ -532,19 +548,16 @@ impl Attesta {
     }
 
     /// Stage 4: shadow-mode rewrite, audit (a failed write denies), trust update, events.
-    #[allow(clippy::too_many_arguments)]
     fn finish(
         &self,
         ctx: &ActionContext,
+        intercept: Intercept,
         assessment: RiskAssessment,
         decision: Decision,
-        mode: Mode,
         trust_before: Option<f64>,
-        intercepted_at: Timestamp,
-        started: Instant,
-        entry_id: String,
     ) -> ApprovalResult {
         let inner = &*self.inner;
+        let Intercept { entry_id, intercepted_at, started, mode, environment } = intercept;
         let enforced_verdict = decision.verdict;
         let (verdict, reason) = match mode {
             Mode::Shadow if !enforced_verdict.runs() => {
@@ -571,7 +584,9 @@ impl Attesta {
 
         if let Some(log) = &inner.audit {
             result.audit_entry_id = entry_id;
-            let entry = AuditEntry::from_decision(ctx, &result, &inner.redactor);
+            let mut entry = AuditEntry::from_decision(ctx, &result, &inner.redactor);
+            // Record the environment the decision was made for, detected or given.
+            entry.environment = Some(environment);
             match log.append(entry) {
                 Ok(written) => {
                     inner.events.emit(|| Event::AuditLogged {
@@ -661,6 +676,15 @@ impl Attesta {
             _ => self.inner.environment.clone(),
         }
     }
+}
+
+/// When and where a call was intercepted: what the record needs besides the decision.
+struct Intercept {
+    entry_id: String,
+    intercepted_at: Timestamp,
+    started: Instant,
+    mode: Mode,
+    environment: String,
 }
 
 /// What stage 3 decided, before mode and audit are applied.
