@@ -67,8 +67,10 @@ done
 export ATTESTA_NO_SKIP=1
 cd "$PY_CRATE"
 
-step "python: type check of the package (mypy)"
+step "python: type check of the package and its extension stubs (mypy, stubtest)"
 "$VENV/bin/python" -m mypy --ignore-missing-imports --no-incremental python/attesta
+# The hand-written stubs of the extension must match what it really exports.
+"$VENV/bin/python" -m mypy.stubtest attesta._native
 
 step "python: package, seeds and integrations (LangChain, LangGraph, OpenAI Agents, Anthropic, MCP 2.x)"
 setsid -w "$VENV/bin/python" -m pytest -p no:cacheprovider -q --ignore=tests/test_crewai.py tests

@@ -2,15 +2,26 @@
 
 import asyncio
 import os
-from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple, Union
+from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple, Union, final
 
 from ._types import ActionContext, ChallengeType, RiskAssessment, RiskLevel, Verdict
 
+__all__ = [
+    "Pipeline",
+    "Pending",
+    "ApprovalResult",
+    "level_from_score",
+    "default_score",
+    "tree_score",
+    "discover_config",
+    "__version__",
+]
 __version__: str
 
 _Context = Union[ActionContext, Mapping[str, Any]]
 _Risk = Union[RiskLevel, str, None]
 
+@final
 class ApprovalResult:
     """The outcome of one evaluation. Fields are converted when read."""
 
@@ -63,12 +74,14 @@ class ApprovalResult:
     def to_dict(self) -> Dict[str, Any]: ...
     def to_json(self) -> str: ...
 
+@final
 class Pending:
     def cancel(self) -> None: ...
 
+@final
 class Pipeline:
-    def __init__(
-        self,
+    def __new__(
+        cls,
         config_path: Optional[Union[str, os.PathLike[str]]] = None,
         *,
         scorer: Any = None,
@@ -80,7 +93,7 @@ class Pipeline:
         environment: Optional[str] = None,
         challenge_map: Optional[Mapping[Any, Any]] = None,
         config_json: Optional[str] = None,
-    ) -> None: ...
+    ) -> "Pipeline": ...
     def derive(self, *, scorer: Any = None, renderer: Any = None, challenge_map: Any = None) -> "Pipeline": ...
     def evaluate_blocking(
         self, ctx: _Context, risk: _Risk = None, min_review_seconds: Optional[float] = None, seed: Optional[int] = None
