@@ -16,5 +16,8 @@ step "cargo test (unit, integration, doc tests, benchmarks in test mode)"
 cargo test --workspace --all-targets --no-fail-fast
 cargo test --workspace --doc --no-fail-fast
 
+step "approval server against a real PostgreSQL (scripts/test-server.sh)"
+scripts/test-server.sh
+
 step "python package and framework integrations (scripts/test-python.sh)"
 scripts/test-python.sh

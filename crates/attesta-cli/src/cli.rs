@@ -50,6 +50,18 @@ pub enum Command {
     /// Inspect and manage per-agent trust.
     #[command(subcommand)]
     Trust(TrustCommand),
+    /// Run the approval server, or manage its agents and approvers.
+    ///
+    /// Agents post actions with an agent token; approvers answer the challenges from the web
+    /// inbox, `attesta approve` or the JSON API. Refuses non-loopback addresses without TLS
+    /// unless --insecure-http is given.
+    Serve(ServeArgs),
+    /// List the requests waiting on the approval server (as an approver).
+    Pending(ApproverClientArgs),
+    /// Answer a request's challenge in the terminal (as an approver).
+    Approve(ApproveArgs),
+    /// Deny a request on the approval server, with a reason (as an approver).
+    Deny(DenyArgs),
     /// Print version information.
     Version,
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
@@ -84,6 +96,8 @@ pub enum ReviewerChoice {
     Deny,
     /// Approve without a human (needs policy.unattended: allow).
     Allow,
+    /// Ask on the approval server (server.url, agent token from server.agent_token_env).
+    Server,
 }
 
 #[derive(Debug, Args)]
@@ -228,4 +242,70 @@ pub enum TrustCommand {
         #[command(flatten)]
         store: StoreArg,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    #[command(subcommand)]
+    pub command: Option<ServeCommand>,
+    /// Address to listen on (default: server.listen, else 127.0.0.1:7373).
+    #[arg(long, value_name = "ADDR")]
+    pub listen: Option<String>,
+    /// SQLite file or postgres:// URL (default: server.database_url, else .attesta/server.db).
+    #[arg(long, value_name = "PATH|URL", global = true)]
+    pub db: Option<String>,
+    /// Allow a non-loopback address without TLS (only behind a TLS-terminating proxy).
+    #[arg(long)]
+    pub insecure_http: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ServeCommand {
+    /// Create an approver; prints their API token once.
+    AddApprover {
+        name: String,
+        /// Read a password for the web inbox from standard input (first line).
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Create an agent; prints its token once (put it in ATTESTA_AGENT_TOKEN).
+    AddAgent { name: String },
+    /// List agents and approvers.
+    List,
+    /// Revoke an agent or approver with all their tokens and sessions.
+    Revoke { name: String },
+}
+
+#[derive(Debug, Args)]
+pub struct ApproverClientArgs {
+    /// Approval server URL (default: server.url from the config).
+    #[arg(long, value_name = "URL", env = "ATTESTA_SERVER_URL")]
+    pub server: Option<String>,
+    /// Approver token (from `attesta serve add-approver`).
+    #[arg(
+        long,
+        value_name = "TOKEN",
+        env = "ATTESTA_APPROVER_TOKEN",
+        hide_env_values = true
+    )]
+    pub token: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ApproveArgs {
+    /// Request id (from `attesta pending`).
+    pub id: String,
+    #[command(flatten)]
+    pub client: ApproverClientArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct DenyArgs {
+    /// Request id (from `attesta pending`).
+    pub id: String,
+    /// Why (recorded in the audit log and shown to the agent).
+    #[arg(long)]
+    pub reason: String,
+    #[command(flatten)]
+    pub client: ApproverClientArgs,
 }

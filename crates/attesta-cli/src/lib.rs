@@ -53,6 +53,10 @@ pub fn run(cli: Cli) -> Result<Exit, CliError> {
         Command::Evaluate(args) => commands::evaluate::run(&global, &args),
         Command::Audit(cmd) => commands::audit::run(&global, cmd),
         Command::Trust(cmd) => commands::trust::run(&global, cmd),
+        Command::Serve(args) => commands::serve::run(&global, args),
+        Command::Pending(args) => commands::approver::pending(&global, &args),
+        Command::Approve(args) => commands::approver::approve(&global, &args),
+        Command::Deny(args) => commands::approver::deny(&global, &args),
         Command::Version => commands::version::run(&global),
         Command::Completions { shell } => {
             let mut command = <Cli as clap::CommandFactory>::command();

@@ -393,4 +393,37 @@ pub struct ServerConfig {
     /// Public base URL used in notification links.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub public_url: Option<String>,
+    /// Extra `Host` header values `attesta serve` accepts (besides the listen address, localhost
+    /// and the host of `public_url`), e.g. a reverse proxy's name.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub allowed_hosts: Vec<String>,
+    /// Notifications sent by `attesta serve`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub webhooks: Vec<WebhookConfig>,
 }
+
+/// One notification endpoint of the approval server.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct WebhookConfig {
+    pub url: String,
+    /// Environment variable holding the HMAC signing secret (none: deliveries are unsigned).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub secret_env: Option<String>,
+    /// `json` (signed event envelope) or `slack` (incoming-webhook message with a link).
+    pub format: WebhookFormat,
+    /// Events to send (`request.created`, `request.decided`, `request.escalated`); empty = all.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub events: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WebhookFormat {
+    #[default]
+    Json,
+    Slack,
+}
+
+/// Events the approval server emits.
+pub const WEBHOOK_EVENTS: [&str; 3] = ["request.created", "request.decided", "request.escalated"];

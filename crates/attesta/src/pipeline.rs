@@ -25,7 +25,9 @@ use serde_json::Value;
 use crate::audit::AuditLog;
 use crate::config_file::{ConfigFileError, LoadedConfig};
 use crate::events::{Event, EventBus};
-use crate::reviewer::{NonInteractiveReviewer, ReviewOutcome, ReviewRequest, Reviewer, ReviewerError, TerminalReviewer};
+use crate::reviewer::{
+    NonInteractiveReviewer, ReviewOutcome, ReviewRequest, Reviewer, ReviewerError, ServerReviewer, TerminalReviewer,
+};
 use crate::trust_store::TrustStore;
 
 /// What can go wrong while *building* an [`Attesta`] (evaluation itself never errors).
@@ -286,7 +288,7 @@ impl AttestaBuilder {
     }
 }
 
-/// Config `reviewer:` first, then a terminal, else a non-interactive reviewer that denies (or
+/// Config `reviewer:` first, then a configured approval server, then a terminal, else a non-interactive reviewer that denies (or
 /// approves, audited as unattended, only with `policy.unattended: allow`).
 fn select_reviewer(config: &Config) -> Result<Arc<dyn Reviewer>, BuildError> {
     let unattended = config.policy.unattended;
@@ -300,11 +302,16 @@ fn select_reviewer(config: &Config) -> Result<Arc<dyn Reviewer>, BuildError> {
             Arc::new(NonInteractiveReviewer::allow())
         }
         Some(ReviewerKind::Server) => {
-            if config.server.url.is_none() {
-                return Err(BuildError::ServerWithoutUrl);
+            match ServerReviewer::from_config(&config.server) {
+                Some(server) => Arc::new(server),
+                None => return Err(BuildError::ServerWithoutUrl),
             }
-            return Err(BuildError::ServerReviewerUnavailable);
         }
+        // SPEC §5: a configured approval server comes before the terminal.
+        None if config.server.url.is_some() => match ServerReviewer::from_config(&config.server) {
+            Some(server) => Arc::new(server),
+            None => return Err(BuildError::ServerWithoutUrl),
+        },
         None if TerminalReviewer::new().is_available() => Arc::new(TerminalReviewer::new()),
         None if unattended == Unattended::Allow => Arc::new(NonInteractiveReviewer::allow()),
         None => Arc::new(NonInteractiveReviewer::deny()),

@@ -47,6 +47,10 @@ pub fn run(global: &GlobalArgs, args: &EvaluateArgs) -> CliResult {
                 "--reviewer allow approves without a human; it needs `policy.unattended: allow` in the config",
             ));
         }
+        Some(ReviewerChoice::Server) => {
+            builder.config_mut().reviewer = Some(attesta_core::config::ReviewerKind::Server);
+            builder
+        }
         None => builder,
     };
     let attesta = builder.build()?;

@@ -1,8 +1,10 @@
 //! One module per command.
 
+pub mod approver;
 pub mod audit;
 pub mod evaluate;
 pub mod init;
 pub mod score;
+pub mod serve;
 pub mod trust;
 pub mod version;

@@ -161,6 +161,9 @@ pub(crate) fn check(config: &Config) -> Check {
             None => Ok(()),
         }
     })?;
+    for (i, hook) in config.server.webhooks.iter().enumerate() {
+        c.at(&["server", "webhooks"], |c| c.at_index(i, |c| check_webhook(c, hook)))?;
+    }
     if config.reviewer == Some(ReviewerKind::Allow) && config.policy.unattended != Unattended::Allow
     {
         return c.at(&["reviewer"], |c| {
@@ -404,6 +407,35 @@ fn check_audit(c: &mut Checker, config: &Config) -> Check {
     }
     if let Some(name) = &audit.checkpoint_key_env {
         c.at(&["checkpoint_key_env"], |c| c.env_name(name))?;
+    }
+    Ok(())
+}
+
+fn check_webhook(c: &mut Checker, hook: &crate::config::WebhookConfig) -> Check {
+    c.at(&["url"], |c| {
+        if hook.url.starts_with("https://") || hook.url.starts_with("http://") {
+            Ok(())
+        } else {
+            c.fail(
+                ConfigErrorKind::InvalidValue,
+                format!("webhook url `{}` is not an http(s) URL", hook.url),
+                Some("write the full address, e.g. `https://hooks.slack.com/services/…`"),
+            )
+        }
+    })?;
+    if let Some(name) = &hook.secret_env {
+        c.at(&["secret_env"], |c| c.env_name(name))?;
+    }
+    for event in &hook.events {
+        if !crate::config::WEBHOOK_EVENTS.contains(&event.as_str()) {
+            return c.at(&["events"], |c| {
+                c.fail(
+                    ConfigErrorKind::InvalidValue,
+                    format!("unknown webhook event `{event}`"),
+                    Some("use request.created, request.decided or request.escalated (or leave `events` out for all)"),
+                )
+            });
+        }
     }
     Ok(())
 }

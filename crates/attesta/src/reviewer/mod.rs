@@ -72,12 +72,14 @@ mod callback;
 mod non_interactive;
 pub mod render;
 mod runner;
+mod server;
 #[cfg(unix)]
 mod terminal;
 
 pub use callback::CallbackReviewer;
 pub use non_interactive::{NO_REVIEWER_REASON, NonInteractiveReviewer};
 pub use render::{ApproverSlot, Style, render_challenge, render_question};
+pub use server::{DEFAULT_AGENT_TOKEN_ENV, ServerReviewer, action_digest};
 pub use runner::{ChallengeRunner, LineAsk, MonotonicClock, NoticeKind, Prompter, SystemClock};
 #[cfg(unix)]
 pub use terminal::{ColorChoice, TerminalReviewer};

@@ -1,0 +1,449 @@
+//! Storage behind one small trait: SQL text with `$1`-style placeholders and a handful of value
+//! types (text, integer, real, null) that both SQLite and PostgreSQL store the same way. The
+//! domain code in `store.rs` is written once; each backend only moves rows.
+//!
+//! Concurrency across server instances uses optimistic versioning (`UPDATE … WHERE version = $n`)
+//! instead of transactions, so the same statements are safe on a single SQLite file and on one
+//! PostgreSQL database shared by several servers.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use futures::future::BoxFuture;
+
+/// A value bound to a placeholder or read from a column.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Val {
+    Null,
+    Int(i64),
+    Real(f64),
+    Text(String),
+}
+
+impl Val {
+    pub fn text(&self) -> Option<&str> {
+        match self {
+            Val::Text(s) => Some(s),
+            _ => None,
+        }
+    }
+    pub fn int(&self) -> Option<i64> {
+        match self {
+            Val::Int(i) => Some(*i),
+            _ => None,
+        }
+    }
+}
+
+impl From<&str> for Val {
+    fn from(s: &str) -> Self {
+        Val::Text(s.to_owned())
+    }
+}
+impl From<String> for Val {
+    fn from(s: String) -> Self {
+        Val::Text(s)
+    }
+}
+impl From<i64> for Val {
+    fn from(i: i64) -> Self {
+        Val::Int(i)
+    }
+}
+impl From<Option<i64>> for Val {
+    fn from(i: Option<i64>) -> Self {
+        i.map_or(Val::Null, Val::Int)
+    }
+}
+impl From<Option<String>> for Val {
+    fn from(s: Option<String>) -> Self {
+        s.map_or(Val::Null, Val::Text)
+    }
+}
+
+pub type Row = Vec<Val>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("SQLite error on {path}: {source}")]
+    Sqlite {
+        path: PathBuf,
+        source: rusqlite::Error,
+    },
+    #[error("PostgreSQL error: {0}")]
+    Postgres(#[from] tokio_postgres::Error),
+    #[error(
+        "cannot connect to PostgreSQL: {0}; check server.database_url and that the server is running"
+    )]
+    Connect(tokio_postgres::Error),
+    #[error("the storage thread stopped: {0}")]
+    Worker(String),
+    #[error("unexpected column type in {0}")]
+    Column(String),
+    #[error("cannot create the database directory {path}: {source}")]
+    Dir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+/// One SQL backend.
+pub trait SqlBackend: Send + Sync {
+    fn kind(&self) -> &'static str;
+    /// Runs a statement; returns the number of rows changed.
+    fn execute<'a>(&'a self, sql: &'a str, params: Vec<Val>)
+    -> BoxFuture<'a, Result<u64, DbError>>;
+    fn query<'a>(
+        &'a self,
+        sql: &'a str,
+        params: Vec<Val>,
+    ) -> BoxFuture<'a, Result<Vec<Row>, DbError>>;
+    /// Runs several statements (migrations) as one batch.
+    fn batch<'a>(&'a self, sql: &'a str) -> BoxFuture<'a, Result<(), DbError>>;
+}
+
+/// Embedded SQLite: one connection behind a mutex, used from the blocking thread pool.
+pub struct Sqlite {
+    path: PathBuf,
+    conn: Arc<Mutex<rusqlite::Connection>>,
+}
+
+impl Sqlite {
+    pub fn open(path: &Path) -> Result<Sqlite, DbError> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|source| DbError::Dir {
+                path: dir.to_owned(),
+                source,
+            })?;
+        }
+        let err = |source| DbError::Sqlite {
+            path: path.to_owned(),
+            source,
+        };
+        let conn = rusqlite::Connection::open(path).map_err(err)?;
+        // WAL lets the CLI's identity commands read while the server writes; busy_timeout waits
+        // for the lock instead of failing at once.
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(err)?;
+        conn.pragma_update(None, "synchronous", "NORMAL")
+            .map_err(err)?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))
+            .map_err(err)?;
+        restrict_permissions(path);
+        Ok(Sqlite {
+            path: path.to_owned(),
+            conn: Arc::new(Mutex::new(conn)),
+        })
+    }
+
+    fn run<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&rusqlite::Connection) -> Result<T, rusqlite::Error> + Send + 'static,
+    ) -> BoxFuture<'static, Result<T, DbError>> {
+        let conn = self.conn.clone();
+        let path = self.path.clone();
+        Box::pin(async move {
+            let joined = tokio::task::spawn_blocking(move || {
+                let guard = conn
+                    .lock()
+                    .map_err(|_| DbError::Worker("SQLite connection lock poisoned".into()))?;
+                f(&guard).map_err(|source| DbError::Sqlite { path, source })
+            })
+            .await;
+            joined.map_err(|e| DbError::Worker(e.to_string()))?
+        })
+    }
+}
+
+#[cfg(unix)]
+fn restrict_permissions(path: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    // Password and token hashes live here: owner only.
+    let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600));
+}
+#[cfg(not(unix))]
+fn restrict_permissions(_path: &Path) {}
+
+/// `$1` → `?1` (SQLite's numbered form); the statements never contain `$` in literals.
+fn to_sqlite(sql: &str) -> String {
+    sql.replace('$', "?")
+}
+
+fn sqlite_params(params: &[Val]) -> Vec<rusqlite::types::Value> {
+    params
+        .iter()
+        .map(|v| match v {
+            Val::Null => rusqlite::types::Value::Null,
+            Val::Int(i) => rusqlite::types::Value::Integer(*i),
+            Val::Real(r) => rusqlite::types::Value::Real(*r),
+            Val::Text(s) => rusqlite::types::Value::Text(s.clone()),
+        })
+        .collect()
+}
+
+impl SqlBackend for Sqlite {
+    fn kind(&self) -> &'static str {
+        "sqlite"
+    }
+
+    fn execute<'a>(
+        &'a self,
+        sql: &'a str,
+        params: Vec<Val>,
+    ) -> BoxFuture<'a, Result<u64, DbError>> {
+        let sql = to_sqlite(sql);
+        self.run(move |c| {
+            let p = sqlite_params(&params);
+            c.prepare_cached(&sql)?
+                .execute(rusqlite::params_from_iter(p))
+                .map(|n| n as u64)
+        })
+    }
+
+    fn query<'a>(
+        &'a self,
+        sql: &'a str,
+        params: Vec<Val>,
+    ) -> BoxFuture<'a, Result<Vec<Row>, DbError>> {
+        let sql = to_sqlite(sql);
+        self.run(move |c| {
+            let p = sqlite_params(&params);
+            let mut stmt = c.prepare_cached(&sql)?;
+            let n = stmt.column_count();
+            let rows = stmt.query_map(rusqlite::params_from_iter(p), |row| {
+                (0..n)
+                    .map(|i| {
+                        Ok(match row.get::<_, rusqlite::types::Value>(i)? {
+                            rusqlite::types::Value::Null => Val::Null,
+                            rusqlite::types::Value::Integer(i) => Val::Int(i),
+                            rusqlite::types::Value::Real(r) => Val::Real(r),
+                            rusqlite::types::Value::Text(s) => Val::Text(s),
+                            rusqlite::types::Value::Blob(b) => {
+                                Val::Text(String::from_utf8_lossy(&b).into_owned())
+                            }
+                        })
+                    })
+                    .collect::<Result<Row, rusqlite::Error>>()
+            })?;
+            rows.collect()
+        })
+    }
+
+    fn batch<'a>(&'a self, sql: &'a str) -> BoxFuture<'a, Result<(), DbError>> {
+        let sql = sql.to_owned();
+        self.run(move |c| c.execute_batch(&sql))
+    }
+}
+
+/// PostgreSQL through one pipelining client connection (tokio-postgres multiplexes
+/// concurrent queries over it).
+pub struct Postgres {
+    client: tokio_postgres::Client,
+}
+
+impl Postgres {
+    pub async fn connect(url: &str) -> Result<Postgres, DbError> {
+        let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls)
+            .await
+            .map_err(DbError::Connect)?;
+        tokio::spawn(async move {
+            if let Err(error) = connection.await {
+                tracing::error!(%error, "PostgreSQL connection closed");
+            }
+        });
+        Ok(Postgres { client })
+    }
+}
+
+type PgParam = Box<dyn tokio_postgres::types::ToSql + Sync + Send>;
+
+fn pg_params(params: Vec<Val>) -> Vec<PgParam> {
+    params
+        .into_iter()
+        .map(|v| -> PgParam {
+            match v {
+                Val::Null => Box::new(Option::<String>::None),
+                Val::Int(i) => Box::new(i),
+                Val::Real(r) => Box::new(r),
+                Val::Text(s) => Box::new(s),
+            }
+        })
+        .collect()
+}
+
+impl SqlBackend for Postgres {
+    fn kind(&self) -> &'static str {
+        "postgres"
+    }
+
+    fn execute<'a>(
+        &'a self,
+        sql: &'a str,
+        params: Vec<Val>,
+    ) -> BoxFuture<'a, Result<u64, DbError>> {
+        Box::pin(async move {
+            let owned = pg_params(params);
+            let refs: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> = owned
+                .iter()
+                .map(|b| b.as_ref() as &(dyn tokio_postgres::types::ToSql + Sync))
+                .collect();
+            Ok(self.client.execute(sql, &refs).await?)
+        })
+    }
+
+    fn query<'a>(
+        &'a self,
+        sql: &'a str,
+        params: Vec<Val>,
+    ) -> BoxFuture<'a, Result<Vec<Row>, DbError>> {
+        Box::pin(async move {
+            use tokio_postgres::types::Type;
+            let owned = pg_params(params);
+            let refs: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> = owned
+                .iter()
+                .map(|b| b.as_ref() as &(dyn tokio_postgres::types::ToSql + Sync))
+                .collect();
+            let rows = self.client.query(sql, &refs).await?;
+            let mut out = Vec::with_capacity(rows.len());
+            for row in rows {
+                let mut r = Vec::with_capacity(row.len());
+                for (i, col) in row.columns().iter().enumerate() {
+                    let t = col.type_();
+                    let v = if *t == Type::INT8 {
+                        row.try_get::<_, Option<i64>>(i)?
+                            .map_or(Val::Null, Val::Int)
+                    } else if *t == Type::INT4 {
+                        row.try_get::<_, Option<i32>>(i)?
+                            .map_or(Val::Null, |x| Val::Int(i64::from(x)))
+                    } else if *t == Type::FLOAT8 {
+                        row.try_get::<_, Option<f64>>(i)?
+                            .map_or(Val::Null, Val::Real)
+                    } else if *t == Type::TEXT || *t == Type::VARCHAR {
+                        row.try_get::<_, Option<String>>(i)?
+                            .map_or(Val::Null, Val::Text)
+                    } else {
+                        return Err(DbError::Column(format!("column {} ({t})", col.name())));
+                    };
+                    r.push(v);
+                }
+                out.push(r);
+            }
+            Ok(out)
+        })
+    }
+
+    fn batch<'a>(&'a self, sql: &'a str) -> BoxFuture<'a, Result<(), DbError>> {
+        Box::pin(async move { Ok(self.client.batch_execute(sql).await?) })
+    }
+}
+
+/// Versioned migrations, shared by both backends (types chosen so both accept them).
+const MIGRATIONS: &[(i64, &str)] = &[(
+    1,
+    "CREATE TABLE identities (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        kind TEXT NOT NULL,
+        password_hash TEXT,
+        created_at BIGINT NOT NULL,
+        revoked_at BIGINT
+    );
+    CREATE TABLE tokens (
+        token_id TEXT PRIMARY KEY,
+        identity_id TEXT NOT NULL REFERENCES identities(id),
+        secret_hash TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        revoked_at BIGINT
+    );
+    CREATE TABLE sessions (
+        id TEXT PRIMARY KEY,
+        identity_id TEXT NOT NULL REFERENCES identities(id),
+        csrf TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        expires_at BIGINT NOT NULL
+    );
+    CREATE TABLE requests (
+        id TEXT PRIMARY KEY,
+        agent_identity TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        expires_at BIGINT NOT NULL,
+        status TEXT NOT NULL,
+        action_digest TEXT NOT NULL,
+        function_name TEXT NOT NULL,
+        risk_level TEXT NOT NULL,
+        risk_score DOUBLE PRECISION NOT NULL,
+        challenge_type TEXT NOT NULL,
+        context_json TEXT NOT NULL,
+        assessment_json TEXT NOT NULL,
+        public_json TEXT NOT NULL,
+        key_json TEXT NOT NULL,
+        state_json TEXT NOT NULL,
+        decision_json TEXT,
+        decided_at BIGINT,
+        consumed_at BIGINT,
+        version BIGINT NOT NULL
+    );
+    CREATE INDEX requests_status ON requests(status, created_at);
+    CREATE TABLE outbox (
+        id TEXT PRIMARY KEY,
+        event TEXT NOT NULL,
+        url TEXT NOT NULL,
+        format TEXT NOT NULL,
+        secret_env TEXT,
+        body TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        attempts BIGINT NOT NULL,
+        next_attempt_at BIGINT NOT NULL,
+        locked_until BIGINT NOT NULL,
+        delivered_at BIGINT,
+        last_error TEXT
+    );
+    CREATE INDEX outbox_due ON outbox(delivered_at, next_attempt_at);",
+)];
+
+/// Applies the migrations not yet recorded in `schema_migrations`.
+pub async fn migrate(db: &dyn SqlBackend) -> Result<(), DbError> {
+    if db.kind() == "postgres" {
+        // Several servers may start at once against one database.
+        db.batch("SELECT pg_advisory_lock(7373)").await?;
+    }
+    let result = async {
+        db.batch("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at BIGINT NOT NULL)")
+            .await?;
+        let applied = db.query("SELECT version FROM schema_migrations", vec![]).await?;
+        let applied: Vec<i64> = applied.iter().filter_map(|r| r.first().and_then(Val::int)).collect();
+        for (version, sql) in MIGRATIONS {
+            if applied.contains(version) {
+                continue;
+            }
+            db.batch(sql).await?;
+            db.execute(
+                "INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)",
+                vec![Val::Int(*version), Val::Int(jiff::Timestamp::now().as_millisecond())],
+            )
+            .await?;
+        }
+        Ok(())
+    }
+    .await;
+    if db.kind() == "postgres" {
+        db.batch("SELECT pg_advisory_unlock(7373)").await?;
+    }
+    result
+}
+
+/// Opens the database named by a URL: `postgres://…`/`postgresql://…`, `sqlite:PATH`, or a path.
+pub async fn open(url_or_path: &str) -> Result<Arc<dyn SqlBackend>, DbError> {
+    let db: Arc<dyn SqlBackend> =
+        if url_or_path.starts_with("postgres://") || url_or_path.starts_with("postgresql://") {
+            Arc::new(Postgres::connect(url_or_path).await?)
+        } else {
+            let path = url_or_path
+                .strip_prefix("sqlite://")
+                .or_else(|| url_or_path.strip_prefix("sqlite:"))
+                .unwrap_or(url_or_path);
+            Arc::new(Sqlite::open(Path::new(path))?)
+        };
+    migrate(db.as_ref()).await?;
+    Ok(db)
+}

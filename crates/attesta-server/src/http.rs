@@ -1,0 +1,644 @@
+//! HTTP: routes, authentication, CSRF, Host check and security headers.
+
+use std::collections::HashSet;
+use std::convert::Infallible;
+use std::sync::Arc;
+use std::time::Duration;
+
+use attesta_core::ActionContext;
+use axum::body::Body;
+use axum::extract::{Path, Query, Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::identity::{Identity, Role, constant_time_eq};
+use crate::service::{AnswerBody, PENDING, Service, ServiceError};
+use crate::web;
+
+pub const SESSION_COOKIE: &str = "attesta_session";
+const SESSION_TTL_MS: i64 = 12 * 3600 * 1000;
+/// Longest long-poll a client may ask for.
+const MAX_WAIT_SECONDS: u64 = 60;
+
+pub struct AppState {
+    pub service: Arc<Service>,
+    /// Accepted `Host` header values (lowercase `host[:port]`).
+    pub allowed_hosts: HashSet<String>,
+    pub secure_cookies: bool,
+}
+
+/// A JSON error: `{"error": {"code", "message"}}`.
+#[derive(Debug)]
+pub struct ApiError {
+    status: StatusCode,
+    code: &'static str,
+    message: String,
+    retry_after: Option<f64>,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        ApiError {
+            status,
+            code,
+            message: message.into(),
+            retry_after: None,
+        }
+    }
+    fn unauthorized() -> Self {
+        ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthenticated",
+            "authentication required: send `Authorization: Bearer <token>` or log in",
+        )
+    }
+    fn forbidden(role: Role) -> Self {
+        ApiError::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            format!("this needs a {} identity", role.as_str()),
+        )
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let mut body = json!({ "error": { "code": self.code, "message": self.message } });
+        if let Some(r) = self.retry_after {
+            body["error"]["retry_after_seconds"] = json!(r);
+        }
+        let mut response = (self.status, Json(body)).into_response();
+        if self.status == StatusCode::UNAUTHORIZED {
+            response
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        if let Some(r) = self.retry_after
+            && let Ok(v) = HeaderValue::from_str(&format!("{}", r.ceil() as u64))
+        {
+            response.headers_mut().insert(header::RETRY_AFTER, v);
+        }
+        response
+    }
+}
+
+impl From<ServiceError> for ApiError {
+    fn from(e: ServiceError) -> Self {
+        let message = e.to_string();
+        match e {
+            ServiceError::NotFound(_) => ApiError::new(StatusCode::NOT_FOUND, "not_found", message),
+            ServiceError::AlreadyDecided { .. } => {
+                ApiError::new(StatusCode::CONFLICT, "already_decided", message)
+            }
+            ServiceError::TooEarly(_, remaining) => {
+                let mut err = ApiError::new(StatusCode::CONFLICT, "too_early", message);
+                err.retry_after = Some(remaining);
+                err
+            }
+            ServiceError::AlreadyAnswered(_) => {
+                ApiError::new(StatusCode::CONFLICT, "already_answered", message)
+            }
+            ServiceError::DigestMismatch(_) => {
+                ApiError::new(StatusCode::CONFLICT, "digest_mismatch", message)
+            }
+            ServiceError::Consumed(_) => {
+                ApiError::new(StatusCode::CONFLICT, "already_consumed", message)
+            }
+            ServiceError::NotDecided(_) => ApiError::new(StatusCode::CONFLICT, "pending", message),
+            ServiceError::Invalid(_) => ApiError::new(StatusCode::BAD_REQUEST, "invalid", message),
+            ServiceError::Contended => {
+                ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "contended", message)
+            }
+            ServiceError::Db(_) | ServiceError::Corrupt(_) => {
+                tracing::error!(error = %message, "storage");
+                ApiError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "storage",
+                    "the server could not read or write its database",
+                )
+            }
+        }
+    }
+}
+
+impl From<crate::identity::IdentityError> for ApiError {
+    fn from(e: crate::identity::IdentityError) -> Self {
+        tracing::error!(error = %e, "identity store");
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "storage",
+            "the server could not read its identity store",
+        )
+    }
+}
+
+type ApiResult<T> = Result<T, ApiError>;
+
+/// Who is calling, and how.
+struct Caller {
+    identity: Identity,
+}
+
+fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|pair| {
+            let (k, v) = pair.trim().split_once('=')?;
+            (k == name).then(|| v.to_owned())
+        })
+}
+
+/// Bearer token first, then the session cookie. A session used for anything but a read must
+/// carry its CSRF token in `X-CSRF-Token`; the check runs before any state changes.
+async fn authenticate(state: &AppState, method: &Method, headers: &HeaderMap) -> ApiResult<Caller> {
+    let ids = &state.service.identities;
+    if let Some(auth) = headers.get(header::AUTHORIZATION) {
+        let token = auth
+            .to_str()
+            .ok()
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .ok_or_else(ApiError::unauthorized)?;
+        return match ids.authenticate_token(token).await? {
+            Some(identity) => Ok(Caller { identity }),
+            None => Err(ApiError::unauthorized()),
+        };
+    }
+    let Some(secret) = cookie(headers, SESSION_COOKIE) else {
+        return Err(ApiError::unauthorized());
+    };
+    let Some((identity, csrf)) = ids.authenticate_session(&secret).await? else {
+        return Err(ApiError::unauthorized());
+    };
+    if method != Method::GET && method != Method::HEAD {
+        let sent = headers
+            .get("x-csrf-token")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        if sent.is_empty() || !constant_time_eq(sent.as_bytes(), csrf.as_bytes()) {
+            return Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                "csrf",
+                "missing or wrong X-CSRF-Token; reload the page and try again",
+            ));
+        }
+    }
+    Ok(Caller { identity })
+}
+
+async fn require(
+    state: &AppState,
+    method: &Method,
+    headers: &HeaderMap,
+    role: Role,
+) -> ApiResult<Identity> {
+    let caller = authenticate(state, method, headers).await?;
+    if caller.identity.role != role {
+        return Err(ApiError::forbidden(role));
+    }
+    Ok(caller.identity)
+}
+
+pub fn router(state: Arc<AppState>) -> Router {
+    Router::new()
+        .route("/", get(web::inbox))
+        .route("/login", get(web::login))
+        .route("/requests/{id}", get(web::inbox))
+        .route("/static/{file}", get(web::asset))
+        .route("/healthz", get(|| async { Json(json!({"status": "ok"})) }))
+        .route("/v1/session", post(login).delete(logout))
+        .route("/v1/me", get(me))
+        .route("/v1/requests", post(create).get(list))
+        .route("/v1/requests/{id}", get(read))
+        .route("/v1/requests/{id}/wait", get(wait))
+        .route("/v1/requests/{id}/events", get(request_events))
+        .route("/v1/requests/{id}/consume", post(consume))
+        .route("/v1/requests/{id}/answer", post(answer))
+        .route("/v1/events", get(inbox_events))
+        .route("/v1/audit/stats", get(audit_stats))
+        .route("/v1/audit/verify", get(audit_verify))
+        .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such route") })
+        .layer(middleware::from_fn_with_state(state.clone(), guard))
+        .with_state(state)
+}
+
+/// Host check, Origin check for state changes, and security headers on every response.
+async fn guard(State(state): State<Arc<AppState>>, request: Request, next: Next) -> Response {
+    let host = request
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .map(str::to_ascii_lowercase);
+    let host_ok = host
+        .as_deref()
+        .is_some_and(|h| state.allowed_hosts.contains(h));
+    if !host_ok {
+        // DNS rebinding: a page on another name must not reach the server through the browser.
+        return ApiError::new(
+            StatusCode::MISDIRECTED_REQUEST,
+            "bad_host",
+            "unexpected Host header; add it to server.allowed_hosts",
+        )
+        .into_response();
+    }
+    if request.method() != Method::GET && request.method() != Method::HEAD {
+        if let Some(origin) = request
+            .headers()
+            .get(header::ORIGIN)
+            .and_then(|o| o.to_str().ok())
+        {
+            let origin_host = origin
+                .split("://")
+                .nth(1)
+                .unwrap_or("")
+                .to_ascii_lowercase();
+            if !state.allowed_hosts.contains(&origin_host) {
+                return ApiError::new(
+                    StatusCode::FORBIDDEN,
+                    "bad_origin",
+                    "cross-origin request refused",
+                )
+                .into_response();
+            }
+        }
+    }
+    let mut response = next.run(request).await;
+    let h = response.headers_mut();
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; \
+             form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+        ),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    h.entry(header::CACHE_CONTROL)
+        .or_insert(HeaderValue::from_static("no-store"));
+    response
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LoginBody {
+    name: String,
+    password: String,
+}
+
+async fn login(
+    State(state): State<Arc<AppState>>,
+    Json(body): Json<LoginBody>,
+) -> ApiResult<Response> {
+    let ids = &state.service.identities;
+    let Some(identity) = ids.verify_password(&body.name, &body.password).await? else {
+        return Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "bad_credentials",
+            "wrong name or password",
+        ));
+    };
+    let (secret, csrf) = ids.create_session(&identity, SESSION_TTL_MS).await?;
+    let secure = if state.secure_cookies { "; Secure" } else { "" };
+    let cookie = format!(
+        "{SESSION_COOKIE}={secret}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{secure}",
+        SESSION_TTL_MS / 1000
+    );
+    let mut response =
+        Json(json!({ "name": identity.name, "role": identity.role, "csrf_token": csrf }))
+            .into_response();
+    if let Ok(v) = HeaderValue::from_str(&cookie) {
+        response.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    Ok(response)
+}
+
+async fn logout(
+    State(state): State<Arc<AppState>>,
+    method: Method,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    authenticate(&state, &method, &headers).await?;
+    if let Some(secret) = cookie(&headers, SESSION_COOKIE) {
+        state.service.identities.end_session(&secret).await?;
+    }
+    let mut response = StatusCode::NO_CONTENT.into_response();
+    response.headers_mut().insert(
+        header::SET_COOKIE,
+        HeaderValue::from_static("attesta_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"),
+    );
+    Ok(response)
+}
+
+async fn me(
+    State(state): State<Arc<AppState>>,
+    method: Method,
+    headers: HeaderMap,
+) -> ApiResult<Json<Value>> {
+    let caller = authenticate(&state, &method, &headers).await?;
+    let csrf = match cookie(&headers, SESSION_COOKIE) {
+        Some(secret) if headers.get(header::AUTHORIZATION).is_none() => state
+            .service
+            .identities
+            .authenticate_session(&secret)
+            .await?
+            .map(|(_, c)| c),
+        _ => None,
+    };
+    Ok(Json(
+        json!({ "name": caller.identity.name, "role": caller.identity.role, "csrf_token": csrf }),
+    ))
+}
+
+async fn create(
+    State(state): State<Arc<AppState>>,
+    method: Method,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> ApiResult<(StatusCode, Json<Value>)> {
+    let agent = require(&state, &method, &headers, Role::Agent).await?;
+    let ctx: ActionContext = serde_json::from_slice(&body).map_err(|e| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid",
+            format!("the body is not an ActionContext: {e}"),
+        )
+    })?;
+    let created = state.service.create(&agent, ctx).await?;
+    Ok((StatusCode::CREATED, Json(created)))
+}
+
+#[derive(Deserialize)]
+struct ListQuery {
+    status: Option<String>,
+    limit: Option<i64>,
+}
+
+async fn list(
+    State(state): State<Arc<AppState>>,
+    method: Method,
+    headers: HeaderMap,
+    Query(q): Query<ListQuery>,
+) -> ApiResult<Json<Value>> {
+    require(&state, &method, &headers, Role::Approver).await?;
+    let items = state
+        .service
+        .list(q.status.as_deref(), q.limit.unwrap_or(100))
+        .await?;
+    Ok(Json(json!({ "requests": items })))
+}
+
+async fn read(
+    State(state): State<Arc<AppState>>,
+    method: Method,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Value>> {
+    let caller = authenticate(&state, &method, &headers).await?;
+    Ok(Json(match caller.identity.role {
+        Role::Agent => state.service.agent_view(&caller.identity, &id).await?,
+        Role::Approver => state.service.open(&caller.identity, &id).await?,
+    }))
+}
+
+#[derive(Deserialize)]
+struct WaitQuery {
+    timeout: Option<f64>,
+}
+
+async fn wait(
+    State(state): State<Arc<AppState>>,
+    method: Method,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Query(q): Query<WaitQuery>,
+) -> ApiResult<Response> {
+    let agent = require(&state, &method, &headers, Role::Agent).await?;
+    let timeout = Duration::from_secs_f64(
+        q.timeout
+            .unwrap_or(30.0)
+            .clamp(0.0, MAX_WAIT_SECONDS as f64),
+    );
+    Ok(match state.service.wait(&agent, &id, timeout).await? {
+        Some(decision) => (StatusCode::OK, Json(json!(decision))).into_response(),
+        None => (
+            StatusCode::ACCEPTED,
+            Json(json!({ "request_id": id, "status": PENDING })),
+        )
+            .into_response(),
+    })
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConsumeBody {
+    action_digest: String,
+}
+
+async fn consume(
+    State(state): State<Arc<AppState>>,
+    method: Method,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Json(body): Json<ConsumeBody>,
+) -> ApiResult<Json<Value>> {
+    let agent = require(&state, &method, &headers, Role::Agent).await?;
+    let decision = state
+        .service
+        .consume(&agent, &id, &body.action_digest)
+        .await?;
+    Ok(Json(json!(decision)))
+}
+
+async fn answer(
+    State(state): State<Arc<AppState>>,
+    method: Method,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: axum::body::Bytes,
+) -> ApiResult<Json<Value>> {
+    // Authentication and the CSRF check come before the body is even parsed.
+    let approver = require(&state, &method, &headers, Role::Approver).await?;
+    let body: AnswerBody = serde_json::from_slice(&body).map_err(|e| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid",
+            format!("unreadable answer: {e}"),
+        )
+    })?;
+    let outcome = state.service.answer(&approver, &id, body).await?;
+    Ok(Json(json!(outcome)))
+}
+
+/// SSE for one request: `status` events while pending, then one `decision` event.
+async fn request_events(
+    State(state): State<Arc<AppState>>,
+    method: Method,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> ApiResult<Sse<impl futures::Stream<Item = Result<Event, Infallible>>>> {
+    let agent = require(&state, &method, &headers, Role::Agent).await?;
+    let first = state.service.agent_view(&agent, &id).await?;
+    let service = state.service.clone();
+    let stream = futures::stream::unfold((Some(first), false), move |(first, done)| {
+        let service = service.clone();
+        let agent = agent.clone();
+        let id = id.clone();
+        async move {
+            if done {
+                return None;
+            }
+            if let Some(view) = first {
+                return Some((
+                    Ok(Event::default().event("status").data(view.to_string())),
+                    (None, false),
+                ));
+            }
+            match service.wait(&agent, &id, Duration::from_secs(15)).await {
+                Ok(Some(decision)) => Some((
+                    Ok(Event::default()
+                        .event("decision")
+                        .data(json!(decision).to_string())),
+                    (None, true),
+                )),
+                Ok(None) => Some((
+                    Ok(Event::default()
+                        .event("status")
+                        .data(json!({"request_id": id, "status": PENDING}).to_string())),
+                    (None, false),
+                )),
+                Err(e) => Some((
+                    Ok(Event::default()
+                        .event("error")
+                        .data(json!({"message": e.to_string()}).to_string())),
+                    (None, true),
+                )),
+            }
+        }
+    });
+    Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
+}
+
+/// SSE for the inbox: a `request` event whenever a request is created, opened, answered or
+/// decided (on this server), and a `pending` snapshot when the set of pending ids changes on
+/// any server sharing the database.
+async fn inbox_events(
+    State(state): State<Arc<AppState>>,
+    method: Method,
+    headers: HeaderMap,
+) -> ApiResult<Sse<impl futures::Stream<Item = Result<Event, Infallible>>>> {
+    require(&state, &method, &headers, Role::Approver).await?;
+    let service = state.service.clone();
+    let rx = service.changes.subscribe();
+    struct S {
+        rx: tokio::sync::broadcast::Receiver<crate::service::Change>,
+        last: Option<Vec<String>>,
+        service: Arc<Service>,
+    }
+    let stream = futures::stream::unfold(
+        S {
+            rx,
+            last: None,
+            service,
+        },
+        |mut s| async move {
+            loop {
+                tokio::select! {
+                    msg = s.rx.recv() => match msg {
+                        Ok(change) => return Some((Ok(Event::default().event("request").data(json!(change).to_string())), s)),
+                        Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
+                        Err(_) => return None,
+                    },
+                    _ = tokio::time::sleep(s.service.poll_interval.max(Duration::from_millis(500))) => {
+                        let pending = s.service.list(Some(PENDING), 500).await.unwrap_or_default();
+                        let ids: Vec<String> = pending.iter().filter_map(|r| r["request_id"].as_str().map(str::to_owned)).collect();
+                        if s.last.as_ref() != Some(&ids) {
+                            let first = s.last.is_none();
+                            s.last = Some(ids.clone());
+                            if !first {
+                                return Some((Ok(Event::default().event("pending").data(json!({"request_ids": ids}).to_string())), s));
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    );
+    Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
+}
+
+async fn audit_stats(
+    State(state): State<Arc<AppState>>,
+    method: Method,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    require(&state, &method, &headers, Role::Approver).await?;
+    let Some(path) = state.service.audit_path() else {
+        return Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            "no_audit",
+            "auditing is disabled on this server",
+        ));
+    };
+    let stats = tokio::task::spawn_blocking(move || {
+        attesta::audit::AuditReader::new(path).stats(
+            &attesta::audit::AuditFilter::default(),
+            &attesta::audit::RubberStampRule::default(),
+        )
+    })
+    .await
+    .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "audit", e.to_string()))?
+    .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "audit", e.to_string()))?;
+    Ok(Json(json!(stats)).into_response())
+}
+
+async fn audit_verify(
+    State(state): State<Arc<AppState>>,
+    method: Method,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    require(&state, &method, &headers, Role::Approver).await?;
+    let Some(path) = state.service.audit_path() else {
+        return Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            "no_audit",
+            "auditing is disabled on this server",
+        ));
+    };
+    let report = tokio::task::spawn_blocking(move || {
+        // A live log may end in a line being written right now; that is not damage.
+        let mut options = attesta::audit::VerifyOptions {
+            checkpoint_key: None,
+            checkpoint_file: None,
+            active_segment_only: false,
+            ignore_unterminated_tail: true,
+            progress: None,
+        };
+        attesta::audit::verify(&path, &mut options)
+    })
+    .await
+    .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "audit", e.to_string()))?
+    .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "audit", e.to_string()))?;
+    Ok(Json(json!(report)).into_response())
+}
+
+pub fn html(body: &'static str) -> Response {
+    Response::builder()
+        .header(header::CONTENT_TYPE, "text/html; charset=utf-8")
+        .body(Body::from(body))
+        .unwrap_or_default()
+}

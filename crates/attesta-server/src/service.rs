@@ -1,0 +1,1167 @@
+//! Requests: created by agents, answered by approvers, decided once, audited once.
+//!
+//! Every state change is an optimistic update of one row (`WHERE version = $n`), so two server
+//! processes sharing a PostgreSQL database never both decide the same request. A decision is
+//! first *claimed* (`deciding`), then written to the audit log, then published; a failed audit
+//! write turns it into a denial, so nothing is approved without its record.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use attesta::Attesta;
+use attesta::audit::AuditLog;
+use attesta::reviewer::action_digest;
+use attesta_core::audit::{AuditEntry, Redactor};
+use attesta_core::challenge::{
+    AnswerKey, ChallengeOptions, IdentityRefused, MultiPartySession, MultiPartyStep,
+    PublicChallenge, Response, SessionError, check, generate,
+};
+use attesta_core::config::{Config, FailMode};
+use attesta_core::{
+    ActionContext, ApprovalResult, ChallengeResult, ChallengeType, Mode, RiskAssessment, Verdict,
+};
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use tokio::sync::broadcast;
+
+use crate::db::{DbError, SqlBackend, Val};
+use crate::identity::{Identities, Identity};
+use crate::webhook::Outbox;
+
+/// Request statuses. `deciding` is internal (a decision being recorded).
+pub const PENDING: &str = "pending";
+const DECIDING: &str = "deciding";
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    #[error(transparent)]
+    Db(#[from] DbError),
+    #[error("request {0} not found")]
+    NotFound(String),
+    #[error("request {id} is already {status}; approvals are single-use")]
+    AlreadyDecided { id: String, status: String },
+    #[error("{0}")]
+    TooEarly(String, f64),
+    #[error("{0}")]
+    AlreadyAnswered(String),
+    #[error("the action changed: the digest you answered for does not match request {0}")]
+    DigestMismatch(String),
+    #[error("request {0} was already consumed; an approval is used once")]
+    Consumed(String),
+    #[error("request {0} is still pending")]
+    NotDecided(String),
+    #[error("invalid request: {0}")]
+    Invalid(String),
+    #[error("the request is being updated by another server; try again")]
+    Contended,
+    #[error("stored data is corrupt: {0}")]
+    Corrupt(String),
+}
+
+/// A change other tasks may care about (waiters, SSE streams).
+#[derive(Debug, Clone, Serialize)]
+pub struct Change {
+    pub request_id: String,
+    pub status: String,
+}
+
+/// One answer on record (replayed to rebuild a multi-party session).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct StoredAnswer {
+    identity_id: String,
+    name: String,
+    response: Response,
+    elapsed: f64,
+    at: i64,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+struct ReqState {
+    /// Identity id → first time (ms) that approver opened the request.
+    #[serde(default)]
+    opened: BTreeMap<String, i64>,
+    #[serde(default)]
+    answers: Vec<StoredAnswer>,
+    #[serde(default)]
+    approvers_required: u32,
+    #[serde(default)]
+    min_review_seconds: f64,
+}
+
+/// What the agent (and approvers, once decided) see as the outcome.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct DecisionView {
+    pub request_id: String,
+    pub status: String,
+    pub verdict: Verdict,
+    pub reason: String,
+    pub action_digest: String,
+    pub approvers: Vec<String>,
+    pub approver_authenticated: bool,
+    pub challenge: Option<ChallengeResult>,
+    pub risk: RiskAssessment,
+    pub audit_entry_id: String,
+    pub decided_at: Timestamp,
+}
+
+struct Loaded {
+    id: String,
+    agent_identity: String,
+    created_at: i64,
+    expires_at: i64,
+    status: String,
+    action_digest: String,
+    ctx: ActionContext,
+    assessment: RiskAssessment,
+    public: PublicChallenge,
+    key: AnswerKey,
+    state: ReqState,
+    decision: Option<DecisionView>,
+    consumed_at: Option<i64>,
+    version: i64,
+}
+
+const COLUMNS: &str = "id, agent_identity, created_at, expires_at, status, action_digest, context_json, assessment_json, \
+                       public_json, key_json, state_json, decision_json, consumed_at, version";
+
+fn parse_json<T: for<'de> Deserialize<'de>>(v: &Val, what: &str) -> Result<T, ServiceError> {
+    serde_json::from_str(v.text().unwrap_or("null"))
+        .map_err(|e| ServiceError::Corrupt(format!("{what}: {e}")))
+}
+
+fn loaded_from(r: &[Val]) -> Result<Loaded, ServiceError> {
+    let text = |i: usize| r[i].text().unwrap_or_default().to_owned();
+    Ok(Loaded {
+        id: text(0),
+        agent_identity: text(1),
+        created_at: r[2].int().unwrap_or(0),
+        expires_at: r[3].int().unwrap_or(0),
+        status: text(4),
+        action_digest: text(5),
+        ctx: parse_json(&r[6], "context")?,
+        assessment: parse_json(&r[7], "assessment")?,
+        public: parse_json(&r[8], "challenge")?,
+        key: parse_json(&r[9], "answer key")?,
+        state: parse_json(&r[10], "state")?,
+        decision: if r[11] == Val::Null {
+            None
+        } else {
+            Some(parse_json(&r[11], "decision")?)
+        },
+        consumed_at: r[12].int(),
+        version: r[13].int().unwrap_or(0),
+    })
+}
+
+fn now_ms() -> i64 {
+    Timestamp::now().as_millisecond()
+}
+
+fn ts(ms: i64) -> Timestamp {
+    Timestamp::from_millisecond(ms).unwrap_or(Timestamp::UNIX_EPOCH)
+}
+
+/// How an approver answers.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AnswerBody {
+    /// Optional: the digest the approver was shown; a mismatch refuses the answer.
+    #[serde(default)]
+    pub action_digest: Option<String>,
+    /// `answer` (default) or `deny`.
+    #[serde(default)]
+    pub decision: Option<String>,
+    #[serde(default)]
+    pub reason: Option<String>,
+    #[serde(default)]
+    pub response: Option<Response>,
+}
+
+/// The result of one answer.
+#[derive(Debug, Clone, Serialize)]
+pub struct AnswerOutcome {
+    pub request_id: String,
+    pub status: String,
+    /// `decided`, `recorded` (multi-party, more approvers needed).
+    pub result: &'static str,
+    pub passed: bool,
+    pub approvals: usize,
+    pub approvers_required: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decision: Option<DecisionView>,
+}
+
+pub struct Service {
+    pub db: Arc<dyn SqlBackend>,
+    pub identities: Identities,
+    attesta: Attesta,
+    config: Config,
+    audit: Option<Arc<AuditLog>>,
+    redactor: Redactor,
+    pub changes: broadcast::Sender<Change>,
+    outbox: Outbox,
+    /// How often waiters re-read the database (catches decisions made by another server).
+    pub poll_interval: Duration,
+}
+
+impl Service {
+    pub fn new(
+        db: Arc<dyn SqlBackend>,
+        attesta: Attesta,
+        audit: Option<Arc<AuditLog>>,
+        outbox: Outbox,
+        poll_interval: Duration,
+    ) -> Result<Service, String> {
+        let config = attesta.config().clone();
+        let redactor =
+            Redactor::new(&config.audit.redaction).map_err(|e| format!("audit.redaction: {e}"))?;
+        let (changes, _) = broadcast::channel(1024);
+        Ok(Service {
+            identities: Identities::new(db.clone()),
+            db,
+            attesta,
+            config,
+            audit,
+            redactor,
+            changes,
+            outbox,
+            poll_interval,
+        })
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    pub fn audit_path(&self) -> Option<std::path::PathBuf> {
+        self.audit.as_ref().map(|a| a.path().to_owned())
+    }
+
+    fn publish(&self, id: &str, status: &str) {
+        let _ = self.changes.send(Change {
+            request_id: id.to_owned(),
+            status: status.to_owned(),
+        });
+    }
+
+    /// Scores with the server's own policy. The agent's claimed environment can only raise the
+    /// risk: the higher of the two assessments wins.
+    fn assess(&self, ctx: &ActionContext) -> Result<RiskAssessment, String> {
+        let claimed = self.attesta.assess(ctx, None)?;
+        if ctx.environment.is_none() {
+            return Ok(claimed);
+        }
+        let mut own = ctx.clone();
+        own.environment = None;
+        let server = self.attesta.assess(&own, None)?;
+        Ok(
+            if server.score > claimed.score || server.level > claimed.level {
+                server
+            } else {
+                claimed
+            },
+        )
+    }
+
+    /// Creates a request (or decides it at once: low risk auto-approves, a block rule denies).
+    pub async fn create(
+        &self,
+        agent: &Identity,
+        mut ctx: ActionContext,
+    ) -> Result<Value, ServiceError> {
+        if ctx.function_name.trim().is_empty() {
+            return Err(ServiceError::Invalid(
+                "function_name must not be empty".into(),
+            ));
+        }
+        // The agent id recorded is the authenticated one, not what the caller claims.
+        if let Some(claimed) = ctx
+            .agent_id
+            .replace(agent.name.clone())
+            .filter(|c| c != &agent.name)
+        {
+            ctx.metadata
+                .insert("claimed_agent_id".into(), Value::from(claimed));
+        }
+        ctx.metadata
+            .entry("source")
+            .or_insert_with(|| Value::from("server"));
+        let digest = action_digest(&ctx);
+        let assessment = match self.assess(&ctx) {
+            Ok(a) => a,
+            Err(why) => return Err(ServiceError::Invalid(format!("risk scoring failed: {why}"))),
+        };
+        let policy = &self.config.policy;
+        let level = assessment.level;
+        let mut challenge = policy.challenge_map.get(level);
+        let directives = assessment.directives.clone();
+        if let Some(forced) = directives.challenge
+            && forced.rigour() > challenge.rigour()
+        {
+            challenge = forced;
+        }
+        let mut approvers_required = 1;
+        if challenge == ChallengeType::MultiParty {
+            approvers_required = policy.require_multi_party.get(level).max(2);
+        }
+        if let Some(n) = directives.require_approvers
+            && n >= 2
+        {
+            challenge = ChallengeType::MultiParty;
+            approvers_required = approvers_required.max(n);
+        }
+        let min_review_seconds = policy.minimum_review_seconds.get(level);
+        let mut options = ChallengeOptions::new(challenge, random_seed());
+        options.min_review_seconds = min_review_seconds;
+        options.approvers_required = approvers_required;
+        options.quiz = policy.quiz;
+        options.teach_back = policy.teach_back;
+        let (mut public, key) = generate(&ctx, &assessment, &options);
+        redact_public(&mut public, &self.redactor);
+        if let attesta_core::challenge::ChallengeBody::MultiParty {
+            approvers_required: n,
+            ..
+        } = &public.body
+        {
+            approvers_required = *n;
+        }
+
+        let id = uuid::Uuid::now_v7().to_string();
+        let now = now_ms();
+        let expires = now + (policy.timeout_seconds.max(0.0) * 1000.0) as i64;
+        let state = ReqState {
+            approvers_required,
+            min_review_seconds,
+            ..ReqState::default()
+        };
+        let to_json = |v: &dyn erased::Json| v.json();
+        self.db
+            .execute(
+                &format!("INSERT INTO requests ({COLUMNS}, function_name, risk_level, risk_score, challenge_type) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, NULL, NULL, 1, $12, $13, $14, $15)"),
+                vec![
+                    id.clone().into(),
+                    agent.id.clone().into(),
+                    Val::Int(now),
+                    Val::Int(expires),
+                    PENDING.into(),
+                    digest.clone().into(),
+                    to_json(&ctx).into(),
+                    to_json(&assessment).into(),
+                    to_json(&public).into(),
+                    to_json(&key).into(),
+                    to_json(&state).into(),
+                    ctx.function_name.clone().into(),
+                    level.as_str().into(),
+                    Val::Real(assessment.score),
+                    public.challenge_type.as_str().into(),
+                ],
+            )
+            .await?;
+        self.publish(&id, PENDING);
+
+        // Decided without a human: a block rule, or an auto-approve level.
+        if let Some(rule) = &directives.block {
+            let mut result = ChallengeResult::new(challenge, false);
+            result.details.insert(
+                "reason".into(),
+                Value::from(format!("blocked by escalation rule: {rule}")),
+            );
+            self.decide(
+                &id,
+                Verdict::Denied,
+                format!("blocked by escalation rule: {rule}"),
+                Some(result),
+                vec![],
+            )
+            .await?;
+        } else if challenge == ChallengeType::AutoApprove {
+            let result = ChallengeResult::new(ChallengeType::AutoApprove, true);
+            self.decide(
+                &id,
+                Verdict::Approved,
+                format!("auto-approved: {level} risk"),
+                Some(result),
+                vec![],
+            )
+            .await?;
+        } else {
+            self.outbox
+                .enqueue(
+                    &*self.db,
+                    "request.created",
+                    json!({
+                        "request_id": id,
+                        "action": ctx.function_name,
+                        "risk_level": level,
+                        "risk_score": assessment.score,
+                        "challenge": public.challenge_type,
+                        "agent": agent.name,
+                        "expires_at": ts(expires),
+                    }),
+                    &id,
+                )
+                .await?;
+        }
+        let row = self.load(&id).await?;
+        Ok(json!({
+            "request_id": id,
+            "status": row.status,
+            "action_digest": digest,
+            "risk_level": level,
+            "risk_score": assessment.score,
+            "challenge": public.challenge_type,
+            "approvers_required": approvers_required,
+            "expires_at": ts(expires),
+            "decision": row.decision,
+        }))
+    }
+
+    async fn load(&self, id: &str) -> Result<Loaded, ServiceError> {
+        let rows = self
+            .db
+            .query(
+                &format!("SELECT {COLUMNS} FROM requests WHERE id = $1"),
+                vec![id.into()],
+            )
+            .await?;
+        let row = rows
+            .first()
+            .ok_or_else(|| ServiceError::NotFound(id.to_owned()))?;
+        loaded_from(row)
+    }
+
+    /// Loads a request, applying `fail_mode` first if it has expired.
+    async fn load_current(&self, id: &str) -> Result<Loaded, ServiceError> {
+        let row = self.load(id).await?;
+        if row.status == PENDING && now_ms() >= row.expires_at {
+            self.expire(&row).await?;
+            return self.load(id).await;
+        }
+        Ok(row)
+    }
+
+    async fn cas(
+        &self,
+        id: &str,
+        version: i64,
+        sets: &str,
+        mut params: Vec<Val>,
+    ) -> Result<bool, ServiceError> {
+        let n = params.len();
+        params.push(id.into());
+        params.push(Val::Int(version));
+        let sql = format!(
+            "UPDATE requests SET {sets}, version = version + 1 WHERE id = ${} AND version = ${}",
+            n + 1,
+            n + 2
+        );
+        Ok(self.db.execute(&sql, params).await? == 1)
+    }
+
+    /// Applies `policy.fail_mode` to an expired pending request.
+    async fn expire(&self, row: &Loaded) -> Result<(), ServiceError> {
+        let seconds = self.config.policy.timeout_seconds;
+        let mut result = ChallengeResult::new(row.public.challenge_type, false);
+        result
+            .details
+            .insert("timed_out_after_seconds".into(), Value::from(seconds));
+        let (verdict, reason) = match self.config.policy.fail_mode {
+            FailMode::Deny => (
+                Verdict::TimedOut,
+                format!("no answer within {seconds} s (policy.fail_mode: deny)"),
+            ),
+            FailMode::Escalate => (
+                Verdict::Escalated,
+                format!("no answer within {seconds} s; escalated (policy.fail_mode: escalate)"),
+            ),
+            FailMode::Allow => {
+                result
+                    .details
+                    .insert("approved_on_timeout".into(), Value::from(true));
+                (
+                    Verdict::Approved,
+                    format!(
+                        "no answer within {seconds} s; approved because policy.fail_mode is allow"
+                    ),
+                )
+            }
+        };
+        let approvers = row.state.answers.iter().map(|a| a.name.clone()).collect();
+        match self
+            .decide(&row.id, verdict, reason.clone(), Some(result), approvers)
+            .await
+        {
+            Ok(_) | Err(ServiceError::AlreadyDecided { .. }) => {}
+            Err(e) => return Err(e),
+        }
+        if verdict == Verdict::Escalated {
+            self.outbox
+                .enqueue(
+                    &*self.db,
+                    "request.escalated",
+                    json!({"request_id": row.id, "action": row.ctx.function_name, "reason": reason}),
+                    &row.id,
+                )
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Expires every overdue request (run periodically).
+    pub async fn sweep(&self) -> Result<usize, ServiceError> {
+        let rows = self
+            .db
+            .query(
+                &format!("SELECT {COLUMNS} FROM requests WHERE status = $1 AND expires_at <= $2"),
+                vec![PENDING.into(), Val::Int(now_ms())],
+            )
+            .await?;
+        let mut n = 0;
+        for r in rows {
+            let row = loaded_from(&r)?;
+            self.expire(&row).await?;
+            n += 1;
+        }
+        // A server that stopped between claiming and recording a decision leaves `deciding`;
+        // after a minute it is denied (fail closed).
+        let stale = self
+            .db
+            .query(
+                "SELECT id, version FROM requests WHERE status = $1 AND decided_at < $2",
+                vec![DECIDING.into(), Val::Int(now_ms() - 60_000)],
+            )
+            .await?;
+        for r in stale {
+            let (Some(id), Some(v)) = (r[0].text(), r[1].int()) else {
+                continue;
+            };
+            if self
+                .cas(id, v, "status = $1", vec![Verdict::Denied.as_str().into()])
+                .await?
+            {
+                self.publish(id, Verdict::Denied.as_str());
+            }
+        }
+        Ok(n)
+    }
+
+    /// Claims the request, writes the audit entry, then publishes the decision.
+    async fn decide(
+        &self,
+        id: &str,
+        verdict: Verdict,
+        reason: String,
+        challenge: Option<ChallengeResult>,
+        approvers: Vec<String>,
+    ) -> Result<DecisionView, ServiceError> {
+        let row = self.load(id).await?;
+        if row.status != PENDING {
+            return Err(ServiceError::AlreadyDecided {
+                id: id.to_owned(),
+                status: row.status,
+            });
+        }
+        let decided = now_ms();
+        if !self
+            .cas(
+                id,
+                row.version,
+                "status = $1, decided_at = $2",
+                vec![DECIDING.into(), Val::Int(decided)],
+            )
+            .await?
+        {
+            let now = self.load(id).await?;
+            return Err(ServiceError::AlreadyDecided {
+                id: id.to_owned(),
+                status: now.status,
+            });
+        }
+        let entry_id = uuid::Uuid::now_v7().to_string();
+        let mut result = ApprovalResult {
+            verdict,
+            risk: row.assessment.clone(),
+            challenge,
+            approvers,
+            approver_authenticated: true,
+            review_seconds: (decided - row.created_at) as f64 / 1000.0,
+            audit_entry_id: entry_id.clone(),
+            modification: None,
+            reason,
+            mode: Mode::Enforce,
+            enforced_verdict: verdict,
+            trust_before: None,
+            intercepted_at: ts(row.created_at),
+            decided_at: ts(decided),
+        };
+        if let Some(log) = &self.audit {
+            let mut ctx = row.ctx.clone();
+            ctx.metadata.insert("request_id".into(), Value::from(id));
+            ctx.metadata
+                .insert("reviewer".into(), Value::from("server"));
+            let entry = AuditEntry::from_decision(&ctx, &result, &self.redactor);
+            let log = log.clone();
+            let written = tokio::task::spawn_blocking(move || log.append(entry)).await;
+            let failure = match written {
+                Ok(Ok(_)) => None,
+                Ok(Err(e)) => Some(e.to_string()),
+                Err(e) => Some(e.to_string()),
+            };
+            if let Some(error) = failure {
+                tracing::error!(%error, request = id, "audit write failed; the request is denied");
+                result.verdict = Verdict::Denied;
+                result.enforced_verdict = Verdict::Denied;
+                result.reason = format!("audit write failed, so the action is denied: {error}");
+                result.audit_entry_id.clear();
+            }
+        } else {
+            result.audit_entry_id.clear();
+        }
+        let view = DecisionView {
+            request_id: id.to_owned(),
+            status: result.verdict.as_str().to_owned(),
+            verdict: result.verdict,
+            reason: result.reason.clone(),
+            action_digest: row.action_digest.clone(),
+            approvers: result.approvers.clone(),
+            approver_authenticated: true,
+            challenge: result.challenge.clone(),
+            risk: result.risk.clone(),
+            audit_entry_id: result.audit_entry_id.clone(),
+            decided_at: result.decided_at,
+        };
+        let json =
+            serde_json::to_string(&view).map_err(|e| ServiceError::Corrupt(e.to_string()))?;
+        // We hold the claim (version + 1), so this cannot race.
+        if !self
+            .cas(
+                id,
+                row.version + 1,
+                "status = $1, decision_json = $2",
+                vec![view.status.clone().into(), json.into()],
+            )
+            .await?
+        {
+            return Err(ServiceError::Contended);
+        }
+        self.publish(id, &view.status);
+        self.outbox
+            .enqueue(
+                &*self.db,
+                "request.decided",
+                json!({
+                    "request_id": id,
+                    "action": row.ctx.function_name,
+                    "verdict": view.verdict,
+                    "reason": view.reason,
+                    "approvers": view.approvers,
+                    "risk_level": view.risk.level,
+                    "audit_entry_id": view.audit_entry_id,
+                }),
+                id,
+            )
+            .await?;
+        Ok(view)
+    }
+
+    /// The agent's view of its own request.
+    pub async fn agent_view(&self, agent: &Identity, id: &str) -> Result<Value, ServiceError> {
+        let row = self.load_current(id).await?;
+        if row.agent_identity != agent.id {
+            return Err(ServiceError::NotFound(id.to_owned()));
+        }
+        Ok(json!({
+            "request_id": row.id,
+            "status": public_status(&row.status),
+            "action_digest": row.action_digest,
+            "expires_at": ts(row.expires_at),
+            "approvals": row.state.answers.len(),
+            "approvers_required": row.state.approvers_required,
+            "decision": row.decision,
+        }))
+    }
+
+    /// Waits until the request is decided or `timeout` passes. `Ok(None)` means still pending.
+    pub async fn wait(
+        &self,
+        agent: &Identity,
+        id: &str,
+        timeout: Duration,
+    ) -> Result<Option<DecisionView>, ServiceError> {
+        let mut rx = self.changes.subscribe();
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            let row = self.load_current(id).await?;
+            if row.agent_identity != agent.id {
+                return Err(ServiceError::NotFound(id.to_owned()));
+            }
+            if let Some(decision) = row.decision {
+                return Ok(Some(decision));
+            }
+            let wake_at = (tokio::time::Instant::now() + self.poll_interval)
+                .min(deadline)
+                .min(
+                    tokio::time::Instant::now()
+                        + Duration::from_millis((row.expires_at - now_ms()).max(0) as u64 + 5),
+                );
+            if tokio::time::Instant::now() >= deadline {
+                return Ok(None);
+            }
+            // Wake on a local change to this request, or poll (another server may decide it).
+            loop {
+                tokio::select! {
+                    msg = rx.recv() => match msg {
+                        Ok(change) if change.request_id == id => break,
+                        Ok(_) => continue,
+                        Err(broadcast::error::RecvError::Lagged(_)) => break,
+                        Err(broadcast::error::RecvError::Closed) => break,
+                    },
+                    _ = tokio::time::sleep_until(wake_at) => break,
+                }
+            }
+        }
+    }
+
+    /// Hands the decision to the agent once, checking it is for the same action.
+    pub async fn consume(
+        &self,
+        agent: &Identity,
+        id: &str,
+        digest: &str,
+    ) -> Result<DecisionView, ServiceError> {
+        for _ in 0..5 {
+            let row = self.load_current(id).await?;
+            if row.agent_identity != agent.id {
+                return Err(ServiceError::NotFound(id.to_owned()));
+            }
+            if !crate::identity::constant_time_eq(row.action_digest.as_bytes(), digest.as_bytes()) {
+                return Err(ServiceError::DigestMismatch(id.to_owned()));
+            }
+            let Some(decision) = row.decision else {
+                return Err(ServiceError::NotDecided(id.to_owned()));
+            };
+            if row.consumed_at.is_some() {
+                return Err(ServiceError::Consumed(id.to_owned()));
+            }
+            if self
+                .cas(
+                    id,
+                    row.version,
+                    "consumed_at = $1",
+                    vec![Val::Int(now_ms())],
+                )
+                .await?
+            {
+                return Ok(decision);
+            }
+        }
+        Err(ServiceError::Contended)
+    }
+
+    /// Pending (or recent decided) requests for the inbox.
+    pub async fn list(&self, status: Option<&str>, limit: i64) -> Result<Vec<Value>, ServiceError> {
+        let limit = limit.clamp(1, 500);
+        let rows = match status {
+            Some("decided") => {
+                self.db
+                    .query(
+                        "SELECT id, function_name, risk_level, risk_score, challenge_type, status, created_at, expires_at, decided_at, state_json, agent_identity
+                         FROM requests WHERE status <> $1 AND status <> $2 ORDER BY created_at DESC LIMIT $3",
+                        vec![PENDING.into(), DECIDING.into(), Val::Int(limit)],
+                    )
+                    .await?
+            }
+            _ => {
+                self.db
+                    .query(
+                        "SELECT id, function_name, risk_level, risk_score, challenge_type, status, created_at, expires_at, decided_at, state_json, agent_identity
+                         FROM requests WHERE status = $1 AND expires_at > $2 ORDER BY created_at LIMIT $3",
+                        vec![PENDING.into(), Val::Int(now_ms()), Val::Int(limit)],
+                    )
+                    .await?
+            }
+        };
+        let names = self.agent_names().await?;
+        Ok(rows
+            .iter()
+            .map(|r| {
+                let state: ReqState = serde_json::from_str(r[9].text().unwrap_or("{}")).unwrap_or_default();
+                json!({
+                    "request_id": r[0].text(),
+                    "action": r[1].text(),
+                    "risk_level": r[2].text(),
+                    "risk_score": match r[3] { Val::Real(x) => x, Val::Int(i) => i as f64, _ => 0.0 },
+                    "challenge": r[4].text(),
+                    "status": r[5].text(),
+                    "created_at": ts(r[6].int().unwrap_or(0)),
+                    "expires_at": ts(r[7].int().unwrap_or(0)),
+                    "decided_at": r[8].int().map(ts),
+                    "approvals": state.answers.len(),
+                    "approvers_required": state.approvers_required,
+                    "agent": r[10].text().and_then(|a| names.get(a).cloned()),
+                })
+            })
+            .collect())
+    }
+
+    async fn agent_names(&self) -> Result<BTreeMap<String, String>, ServiceError> {
+        let rows = self
+            .db
+            .query("SELECT id, name FROM identities", vec![])
+            .await?;
+        Ok(rows
+            .iter()
+            .filter_map(|r| Some((r[0].text()?.to_owned(), r[1].text()?.to_owned())))
+            .collect())
+    }
+
+    /// An approver opens a request: records when (the minimum review time counts from here) and
+    /// returns what they may see: the public challenge, never the answers.
+    pub async fn open(&self, approver: &Identity, id: &str) -> Result<Value, ServiceError> {
+        let mut row = self.load_current(id).await?;
+        let mut opened_at = row.state.opened.get(&approver.id).copied();
+        if row.status == PENDING && opened_at.is_none() {
+            let now = now_ms();
+            let mut state = row.state.clone();
+            state.opened.insert(approver.id.clone(), now);
+            let json =
+                serde_json::to_string(&state).map_err(|e| ServiceError::Corrupt(e.to_string()))?;
+            if self
+                .cas(id, row.version, "state_json = $1", vec![json.into()])
+                .await?
+            {
+                opened_at = Some(now);
+                self.publish(id, PENDING);
+            } else {
+                row = self.load(id).await?;
+                opened_at = row.state.opened.get(&approver.id).copied();
+            }
+        }
+        let already = row
+            .state
+            .answers
+            .iter()
+            .any(|a| a.identity_id == approver.id);
+        let step_index = row.state.answers.len();
+        let your_challenge = match &row.public.body {
+            attesta_core::challenge::ChallengeBody::MultiParty { steps, .. } => {
+                steps.get(step_index).cloned()
+            }
+            _ => Some(row.public.clone()),
+        };
+        let min_review = your_challenge
+            .as_ref()
+            .map_or(0.0, |c| c.min_review_seconds);
+        let elapsed = opened_at.map_or(0.0, |o| (now_ms() - o) as f64 / 1000.0);
+        let names = self.agent_names().await?;
+        Ok(json!({
+            "request_id": row.id,
+            "status": public_status(&row.status),
+            "action_digest": row.action_digest,
+            "agent": names.get(&row.agent_identity),
+            "created_at": ts(row.created_at),
+            "expires_at": ts(row.expires_at),
+            "challenge": row.public,
+            "your_step": if row.status == PENDING && !already { your_challenge } else { None },
+            "step_index": step_index,
+            "approvers_required": row.state.approvers_required,
+            "approvals": row.state.answers.iter().map(|a| json!({"approver": a.name, "at": ts(a.at)})).collect::<Vec<_>>(),
+            "already_answered": already,
+            "opened_at": opened_at.map(ts),
+            "min_review_seconds": min_review,
+            "review_remaining_seconds": (min_review - elapsed).max(0.0),
+            "decision": row.decision,
+        }))
+    }
+
+    /// An approver answers (or denies).
+    pub async fn answer(
+        &self,
+        approver: &Identity,
+        id: &str,
+        body: AnswerBody,
+    ) -> Result<AnswerOutcome, ServiceError> {
+        for _ in 0..5 {
+            let row = self.load_current(id).await?;
+            if row.status != PENDING {
+                return Err(ServiceError::AlreadyDecided {
+                    id: id.to_owned(),
+                    status: public_status(&row.status).to_owned(),
+                });
+            }
+            if let Some(d) = &body.action_digest
+                && !crate::identity::constant_time_eq(d.as_bytes(), row.action_digest.as_bytes())
+            {
+                return Err(ServiceError::DigestMismatch(id.to_owned()));
+            }
+            if row
+                .state
+                .answers
+                .iter()
+                .any(|a| a.identity_id == approver.id)
+            {
+                return Err(ServiceError::AlreadyAnswered(format!(
+                    "'{}' has already approved this action; a different person must approve",
+                    approver.name
+                )));
+            }
+            if body.decision.as_deref() == Some("deny") {
+                // Denying needs no minimum review time: stopping an action is always allowed.
+                let elapsed = row
+                    .state
+                    .opened
+                    .get(&approver.id)
+                    .map_or(0.0, |o| (now_ms() - o) as f64 / 1000.0);
+                let reason = body
+                    .reason
+                    .as_deref()
+                    .map(str::trim)
+                    .filter(|r| !r.is_empty())
+                    .unwrap_or("no reason given");
+                let mut result = ChallengeResult::new(row.key.challenge_type, false);
+                result.responder_ids = vec![approver.name.clone()];
+                result.review_seconds = elapsed;
+                result.min_review_seconds = row.key.min_review_seconds;
+                result.min_review_met = elapsed >= row.key.min_review_seconds;
+                result
+                    .details
+                    .insert("denied_by".into(), Value::from(approver.name.clone()));
+                result.details.insert("reason".into(), Value::from(reason));
+                let mut approvers: Vec<String> =
+                    row.state.answers.iter().map(|a| a.name.clone()).collect();
+                approvers.push(approver.name.clone());
+                let view = self
+                    .decide(
+                        id,
+                        Verdict::Denied,
+                        format!("denied by {}: {reason}", approver.name),
+                        Some(result),
+                        approvers,
+                    )
+                    .await?;
+                return Ok(outcome(&row, "decided", false, Some(view)));
+            }
+            let now = now_ms();
+            let Some(opened) = row.state.opened.get(&approver.id).copied() else {
+                // Reading the request starts the review clock; answering blind is refused.
+                let min = row.key.min_review_seconds;
+                let mut state = row.state.clone();
+                state.opened.insert(approver.id.clone(), now);
+                let json = serde_json::to_string(&state)
+                    .map_err(|e| ServiceError::Corrupt(e.to_string()))?;
+                if !self
+                    .cas(id, row.version, "state_json = $1", vec![json.into()])
+                    .await?
+                {
+                    continue;
+                }
+                if min > 0.0 {
+                    return Err(ServiceError::TooEarly(
+                        format!(
+                            "answer rejected: read the request first; answer again in {min:.0}s"
+                        ),
+                        min.ceil().max(1.0),
+                    ));
+                }
+                continue;
+            };
+            let elapsed = (now - opened) as f64 / 1000.0;
+            let multi = row.key.challenge_type == ChallengeType::MultiParty;
+
+            if body.decision.as_deref().is_some_and(|d| d != "answer") {
+                return Err(ServiceError::Invalid(
+                    "`decision` is `answer` (default) or `deny`".into(),
+                ));
+            }
+            let Some(response) = body.response.clone() else {
+                return Err(ServiceError::Invalid(
+                    "`response` is required unless `decision` is `deny`".into(),
+                ));
+            };
+
+            if !multi {
+                let mut result = match check(&row.key, &response, elapsed, &[]) {
+                    Ok(r) => r,
+                    Err(early) => {
+                        return Err(ServiceError::TooEarly(
+                            early.to_string(),
+                            early.remaining_seconds,
+                        ));
+                    }
+                };
+                result.responder_ids = vec![approver.name.clone()];
+                let passed = result.passed;
+                let reason = if passed {
+                    format!(
+                        "{} challenge passed by {}",
+                        row.key.challenge_type, approver.name
+                    )
+                } else {
+                    format!(
+                        "{} challenge not passed by {}",
+                        row.key.challenge_type, approver.name
+                    )
+                };
+                let verdict = if passed {
+                    Verdict::Approved
+                } else {
+                    Verdict::Denied
+                };
+                let view = self
+                    .decide(
+                        id,
+                        verdict,
+                        reason,
+                        Some(result),
+                        vec![approver.name.clone()],
+                    )
+                    .await?;
+                return Ok(outcome(&row, "decided", passed, Some(view)));
+            }
+
+            // Multi-party: rebuild the session from the answers on record, then add this one.
+            let mut session = MultiPartySession::new(&row.key)
+                .ok_or_else(|| ServiceError::Corrupt("multi-party key".into()))?;
+            for prior in &row.state.answers {
+                session
+                    .admit(&prior.name)
+                    .map_err(|e| ServiceError::Corrupt(e.to_string()))?;
+                session
+                    .submit(&prior.response, prior.elapsed, &[])
+                    .map_err(|e| ServiceError::Corrupt(e.to_string()))?;
+            }
+            match session.admit(&approver.name) {
+                Ok(_) => {}
+                Err(IdentityRefused::AlreadyApproved(_)) => {
+                    return Err(ServiceError::AlreadyAnswered(format!(
+                        "'{}' has already approved this action; a different person must approve",
+                        approver.name
+                    )));
+                }
+                Err(e) => return Err(ServiceError::Invalid(e.to_string())),
+            }
+            let step = match session.submit(&response, elapsed, &[]) {
+                Ok(step) => step,
+                Err(SessionError::TooEarly(early)) => {
+                    return Err(ServiceError::TooEarly(
+                        early.to_string(),
+                        early.remaining_seconds,
+                    ));
+                }
+                Err(e) => return Err(ServiceError::Invalid(e.to_string())),
+            };
+            let mut state = row.state.clone();
+            state.answers.push(StoredAnswer {
+                identity_id: approver.id.clone(),
+                name: approver.name.clone(),
+                response: response.clone(),
+                elapsed,
+                at: now,
+            });
+            match step {
+                MultiPartyStep::Next(_) => {
+                    let json = serde_json::to_string(&state)
+                        .map_err(|e| ServiceError::Corrupt(e.to_string()))?;
+                    if !self
+                        .cas(id, row.version, "state_json = $1", vec![json.into()])
+                        .await?
+                    {
+                        continue;
+                    }
+                    self.publish(id, PENDING);
+                    let mut out = outcome(&row, "recorded", true, None);
+                    out.approvals = state.answers.len();
+                    return Ok(out);
+                }
+                MultiPartyStep::Finished(result) => {
+                    let json = serde_json::to_string(&state)
+                        .map_err(|e| ServiceError::Corrupt(e.to_string()))?;
+                    if !self
+                        .cas(id, row.version, "state_json = $1", vec![json.into()])
+                        .await?
+                    {
+                        continue;
+                    }
+                    let passed = result.passed;
+                    let approvers = result.responder_ids.clone();
+                    let reason = if passed {
+                        format!("multi-party approval by {}", approvers.join(", "))
+                    } else {
+                        format!(
+                            "multi-party review failed: {} did not pass their challenge",
+                            approver.name
+                        )
+                    };
+                    let verdict = if passed {
+                        Verdict::Approved
+                    } else {
+                        Verdict::Denied
+                    };
+                    let view = self
+                        .decide(id, verdict, reason, Some(result), approvers)
+                        .await?;
+                    let mut out = outcome(&row, "decided", passed, Some(view));
+                    out.approvals = state.answers.len();
+                    return Ok(out);
+                }
+            }
+        }
+        Err(ServiceError::Contended)
+    }
+}
+
+fn outcome(
+    row: &Loaded,
+    result: &'static str,
+    passed: bool,
+    decision: Option<DecisionView>,
+) -> AnswerOutcome {
+    AnswerOutcome {
+        request_id: row.id.clone(),
+        status: decision
+            .as_ref()
+            .map_or_else(|| PENDING.to_owned(), |d| d.status.clone()),
+        result,
+        passed,
+        approvals: row.state.answers.len() + usize::from(result == "decided"),
+        approvers_required: row.state.approvers_required,
+        decision,
+    }
+}
+
+/// `deciding` is shown as `pending` (the decision is not final yet).
+fn public_status(status: &str) -> &str {
+    if status == DECIDING { PENDING } else { status }
+}
+
+fn redact_public(public: &mut PublicChallenge, redactor: &Redactor) {
+    public.action.arguments = redactor.redact_value(&public.action.arguments);
+    if let attesta_core::challenge::ChallengeBody::MultiParty { steps, .. } = &mut public.body {
+        for step in steps {
+            redact_public(step, redactor);
+        }
+    }
+}
+
+fn random_seed() -> u64 {
+    let mut b = [0u8; 8];
+    if getrandom::fill(&mut b).is_err() {
+        return now_ms() as u64;
+    }
+    u64::from_le_bytes(b)
+}
+
+mod erased {
+    /// Serialises any value for a TEXT column.
+    pub trait Json {
+        fn json(&self) -> String;
+    }
+    impl<T: serde::Serialize> Json for T {
+        fn json(&self) -> String {
+            serde_json::to_string(self).unwrap_or_else(|_| "null".into())
+        }
+    }
+}
