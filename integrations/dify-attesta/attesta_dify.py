@@ -313,28 +313,31 @@ def run_evaluation(
     future: "concurrent.futures.Future[Any]" = concurrent.futures.Future()
     running: Dict[str, Any] = {}
 
-    async def main() -> Any:
-        running["loop"] = asyncio.get_running_loop()
-        running["task"] = asyncio.current_task()
-        if future.cancelled():
-            raise asyncio.CancelledError
-        return await coroutine_factory()
-
     def helper() -> None:
-        if not future.set_running_or_notify_cancel():
-            return
+        loop = asyncio.new_event_loop()
         try:
-            future.set_result(asyncio.run(main()))
-        except BaseException as error:  # noqa: BLE001 (handed to the waiting thread)
-            future.set_exception(error)
+            task = loop.create_task(coroutine_factory())
+            # Published before the future turns RUNNING, so a waiter that can no longer cancel
+            # the future always finds the task to cancel.
+            running.update(loop=loop, task=task)
+            if not future.set_running_or_notify_cancel():
+                task.cancel()
+                loop.run_until_complete(asyncio.gather(task, return_exceptions=True))
+                return
+            try:
+                future.set_result(loop.run_until_complete(task))
+            except BaseException as error:  # noqa: BLE001 (handed to the waiting thread)
+                future.set_exception(error)
+            loop.run_until_complete(loop.shutdown_asyncgens())
+        finally:
+            loop.close()
 
     _start_native_thread(helper)
     try:
         return future.result(timeout=wait)
     except concurrent.futures.TimeoutError:
-        future.cancel()
         loop, task = running.get("loop"), running.get("task")
-        if loop is not None and task is not None:
+        if not future.cancel() and loop is not None and task is not None:
             try:
                 loop.call_soon_threadsafe(task.cancel)
             except RuntimeError:
