@@ -1,0 +1,62 @@
+"""Fixtures: the component loaded from its file (as Langflow loads custom components), a private
+audit log per test, and the `attesta` binary for verifying the log."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from types import ModuleType
+from typing import Any, Dict, List
+
+import pytest
+
+COMPONENTS_DIR = Path(__file__).resolve().parent.parent / "components"
+COMPONENT_FILE = COMPONENTS_DIR / "attesta" / "attesta_approval.py"
+
+
+def load_component_module() -> ModuleType:
+    module = sys.modules.get("attesta_approval_component")
+    if module is None:
+        spec = importlib.util.spec_from_file_location("attesta_approval_component", COMPONENT_FILE)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = module
+        spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture
+def component_module() -> ModuleType:
+    return load_component_module()
+
+
+@pytest.fixture(autouse=True)
+def audit_log(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "audit" / "audit.jsonl"
+    monkeypatch.setenv("ATTESTA_AUDIT_PATH", str(path))
+    monkeypatch.delenv("ATTESTA_CONFIG", raising=False)
+    return path
+
+
+def audit_entries(path: Path) -> List[Dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+
+def audit_entry(path: Path, entry_id: str) -> Dict[str, Any]:
+    for entry in audit_entries(path):
+        if entry.get("entry_id") == entry_id:
+            return entry
+    raise AssertionError(f"no audit entry {entry_id} in {path}")
+
+
+def verify_audit(path: Path) -> None:
+    binary = os.environ.get("ATTESTA_BIN") or shutil.which("attesta")
+    if not binary:
+        pytest.fail("the attesta binary is needed: build it (cargo build -p attesta-cli) and set ATTESTA_BIN")
+    done = subprocess.run([binary, "audit", "verify", str(path)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stdout + done.stderr
