@@ -140,13 +140,14 @@ def test_difypkg_honours_difyignore(tmp_path: Path) -> None:
         assert required in names, f"{required} missing from the package"
     # .difyignore: the tests and caches stay out.
     assert not [n for n in names if n.startswith("tests/") or "__pycache__" in n or n.endswith(".pyc")]
+    assert "requirements-test.txt" not in names
     assert manifest["version"] == "0.0.1"
     # Every file of the plugin directory that .difyignore does not list is in the package.
     on_disk = {
         str(p.relative_to(PLUGIN_DIR))
         for p in PLUGIN_DIR.rglob("*")
         if p.is_file() and "tests" not in p.parts and "__pycache__" not in p.parts and not p.name.endswith(".pyc")
-        and ".pytest_cache" not in p.parts and ".attesta" not in p.parts
+        and ".pytest_cache" not in p.parts and ".attesta" not in p.parts and p.name != "requirements-test.txt"
     }
     assert on_disk == names
 
