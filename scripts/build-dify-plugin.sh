@@ -22,8 +22,9 @@ def compile_pattern(line):
     if negate:
         line = line[1:]
     dir_only = line.endswith("/")
-    line = line.strip("/") if dir_only else line
-    anchored = "/" in line.lstrip("/") or line.startswith("/")
+    line = line.rstrip("/")
+    # A slash at the start or in the middle anchors the pattern to the plugin directory.
+    anchored = "/" in line
     line = line.lstrip("/")
     regex, i = "", 0
     while i < len(line):

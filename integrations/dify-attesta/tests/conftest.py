@@ -55,7 +55,7 @@ def audit_entry(path: Path, entry_id: str) -> Dict[str, Any]:
 def verify_audit(path: Path) -> Dict[str, Any]:
     """`attesta audit verify --json` on the log: the chain must be intact."""
     done = subprocess.run(
-        [attesta_bin(), "--json", "audit", "verify", str(path)],
+        [attesta_bin(), "audit", "verify", "--json", "--log", str(path)],
         capture_output=True,
         text=True,
         timeout=60,

@@ -58,5 +58,5 @@ def verify_audit(path: Path) -> None:
     binary = os.environ.get("ATTESTA_BIN") or shutil.which("attesta")
     if not binary:
         pytest.fail("the attesta binary is needed: build it (cargo build -p attesta-cli) and set ATTESTA_BIN")
-    done = subprocess.run([binary, "audit", "verify", str(path)], capture_output=True, text=True, timeout=60)
+    done = subprocess.run([binary, "audit", "verify", "--log", str(path)], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stdout + done.stderr
