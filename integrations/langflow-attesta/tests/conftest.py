@@ -60,3 +60,13 @@ def verify_audit(path: Path) -> None:
         pytest.fail("the attesta binary is needed: build it (cargo build -p attesta-cli) and set ATTESTA_BIN")
     done = subprocess.run([binary, "audit", "verify", "--log", str(path)], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+@pytest.fixture
+def local_flow_runner() -> Any:
+    """lfx's in-process flow runner. Built here rather than taken from the `flow_runner` fixture:
+    langflow_sdk (installed with lfx) registers a fixture of the same name that only runs against
+    a live Langflow server and skips otherwise."""
+    from lfx.testing.runners import LocalFlowRunner
+
+    return LocalFlowRunner(default_timeout=120, base_dir=Path(__file__).resolve().parent)

@@ -3,6 +3,7 @@ Output. The chat message is the action's arguments; the component's decision is 
 
 import importlib.util
 import pathlib
+import sys
 
 from lfx.components.input_output import ChatInput, ChatOutput
 from lfx.graph import Graph
@@ -10,6 +11,8 @@ from lfx.graph import Graph
 _file = pathlib.Path(__file__).resolve().parent.parent / "components" / "attesta" / "attesta_approval.py"
 _spec = importlib.util.spec_from_file_location("attesta_approval_flow", _file)
 _module = importlib.util.module_from_spec(_spec)
+# Langflow finds a component's source through its module, as for an installed component.
+sys.modules[_spec.name] = _module
 _spec.loader.exec_module(_module)
 
 chat_input = ChatInput()

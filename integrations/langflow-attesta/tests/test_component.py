@@ -121,9 +121,9 @@ def test_bad_inputs_are_refused(component_module: ModuleType) -> None:
         run(component_module, function_name="x", approval_server_url="http://127.0.0.1:9")
 
 
-def test_in_a_real_flow(flow_runner: Any, audit_log: Path) -> None:
+def test_in_a_real_flow(local_flow_runner: Any, audit_log: Path) -> None:
     flow = Path(__file__).resolve().parent / "flow_attesta.py"
-    result = flow_runner(str(flow), input_value='{"customer_id": "cust_123", "amount": 500, "currency": "USD"}')
+    result = local_flow_runner(str(flow), input_value='{"customer_id": "cust_123", "amount": 500, "currency": "USD"}')
     assert result.status == "success", result
     assert "Action 'update_billing' was" in result.text, result.text
     [entry] = audit_entries(audit_log)
