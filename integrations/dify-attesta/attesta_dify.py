@@ -276,18 +276,23 @@ async def evaluate(settings: Settings, ctx: ActionContext, risk: Optional[RiskLe
     return Outcome(result=result, flagged=flagged, guard=guard)
 
 
-def _start_native_thread(target: Callable[[], None]) -> None:
-    """Starts a real OS thread. The Dify SDK monkey-patches threading with gevent, where a
-    "thread" is a greenlet on the caller's OS thread and would see the caller's running loop."""
+def _helper_executor() -> concurrent.futures.Executor:
+    """A one-thread executor on a real OS thread whose futures the caller can wait on.
+
+    The Dify SDK monkey-patches threading with gevent: there a plain "thread" is a greenlet on the
+    caller's OS thread (it would see the caller's running loop), and a plain Future set from
+    another OS thread does not wake a waiting greenlet. gevent's executor runs native threads and
+    returns futures that greenlets can wait on.
+    """
     try:
         from gevent import monkey
     except ImportError:
         monkey = None
     if monkey is not None and monkey.is_module_patched("threading"):
-        start_new_thread = monkey.get_original("_thread", "start_new_thread")
-        start_new_thread(target, ())
-        return
-    threading.Thread(target=target, name="attesta-dify-evaluate", daemon=True).start()
+        from gevent.threadpool import ThreadPoolExecutor as GeventExecutor
+
+        return GeventExecutor(max_workers=1)
+    return concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="attesta-dify")
 
 
 class EvaluationTimeout(TimeoutError):
@@ -310,42 +315,42 @@ def run_evaluation(
         return asyncio.run(coroutine_factory())
 
     wait = EVALUATION_TIMEOUT_SECONDS if timeout is None else timeout
-    future: "concurrent.futures.Future[Any]" = concurrent.futures.Future()
-    running: Dict[str, Any] = {}
+    state: Dict[str, Any] = {}
 
-    def helper() -> None:
+    def helper() -> Any:
         loop = asyncio.new_event_loop()
         try:
             task = loop.create_task(coroutine_factory())
-            # Published before the future turns RUNNING, so a waiter that can no longer cancel
-            # the future always finds the task to cancel.
-            running.update(loop=loop, task=task)
-            if not future.set_running_or_notify_cancel():
+            # Published before the abandoned check (and read after setting it by the waiter), so
+            # one of the two always cancels the task.
+            state.update(loop=loop, task=task)
+            if state.get("abandoned"):
                 task.cancel()
-                loop.run_until_complete(asyncio.gather(task, return_exceptions=True))
-                return
-            try:
-                future.set_result(loop.run_until_complete(task))
-            except BaseException as error:  # noqa: BLE001 (handed to the waiting thread)
-                future.set_exception(error)
+            result = loop.run_until_complete(task)
             loop.run_until_complete(loop.shutdown_asyncgens())
+            return result
         finally:
             loop.close()
 
-    _start_native_thread(helper)
+    executor = _helper_executor()
     try:
-        return future.result(timeout=wait)
-    except concurrent.futures.TimeoutError:
-        loop, task = running.get("loop"), running.get("task")
-        if not future.cancel() and loop is not None and task is not None:
-            try:
-                loop.call_soon_threadsafe(task.cancel)
-            except RuntimeError:
-                pass  # the helper's loop already closed
-        raise EvaluationTimeout(
-            f"Attesta did not decide on {describe} within {wait:g} seconds (the tool was called "
-            "inside a running event loop); the action is not approved"
-        ) from None
+        future = executor.submit(helper)
+        try:
+            return future.result(timeout=wait)
+        except concurrent.futures.TimeoutError:
+            state["abandoned"] = True
+            loop, task = state.get("loop"), state.get("task")
+            if not future.cancel() and loop is not None and task is not None:
+                try:
+                    loop.call_soon_threadsafe(task.cancel)
+                except RuntimeError:
+                    pass  # the helper's loop already closed
+            raise EvaluationTimeout(
+                f"Attesta did not decide on {describe} within {wait:g} seconds (the tool was called "
+                "inside a running event loop); the action is not approved"
+            ) from None
+    finally:
+        executor.shutdown(wait=False)
 
 
 def to_output(function_name: str, outcome: Outcome) -> Dict[str, Any]:

@@ -229,13 +229,13 @@ def test_settings_never_show_the_token() -> None:
 def helper_threads(monkeypatch: pytest.MonkeyPatch) -> List[int]:
     """Counts evaluations that ran on a helper thread (the running-loop path)."""
     started: List[int] = []
-    original = attesta_dify._start_native_thread
+    original = attesta_dify._helper_executor
 
-    def counting(target: Any) -> None:
+    def counting() -> Any:
         started.append(1)
-        original(target)
+        return original()
 
-    monkeypatch.setattr(attesta_dify, "_start_native_thread", counting)
+    monkeypatch.setattr(attesta_dify, "_helper_executor", counting)
     return started
 
 
@@ -250,7 +250,9 @@ def test_inside_a_running_loop_a_helper_thread_evaluates(helper_threads: List[in
         asyncio.get_running_loop()
         return invoke({}, function_name="read_customer", action_args='{"id": 1}')
 
+    started = time.monotonic()
     output = asyncio.run(in_loop())
+    assert time.monotonic() - started < 5, "the waiting thread was not woken when the helper finished"
     assert output["verdict"] == "approved"
     assert helper_threads == [1]
     assert audit_entry(audit_log, output["audit_entry_id"])["verdict"] == "approved"
@@ -335,11 +337,13 @@ def test_below_threshold_never_reaches_the_server(approval_server: ApprovalServe
 def test_running_loop_approval_within_the_wait(approval_server: ApprovalServer, helper_threads: List[int]) -> None:
     errors: List[BaseException] = []
     approver = _approve_when_pending(approval_server, "send_email", errors, {"response": {"kind": "confirm", "answer": "y"}})
+    started = time.monotonic()
     output = asyncio.run(_in_loop(lambda: invoke(_server_credentials(approval_server), function_name="send_email", action_args="{}", risk_level="high")))
     approver.join(timeout=60)
     assert not errors, errors
     assert output["verdict"] == "approved"
     assert helper_threads == [1]
+    assert time.monotonic() - started < 15, "the decision was not picked up when the human answered"
 
 
 def test_running_loop_wait_times_out_closed(approval_server: ApprovalServer, monkeypatch: pytest.MonkeyPatch, audit_log: Path) -> None:
