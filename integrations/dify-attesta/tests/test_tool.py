@@ -356,3 +356,33 @@ def test_running_loop_wait_times_out_closed(approval_server: ApprovalServer, mon
     # The request did reach the server (nobody answered it) and nothing was approved locally.
     assert approval_server.wait_pending("send_email")
     assert not [e for e in (audit_entries(audit_log) if audit_log.exists() else []) if e["verdict"] == "approved"]
+
+
+def test_concurrent_requests_as_the_plugin_runtime_serves_them(approval_server: ApprovalServer, audit_log: Path) -> None:
+    """The runtime runs each request on a ThreadPoolExecutor worker (greenlets once the SDK has
+    patched threading). Two flagged actions wait for humans at the same time, plus a low-risk one
+    that must not wait behind them."""
+    import concurrent.futures
+
+    errors: List[BaseException] = []
+    approvers = [
+        _approve_when_pending(approval_server, name, errors, {"response": {"kind": "confirm", "answer": "y"}})
+        for name in ("send_email", "send_invoice")
+    ]
+    credentials = _server_credentials(approval_server)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=8) as pool:
+        flagged = [
+            pool.submit(invoke, credentials, function_name=name, action_args="{}", risk_level="high")
+            for name in ("send_email", "send_invoice")
+        ]
+        started = time.monotonic()
+        quick = pool.submit(invoke, credentials, function_name="read_customer", action_args='{"id": 1}').result(timeout=30)
+        assert time.monotonic() - started < 1.0, "a low-risk request waited behind the reviews"
+        assert quick["verdict"] == "approved"
+        outputs = [f.result(timeout=60) for f in flagged]
+    for approver in approvers:
+        approver.join(timeout=60)
+    assert not errors, errors
+    assert [o["verdict"] for o in outputs] == ["approved", "approved"], outputs
+    assert {audit_entry(audit_log, o["audit_entry_id"])["approver_ids"][0] for o in outputs} == {"alice"}
+    verify_audit(audit_log)
