@@ -34,6 +34,13 @@ ensure_venv() { # path requirements-file
     fi
 }
 
+# Debian splits venv support out of the interpreter package.
+if ! "$PYTHON" -c 'import ensurepip, venv' 2>/dev/null; then
+    step "python: installing python3-venv (apt-get)"
+    SUDO=$([ "$(id -u)" = 0 ] || echo sudo)
+    $SUDO apt-get update -qq && $SUDO apt-get install -y -qq python3-venv
+fi
+
 step "python: virtualenvs ($VENV, $CREWAI_VENV)"
 ensure_venv "$VENV" "$PY_CRATE/requirements-test.txt"
 ensure_venv "$CREWAI_VENV" "$PY_CRATE/requirements-crewai.txt"
@@ -44,7 +51,10 @@ export ATTESTA_BIN=$CARGO_TARGET_DIR/debug/attesta
 
 step "python: build the package from source (pip wheel ./crates/attesta-py)"
 rm -rf "$WHEELS" && mkdir -p "$WHEELS"
-"$VENV/bin/pip" wheel --quiet --no-deps --wheel-dir "$WHEELS" "$PY_CRATE"
+# The same PEP 517 build `pip install ./crates/attesta-py` runs (maturin fetched from PyPI into an
+# isolated environment), in cargo's dev profile: the tests check behaviour, and a release build
+# would cost CI minutes (the benchmark in docs/benchmarks.md uses a release build).
+MATURIN_PEP517_ARGS="--profile dev" "$VENV/bin/pip" wheel --quiet --no-deps --wheel-dir "$WHEELS" "$PY_CRATE"
 wheel=$(ls "$WHEELS"/attesta-*.whl)
 for venv in "$VENV" "$CREWAI_VENV"; do
     "$venv/bin/pip" install --quiet --force-reinstall --no-deps "$wheel"
@@ -56,6 +66,9 @@ done
 # ("no tests collected") fails the script like any other non-zero code.
 export ATTESTA_NO_SKIP=1
 cd "$PY_CRATE"
+
+step "python: type check of the package (mypy)"
+"$VENV/bin/python" -m mypy --ignore-missing-imports --no-incremental python/attesta
 
 step "python: package, seeds and integrations (LangChain, LangGraph, OpenAI Agents, Anthropic, MCP 2.x)"
 setsid -w "$VENV/bin/python" -m pytest -p no:cacheprovider -q --ignore=tests/test_crewai.py tests

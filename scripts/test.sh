@@ -6,18 +6,26 @@ cd "$(dirname "$0")/.."
 
 step() { printf '\n==> %s\n' "$*" >&2; }
 
+# Third-party peers the end-to-end tests talk to; tests fail (not skip) when these are missing.
+export ATTESTA_REQUIRE_TEST_PEERS=1
+step "test peers: the official Python MCP SDK"
+bash scripts/setup-mcp-test-deps.sh
+
 step "cargo clippy (lints forbid printing from libraries)"
 cargo clippy --workspace --all-targets --quiet
 
 step "cargo build (binaries and the examples the pseudo-terminal tests drive)"
 cargo build --workspace --bins --examples --quiet
 
-step "cargo test (unit, integration, doc tests, benchmarks in test mode)"
+step "cargo test: unit, integration (real binary, pty, concurrent processes, MCP and coding-agent hook peers), doc tests, benchmarks in test mode"
 cargo test --workspace --all-targets --no-fail-fast
 cargo test --workspace --doc --no-fail-fast
 
 step "approval server against a real PostgreSQL (scripts/test-server.sh)"
 scripts/test-server.sh
+
+step "web inbox in a real browser (scripts/test-browser.sh)"
+scripts/test-browser.sh
 
 step "python package and framework integrations (scripts/test-python.sh)"
 scripts/test-python.sh

@@ -50,6 +50,15 @@ pub enum Command {
     /// Inspect and manage per-agent trust.
     #[command(subcommand)]
     Trust(TrustCommand),
+    /// Put Attesta in front of an MCP server (stdio proxy).
+    #[command(subcommand)]
+    Mcp(crate::commands::mcp::McpCommand),
+    /// Be the pre-tool-use hook of a coding agent, or install it in the agent's settings.
+    ///
+    /// `attesta hook claude-code|codex|gemini` reads the agent's hook payload on stdin and prints
+    /// only the agent's decision JSON on stdout. Anything that goes wrong blocks the call.
+    #[command(subcommand)]
+    Hook(HookCommand),
     /// Run the approval server, or manage its agents and approvers.
     ///
     /// Agents post actions with an agent token; approvers answer the challenges from the web
@@ -242,6 +251,55 @@ pub enum TrustCommand {
         #[command(flatten)]
         store: StoreArg,
     },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum HookAgent {
+    /// Claude Code (PreToolUse hook).
+    ClaudeCode,
+    /// OpenAI Codex CLI (PreToolUse hook).
+    Codex,
+    /// Gemini CLI (BeforeTool hook).
+    Gemini,
+}
+
+#[derive(Debug, Args)]
+pub struct HookRunArgs {
+    /// Agent identity for trust and the audit log (default: the agent's name).
+    #[arg(long, value_name = "ID")]
+    pub agent_id: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HookCommand {
+    /// Claude Code PreToolUse hook: payload on stdin, `hookSpecificOutput` decision on stdout.
+    ClaudeCode(HookRunArgs),
+    /// Codex CLI PreToolUse hook: payload on stdin, a deny decision (or nothing) on stdout.
+    Codex(HookRunArgs),
+    /// Gemini CLI BeforeTool hook: payload on stdin, `{"decision", "reason"}` on stdout.
+    Gemini(HookRunArgs),
+    /// Add the hook to the agent's settings (backup first, existing hooks kept, idempotent).
+    Install(HookInstallArgs),
+    /// Remove the hook that `install` added (nothing else) from the agent's settings.
+    Uninstall(HookInstallArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct HookInstallArgs {
+    #[arg(value_enum)]
+    pub agent: HookAgent,
+    /// The project's settings (.claude/settings.json, .codex/hooks.json, .gemini/settings.json). The default.
+    #[arg(long, conflicts_with = "user")]
+    pub project: bool,
+    /// The user's settings under the home directory (every project).
+    #[arg(long)]
+    pub user: bool,
+    /// Project directory (default: the current directory).
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+    /// Program the agent should run (default: the absolute path of this attesta binary).
+    #[arg(long, value_name = "PATH")]
+    pub program: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -25,7 +25,7 @@ pub fn main_entry() -> ExitCode {
             return code.into();
         }
     };
-    init_logging();
+    init_logging(commands::mcp::log_level(&cli.command));
     match run(cli) {
         Ok(exit) => exit.into(),
         Err(error) => {
@@ -38,10 +38,13 @@ pub fn main_entry() -> ExitCode {
     }
 }
 
-/// Logs go to stderr only (stdout may be a protocol pipe); `ATTESTA_LOG=debug` for more.
-fn init_logging() {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("ATTESTA_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+/// Logs go to stderr only (stdout may be a protocol pipe); `ATTESTA_LOG=debug` for more, or a
+/// command's own `--log-level`.
+fn init_logging(level: Option<&str>) {
+    let filter = level
+        .map(tracing_subscriber::EnvFilter::new)
+        .or_else(|| tracing_subscriber::EnvFilter::try_from_env("ATTESTA_LOG").ok())
+        .unwrap_or_else(|| tracing_subscriber::EnvFilter::new("warn"));
     let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).without_time().try_init();
 }
 
@@ -53,6 +56,8 @@ pub fn run(cli: Cli) -> Result<Exit, CliError> {
         Command::Evaluate(args) => commands::evaluate::run(&global, &args),
         Command::Audit(cmd) => commands::audit::run(&global, cmd),
         Command::Trust(cmd) => commands::trust::run(&global, cmd),
+        Command::Mcp(cmd) => commands::mcp::run(&global, cmd),
+        Command::Hook(cmd) => commands::hook::run(&global, cmd),
         Command::Serve(args) => commands::serve::run(&global, args),
         Command::Pending(args) => commands::approver::pending(&global, &args),
         Command::Approve(args) => commands::approver::approve(&global, &args),

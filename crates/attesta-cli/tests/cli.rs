@@ -370,3 +370,41 @@ fn completions_for_bash() {
     assert_eq!(run.code, 0);
     assert!(run.stdout.contains("attesta"));
 }
+
+#[test]
+fn json_outputs_snapshot() {
+    let p = Project::new();
+    let run = p.run(&["score", "--json"], &format!("{READ}\n{DROP}\n"));
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    settings(&p).bind(|| assert_snapshot!("score_json", run.stdout));
+    let run = p.run(&["evaluate", "--json", "--agent-id", "snap"], DROP);
+    assert_eq!(run.code, 3, "{}", run.transcript());
+    let result: Value = serde_json::from_str(&run.stdout).unwrap();
+    let pretty = serde_json::to_string_pretty(&result).unwrap();
+    let mut s = settings(&p);
+    s.add_filter(r#""review_seconds": [0-9.e-]+"#, r#""review_seconds": [SECS]"#);
+    s.bind(|| assert_snapshot!("evaluate_json_denied", pretty));
+}
+
+#[test]
+fn checkpoint_prints_a_signed_statement_and_rubber_stamps_json() {
+    let p = Project::new();
+    evaluate_many(&p, 2);
+    let out = p.cmd(&["audit", "checkpoint"]).env("ATTESTA_CHECKPOINT_KEY", "0123456789abcdef0123").output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let cp: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(cp["entries"], 2);
+    assert_eq!(cp["algorithm"], "hmac-sha256");
+    assert!(!p.file(".attesta/audit.jsonl.checkpoints").exists(), "printing does not store");
+    let out = p.cmd(&["audit", "checkpoint"]).env("ATTESTA_CHECKPOINT_KEY", "short").output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "a weak key is refused");
+    let seed = "ed25519:".to_owned() + &"11".repeat(32);
+    let out = p.cmd(&["audit", "checkpoint", "--append"]).env("ATTESTA_CHECKPOINT_KEY", &seed).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let cp_file = p.file(".attesta/audit.jsonl.checkpoints").display().to_string();
+    let out = p.cmd(&["audit", "verify", "--checkpoint", &cp_file]).env("ATTESTA_CHECKPOINT_KEY", &seed).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+    let run = p.run(&["audit", "rubber-stamps", "--json", "--min-risk", "low"], "");
+    assert_eq!(run.code, 0);
+    assert!(run.stdout.is_empty(), "auto-approved LOW calls are not rubber stamps: {}", run.stdout);
+}

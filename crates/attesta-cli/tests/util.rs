@@ -1,6 +1,6 @@
 //! A small harness that runs the real `attesta` binary in a temp directory.
 
-#![allow(dead_code)]
+#![allow(dead_code, clippy::new_without_default)]
 
 use std::path::{Path, PathBuf};
 use std::process::Output;

@@ -66,27 +66,28 @@ fn to_json_at(obj: &Bound<'_, PyAny>, depth: usize) -> Value {
         return Value::String(format!("<{} bytes>", b.as_bytes().len()));
     }
     // Enum members (our own and the caller's) are recorded by value.
-    if is_enum(obj) {
-        if let Ok(value) = obj.getattr("value") {
-            return to_json_at(&value, depth + 1);
-        }
+    if is_enum(obj)
+        && let Ok(value) = obj.getattr("value")
+    {
+        return to_json_at(&value, depth + 1);
     }
     // Sets, frozensets, other sequences and mappings.
-    if let Ok(items) = obj.call_method0("items") {
-        if let Ok(iter) = items.try_iter() {
-            let mut map = Map::new();
-            for pair in iter.flatten() {
-                if let Ok((k, v)) = pair.extract::<(Bound<'_, PyAny>, Bound<'_, PyAny>)>() {
-                    map.insert(text_of(&k), to_json_at(&v, depth + 1));
-                }
+    if let Ok(items) = obj.call_method0("items")
+        && let Ok(iter) = items.try_iter()
+    {
+        let mut map = Map::new();
+        for pair in iter.flatten() {
+            if let Ok((k, v)) = pair.extract::<(Bound<'_, PyAny>, Bound<'_, PyAny>)>() {
+                map.insert(text_of(&k), to_json_at(&v, depth + 1));
             }
-            return Value::Object(map);
         }
+        return Value::Object(map);
     }
-    if obj.hasattr("__iter__").unwrap_or(false) && !obj.hasattr("read").unwrap_or(false) {
-        if let Ok(iter) = obj.try_iter() {
-            return Value::Array(iter.flatten().map(|v| to_json_at(&v, depth + 1)).collect());
-        }
+    if obj.hasattr("__iter__").unwrap_or(false)
+        && !obj.hasattr("read").unwrap_or(false)
+        && let Ok(iter) = obj.try_iter()
+    {
+        return Value::Array(iter.flatten().map(|v| to_json_at(&v, depth + 1)).collect());
     }
     Value::String(text_of(obj))
 }
@@ -101,7 +102,9 @@ fn is_enum(obj: &Bound<'_, PyAny>) -> bool {
 }
 
 fn text_of(obj: &Bound<'_, PyAny>) -> String {
-    obj.str().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|_| "<unprintable>".into())
+    obj.str()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|_| "<unprintable>".into())
 }
 
 pub fn to_py<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'py, PyAny>> {
@@ -201,7 +204,11 @@ pub fn context_to_py<'py>(py: Python<'py>, ctx: &ActionContext) -> PyResult<Boun
     let class = CLASS.import(py, "attesta._types", "ActionContext")?;
     let kwargs = PyDict::new(py);
     kwargs.set_item("function_name", &ctx.function_name)?;
-    let args: Vec<Bound<'py, PyAny>> = ctx.args.iter().map(|v| to_py(py, v)).collect::<PyResult<_>>()?;
+    let args: Vec<Bound<'py, PyAny>> = ctx
+        .args
+        .iter()
+        .map(|v| to_py(py, v))
+        .collect::<PyResult<_>>()?;
     kwargs.set_item("args", PyTuple::new(py, args)?)?;
     kwargs.set_item("kwargs", map_to_py(py, &ctx.kwargs)?)?;
     kwargs.set_item("function_doc", ctx.function_doc.as_deref())?;

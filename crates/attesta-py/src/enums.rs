@@ -5,10 +5,18 @@ use attesta_core::{ChallengeType, RiskLevel, Verdict};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 
-fn members(py: Python<'_>, cell: &'static PyOnceLock<Vec<Py<PyAny>>>, class: &str, values: &[&str]) -> PyResult<&'static [Py<PyAny>]> {
+fn members(
+    py: Python<'_>,
+    cell: &'static PyOnceLock<Vec<Py<PyAny>>>,
+    class: &str,
+    values: &[&str],
+) -> PyResult<&'static [Py<PyAny>]> {
     let members = cell.get_or_try_init(py, || -> PyResult<Vec<Py<PyAny>>> {
         let class = py.import("attesta._types")?.getattr(class)?;
-        values.iter().map(|v| class.call1((*v,)).map(Bound::unbind)).collect()
+        values
+            .iter()
+            .map(|v| class.call1((*v,)).map(Bound::unbind))
+            .collect()
     })?;
     Ok(members.as_slice())
 }
@@ -33,7 +41,10 @@ pub fn challenge_type(py: Python<'_>, challenge: ChallengeType) -> PyResult<Py<P
     static CELL: PyOnceLock<Vec<Py<PyAny>>> = PyOnceLock::new();
     let values: Vec<&str> = ChallengeType::ALL.iter().map(|l| l.as_str()).collect();
     let all = members(py, &CELL, "ChallengeType", &values)?;
-    let index = ChallengeType::ALL.iter().position(|l| *l == challenge).unwrap_or(0);
+    let index = ChallengeType::ALL
+        .iter()
+        .position(|l| *l == challenge)
+        .unwrap_or(0);
     Ok(all[index].clone_ref(py))
 }
 

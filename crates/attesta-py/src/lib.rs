@@ -6,14 +6,14 @@
 
 mod convert;
 mod enums;
-mod reviewer;
 mod result;
+mod reviewer;
 mod scorer;
 
 use std::future::Future;
 use std::path::PathBuf;
 use std::pin::Pin;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::task::{Context, Poll};
 
 use attesta::config_file::LoadedConfig;
@@ -27,20 +27,29 @@ use crate::convert::{context_from_py, to_py};
 use crate::enums::enum_text;
 use crate::result::PyApprovalResult;
 
-/// One runtime for the process: reviewers' waits and timeouts run on it.
+/// One runtime per process: reviewers' waits and timeouts run on it. A child created by `fork`
+/// inherits the parent's runtime without its threads, so it gets a fresh one (the parent's is
+/// leaked in the child, which cannot shut it down anyway).
 fn runtime() -> PyResult<&'static tokio::runtime::Runtime> {
-    static RUNTIME: OnceLock<Result<tokio::runtime::Runtime, String>> = OnceLock::new();
-    RUNTIME
-        .get_or_init(|| {
-            tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(2)
-                .thread_name("attesta-worker")
-                .enable_all()
-                .build()
-                .map_err(|e| e.to_string())
-        })
-        .as_ref()
-        .map_err(|e| PyRuntimeError::new_err(format!("cannot start Attesta's runtime: {e}")))
+    static RUNTIME: Mutex<Option<(u32, &'static tokio::runtime::Runtime)>> = Mutex::new(None);
+    let pid = std::process::id();
+    let mut slot = RUNTIME
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Some((owner, rt)) = *slot
+        && owner == pid
+    {
+        return Ok(rt);
+    }
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("attesta-worker")
+        .enable_all()
+        .build()
+        .map_err(|e| PyRuntimeError::new_err(format!("cannot start Attesta's runtime: {e}")))?;
+    let rt: &'static tokio::runtime::Runtime = Box::leak(Box::new(rt));
+    *slot = Some((pid, rt));
+    Ok(rt)
 }
 
 type EvalFuture = Pin<Box<dyn Future<Output = ApprovalResult> + Send>>;
@@ -81,16 +90,32 @@ impl Recipe {
         if let Some(env) = &self.environment {
             builder = builder.environment(env.clone());
         }
-        builder.build().map_err(|e| PyValueError::new_err(e.to_string()))
+        builder
+            .build()
+            .map_err(|e| PyValueError::new_err(e.to_string()))
     }
 }
 
-fn parse_challenge_map(config: &mut attesta_core::config::Config, map: &Bound<'_, PyAny>) -> PyResult<()> {
-    let dict = map.cast::<PyDict>().map_err(|_| PyValueError::new_err("challenge_map must be a dict {RiskLevel: ChallengeType}"))?;
+fn parse_challenge_map(
+    config: &mut attesta_core::config::Config,
+    map: &Bound<'_, PyAny>,
+) -> PyResult<()> {
+    let dict = map.cast::<PyDict>().map_err(|_| {
+        PyValueError::new_err("challenge_map must be a dict {RiskLevel: ChallengeType}")
+    })?;
     for (k, v) in dict.iter() {
-        let level: RiskLevel = enum_text(&k)?.parse().map_err(|e: attesta_core::types::ParseEnumError| PyValueError::new_err(e.to_string()))?;
+        let level: RiskLevel =
+            enum_text(&k)?
+                .parse()
+                .map_err(|e: attesta_core::types::ParseEnumError| {
+                    PyValueError::new_err(e.to_string())
+                })?;
         let challenge: ChallengeType =
-            enum_text(&v)?.parse().map_err(|e: attesta_core::types::ParseEnumError| PyValueError::new_err(e.to_string()))?;
+            enum_text(&v)?
+                .parse()
+                .map_err(|e: attesta_core::types::ParseEnumError| {
+                    PyValueError::new_err(e.to_string())
+                })?;
         config.policy.challenge_map.set(level, challenge);
     }
     Ok(())
@@ -99,19 +124,50 @@ fn parse_challenge_map(config: &mut attesta_core::config::Config, map: &Bound<'_
 /// The native pipeline. Built by `attesta.Attesta`; not meant to be used directly.
 #[pyclass(name = "Pipeline", module = "attesta._native", frozen)]
 struct Pipeline {
-    attesta: Attesta,
+    /// The pipeline and the process that built it. After `fork` the child rebuilds it, so its
+    /// audit log and trust store get file descriptions (and locks) of their own; sharing the
+    /// parent's would let parent and child append under "one" lock and fork the hash chain.
+    state: Mutex<(u32, Attesta)>,
     recipe: Recipe,
+}
+
+impl Pipeline {
+    fn from_recipe(recipe: Recipe) -> PyResult<Self> {
+        let attesta = recipe.build()?;
+        Ok(Pipeline {
+            state: Mutex::new((std::process::id(), attesta)),
+            recipe,
+        })
+    }
+
+    fn attesta(&self) -> PyResult<Attesta> {
+        let pid = std::process::id();
+        let mut state = self
+            .state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if state.0 != pid {
+            *state = (pid, self.recipe.build()?);
+        }
+        Ok(state.1.clone())
+    }
 }
 
 /// Reads the context; evaluations from Python are tagged `metadata.source: python` unless the
 /// caller (an integration, the Dify plugin …) named its own source.
 fn python_context(ctx: &Bound<'_, PyAny>) -> PyResult<attesta_core::ActionContext> {
     let mut ctx = context_from_py(ctx)?;
-    ctx.metadata.entry("source").or_insert_with(|| serde_json::Value::from("python"));
+    ctx.metadata
+        .entry("source")
+        .or_insert_with(|| serde_json::Value::from("python"));
     Ok(ctx)
 }
 
-fn options(risk: Option<&Bound<'_, PyAny>>, min_review_seconds: Option<f64>, seed: Option<u64>) -> PyResult<EvaluateOptions> {
+fn options(
+    risk: Option<&Bound<'_, PyAny>>,
+    min_review_seconds: Option<f64>,
+    seed: Option<u64>,
+) -> PyResult<EvaluateOptions> {
     let risk_override = match risk {
         Some(r) if !r.is_none() => Some(
             enum_text(r)?
@@ -120,12 +176,18 @@ fn options(risk: Option<&Bound<'_, PyAny>>, min_review_seconds: Option<f64>, see
         ),
         _ => None,
     };
-    if let Some(m) = min_review_seconds {
-        if !m.is_finite() || m < 0.0 {
-            return Err(PyValueError::new_err(format!("min_review_seconds must be a finite number >= 0, got {m}")));
-        }
+    if let Some(m) = min_review_seconds
+        && (!m.is_finite() || m < 0.0)
+    {
+        return Err(PyValueError::new_err(format!(
+            "min_review_seconds must be a finite number >= 0, got {m}"
+        )));
     }
-    Ok(EvaluateOptions { risk_override, seed, min_review_seconds })
+    Ok(EvaluateOptions {
+        risk_override,
+        seed,
+        min_review_seconds,
+    })
 }
 
 #[pymethods]
@@ -146,7 +208,9 @@ impl Pipeline {
         config_json: Option<&str>,
     ) -> PyResult<Self> {
         let mut loaded = match &config_path {
-            Some(path) => LoadedConfig::load(path).map_err(|e| PyValueError::new_err(e.to_string()))?,
+            Some(path) => {
+                LoadedConfig::load(path).map_err(|e| PyValueError::new_err(e.to_string()))?
+            }
             None => {
                 let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
                 LoadedConfig::defaults(cwd)
@@ -168,10 +232,16 @@ impl Pipeline {
         }
         let recipe = Recipe {
             loaded,
-            scorer: scorer.filter(|s| !s.is_none()).map(|s| scorer::scorer_from_py(s, false)).transpose()?,
+            scorer: scorer
+                .filter(|s| !s.is_none())
+                .map(|s| scorer::scorer_from_py(s, false))
+                .transpose()?,
             reviewer: renderer
                 .filter(|r| !r.is_none())
-                .map(|r| reviewer::PyRendererReviewer::from_py(r).map(|r| Arc::new(r) as Arc<dyn attesta::reviewer::Reviewer>))
+                .map(|r| {
+                    reviewer::PyRendererReviewer::from_py(r)
+                        .map(|r| Arc::new(r) as Arc<dyn attesta::reviewer::Reviewer>)
+                })
                 .transpose()?,
             audit_path,
             audit,
@@ -179,8 +249,7 @@ impl Pipeline {
             trust,
             environment,
         };
-        let attesta = recipe.build()?;
-        Ok(Pipeline { attesta, recipe })
+        Pipeline::from_recipe(recipe)
     }
 
     /// A sibling pipeline with the same configuration and files but another scorer, renderer or
@@ -202,8 +271,7 @@ impl Pipeline {
         if let Some(map) = challenge_map.filter(|m| !m.is_none()) {
             parse_challenge_map(&mut recipe.loaded.config, map)?;
         }
-        let attesta = recipe.build()?;
-        Ok(Pipeline { attesta, recipe })
+        Pipeline::from_recipe(recipe)
     }
 
     /// Runs the pipeline to a decision, blocking this thread without holding the GIL.
@@ -219,7 +287,7 @@ impl Pipeline {
         let ctx = python_context(ctx)?;
         let options = options(risk, min_review_seconds, seed)?;
         let rt = runtime()?;
-        let attesta = self.attesta.clone();
+        let attesta = self.attesta()?;
         let inner = py.detach(move || rt.block_on(attesta.evaluate_with(ctx, options)));
         Ok(PyApprovalResult { inner })
     }
@@ -242,8 +310,9 @@ impl Pipeline {
         let ctx = python_context(ctx)?;
         let options = options(risk, min_review_seconds, seed)?;
         let rt = runtime()?;
-        let attesta = self.attesta.clone();
-        let mut future: EvalFuture = Box::pin(async move { attesta.evaluate_with(ctx, options).await });
+        let attesta = self.attesta()?;
+        let mut future: EvalFuture =
+            Box::pin(async move { attesta.evaluate_with(ctx, options).await });
         // Poll once in place: everything up to the first wait for a human is synchronous.
         let (future, first) = py.detach(move || {
             let _guard = rt.enter();
@@ -267,7 +336,10 @@ impl Pipeline {
                     Err(e) => e.into_value(py).into_bound(py).into_any(),
                 };
                 // A closed loop means nobody awaits any more; nothing else to do.
-                let _ = loop_ref.bind(py).call_method1("call_soon_threadsafe", (resolve_ref.bind(py), fut_ref.bind(py), result));
+                let _ = loop_ref.bind(py).call_method1(
+                    "call_soon_threadsafe",
+                    (resolve_ref.bind(py), fut_ref.bind(py), result),
+                );
             });
         });
         let pending = Bound::new(py, Pending { handle })?;
@@ -276,10 +348,15 @@ impl Pipeline {
 
     /// Scores an action without asking anyone or writing anything.
     #[pyo3(signature = (ctx, risk=None))]
-    fn assess<'py>(&self, py: Python<'py>, ctx: &Bound<'py, PyAny>, risk: Option<&Bound<'py, PyAny>>) -> PyResult<Bound<'py, PyAny>> {
+    fn assess<'py>(
+        &self,
+        py: Python<'py>,
+        ctx: &Bound<'py, PyAny>,
+        risk: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
         let ctx = context_from_py(ctx)?;
         let options = options(risk, None, None)?;
-        let attesta = self.attesta.clone();
+        let attesta = self.attesta()?;
         let assessment = py
             .detach(move || attesta.assess(&ctx, options.risk_override))
             .map_err(|why| PyRuntimeError::new_err(format!("risk scoring failed: {why}")))?;
@@ -288,18 +365,18 @@ impl Pipeline {
     }
 
     #[getter]
-    fn environment(&self) -> String {
-        self.attesta.environment().to_owned()
+    fn environment(&self) -> PyResult<String> {
+        self.attesta().map(|a| a.environment().to_owned())
     }
 
     #[getter]
-    fn reviewer_name(&self) -> String {
-        self.attesta.reviewer_name().to_owned()
+    fn reviewer_name(&self) -> PyResult<String> {
+        self.attesta().map(|a| a.reviewer_name().to_owned())
     }
 
     #[getter]
-    fn audit_path(&self) -> Option<PathBuf> {
-        self.attesta.audit_log().map(|l| l.path().to_path_buf())
+    fn audit_path(&self) -> PyResult<Option<PathBuf>> {
+        Ok(self.attesta()?.audit_log().map(|l| l.path().to_path_buf()))
     }
 
     #[getter]
@@ -308,7 +385,9 @@ impl Pipeline {
     }
 
     fn __repr__(&self) -> String {
-        format!("{:?}", self.attesta)
+        self.attesta()
+            .map(|a| format!("{a:?}"))
+            .unwrap_or_else(|e| e.to_string())
     }
 }
 
@@ -328,7 +407,9 @@ impl Pending {
 /// Maps a score to a level, with the seed's error for scores outside [0, 1].
 #[pyfunction]
 fn level_from_score(score: f64) -> PyResult<&'static str> {
-    RiskLevel::from_score(score).map(RiskLevel::as_str).map_err(|e| PyValueError::new_err(e.to_string()))
+    RiskLevel::from_score(score)
+        .map(RiskLevel::as_str)
+        .map_err(|e| PyValueError::new_err(e.to_string()))
 }
 
 /// Scores with the built-in default scorer (what `DefaultRiskScorer().score(ctx)` returns).
@@ -348,13 +429,25 @@ fn tree_score(ctx: &Bound<'_, PyAny>, scorer: &Bound<'_, PyAny>) -> PyResult<f64
     let ctx = context_from_py(ctx)?;
     let assessment = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| tree.score(&ctx)))
         .map_err(|p| {
-            let why = p.downcast_ref::<String>().cloned().unwrap_or_else(|| "a scorer failed".into());
+            let why = p
+                .downcast_ref::<String>()
+                .cloned()
+                .unwrap_or_else(|| "a scorer failed".into());
             PyRuntimeError::new_err(why)
         })?;
     if let Some(f) = assessment.factors.iter().find(|f| f.name == "scorer_error") {
         return Err(PyRuntimeError::new_err(f.evidence.clone()));
     }
     Ok(assessment.score)
+}
+
+/// The configuration file the CLI would use in `dir` (`attesta.yaml`, `.yml`, `.json`, `.toml`),
+/// or None; two of them at once is an error, as for the CLI.
+#[pyfunction]
+fn discover_config(dir: PathBuf) -> PyResult<Option<PathBuf>> {
+    LoadedConfig::discover(&dir)
+        .map(|found| found.and_then(|loaded| loaded.path))
+        .map_err(|e| PyValueError::new_err(e.to_string()))
 }
 
 #[pymodule]
@@ -365,6 +458,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(level_from_score, m)?)?;
     m.add_function(wrap_pyfunction!(default_score, m)?)?;
     m.add_function(wrap_pyfunction!(tree_score, m)?)?;
+    m.add_function(wrap_pyfunction!(discover_config, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

@@ -49,7 +49,9 @@ impl PyApprovalResult {
     #[getter]
     fn risk_assessment<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let value = serde_json::to_value(&self.inner.risk).unwrap_or(Value::Null);
-        py.import("attesta._types")?.getattr("RiskAssessment")?.call_method1("_from_dict", (to_py(py, &value)?,))
+        py.import("attesta._types")?
+            .getattr("RiskAssessment")?
+            .call_method1("_from_dict", (to_py(py, &value)?,))
     }
 
     /// The factors that explain the score, as dicts (`name`, `score`, `weight`, `contribution`,
@@ -68,7 +70,11 @@ impl PyApprovalResult {
     /// The challenge posed (`ChallengeType`), or None when none was (audit-only mode, blocked).
     #[getter]
     fn challenge_type(&self, py: Python<'_>) -> PyResult<Option<Py<PyAny>>> {
-        self.inner.challenge.as_ref().map(|c| enums::challenge_type(py, c.challenge_type)).transpose()
+        self.inner
+            .challenge
+            .as_ref()
+            .map(|c| enums::challenge_type(py, c.challenge_type))
+            .transpose()
     }
 
     #[getter]
@@ -166,7 +172,11 @@ impl PyApprovalResult {
     fn __repr__(&self) -> String {
         format!(
             "ApprovalResult(verdict={}, risk_score={:.2}, risk_level={}, audit_entry_id={:?}, reason={:?})",
-            self.inner.verdict, self.inner.risk.score, self.inner.risk.level, self.inner.audit_entry_id, self.inner.reason
+            self.inner.verdict,
+            self.inner.risk.score,
+            self.inner.risk.level,
+            self.inner.audit_entry_id,
+            self.inner.reason
         )
     }
 }

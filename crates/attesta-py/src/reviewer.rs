@@ -16,8 +16,8 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use attesta::reviewer::{
-    ApproverSlot, ChallengeRunner, LineAsk, NoticeKind, Prompter, ReviewOutcome, ReviewRequest, Reviewer,
-    ReviewerError, Style, SystemClock, render_challenge,
+    ApproverSlot, ChallengeRunner, LineAsk, NoticeKind, Prompter, ReviewOutcome, ReviewRequest,
+    Reviewer, ReviewerError, Style, SystemClock, render_challenge,
 };
 use attesta_core::challenge::PublicChallenge;
 use attesta_core::{ChallengeResult, ChallengeType, Verdict};
@@ -56,7 +56,11 @@ impl PyRendererReviewer {
             ));
         };
         let class = obj.get_type().name()?.to_string();
-        let authenticated = obj.getattr("authenticated").ok().and_then(|a| a.extract::<bool>().ok()).unwrap_or(false);
+        let authenticated = obj
+            .getattr("authenticated")
+            .ok()
+            .and_then(|a| a.extract::<bool>().ok())
+            .unwrap_or(false);
         let operator = obj
             .getattr("operator")
             .ok()
@@ -79,14 +83,22 @@ where
     F: for<'py> FnOnce(Python<'py>) -> PyResult<T> + Send + 'static,
 {
     tokio::task::spawn_blocking(move || {
-        Python::attach(|py| f(py).map_err(|e| ReviewerError::Failed(format!("the Python renderer raised {}", describe(py, &e)))))
+        Python::attach(|py| {
+            f(py).map_err(|e| {
+                ReviewerError::Failed(format!("the Python renderer raised {}", describe(py, &e)))
+            })
+        })
     })
     .await
     .map_err(|e| ReviewerError::Failed(format!("the Python renderer's thread failed: {e}")))?
 }
 
 fn describe(py: Python<'_>, error: &PyErr) -> String {
-    let kind = error.get_type(py).name().map(|n| n.to_string()).unwrap_or_else(|_| "Exception".into());
+    let kind = error
+        .get_type(py)
+        .name()
+        .map(|n| n.to_string())
+        .unwrap_or_else(|_| "Exception".into());
     format!("{kind}: {}", error.value(py))
 }
 
@@ -100,7 +112,9 @@ fn resolve<'py>(py: Python<'py>, value: Bound<'py, PyAny>) -> PyResult<Bound<'py
 fn assessment_to_py<'py>(py: Python<'py>, request: &ReviewRequest) -> PyResult<Bound<'py, PyAny>> {
     let value = serde_json::to_value(&*request.assessment).unwrap_or(Value::Null);
     let dict = to_py(py, &value)?;
-    py.import("attesta._types")?.getattr("RiskAssessment")?.call_method1("_from_dict", (dict,))
+    py.import("attesta._types")?
+        .getattr("RiskAssessment")?
+        .call_method1("_from_dict", (dict,))
 }
 
 /// What an approval renderer returned, read without trusting its shape.
@@ -119,15 +133,25 @@ fn parse_answer(out: &Bound<'_, PyAny>) -> PyResult<Answer> {
         ))
     };
     let parse_verdict = |v: &Bound<'_, PyAny>| -> PyResult<Verdict> {
-        if let Ok(b) = v.extract::<bool>() {
-            if v.is_instance_of::<pyo3::types::PyBool>() {
-                return Ok(if b { Verdict::Approved } else { Verdict::Denied });
-            }
+        if let Ok(b) = v.extract::<bool>()
+            && v.is_instance_of::<pyo3::types::PyBool>()
+        {
+            return Ok(if b {
+                Verdict::Approved
+            } else {
+                Verdict::Denied
+            });
         }
         let text = enum_text(v).map_err(|_| bad())?;
-        text.parse::<Verdict>().map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))
+        text.parse::<Verdict>()
+            .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))
     };
-    let mut answer = Answer { verdict: Verdict::Denied, modification: None, approvers: Vec::new(), reason: String::new() };
+    let mut answer = Answer {
+        verdict: Verdict::Denied,
+        modification: None,
+        approvers: Vec::new(),
+        reason: String::new(),
+    };
     let field = |name: &str| -> Option<Bound<'_, PyAny>> {
         if let Ok(d) = out.cast::<PyDict>() {
             d.get_item(name).ok().flatten()
@@ -148,7 +172,9 @@ fn parse_answer(out: &Bound<'_, PyAny>) -> PyResult<Answer> {
         answer.verdict = parse_verdict(out)?;
         return Ok(answer);
     }
-    let Some(v) = field("verdict") else { return Err(bad()) };
+    let Some(v) = field("verdict") else {
+        return Err(bad());
+    };
     answer.verdict = parse_verdict(&v)?;
     if let Some(m) = field("modification").filter(|m| !m.is_none()) {
         answer.modification = Some(to_json(&m));
@@ -165,7 +191,10 @@ fn parse_answer(out: &Bound<'_, PyAny>) -> PyResult<Answer> {
 }
 
 impl PyRendererReviewer {
-    async fn review_approval(&self, request: &ReviewRequest) -> Result<ReviewOutcome, ReviewerError> {
+    async fn review_approval(
+        &self,
+        request: &ReviewRequest,
+    ) -> Result<ReviewOutcome, ReviewerError> {
         let started = Instant::now();
         let obj = Arc::clone(&self.obj);
         let req = request.clone();
@@ -181,13 +210,17 @@ impl PyRendererReviewer {
         challenge.review_seconds = elapsed;
         challenge.min_review_seconds = request.min_review_seconds;
         challenge.min_review_met = elapsed >= request.min_review_seconds;
-        challenge.details.insert("channel".into(), Value::from(self.name.clone()));
-        challenge.details.insert("verified_by".into(), Value::from("render_approval"));
+        challenge
+            .details
+            .insert("channel".into(), Value::from(self.name.clone()));
+        challenge
+            .details
+            .insert("verified_by".into(), Value::from("render_approval"));
         let mut approvers = answer.approvers;
-        if approvers.is_empty() {
-            if let Some(op) = &self.operator {
-                approvers.push(op.clone());
-            }
+        if approvers.is_empty()
+            && let Some(op) = &self.operator
+        {
+            approvers.push(op.clone());
         }
         challenge.responder_ids = approvers.clone();
         let runs = matches!(answer.verdict, Verdict::Approved | Verdict::Modified);
@@ -196,7 +229,9 @@ impl PyRendererReviewer {
                 "the renderer approved after {elapsed:.2} s, before the minimum review time of {} s; denied",
                 request.min_review_seconds
             );
-            challenge.details.insert("early_answer".into(), Value::from(true));
+            challenge
+                .details
+                .insert("early_answer".into(), Value::from(true));
             return Ok(ReviewOutcome {
                 verdict: Verdict::Denied,
                 challenge,
@@ -208,7 +243,10 @@ impl PyRendererReviewer {
         }
         challenge.passed = runs;
         if request.challenge == ChallengeType::MultiParty {
-            challenge.details.insert("approvers_required".into(), Value::from(request.approvers_required));
+            challenge.details.insert(
+                "approvers_required".into(),
+                Value::from(request.approvers_required),
+            );
         }
         let reason = if answer.reason.is_empty() {
             format!("{} by the Python renderer", answer.verdict)
@@ -220,7 +258,11 @@ impl PyRendererReviewer {
             challenge,
             approvers,
             authenticated: self.authenticated,
-            modification: if answer.verdict == Verdict::Modified { answer.modification } else { None },
+            modification: if answer.verdict == Verdict::Modified {
+                answer.modification
+            } else {
+                None
+            },
             reason,
         })
     }
@@ -231,7 +273,10 @@ impl Reviewer for PyRendererReviewer {
         &self.name
     }
 
-    fn review<'a>(&'a self, request: &'a ReviewRequest) -> BoxFuture<'a, Result<ReviewOutcome, ReviewerError>> {
+    fn review<'a>(
+        &'a self,
+        request: &'a ReviewRequest,
+    ) -> BoxFuture<'a, Result<ReviewOutcome, ReviewerError>> {
         Box::pin(async move {
             match self.protocol {
                 Protocol::Approval => self.review_approval(request).await,
@@ -241,8 +286,13 @@ impl Reviewer for PyRendererReviewer {
                         authenticated: self.authenticated,
                         operator: self.operator.clone(),
                     };
-                    let mut outcome = ChallengeRunner::new().run(request, &mut prompter, &SystemClock::new()).await?;
-                    outcome.challenge.details.insert("channel".into(), Value::from(self.name.clone()));
+                    let mut outcome = ChallengeRunner::new()
+                        .run(request, &mut prompter, &SystemClock::new())
+                        .await?;
+                    outcome
+                        .challenge
+                        .details
+                        .insert("channel".into(), Value::from(self.name.clone()));
                     Ok(outcome)
                 }
             }
@@ -270,7 +320,11 @@ fn slot_to_py<'py>(py: Python<'py>, slot: Option<ApproverSlot>) -> PyResult<Boun
 }
 
 fn optional_line(value: Bound<'_, PyAny>) -> PyResult<Option<String>> {
-    if value.is_none() { Ok(None) } else { Ok(Some(value.str()?.to_string())) }
+    if value.is_none() {
+        Ok(None)
+    } else {
+        Ok(Some(value.str()?.to_string()))
+    }
 }
 
 impl Prompter for PyPrompter {
@@ -292,7 +346,11 @@ impl Prompter for PyPrompter {
         }))
     }
 
-    fn notice<'a>(&'a mut self, kind: NoticeKind, text: &'a str) -> BoxFuture<'a, Result<(), ReviewerError>> {
+    fn notice<'a>(
+        &'a mut self,
+        kind: NoticeKind,
+        text: &'a str,
+    ) -> BoxFuture<'a, Result<(), ReviewerError>> {
         let kind = match kind {
             NoticeKind::Info => "info",
             NoticeKind::Rejected => "rejected",
@@ -310,7 +368,10 @@ impl Prompter for PyPrompter {
         }))
     }
 
-    fn ask_line<'a>(&'a mut self, ask: LineAsk<'a>) -> BoxFuture<'a, Result<Option<String>, ReviewerError>> {
+    fn ask_line<'a>(
+        &'a mut self,
+        ask: LineAsk<'a>,
+    ) -> BoxFuture<'a, Result<Option<String>, ReviewerError>> {
         let question = ask.question.map(str::to_owned);
         let prompt = ask.prompt.to_owned();
         let (unlocks_in, deadline) = (ask.unlocks_in, ask.deadline);
@@ -320,12 +381,17 @@ impl Prompter for PyPrompter {
             kwargs.set_item("question", question)?;
             kwargs.set_item("unlocks_in", unlocks_in)?;
             kwargs.set_item("deadline", deadline)?;
-            let out = obj.bind(py).call_method("ask_line", (prompt,), Some(&kwargs))?;
+            let out = obj
+                .bind(py)
+                .call_method("ask_line", (prompt,), Some(&kwargs))?;
             optional_line(resolve(py, out)?)
         }))
     }
 
-    fn ask_identity<'a>(&'a mut self, slot: ApproverSlot) -> BoxFuture<'a, Result<Option<String>, ReviewerError>> {
+    fn ask_identity<'a>(
+        &'a mut self,
+        slot: ApproverSlot,
+    ) -> BoxFuture<'a, Result<Option<String>, ReviewerError>> {
         let obj = Arc::clone(&self.obj);
         Box::pin(call_python(move |py| {
             let o = obj.bind(py);
@@ -333,7 +399,11 @@ impl Prompter for PyPrompter {
                 let out = o.call_method1("ask_identity", (slot_to_py(py, Some(slot))?,))?;
                 return optional_line(resolve(py, out)?);
             }
-            let prompt = format!("approver {} of {} — your name", slot.index + 1, slot.required);
+            let prompt = format!(
+                "approver {} of {} — your name",
+                slot.index + 1,
+                slot.required
+            );
             let out = o.call_method("ask_line", (prompt,), None)?;
             optional_line(resolve(py, out)?)
         }))

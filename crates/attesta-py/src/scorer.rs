@@ -7,7 +7,9 @@
 
 use std::sync::Arc;
 
-use attesta_core::scoring::{CompositeRiskScorer, DefaultRiskScorer, FixedRiskScorer, MaxRiskScorer, RiskScorer};
+use attesta_core::scoring::{
+    CompositeRiskScorer, DefaultRiskScorer, FixedRiskScorer, MaxRiskScorer, RiskScorer,
+};
 use attesta_core::{ActionContext, RiskAssessment, RiskFactor};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
@@ -26,28 +28,41 @@ pub struct PyScorer {
 impl PyScorer {
     fn call(&self, ctx: &ActionContext) -> Result<RiskAssessment, String> {
         Python::attach(|py| {
-            let py_ctx = context_to_py(py, ctx).map_err(|e| format!("cannot build the ActionContext: {e}"))?;
+            let py_ctx = context_to_py(py, ctx)
+                .map_err(|e| format!("cannot build the ActionContext: {e}"))?;
             let out = self
                 .obj
                 .bind(py)
                 .call_method1("score", (py_ctx,))
-                .map_err(|e| format!("Python scorer '{}' raised {}", self.name, describe(py, &e)))?;
+                .map_err(|e| {
+                    format!("Python scorer '{}' raised {}", self.name, describe(py, &e))
+                })?;
             interpret(&self.name, &out)
         })
     }
 }
 
 fn describe(py: Python<'_>, error: &PyErr) -> String {
-    let kind = error.get_type(py).name().map(|n| n.to_string()).unwrap_or_else(|_| "Exception".into());
+    let kind = error
+        .get_type(py)
+        .name()
+        .map(|n| n.to_string())
+        .unwrap_or_else(|_| "Exception".into());
     format!("{kind}: {}", error.value(py))
 }
 
 /// A float, or an object/dict with `score` and optionally `factors`.
 fn interpret(name: &str, out: &Bound<'_, PyAny>) -> Result<RiskAssessment, String> {
-    let bad = |what: String| format!("Python scorer '{name}' returned {what}; return a float in [0, 1]");
+    let bad =
+        |what: String| format!("Python scorer '{name}' returned {what}; return a float in [0, 1]");
     let (score_obj, factors_obj) = if let Ok(d) = out.cast::<pyo3::types::PyDict>() {
-        (d.get_item("score").ok().flatten(), d.get_item("factors").ok().flatten())
-    } else if out.is_instance_of::<pyo3::types::PyFloat>() || out.is_instance_of::<pyo3::types::PyInt>() {
+        (
+            d.get_item("score").ok().flatten(),
+            d.get_item("factors").ok().flatten(),
+        )
+    } else if out.is_instance_of::<pyo3::types::PyFloat>()
+        || out.is_instance_of::<pyo3::types::PyInt>()
+    {
         (Some(out.clone()), None)
     } else {
         (out.getattr("score").ok(), out.getattr("factors").ok())
@@ -58,26 +73,44 @@ fn interpret(name: &str, out: &Bound<'_, PyAny>) -> Result<RiskAssessment, Strin
     if score_obj.is_instance_of::<pyo3::types::PyBool>() {
         return Err(bad("a bool".into()));
     }
-    let score: f64 = score_obj.extract().map_err(|_| bad(score_obj.to_string()))?;
+    let score: f64 = score_obj
+        .extract()
+        .map_err(|_| bad(score_obj.to_string()))?;
     if !score.is_finite() || !(0.0..=1.0).contains(&score) {
         return Err(bad(score.to_string()));
     }
     let mut factors = Vec::new();
-    if let Some(list) = factors_obj.filter(|f| !f.is_none()) {
-        if let Ok(iter) = list.try_iter() {
-            for item in iter.flatten() {
-                let json = to_json(&item);
-                let get = |k: &str| json.get(k).cloned().or_else(|| item.getattr(k).ok().map(|v| to_json(&v)));
-                let fname = get("name").and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_else(|| name.to_owned());
-                let fscore = get("score").and_then(|v| v.as_f64()).unwrap_or(score).clamp(0.0, 1.0);
-                let weight = get("weight").and_then(|v| v.as_f64()).unwrap_or(1.0);
-                let evidence = get("evidence").and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
-                factors.push(RiskFactor::new(fname, fscore, weight, evidence));
-            }
+    if let Some(list) = factors_obj.filter(|f| !f.is_none())
+        && let Ok(iter) = list.try_iter()
+    {
+        for item in iter.flatten() {
+            let json = to_json(&item);
+            let get = |k: &str| {
+                json.get(k)
+                    .cloned()
+                    .or_else(|| item.getattr(k).ok().map(|v| to_json(&v)))
+            };
+            let fname = get("name")
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_else(|| name.to_owned());
+            let fscore = get("score")
+                .and_then(|v| v.as_f64())
+                .unwrap_or(score)
+                .clamp(0.0, 1.0);
+            let weight = get("weight").and_then(|v| v.as_f64()).unwrap_or(1.0);
+            let evidence = get("evidence")
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default();
+            factors.push(RiskFactor::new(fname, fscore, weight, evidence));
         }
     }
     if factors.is_empty() {
-        factors.push(RiskFactor::new(name, score, 1.0, format!("Python scorer '{name}' returned {score}")));
+        factors.push(RiskFactor::new(
+            name,
+            score,
+            1.0,
+            format!("Python scorer '{name}' returned {score}"),
+        ));
     }
     Ok(RiskAssessment::from_score(score, name, factors))
 }
@@ -93,13 +126,19 @@ impl RiskScorer for PyScorer {
             // The engine turns an unwinding scorer into a denial; resume_unwind skips the panic
             // hook, so nothing is printed.
             Err(why) if self.nested => std::panic::resume_unwind(Box::new(why)),
-            Err(why) => RiskAssessment::from_score(1.0, self.name.clone(), vec![RiskFactor::new("scorer_error", 1.0, 1.0, why)]),
+            Err(why) => RiskAssessment::from_score(
+                1.0,
+                self.name.clone(),
+                vec![RiskFactor::new("scorer_error", 1.0, 1.0, why)],
+            ),
         }
     }
 }
 
 fn kind_of(obj: &Bound<'_, PyAny>) -> Option<String> {
-    obj.getattr("_attesta_kind").ok().and_then(|k| k.extract::<String>().ok())
+    obj.getattr("_attesta_kind")
+        .ok()
+        .and_then(|k| k.extract::<String>().ok())
 }
 
 /// Builds the native scorer tree for a Python scorer object.
@@ -117,7 +156,9 @@ pub fn scorer_from_py(obj: &Bound<'_, PyAny>, nested: bool) -> PyResult<Arc<dyn 
                 let (scorer, weight): (Bound<'_, PyAny>, f64) = item?.extract()?;
                 parts.push((scorer_from_py(&scorer, true)?, weight));
             }
-            Ok(Arc::new(CompositeRiskScorer::new(parts).map_err(scoring_err)?))
+            Ok(Arc::new(
+                CompositeRiskScorer::new(parts).map_err(scoring_err)?,
+            ))
         }
         Some("max") => {
             let mut parts: Vec<Arc<dyn RiskScorer>> = Vec::new();
@@ -136,7 +177,11 @@ pub fn scorer_from_py(obj: &Bound<'_, PyAny>, nested: bool) -> PyResult<Arc<dyn 
                 Ok(n) if !n.is_none() => n.str()?.to_string(),
                 _ => obj.get_type().name()?.to_string(),
             };
-            Ok(Arc::new(PyScorer { obj: obj.clone().unbind(), name, nested }))
+            Ok(Arc::new(PyScorer {
+                obj: obj.clone().unbind(),
+                name,
+                nested,
+            }))
         }
     }
 }

@@ -151,3 +151,15 @@ def test_shadow_mode_runs_and_records_what_enforce_would_do(write_config):
     assert entry["verdict"] == "approved"
     assert entry["metadata"]["enforced_verdict"] == "denied"
     assert entry["mode"] == "shadow"
+
+
+def test_two_config_files_are_an_error_like_for_the_cli(write_config):
+    write_config("policy: {}\n")
+    write_config("{}", name="attesta.json")
+
+    @gate
+    def read_file():
+        return "x"
+
+    with pytest.raises(ValueError, match="keep one configuration file"):
+        read_file()

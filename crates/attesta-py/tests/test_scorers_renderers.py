@@ -298,3 +298,44 @@ def test_closed_channel_denies():
     prompter = ChatPrompter([None])
     result = Attesta(FAST_POLICY, renderer=prompter, audit=False).evaluate_sync(ActionContext("restart_service"), risk="medium")
     assert result.verdict is Verdict.DENIED
+
+
+def test_async_prompter_methods_are_awaited():
+    import asyncio
+
+    class AsyncChat:
+        def __init__(self):
+            self.shown = []
+
+        async def present(self, text, challenge, slot):
+            await asyncio.sleep(0)
+            self.shown.append(text)
+
+        async def ask_line(self, prompt, question=None, unlocks_in=0.0, deadline=None):
+            await asyncio.sleep(0)
+            return "y"
+
+    chat = AsyncChat()
+    result = Attesta(FAST_POLICY, renderer=chat, audit=False).evaluate_sync(ActionContext("restart_service"), risk="medium")
+    assert result.verdict is Verdict.APPROVED, result.reason
+    assert chat.shown and "restart_service" in chat.shown[0]
+
+
+def test_derived_pipeline_shares_the_audit_log():
+    base = Attesta(audit_path="audit.jsonl")
+    strict = base.derive(risk_scorer=Const(0.9, "strict"))
+
+    @base.gate
+    def read_file(path):
+        return path
+
+    @strict.gate
+    def read_secret(path):
+        return path
+
+    read_file("a.txt")
+    with pytest.raises(AttestaDenied):
+        read_secret("b.txt")
+    entries = [json.loads(line) for line in open("audit.jsonl")]
+    assert [e["scorer"] for e in entries] == ["default", "strict"]
+    assert entries[1]["previous_hash"] == entries[0]["chain_hash"]

@@ -211,7 +211,9 @@ pub fn router(state: Arc<AppState>) -> Router {
     Router::new()
         .route("/", get(web::inbox))
         .route("/login", get(web::login))
-        .route("/requests/{id}", get(web::inbox))
+        .route("/requests/{id}", get(web::request_page))
+        .route("/history", get(web::history))
+        .route("/audit", get(web::audit))
         .route("/static/{file}", get(web::asset))
         .route("/healthz", get(|| async { Json(json!({"status": "ok"})) }))
         .route("/v1/session", post(login).delete(logout))
@@ -225,6 +227,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/v1/events", get(inbox_events))
         .route("/v1/audit/stats", get(audit_stats))
         .route("/v1/audit/verify", get(audit_verify))
+        .route("/v1/audit/charts", get(audit_charts))
         .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such route") })
         .layer(middleware::from_fn_with_state(state.clone(), guard))
         .with_state(state)
@@ -249,25 +252,13 @@ async fn guard(State(state): State<Arc<AppState>>, request: Request, next: Next)
         )
         .into_response();
     }
-    if request.method() != Method::GET && request.method() != Method::HEAD {
-        if let Some(origin) = request
-            .headers()
-            .get(header::ORIGIN)
-            .and_then(|o| o.to_str().ok())
-        {
-            let origin_host = origin
-                .split("://")
-                .nth(1)
-                .unwrap_or("")
-                .to_ascii_lowercase();
-            if !state.allowed_hosts.contains(&origin_host) {
-                return ApiError::new(
-                    StatusCode::FORBIDDEN,
-                    "bad_origin",
-                    "cross-origin request refused",
-                )
-                .into_response();
-            }
+    if request.method() != Method::GET
+        && request.method() != Method::HEAD
+        && let Some(origin) = request.headers().get(header::ORIGIN).and_then(|o| o.to_str().ok())
+    {
+        let origin_host = origin.split("://").nth(1).unwrap_or("").to_ascii_lowercase();
+        if !state.allowed_hosts.contains(&origin_host) {
+            return ApiError::new(StatusCode::FORBIDDEN, "bad_origin", "cross-origin request refused").into_response();
         }
     }
     let mut response = next.run(request).await;
@@ -634,6 +625,36 @@ async fn audit_verify(
     .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "audit", e.to_string()))?
     .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "audit", e.to_string()))?;
     Ok(Json(json!(report)).into_response())
+}
+
+/// Series for the audit page's charts (see [`crate::charts`]).
+async fn audit_charts(
+    State(state): State<Arc<AppState>>,
+    method: Method,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    require(&state, &method, &headers, Role::Approver).await?;
+    let Some(path) = state.service.audit_path() else {
+        return Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            "no_audit",
+            "auditing is disabled on this server",
+        ));
+    };
+    let charts = tokio::task::spawn_blocking(move || {
+        let rule = attesta::audit::RubberStampRule::default();
+        if !path.exists() {
+            // No decision yet: the log is created by the first one.
+            return Ok(crate::charts::fold(Vec::new(), &rule));
+        }
+        let reader = attesta::audit::AuditReader::new(path);
+        let entries = reader.entries()?.collect::<Result<Vec<_>, _>>()?;
+        Ok::<_, attesta::audit::AuditError>(crate::charts::fold(entries, &rule))
+    })
+    .await
+    .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "audit", e.to_string()))?
+    .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "audit", e.to_string()))?;
+    Ok(Json(json!(charts)).into_response())
 }
 
 pub fn html(body: &'static str) -> Response {

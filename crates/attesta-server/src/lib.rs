@@ -6,6 +6,7 @@
 //! for the decision and consumes it once. Storage is SQLite by default and PostgreSQL when
 //! `server.database_url` is a `postgres://` URL, so several instances can share one database.
 
+pub mod charts;
 pub mod db;
 pub mod http;
 pub mod identity;

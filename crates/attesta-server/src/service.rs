@@ -1043,6 +1043,16 @@ impl Service {
                 }
                 Err(e) => return Err(ServiceError::Invalid(e.to_string())),
             }
+            // A page opened before another approver answered still shows the earlier step;
+            // its answer is refused (nothing stored) rather than failing the whole review.
+            if let Some(step_key) = session.current_key()
+                && response_type(&response) != Some(step_key.challenge_type)
+            {
+                return Err(ServiceError::Invalid(format!(
+                    "another approver answered first: your step is now a {}; reload the request and answer that",
+                    step_key.challenge_type
+                )));
+            }
             let step = match session.submit(&response, elapsed, &[]) {
                 Ok(step) => step,
                 Err(SessionError::TooEarly(early)) => {
@@ -1129,6 +1139,16 @@ fn outcome(
         approvals: row.state.answers.len() + usize::from(result == "decided"),
         approvers_required: row.state.approvers_required,
         decision,
+    }
+}
+
+/// The challenge a response answers (`None` for an auto-approve, which no human sends).
+fn response_type(response: &Response) -> Option<ChallengeType> {
+    match response {
+        Response::Confirm(_) => Some(ChallengeType::Confirm),
+        Response::Quiz(_) => Some(ChallengeType::Quiz),
+        Response::TeachBack(_) => Some(ChallengeType::TeachBack),
+        Response::AutoApprove => None,
     }
 }
 

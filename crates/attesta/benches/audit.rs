@@ -7,13 +7,19 @@ use std::time::Duration;
 
 use attesta::audit::{AuditEntry, AuditLog, Redactor, VerifyOptions, verify};
 use attesta_core::config::{AuditConfig, Durability};
-use attesta_core::{ActionContext, ApprovalResult, ChallengeResult, ChallengeType, Mode, RiskAssessment, RiskFactor, Verdict};
+use attesta_core::{
+    ActionContext, ApprovalResult, ChallengeResult, ChallengeType, Mode, RiskAssessment,
+    RiskFactor, Verdict,
+};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use sha2::{Digest, Sha256};
 
 fn sample_entry(i: usize) -> AuditEntry {
     let ctx = ActionContext::new("run_shell_command")
-        .with_kwarg("command", format!("git push --force origin feature/{i} && kubectl rollout restart deploy/api"))
+        .with_kwarg(
+            "command",
+            format!("git push --force origin feature/{i} && kubectl rollout restart deploy/api"),
+        )
         .with_kwarg("cwd", "/srv/app")
         .with_doc("Runs a shell command in the project workspace")
         .with_agent("agent-1")
@@ -59,7 +65,10 @@ fn append(c: &mut Criterion) {
     let entry = sample_entry(0);
     for durability in [Durability::None, Durability::Batch, Durability::Always] {
         let dir = tempfile::tempdir().unwrap();
-        let config = AuditConfig { durability, ..AuditConfig::default() };
+        let config = AuditConfig {
+            durability,
+            ..AuditConfig::default()
+        };
         let log = AuditLog::open(dir.path().join("audit.jsonl"), &config).unwrap();
         group.throughput(Throughput::Elements(1));
         group.bench_function(format!("{durability:?}").to_lowercase(), |b| {
@@ -69,7 +78,9 @@ fn append(c: &mut Criterion) {
     group.finish();
 
     // Building the entry (redaction included) is part of every decision's cost.
-    c.bench_function("audit_from_decision", |b| b.iter(|| black_box(sample_entry(1))));
+    c.bench_function("audit_from_decision", |b| {
+        b.iter(|| black_box(sample_entry(1)))
+    });
 }
 
 fn verify_throughput(c: &mut Criterion) {
@@ -77,7 +88,14 @@ fn verify_throughput(c: &mut Criterion) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("audit.jsonl");
     {
-        let log = AuditLog::open(&path, &AuditConfig { durability: Durability::None, ..AuditConfig::default() }).unwrap();
+        let log = AuditLog::open(
+            &path,
+            &AuditConfig {
+                durability: Durability::None,
+                ..AuditConfig::default()
+            },
+        )
+        .unwrap();
         let template = sample_entry(0);
         for i in 0..ENTRIES {
             let mut e = template.clone();
@@ -108,7 +126,9 @@ fn sha256_raw(c: &mut Criterion) {
     let data = vec![0x5au8; 1024 * 1024];
     let mut group = c.benchmark_group("sha256_raw");
     group.throughput(Throughput::Bytes(data.len() as u64));
-    group.bench_function("1MiB", |b| b.iter(|| black_box(Sha256::digest(black_box(&data)))));
+    group.bench_function("1MiB", |b| {
+        b.iter(|| black_box(Sha256::digest(black_box(&data))))
+    });
     group.finish();
 }
 

@@ -16,6 +16,8 @@ pub enum Event {
     Approved { entry_id: String, action: String, verdict: Verdict },
     Denied { entry_id: String, action: String, verdict: Verdict, reason: String },
     Escalated { entry_id: String, action: String, reason: String, notify: Vec<String> },
+    /// An escalation rule asked for these roles to be told about the action.
+    Notify { entry_id: String, action: String, roles: Vec<String>, assessment: RiskAssessment },
     AuditLogged { entry_id: String, action: String, seq: u64, chain_hash: String },
 }
 
@@ -29,6 +31,7 @@ impl Event {
             Event::Approved { .. } => "approved",
             Event::Denied { .. } => "denied",
             Event::Escalated { .. } => "escalated",
+            Event::Notify { .. } => "notify",
             Event::AuditLogged { .. } => "audit_logged",
         }
     }

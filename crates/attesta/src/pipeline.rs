@@ -147,6 +147,9 @@ impl std::fmt::Debug for Attesta {
     }
 }
 
+type EnvLookup = Box<dyn Fn(&str) -> Option<String>>;
+type Subscriber = Arc<dyn Fn(&Event) + Send + Sync>;
+
 /// Builds an [`Attesta`]. Start from [`Attesta::builder`] or [`AttestaBuilder::from_loaded`].
 pub struct AttestaBuilder {
     loaded: LoadedConfig,
@@ -157,8 +160,8 @@ pub struct AttestaBuilder {
     trust_path: Option<PathBuf>,
     trust_enabled: Option<bool>,
     environment: Option<String>,
-    env_lookup: Option<Box<dyn Fn(&str) -> Option<String>>>,
-    subscribers: Vec<Arc<dyn Fn(&Event) + Send + Sync>>,
+    env_lookup: Option<EnvLookup>,
+    subscribers: Vec<Subscriber>,
 }
 
 impl AttestaBuilder {
@@ -272,7 +275,7 @@ impl AttestaBuilder {
         let trust_params = TrustParams::from(&config.trust);
         let trust = if trust_enabled.unwrap_or(config.trust.enabled) {
             let path = trust_path.unwrap_or_else(|| loaded.trust_store_path());
-            Some(TrustStore::open(path.clone(), trust_params.clone()).map_err(|source| BuildError::Trust { path, source })?)
+            Some(TrustStore::open(path.clone(), trust_params).map_err(|source| BuildError::Trust { path, source })?)
         } else {
             None
         };
@@ -382,6 +385,7 @@ impl Attesta {
         let policy = &inner.config.policy;
         let mode = policy.mode;
         let environment = self.environment_for(&ctx);
+        let intercept = Intercept { entry_id: entry_id.clone(), intercepted_at, started, mode, environment: environment.clone() };
 
         // Stage 1: risk scoring (a panicking scorer denies).
         let mut assessment = match score_guarded(&inner.engine, &ctx, options.risk_override, &environment) {
@@ -389,7 +393,7 @@ impl Attesta {
             Err(why) => {
                 let assessment = failure_assessment(&why);
                 let decision = Decision::deny(Verdict::Denied, format!("risk scoring failed: {why}"), None);
-                return self.finish(&ctx, assessment, decision, mode, None, intercepted_at, started, entry_id);
+                return self.finish(&ctx, intercept, assessment, decision, None);
             }
         };
 
@@ -404,7 +408,7 @@ impl Attesta {
                 }
                 Err(e) => {
                     let decision = Decision::deny(Verdict::Denied, format!("trust store unreadable: {e}"), None);
-                    return self.finish(&ctx, assessment, decision, mode, None, intercepted_at, started, entry_id);
+                    return self.finish(&ctx, intercept, assessment, decision, None);
                 }
             }
         }
@@ -416,26 +420,34 @@ impl Attesta {
 
         // Stage 2: challenge selection, made stricter (never weaker) by escalation rules.
         let directives = assessment.directives.clone();
+        if !directives.notify.is_empty() {
+            inner.events.emit(|| Event::Notify {
+                entry_id: entry_id.clone(),
+                action: ctx.function_name.clone(),
+                roles: directives.notify.clone(),
+                assessment: assessment.clone(),
+            });
+        }
         if let Some(rule) = &directives.block {
             let decision = Decision::deny(Verdict::Denied, format!("blocked by escalation rule: {rule}"), None);
-            return self.finish(&ctx, assessment, decision, mode, trust_before, intercepted_at, started, entry_id);
+            return self.finish(&ctx, intercept, assessment, decision, trust_before);
         }
         let level = assessment.level;
         let mut challenge = policy.challenge_map.get(level);
-        if let Some(forced) = directives.challenge {
-            if forced.rigour() > challenge.rigour() {
-                challenge = forced;
-            }
+        if let Some(forced) = directives.challenge
+            && forced.rigour() > challenge.rigour()
+        {
+            challenge = forced;
         }
         let mut approvers_required = 1;
         if challenge == ChallengeType::MultiParty {
             approvers_required = policy.require_multi_party.get(level).max(2);
         }
-        if let Some(n) = directives.require_approvers {
-            if n >= 2 {
-                challenge = ChallengeType::MultiParty;
-                approvers_required = approvers_required.max(n);
-            }
+        if let Some(n) = directives.require_approvers
+            && n >= 2
+        {
+            challenge = ChallengeType::MultiParty;
+            approvers_required = approvers_required.max(n);
         }
         let config_min = policy.minimum_review_seconds.get(level);
         let min_review_seconds = options.min_review_seconds.map_or(config_min, |m| m.max(config_min));
@@ -488,7 +500,7 @@ impl Attesta {
             decision
         };
 
-        self.finish(&ctx, assessment, decision, mode, trust_before, intercepted_at, started, entry_id)
+        self.finish(&ctx, intercept, assessment, decision, trust_before)
     }
 
     /// Runs the reviewer under the timeout and turns every failure into a denial.
@@ -536,19 +548,16 @@ impl Attesta {
     }
 
     /// Stage 4: shadow-mode rewrite, audit (a failed write denies), trust update, events.
-    #[allow(clippy::too_many_arguments)]
     fn finish(
         &self,
         ctx: &ActionContext,
+        intercept: Intercept,
         assessment: RiskAssessment,
         decision: Decision,
-        mode: Mode,
         trust_before: Option<f64>,
-        intercepted_at: Timestamp,
-        started: Instant,
-        entry_id: String,
     ) -> ApprovalResult {
         let inner = &*self.inner;
+        let Intercept { entry_id, intercepted_at, started, mode, environment } = intercept;
         let enforced_verdict = decision.verdict;
         let (verdict, reason) = match mode {
             Mode::Shadow if !enforced_verdict.runs() => {
@@ -575,7 +584,9 @@ impl Attesta {
 
         if let Some(log) = &inner.audit {
             result.audit_entry_id = entry_id;
-            let entry = AuditEntry::from_decision(ctx, &result, &inner.redactor);
+            let mut entry = AuditEntry::from_decision(ctx, &result, &inner.redactor);
+            // Record the environment the decision was made for, detected or given.
+            entry.environment = Some(environment);
             match log.append(entry) {
                 Ok(written) => {
                     inner.events.emit(|| Event::AuditLogged {
@@ -596,13 +607,16 @@ impl Attesta {
             }
         }
 
-        if let (Some(store), Some(agent)) = (&inner.trust, ctx.agent_id.as_deref()) {
-            if let Some(event) = trust_event(&result) {
-                let domain = trust_domain(&ctx.function_name, &inner.config.trust.domains);
-                if let Err(error) = store.record(agent, &domain, event, result.decided_at) {
-                    // The decision is already on record; a trust update failing must not change it.
-                    tracing::warn!(%error, agent, "could not update the trust store");
-                }
+        if let (Some(store), Some(agent), Some(event)) = (&inner.trust, ctx.agent_id.as_deref(), trust_event(&result)) {
+            let domain = trust_domain(&ctx.function_name, &inner.config.trust.domains);
+            // Auto-approved reads are frequent, low-value evidence: no fsync for them.
+            let recorded = match event {
+                TrustEvent::Approved { human_reviewed: false, .. } => store.record_relaxed(agent, &domain, event, result.decided_at),
+                _ => store.record(agent, &domain, event, result.decided_at),
+            };
+            if let Err(error) = recorded {
+                // The decision is already on record; a trust update failing must not change it.
+                tracing::warn!(%error, agent, "could not update the trust store");
             }
         }
 
@@ -662,6 +676,15 @@ impl Attesta {
             _ => self.inner.environment.clone(),
         }
     }
+}
+
+/// When and where a call was intercepted: what the record needs besides the decision.
+struct Intercept {
+    entry_id: String,
+    intercepted_at: Timestamp,
+    started: Instant,
+    mode: Mode,
+    environment: String,
 }
 
 /// What stage 3 decided, before mode and audit are applied.

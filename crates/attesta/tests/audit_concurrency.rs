@@ -40,7 +40,7 @@ fn child() {
         // Large arguments make a kill land inside a write more often.
         let mut e = entry(&format!("{role}_{pid}_{i}"));
         if role == "crash" {
-            e.arguments = serde_json::json!({"blob": "x".repeat(64 * 1024)});
+            e.arguments = serde_json::json!({"blob": "x".repeat(4 << 20)});
         }
         log.append(e).unwrap();
     }

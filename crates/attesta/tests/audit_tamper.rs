@@ -183,10 +183,9 @@ fn forged_checkpoint_is_detected() {
     .unwrap();
     let forged = attacker.sign(
         2,
-        &serde_json::from_str::<serde_json::Value>(&l[1]).unwrap()["chain_hash"]
+        serde_json::from_str::<serde_json::Value>(&l[1]).unwrap()["chain_hash"]
             .as_str()
-            .unwrap()
-            .to_owned(),
+            .unwrap(),
         2,
         jiff::Timestamp::now(),
     );
@@ -393,4 +392,37 @@ fn queries_stats_rubber_stamps_and_export() {
         String::from_utf8(jsonl).unwrap(),
         std::fs::read_to_string(&path).unwrap()
     );
+}
+
+#[test]
+fn progress_is_reported_and_reaches_the_total() {
+    let (_d, path) = log_with(20);
+    let mut calls = Vec::new();
+    let mut record = |p: attesta::audit::VerifyProgress| calls.push(p);
+    let mut options = VerifyOptions {
+        progress: Some(&mut record),
+        ..VerifyOptions::default()
+    };
+    let report = verify(&path, &mut options).unwrap();
+    let last = *calls.last().expect("called at least once");
+    assert_eq!(last.bytes_done, last.bytes_total);
+    assert_eq!(last.bytes_done, report.bytes);
+    assert_eq!(last.entries, 20);
+}
+
+#[test]
+fn non_canonical_but_correct_lines_still_verify() {
+    let (_d, path) = log_with(3);
+    // Reformat one entry (key order and spacing) without changing its content.
+    let mut l = lines(&path);
+    let value: serde_json::Value = serde_json::from_str(&l[1]).unwrap();
+    let mut pretty = serde_json::to_string_pretty(&value)
+        .unwrap()
+        .replace('\n', " ");
+    pretty.insert(1, ' ');
+    l[1] = pretty;
+    write_lines(&path, &l);
+    let report = check(&path);
+    assert!(report.intact, "{:?}", report.breaks);
+    assert_eq!(report.canonical_lines, 2);
 }

@@ -13,9 +13,11 @@ use futures::future::BoxFuture;
 use serde_json::json;
 
 /// A reviewer scripted by the test: returns whatever the closure says, counting calls.
+type Respond = Box<dyn Fn(&ReviewRequest) -> Result<ReviewOutcome, ReviewerError> + Send + Sync>;
+
 struct Scripted {
     calls: AtomicUsize,
-    respond: Box<dyn Fn(&ReviewRequest) -> Result<ReviewOutcome, ReviewerError> + Send + Sync>,
+    respond: Respond,
 }
 
 impl Scripted {
@@ -137,6 +139,7 @@ async fn low_risk_is_auto_approved_and_audited() {
     assert_eq!(lines.len(), 1);
     assert_eq!(lines[0]["entry_id"], json!(result.audit_entry_id));
     assert_eq!(lines[0]["verdict"], "approved");
+    assert_eq!(lines[0]["environment"], "development", "the resolved environment is on record");
 }
 
 // --- Invariant: fail closed -------------------------------------------------------------------
@@ -453,4 +456,47 @@ async fn concurrent_evaluations_keep_the_chain_intact() {
     let report = attesta::audit::verify(&s.audit_path(), &mut Default::default()).unwrap();
     assert!(report.intact, "{report:?}");
     assert_eq!(report.entries, 64);
+}
+
+#[tokio::test]
+async fn escalation_rules_force_a_stronger_challenge_more_approvers_and_notify() {
+    let s = Setup::new();
+    let seen = Arc::new(Mutex::new(Vec::<(ChallengeType, u32)>::new()));
+    let record = seen.clone();
+    let reviewer = Scripted::new(move |req| {
+        record.lock().unwrap().push((req.challenge, req.approvers_required));
+        let approvers = (0..req.approvers_required).map(|i| format!("approver-{i}")).collect();
+        Ok(outcome(Verdict::Approved, req.challenge, true, approvers))
+    });
+    let events = Arc::new(Mutex::new(Vec::<Event>::new()));
+    let sink = events.clone();
+    let mut builder = s.fixed(0.45).reviewer(reviewer).subscribe(move |e| sink.lock().unwrap().push(e.clone()));
+    let profile: attesta_core::config::DomainProfile = serde_json::from_value(json!({
+        "name": "payments",
+        "escalation_rules": [
+            {"name": "explain-refunds", "when": {"action": "^refund$"}, "challenge": "teach_back", "notify": ["finance-oncall"]},
+            {"name": "four-eyes-payouts", "when": {"action": "^payout$"}, "require_approvers": 3}
+        ]
+    }))
+    .unwrap();
+    builder.config_mut().risk.profiles.push(profile);
+    let attesta = builder.build().unwrap();
+
+    let refund = attesta.evaluate(ActionContext::new("refund").with_kwarg("amount", 40)).await;
+    assert_eq!(refund.verdict, Verdict::Approved);
+    let payout = attesta.evaluate(ActionContext::new("payout").with_kwarg("amount", 40)).await;
+    assert_eq!(payout.verdict, Verdict::Approved);
+    assert_eq!(payout.approvers.len(), 3);
+    let asked = seen.lock().unwrap().clone();
+    assert_eq!(asked, [(ChallengeType::TeachBack, 1), (ChallengeType::MultiParty, 3)], "a medium action was escalated");
+    let notified: Vec<_> = events
+        .lock()
+        .unwrap()
+        .iter()
+        .filter_map(|e| match e {
+            Event::Notify { roles, action, .. } => Some((action.clone(), roles.clone())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(notified, [("refund".to_owned(), vec!["finance-oncall".to_owned()])]);
 }

@@ -160,11 +160,11 @@ fn checkpoint_key(loaded: &LoadedConfig) -> Result<CheckpointKey, CliError> {
 /// For verifying, `ed25519-pub:<hex>` (a public key) is accepted too.
 fn checkpoint_verifier(loaded: &LoadedConfig) -> Result<CheckpointVerifier, CliError> {
     let var = key_env(loaded);
-    if let Ok(value) = std::env::var(&var) {
-        if let Some(public) = value.strip_prefix("ed25519-pub:") {
-            return CheckpointVerifier::ed25519_public(&hex_bytes(public, &var)?, None)
-                .map_err(|e| CliError::usage(format!("{var}: {e}")));
-        }
+    if let Ok(value) = std::env::var(&var)
+        && let Some(public) = value.strip_prefix("ed25519-pub:")
+    {
+        return CheckpointVerifier::ed25519_public(&hex_bytes(public, &var)?, None)
+            .map_err(|e| CliError::usage(format!("{var}: {e}")));
     }
     Ok(checkpoint_key(loaded)?.verifier())
 }

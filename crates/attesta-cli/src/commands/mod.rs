@@ -3,7 +3,9 @@
 pub mod approver;
 pub mod audit;
 pub mod evaluate;
+pub mod hook;
 pub mod init;
+pub mod mcp;
 pub mod score;
 pub mod serve;
 pub mod trust;

@@ -18,7 +18,7 @@ pub fn run(global: &GlobalArgs, command: TrustCommand) -> CliResult {
     let params = TrustParams::from(&loaded.config.trust);
     let open = |store: &StoreArg| -> Result<(TrustStore, PathBuf), CliError> {
         let path = store.store.clone().unwrap_or_else(|| loaded.trust_store_path());
-        let opened = TrustStore::open(path.clone(), params.clone())
+        let opened = TrustStore::open(path.clone(), params)
             .map_err(|e| CliError::failure(format!("cannot open the trust store {}: {e}", path.display())))?;
         Ok((opened, path))
     };

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
-use super::canonical::hex_lower;
+use super::canonical::{hex_lower, write_canonical};
 use super::error::AuditError;
 use super::redact::Redactor;
 use crate::assessment::{RiskFactor, clamp_score};
@@ -326,7 +326,9 @@ impl AuditEntry {
         if let Value::Object(map) = &mut value {
             map.remove("chain_hash");
         }
-        serde_json_canonicalizer::to_vec(&value).map_err(|e| self.canonical_error(e.to_string()))
+        let mut out = Vec::with_capacity(2048);
+        write_canonical(&value, &mut out);
+        Ok(out)
     }
 
     /// `SHA-256(canonical_bytes ‖ previous_hash)`, lowercase hex.
@@ -339,9 +341,21 @@ impl AuditEntry {
     pub fn seal(&mut self, seq: u64, previous_hash: &str) -> Result<Vec<u8>, AuditError> {
         self.seq = seq;
         self.previous_hash = previous_hash.to_owned();
-        self.chain_hash = String::new();
-        self.chain_hash = self.compute_chain_hash()?;
-        self.to_line()
+        // One tree for both forms: hash it without chain_hash, then add the hash and write the line.
+        let mut value = self.to_value()?;
+        let Value::Object(map) = &mut value else {
+            return Err(self.canonical_error("an entry serialises to an object".into()));
+        };
+        map.remove("chain_hash");
+        let mut out = Vec::with_capacity(2048);
+        write_canonical(&value, &mut out);
+        self.chain_hash = chain_hash_of(&out, previous_hash);
+        if let Value::Object(map) = &mut value {
+            map.insert("chain_hash".into(), Value::String(self.chain_hash.clone()));
+        }
+        out.clear();
+        write_canonical(&value, &mut out);
+        Ok(out)
     }
 
     /// The JCS serialisation of the whole entry, as written to the log (no newline).

@@ -21,7 +21,7 @@ mod entry;
 mod error;
 mod redact;
 
-pub use canonical::{LineDigest, digest_line, sha256_hex};
+pub use canonical::{LineDigest, digest_line, sha256_hex, write_canonical};
 pub use entry::{
     AuditEntry, ChallengeRecord, EntryKind, GENESIS, SubChallengeRecord, chain_hash_of,
 };

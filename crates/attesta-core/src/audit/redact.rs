@@ -176,7 +176,7 @@ pub fn luhn_valid(digits: &str) -> bool {
             }
         })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 /// Replaces secrets with `[REDACTED:kind]`. Cheap to clone; build once per configuration.

@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 
 use super::shell::{self, CommandClass};
 use super::sql;
-use super::text::{identifier_tokens, snippet, with_lower, words};
+use super::text::{for_each_identifier_token, snippet, with_lower, words};
 
 /// Deeper nesting than this is not walked (and counts as a finding: fail closed).
 pub const MAX_DEPTH: usize = 32;
@@ -135,10 +135,8 @@ struct KeyRole {
 
 fn key_role(key: &str) -> KeyRole {
     let mut role = KeyRole::default();
-    let mut spans = Vec::with_capacity(4);
-    identifier_tokens(key, &mut spans);
     let mut prev: Option<&str> = None;
-    for &(s, e) in &spans {
+    for_each_identifier_token(key, |s, e| {
         let word = &key[s..e];
         with_lower(word, |w| {
             match w {
@@ -215,7 +213,7 @@ fn key_role(key: &str) -> KeyRole {
                 _ => "",
             });
         });
-    }
+    });
     role
 }
 
@@ -542,24 +540,36 @@ impl Walker<'_> {
 
     /// Secrets, personal data, URLs, paths and production words anywhere in a text.
     fn scan_text(&mut self, s: &str, role: KeyRole, key: &str) {
-        if s.contains("-----BEGIN") && s.contains("PRIVATE KEY") {
+        // One byte pass decides which substring searches can possibly match.
+        let (mut colon, mut dash, mut slash, mut principal) = (false, false, false, false);
+        for b in s.bytes() {
+            match b {
+                b':' => colon = true,
+                b'-' => dash = true,
+                b'/' => slash = true,
+                // `"Principal"`, `allUsers`, `allAuthenticatedUsers` all contain a capital P or U.
+                b'P' | b'U' => principal = true,
+                _ => {}
+            }
+        }
+        if dash && s.contains("-----BEGIN") && s.contains("PRIVATE KEY") {
             self.findings.push(Signal::new(
                 0.9,
                 "secret",
                 format!("private key block in `{}`", snippet(key, 30)),
             ));
         }
-        if s.contains("://") {
+        if colon && slash && s.contains("://") {
             self.urls(s, key);
         }
-        if public_principal(s) {
+        if principal && public_principal(s) {
             self.findings.push(Signal::new(
                 0.75,
                 "exposure",
                 format!("policy grants access to everyone in `{}`", snippet(key, 30)),
             ));
         }
-        if s.contains("0.0.0.0/0") || s.contains("::/0") {
+        if slash && (s.contains("0.0.0.0/0") || s.contains("::/0")) {
             self.findings.push(Signal::new(
                 0.7,
                 "exposure",
@@ -568,25 +578,45 @@ impl Walker<'_> {
         }
         let mut production_seen = false;
         let mut secret_label_pending = false;
-        for token in s.split(|c: char| {
-            c.is_whitespace()
+        // Tokens are split on ASCII whitespace and punctuation only, so every slice boundary is
+        // a char boundary; per-token features are gathered in the same byte pass.
+        let bytes = s.as_bytes();
+        let mut start = 0;
+        let mut feats = TokenFeatures::default();
+        for i in 0..=bytes.len() {
+            let at_end = i == bytes.len();
+            let b = if at_end { b' ' } else { bytes[i] };
+            let separator = b.is_ascii_whitespace()
                 || matches!(
-                    c,
-                    '"' | '\''
-                        | ','
-                        | ';'
-                        | '<'
-                        | '>'
-                        | '('
-                        | ')'
-                        | '['
-                        | ']'
-                        | '{'
-                        | '}'
-                        | '`'
-                        | '|'
-                )
-        }) {
+                    b,
+                    b'"' | b'\''
+                        | b','
+                        | b';'
+                        | b'<'
+                        | b'>'
+                        | b'('
+                        | b')'
+                        | b'['
+                        | b']'
+                        | b'{'
+                        | b'}'
+                        | b'`'
+                        | b'|'
+                );
+            if !separator {
+                match b {
+                    b':' | b'=' => feats.assign = true,
+                    b'$' => feats.dollar = true,
+                    b'@' => feats.at = true,
+                    b'/' | b'\\' | b'~' => feats.path_char = true,
+                    b'.' => feats.dot = true,
+                    _ => {}
+                }
+                continue;
+            }
+            let token = &s[start..i];
+            let f = std::mem::take(&mut feats);
+            start = i + 1;
             if secret_label_pending && token.len() >= 4 && !is_placeholder(token) {
                 self.findings.push(Signal::new(
                     0.7,
@@ -598,18 +628,20 @@ impl Walker<'_> {
             if token.is_empty() {
                 continue;
             }
-            match secret_label(token) {
-                SecretLabel::Label => secret_label_pending = true,
-                SecretLabel::Inline => {
-                    self.findings.push(Signal::new(
-                        0.7,
-                        "secret",
-                        format!("credential written out in text of `{}`", snippet(key, 30)),
-                    ));
+            if f.assign {
+                match secret_label(token) {
+                    SecretLabel::Label => secret_label_pending = true,
+                    SecretLabel::Inline => {
+                        self.findings.push(Signal::new(
+                            0.7,
+                            "secret",
+                            format!("credential written out in text of `{}`", snippet(key, 30)),
+                        ));
+                    }
+                    SecretLabel::None => {}
                 }
-                SecretLabel::None => {}
             }
-            if token.contains('$') && secret_env_reference(token) {
+            if f.dollar && secret_env_reference(token) {
                 self.findings.push(Signal::new(
                     0.6,
                     "secret",
@@ -622,16 +654,16 @@ impl Walker<'_> {
             if token.len() < 3 {
                 continue;
             }
-            if let Some((sev, what)) = secret_token(token.trim_start_matches(['=', ':'])) {
+            if token.len() >= 20
+                && let Some((sev, what)) = secret_token(token.trim_start_matches(['=', ':']))
+            {
                 self.findings.push(Signal::new(
                     sev,
                     "secret",
                     format!("{what} in `{}`", snippet(key, 30)),
                 ));
             }
-            if token.contains('@')
-                && is_email(token.trim_matches(|c: char| matches!(c, '.' | ':' | '=')))
-            {
+            if f.at && is_email(token.trim_matches(|c: char| matches!(c, '.' | ':' | '='))) {
                 self.emails += 1;
                 let sev = if role.recipients { 0.4 } else { 0.35 };
                 self.findings.push(Signal::new(
@@ -640,11 +672,8 @@ impl Walker<'_> {
                     format!("email address in `{}`", snippet(key, 30)),
                 ));
             }
-            if (token.contains(['/', '\\', '~'])
-                || token.starts_with('.')
-                || token.contains(".pem")
-                || token.contains(".key")
-                || token.contains("id_"))
+            if (f.path_char || f.dot || token.starts_with("id_"))
+                && looks_pathlike(token)
                 && let Some((sev, what)) = sensitive_path(token.trim_start_matches(['=', ':', '@']))
             {
                 self.findings.push(Signal::new(
@@ -656,7 +685,12 @@ impl Walker<'_> {
         }
         self.digits(s, role, key);
         for w in words(s) {
-            if w.len() < 3 || w.len() > 10 || production_seen {
+            // Cheap pre-filter: every production word starts with `p` and is 3–10 long.
+            if production_seen
+                || w.len() < 3
+                || w.len() > 10
+                || !w.as_bytes()[0].eq_ignore_ascii_case(&b'p')
+            {
                 continue;
             }
             if with_lower(w, |l| matches!(l, "production" | "prod" | "prd")).unwrap_or(false) {
@@ -729,30 +763,7 @@ impl Walker<'_> {
         if is_internal_host(h) {
             return;
         }
-        const SINKS: &[&str] = &[
-            "pastebin.com",
-            "webhook.site",
-            "requestbin",
-            "ngrok.io",
-            "ngrok-free.app",
-            "ngrok.app",
-            "transfer.sh",
-            "hastebin",
-            "ghostbin",
-            "pipedream.net",
-            "burpcollaborator",
-            "interact.sh",
-            "oast.",
-            "file.io",
-            "0x0.st",
-            "termbin.com",
-            "paste.ee",
-            "requestcatcher",
-            "beeceptor",
-            "anonfiles",
-            "temp.sh",
-        ];
-        if SINKS.iter().any(|sink| h.contains(sink)) {
+        if is_data_drop_host(h) {
             self.findings.push(Signal::new(
                 0.8,
                 "url",
@@ -917,6 +928,16 @@ fn public_principal(s: &str) -> bool {
         .trim_start_matches("\"AWS\"")
         .trim_start_matches([' ', ':']);
     rest.starts_with("\"*\"")
+}
+
+/// What one pass over a token's bytes found.
+#[derive(Default)]
+struct TokenFeatures {
+    assign: bool,
+    dollar: bool,
+    at: bool,
+    path_char: bool,
+    dot: bool,
 }
 
 enum SecretLabel {
@@ -1084,6 +1105,41 @@ fn is_email(token: &str) -> bool {
             .is_some_and(|tld| tld.len() >= 2 && tld.bytes().all(|b| b.is_ascii_alphabetic()))
 }
 
+/// Paste sites, request catchers and tunnels: where exfiltrated data is usually sent. Matched by
+/// domain suffix or by a label prefix (`requestbin.*`, `*.oast.fun`), never by substring scans.
+fn is_data_drop_host(h: &str) -> bool {
+    const DOMAINS: &[&str] = &[
+        "pastebin.com",
+        "webhook.site",
+        "ngrok.io",
+        "ngrok-free.app",
+        "ngrok.app",
+        "transfer.sh",
+        "pipedream.net",
+        "interact.sh",
+        "file.io",
+        "0x0.st",
+        "termbin.com",
+        "paste.ee",
+        "temp.sh",
+    ];
+    const LABEL_PREFIXES: &[&str] = &[
+        "requestbin",
+        "hastebin",
+        "ghostbin",
+        "burpcollaborator",
+        "requestcatcher",
+        "beeceptor",
+        "anonfiles",
+        "oast",
+    ];
+    DOMAINS.iter().any(|d| {
+        h.ends_with(d) && (h.len() == d.len() || h.as_bytes()[h.len() - d.len() - 1] == b'.')
+    }) || h
+        .split('.')
+        .any(|label| LABEL_PREFIXES.iter().any(|p| label.starts_with(p)))
+}
+
 fn is_internal_host(h: &str) -> bool {
     if matches!(
         h,
@@ -1110,6 +1166,10 @@ fn is_internal_host(h: &str) -> bool {
 
 /// Recognises credentials by their well-known shapes. Returns severity and a label; never the value.
 fn secret_token(t: &str) -> Option<(f64, &'static str)> {
+    // Every shape below is at least 20 characters long.
+    if t.len() < 20 {
+        return None;
+    }
     let alnum_len = |s: &str| s.bytes().take_while(|b| b.is_ascii_alphanumeric()).count();
     let b = t.as_bytes();
     if b.len() >= 20
@@ -1174,6 +1234,54 @@ fn secret_token(t: &str) -> Option<(f64, &'static str)> {
         }
     }
     None
+}
+
+/// One pass over a token: could it be a path or a key file? (`/`, `\\`, `~`, a leading dot,
+/// a `.pem`/`.key`/`.sql`-style extension, or an `id_rsa`-style name.)
+fn looks_pathlike(token: &str) -> bool {
+    let b = token.as_bytes();
+    if b.first() == Some(&b'.') || b.iter().any(|c| matches!(c, b'/' | b'\\' | b'~')) {
+        return true;
+    }
+    if token.starts_with("id_") {
+        return true;
+    }
+    match token.rfind('.') {
+        Some(dot) => {
+            let ext = &token[dot + 1..];
+            ext.len() <= 9
+                && ext.bytes().all(|c| c.is_ascii_alphanumeric())
+                && with_lower(ext, |e| {
+                    matches!(
+                        e,
+                        "pem"
+                            | "key"
+                            | "p12"
+                            | "pfx"
+                            | "jks"
+                            | "keystore"
+                            | "ppk"
+                            | "sql"
+                            | "dump"
+                            | "bak"
+                            | "sqlite"
+                            | "db"
+                            | "env"
+                            | "netrc"
+                            | "pgpass"
+                            | "npmrc"
+                            | "pypirc"
+                            | "json"
+                            | "yaml"
+                            | "yml"
+                            | "tfstate"
+                            | "htpasswd"
+                    )
+                })
+                .unwrap_or(false)
+        }
+        None => false,
+    }
 }
 
 /// Paths that hold credentials or the system itself.

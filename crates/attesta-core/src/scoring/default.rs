@@ -26,7 +26,7 @@ use super::RiskScorer;
 use super::args::{self, ArgHints, Findings, PRODUCTION_CONTEXT};
 use super::lexicon::{DOC_PHRASES, DOC_WORDS, NOUNS, VERBS, VerbClass};
 use super::shell::CommandClass;
-use super::text::{identifier_tokens, snippet, with_lower, words};
+use super::text::{for_each_identifier_token, identifier_tokens, snippet, with_lower, words};
 
 pub const WEIGHT_NAME: f64 = 0.30;
 pub const WEIGHT_ARGS: f64 = 0.25;
@@ -100,7 +100,7 @@ impl DefaultRiskScorer {
 /// What the function name says.
 pub(crate) struct NameAnalysis {
     pub class: Option<VerbClass>,
-    pub verb: String,
+    pub verb: &'static str,
     pub bump: f64,
     pub nouns: Vec<&'static str>,
     pub high_value: bool,
@@ -141,10 +141,8 @@ pub(crate) fn analyze_name(full_name: &str) -> NameAnalysis {
         .and_then(|rest| rest.split_once("__").map(|(_, tool)| tool))
         .filter(|tool| !tool.is_empty())
         .unwrap_or(full_name);
-    let mut spans = Vec::with_capacity(8);
-    identifier_tokens(name, &mut spans);
-    let mut primary: Option<(VerbClass, &str)> = None;
-    let mut strongest_later: Option<(VerbClass, &str)> = None;
+    let mut primary: Option<(VerbClass, &'static str)> = None;
+    let mut strongest_later: Option<(VerbClass, &'static str)> = None;
     let mut bump = 0.0;
     let mut nouns: Vec<&'static str> = Vec::new();
     let mut high_value = false;
@@ -155,7 +153,12 @@ pub(crate) fn analyze_name(full_name: &str) -> NameAnalysis {
     let mut has_open = false;
     let mut has_off = false;
     let mut has_factory = false;
-    for &(s, e) in spans.iter().take(24) {
+    let mut seen_tokens = 0usize;
+    for_each_identifier_token(name, |s, e| {
+        seen_tokens += 1;
+        if seen_tokens > 24 {
+            return;
+        }
         let token = &name[s..e];
         with_lower(token, |w| {
             if let Some((&key, class)) = VERBS.get_key_value(w) {
@@ -196,33 +199,33 @@ pub(crate) fn analyze_name(full_name: &str) -> NameAnalysis {
             has_off |= w == "off";
             has_factory |= w == "factory";
         });
-    }
+    });
     // The first verb names the action; a later riskier verb is usually its object
     // (`get_transfer`, `list_deployments`) — unless the first verb already changes state, in
     // which case the riskier one wins (`create_and_delete`).
     let (mut class, mut verb) = match (primary, strongest_later) {
-        (Some((p, _)), Some((l, lv))) if p != VerbClass::Read && l > p => (Some(l), lv.to_owned()),
+        (Some((p, _)), Some((l, lv))) if p != VerbClass::Read && l > p => (Some(l), lv),
         (Some((p, pv)), later) => {
             if p == VerbClass::Read && later.is_some_and(|(l, _)| l > p) {
                 bump += 0.05;
             }
-            (Some(p), pv.to_owned())
+            (Some(p), pv)
         }
-        (None, _) => (None, String::new()),
+        (None, _) => (None, ""),
     };
     if physical && (has_open || has_off || class == Some(VerbClass::Privilege)) {
         class = Some(VerbClass::Privilege);
         verb = if has_open {
-            "open".into()
+            "open"
         } else if has_off {
-            "turn off".into()
+            "turn off"
         } else {
             verb
         };
     } else if physical
         && class.is_none_or(|c| c < VerbClass::Write)
         && !matches!(
-            verb.as_str(),
+            verb,
             "get"
                 | "read"
                 | "list"
@@ -265,7 +268,7 @@ pub(crate) struct FactorOut {
 
 fn name_factor(name: &NameAnalysis, delegated: Option<CommandClass>) -> FactorOut {
     let mut class = name.class;
-    let mut note = String::new();
+    let mut note = "";
     if name.exec_wrapper
         && let Some(cmd) = delegated
     {
@@ -273,11 +276,11 @@ fn name_factor(name: &NameAnalysis, delegated: Option<CommandClass>) -> FactorOu
         match cmd {
             CommandClass::ReadOnly => {
                 class = Some(VerbClass::Read);
-                note = " running only read-only commands".into();
+                note = " running only read-only commands";
             }
             CommandClass::Workspace => {
                 class = Some(VerbClass::Write);
-                note = " running workspace commands (build, test, file edits)".into();
+                note = " running workspace commands (build, test, file edits)";
             }
             CommandClass::Other => {}
         }

@@ -439,7 +439,11 @@ pub fn is_known_command(word: &str) -> bool {
         "xargs",
         "tee",
     ];
-    KNOWN.contains(&basename(word)) || basename(word).starts_with("mkfs")
+    static KNOWN_SET: std::sync::LazyLock<
+        std::collections::HashSet<&'static str, std::hash::BuildHasherDefault<super::lexicon::Fnv>>,
+    > = std::sync::LazyLock::new(|| KNOWN.iter().copied().collect());
+    let base = basename(word);
+    base.len() <= 12 && (KNOWN_SET.contains(base) || base.starts_with("mkfs"))
 }
 
 /// Analyses `text` as a shell command line, adding findings. Returns the class of its riskiest

@@ -40,8 +40,7 @@ pub fn looks_like_sql(text: &str) -> bool {
     if first.is_empty() || first.len() > 10 {
         return false;
     }
-    let lower = first.to_ascii_lowercase();
-    match lower.as_str() {
+    super::text::with_lower(first, |lower| match lower {
         // Prose starts with these words too; demand a second structural keyword.
         "select" => has_kw(text, "from") || text.trim_end().ends_with(';'),
         "delete" => has_kw(text, "from"),
@@ -50,7 +49,8 @@ pub fn looks_like_sql(text: &str) -> bool {
         "drop" | "truncate" | "alter" | "create" | "grant" | "revoke" | "merge" | "copy"
         | "vacuum" | "pragma" | "upsert" | "with" => true,
         _ => false,
-    }
+    })
+    .unwrap_or(false)
 }
 
 fn has_kw(text: &str, kw: &str) -> bool {

@@ -28,24 +28,27 @@ pub fn words(text: &str) -> impl Iterator<Item = &str> {
 /// non-alphanumeric), camelCase and PascalCase boundaries, and acronyms (`HTTPDelete` → `HTTP`,
 /// `Delete`). Digits stay attached to the preceding letters. Pieces are slices of `name`.
 pub fn identifier_tokens(name: &str, out: &mut Vec<(usize, usize)>) {
+    for_each_identifier_token(name, |s, e| out.push((s, e)));
+}
+
+/// Like [`identifier_tokens`], without collecting: calls `f(start, end)` for each piece.
+pub fn for_each_identifier_token(name: &str, mut f: impl FnMut(usize, usize)) {
     let bytes = name.as_bytes();
     let mut chunk_start: Option<usize> = None;
-    let mut i = 0;
-    while i <= bytes.len() {
+    for i in 0..=bytes.len() {
         let is_word = i < bytes.len() && bytes[i].is_ascii_alphanumeric();
         match (is_word, chunk_start) {
             (true, None) => chunk_start = Some(i),
             (false, Some(start)) => {
-                split_camel(bytes, start, i, out);
+                split_camel(bytes, start, i, &mut f);
                 chunk_start = None;
             }
             _ => {}
         }
-        i += 1;
     }
 }
 
-fn split_camel(bytes: &[u8], start: usize, end: usize, out: &mut Vec<(usize, usize)>) {
+fn split_camel(bytes: &[u8], start: usize, end: usize, f: &mut impl FnMut(usize, usize)) {
     let mut piece = start;
     for i in start + 1..end {
         let prev = bytes[i - 1];
@@ -56,11 +59,11 @@ fn split_camel(bytes: &[u8], start: usize, end: usize, out: &mut Vec<(usize, usi
                 || prev.is_ascii_digit()
                 || (prev.is_ascii_uppercase() && next_lower));
         if boundary {
-            out.push((piece, i));
+            f(piece, i);
             piece = i;
         }
     }
-    out.push((piece, end));
+    f(piece, end);
 }
 
 /// Whether `needle` (lowercase ASCII) occurs in `haystack` as a whole word, ignoring case.

@@ -19,10 +19,6 @@ __all__ = ["Attesta", "gate", "default_attesta"]
 F = TypeVar("F", bound=Callable[..., Any])
 PathLike = Union[str, "os.PathLike[str]"]
 
-#: Names looked for, in order, when no configuration is given (same as the CLI).
-CONFIG_FILE_NAMES = ("attesta.yaml", "attesta.yml", "attesta.json", "attesta.toml")
-
-
 def _resolve(future: "asyncio.Future[Any]", result: Any) -> None:
     """Completes an awaited evaluation on the event loop's thread."""
     if future.done():
@@ -204,15 +200,14 @@ _default: Optional[Attesta] = None
 def default_attesta() -> Attesta:
     """The process-wide instance behind the module-level :func:`gate`.
 
-    Uses ``$ATTESTA_CONFIG`` when set, else the first of ``attesta.yaml``, ``attesta.yml``,
-    ``attesta.json``, ``attesta.toml`` in the current directory, else built-in defaults.
+    Uses ``$ATTESTA_CONFIG`` when set, else ``attesta.yaml`` (``.yml``, ``.json``, ``.toml``) in
+    the current directory as the CLI does (two of them at once is an error), else built-in
+    defaults.
     """
     global _default
     with _default_lock:
         if _default is None:
-            path = os.environ.get("ATTESTA_CONFIG")
-            if not path:
-                path = next((name for name in CONFIG_FILE_NAMES if os.path.isfile(name)), None)
+            path = os.environ.get("ATTESTA_CONFIG") or _native.discover_config(os.getcwd())
             _default = Attesta(path)
         return _default
 
@@ -255,7 +250,7 @@ class _Gate:
         self.session_id = options.get("session_id")
         self.environment = options.get("environment")
         self.metadata = {"source": "python", **dict(options.get("metadata") or {})}
-        self.function_name = options.get("function_name")
+        self.function_name: str = options.get("function_name") or ""
         self.function_doc = options.get("function_doc")
         self.custom = {k: options.get(k) for k in ("risk_scorer", "renderer", "challenge_map") if options.get(k) is not None}
         for key in ("risk_scorer",):
@@ -291,7 +286,7 @@ class _Gate:
         )
 
     def wrap(self, func: F) -> F:
-        if self.function_name is None:
+        if not self.function_name:
             self.function_name = getattr(func, "__name__", None) or type(func).__name__
         if self.function_doc is None:
             self.function_doc = inspect.getdoc(func)

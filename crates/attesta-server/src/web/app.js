@@ -1,102 +1,555 @@
-// Minimal inbox: sign in, list pending requests, live updates over SSE, open one request.
-// Every state-changing call sends the session's CSRF token in X-CSRF-Token.
+// The web inbox: sign in, pending list (live over SSE), one request with its challenge,
+// history. No framework and no inline code: the strict CSP only allows this file.
+// Every state-changing call sends the session's CSRF token in X-CSRF-Token; the server checks
+// it before reading the body, and grades every answer itself (this page never sees answers).
 'use strict';
 
-let csrf = null;
+const Attesta = (() => {
+  let csrf = null;
 
-async function api(method, path, body) {
-  const headers = { 'Accept': 'application/json' };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  if (csrf && method !== 'GET') headers['X-CSRF-Token'] = csrf;
-  const res = await fetch(path, { method, headers, credentials: 'same-origin',
-    body: body === undefined ? undefined : JSON.stringify(body) });
-  const data = res.status === 204 ? null : await res.json().catch(() => null);
-  if (!res.ok) {
-    const err = new Error((data && data.error && data.error.message) || ('HTTP ' + res.status));
-    err.status = res.status;
-    throw err;
+  async function api(method, path, body) {
+    const headers = { 'Accept': 'application/json' };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    if (csrf && method !== 'GET') headers['X-CSRF-Token'] = csrf;
+    const res = await fetch(path, {
+      method, headers, credentials: 'same-origin', cache: 'no-store',
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const data = res.status === 204 ? null : await res.json().catch(() => null);
+    if (!res.ok) {
+      const info = (data && data.error) || {};
+      const err = new Error(info.message || ('HTTP ' + res.status));
+      err.status = res.status;
+      err.code = info.code || '';
+      err.retryAfter = info.retry_after_seconds;
+      throw err;
+    }
+    return data;
   }
-  return data;
-}
 
-function el(tag, text, cls) {
-  const e = document.createElement(tag);
-  if (text !== undefined) e.textContent = text;
-  if (cls) e.className = cls;
-  return e;
-}
+  // Builds an element: el('td', {class: 'x', text: 'y'}, child…). Text only via textContent,
+  // so nothing the agent sent can become markup.
+  function el(tag, attrs, ...children) {
+    const e = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (v === undefined || v === null || v === false) continue;
+      if (k === 'text') e.textContent = String(v);
+      else if (k === 'class') e.className = v;
+      else if (k === 'dataset') Object.assign(e.dataset, v);
+      else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
+      else e.setAttribute(k, v === true ? '' : String(v));
+    }
+    for (const c of children.flat(Infinity)) {
+      if (c === undefined || c === null || c === false) continue;
+      e.append(c instanceof Node ? c : document.createTextNode(String(c)));
+    }
+    return e;
+  }
+
+  function showError(message) {
+    const p = document.getElementById('page-error');
+    if (!p) return;
+    p.textContent = message;
+    p.hidden = !message;
+  }
+
+  function duration(seconds) {
+    if (seconds === null || seconds === undefined || !isFinite(seconds)) return '–';
+    const s = Math.max(0, Math.round(seconds));
+    if (s < 60) return s + ' s';
+    if (s < 3600) return Math.floor(s / 60) + ' min ' + (s % 60 ? (s % 60) + ' s' : '');
+    if (s < 86400) return Math.floor(s / 3600) + ' h ' + Math.floor((s % 3600) / 60) + ' min';
+    return Math.floor(s / 86400) + ' d ' + Math.floor((s % 86400) / 3600) + ' h';
+  }
+
+  function when(iso) {
+    if (!iso) return '–';
+    const d = new Date(iso);
+    return isNaN(d) ? iso : d.toLocaleString();
+  }
+
+  function riskBadge(level, score) {
+    const text = score === undefined ? level : level + ' ' + Number(score).toFixed(2);
+    return el('span', { class: 'badge risk-' + level, text });
+  }
+
+  function verdictBadge(verdict) {
+    return el('span', { class: 'badge verdict-' + verdict, text: verdict.replace('_', ' ') });
+  }
+
+  function label(s) {
+    return String(s || '').replace(/_/g, ' ');
+  }
+
+  // Signed in? Returns the identity, or sends the browser to the login page.
+  async function session() {
+    try {
+      const me = await api('GET', '/v1/me');
+      csrf = me.csrf_token;
+      const name = document.getElementById('me');
+      if (name) name.textContent = me.name;
+      return me;
+    } catch (e) {
+      if (e.status === 401) {
+        location.href = '/login?next=' + encodeURIComponent(location.pathname);
+        return null;
+      }
+      throw e;
+    }
+  }
+
+  function chrome(page) {
+    for (const a of document.querySelectorAll('[data-nav]')) {
+      if (a.dataset.nav === page) a.setAttribute('aria-current', 'page');
+    }
+    const out = document.getElementById('logout');
+    if (out) {
+      out.addEventListener('click', async () => {
+        try { await api('DELETE', '/v1/session'); } catch (e) { /* expired already */ }
+        location.href = '/login';
+      });
+    }
+  }
+
+  // One EventSource for the inbox stream; `onChange` runs (debounced) on every event.
+  function live(onChange, statusEl, dotEl) {
+    let timer = null;
+    const fire = (ev) => {
+      let data = null;
+      try { data = JSON.parse(ev.data); } catch (e) { /* keep null */ }
+      clearTimeout(timer);
+      timer = setTimeout(() => onChange(data), 20);
+    };
+    const source = new EventSource('/v1/events');
+    source.onopen = () => {
+      if (statusEl) statusEl.textContent = 'Live: new requests appear here automatically.';
+      if (dotEl) dotEl.className = 'dot on';
+      onChange(null);
+    };
+    source.onerror = () => {
+      if (statusEl) statusEl.textContent = 'Connection lost, reconnecting…';
+      if (dotEl) dotEl.className = 'dot off';
+    };
+    source.addEventListener('request', fire);
+    source.addEventListener('pending', fire);
+    return source;
+  }
+
+  return { api, el, showError, duration, when, riskBadge, verdictBadge, label, session, chrome, live };
+})();
+
+// ---------------------------------------------------------------------------------------------
+// Login
 
 async function loginPage() {
   const form = document.getElementById('login-form');
+  const out = document.getElementById('login-error');
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
-    const out = document.getElementById('login-error');
     out.hidden = true;
+    const button = document.getElementById('login-submit');
+    button.disabled = true;
     try {
-      await api('POST', '/v1/session', {
+      await Attesta.api('POST', '/v1/session', {
         name: document.getElementById('login-name').value,
         password: document.getElementById('login-password').value,
       });
-      location.href = '/';
+      // Only a local path: `next` must not send the browser to another site.
+      const next = new URLSearchParams(location.search).get('next') || '/';
+      location.href = /^\/(?!\/)[^\\]*$/.test(next) ? next : '/';
     } catch (e) {
-      out.textContent = e.message;
+      out.textContent = e.status === 401 ? 'Wrong name or password.' : e.message;
       out.hidden = false;
+      button.disabled = false;
     }
   });
 }
 
-async function refresh() {
-  const data = await api('GET', '/v1/requests?status=pending');
-  const body = document.getElementById('pending-rows');
-  body.replaceChildren();
-  for (const r of data.requests) {
-    const tr = el('tr', undefined, 'row');
-    tr.dataset.id = r.request_id;
-    tr.append(el('td', r.action), el('td', r.risk_level, 'risk-' + r.risk_level), el('td', r.challenge),
-      el('td', r.approvals + '/' + r.approvers_required), el('td', r.agent || ''),
-      el('td', new Date(r.expires_at).toLocaleTimeString()));
-    tr.addEventListener('click', () => { history.pushState(null, '', '/requests/' + r.request_id); show(r.request_id); });
-    body.append(tr);
-  }
-}
-
-async function show(id) {
-  const section = document.getElementById('detail');
-  const r = await api('GET', '/v1/requests/' + encodeURIComponent(id));
-  section.replaceChildren(el('h2', r.challenge.action.action), el('pre', JSON.stringify(r.challenge, null, 2)));
-  section.hidden = false;
-}
+// ---------------------------------------------------------------------------------------------
+// Pending list
 
 async function inboxPage() {
-  let me;
-  try {
-    me = await api('GET', '/v1/me');
-  } catch (e) {
-    if (e.status === 401) { location.href = '/login'; return; }
-    throw e;
+  const { api, el, riskBadge, duration, label } = Attesta;
+  if (!await Attesta.session()) return;
+  Attesta.chrome('inbox');
+  const rows = document.getElementById('pending-rows');
+  const empty = document.getElementById('pending-empty');
+  const seen = new Set();
+  let first = true;
+  let items = [];
+
+  function tick() {
+    const now = Date.now();
+    for (const tr of rows.children) {
+      const r = items.find((i) => i.request_id === tr.dataset.id);
+      if (!r) continue;
+      tr.querySelector('.waiting').textContent = duration((now - Date.parse(r.created_at)) / 1000);
+      tr.querySelector('.expires').textContent = duration((Date.parse(r.expires_at) - now) / 1000);
+    }
   }
-  csrf = me.csrf_token;
-  document.getElementById('me').textContent = me.name;
-  document.getElementById('logout').addEventListener('click', async () => {
-    await api('DELETE', '/v1/session');
-    location.href = '/login';
-  });
+
+  async function refresh() {
+    const data = await api('GET', '/v1/requests?status=pending');
+    items = data.requests;
+    const fresh = [];
+    for (const r of items) {
+      const link = el('a', { href: '/requests/' + encodeURIComponent(r.request_id), text: r.action, class: 'action' });
+      const tr = el('tr', { class: 'row', dataset: { id: r.request_id, risk: r.risk_level } },
+        el('td', {}, link),
+        el('td', {}, riskBadge(r.risk_level, r.risk_score)),
+        el('td', { text: label(r.challenge) }),
+        el('td', { class: 'approvals', text: r.approvals + ' / ' + r.approvers_required }),
+        el('td', { text: r.agent || '–' }),
+        el('td', { class: 'waiting' }),
+        el('td', { class: 'expires' }));
+      if (!first && !seen.has(r.request_id)) tr.classList.add('new');
+      seen.add(r.request_id);
+      fresh.push(tr);
+    }
+    rows.replaceChildren(...fresh);
+    empty.hidden = items.length > 0;
+    document.getElementById('pending').hidden = items.length === 0;
+    first = false;
+    tick();
+  }
+
   await refresh();
+  setInterval(tick, 1000);
+  Attesta.live(() => refresh().catch((e) => Attesta.showError(e.message)),
+    document.getElementById('live-status'), document.getElementById('live-dot'));
+}
+
+// ---------------------------------------------------------------------------------------------
+// History
+
+async function historyPage() {
+  const { api, el, riskBadge, verdictBadge, when, label } = Attesta;
+  if (!await Attesta.session()) return;
+  Attesta.chrome('history');
+  const rows = document.getElementById('history-rows');
+  const refresh = async () => {
+    const data = await api('GET', '/v1/requests?status=decided&limit=200');
+    rows.replaceChildren(...data.requests.map((r) => el('tr', { class: 'row', dataset: { id: r.request_id } },
+      el('td', { text: when(r.decided_at) }),
+      el('td', {}, el('a', { href: '/requests/' + encodeURIComponent(r.request_id), text: r.action, class: 'action' })),
+      el('td', {}, riskBadge(r.risk_level, r.risk_score)),
+      el('td', { text: label(r.challenge) }),
+      el('td', {}, verdictBadge(r.status)),
+      el('td', { text: r.approvals + ' / ' + r.approvers_required }),
+      el('td', { text: r.agent || '–' }))));
+    document.getElementById('history-empty').hidden = data.requests.length > 0;
+    document.getElementById('history').hidden = data.requests.length === 0;
+  };
+  await refresh();
+  Attesta.live((change) => {
+    if (!change || (change.status && change.status !== 'pending')) refresh().catch(() => {});
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// One request
+
+async function requestPage() {
+  const { api, el, riskBadge, verdictBadge, when, duration, label } = Attesta;
+  if (!await Attesta.session()) return;
+  Attesta.chrome('');
   const m = location.pathname.match(/^\/requests\/([^/]+)$/);
-  if (m) await show(decodeURIComponent(m[1]));
-  const status = document.getElementById('live-status');
-  const events = new EventSource('/v1/events');
-  events.onopen = () => { status.textContent = 'live'; };
-  events.onerror = () => { status.textContent = 'reconnecting…'; };
-  const update = () => refresh().catch(() => {});
-  events.addEventListener('request', update);
-  events.addEventListener('pending', update);
+  const id = m ? decodeURIComponent(m[1]) : '';
+  const root = document.getElementById('request');
+  let current = null;     // last response of GET /v1/requests/{id}
+  let deadline = 0;       // performance.now() when the minimum review time is over
+  let countdown = null;
+  let busy = false;
+
+  function factorsTable(factors) {
+    if (!factors || !factors.length) return el('p', { class: 'muted', text: 'No risk factors recorded.' });
+    return el('div', { class: 'scroll' }, el('table', { class: 'factors' },
+      el('caption', { text: 'What made this action risky' }),
+      el('thead', {}, el('tr', {},
+        el('th', { scope: 'col', text: 'Factor' }), el('th', { scope: 'col', text: 'Score' }),
+        el('th', { scope: 'col', text: 'Weight' }), el('th', { scope: 'col', text: 'Evidence' }))),
+      el('tbody', {}, factors.map((f) => el('tr', {},
+        el('th', { scope: 'row', text: label(f.name) }),
+        el('td', { class: 'num' }, meter(f.score), ' ', Number(f.score).toFixed(2)),
+        el('td', { class: 'num', text: f.weight === undefined ? '–' : Number(f.weight).toFixed(2) }),
+        el('td', { class: 'evidence', text: f.evidence || '' }))))));
+  }
+
+  function meter(value) {
+    const m = el('meter', { min: 0, max: 1, low: 0.3, high: 0.6, optimum: 0, value: Math.max(0, Math.min(1, Number(value) || 0)) });
+    m.setAttribute('aria-hidden', 'true');
+    return m;
+  }
+
+  function decisionPanel(d) {
+    const c = d.challenge || {};
+    const items = [
+      ['Verdict', verdictBadge(d.verdict)],
+      ['Reason', d.reason],
+      ['Approvers', (d.approvers || []).join(', ') || '–'],
+      ['Decided', when(d.decided_at)],
+    ];
+    if (c.questions_asked) items.push(['Quiz', c.questions_correct + ' of ' + c.questions_asked + ' answered correctly']);
+    if (d.audit_entry_id) items.push(['Audit entry', el('code', { text: d.audit_entry_id })]);
+    return el('section', { id: 'decision', class: 'decision verdict-box-' + d.verdict, 'aria-live': 'polite' },
+      el('h2', { text: d.verdict === 'approved' ? 'Approved' : 'Not approved' }),
+      el('dl', {}, items.map(([k, v]) => [el('dt', { text: k }), el('dd', {}, v)])));
+  }
+
+  function approvalsList(r) {
+    if (r.approvers_required < 2) return null;
+    return el('section', { class: 'approvals' },
+      el('h2', { text: 'Approvals ' + r.approvals.length + ' of ' + r.approvers_required }),
+      r.approvals.length
+        ? el('ol', {}, r.approvals.map((a) => el('li', { text: a.approver + ' at ' + when(a.at) })))
+        : el('p', { class: 'muted', text: 'Nobody has approved yet. Each approver must be a different person.' }));
+  }
+
+  // The form for the challenge this approver answers now.
+  function challengeForm(step, r) {
+    const body = step.body;
+    const form = el('form', { id: 'answer-form', class: 'challenge', novalidate: true });
+    const submit = el('button', { type: 'submit', id: 'answer-submit', class: 'primary', disabled: true });
+    const wait = el('p', { id: 'countdown', class: 'countdown', role: 'timer', 'aria-live': 'polite' });
+    const result = el('p', { id: 'answer-result', role: 'alert', hidden: true });
+    let collect;
+    if (step.notes && step.notes.length) form.append(...step.notes.map((n) => el('p', { class: 'note', text: n })));
+    if (r.approvers_required > 1) {
+      form.append(el('p', { class: 'muted', text: 'You are approver ' + (r.step_index + 1) + ' of ' + r.approvers_required + '; your part is a ' + label(step.challenge_type) + '.' }));
+    }
+    if (body.kind === 'confirm') {
+      form.append(el('p', { text: 'Read the action, its arguments and the risk factors above, then confirm.' }));
+      submit.textContent = 'Confirm and approve';
+      collect = () => ({ kind: 'confirm', answer: 'y' });
+    } else if (body.kind === 'quiz') {
+      form.append(el('p', { text: 'Answer from what the action really does (' + body.required_correct + ' of ' + body.questions.length + ' must be right). A wrong answer denies the request.' }));
+      body.questions.forEach((q, i) => {
+        const name = 'q' + i;
+        if (q.format.type === 'multiple_choice') {
+          form.append(el('fieldset', { class: 'question', dataset: { topic: q.topic } },
+            el('legend', { text: (i + 1) + '. ' + q.prompt }),
+            q.format.options.map((o, j) => el('label', { class: 'option' },
+              el('input', { type: 'radio', name, value: String.fromCharCode(97 + j), required: true }),
+              ' ', el('span', { class: 'letter', text: String.fromCharCode(97 + j) + ')' }), ' ', el('span', { class: 'value', text: o })))));
+        } else {
+          const input = el('input', { type: 'text', name, id: 'q-' + i, autocomplete: 'off', spellcheck: 'false', required: true });
+          form.append(el('div', { class: 'question', dataset: { topic: q.topic } },
+            el('label', { for: 'q-' + i, text: (i + 1) + '. ' + q.prompt }), input,
+            el('p', { class: 'hint', text: q.format.hint })));
+        }
+      });
+      submit.textContent = 'Submit answers';
+      collect = () => ({
+        kind: 'quiz',
+        answer: body.questions.map((q, i) => {
+          const name = 'q' + i;
+          if (q.format.type === 'multiple_choice') {
+            const picked = form.querySelector('input[name="' + name + '"]:checked');
+            return picked ? picked.value : '';
+          }
+          return form.querySelector('input[name="' + name + '"]').value;
+        }),
+      });
+    } else if (body.kind === 'teach_back') {
+      const area = el('textarea', { id: 'teach-back', name: 'explanation', rows: 5, required: true, 'aria-describedby': 'teach-back-help' });
+      const count = el('p', { id: 'teach-back-help', class: 'hint' });
+      const update = () => {
+        const n = area.value.trim().split(/\s+/).filter(Boolean).length;
+        count.textContent = n + ' of at least ' + body.min_words + ' words. Name at least ' + body.min_key_terms + ' key terms: what it acts on, what it does, how much.';
+      };
+      area.addEventListener('input', update);
+      update();
+      form.append(el('p', { text: body.instruction }), el('label', { for: 'teach-back', text: 'Your explanation' }), area, count);
+      submit.textContent = 'Submit explanation';
+      collect = () => ({ kind: 'teach_back', answer: area.value });
+    } else {
+      form.append(el('p', { class: 'error', text: 'This challenge (' + body.kind + ') cannot be answered here.' }));
+      return form;
+    }
+    form.append(wait, el('div', { class: 'actions' }, submit), result);
+    form.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      if (busy || submit.disabled) return;
+      const response = collect();
+      // A failed answer denies the request, so obvious slips are caught before sending.
+      let slip = null;
+      if (response.kind === 'quiz' && response.answer.some((a) => !a.trim())) slip = 'Answer every question first.';
+      if (response.kind === 'teach_back' && response.answer.trim().split(/\s+/).filter(Boolean).length < body.min_words) {
+        slip = 'Write at least ' + body.min_words + ' words; a shorter explanation would deny the request.';
+      }
+      if (slip) {
+        result.textContent = slip;
+        result.className = 'error';
+        result.hidden = false;
+        return;
+      }
+      await send({ action_digest: r.action_digest, response }, result);
+    });
+    return form;
+  }
+
+  function denyForm(r) {
+    const reason = el('textarea', { id: 'deny-reason', name: 'reason', rows: 2, required: true });
+    const out = el('p', { id: 'deny-result', role: 'alert', hidden: true });
+    const form = el('form', { id: 'deny-form', class: 'deny', novalidate: true },
+      el('h2', { text: 'Deny' }),
+      el('label', { for: 'deny-reason', text: 'Reason (recorded in the audit log and sent to the agent)' }), reason,
+      el('div', { class: 'actions' }, el('button', { type: 'submit', id: 'deny-submit', class: 'danger', text: 'Deny this action' })),
+      out);
+    form.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      if (!reason.value.trim()) {
+        out.textContent = 'Say why you deny it.';
+        out.className = 'error';
+        out.hidden = false;
+        reason.focus();
+        return;
+      }
+      await send({ action_digest: r.action_digest, decision: 'deny', reason: reason.value.trim() }, out);
+    });
+    return form;
+  }
+
+  async function send(body, out) {
+    busy = true;
+    for (const b of root.querySelectorAll('button')) b.disabled = true;
+    try {
+      const res = await api('POST', '/v1/requests/' + encodeURIComponent(id) + '/answer', body);
+      if (res.result === 'recorded') {
+        out.textContent = 'Your approval is recorded. ' + (res.approvers_required - res.approvals) + ' more approver(s) needed.';
+        out.className = 'ok';
+        out.hidden = false;
+      }
+      await load();
+      // Take the approver (and a screen reader) to the outcome, wherever they clicked.
+      const outcome = document.getElementById('decision') || document.getElementById('waiting');
+      if (outcome) {
+        outcome.setAttribute('tabindex', '-1');
+        outcome.focus();
+      }
+    } catch (e) {
+      out.textContent = e.message;
+      out.className = 'error';
+      out.hidden = false;
+      if (e.code === 'too_early') {
+        startCountdown(Number(e.retryAfter) || 1);
+      } else if (e.code === 'already_decided' || e.code === 'already_answered' || /another approver answered first/.test(e.message)) {
+        // The request moved on under this page: show where it is now, and why.
+        await load();
+        const now = document.getElementById('answer-result') || document.getElementById('deny-result');
+        if (now) {
+          now.textContent = e.message;
+          now.className = 'error';
+          now.hidden = false;
+        }
+      } else {
+        for (const b of root.querySelectorAll('button')) b.disabled = false;
+        startCountdown(0);
+      }
+    } finally {
+      busy = false;
+    }
+  }
+
+  // The answer button stays disabled until the server's minimum review time has passed
+  // (the server refuses early answers anyway; this just says how long to wait).
+  function startCountdown(remaining) {
+    deadline = performance.now() + Math.max(0, remaining) * 1000;
+    clearInterval(countdown);
+    const step = () => {
+      const submit = document.getElementById('answer-submit');
+      const wait = document.getElementById('countdown');
+      if (!submit || !wait) { clearInterval(countdown); return; }
+      const left = Math.ceil((deadline - performance.now()) / 1000);
+      if (left > 0) {
+        submit.disabled = true;
+        wait.textContent = 'Minimum review time: you can answer in ' + left + ' s.';
+        wait.dataset.remaining = String(left);
+      } else {
+        submit.disabled = busy;
+        wait.textContent = 'Minimum review time reached.';
+        wait.dataset.remaining = '0';
+        clearInterval(countdown);
+      }
+    };
+    step();
+    countdown = setInterval(step, 250);
+  }
+
+  function render(r) {
+    const c = r.challenge;
+    const a = c.action;
+    const pending = r.status === 'pending';
+    document.title = a.action + ' — Attesta';
+    const parts = [
+      el('header', { class: 'request-head' },
+        el('h1', {}, el('code', { text: a.action })),
+        el('p', { class: 'meta' }, riskBadge(a.risk_level, a.risk_score), ' ',
+          pending ? el('span', { class: 'badge status-pending', text: 'pending' }) : verdictBadge(r.status), ' ',
+          el('span', { text: label(c.challenge_type) + (r.approvers_required > 1 ? ' · ' + r.approvers_required + ' approvers' : '') }))),
+      el('dl', { class: 'facts' },
+        el('dt', { text: 'Agent' }), el('dd', { text: r.agent || '–' }),
+        a.environment ? [el('dt', { text: 'Environment' }), el('dd', { text: a.environment })] : null,
+        el('dt', { text: 'Requested' }), el('dd', { text: when(r.created_at) }),
+        pending ? [el('dt', { text: 'Expires' }), el('dd', { text: when(r.expires_at) })] : null,
+        el('dt', { text: 'Action digest' }), el('dd', {}, el('code', { class: 'digest', title: r.action_digest, text: r.action_digest.slice(0, 16) + '…' }))),
+      a.description ? el('section', { class: 'description' }, el('h2', { text: 'Description' }), el('p', { text: a.description })) : null,
+      el('section', {}, el('h2', { text: 'Arguments' }),
+        el('pre', { id: 'arguments', class: 'arguments', tabindex: 0, 'aria-label': 'Arguments (secrets redacted)' }, JSON.stringify(a.arguments, null, 2)),
+        el('p', { class: 'hint', text: 'Secrets found in the arguments are shown as [REDACTED:kind].' })),
+      el('section', {}, el('h2', { text: 'Risk' }), factorsTable(a.factors)),
+      approvalsList(r),
+    ];
+    if (r.decision) {
+      parts.splice(1, 0, decisionPanel(r.decision));
+    } else if (pending && r.already_answered) {
+      parts.push(el('section', { id: 'waiting', class: 'notice' }, el('h2', { text: 'You have approved' }),
+        el('p', { text: 'Waiting for ' + (r.approvers_required - r.approvals.length) + ' more approver(s); they must be different people.' })));
+    } else if (pending && r.your_step) {
+      parts.push(el('section', { class: 'answer' }, el('h2', { text: 'Your challenge' }), challengeForm(r.your_step, r)));
+      parts.push(denyForm(r));
+    }
+    root.replaceChildren(...parts.filter(Boolean));
+    root.setAttribute('aria-busy', 'false');
+    root.dataset.status = r.status;
+    if (pending && r.your_step && !r.already_answered) startCountdown(r.review_remaining_seconds || 0);
+  }
+
+  async function load() {
+    const r = await api('GET', '/v1/requests/' + encodeURIComponent(id));
+    current = r;
+    render(r);
+  }
+
+  try {
+    await load();
+  } catch (e) {
+    root.replaceChildren(el('p', { class: 'error', text: e.status === 404 ? 'No such request.' : e.message }));
+    return;
+  }
+  // Another approver may answer, or the request may expire: re-render on a change, but never
+  // throw away what this approver is typing for a change that does not concern them.
+  Attesta.live(async (change) => {
+    if (busy || !current) return;
+    if (change && change.request_id && change.request_id !== id) return;
+    try {
+      const r = await api('GET', '/v1/requests/' + encodeURIComponent(id));
+      const changed = r.status !== current.status || r.approvals.length !== current.approvals.length
+        || r.already_answered !== current.already_answered;
+      current = r;
+      if (changed) render(r);
+    } catch (e) { /* keep the page as it is */ }
+  });
 }
 
 document.addEventListener('DOMContentLoaded', () => {
+  const pages = { login: loginPage, inbox: inboxPage, request: requestPage, history: historyPage };
   const page = document.body.dataset.page;
-  (page === 'login' ? loginPage() : inboxPage()).catch((e) => {
-    const p = el('p', e.message, 'error');
-    document.querySelector('main').append(p);
+  const run = pages[page] || (window.auditPage ? () => window.auditPage(Attesta) : null);
+  if (!run) return;
+  run().catch((e) => {
+    Attesta.showError(e.message);
+    const main = document.querySelector('main');
+    if (main && !document.getElementById('page-error')) main.append(Attesta.el('p', { class: 'error', text: e.message }));
   });
 });

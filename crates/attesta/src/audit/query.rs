@@ -222,7 +222,7 @@ impl AuditStats {
                 Some(review_times.iter().sum::<f64>() / review_times.len() as f64);
             review_times.sort_by(f64::total_cmp);
             let mid = review_times.len() / 2;
-            self.median_review_seconds = Some(if review_times.len() % 2 == 0 {
+            self.median_review_seconds = Some(if review_times.len().is_multiple_of(2) {
                 (review_times[mid - 1] + review_times[mid]) / 2.0
             } else {
                 review_times[mid]

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 from typing import Any, Dict, Iterable, List, Mapping, Optional
 
-from langchain_core.tools import BaseTool, ToolException
-from pydantic import ConfigDict, Field
+try:
+    from langchain_core.tools import BaseTool, ToolException
+    from pydantic import ConfigDict, Field
+except ImportError as missing:  # pragma: no cover - depends on the environment
+    raise ImportError(f"attesta.integrations.langchain needs langchain-core: pip install 'attesta[langchain]' ({missing})") from missing
 
 from .._core import Attesta
 from .._types import AttestaDenied

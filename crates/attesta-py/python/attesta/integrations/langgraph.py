@@ -10,8 +10,11 @@ from __future__ import annotations
 
 from typing import Any, Callable, Optional, Sequence, Tuple
 
-from langchain_core.messages import ToolMessage
-from langgraph.prebuilt import ToolNode
+try:
+    from langchain_core.messages import ToolMessage
+    from langgraph.prebuilt import ToolNode
+except ImportError as missing:  # pragma: no cover - depends on the environment
+    raise ImportError(f"attesta.integrations.langgraph needs langgraph: pip install 'attesta[langgraph]' ({missing})") from missing
 
 from .._core import Attesta
 from ._common import build_context, denial_text, modified_kwargs, resolve_attesta

@@ -24,15 +24,24 @@ from ._common import build_context, denial_text, modified_kwargs, parse_argument
 try:  # mcp >= 2 ships its types separately
     from mcp_types import CallToolResult
 except ImportError:  # pragma: no cover - mcp 1.x
-    from mcp.types import CallToolResult
-
-try:  # the high-level server's "tool failed" exception: its message reaches the client
-    from mcp.server.mcpserver.exceptions import ToolError as _ToolError
-except ImportError:  # pragma: no cover - mcp 1.x
     try:
-        from mcp.server.fastmcp.exceptions import ToolError as _ToolError
-    except ImportError:
-        _ToolError = None
+        from mcp.types import CallToolResult
+    except ImportError as missing:
+        raise ImportError(f"attesta.integrations.mcp needs mcp: pip install 'attesta[mcp]' ({missing})") from missing
+
+def _tool_error_class() -> Optional[type]:
+    """The high-level server's "tool failed" exception (its message reaches the client)."""
+    try:
+        from mcp.server.mcpserver.exceptions import ToolError
+    except ImportError:  # pragma: no cover - mcp 1.x
+        try:
+            from mcp.server.fastmcp.exceptions import ToolError  # type: ignore[no-redef]
+        except ImportError:
+            return None
+    return ToolError
+
+
+_ToolError = _tool_error_class()
 
 __all__ = ["attesta_tool_handler", "denied_tool_result"]
 

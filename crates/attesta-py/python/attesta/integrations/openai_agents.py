@@ -11,8 +11,11 @@ from __future__ import annotations
 
 from typing import Any, Iterable, List, Optional
 
-from agents import FunctionTool
-from agents.tool_guardrails import ToolGuardrailFunctionOutput, ToolInputGuardrail, ToolInputGuardrailData
+try:
+    from agents import FunctionTool
+    from agents.tool_guardrails import ToolGuardrailFunctionOutput, ToolInputGuardrail, ToolInputGuardrailData
+except ImportError as missing:  # pragma: no cover - depends on the environment
+    raise ImportError(f"attesta.integrations.openai_agents needs openai-agents: pip install 'attesta[openai-agents]' ({missing})") from missing
 
 from .._core import Attesta
 from .._types import Verdict

@@ -1,0 +1,109 @@
+//! One hook invocation: payload in, decision out. Never panics, never allows on failure.
+
+use std::panic::AssertUnwindSafe;
+use std::path::{Path, PathBuf};
+
+use attesta::config_file::LoadedConfig;
+use attesta::{ApprovalResult, AttestaBuilder, AttestaDenied, EvaluateOptions, Verdict};
+
+use crate::Agent;
+use crate::map::{PathBase, action_context};
+use crate::payload::HookPayload;
+use crate::respond::{Decision, HookResponse};
+
+/// How the hook was started.
+#[derive(Debug, Clone)]
+pub struct HookOptions {
+    /// `-c FILE` / `ATTESTA_CONFIG`. Without it the configuration is looked for in the agent's
+    /// working directory and its parents.
+    pub config: Option<PathBuf>,
+    /// Agent identity for trust and the audit log (default: the agent's name, `claude-code` …).
+    pub agent_id: Option<String>,
+    /// The hook process's own directory, used when the payload carries no `cwd`.
+    pub fallback_cwd: PathBuf,
+}
+
+/// Runs the whole hook. Any panic on the way is caught and denies (exit 2).
+pub fn handle(agent: Agent, input: &[u8], options: &HookOptions) -> HookResponse {
+    match std::panic::catch_unwind(AssertUnwindSafe(|| handle_inner(agent, input, options))) {
+        Ok(response) => response,
+        Err(panic) => {
+            let what = panic
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_owned())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".into());
+            HookResponse::failure(agent, &format!("internal error ({what}); the call is blocked (fail closed)"))
+        }
+    }
+}
+
+fn handle_inner(agent: Agent, input: &[u8], options: &HookOptions) -> HookResponse {
+    let payload = match HookPayload::parse(agent, input) {
+        Ok(payload) => payload,
+        Err(error) => return HookResponse::failure(agent, &error.to_string()),
+    };
+    let base = PathBase::new(payload.cwd.as_deref(), &options.fallback_cwd);
+    let mut ctx = action_context(&payload, &base);
+    if let Some(id) = options.agent_id.as_ref().filter(|id| !id.trim().is_empty()) {
+        ctx.agent_id = Some(id.clone());
+    }
+
+    let loaded = match load_config(options.config.as_deref(), &base.cwd) {
+        Ok(loaded) => loaded,
+        Err(message) => return HookResponse::failure(agent, &message),
+    };
+    let attesta = match AttestaBuilder::from_loaded(loaded).build() {
+        Ok(attesta) => attesta,
+        Err(error) => {
+            return HookResponse::failure(agent, &format!("cannot start Attesta: {error}"));
+        }
+    };
+    let result = attesta.evaluate_blocking(ctx, EvaluateOptions::default());
+    HookResponse::decision(agent, &decision_for(&result))
+}
+
+/// The configuration: the explicit file, else the nearest `attesta.yaml` (or .yml/.json/.toml)
+/// in the project directory or a parent, else the defaults with `.attesta/` in the project.
+fn load_config(explicit: Option<&Path>, project: &Path) -> Result<LoadedConfig, String> {
+    if let Some(path) = explicit {
+        return LoadedConfig::load(path).map_err(|e| format!("configuration error: {e}"));
+    }
+    for dir in project.ancestors() {
+        match LoadedConfig::discover(dir) {
+            Ok(Some(loaded)) => return Ok(loaded),
+            Ok(None) => {}
+            Err(e) => return Err(format!("configuration error: {e}")),
+        }
+    }
+    Ok(LoadedConfig::defaults(project.to_path_buf()))
+}
+
+/// Maps the pipeline's verdict to allow/deny with a reason the agent shows to the model/user.
+pub fn decision_for(result: &ApprovalResult) -> Decision {
+    let audit = if result.audit_entry_id.is_empty() {
+        String::new()
+    } else {
+        format!("; audit entry {}", result.audit_entry_id)
+    };
+    match result.verdict {
+        Verdict::Approved => Decision::Allow {
+            reason: format!(
+                "Approved by Attesta: {} (risk: {}, score: {:.2}){audit}",
+                result.reason, result.risk.level, result.risk.score
+            ),
+        },
+        // A hook cannot hand modified arguments back in a way all agents honour; running the
+        // original call instead would ignore the reviewer, so the call is refused.
+        Verdict::Modified => Decision::Deny {
+            reason: format!(
+                "Action denied: the reviewer modified the call, which a hook cannot apply; run the \
+                 modified call yourself (risk: {}, score: {:.2}){audit}",
+                result.risk.level, result.risk.score
+            ),
+        },
+        Verdict::Denied | Verdict::TimedOut | Verdict::Escalated => {
+            Decision::Deny { reason: format!("{}{audit}", AttestaDenied::from_result(result.clone()).message) }
+        }
+    }
+}

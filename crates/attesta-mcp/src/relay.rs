@@ -1,0 +1,796 @@
+//! The relay: two line-framed streams, one gate.
+//!
+//! ```text
+//!  client ──stdin──▶ client reader ──▶ server writer ──▶ server stdin
+//!                        │  tools/call ─▶ decision task (one per call / batch) ─┬─▶ server writer
+//!                        │                                                      └─▶ client writer (denials)
+//!  client ◀─stdout── client writer ◀── server reader ◀── server stdout
+//!                        ▲
+//!                        └── elicitation requests, parse errors
+//! ```
+//!
+//! Every message is forwarded as the exact bytes that arrived, except:
+//! - `tools/call` (request or notification, alone or inside a batch) waits for the gate in its
+//!   own task, so pings, lists and other calls keep flowing while a human thinks;
+//! - `notifications/cancelled` naming a call under review cancels that review and is not
+//!   forwarded (the server never saw the call);
+//! - responses to the proxy's own elicitation requests are consumed here;
+//! - lines that are not JSON are answered with `-32700` (from the client) or dropped with a log
+//!   line (from the server, whose client could not use them either);
+//! - lines over the size limit are skipped with a clear error (a `-32600` response to the
+//!   client when the line came from it).
+//!
+//! ## Batches
+//!
+//! A batch with no `tools/call` in it is forwarded unchanged. A batch with one is split: its
+//! other members are forwarded at once, each as a message of its own, and each call is
+//! forwarded on its own as soon as it is approved (calls are decided concurrently). The
+//! server's responses to those members are held back and, together with the proxy's answers
+//! for denied calls and invalid members, returned to the client as **one** array once every
+//! request of the batch has its response, as JSON-RPC requires of a batch. Splitting rather
+//! than forwarding a reduced batch means a slow review never delays the batch's other members,
+//! and it works with servers that do not accept batches at all (MCP removed them in
+//! 2025-06-18, and the official Python SDK rejects them). A batch of only notifications gets no
+//! response, as JSON-RPC says.
+
+use std::collections::{HashMap, HashSet};
+use std::panic::AssertUnwindSafe;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use bytes::Bytes;
+use futures::{FutureExt, StreamExt};
+use serde_json::Value;
+use serde_json::value::RawValue;
+use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
+use tokio::sync::{mpsc, oneshot};
+use tokio_util::codec::FramedRead;
+use tokio_util::sync::CancellationToken;
+
+use crate::elicitation::{ClientReply, Elicitor};
+use crate::framing::{DEFAULT_MAX_LINE_BYTES, Frame, LineFramer};
+use crate::gate::{GateDecision, ReviewCancellation, ToolCall, ToolCallGate};
+use crate::message::{
+    self, IdKey, Kind, Peek, ToolInfo, codes, error_response, is_batch, result_response, to_line,
+};
+
+/// Messages queued towards one side before the producer waits (back-pressure, not a limit on
+/// concurrent reviews).
+const QUEUE_DEPTH: usize = 256;
+
+/// Relay settings.
+#[derive(Debug, Clone)]
+pub struct RelayOptions {
+    /// Longest accepted message line in bytes (default 16 MiB).
+    pub max_line_bytes: usize,
+    /// How long a cancelled review may take to record its cancellation before it is dropped.
+    pub cancel_grace: Duration,
+    /// When the client's input ends, how long decisions already under way may still finish
+    /// (and their calls reach the server) before the rest are cancelled and the server's input
+    /// is closed. Lets `printf '…' | attesta mcp wrap -- server` work; a human review still
+    /// pending after this is cancelled.
+    pub eof_grace: Duration,
+}
+
+impl Default for RelayOptions {
+    fn default() -> Self {
+        RelayOptions {
+            max_line_bytes: DEFAULT_MAX_LINE_BYTES,
+            cancel_grace: Duration::from_secs(5),
+            eof_grace: Duration::from_secs(2),
+        }
+    }
+}
+
+/// Counters for tests and the exit log line.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RelayStats {
+    pub client_messages: u64,
+    pub server_messages: u64,
+    pub calls_gated: u64,
+    pub calls_denied: u64,
+    pub reviews_cancelled: u64,
+    pub malformed_lines: u64,
+    pub oversize_lines: u64,
+}
+
+#[derive(Default)]
+pub(crate) struct State {
+    tools: HashMap<String, ToolInfo>,
+    tools_list_requests: HashSet<IdKey>,
+    pending_reviews: HashMap<IdKey, ReviewCancellation>,
+    /// Split batches still collecting responses, by number.
+    batches: HashMap<u64, BatchCollector>,
+    /// Which split batch a forwarded request's response belongs to.
+    batch_routes: HashMap<IdKey, u64>,
+    next_batch: u64,
+    pub(crate) proxy_requests: HashMap<IdKey, oneshot::Sender<ClientReply>>,
+    /// Decisions not yet acted on (counted until their call is forwarded or answered).
+    in_flight: usize,
+    stats: RelayStats,
+}
+
+/// The responses of one split batch, gathered until every request has one.
+#[derive(Default)]
+struct BatchCollector {
+    /// Forwarded requests whose responses have not arrived yet.
+    awaiting: usize,
+    /// Calls still under review.
+    undecided: usize,
+    responses: Vec<Value>,
+}
+
+impl State {
+    /// Takes the batch's responses once nothing more is expected for it.
+    fn complete_batch(&mut self, batch: u64) -> Option<Vec<Value>> {
+        let collector = self.batches.get(&batch)?;
+        if collector.awaiting > 0 || collector.undecided > 0 {
+            return None;
+        }
+        self.batches.remove(&batch).map(|c| c.responses).filter(|r| !r.is_empty())
+    }
+
+    /// Expects a server response for `id` as part of `batch`.
+    fn route_to_batch(&mut self, batch: u64, id: IdKey) {
+        if let Some(collector) = self.batches.get_mut(&batch) {
+            collector.awaiting += 1;
+            self.batch_routes.insert(id, batch);
+        }
+    }
+}
+
+/// State shared by the reader loops, the decision tasks and the [`Elicitor`].
+pub(crate) struct Shared {
+    state: Mutex<State>,
+    pub(crate) to_client: mpsc::Sender<Bytes>,
+    pub(crate) elicitation: AtomicBool,
+    pub(crate) next_request_id: AtomicU64,
+    options: RelayOptions,
+}
+
+impl Shared {
+    pub(crate) fn lock(&self) -> MutexGuard<'_, State> {
+        // A panic while holding the lock leaves plain maps behind, still usable: keep going.
+        self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn cancel_all(&self, reason: &str) {
+        let pending: Vec<_> = {
+            let mut state = self.lock();
+            state.proxy_requests.clear();
+            state.pending_reviews.drain().map(|(_, c)| c).collect()
+        };
+        for cancellation in pending {
+            cancellation.cancel(reason);
+        }
+    }
+
+    async fn send_client(&self, value: &Value) {
+        let _ = self.to_client.send(to_line(value)).await;
+    }
+}
+
+/// A relay between one MCP client and one MCP server.
+pub struct Relay {
+    shared: Arc<Shared>,
+    client_rx: mpsc::Receiver<Bytes>,
+    client_closed: CancellationToken,
+}
+
+impl std::fmt::Debug for Relay {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Relay").field("options", &self.shared.options).finish()
+    }
+}
+
+impl Relay {
+    pub fn new(options: RelayOptions) -> Relay {
+        let (to_client, client_rx) = mpsc::channel(QUEUE_DEPTH);
+        let shared = Arc::new(Shared {
+            state: Mutex::new(State::default()),
+            to_client,
+            elicitation: AtomicBool::new(false),
+            next_request_id: AtomicU64::new(1),
+            options,
+        });
+        Relay { shared, client_rx, client_closed: CancellationToken::new() }
+    }
+
+    /// Fires when the client's input has ended (the server's input is being closed).
+    pub fn client_closed(&self) -> CancellationToken {
+        self.client_closed.clone()
+    }
+
+    /// A handle for sending elicitation requests to this relay's client (for reviewers).
+    pub fn elicitor(&self) -> Elicitor {
+        Elicitor { shared: self.shared.clone() }
+    }
+
+    /// Runs until the server's output ends (it exited or closed stdout). When the client's
+    /// input ends first, the server's input is closed and pending reviews are cancelled; the
+    /// relay keeps forwarding the server's last messages until it finishes.
+    pub async fn run<CI, CO, SI, SO>(
+        self,
+        gate: Arc<dyn ToolCallGate>,
+        client_in: CI,
+        client_out: CO,
+        server_out: SI,
+        server_in: SO,
+    ) -> RelayStats
+    where
+        CI: AsyncRead + Unpin + Send + 'static,
+        CO: AsyncWrite + Unpin + Send + 'static,
+        SI: AsyncRead + Unpin + Send + 'static,
+        SO: AsyncWrite + Unpin + Send + 'static,
+    {
+        let Relay { shared, client_rx, client_closed } = self;
+        let (to_server, server_rx) = mpsc::channel(QUEUE_DEPTH);
+        let shutdown = CancellationToken::new();
+
+        let client_writer = tokio::spawn(write_loop(client_out, client_rx, shutdown.clone(), "client"));
+        let server_writer = tokio::spawn(write_loop(server_in, server_rx, client_closed.clone(), "server"));
+        let client_reader = tokio::spawn(
+            ClientSide { shared: shared.clone(), gate, to_server }.read_loop(client_in, client_closed.clone()),
+        );
+
+        server_read_loop(&shared, server_out).await;
+
+        // The server is gone: nothing pending can be delivered any more.
+        shared.cancel_all("the MCP server exited");
+        client_reader.abort();
+        shutdown.cancel();
+        let _ = client_writer.await;
+        server_writer.abort();
+        let stats = shared.lock().stats.clone();
+        tracing::debug!(?stats, "relay finished");
+        stats
+    }
+}
+
+/// Writes queued lines; on `stop`, writes what is already queued and then closes the stream.
+async fn write_loop<W: AsyncWrite + Unpin>(
+    mut out: W,
+    mut rx: mpsc::Receiver<Bytes>,
+    stop: CancellationToken,
+    side: &'static str,
+) {
+    loop {
+        let line = tokio::select! {
+            biased;
+            line = rx.recv() => line,
+            () = stop.cancelled() => rx.try_recv().ok(),
+        };
+        let Some(line) = line else { break };
+        if let Err(e) = out.write_all(&line).await {
+            tracing::warn!(side, error = %e, "cannot write to the {side}; dropping its queue");
+            return;
+        }
+        // Flush only when nothing else is queued: one syscall per burst, no added latency.
+        if rx.is_empty()
+            && let Err(e) = out.flush().await
+        {
+            tracing::warn!(side, error = %e, "cannot flush output to the {side}");
+            return;
+        }
+    }
+    let _ = out.flush().await;
+    let _ = out.shutdown().await;
+}
+
+// ---------------------------------------------------------------------------------------------
+// client → server
+
+#[derive(Clone)]
+struct ClientSide {
+    shared: Arc<Shared>,
+    gate: Arc<dyn ToolCallGate>,
+    to_server: mpsc::Sender<Bytes>,
+}
+
+/// One member of a batch after classification.
+enum Member<'a> {
+    Forward(&'a RawValue),
+    Gate { raw: &'a RawValue, call: ToolCall, cancellation: ReviewCancellation },
+    /// Consumed by the proxy (a cancellation, a reply to an elicitation).
+    Consumed,
+    /// Answered by the proxy with this response (invalid member).
+    Answer(Value),
+}
+
+impl ClientSide {
+    async fn read_loop<R: AsyncRead + Unpin>(self, input: R, closed: CancellationToken) {
+        let mut frames = FramedRead::new(input, LineFramer::new(self.shared.options.max_line_bytes));
+        while let Some(frame) = frames.next().await {
+            match frame {
+                Ok(Frame::Line(line)) => self.handle_line(line).await,
+                Ok(Frame::Oversize { length }) => {
+                    self.shared.lock().stats.oversize_lines += 1;
+                    let limit = self.shared.options.max_line_bytes;
+                    tracing::error!(length, limit, "client message of {length} bytes exceeds the {limit}-byte line limit; not forwarded (raise --max-line-bytes if this is legitimate)");
+                    let message = format!("message of {length} bytes exceeds the proxy's {limit}-byte line limit");
+                    self.shared.send_client(&error_response(None, codes::INVALID_REQUEST, &message)).await;
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "cannot read from the client");
+                    break;
+                }
+            }
+        }
+        tracing::debug!("client input ended; closing the server's input");
+        let deadline = tokio::time::Instant::now() + self.shared.options.eof_grace;
+        while self.shared.lock().in_flight > 0 && tokio::time::Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        self.shared.cancel_all("the client disconnected");
+        closed.cancel();
+    }
+
+    async fn forward(&self, line: Bytes) {
+        let _ = self.to_server.send(line).await;
+    }
+
+    async fn handle_line(&self, line: Bytes) {
+        let payload = Frame::payload(&line);
+        if payload.iter().all(u8::is_ascii_whitespace) {
+            return;
+        }
+        self.shared.lock().stats.client_messages += 1;
+        if is_batch(payload) {
+            return self.handle_batch(&line).await;
+        }
+        let peek = match serde_json::from_slice::<Peek<'_>>(payload) {
+            Ok(peek) => peek,
+            Err(e) => return self.reject_malformed(&e).await,
+        };
+        match message::classify(peek) {
+            Kind::Request { id, method, peek } => match method.as_str() {
+                "tools/call" => self.gate_single(line.clone(), Some(id), peek.params),
+                _ => {
+                    self.observe_request(&id, &method, peek.params);
+                    self.forward(line.clone()).await;
+                }
+            },
+            Kind::Notification { method, peek } => match method.as_str() {
+                "tools/call" => self.gate_single(line.clone(), None, peek.params),
+                "notifications/cancelled" if self.cancel_review(peek.params) => {}
+                _ => self.forward(line.clone()).await,
+            },
+            Kind::Response { id, peek } => {
+                if !self.deliver_reply(&id, &peek) {
+                    self.forward(line.clone()).await;
+                }
+            }
+            Kind::Invalid(why) => {
+                tracing::warn!("invalid message from the client: {why}");
+                self.shared.lock().stats.malformed_lines += 1;
+                self.shared.send_client(&error_response(None, codes::INVALID_REQUEST, why)).await;
+            }
+        }
+    }
+
+    async fn reject_malformed(&self, e: &serde_json::Error) {
+        self.shared.lock().stats.malformed_lines += 1;
+        let (code, message) = match e.classify() {
+            serde_json::error::Category::Syntax | serde_json::error::Category::Eof | serde_json::error::Category::Io => {
+                (codes::PARSE_ERROR, format!("parse error: {e}"))
+            }
+            serde_json::error::Category::Data => (codes::INVALID_REQUEST, format!("invalid request: {e}")),
+        };
+        tracing::warn!("malformed line from the client ({message}); not forwarded");
+        self.shared.send_client(&error_response(None, code, &message)).await;
+    }
+
+    /// Side effects of requests we forward: learn which responses carry tool descriptions and
+    /// whether the client can show elicitation forms.
+    fn observe_request(&self, id: &IdKey, method: &str, params: Option<&RawValue>) {
+        match method {
+            "tools/list" => {
+                self.shared.lock().tools_list_requests.insert(id.clone());
+            }
+            "initialize" => {
+                let supported = message::declares_form_elicitation(params);
+                self.shared.elicitation.store(supported, Ordering::Release);
+                tracing::debug!(elicitation = supported, "client initialize");
+            }
+            _ => {}
+        }
+    }
+
+    /// Cancels the review of a pending call; false when the id is not under review (then the
+    /// notification is for the server and is forwarded).
+    fn cancel_review(&self, params: Option<&RawValue>) -> bool {
+        let Some((id, reason)) = message::cancelled_params(params) else { return false };
+        let Some(cancellation) = self.shared.lock().pending_reviews.remove(&id) else { return false };
+        let reason = reason.unwrap_or_else(|| "no reason given".to_owned());
+        tracing::info!(request = %id, %reason, "client cancelled a call under review");
+        cancellation.cancel(format!("cancelled by the client (notifications/cancelled: {reason})"));
+        true
+    }
+
+    /// Routes a response to one of the proxy's own requests; false when it is not one.
+    fn deliver_reply(&self, id: &IdKey, peek: &Peek<'_>) -> bool {
+        let Some(tx) = self.shared.lock().proxy_requests.remove(id) else { return false };
+        let parse = |raw: Option<&RawValue>| raw.and_then(|r| serde_json::from_str::<Value>(r.get()).ok());
+        let reply = match parse(peek.result) {
+            Some(result) => Ok(result),
+            None => Err(parse(peek.error).unwrap_or(Value::Null)),
+        };
+        let _ = tx.send(reply);
+        true
+    }
+
+    /// Builds the gate's view of a call, or the reason it cannot be gated.
+    fn tool_call(&self, id: Option<&IdKey>, params: Option<&RawValue>, in_batch: bool) -> Result<ToolCall, &'static str> {
+        let params = message::call_params(params)?;
+        let info = self.shared.lock().tools.get(&params.name).cloned().unwrap_or_default();
+        Ok(ToolCall {
+            request_id: id.cloned(),
+            tool: params.name,
+            arguments: params.arguments,
+            description: info.description,
+            annotations: info.annotations,
+            in_batch,
+        })
+    }
+
+    /// Registers a call as under review. Returns `None` when its id is already under review
+    /// (a client bug: ids must be unique among outstanding requests).
+    fn register(&self, id: Option<&IdKey>) -> Option<ReviewCancellation> {
+        let cancellation = ReviewCancellation::new();
+        let mut state = self.shared.lock();
+        state.stats.calls_gated += 1;
+        if let Some(id) = id {
+            if state.pending_reviews.contains_key(id) {
+                return None;
+            }
+            state.pending_reviews.insert(id.clone(), cancellation.clone());
+        }
+        state.in_flight += 1;
+        Some(cancellation)
+    }
+
+    fn gate_single(&self, line: Bytes, id: Option<IdKey>, params: Option<&RawValue>) {
+        let call = match self.tool_call(id.as_ref(), params, false) {
+            Ok(call) => call,
+            Err(why) => {
+                tracing::warn!(request = ?id.as_ref().map(IdKey::as_str), "refusing tools/call: {why}");
+                if let Some(id) = id {
+                    let shared = self.shared.clone();
+                    tokio::spawn(async move {
+                        shared.send_client(&error_response(Some(&id), codes::INVALID_PARAMS, why)).await;
+                    });
+                }
+                return;
+            }
+        };
+        let Some(cancellation) = self.register(id.as_ref()) else {
+            let shared = self.shared.clone();
+            tokio::spawn(async move {
+                let why = "a request with this id is already pending";
+                shared.send_client(&error_response(id.as_ref(), codes::INVALID_REQUEST, why)).await;
+            });
+            return;
+        };
+        let this = self.clone();
+        tokio::spawn(async move {
+            let tool = call.tool.clone();
+            let decision = this.decide(call, cancellation, id.as_ref()).await;
+            match decision {
+                None => {}
+                Some(d) if d.allows() => {
+                    let line = match &d.modified_arguments {
+                        Some(arguments) => rewrite_arguments(Frame::payload(&line), arguments).unwrap_or(line),
+                        None => line,
+                    };
+                    this.forward(line).await;
+                }
+                Some(d) => {
+                    if let Some(id) = &id {
+                        this.shared.send_client(&result_response(id, d.denial_result(&tool))).await;
+                    }
+                }
+            }
+            this.shared.lock().in_flight -= 1;
+        });
+    }
+
+    /// Runs the gate for one call. `None` when the review was cancelled (no response is sent:
+    /// MCP says a cancelled request gets none).
+    async fn decide(&self, call: ToolCall, cancellation: ReviewCancellation, id: Option<&IdKey>) -> Option<GateDecision> {
+        let tool = call.tool.clone();
+        // A gate that panics denies (fail closed) instead of leaving the call unanswered.
+        let mut decision = AssertUnwindSafe(self.gate.decide(call, cancellation.clone())).catch_unwind();
+        let outcome = tokio::select! {
+            biased;
+            d = &mut decision => Some(d.unwrap_or_else(|_| GateDecision::deny("the approval gate crashed; denied (fail closed)"))),
+            () = cancellation.token().cancelled() => None,
+        };
+        if let Some(id) = id {
+            self.shared.lock().pending_reviews.remove(id);
+        }
+        let outcome = match outcome {
+            Some(d) if !cancellation.is_cancelled() => d,
+            finished => {
+                // Give the gate a moment to record the cancellation, then let it go.
+                if finished.is_none()
+                    && tokio::time::timeout(self.shared.options.cancel_grace, decision).await.is_err()
+                {
+                    tracing::warn!(%tool, "gate did not finish within the cancellation grace period; dropped");
+                }
+                self.shared.lock().stats.reviews_cancelled += 1;
+                tracing::info!(%tool, reason = cancellation.reason().unwrap_or(""), "review cancelled; call not forwarded");
+                return None;
+            }
+        };
+        if outcome.allows() {
+            tracing::info!(%tool, verdict = %outcome.verdict, "tools/call approved");
+        } else {
+            self.shared.lock().stats.calls_denied += 1;
+            tracing::info!(%tool, verdict = %outcome.verdict, reason = %outcome.reason, audit = %outcome.audit_entry_id, "tools/call blocked");
+        }
+        Some(outcome)
+    }
+
+    async fn handle_batch(&self, line: &Bytes) {
+        let payload = Frame::payload(line);
+        let raw: Vec<&RawValue> = match serde_json::from_slice(payload) {
+            Ok(raw) => raw,
+            Err(e) => return self.reject_malformed(&e).await,
+        };
+        if raw.is_empty() {
+            let why = "an empty batch is not a valid request";
+            return self.shared.send_client(&error_response(None, codes::INVALID_REQUEST, why)).await;
+        }
+        let members: Vec<Member<'_>> = raw.iter().map(|member| self.classify_member(member)).collect();
+        if members.iter().all(|m| matches!(m, Member::Forward(_))) {
+            return self.forward(line.clone()).await;
+        }
+
+        // Own the members so the decision tasks can outlive this line's buffer.
+        let owned: Vec<OwnedMember> = members.into_iter().map(OwnedMember::from).collect();
+        self.split_batch(owned).await;
+    }
+
+    fn classify_member<'a>(&self, raw: &'a RawValue) -> Member<'a> {
+        let peek = match serde_json::from_str::<Peek<'_>>(raw.get()) {
+            Ok(peek) => peek,
+            Err(e) => {
+                self.shared.lock().stats.malformed_lines += 1;
+                return Member::Answer(error_response(None, codes::INVALID_REQUEST, &format!("invalid batch member: {e}")));
+            }
+        };
+        match message::classify(peek) {
+            Kind::Request { id, method, peek } if method == "tools/call" => self.gate_member(raw, Some(id), peek.params),
+            Kind::Notification { method, peek } if method == "tools/call" => self.gate_member(raw, None, peek.params),
+            Kind::Request { id, method, peek } => {
+                self.observe_request(&id, &method, peek.params);
+                Member::Forward(raw)
+            }
+            Kind::Notification { method, peek } if method == "notifications/cancelled" => {
+                if self.cancel_review(peek.params) { Member::Consumed } else { Member::Forward(raw) }
+            }
+            Kind::Notification { .. } => Member::Forward(raw),
+            Kind::Response { id, peek } => {
+                if self.deliver_reply(&id, &peek) { Member::Consumed } else { Member::Forward(raw) }
+            }
+            Kind::Invalid(why) => {
+                self.shared.lock().stats.malformed_lines += 1;
+                Member::Answer(error_response(None, codes::INVALID_REQUEST, why))
+            }
+        }
+    }
+
+    fn gate_member<'a>(&self, raw: &'a RawValue, id: Option<IdKey>, params: Option<&RawValue>) -> Member<'a> {
+        let call = match self.tool_call(id.as_ref(), params, true) {
+            Ok(call) => call,
+            Err(why) => {
+                return match id {
+                    Some(id) => Member::Answer(error_response(Some(&id), codes::INVALID_PARAMS, why)),
+                    None => Member::Consumed,
+                };
+            }
+        };
+        match self.register(id.as_ref()) {
+            Some(cancellation) => Member::Gate { raw, call, cancellation },
+            None => Member::Answer(error_response(id.as_ref(), codes::INVALID_REQUEST, "a request with this id is already pending")),
+        }
+    }
+
+    /// Forwards a batch member by member; see the module docs.
+    async fn split_batch(&self, members: Vec<OwnedMember>) {
+        let batch = {
+            let mut state = self.shared.lock();
+            let batch = state.next_batch;
+            state.next_batch += 1;
+            let undecided = members.iter().filter(|m| matches!(m, OwnedMember::Gate { .. })).count();
+            state.batches.insert(batch, BatchCollector { undecided, ..BatchCollector::default() });
+            batch
+        };
+        for member in members {
+            match member {
+                OwnedMember::Forward { raw, id } => {
+                    if let Some(id) = id {
+                        // Route before forwarding: the response may come back at once.
+                        self.shared.lock().route_to_batch(batch, id);
+                    }
+                    self.forward(raw_line(&raw)).await;
+                }
+                OwnedMember::Gate { raw, call, cancellation } => {
+                    let this = self.clone();
+                    tokio::spawn(async move { this.decide_member(batch, raw, call, cancellation).await });
+                }
+                OwnedMember::Consumed => {}
+                OwnedMember::Answer(response) => {
+                    if let Some(c) = self.shared.lock().batches.get_mut(&batch) {
+                        c.responses.push(response);
+                    }
+                }
+            }
+        }
+        self.finish_if_complete(batch).await;
+    }
+
+    async fn decide_member(&self, batch: u64, raw: Box<RawValue>, call: ToolCall, cancellation: ReviewCancellation) {
+        let tool = call.tool.clone();
+        let id = call.request_id.clone();
+        let decision = self.decide(call, cancellation, id.as_ref()).await;
+        let mut forward = None;
+        {
+            let mut state = self.shared.lock();
+            match (&decision, &id) {
+                (Some(d), _) if d.allows() => {
+                    if let Some(id) = &id {
+                        state.route_to_batch(batch, id.clone());
+                    }
+                    let line = match &d.modified_arguments {
+                        Some(arguments) => rewrite_arguments(raw.get().as_bytes(), arguments),
+                        None => None,
+                    };
+                    forward = Some(line.unwrap_or_else(|| raw_line(&raw)));
+                }
+                (Some(d), Some(id)) => {
+                    if let Some(c) = state.batches.get_mut(&batch) {
+                        c.responses.push(result_response(id, d.denial_result(&tool)));
+                    }
+                }
+                // Denied notifications and cancelled calls get no response.
+                _ => {}
+            }
+            if let Some(c) = state.batches.get_mut(&batch) {
+                c.undecided = c.undecided.saturating_sub(1);
+            }
+        }
+        if let Some(line) = forward {
+            self.forward(line).await;
+        }
+        self.finish_if_complete(batch).await;
+        self.shared.lock().in_flight -= 1;
+    }
+
+    async fn finish_if_complete(&self, batch: u64) {
+        let responses = self.shared.lock().complete_batch(batch);
+        if let Some(responses) = responses {
+            self.shared.send_client(&Value::Array(responses)).await;
+        }
+    }
+}
+
+fn raw_line(raw: &RawValue) -> Bytes {
+    let mut line = Vec::with_capacity(raw.get().len() + 1);
+    line.extend_from_slice(raw.get().as_bytes());
+    line.push(b'\n');
+    line.into()
+}
+
+/// A batch member detached from the line buffer.
+enum OwnedMember {
+    Forward { raw: Box<RawValue>, id: Option<IdKey> },
+    Gate { raw: Box<RawValue>, call: ToolCall, cancellation: ReviewCancellation },
+    Consumed,
+    Answer(Value),
+}
+
+impl From<Member<'_>> for OwnedMember {
+    fn from(member: Member<'_>) -> Self {
+        match member {
+            Member::Forward(raw) => {
+                let id = serde_json::from_str::<Peek<'_>>(raw.get())
+                    .ok()
+                    .filter(|p| p.method.is_some())
+                    .and_then(|p| p.id.and_then(IdKey::from_raw));
+                OwnedMember::Forward { raw: raw.to_owned(), id }
+            }
+            Member::Gate { raw, call, cancellation } => OwnedMember::Gate { raw: raw.to_owned(), call, cancellation },
+            Member::Consumed => OwnedMember::Consumed,
+            Member::Answer(v) => OwnedMember::Answer(v),
+        }
+    }
+}
+
+/// Replaces `params.arguments` of a `tools/call` (a reviewer's modification).
+fn rewrite_arguments(payload: &[u8], arguments: &Value) -> Option<Bytes> {
+    let mut message: Value = serde_json::from_slice(payload).ok()?;
+    *message.get_mut("params")?.as_object_mut()?.entry("arguments").or_insert(Value::Null) = arguments.clone();
+    Some(to_line(&message))
+}
+
+
+// ---------------------------------------------------------------------------------------------
+// server → client
+
+async fn server_read_loop<R: AsyncRead + Unpin>(shared: &Arc<Shared>, output: R) {
+    let mut frames = FramedRead::new(output, LineFramer::new(shared.options.max_line_bytes));
+    while let Some(frame) = frames.next().await {
+        match frame {
+            Ok(Frame::Line(line)) => {
+                if let Some(line) = server_line(shared, line) {
+                    for line in line {
+                        if shared.to_client.send(line).await.is_err() {
+                            return;
+                        }
+                    }
+                }
+            }
+            Ok(Frame::Oversize { length }) => {
+                shared.lock().stats.oversize_lines += 1;
+                let limit = shared.options.max_line_bytes;
+                tracing::error!(length, limit, "server message of {length} bytes exceeds the {limit}-byte line limit; dropped (raise --max-line-bytes if this is legitimate)");
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot read from the server");
+                return;
+            }
+        }
+    }
+}
+
+/// Decides what to send the client for one server line (usually the line itself).
+fn server_line(shared: &Shared, line: Bytes) -> Option<Vec<Bytes>> {
+    let payload = Frame::payload(&line);
+    if payload.iter().all(u8::is_ascii_whitespace) {
+        return None;
+    }
+    if is_batch(payload) {
+        // Batches from the server (answers to batches we forwarded unchanged) pass as they are.
+        shared.lock().stats.server_messages += 1;
+        return Some(vec![line]);
+    }
+    let peek = match serde_json::from_slice::<Peek<'_>>(payload) {
+        Ok(peek) => peek,
+        Err(e) => {
+            let mut state = shared.lock();
+            state.stats.server_messages += 1;
+            state.stats.malformed_lines += 1;
+            drop(state);
+            tracing::warn!(error = %e, "malformed line from the server dropped");
+            return None;
+        }
+    };
+    // Only responses need a look (tool descriptions, split batches); the rest passes untouched.
+    let (Some(id), None) = (peek.id, peek.method) else {
+        shared.lock().stats.server_messages += 1;
+        return Some(vec![line]);
+    };
+    let Some(id) = IdKey::from_raw(id) else {
+        shared.lock().stats.server_messages += 1;
+        return Some(vec![line]);
+    };
+    let mut state = shared.lock();
+    state.stats.server_messages += 1;
+    if state.tools_list_requests.remove(&id) {
+        for (name, info) in message::listed_tools(peek.result) {
+            state.tools.insert(name, info);
+        }
+    }
+    if let Some(batch) = state.batch_routes.remove(&id) {
+        // A member of a split batch: hold it until the batch is complete.
+        let Ok(response) = serde_json::from_slice::<Value>(payload) else { return None };
+        if let Some(c) = state.batches.get_mut(&batch) {
+            c.awaiting = c.awaiting.saturating_sub(1);
+            c.responses.push(response);
+        }
+        return state.complete_batch(batch).map(|responses| vec![to_line(&Value::Array(responses))]);
+    }
+    Some(vec![line])
+}
