@@ -58,6 +58,7 @@ def bench_dify() -> None:
 def bench_langflow() -> None:
     spec = importlib.util.spec_from_file_location("attesta_approval_bench", ROOT / "langflow-attesta" / "components" / "attesta" / "attesta_approval.py")
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # lfx finds a component's source through its module
     spec.loader.exec_module(module)
 
     async def run() -> list:
@@ -76,6 +77,7 @@ def bench_langflow() -> None:
 
 
 if __name__ == "__main__":
-    with tempfile.TemporaryDirectory() as tmp:
+    # BENCH_AUDIT_DIR=/dev/shm separates the integration's cost from the disk's fsync latency.
+    with tempfile.TemporaryDirectory(dir=os.environ.get("BENCH_AUDIT_DIR")) as tmp:
         os.environ["ATTESTA_AUDIT_PATH"] = os.path.join(tmp, "audit.jsonl")
         {"dify": bench_dify, "langflow": bench_langflow}[sys.argv[1]]()

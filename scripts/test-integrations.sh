@@ -47,7 +47,8 @@ if [ -n "$wheel" ] && [ -z "$(find crates/attesta-py crates/attesta crates/attes
     echo "reusing $wheel" >&2
 else
     rm -rf "$WHEELS" && mkdir -p "$WHEELS"
-    "$DIFY_VENV/bin/pip" wheel --quiet --no-deps --wheel-dir "$WHEELS" crates/attesta-py
+    # Same build as scripts/test-python.sh (dev profile: tests do not need an optimised build).
+    MATURIN_PEP517_ARGS="--profile dev" "$DIFY_VENV/bin/pip" wheel --quiet --no-deps --wheel-dir "$WHEELS" crates/attesta-py
     wheel=$(ls "$WHEELS"/attesta-*.whl)
 fi
 for venv in "$DIFY_VENV" "$LANGFLOW_VENV"; do
