@@ -15,6 +15,7 @@ use std::path::PathBuf;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::task::{Context, Poll};
+use std::time::Duration;
 
 use attesta::config_file::LoadedConfig;
 use attesta::{ApprovalResult, Attesta, AttestaBuilder, EvaluateOptions};
@@ -53,6 +54,20 @@ fn runtime() -> PyResult<&'static tokio::runtime::Runtime> {
 }
 
 type EvalFuture = Pin<Box<dyn Future<Output = ApprovalResult> + Send>>;
+
+/// Polls a fresh evaluation once inside the runtime's context (timers and blocking tasks need
+/// it). Whatever is registered with the no-op waker is re-registered by the next poll, wherever
+/// that happens.
+fn poll_once(
+    rt: &'static tokio::runtime::Runtime,
+    mut future: EvalFuture,
+) -> (EvalFuture, Poll<ApprovalResult>) {
+    let _guard = rt.enter();
+    let waker = futures::task::noop_waker();
+    let mut cx = Context::from_waker(&waker);
+    let poll = future.as_mut().poll(&mut cx);
+    (future, poll)
+}
 
 /// How a pipeline is (re)built, so `Attesta.gate(risk_scorer=…)` can derive a sibling that
 /// shares the same configuration, audit log and trust store.
@@ -288,8 +303,25 @@ impl Pipeline {
         let options = options(risk, min_review_seconds, seed)?;
         let rt = runtime()?;
         let attesta = self.attesta()?;
-        let inner = py.detach(move || rt.block_on(attesta.evaluate_with(ctx, options)));
-        Ok(PyApprovalResult { inner })
+        let future: EvalFuture = Box::pin(async move { attesta.evaluate_with(ctx, options).await });
+        // The common case (scoring, auto-approval) finishes on the first poll, without a timer.
+        let (mut future, first) = py.detach(move || poll_once(rt, future));
+        if let Poll::Ready(inner) = first {
+            return Ok(PyApprovalResult { inner });
+        }
+        // A human is deciding: wait in slices so Ctrl-C (KeyboardInterrupt) still works. An
+        // interrupt drops the future, which cancels the review.
+        loop {
+            let slice = py.detach(|| {
+                rt.block_on(async {
+                    tokio::time::timeout(Duration::from_millis(100), &mut future).await
+                })
+            });
+            match slice {
+                Ok(inner) => return Ok(PyApprovalResult { inner }),
+                Err(_elapsed) => py.check_signals()?,
+            }
+        }
     }
 
     /// Starts an evaluation for `await`. Returns the result when it completed without waiting
@@ -311,16 +343,9 @@ impl Pipeline {
         let options = options(risk, min_review_seconds, seed)?;
         let rt = runtime()?;
         let attesta = self.attesta()?;
-        let mut future: EvalFuture =
-            Box::pin(async move { attesta.evaluate_with(ctx, options).await });
+        let future: EvalFuture = Box::pin(async move { attesta.evaluate_with(ctx, options).await });
         // Poll once in place: everything up to the first wait for a human is synchronous.
-        let (future, first) = py.detach(move || {
-            let _guard = rt.enter();
-            let waker = futures::task::noop_waker();
-            let mut cx = Context::from_waker(&waker);
-            let poll = future.as_mut().poll(&mut cx);
-            (future, poll)
-        });
+        let (future, first) = py.detach(move || poll_once(rt, future));
         if let Poll::Ready(inner) = first {
             return Ok(Bound::new(py, PyApprovalResult { inner })?.into_any());
         }

@@ -368,3 +368,34 @@ def test_odd_argument_values_are_scored_not_crashed():
     args = entry["arguments"]["args"]
     assert args[:5] == ["/tmp/x", "2024-01-01", "red", "<2 bytes>", str(2**80)]
     assert "nested too deeply" in json.dumps(args[5])
+
+
+def test_ctrl_c_interrupts_a_blocked_gate(tmp_path):
+    """KeyboardInterrupt reaches a caller blocked while a human decides, and cancels the review."""
+    import signal
+    import subprocess
+    import sys
+
+    script = tmp_path / "interrupt.py"
+    script.write_text(
+        "import time\n"
+        "from attesta import Attesta, ActionContext\n"
+        "class Slow:\n"
+        "    def render_approval(self, ctx, risk):\n"
+        "        time.sleep(30)\n"
+        "        return 'approved'\n"
+        "a = Attesta({'policy': {'minimum_review_seconds': {'high': 0}}}, renderer=Slow(), audit=False)\n"
+        "print('waiting', flush=True)\n"
+        "started = time.monotonic()\n"
+        "try:\n"
+        "    a.evaluate_sync(ActionContext('deploy'), risk='high')\n"
+        "except KeyboardInterrupt:\n"
+        "    print('interrupted after %.1f s' % (time.monotonic() - started), flush=True)\n"
+    )
+    proc = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().strip() == "waiting"
+    time.sleep(0.5)
+    proc.send_signal(signal.SIGINT)
+    out, _ = proc.communicate(timeout=10)
+    assert out.startswith("interrupted after"), out
+    assert float(out.split()[2]) < 3.0
