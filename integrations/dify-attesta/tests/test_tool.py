@@ -386,3 +386,14 @@ def test_concurrent_requests_as_the_plugin_runtime_serves_them(approval_server: 
     assert [o["verdict"] for o in outputs] == ["approved", "approved"], outputs
     assert {audit_entry(audit_log, o["audit_entry_id"])["approver_ids"][0] for o in outputs} == {"alice"}
     verify_audit(audit_log)
+
+
+def test_unreachable_server_denies_flagged_actions(audit_log: Path) -> None:
+    """The server went away after the credentials were saved: flagged actions are denied (the
+    default fail_mode), low-risk ones still pass."""
+    credentials = {"approval_server_url": f"http://127.0.0.1:{free_port()}", "agent_token": "att_agent_0_0"}
+    output = invoke(credentials, function_name="send_email", action_args="{}", risk_level="high")
+    assert output["verdict"] in ("denied", "timed_out") and output["denied"] is True, output
+    assert "unreachable" in output["message"], output
+    assert audit_entry(audit_log, output["audit_entry_id"])["verdict"] == output["verdict"]
+    assert invoke(credentials, function_name="read_customer", action_args="{}")["verdict"] == "approved"
