@@ -3,7 +3,6 @@ the way the plugin runtime loads it (PluginRegistration, from the plugin directo
 
 from __future__ import annotations
 
-import os
 import xml.etree.ElementTree as ET
 import zipfile
 import subprocess
