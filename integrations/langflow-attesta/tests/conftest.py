@@ -5,15 +5,16 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Dict, List
+from typing import Any, Dict, Iterator, List
 
 import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent.parent))
+from approval_server_helper import ApprovalServer, attesta_bin  # noqa: E402
 
 COMPONENTS_DIR = Path(__file__).resolve().parent.parent / "components"
 COMPONENT_FILE = COMPONENTS_DIR / "attesta" / "attesta_approval.py"
@@ -55,10 +56,7 @@ def audit_entry(path: Path, entry_id: str) -> Dict[str, Any]:
 
 
 def verify_audit(path: Path) -> None:
-    binary = os.environ.get("ATTESTA_BIN") or shutil.which("attesta")
-    if not binary:
-        pytest.fail("the attesta binary is needed: build it (cargo build -p attesta-cli) and set ATTESTA_BIN")
-    done = subprocess.run([binary, "audit", "verify", "--log", str(path)], capture_output=True, text=True, timeout=60)
+    done = subprocess.run([attesta_bin(), "audit", "verify", "--log", str(path)], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stdout + done.stderr
 
 
@@ -70,3 +68,15 @@ def local_flow_runner() -> Any:
     from lfx.testing.runners import LocalFlowRunner
 
     return LocalFlowRunner(default_timeout=120, base_dir=Path(__file__).resolve().parent)
+
+
+@pytest.fixture
+def approval_server(tmp_path: Path) -> Iterator[ApprovalServer]:
+    workdir = tmp_path / "server"
+    workdir.mkdir()
+    server = ApprovalServer(workdir)
+    try:
+        server.start()
+        yield server
+    finally:
+        server.stop()

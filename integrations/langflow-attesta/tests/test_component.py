@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import time
 from pathlib import Path
 from types import ModuleType
 from typing import Any, Dict
@@ -14,7 +15,7 @@ from attesta import ActionContext, Attesta
 from lfx.custom.utils import build_custom_components
 from lfx.schema.data import Data
 
-from conftest import COMPONENTS_DIR, audit_entries, audit_entry, verify_audit
+from conftest import COMPONENTS_DIR, ApprovalServer, audit_entries, audit_entry, verify_audit
 
 FIELDS = ["verdict", "risk_score", "risk_level", "denied", "audit_entry_id", "function_name", "message"]
 
@@ -130,4 +131,50 @@ def test_in_a_real_flow(local_flow_runner: Any, audit_log: Path) -> None:
     assert entry["action_name"] == "update_billing"
     assert entry["metadata"]["source"] == "langflow"
     assert entry["arguments"]["kwargs"] == {"customer_id": "cust_123", "amount": 500, "currency": "USD"}
+    verify_audit(audit_log)
+
+
+def test_flagged_action_waits_for_a_human_on_the_server(component_module: ModuleType, approval_server: ApprovalServer, audit_log: Path) -> None:
+    """A flagged action waits on the flow's event loop (other tasks keep running) until a human
+    approves it in the approval server; then a denial through the same component."""
+    server = approval_server
+    inputs = dict(approval_server_url=server.url, agent_token=server.agent_token, risk_level="High", risk_threshold=0.5)
+
+    async def flow() -> Dict[str, Any]:
+        component = module.AttestaApprovalComponent(function_name="send_email", action_args='{"to": "bob@example.com"}', **inputs)
+        evaluation = asyncio.ensure_future(component.evaluate_action())
+        ticks = 0
+        while not evaluation.done():  # the loop stays free while the human decides
+            ticks += 1
+            await asyncio.sleep(0.05)
+            if ticks == 3:
+                await asyncio.to_thread(approve)
+        assert ticks >= 3
+        return (await evaluation).data
+
+    def approve() -> None:
+        pending = server.wait_pending("send_email")
+        status, view = server.api("GET", f"/v1/requests/{pending['request_id']}", server.approver_token)
+        assert status == 200, view
+        time.sleep(max(0.0, float(view["review_remaining_seconds"])) + 0.2)
+        status, body = server.api("POST", f"/v1/requests/{pending['request_id']}/answer", server.approver_token, {"response": {"kind": "confirm", "answer": "y"}})
+        assert status == 200, body
+
+    module = component_module
+    output = asyncio.run(flow())
+    assert output["verdict"] == "approved" and output["denied"] is False, output
+    entry = audit_entry(audit_log, output["audit_entry_id"])
+    assert entry["approver_ids"] == ["alice"] and entry["approver_authenticated"] is True
+    assert entry["metadata"]["source"] == "langflow"
+
+    async def denied_flow() -> Dict[str, Any]:
+        component = module.AttestaApprovalComponent(function_name="delete_record", action_args='{"id": 7}', **inputs)
+        evaluation = asyncio.ensure_future(component.evaluate_action())
+        pending = await asyncio.to_thread(server.wait_pending, "delete_record")
+        await asyncio.to_thread(server.api, "POST", f"/v1/requests/{pending['request_id']}/answer", server.approver_token, {"decision": "deny", "reason": "not this one"})
+        return (await evaluation).data
+
+    denied = asyncio.run(denied_flow())
+    assert denied["verdict"] == "denied" and denied["denied"] is True
+    assert "not this one" in denied["message"]
     verify_audit(audit_log)
