@@ -25,6 +25,7 @@ import threading
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any, Callable, Dict, Mapping, Optional, Tuple
 
@@ -200,7 +201,9 @@ class _Pipelines:
 
 _ENV_LOCK = threading.Lock()
 _CACHE_LOCK = threading.Lock()
-_CACHE: Dict[Tuple[float, Optional[str], Optional[str], str], _Pipelines] = {}
+_CACHE: "OrderedDict[Tuple[float, Optional[str], Optional[str], str], _Pipelines]" = OrderedDict()
+#: Credential sets kept built (one per workspace that uses the plugin, typically a handful).
+_CACHE_SIZE = 32
 
 
 def pipelines(settings: Settings) -> _Pipelines:
@@ -211,6 +214,10 @@ def pipelines(settings: Settings) -> _Pipelines:
         if found is None:
             found = _Pipelines(settings)
             _CACHE[key] = found
+            while len(_CACHE) > _CACHE_SIZE:
+                _CACHE.popitem(last=False)
+        else:
+            _CACHE.move_to_end(key)
         return found
 
 
