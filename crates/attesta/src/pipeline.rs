@@ -510,6 +510,9 @@ impl Attesta {
         let review = AssertUnwindSafe(self.inner.reviewer.review(request)).catch_unwind();
         let outcome = match tokio::time::timeout(timeout, review).await {
             Ok(Ok(Ok(outcome))) => outcome,
+            Ok(Ok(Err(ReviewerError::Unavailable(why)))) if self.inner.reviewer.name() == "server" => {
+                return self.server_unreachable(request, &why, notify, entry_id);
+            }
             Ok(Ok(Err(error))) => return Decision::from_reviewer_error(&error, request.challenge),
             Ok(Err(_panic)) => {
                 return Decision::deny(Verdict::Denied, "the reviewer crashed; denied (fail closed)".into(), None);
@@ -545,6 +548,39 @@ impl Attesta {
             }
         };
         Decision::from_outcome(outcome, request, policy.unattended)
+    }
+
+    /// The approval server could not be reached: `policy.fail_mode` decides, as for a timeout,
+    /// except that `allow` also needs `policy.unattended: allow` (nobody saw the action).
+    fn server_unreachable(&self, request: &ReviewRequest, why: &str, notify: &[String], entry_id: &str) -> Decision {
+        let policy = &self.inner.config.policy;
+        let challenge = ChallengeResult::new(request.challenge, false).with_detail("server_unreachable", why);
+        match policy.fail_mode {
+            FailMode::Escalate => {
+                let reason = format!("{why}; escalated (policy.fail_mode: escalate)");
+                self.inner.events.emit(|| Event::Escalated {
+                    entry_id: entry_id.to_owned(),
+                    action: request.ctx.function_name.clone(),
+                    reason: reason.clone(),
+                    notify: notify.to_vec(),
+                });
+                Decision::deny(Verdict::Escalated, reason, Some(challenge))
+            }
+            FailMode::Allow if policy.unattended == Unattended::Allow => Decision {
+                verdict: Verdict::Approved,
+                reason: format!("{why}; approved unattended (policy.fail_mode: allow, policy.unattended: allow)"),
+                challenge: Some(challenge.with_detail("unattended", true)),
+                approvers: Vec::new(),
+                authenticated: false,
+                modification: None,
+            },
+            FailMode::Allow => Decision::deny(
+                Verdict::Denied,
+                format!("{why}; denied: fail_mode allow approves without a human only with policy.unattended: allow"),
+                Some(challenge),
+            ),
+            FailMode::Deny => Decision::deny(Verdict::Denied, format!("{why}; denied (policy.fail_mode: deny)"), Some(challenge)),
+        }
     }
 
     /// Stage 4: shadow-mode rewrite, audit (a failed write denies), trust update, events.

@@ -500,3 +500,35 @@ async fn escalation_rules_force_a_stronger_challenge_more_approvers_and_notify()
         .collect();
     assert_eq!(notified, [("refund".to_owned(), vec!["finance-oncall".to_owned()])]);
 }
+
+/// A `server` reviewer whose server cannot be reached.
+struct Unreachable;
+
+impl Reviewer for Unreachable {
+    fn name(&self) -> &str {
+        "server"
+    }
+
+    fn review<'a>(&'a self, _request: &'a ReviewRequest) -> BoxFuture<'a, Result<ReviewOutcome, ReviewerError>> {
+        Box::pin(async { Err(ReviewerError::Unavailable("the approval server at http://127.0.0.1:9 is unreachable".into())) })
+    }
+}
+
+#[tokio::test]
+async fn an_unreachable_server_follows_fail_mode_but_never_approves_silently() {
+    let cases = [
+        (FailMode::Deny, Unattended::Deny, Verdict::Denied),
+        (FailMode::Escalate, Unattended::Deny, Verdict::Escalated),
+        (FailMode::Allow, Unattended::Deny, Verdict::Denied),
+        (FailMode::Allow, Unattended::Allow, Verdict::Approved),
+    ];
+    for (fail_mode, unattended, expected) in cases {
+        let s = Setup::new();
+        let mut builder = s.fixed(0.45).reviewer(Arc::new(Unreachable));
+        builder.config_mut().policy.fail_mode = fail_mode;
+        builder.config_mut().policy.unattended = unattended;
+        let result = builder.build().unwrap().evaluate(ctx("send_email")).await;
+        assert_eq!(result.verdict, expected, "{fail_mode:?}/{unattended:?}: {}", result.reason);
+        assert!(result.reason.contains("unreachable"), "{}", result.reason);
+    }
+}
