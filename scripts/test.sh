@@ -29,3 +29,6 @@ scripts/test-browser.sh
 
 step "python package and framework integrations (scripts/test-python.sh)"
 scripts/test-python.sh
+
+step "no-code integrations: Dify plugin and Langflow component (scripts/test-integrations.sh)"
+scripts/test-integrations.sh
