@@ -65,7 +65,7 @@ impl NonInteractiveReviewer {
                     approvers: Vec::new(),
                     authenticated: false,
                     modification: None,
-                    reason: format!("denied: {NO_REVIEWER_REASON}"),
+                    reason: NO_REVIEWER_REASON.to_owned(),
                 }
             }
             Policy::Allow => {
