@@ -306,7 +306,12 @@ pub fn apply_trust(assessment: &mut RiskAssessment, trust: f64, influence: f64) 
     let unit = |v: f64| if v.is_nan() { 0.0 } else { v.clamp(0.0, 1.0) };
     let (trust, influence) = (unit(trust), unit(influence));
     let raw = assessment.score;
-    let effective = (raw * (1.0 - influence * trust)).min(raw);
+    let mut effective = (raw * (1.0 - influence * trust)).min(raw);
+    // Trust may soften a challenge but never remove it: anything that needed a human still does.
+    let medium = RiskLevel::Medium.floor_score();
+    if raw >= medium {
+        effective = effective.max(medium);
+    }
     if effective >= raw {
         return;
     }
@@ -327,6 +332,18 @@ pub fn apply_trust(assessment: &mut RiskAssessment, trust: f64, influence: f64) 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn trust_never_turns_a_reviewed_action_into_an_auto_approved_one() {
+        for raw in [0.3, 0.31, 0.45, 0.59, 0.6, 0.79] {
+            let mut a = RiskAssessment::from_score(raw, "test", Vec::new());
+            apply_trust(&mut a, 1.0, 1.0);
+            assert!(a.level >= RiskLevel::Medium, "{raw} became {} ({})", a.level, a.score);
+        }
+        let mut low = RiskAssessment::from_score(0.25, "test", Vec::new());
+        apply_trust(&mut low, 1.0, 0.3);
+        assert!(low.score < 0.25, "LOW may still be lowered");
+    }
 
     fn t0() -> Timestamp {
         Timestamp::from_second(1_700_000_000).unwrap()

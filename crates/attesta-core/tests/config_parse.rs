@@ -623,3 +623,11 @@ proptest! {
         prop_assert_eq!(result.is_ok(), (0.0..=1.0).contains(&v));
     }
 }
+
+#[test]
+fn absurd_timeouts_are_refused_with_the_line() {
+    let err = yaml_err("policy:\n  timeout_seconds: 1e300\n");
+    assert_eq!(at(&err).0, Some(2), "{err}");
+    assert!(err.to_string().contains("at most 604800"), "{err}");
+    assert!(yaml("policy:\n  timeout_seconds: 86400\n").is_ok());
+}

@@ -477,8 +477,9 @@ impl Attesta {
                 action: ctx.function_name.clone(),
                 challenge,
             });
+            let shown = if inner.reviewer.needs_exact_arguments() { ctx.clone() } else { redacted(&ctx, &inner.redactor) };
             let request = ReviewRequest {
-                ctx: Arc::new(ctx.clone()),
+                ctx: Arc::new(shown),
                 assessment: Arc::new(assessment.clone()),
                 challenge,
                 min_review_seconds,
@@ -506,7 +507,8 @@ impl Attesta {
     /// Runs the reviewer under the timeout and turns every failure into a denial.
     async fn verify(&self, request: &ReviewRequest, notify: &[String], entry_id: &str) -> Decision {
         let policy = &self.inner.config.policy;
-        let timeout = Duration::from_secs_f64(policy.timeout_seconds.max(0.0));
+        // Configs built in code skip validation: never let an absurd value panic here.
+        let timeout = Duration::try_from_secs_f64(policy.timeout_seconds.max(0.0)).unwrap_or(Duration::from_secs(604_800));
         let review = AssertUnwindSafe(self.inner.reviewer.review(request)).catch_unwind();
         let outcome = match tokio::time::timeout(timeout, review).await {
             Ok(Ok(Ok(outcome))) => outcome,
@@ -645,12 +647,7 @@ impl Attesta {
 
         if let (Some(store), Some(agent), Some(event)) = (&inner.trust, ctx.agent_id.as_deref(), trust_event(&result)) {
             let domain = trust_domain(&ctx.function_name, &inner.config.trust.domains);
-            // Auto-approved reads are frequent, low-value evidence: no fsync for them.
-            let recorded = match event {
-                TrustEvent::Approved { human_reviewed: false, .. } => store.record_relaxed(agent, &domain, event, result.decided_at),
-                _ => store.record(agent, &domain, event, result.decided_at),
-            };
-            if let Err(error) = recorded {
+            if let Err(error) = store.record(agent, &domain, event, result.decided_at) {
                 // The decision is already on record; a trust update failing must not change it.
                 tracing::warn!(%error, agent, "could not update the trust store");
             }
@@ -771,6 +768,19 @@ impl Decision {
                 if !challenge.passed && !unattended {
                     return denied(format!("the reviewer approved but the {} challenge was not passed; denied", request.challenge), challenge, approvers);
                 }
+                // A channel may run a stricter challenge (a quiz that became a teach-back), never a
+                // weaker one: an approval server with a laxer policy must not wave through what this
+                // policy sends to a human.
+                if challenge.challenge_type.rigour() < request.challenge.rigour() {
+                    return denied(
+                        format!(
+                            "the reviewer ran a {} challenge but this call needs {}; denied (make the approval server's policy at least as strict as the agent's)",
+                            challenge.challenge_type, request.challenge
+                        ),
+                        challenge,
+                        approvers,
+                    );
+                }
                 if request.challenge == ChallengeType::MultiParty {
                     let mut distinct: Vec<String> = approvers.iter().map(|a| a.trim().to_lowercase()).collect();
                     distinct.sort();
@@ -798,6 +808,29 @@ impl Decision {
                 Decision { verdict, reason, challenge: Some(challenge), approvers, authenticated, modification: None }
             }
         }
+    }
+}
+
+/// The action as a human may see it: secrets in arguments, docstring and metadata replaced.
+fn redacted(ctx: &ActionContext, redactor: &Redactor) -> ActionContext {
+    let args = match redactor.redact_value(&Value::Array(ctx.args.clone())) {
+        Value::Array(args) => args,
+        other => vec![other],
+    };
+    let kwargs = match redactor.redact_value(&Value::Object(ctx.kwargs.clone())) {
+        Value::Object(kwargs) => kwargs,
+        other => serde_json::Map::from_iter([("value".to_owned(), other)]),
+    };
+    let metadata = match redactor.redact_value(&Value::Object(ctx.metadata.clone())) {
+        Value::Object(metadata) => metadata,
+        _ => serde_json::Map::new(),
+    };
+    ActionContext {
+        args,
+        kwargs,
+        metadata,
+        function_doc: ctx.function_doc.as_deref().map(|d| redactor.redact_text(d)),
+        ..ctx.clone()
     }
 }
 
@@ -843,7 +876,9 @@ fn trust_event(result: &ApprovalResult) -> Option<TrustEvent> {
                 .challenge
                 .as_ref()
                 .is_some_and(|c| c.challenge_type != ChallengeType::AutoApprove && !c.details.contains_key("unattended"));
-            Some(TrustEvent::Approved { level, human_reviewed })
+            // Only a human's approval is evidence of good judgement. Counting auto-approved reads
+            // would let an agent farm trust with harmless calls and spend it on risky ones.
+            human_reviewed.then_some(TrustEvent::Approved { level, human_reviewed })
         }
         (_, Verdict::Denied) => Some(TrustEvent::Denied { level }),
         // Timeouts and escalations say nothing about the agent's judgement.

@@ -140,8 +140,7 @@ impl TrustStore {
         })
     }
 
-    /// Records an outcome and returns the agent's new trust in `domain`. The change is on disk
-    /// (fsynced) before this returns.
+    /// Records an outcome and returns the agent's new trust in `domain`.
     pub fn record(
         &self,
         agent_id: &str,
@@ -149,33 +148,9 @@ impl TrustStore {
         event: TrustEvent,
         now: Timestamp,
     ) -> Result<f64, TrustStoreError> {
-        self.record_with(agent_id, domain, event, now, Flush::Durable)
-    }
-
-    /// Like [`record`](Self::record) but without fsync: still atomic (a reader sees the old or
-    /// the new file, never a mix), but a machine crash may lose it. For low-value evidence such
-    /// as auto-approved reads, where two fsyncs per call would dominate the pipeline's cost.
-    pub fn record_relaxed(
-        &self,
-        agent_id: &str,
-        domain: &str,
-        event: TrustEvent,
-        now: Timestamp,
-    ) -> Result<f64, TrustStoreError> {
-        self.record_with(agent_id, domain, event, now, Flush::Relaxed)
-    }
-
-    fn record_with(
-        &self,
-        agent_id: &str,
-        domain: &str,
-        event: TrustEvent,
-        now: Timestamp,
-        sync: Flush,
-    ) -> Result<f64, TrustStoreError> {
         check_agent(agent_id)?;
         let params = self.params;
-        self.update_with(sync, |data| {
+        self.update(|data| {
             let agent = data.agents.entry(agent_id.to_owned()).or_default();
             let revocation = agent.revoked.clone();
             let record = agent.domains.entry(domain.to_owned()).or_insert_with(|| {
@@ -379,12 +354,8 @@ impl TrustStore {
         Ok(data)
     }
 
-    /// Lock, re-read, change, write atomically (and durably), unlock.
+    /// Lock, re-read, change, write atomically, unlock.
     fn update<T>(&self, change: impl FnOnce(&mut StoreFile) -> T) -> Result<T, TrustStoreError> {
-        self.update_with(Flush::Durable, change)
-    }
-
-    fn update_with<T>(&self, sync: Flush, change: impl FnOnce(&mut StoreFile) -> T) -> Result<T, TrustStoreError> {
         let Some(lock) = self.open_lock(true)? else {
             return Err(self.io_error("open the lock file of", &self.lock_path)(
                 io::ErrorKind::NotFound.into(),
@@ -394,12 +365,12 @@ impl TrustStore {
             .map_err(self.io_error("lock", &self.lock_path))?;
         let mut data = self.read_file()?;
         let result = change(&mut data);
-        self.write_atomically(&data, sync)?;
+        self.write_atomically(&data)?;
         drop(lock);
         Ok(result)
     }
 
-    fn write_atomically(&self, data: &StoreFile, sync: Flush) -> Result<(), TrustStoreError> {
+    fn write_atomically(&self, data: &StoreFile) -> Result<(), TrustStoreError> {
         let mut bytes = serde_json::to_vec_pretty(data).map_err(|e| TrustStoreError::Io {
             action: "serialise",
             path: self.path.clone(),
@@ -423,7 +394,7 @@ impl TrustStore {
                 .mode(0o600)
                 .open(&temp)?;
             file.write_all(&bytes)?;
-            if sync == Flush::Durable { file.sync_all() } else { Ok(()) }
+            file.sync_all()
         })();
         if let Err(err) = written {
             let _ = fs::remove_file(&temp);
@@ -433,21 +404,11 @@ impl TrustStore {
             let _ = fs::remove_file(&temp);
             return Err(self.io_error("replace", &self.path)(err));
         }
-        if sync == Flush::Relaxed {
-            return Ok(());
-        }
         let dir = self.dir().unwrap_or(Path::new("."));
         File::open(dir)
             .and_then(|d| d.sync_all())
             .map_err(self.io_error("sync the directory of", &self.path))
     }
-}
-
-/// Whether a write waits for the disk.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Flush {
-    Durable,
-    Relaxed,
 }
 
 fn check_agent(agent_id: &str) -> Result<(), TrustStoreError> {

@@ -532,3 +532,56 @@ async fn an_unreachable_server_follows_fail_mode_but_never_approves_silently() {
         assert!(result.reason.contains("unreachable"), "{}", result.reason);
     }
 }
+
+#[tokio::test]
+async fn a_reviewer_that_ran_a_weaker_challenge_is_not_trusted() {
+    let s = Setup::new();
+    // An approval server with a laxer policy answers "auto-approved" for a call that needs a quiz.
+    let lax = Scripted::new(|_| Ok(outcome(Verdict::Approved, ChallengeType::AutoApprove, true, vec![])));
+    let attesta = s.fixed(0.7).reviewer(lax).build().unwrap();
+    let result = attesta.evaluate(ctx("update_record")).await;
+    assert_eq!(result.verdict, Verdict::Denied);
+    assert!(result.reason.contains("needs quiz"), "{}", result.reason);
+
+    // A stricter one (teach-back for a quiz) is fine.
+    let strict = Scripted::new(|_| Ok(outcome(Verdict::Approved, ChallengeType::TeachBack, true, vec!["ann".into()])));
+    let attesta = s.fixed(0.7).reviewer(strict).build().unwrap();
+    assert_eq!(attesta.evaluate(ctx("update_record")).await.verdict, Verdict::Approved);
+}
+
+#[tokio::test]
+async fn auto_approved_calls_earn_no_trust_and_trust_never_removes_a_review() {
+    let s = Setup::new();
+    let attesta = s.fixed(0.1).reviewer(Scripted::approving()).build().unwrap();
+    for _ in 0..40 {
+        attesta.evaluate(ctx("read_report").with_agent("farmer")).await;
+    }
+    drop(attesta);
+    let reviewer = Scripted::approving();
+    let attesta = s.fixed(0.32).reviewer(reviewer.clone()).build().unwrap();
+    let result = attesta.evaluate(ctx("update_record").with_agent("farmer")).await;
+    assert!((result.trust_before.unwrap() - 0.3).abs() < 1e-9, "reads earned nothing: {:?}", result.trust_before);
+    assert_eq!(result.risk.level, RiskLevel::Medium, "still needs a human: {}", result.risk.score);
+    assert_eq!(reviewer.calls(), 1);
+}
+
+#[tokio::test]
+async fn reviewers_never_see_secrets() {
+    let s = Setup::new();
+    let seen = Arc::new(Mutex::new(String::new()));
+    let sink = seen.clone();
+    let reviewer = Scripted::new(move |req| {
+        *sink.lock().unwrap() = serde_json::to_string(&*req.ctx).unwrap();
+        Ok(outcome(Verdict::Denied, req.challenge, false, vec![]))
+    });
+    let attesta = s.fixed(0.45).reviewer(reviewer).build().unwrap();
+    let secret = "ghp_0123456789abcdefghijklmnopqrstuvwxyzAB";
+    let call = ActionContext::new("push_config")
+        .with_kwarg("password", "hunter2hunter2")
+        .with_kwarg("token", secret)
+        .with_kwarg("path", "/srv/app/config.yaml");
+    attesta.evaluate(call).await;
+    let shown = seen.lock().unwrap().clone();
+    assert!(!shown.contains("hunter2hunter2") && !shown.contains(secret), "{shown}");
+    assert!(shown.contains("[REDACTED:") && shown.contains("/srv/app/config.yaml"), "{shown}");
+}

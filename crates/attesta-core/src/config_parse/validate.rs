@@ -9,6 +9,9 @@ use super::node::Seg;
 use crate::config::{Config, DomainProfile, Durability, ReviewerKind, Unattended};
 use crate::types::RiskLevel;
 
+/// Longest a human may take before `fail_mode` applies.
+pub const MAX_TIMEOUT_SECONDS: f64 = 604_800.0;
+
 /// One failed check, before it is given a file position.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Problem {
@@ -215,6 +218,17 @@ fn check_policy(c: &mut Checker, config: &Config) -> Check {
                     policy.timeout_seconds
                 ),
                 Some("the default is 300 (five minutes)"),
+            );
+        }
+        if policy.timeout_seconds > MAX_TIMEOUT_SECONDS {
+            return c.fail(
+                ConfigErrorKind::OutOfRange,
+                format!(
+                    "{} must be at most {MAX_TIMEOUT_SECONDS} (one week), got {}",
+                    c.name(),
+                    policy.timeout_seconds
+                ),
+                Some("a request nobody answers for a week should follow fail_mode, not wait forever"),
             );
         }
         Ok(())

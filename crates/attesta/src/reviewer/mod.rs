@@ -66,6 +66,14 @@ pub trait Reviewer: Send + Sync {
     fn name(&self) -> &str;
 
     fn review<'a>(&'a self, request: &'a ReviewRequest) -> BoxFuture<'a, Result<ReviewOutcome, ReviewerError>>;
+
+    /// Whether this reviewer must see the arguments exactly as the agent sent them. Only a
+    /// channel that binds the decision to a digest of the exact action and redacts on its own
+    /// side (the approval server) needs that; every other reviewer is shown arguments with
+    /// secrets replaced by `[REDACTED:kind]`, so nothing secret reaches a screen or a chat.
+    fn needs_exact_arguments(&self) -> bool {
+        false
+    }
 }
 
 mod callback;

@@ -200,6 +200,11 @@ impl Reviewer for ServerReviewer {
         "server"
     }
 
+    /// The server binds approvals to a digest of the exact action and redacts before display.
+    fn needs_exact_arguments(&self) -> bool {
+        true
+    }
+
     fn review<'a>(&'a self, request: &'a ReviewRequest) -> BoxFuture<'a, Result<ReviewOutcome, ReviewerError>> {
         Box::pin(self.run(request))
     }
