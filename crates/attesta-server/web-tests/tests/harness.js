@@ -11,7 +11,11 @@ import { chromium } from 'playwright-core';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const REPO = resolve(here, '../../../..');
-export const IMAGES = join(REPO, 'docs/images');
+// Screenshots are always taken; they replace the committed ones in docs/images only when asked
+// (ATTESTA_UPDATE_SCREENSHOTS=1), so a test run leaves the working tree clean.
+export const IMAGES = process.env.ATTESTA_UPDATE_SCREENSHOTS === '1'
+  ? join(REPO, 'docs/images')
+  : join(tmpdir(), 'attesta-screenshots');
 
 export function attestaBin() {
   const candidates = [
