@@ -60,6 +60,28 @@ fn builtin_patterns() -> Vec<(&'static str, String, bool, bool)> {
             true,
             false,
         ),
+        // Credentials given as command-line options, where the option name is not a secret word:
+        // mysql -pSECRET, curl -u user:pass, sshpass -p pass, docker login -p pass,
+        // redis-cli -a pass, htpasswd -b file user pass.
+        (
+            "password",
+            r#"(\b(?:mysql|mysqldump|mysqladmin|mariadb|mariadb-dump)\b[^|;&\n]*?\s-p)([^\s-][^\s]*)"#.into(),
+            true,
+            false,
+        ),
+        ("password", r#"((?:^|\s)(?:-u|--user)\s+[^\s:]+:)("[^"]*"|'[^']*'|\S+)"#.into(), true, false),
+        ("password", r#"(\bsshpass\s+-p\s*)("[^"]*"|'[^']*'|\S+)"#.into(), true, false),
+        ("password", r#"(\blogin\b[^|;&\n]*?\s-p\s+)("[^"]*"|'[^']*'|\S+)"#.into(), true, false),
+        ("password", r#"(\bredis-cli\b[^|;&\n]*?\s-a\s+)("[^"]*"|'[^']*'|\S+)"#.into(), true, false),
+        ("password", r#"(\bhtpasswd\s+(?:-[A-Za-z]+\s+)*?-[A-Za-z]*b[A-Za-z]*\s+\S+\s+\S+\s+)("[^"]*"|'[^']*'|\S+)"#.into(), true, false),
+        // Environment assignments like PGPASSWORD=…, MYSQL_PWD=…, VAULT_TOKEN=… (no separator
+        // before the secret word, so the general NAME_SECRET rule above does not see them).
+        (
+            "password",
+            r#"(\b[A-Z][A-Z0-9]*(?:PASSWORD|PASSWD|PWD|SECRET|TOKEN|APIKEY)\s*=\s*)("[^"]*"|'[^']*'|[^\s"'&;,]+)"#.into(),
+            true,
+            false,
+        ),
         ("card_number", r"\b(?:\d[ -]?){12,18}\d\b".into(), false, true),
     ]
 }
@@ -116,6 +138,12 @@ const SECRET_FIELDS: &[&str] = &[
     "apitoken",
     "masterkey",
     "connectionstring",
+    "cvv",
+    "cvc",
+    "cvv2",
+    "ssn",
+    "socialsecuritynumber",
+    "pincode",
 ];
 
 /// Last words that make a compound field name secret (`db_password`, `githubToken`, `slack.secret`).
@@ -382,6 +410,35 @@ mod tests {
 
     fn redactor() -> Redactor {
         Redactor::new(&RedactionConfig::default()).unwrap()
+    }
+
+    #[test]
+    fn credentials_in_command_line_options_are_redacted() {
+        let r = redactor();
+        let cases = [
+            ("mysql -u root -pS3cr3tPass db", "S3cr3tPass"),
+            ("PGPASSWORD=pgsecret99 psql -h db", "pgsecret99"),
+            ("MYSQL_PWD=mysqlsecret1 mysql", "mysqlsecret1"),
+            ("curl -u admin:curlpass77 https://x.example", "curlpass77"),
+            ("sshpass -p sshsecret42 ssh host", "sshsecret42"),
+            ("docker login -u bob -p dockersecret8 registry", "dockersecret8"),
+            ("redis-cli -h cache -a redissecret5 ping", "redissecret5"),
+            ("htpasswd -b .htpasswd alice htsecret31", "htsecret31"),
+        ];
+        for (text, secret) in cases {
+            let out = r.redact_text(text);
+            assert!(!out.contains(secret), "{text} -> {out}");
+            assert!(out.contains("[REDACTED:password]"), "{text} -> {out}");
+        }
+        // Ordinary options that look alike are left alone.
+        assert_eq!(r.redact_text("mkdir -p /srv/app"), "mkdir -p /srv/app");
+        assert_eq!(r.redact_text("ssh -p 2222 host"), "ssh -p 2222 host");
+        let card = json!({"cvv": "123", "ssn": "078-05-1120", "pin_code": "4321", "pin": 17});
+        let out = r.redact_value(&card).to_string();
+        for secret in ["\"123\"", "078-05-1120", "4321"] {
+            assert!(!out.contains(secret), "{out}");
+        }
+        assert!(out.contains("\"pin\":17"), "a GPIO pin number is not a secret: {out}");
     }
 
     #[test]
