@@ -289,6 +289,37 @@ fn configured_reviewer_and_config_errors() {
 }
 
 #[test]
+fn shadow_and_audit_only_leave_the_agents_own_permission_checks_in_place() {
+    // An explicit "allow" makes Claude Code and Gemini CLI skip their own permission prompts.
+    // In shadow and audit-only modes Attesta only observes, so it must answer nothing at all —
+    // not "allow" — for a dangerous command as for a harmless one, while still auditing.
+    for (mode, expected_enforced) in [("audit_only", None), ("shadow", Some("denied"))] {
+        for agent in ["claude-code", "codex", "gemini"] {
+            for case in ["01-read", "02-rm-rf"] {
+                let p = project();
+                p.write("attesta.yaml", &format!("policy:\n  mode: {mode}\n"));
+                let run = hook(&p, agent, case);
+                assert_eq!(
+                    (run.code, run.stdout.as_str(), run.stderr.as_str()),
+                    (0, "", ""),
+                    "{mode} {agent} {case}: {run:?}"
+                );
+                let entry = last_audit_entry(&p);
+                assert_eq!(entry["verdict"], "approved", "{mode} {agent} {case}");
+                if case == "02-rm-rf" {
+                    assert_eq!(entry["risk_level"], "critical", "{mode} {agent}");
+                    assert_eq!(
+                        entry["metadata"].get("enforced_verdict").and_then(Value::as_str),
+                        expected_enforced,
+                        "{mode} {agent}: {entry}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
 fn a_coding_agent_profile_stops_prompts_for_project_edits_only() {
     // The profile from docs/hooks.md: edit tools are safe actions, so an edit inside the project
     // is LOW and allowed without a prompt, while the same tool on ~/.ssh/config stays CRITICAL

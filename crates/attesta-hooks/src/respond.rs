@@ -1,10 +1,13 @@
 //! Verdicts in each agent's decision format, with the exit code its hook contract expects.
 //!
-//! | agent | allow | deny | input/internal failure |
-//! |---|---|---|---|
-//! | Claude Code | exit 0, `hookSpecificOutput.permissionDecision: "allow"` + reason | exit 0, `permissionDecision: "deny"` + reason (shown to Claude) | exit 2, reason on stderr |
-//! | Codex CLI | exit 0, empty stdout (Codex rejects a bare `allow` as unsupported) | exit 0, `permissionDecision: "deny"` + non-empty reason | exit 2, reason on stderr |
-//! | Gemini CLI | exit 0, `{"decision": "allow", "reason"}` | exit 0, `{"decision": "deny", "reason"}` (sent to the model) | exit 2, reason on stderr |
+//! | agent | allow | deny | no decision | input/internal failure |
+//! |---|---|---|---|---|
+//! | Claude Code | exit 0, `hookSpecificOutput.permissionDecision: "allow"` + reason | exit 0, `permissionDecision: "deny"` + reason (shown to Claude) | exit 0, empty stdout | exit 2, reason on stderr |
+//! | Codex CLI | exit 0, empty stdout (Codex rejects a bare `allow` as unsupported) | exit 0, `permissionDecision: "deny"` + non-empty reason | exit 0, empty stdout | exit 2, reason on stderr |
+//! | Gemini CLI | exit 0, `{"decision": "allow", "reason"}` | exit 0, `{"decision": "deny", "reason"}` (sent to the model) | exit 0, empty stdout | exit 2, reason on stderr |
+//!
+//! An explicit `allow` makes Claude Code and Gemini CLI skip their own permission checks, so it
+//! is only sent for a binding approval; "no decision" leaves the agent's normal flow in charge.
 //!
 //! Exit code 2 is the one blocking signal all three agents honour without parsing anything, so
 //! it is used whenever Attesta could not reach a verdict: the structured channel may be what is
@@ -20,8 +23,12 @@ pub const BLOCKING_EXIT: u8 = 2;
 /// What Attesta decided about one tool call.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Decision {
+    /// A binding approval: the agent may skip its own permission prompt.
     Allow { reason: String },
     Deny { reason: String },
+    /// Attesta neither allows nor blocks (shadow and audit-only modes): the agent's own
+    /// permission rules and prompts apply as if no hook had run.
+    Abstain,
 }
 
 /// Everything the hook process emits: the exact stdout bytes, a stderr message, the exit code.
@@ -38,6 +45,9 @@ impl HookResponse {
         let (allow, reason) = match decision {
             Decision::Allow { reason } => (true, reason.as_str()),
             Decision::Deny { reason } => (false, reason.as_str()),
+            // All three agents read exit 0 with an empty stdout as "no objection, carry on
+            // normally"; nothing on stderr either, since some agents surface it.
+            Decision::Abstain => return HookResponse { stdout: String::new(), stderr: String::new(), exit_code: 0 },
         };
         // Agents reject or ignore an empty reason on a denial; never send one.
         let reason = if reason.trim().is_empty() {
@@ -121,6 +131,14 @@ mod tests {
     fn gemini_shapes() {
         assert_eq!(HookResponse::decision(Agent::Gemini, &deny()).stdout, "{\"decision\":\"deny\",\"reason\":\"no\"}\n");
         assert_eq!(HookResponse::decision(Agent::Gemini, &allow()).stdout, "{\"decision\":\"allow\",\"reason\":\"ok\"}\n");
+    }
+
+    #[test]
+    fn abstaining_is_silent_for_every_agent() {
+        for agent in Agent::ALL {
+            let r = HookResponse::decision(agent, &Decision::Abstain);
+            assert_eq!((r.stdout.as_str(), r.stderr.as_str(), r.exit_code), ("", "", 0), "{agent}");
+        }
     }
 
     #[test]

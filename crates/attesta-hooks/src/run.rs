@@ -4,7 +4,7 @@ use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 
 use attesta::config_file::LoadedConfig;
-use attesta::{ApprovalResult, AttestaBuilder, AttestaDenied, EvaluateOptions, Verdict};
+use attesta::{ApprovalResult, AttestaBuilder, AttestaDenied, EvaluateOptions, Mode, Verdict};
 
 use crate::Agent;
 use crate::map::{PathBase, action_context};
@@ -80,7 +80,14 @@ fn load_config(explicit: Option<&Path>, project: &Path) -> Result<LoadedConfig, 
 }
 
 /// Maps the pipeline's verdict to allow/deny with a reason the agent shows to the model/user.
+///
+/// Outside enforce mode Attesta only observes, so it abstains: answering `allow` there would
+/// make Claude Code and Gemini CLI skip their own permission prompts for every call, switching
+/// off the agent's protection precisely while Attesta is not protecting anything either.
 pub fn decision_for(result: &ApprovalResult) -> Decision {
+    if result.mode != Mode::Enforce || result.verdict != result.enforced_verdict {
+        return Decision::Abstain;
+    }
     let audit = if result.audit_entry_id.is_empty() {
         String::new()
     } else {
@@ -105,5 +112,58 @@ pub fn decision_for(result: &ApprovalResult) -> Decision {
         Verdict::Denied | Verdict::TimedOut | Verdict::Escalated => {
             Decision::Deny { reason: format!("{}{audit}", AttestaDenied::from_result(result.clone()).message) }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use attesta::{ChallengeResult, ChallengeType, RiskAssessment};
+    use jiff::Timestamp;
+
+    use super::*;
+
+    fn result(mode: Mode, verdict: Verdict, enforced: Verdict, challenge: ChallengeType) -> ApprovalResult {
+        ApprovalResult {
+            verdict,
+            risk: RiskAssessment::from_score(0.95, "test", Vec::new()),
+            challenge: Some(ChallengeResult::new(challenge, verdict == Verdict::Approved)),
+            approvers: Vec::new(),
+            approver_authenticated: false,
+            review_seconds: 0.0,
+            audit_entry_id: "e1".into(),
+            modification: None,
+            reason: "r".into(),
+            mode,
+            enforced_verdict: enforced,
+            trust_before: None,
+            intercepted_at: Timestamp::UNIX_EPOCH,
+            decided_at: Timestamp::UNIX_EPOCH,
+        }
+    }
+
+    #[test]
+    fn enforce_mode_allows_approvals_and_denies_the_rest() {
+        let auto = result(Mode::Enforce, Verdict::Approved, Verdict::Approved, ChallengeType::AutoApprove);
+        assert!(matches!(decision_for(&auto), Decision::Allow { .. }));
+        let human = result(Mode::Enforce, Verdict::Approved, Verdict::Approved, ChallengeType::Confirm);
+        assert!(matches!(decision_for(&human), Decision::Allow { .. }));
+        for verdict in [Verdict::Denied, Verdict::TimedOut, Verdict::Escalated, Verdict::Modified] {
+            let r = result(Mode::Enforce, verdict, verdict, ChallengeType::Confirm);
+            assert!(matches!(decision_for(&r), Decision::Deny { .. }), "{verdict}");
+        }
+    }
+
+    #[test]
+    fn shadow_and_audit_only_never_answer_allow_or_deny() {
+        for mode in [Mode::Shadow, Mode::AuditOnly] {
+            for enforced in [Verdict::Approved, Verdict::Denied, Verdict::TimedOut, Verdict::Escalated, Verdict::Modified] {
+                let verdict = if enforced.runs() { enforced } else { Verdict::Approved };
+                let r = result(mode, verdict, enforced, ChallengeType::Confirm);
+                assert_eq!(decision_for(&r), Decision::Abstain, "{mode:?} {enforced}");
+            }
+        }
+        // A verdict that only runs because something rewrote it is no approval to pass on.
+        let rewritten = result(Mode::Enforce, Verdict::Approved, Verdict::Denied, ChallengeType::Confirm);
+        assert_eq!(decision_for(&rewritten), Decision::Abstain);
     }
 }

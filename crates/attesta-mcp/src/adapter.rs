@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use attesta::config_file::LoadedConfig;
 use attesta::reviewer::{NonInteractiveReviewer, Reviewer, TerminalReviewer};
-use attesta::{ActionContext, Attesta, AttestaBuilder, EvaluateOptions, RiskLevel};
+use attesta::{ActionContext, ApprovalResult, Attesta, AttestaBuilder, EvaluateOptions, RiskLevel, Verdict};
 use attesta_core::config::{Config, Unattended};
 use futures::FutureExt;
 use futures::future::BoxFuture;
@@ -93,28 +93,63 @@ impl ToolCallGate for AttestaGate {
         // `notifications/cancelled` ends the review as a denial the pipeline audits.
         CURRENT_REVIEW
             .scope(cancellation, async move {
-                let result = attesta.evaluate_with(ctx, options).await;
-                GateDecision {
-                    verdict: result.verdict,
-                    risk_level: Some(result.risk.level),
-                    risk_score: Some(result.risk.score),
-                    reason: result.reason,
-                    audit_entry_id: result.audit_entry_id,
-                    modified_arguments: result.modification.and_then(modified_arguments),
-                }
+                gate_decision(attesta.evaluate_with(ctx, options).await)
             })
             .boxed()
     }
 }
 
-/// A reviewer's modification `{"args": [...], "kwargs": {...}}` as MCP `arguments`.
-fn modified_arguments(modification: Value) -> Option<Value> {
-    match modification {
-        Value::Object(mut m) => match m.remove("kwargs") {
-            Some(kwargs @ Value::Object(_)) => Some(kwargs),
-            _ => None,
+/// The relay's view of a pipeline result.
+///
+/// A modification that cannot be expressed as MCP arguments turns the decision into a denial:
+/// dropping it while the verdict still says the call may run would forward the original call,
+/// i.e. exactly what the reviewer changed.
+fn gate_decision(result: ApprovalResult) -> GateDecision {
+    let mut decision = GateDecision {
+        verdict: result.verdict,
+        risk_level: Some(result.risk.level),
+        risk_score: Some(result.risk.score),
+        reason: result.reason,
+        audit_entry_id: result.audit_entry_id,
+        modified_arguments: None,
+    };
+    let unusable = match result.modification {
+        Some(modification) => match modified_arguments(modification) {
+            Ok(arguments) => {
+                decision.modified_arguments = Some(arguments);
+                None
+            }
+            Err(why) => Some(why),
         },
-        _ => None,
+        None if result.verdict == Verdict::Modified => Some("the verdict came without modified arguments"),
+        None => None,
+    };
+    if let Some(why) = unusable
+        && decision.verdict.runs()
+    {
+        decision.reason =
+            format!("the reviewer modified the call, but {why}; denied rather than running the original arguments ({})", decision.reason);
+        decision.verdict = Verdict::Denied;
+    }
+    decision
+}
+
+/// A reviewer's modification `{"args": [...], "kwargs": {...}}` as MCP `arguments` (an object).
+/// Positional arguments have no place in an MCP call, so a modification that sets any cannot
+/// be applied faithfully.
+fn modified_arguments(modification: Value) -> Result<Value, &'static str> {
+    let Value::Object(mut m) = modification else {
+        return Err("the modification is not an object of args and kwargs");
+    };
+    if m.get("args").and_then(Value::as_array).is_some_and(|args| !args.is_empty()) {
+        return Err("the modification has positional arguments, which an MCP call cannot carry");
+    }
+    if m.get("args").is_some_and(|args| !args.is_array()) {
+        return Err("the modification's args are not a list");
+    }
+    match m.remove("kwargs") {
+        Some(kwargs @ Value::Object(_)) => Ok(kwargs),
+        _ => Err("the modification has no keyword arguments object"),
     }
 }
 
@@ -246,7 +281,48 @@ mod tests {
 
     #[test]
     fn modifications_become_arguments() {
-        assert_eq!(modified_arguments(json!({"args": [], "kwargs": {"path": "/tmp"}})), Some(json!({"path": "/tmp"})));
-        assert_eq!(modified_arguments(json!({"args": ["x"]})), None);
+        assert_eq!(modified_arguments(json!({"args": [], "kwargs": {"path": "/tmp"}})), Ok(json!({"path": "/tmp"})));
+        assert_eq!(modified_arguments(json!({"kwargs": {"path": "/tmp"}})), Ok(json!({"path": "/tmp"})));
+        assert!(modified_arguments(json!({"args": ["x"]})).is_err());
+        // Dropping the positional part would forward something the reviewer never wrote.
+        assert!(modified_arguments(json!({"args": ["x"], "kwargs": {"path": "/tmp"}})).is_err());
+        assert!(modified_arguments(json!({"args": "x", "kwargs": {}})).is_err());
+        assert!(modified_arguments(json!("rm -rf /tmp/x")).is_err());
+    }
+
+    fn result(verdict: Verdict, modification: Option<Value>) -> ApprovalResult {
+        ApprovalResult {
+            verdict,
+            risk: attesta::RiskAssessment::from_score(0.8, "test", Vec::new()),
+            challenge: None,
+            approvers: vec!["alice".into()],
+            approver_authenticated: false,
+            review_seconds: 1.0,
+            audit_entry_id: "audit-1".into(),
+            modification,
+            reason: "narrowed".into(),
+            mode: attesta::Mode::Enforce,
+            enforced_verdict: verdict,
+            trust_before: None,
+            intercepted_at: jiff::Timestamp::UNIX_EPOCH,
+            decided_at: jiff::Timestamp::UNIX_EPOCH,
+        }
+    }
+
+    #[test]
+    fn an_unusable_modification_denies_instead_of_running_the_original() {
+        let applied = gate_decision(result(Verdict::Modified, Some(json!({"args": [], "kwargs": {"path": "/tmp"}}))));
+        assert_eq!((applied.verdict, applied.modified_arguments), (Verdict::Modified, Some(json!({"path": "/tmp"}))));
+        for modification in [None, Some(json!({"args": ["/tmp"]})), Some(json!({"args": ["/"], "kwargs": {}})), Some(json!([1]))] {
+            let d = gate_decision(result(Verdict::Modified, modification.clone()));
+            assert_eq!(d.verdict, Verdict::Denied, "{modification:?}");
+            assert!(!d.allows());
+            assert_eq!(d.modified_arguments, None);
+            assert!(d.reason.contains("reviewer modified the call") && d.reason.contains("narrowed"), "{}", d.reason);
+            assert_eq!(d.audit_entry_id, "audit-1");
+        }
+        // A plain approval carries nothing to apply and stays an approval.
+        assert_eq!(gate_decision(result(Verdict::Approved, None)).verdict, Verdict::Approved);
+        assert_eq!(gate_decision(result(Verdict::Denied, Some(json!([1])))).verdict, Verdict::Denied);
     }
 }

@@ -39,6 +39,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
+use attesta_core::Verdict;
 use bytes::Bytes;
 use futures::{FutureExt, StreamExt};
 use serde_json::Value;
@@ -478,13 +479,14 @@ impl ClientSide {
             let decision = this.decide(call, cancellation, id.as_ref()).await;
             match decision {
                 None => {}
-                Some(d) if d.allows() => {
-                    let line = match &d.modified_arguments {
-                        Some(arguments) => rewrite_arguments(Frame::payload(&line), arguments).unwrap_or(line),
-                        None => line,
-                    };
-                    this.forward(line).await;
-                }
+                Some(d) if d.allows() => match line_for_server(&d, Frame::payload(&line)) {
+                    Ok(rewritten) => this.forward(rewritten.unwrap_or(line)).await,
+                    Err(denial) => {
+                        if let Some(id) = &id {
+                            this.shared.send_client(&result_response(id, denial.denial_result(&tool))).await;
+                        }
+                    }
+                },
                 Some(d) => {
                     if let Some(id) = &id {
                         this.shared.send_client(&result_response(id, d.denial_result(&tool))).await;
@@ -638,18 +640,16 @@ impl ClientSide {
         let mut forward = None;
         {
             let mut state = self.shared.lock();
-            match (&decision, &id) {
-                (Some(d), _) if d.allows() => {
+            // An allowed call whose modification cannot be applied is answered as a denial.
+            let decision = decision.map(|d| if d.allows() { line_for_server(&d, raw.get().as_bytes()) } else { Err(d) });
+            match (decision, &id) {
+                (Some(Ok(line)), _) => {
                     if let Some(id) = &id {
                         state.route_to_batch(batch, id.clone());
                     }
-                    let line = match &d.modified_arguments {
-                        Some(arguments) => rewrite_arguments(raw.get().as_bytes(), arguments),
-                        None => None,
-                    };
                     forward = Some(line.unwrap_or_else(|| raw_line(&raw)));
                 }
-                (Some(d), Some(id)) => {
+                (Some(Err(d)), Some(id)) => {
                     if let Some(c) = state.batches.get_mut(&batch) {
                         c.responses.push(result_response(id, d.denial_result(&tool)));
                     }
@@ -708,8 +708,38 @@ impl From<Member<'_>> for OwnedMember {
     }
 }
 
-/// Replaces `params.arguments` of a `tools/call` (a reviewer's modification).
+/// What an allowed call sends to the server: `Ok(None)` for the client's line unchanged,
+/// `Ok(Some(line))` for the line carrying the reviewer's arguments, or `Err(denial)`.
+///
+/// A modification is the reviewer's condition for letting the call run. When it is missing
+/// (a `Modified` verdict without arguments) or cannot be written into the request, forwarding
+/// the original would run exactly what the reviewer rejected, so the call is denied instead.
+fn line_for_server(decision: &GateDecision, payload: &[u8]) -> Result<Option<Bytes>, GateDecision> {
+    let unapplied = |why: &str| GateDecision {
+        verdict: Verdict::Denied,
+        reason: format!(
+            "the reviewer modified the call, but {why}; denied rather than running the original arguments ({})",
+            decision.reason
+        ),
+        modified_arguments: None,
+        ..decision.clone()
+    };
+    match (&decision.modified_arguments, decision.verdict) {
+        (Some(arguments), _) => match rewrite_arguments(payload, arguments) {
+            Some(line) => Ok(Some(line)),
+            None => Err(unapplied("the modified arguments could not be written into the request")),
+        },
+        (None, Verdict::Modified) => Err(unapplied("no usable modified arguments came with the verdict")),
+        (None, _) => Ok(None),
+    }
+}
+
+/// Replaces `params.arguments` of a `tools/call` (a reviewer's modification). MCP arguments are
+/// an object, so anything else is refused rather than sent to a server that would reject it.
 fn rewrite_arguments(payload: &[u8], arguments: &Value) -> Option<Bytes> {
+    if !arguments.is_object() {
+        return None;
+    }
     let mut message: Value = serde_json::from_slice(payload).ok()?;
     *message.get_mut("params")?.as_object_mut()?.entry("arguments").or_insert(Value::Null) = arguments.clone();
     Some(to_line(&message))
@@ -793,4 +823,39 @@ fn server_line(shared: &Shared, line: Bytes) -> Option<Vec<Bytes>> {
         return state.complete_batch(batch).map(|responses| vec![to_line(&Value::Array(responses))]);
     }
     Some(vec![line])
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn modified(arguments: Option<Value>) -> GateDecision {
+        GateDecision { verdict: Verdict::Modified, modified_arguments: arguments, ..GateDecision::approve("narrowed") }
+    }
+
+    #[test]
+    fn modifications_are_applied_or_the_call_is_denied() {
+        let call = br#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"rm","arguments":{"path":"/"}}}"#;
+        let line = line_for_server(&modified(Some(json!({"path": "/tmp/x"}))), call).expect("applied").expect("rewritten");
+        let sent: Value = serde_json::from_slice(&line).unwrap();
+        assert_eq!(sent["params"]["arguments"], json!({"path": "/tmp/x"}));
+
+        assert_eq!(line_for_server(&GateDecision::approve("ok"), call), Ok(None), "an approval forwards the original");
+
+        // Every way the modification can fail to reach the server denies; none forwards `call`.
+        let no_params = br#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":"rm"}"#;
+        for (decision, payload) in [
+            (modified(None), &call[..]),
+            (modified(Some(json!(["/tmp/x"]))), &call[..]),
+            (modified(Some(json!({"path": "/tmp/x"}))), &no_params[..]),
+            (modified(Some(json!({"path": "/tmp/x"}))), &b"not json"[..]),
+        ] {
+            let denial = line_for_server(&decision, payload).expect_err("denied");
+            assert_eq!(denial.verdict, Verdict::Denied);
+            assert!(!denial.allows());
+            assert!(denial.reason.contains("reviewer modified the call") && denial.reason.contains("narrowed"), "{}", denial.reason);
+        }
+    }
 }

@@ -16,7 +16,8 @@ use tokio::sync::Notify;
 type Log<T> = Arc<Mutex<Vec<T>>>;
 
 /// Denies tools named `deny*`, holds `slow*` until released or cancelled, rewrites `modify`'s
-/// arguments, approves the rest.
+/// arguments (`modify-lost`/`modify-array`: a modification that cannot be applied), approves the
+/// rest.
 #[derive(Default, Clone)]
 struct ScriptedGate {
     seen: Log<ToolCall>,
@@ -51,6 +52,14 @@ impl ToolCallGate for ScriptedGate {
             }
             if call.tool == "panic" {
                 panic!("gate bug");
+            }
+            // A Modified verdict whose arguments got lost, or cannot be MCP arguments.
+            if call.tool == "modify-lost" || call.tool == "modify-array" {
+                return GateDecision {
+                    verdict: Verdict::Modified,
+                    modified_arguments: (call.tool == "modify-array").then(|| json!(["/tmp/safe"])),
+                    ..GateDecision::approve("narrowed by the reviewer")
+                };
             }
             if call.tool == "modify" {
                 return GateDecision {
@@ -362,6 +371,41 @@ async fn modified_arguments_replace_the_originals() {
     let forwarded: Value = serde_json::from_str(&h.server_receives().await).unwrap();
     assert_eq!(forwarded["params"]["arguments"], json!({"path": "/tmp/safe"}));
     assert_eq!(forwarded["id"], 5);
+}
+
+#[tokio::test]
+async fn a_modification_that_cannot_be_applied_denies_instead_of_forwarding_the_original() {
+    let mut h = Harness::start(RelayOptions::default());
+    for (id, tool) in [(8, "modify-lost"), (9, "modify-array")] {
+        h.client_sends(&format!(
+            r#"{{"jsonrpc":"2.0","id":{id},"method":"tools/call","params":{{"name":"{tool}","arguments":{{"path":"/"}}}}}}"#
+        ))
+        .await;
+        let reply = h.client_receives_json().await;
+        assert_eq!(reply["id"], id);
+        assert_eq!(reply["result"]["isError"], true, "{reply}");
+        assert_eq!(reply["result"]["_meta"]["attesta"]["verdict"], "denied", "{reply}");
+        let text = reply["result"]["content"][0]["text"].as_str().unwrap();
+        assert!(text.contains("reviewer modified the call"), "{text}");
+    }
+    // The same inside a batch: the member is answered with the denial, the rest still runs.
+    let batch = json!([
+        {"jsonrpc":"2.0","id":10,"method":"tools/call","params":{"name":"modify-lost","arguments":{"path":"/"}}},
+        {"jsonrpc":"2.0","id":11,"method":"tools/call","params":{"name":"read","arguments":{}}},
+    ]);
+    h.client_sends(&batch.to_string()).await;
+    // Only the approved call reaches the server: the original `modify-lost` call never does.
+    let forwarded: Value = serde_json::from_str(&h.server_receives().await).unwrap();
+    assert_eq!(forwarded["id"], 11, "{forwarded}");
+    h.server_sends(r#"{"jsonrpc":"2.0","id":11,"result":{"content":[]}}"#).await;
+    let replies = h.client_receives_json().await;
+    let replies = replies.as_array().expect("one array for the batch");
+    assert_eq!(replies.len(), 2, "{replies:?}");
+    let denied = replies.iter().find(|r| r["id"] == 10).expect("a reply for id 10");
+    assert_eq!(denied["result"]["isError"], true, "{denied}");
+    assert_eq!(h.gate.seen.lock().unwrap().len(), 4);
+    h.client_sends(PING).await;
+    assert_eq!(h.server_receives().await, PING, "nothing else reached the server");
 }
 
 #[tokio::test]

@@ -3,6 +3,7 @@ call is blocked by Attesta before the tool runs."""
 
 import json
 import os
+from types import SimpleNamespace
 
 import pytest
 
@@ -13,7 +14,12 @@ from crewai.llms.base_llm import BaseLLM  # noqa: E402
 from crewai.tools import BaseTool  # noqa: E402
 
 from attesta import Attesta, Verdict  # noqa: E402
-from attesta.integrations.crewai import gate_crewai_tool, register_attesta_hook, unregister_attesta_hook  # noqa: E402
+from attesta.integrations.crewai import (  # noqa: E402
+    attesta_before_tool_call,
+    gate_crewai_tool,
+    register_attesta_hook,
+    unregister_attesta_hook,
+)
 
 os.environ.setdefault("CREWAI_DISABLE_TELEMETRY", "true")
 os.environ.setdefault("OTEL_SDK_DISABLED", "true")
@@ -105,3 +111,35 @@ def test_gate_crewai_tool_returns_the_denial_text():
     output, llm = run_crew(tool, {"table": "orders"})
     assert RAN == []
     assert "Denied by Attesta: tool 'delete_records' was not run" in llm.prompts[-1]
+
+
+class Modifies:
+    """A reviewer that approves only with narrower arguments."""
+
+    def render_approval(self, ctx, risk):
+        return Verdict.MODIFIED, {"kwargs": {"table": "users_archive"}}
+
+
+ARCHIVE = SimpleNamespace(description="Archive the records of a table.")
+FAST = {"policy": {"minimum_review_seconds": {"low": 0, "medium": 0, "high": 0, "critical": 0}}}
+
+
+def test_a_modification_is_applied_to_a_dict_input():
+    hook = attesta_before_tool_call(Attesta(FAST, renderer=Modifies(), audit=False, trust=False))
+    context = SimpleNamespace(tool_name="archive_records", tool_input={"table": "users"}, tool=ARCHIVE, agent=None)
+    assert hook(context) is None
+    assert context.tool_input == {"table": "users_archive"}
+
+
+def test_a_modification_that_cannot_be_applied_to_a_string_input_blocks_the_call():
+    # A JSON string cannot be changed in place: running the call would run the original
+    # arguments the reviewer changed, so the call is blocked and on_denied hears about it.
+    denied = []
+    hook = attesta_before_tool_call(
+        Attesta(FAST, renderer=Modifies(), audit=False, trust=False),
+        on_denied=lambda ctx, result: denied.append(result),
+    )
+    context = SimpleNamespace(tool_name="archive_records", tool_input='{"table": "users"}', tool=ARCHIVE, agent=None)
+    assert hook(context) is False
+    assert context.tool_input == '{"table": "users"}'
+    assert [r.verdict for r in denied] == [Verdict.MODIFIED]

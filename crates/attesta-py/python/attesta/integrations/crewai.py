@@ -32,7 +32,9 @@ def attesta_before_tool_call(
     """A CrewAI before-tool-call hook: ``False`` blocks the call, ``None`` lets it run.
 
     A reviewer's modification is applied in place to ``context.tool_input`` (CrewAI's documented
-    way to change a call's input). ``on_denied(context, result)`` is told about every denial.
+    way to change a call's input). A modification that cannot be applied (unusable, or the input
+    is not a dict that can be changed in place) blocks the call. ``on_denied(context, result)``
+    is told about every blocked call.
     """
 
     def hook(context: Any) -> Optional[bool]:
@@ -54,7 +56,12 @@ def attesta_before_tool_call(
                 on_denied(context, result)
             return False
         new_arguments = modified_kwargs(result, arguments)
-        if new_arguments is None:
+        # A modification can only be applied by changing a dict input in place; for a string (or
+        # any other) input, letting the call run would run the original arguments, which the
+        # reviewer changed. So an unusable or inapplicable modification blocks the call.
+        if new_arguments is None or (new_arguments != arguments and not isinstance(tool_input, dict)):
+            if on_denied is not None:
+                on_denied(context, result)
             return False
         if new_arguments != arguments and isinstance(tool_input, dict):
             tool_input.clear()
