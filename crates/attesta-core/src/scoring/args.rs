@@ -1356,13 +1356,21 @@ pub fn gate_path(token: &str) -> Option<&'static str> {
     let last = parts.next()?;
     let parent = parts.next();
     let is = |part: &str, name: &str| part.eq_ignore_ascii_case(name);
-    if ["attesta.yaml", "attesta.yml", "attesta.json", "attesta.toml"]
-        .iter()
-        .any(|n| is(last, n))
+    if [
+        "attesta.yaml",
+        "attesta.yml",
+        "attesta.json",
+        "attesta.toml",
+    ]
+    .iter()
+    .any(|n| is(last, n))
     {
         return Some("Attesta configuration");
     }
-    if is(last, ".attesta") || parent.is_some_and(|p| is(p, ".attesta")) || parts.any(|p| is(p, ".attesta")) {
+    if is(last, ".attesta")
+        || parent.is_some_and(|p| is(p, ".attesta"))
+        || parts.any(|p| is(p, ".attesta"))
+    {
         return Some("Attesta state (audit log, trust store, checkpoints)");
     }
     let agent_dir = |p: &str| is(p, ".claude") || is(p, ".codex") || is(p, ".gemini");

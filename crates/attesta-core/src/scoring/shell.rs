@@ -382,8 +382,8 @@ fn write_target_risk(path: &str) -> Option<(f64, String)> {
 fn written_paths<'a>(cmd: &str, args: &[&'a str]) -> Vec<&'a str> {
     match cmd {
         // Every operand is changed (`mv` removes its sources too).
-        "rm" | "del" | "rmdir" | "unlink" | "remove-item" | "shred" | "truncate" | "mv"
-        | "tee" | "srm" | "wipe" => positional(args).collect(),
+        "rm" | "del" | "rmdir" | "unlink" | "remove-item" | "shred" | "truncate" | "mv" | "tee"
+        | "srm" | "wipe" => positional(args).collect(),
         // Only the destination (the last operand) is written.
         "cp" | "install" | "ln" | "rsync" => positional(args).last().into_iter().collect(),
         "sed" | "perl" if has_flag(args, Some('i'), &["--in-place"]) => positional(args).collect(),
@@ -414,7 +414,9 @@ fn variable_command(word: &str) -> Option<&str> {
         .and_then(|r| r.strip_suffix('}'))
         .unwrap_or(rest);
     let ident = !inner.is_empty()
-        && inner.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        && inner
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_')
         && !inner.as_bytes()[0].is_ascii_digit();
     Some(if ident { inner } else { "" })
 }
@@ -465,7 +467,10 @@ fn fetches_or_decodes(text: &str) -> bool {
             let c = basename(c).to_ascii_lowercase();
             FETCHERS.contains(&c.as_str())
                 || (matches!(c.as_str(), "base64" | "openssl" | "xxd" | "gunzip" | "zcat")
-                    && seg.argv.iter().any(|a| matches!(*a, "-d" | "--decode" | "-r" | "-D")))
+                    && seg
+                        .argv
+                        .iter()
+                        .any(|a| matches!(*a, "-d" | "--decode" | "-r" | "-D")))
         })
     })
 }
@@ -477,8 +482,23 @@ const RUNS_ARGUMENTS: &[&str] = &[
 ];
 
 const INTERPRETERS: &[&str] = &[
-    "sh", "bash", "zsh", "dash", "ksh", "fish", "python", "python2", "python3", "perl", "ruby",
-    "node", "nodejs", "php", "pwsh", "powershell", "iex",
+    "sh",
+    "bash",
+    "zsh",
+    "dash",
+    "ksh",
+    "fish",
+    "python",
+    "python2",
+    "python3",
+    "perl",
+    "ruby",
+    "node",
+    "nodejs",
+    "php",
+    "pwsh",
+    "powershell",
+    "iex",
 ];
 const FETCHERS: &[&str] = &[
     "curl",
@@ -802,9 +822,12 @@ fn analyze_code(full_code: &str, findings: &mut Findings, depth: usize) -> Comma
         "removedirs",
     ]);
     let deletes = deletes_tree || has(&["remove(", "unlink", "File.delete", "delete_file"]);
-    let open_for_write = lits
-        .iter()
-        .any(|(l, _)| matches!(l.as_str(), "w" | "a" | "w+" | "a+" | "r+" | "wb" | "ab" | "x"));
+    let open_for_write = lits.iter().any(|(l, _)| {
+        matches!(
+            l.as_str(),
+            "w" | "a" | "w+" | "a+" | "r+" | "wb" | "ab" | "x"
+        )
+    });
     let writes = open_for_write
         || has(&[
             "write", "truncate", "rename", "replace(", "copy", "move", "symlink", "append",
@@ -830,7 +853,11 @@ fn analyze_code(full_code: &str, findings: &mut Findings, depth: usize) -> Comma
         if (deletes || writes)
             && let Some((sev, what)) = write_target_risk(lit)
         {
-            findings.push(Signal::new(sev, "shell", format!("inline code writes {what}")));
+            findings.push(Signal::new(
+                sev,
+                "shell",
+                format!("inline code writes {what}"),
+            ));
             worst = CommandClass::Other;
         }
     }
@@ -990,11 +1017,7 @@ fn analyze_segment(
     let cmd = owned_lower.as_str();
     for path in written_paths(cmd, args) {
         if let Some((sev, what)) = write_target_risk(path) {
-            findings.push(Signal::new(
-                sev,
-                "shell",
-                format!("`{cmd}` changes {what}"),
-            ));
+            findings.push(Signal::new(sev, "shell", format!("`{cmd}` changes {what}")));
         }
     }
     let line = || snippet(&argv.join(" "), 80);

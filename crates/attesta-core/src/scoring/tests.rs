@@ -591,7 +591,12 @@ fn shell_writes_to_attestas_own_files_are_critical() {
         "tail -n 20 .attesta/audit.jsonl",
     ] {
         let a = bash(cmd);
-        assert!(a.level <= RiskLevel::Medium, "{cmd}: {} {}", a.score, evidence(&a));
+        assert!(
+            a.level <= RiskLevel::Medium,
+            "{cmd}: {} {}",
+            a.score,
+            evidence(&a)
+        );
     }
 }
 
@@ -627,7 +632,12 @@ fn interpreter_one_liners_and_indirection_are_analysed() {
         "echo > /var/log/syslog",
     ] {
         let a = bash(cmd);
-        assert!(a.level >= RiskLevel::High, "{cmd}: {} {}", a.score, evidence(&a));
+        assert!(
+            a.level >= RiskLevel::High,
+            "{cmd}: {} {}",
+            a.score,
+            evidence(&a)
+        );
     }
     // Harmless one-liners stay harmless-ish.
     for cmd in [
@@ -636,7 +646,12 @@ fn interpreter_one_liners_and_indirection_are_analysed() {
         "bash -c 'ls -la'",
     ] {
         let a = bash(cmd);
-        assert!(a.level <= RiskLevel::Medium, "{cmd}: {} {}", a.score, evidence(&a));
+        assert!(
+            a.level <= RiskLevel::Medium,
+            "{cmd}: {} {}",
+            a.score,
+            evidence(&a)
+        );
     }
 }
 
