@@ -19,6 +19,17 @@ pub const MAX_TEXT_BYTES: usize = 512 * 1024;
 /// scorer raises the floor of state-changing actions in a production context instead.
 pub const PRODUCTION_CONTEXT: f64 = 0.2;
 
+/// Severity of arguments the walker had to skip (beyond [`MAX_DEPTH`], [`MAX_NODES`] or
+/// [`MAX_TEXT_BYTES`]). What was not seen could be anything, including `rm -rf /`, and a caller
+/// can push content past the budget on purpose, so the unseen part counts as high risk; it is
+/// not critical because an oversized but ordinary payload (a large document) is far more common.
+pub const UNSEEN_ARGUMENTS: f64 = 0.7;
+
+/// Severity of a change to Attesta's own files (its configuration, audit log, trust store,
+/// checkpoints) or to the coding agents' hook settings that route calls through Attesta: an
+/// agent that can rewrite these can switch its own gate off, so it is critical on its own.
+pub const GATE_FILE_WRITE: f64 = 0.9;
+
 /// One piece of evidence that raises risk.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Signal {
@@ -46,17 +57,45 @@ pub struct Findings {
     pub signals: Vec<Signal>,
     /// The riskiest class among the shell/SQL commands found in the arguments.
     pub command_class: Option<CommandClass>,
+    /// Part of the arguments or of a command was not analysed (over a size, depth or nesting
+    /// limit). The scorer then never lets an exec wrapper take a calmer class from the part it
+    /// did see: an unread tail is not a read-only tail.
+    pub incomplete: bool,
+    /// Whole-value arguments naming Attesta's own files or agent hook settings (see
+    /// [`gate_path`]); at most [`MAX_GATE_TARGETS`]. Whether that is a risk depends on the
+    /// action (writing one is critical, reading one is not), so the scorer decides.
+    pub gate_targets: Vec<String>,
 }
+
+/// Signals kept per call (see [`Findings::push`]).
+pub const MAX_SIGNALS: usize = 256;
+
+/// Gate paths remembered per call; one is enough to decide, a few make better evidence.
+pub const MAX_GATE_TARGETS: usize = 4;
 
 impl Findings {
     pub fn push(&mut self, signal: Signal) {
         // Keep one signal per (kind, detail): repeated identical values add no evidence.
-        if !self
+        if self
             .signals
             .iter()
             .any(|s| s.kind == signal.kind && s.detail == signal.detail)
         {
+            return;
+        }
+        if self.signals.len() < MAX_SIGNALS {
             self.signals.push(signal);
+            return;
+        }
+        // Bounded, so a command with thousands of distinct findings stays linear to score; the
+        // weakest signal makes room, so the strongest evidence (which decides the score) stays.
+        if let Some(weakest) = self
+            .signals
+            .iter_mut()
+            .min_by(|a, b| a.severity.total_cmp(&b.severity))
+            && signal.severity > weakest.severity
+        {
+            *weakest = signal;
         }
     }
 
@@ -253,10 +292,11 @@ pub fn analyze(
         ));
     }
     if walker.truncated {
+        walker.findings.incomplete = true;
         walker.findings.push(Signal::new(
-            0.4,
+            UNSEEN_ARGUMENTS,
             "size",
-            format!("arguments exceed the analysis budget ({MAX_DEPTH} levels, {MAX_NODES} values, {} KiB); unseen parts treated as risky", MAX_TEXT_BYTES / 1024),
+            format!("arguments exceed the analysis budget ({MAX_DEPTH} levels, {MAX_NODES} values, {} KiB); the rest was not analysed and is treated as high risk", MAX_TEXT_BYTES / 1024),
         ));
     }
 }
@@ -519,6 +559,17 @@ impl Walker<'_> {
         }
         if role.host && !trimmed.contains("://") && !trimmed.is_empty() && !trimmed.contains(' ') {
             self.host(trimmed, key);
+        }
+        // Only a value that is a path as a whole (`file_path: .claude/settings.json`) names a
+        // target; a gate path mentioned inside prose or file content is not one.
+        if self.findings.gate_targets.len() < MAX_GATE_TARGETS
+            && trimmed.len() <= 4096
+            && !trimmed.contains(char::is_whitespace)
+            && let Some(what) = gate_path(trimmed)
+        {
+            self.findings
+                .gate_targets
+                .push(format!("{what} {}", snippet(trimmed, 80)));
         }
 
         // Commands and SQL.
@@ -1006,7 +1057,7 @@ fn secret_env_reference(token: &str) -> bool {
 }
 
 /// Quotes one argv element so re-tokenising the joined line gives the same words back.
-fn shell_quote(word: &str) -> String {
+pub(crate) fn shell_quote(word: &str) -> String {
     if !word.is_empty()
         && !word.contains(|c: char| c.is_whitespace() || "'\"\\|&;<>()$`".contains(c))
     {
@@ -1284,6 +1335,87 @@ fn looks_pathlike(token: &str) -> bool {
     }
 }
 
+/// Attesta's own files and the agents' hook settings, by whole path component (never by
+/// substring): the names Attesta and the agents actually load. So `attesta.yaml`,
+/// `./cfg/attesta.toml`, `.attesta/audit.jsonl`, `~/.claude/settings.json`,
+/// `C:\\p\\.codex\\hooks.json` match, while `my-attesta.yaml.bak`, `attesta.yaml.bak` or
+/// `x.attesta/notes` do not (nothing loads them; copying the config *to* a backup name is not a
+/// change to the gate). The agent settings directories themselves (`.claude`, `.codex`,
+/// `.gemini` as the last component, or a glob directly inside them) match too, because deleting
+/// or replacing the directory removes the hook settings in it. Case-insensitive, because
+/// macOS and Windows file systems are. Returns what the file is, for evidence.
+pub fn gate_path(token: &str) -> Option<&'static str> {
+    let path = token.trim_matches(|c| matches!(c, '"' | '\'' | '=' | ',' | ';' | ':' | '@'));
+    if path.is_empty() || path.len() > 4096 {
+        return None;
+    }
+    let mut parts = path
+        .split(['/', '\\'])
+        .filter(|p| !p.is_empty() && *p != ".")
+        .rev();
+    let last = parts.next()?;
+    let parent = parts.next();
+    let is = |part: &str, name: &str| part.eq_ignore_ascii_case(name);
+    if [
+        "attesta.yaml",
+        "attesta.yml",
+        "attesta.json",
+        "attesta.toml",
+    ]
+    .iter()
+    .any(|n| is(last, n))
+    {
+        return Some("Attesta configuration");
+    }
+    if is(last, ".attesta")
+        || parent.is_some_and(|p| is(p, ".attesta"))
+        || parts.any(|p| is(p, ".attesta"))
+    {
+        return Some("Attesta state (audit log, trust store, checkpoints)");
+    }
+    let agent_dir = |p: &str| is(p, ".claude") || is(p, ".codex") || is(p, ".gemini");
+    if agent_dir(last) {
+        return Some("coding agent settings directory (hook configuration)");
+    }
+    let glob = last.contains(['*', '?']);
+    let hook_file = match parent {
+        Some(p) if is(p, ".claude") => {
+            glob || is(last, "settings.json") || is(last, "settings.local.json")
+        }
+        Some(p) if is(p, ".codex") => glob || is(last, "hooks.json") || is(last, "config.toml"),
+        Some(p) if is(p, ".gemini") => glob || is(last, "settings.json"),
+        _ => false,
+    };
+    hook_file.then_some("coding agent hook settings")
+}
+
+/// Shell history and system logs: erasing or redirecting them hides what an agent did.
+pub fn history_or_log_path(token: &str) -> bool {
+    let path = token.trim_matches(|c| matches!(c, '"' | '\''));
+    let base = path.rsplit(['/', '\\']).next().unwrap_or(path);
+    matches!(
+        base,
+        ".bash_history"
+            | ".zsh_history"
+            | ".sh_history"
+            | ".history"
+            | ".zhistory"
+            | "fish_history"
+            | ".python_history"
+            | ".node_repl_history"
+            | ".psql_history"
+            | ".mysql_history"
+            | ".sqlite_history"
+            | ".lesshst"
+            | ".viminfo"
+            | "wtmp"
+            | "btmp"
+            | "lastlog"
+            | "utmp"
+    ) || path == "/var/log"
+        || path.starts_with("/var/log/")
+}
+
 /// Paths that hold credentials or the system itself.
 pub fn sensitive_path(token: &str) -> Option<(f64, &'static str)> {
     let path = token.trim_end_matches(['.', ':', ',']);
@@ -1480,7 +1612,7 @@ mod tests {
             deep = json!([deep]);
         }
         let (s, kinds) = sev(json!({ "x": deep }));
-        assert!(s >= 0.4 && kinds.contains(&"size"));
+        assert!(s >= UNSEEN_ARGUMENTS && kinds.contains(&"size"));
         let wide: Vec<Value> = (0..30_000).map(|i| json!(i)).collect();
         assert!(sev(json!({ "x": wide })).1.contains(&"size"));
     }

@@ -637,7 +637,39 @@ impl RiskScorer for DefaultRiskScorer {
             ));
         }
 
-        let name_f = name_factor(&name, findings.command_class);
+        if !findings.gate_targets.is_empty() && !name.exec_wrapper {
+            // Attesta's own files and the agents' hook settings: changing them switches the gate
+            // off, reading them does not. A known state-changing verb is critical; a verb we do
+            // not recognise is not assumed to be a read, but is not called critical either.
+            let sev = match name.class {
+                Some(VerbClass::Read | VerbClass::Send | VerbClass::Money) => None,
+                Some(_) => Some(args::GATE_FILE_WRITE),
+                None => Some(0.6),
+            };
+            if let Some(sev) = sev {
+                findings.push(args::Signal::new(
+                    sev,
+                    "gate",
+                    format!(
+                        "'{}' may change Attesta's own files or hook settings: {}",
+                        if name.verb.is_empty() {
+                            ctx.function_name.as_str()
+                        } else {
+                            name.verb
+                        },
+                        findings.gate_targets.join(", ")
+                    ),
+                ));
+            }
+        }
+
+        // Never let an exec wrapper take a calmer class from a partly analysed command.
+        let delegated = if findings.incomplete {
+            None
+        } else {
+            findings.command_class
+        };
+        let name_f = name_factor(&name, delegated);
         let args_f = args_factor(&findings);
         let doc_f = doc_factor(ctx.function_doc.as_deref());
         let hint_f = hints_factor(&ctx.hints);

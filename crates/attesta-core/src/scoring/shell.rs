@@ -2,14 +2,29 @@
 //! followed by per-command rules. It never executes or expands anything; it only recognises what
 //! a command would do.
 
-use super::args::{Findings, Signal};
+use super::args::{
+    self, Findings, GATE_FILE_WRITE, Signal, UNSEEN_ARGUMENTS, gate_path, history_or_log_path,
+};
 use super::sql;
 use super::text::snippet;
 
-/// Commands longer than this are analysed only up to this many bytes (the rest still raises
-/// risk through the "too large" rule in the argument walker).
-const MAX_COMMAND_BYTES: usize = 16 * 1024;
-const MAX_TOKENS: usize = 2048;
+/// Analysis bounds per command string. Tokenising and the per-command rules are linear, so these
+/// are generous (a long heredoc or a chain of `&&` is analysed whole); they exist so a hostile
+/// string cannot make scoring slow. A command that exceeds one is not cut silently: the part
+/// beyond the limit was never read, so it gets [`TOO_LONG_TO_ANALYSE`] and can never make the
+/// command count as read-only (an agent could otherwise hide `rm -rf /` after 16 KiB of `echo`).
+const MAX_COMMAND_BYTES: usize = 64 * 1024;
+const MAX_TOKENS: usize = 8192;
+/// Severity of a command only partly analysed: critical, because the unread rest is arbitrary.
+pub const TOO_LONG_TO_ANALYSE: f64 = 0.85;
+/// Severity of erasing or redirecting shell history or logs: hiding what was done is itself a
+/// high-risk act, whatever else the command does.
+const HISTORY_TAMPERING: f64 = 0.75;
+/// Severity of running a command whose name comes from a variable (`x=rm; $x -rf ~`): the name
+/// decides what runs, and a name chosen at run time is the usual way to dodge a static check.
+const VARIABLE_COMMAND: f64 = 0.75;
+/// Variables remembered from assignments earlier on the same line, to resolve `$x` commands.
+const MAX_VARS: usize = 32;
 
 /// What the riskiest command in a string does, used to let an exec wrapper (`Bash`,
 /// `run_command`) take the class of the command it runs.
@@ -36,7 +51,9 @@ enum Tok {
     RedirIn,
 }
 
-fn tokenize(text: &str) -> Vec<Tok> {
+/// Splits `text` into tokens. The flag is `false` when [`MAX_TOKENS`] stopped it before the end.
+fn tokenize(text: &str) -> (Vec<Tok>, bool) {
+    let mut complete = true;
     let mut toks = Vec::with_capacity(16);
     let mut word = String::new();
     let mut in_word = false;
@@ -51,6 +68,7 @@ fn tokenize(text: &str) -> Vec<Tok> {
     }
     while let Some(c) = chars.next() {
         if toks.len() >= MAX_TOKENS {
+            complete = false;
             break;
         }
         match c {
@@ -167,7 +185,7 @@ fn tokenize(text: &str) -> Vec<Tok> {
     if in_word {
         toks.push(Tok::Word(word));
     }
-    toks
+    (toks, complete)
 }
 
 /// One simple command: its words, whether its stdin comes from a pipe, and its output targets.
@@ -344,6 +362,119 @@ pub fn system_write_target(path: &str) -> Option<f64> {
         .then_some(0.85)
 }
 
+/// What writing, replacing or deleting `path` would hit beyond an ordinary file: Attesta's own
+/// files and hook settings (critical: the agent would be editing its own gate), or shell history
+/// and logs (high: hides what was done).
+fn write_target_risk(path: &str) -> Option<(f64, String)> {
+    if let Some(what) = gate_path(path) {
+        return Some((GATE_FILE_WRITE, format!("{what} {}", snippet(path, 60))));
+    }
+    if history_or_log_path(path) {
+        return Some((
+            HISTORY_TAMPERING,
+            format!("shell history or logs {}", snippet(path, 60)),
+        ));
+    }
+    None
+}
+
+/// The files a command writes, replaces or deletes, as far as its syntax says.
+fn written_paths<'a>(cmd: &str, args: &[&'a str]) -> Vec<&'a str> {
+    match cmd {
+        // Every operand is changed (`mv` removes its sources too).
+        "rm" | "del" | "rmdir" | "unlink" | "remove-item" | "shred" | "truncate" | "mv" | "tee"
+        | "srm" | "wipe" => positional(args).collect(),
+        // Only the destination (the last operand) is written.
+        "cp" | "install" | "ln" | "rsync" => positional(args).last().into_iter().collect(),
+        "sed" | "perl" if has_flag(args, Some('i'), &["--in-place"]) => positional(args).collect(),
+        "dd" => args.iter().filter_map(|a| a.strip_prefix("of=")).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// `HISTFILE=/dev/null`, `HISTSIZE=0`, `HISTIGNORE='*'`: stops the shell recording commands.
+fn disables_history(assignment: &str) -> bool {
+    let Some((name, value)) = assignment.split_once('=') else {
+        return false;
+    };
+    match name {
+        "HISTFILE" => true,
+        "HISTSIZE" | "HISTFILESIZE" | "SAVEHIST" => value.is_empty() || value == "0",
+        "HISTIGNORE" => value.contains('*'),
+        _ => false,
+    }
+}
+
+/// The variable a command word expands (`$x`, `${x}`), or `Some("")` for other expansions used as
+/// a command name (`$1`, `${x:-rm}`), which cannot be resolved.
+fn variable_command(word: &str) -> Option<&str> {
+    let rest = word.strip_prefix('$')?;
+    let inner = rest
+        .strip_prefix('{')
+        .and_then(|r| r.strip_suffix('}'))
+        .unwrap_or(rest);
+    let ident = !inner.is_empty()
+        && inner
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        && !inner.as_bytes()[0].is_ascii_digit();
+    Some(if ident { inner } else { "" })
+}
+
+/// The inline program of an interpreter one-liner (`bash -c S`, `python -c S`, `perl -e S`,
+/// `node -e S`, `ruby -e S`, `php -r S`), and whether it is shell (`true`) or another language.
+fn inline_script<'a>(cmd: &str, args: &[&'a str]) -> Option<(&'a str, bool)> {
+    let (letters, longs, shell): (&[char], &[&str], bool) = match cmd {
+        "sh" | "bash" | "zsh" | "dash" | "ksh" | "fish" => (&['c'], &[], true),
+        "pwsh" | "powershell" => (&['c'], &["-command", "-Command"], true),
+        "python" | "python2" | "python3" => (&['c'], &[], false),
+        "perl" => (&['e', 'E'], &[], false),
+        "ruby" => (&['e'], &[], false),
+        "node" | "nodejs" => (&['e', 'p'], &["--eval", "--print"], false),
+        "php" => (&['r'], &[], false),
+        _ => return None,
+    };
+    let at = args.iter().position(|a| {
+        longs.contains(a)
+            || (a.len() > 1
+                && a.starts_with('-')
+                && !a.starts_with("--")
+                && a[1..].chars().all(|c| c.is_ascii_alphabetic())
+                && a[1..].chars().any(|c| letters.contains(&c)))
+    })?;
+    args.get(at + 1).map(|script| (*script, shell))
+}
+
+/// Records that something could not be analysed because it is nested too deeply.
+fn too_deep(text: &str, findings: &mut Findings) -> CommandClass {
+    findings.incomplete = true;
+    findings.push(Signal::new(
+        UNSEEN_ARGUMENTS,
+        "shell",
+        format!(
+            "commands nested too deeply to analyse (more than {MAX_NESTING} levels); treated as high risk: {}",
+            snippet(text, 60)
+        ),
+    ));
+    CommandClass::Other
+}
+
+/// Whether a command line downloads or decodes data (what `eval "$(…)"` would then run).
+fn fetches_or_decodes(text: &str) -> bool {
+    let (toks, _) = tokenize(text);
+    segments(&toks).iter().any(|seg| {
+        seg.argv.first().is_some_and(|c| {
+            let c = basename(c).to_ascii_lowercase();
+            FETCHERS.contains(&c.as_str())
+                || (matches!(c.as_str(), "base64" | "openssl" | "xxd" | "gunzip" | "zcat")
+                    && seg
+                        .argv
+                        .iter()
+                        .any(|a| matches!(*a, "-d" | "--decode" | "-r" | "-D")))
+        })
+    })
+}
+
 /// Commands whose string arguments are command lines run elsewhere.
 const RUNS_ARGUMENTS: &[&str] = &[
     "ssh", "eval", "su", "watch", "docker", "podman", "kubectl", "nohup", "xargs", "parallel",
@@ -351,8 +482,23 @@ const RUNS_ARGUMENTS: &[&str] = &[
 ];
 
 const INTERPRETERS: &[&str] = &[
-    "sh", "bash", "zsh", "dash", "ksh", "fish", "python", "python3", "perl", "ruby", "node", "php",
-    "pwsh", "iex",
+    "sh",
+    "bash",
+    "zsh",
+    "dash",
+    "ksh",
+    "fish",
+    "python",
+    "python2",
+    "python3",
+    "perl",
+    "ruby",
+    "node",
+    "nodejs",
+    "php",
+    "pwsh",
+    "powershell",
+    "iex",
 ];
 const FETCHERS: &[&str] = &[
     "curl",
@@ -453,36 +599,43 @@ pub fn analyze(text: &str, findings: &mut Findings) -> CommandClass {
 }
 
 /// Quoted strings that are themselves commands (`ssh host "rm -rf /srv"`,
-/// `os.system('rm -rf /')`) are analysed too, up to this depth.
-const MAX_NESTING: usize = 2;
+/// `os.system('rm -rf /')`, `bash -c "…"`, `python -c "…"`) are analysed too, up to this depth;
+/// deeper nesting is not read and counts as high risk. Each level only re-reads substrings of the
+/// level above, so the work stays linear in the command length times this depth.
+const MAX_NESTING: usize = 4;
 
-fn analyze_nested(text: &str, findings: &mut Findings, depth: usize) -> CommandClass {
-    let text = if text.len() > MAX_COMMAND_BYTES {
+fn analyze_nested(full_text: &str, findings: &mut Findings, depth: usize) -> CommandClass {
+    let mut complete = full_text.len() <= MAX_COMMAND_BYTES;
+    let text = if complete {
+        full_text
+    } else {
         let mut end = MAX_COMMAND_BYTES;
-        while !text.is_char_boundary(end) {
+        while !full_text.is_char_boundary(end) {
             end -= 1;
         }
-        &text[..end]
-    } else {
-        text
+        &full_text[..end]
     };
-    if text.contains("/dev/tcp/") || text.contains("/dev/udp/") {
+    // These two are plain substring searches, cheap on any length, so they read everything.
+    if full_text.contains("/dev/tcp/") || full_text.contains("/dev/udp/") {
         findings.push(Signal::new(
             0.95,
             "shell",
             format!("reverse shell via /dev/tcp: {}", snippet(text, 60)),
         ));
     }
-    if (text.contains("(){") || text.contains("|:") || text.contains("() {")) && is_fork_bomb(text)
+    if (full_text.contains("(){") || full_text.contains("|:") || full_text.contains("() {"))
+        && is_fork_bomb(full_text)
     {
         findings.push(Signal::new(0.95, "shell", "fork bomb"));
     }
 
-    let toks = tokenize(text);
+    let (toks, all_tokens) = tokenize(text);
+    complete &= all_tokens;
     let segs = segments(&toks);
     let mut worst = CommandClass::ReadOnly;
     let mut saw_fetch = false;
     let mut saw_interpreter_stdin = false;
+    let mut vars: Vec<(String, String)> = Vec::new();
     for seg in &segs {
         for target in &seg.writes_to {
             if let Some(sev) = system_write_target(target) {
@@ -492,31 +645,48 @@ fn analyze_nested(text: &str, findings: &mut Findings, depth: usize) -> CommandC
                     format!("redirects output into system path {}", snippet(target, 60)),
                 ));
             }
+            if let Some((sev, what)) = write_target_risk(target) {
+                findings.push(Signal::new(
+                    sev,
+                    "shell",
+                    format!("redirects output into {what}"),
+                ));
+            }
             worst = worst.max(CommandClass::Workspace);
         }
-        let class = analyze_segment(seg, findings, &mut saw_fetch, &mut saw_interpreter_stdin);
+        let class = analyze_segment(
+            seg,
+            findings,
+            &mut saw_fetch,
+            &mut saw_interpreter_stdin,
+            depth,
+            &vars,
+        );
         worst = worst.max(class);
+        remember_assignments(seg, &mut vars);
     }
-    if depth < MAX_NESTING {
-        for seg in &segs {
-            // A quoted string standing alone (`os.system('…')`, `$("…")`) or handed to a command
-            // that runs its arguments (`ssh host "…"`, `watch "…"`) is itself a command line.
-            let runs_args = seg.argv.len() == 1
-                || seg
-                    .argv
-                    .first()
-                    .is_some_and(|c| RUNS_ARGUMENTS.contains(&basename(c)));
-            if !runs_args {
-                continue;
-            }
-            for w in &seg.argv {
-                if w.contains(' ')
-                    && w.split_whitespace()
-                        .next()
-                        .is_some_and(|f| is_known_command(f) || f == "echo" || f == "cat")
-                {
-                    worst = worst.max(analyze_nested(w, findings, depth + 1));
-                }
+    for seg in &segs {
+        // A quoted string standing alone (`os.system('…')`, `$("…")`) or handed to a command
+        // that runs its arguments (`ssh host "…"`, `watch "…"`) is itself a command line.
+        let runs_args = seg.argv.len() == 1
+            || seg
+                .argv
+                .first()
+                .is_some_and(|c| RUNS_ARGUMENTS.contains(&basename(c)));
+        if !runs_args {
+            continue;
+        }
+        for w in &seg.argv {
+            if w.contains(' ')
+                && w.split_whitespace()
+                    .next()
+                    .is_some_and(|f| is_known_command(f) || f == "echo" || f == "cat")
+            {
+                worst = worst.max(if depth < MAX_NESTING {
+                    analyze_nested(w, findings, depth + 1)
+                } else {
+                    too_deep(w, findings)
+                });
             }
         }
     }
@@ -529,6 +699,179 @@ fn analyze_nested(text: &str, findings: &mut Findings, depth: usize) -> CommandC
                 snippet(text, 60)
             ),
         ));
+    }
+    if !complete {
+        // Fail closed: the unread rest could be anything, so it is never "read-only".
+        findings.incomplete = true;
+        findings.push(Signal::new(
+            TOO_LONG_TO_ANALYSE,
+            "shell",
+            format!(
+                "command too long to analyse completely ({} bytes; limits {} KiB, {MAX_TOKENS} tokens); the unanalysed rest is treated as dangerous",
+                full_text.len(),
+                MAX_COMMAND_BYTES / 1024
+            ),
+        ));
+        worst = CommandClass::Other;
+    }
+    worst
+}
+
+/// Remembers `name=value` assignments (bare, or after `export`/`declare`/`local`/`readonly`) so a
+/// later `$name` command can be resolved.
+fn remember_assignments(seg: &Segment<'_>, vars: &mut Vec<(String, String)>) {
+    let words = match seg.argv.first() {
+        Some(&("export" | "declare" | "typeset" | "local" | "readonly")) => &seg.argv[1..],
+        _ => &seg.argv[..],
+    };
+    for w in words.iter().take_while(|w| is_assignment(w)) {
+        if vars.len() >= MAX_VARS {
+            return;
+        }
+        if let Some((name, value)) = w.split_once('=') {
+            vars.push((name.to_owned(), value.to_owned()));
+        }
+    }
+}
+
+/// String literals of inline code, each with the number of the run of literals it belongs to:
+/// literals separated only by commas and spaces (`["rm", "-rf", "/"]`) share a run.
+fn string_literals(code: &str) -> Vec<(String, usize)> {
+    let mut out = Vec::new();
+    let mut run = 0usize;
+    let mut chars = code.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' | '"' | '`' => {
+                let mut lit = String::new();
+                while let Some(q) = chars.next() {
+                    if q == '\\' {
+                        if let Some(n) = chars.next() {
+                            lit.push(n);
+                        }
+                        continue;
+                    }
+                    if q == c {
+                        break;
+                    }
+                    lit.push(q);
+                }
+                out.push((lit, run));
+            }
+            ',' | ' ' | '\t' | '\n' | '\r' => {}
+            _ => run += 1,
+        }
+    }
+    out
+}
+
+/// Inline code (`python -c`, `perl -e`, `node -e`, `ruby -e`, `php -r`). The language is not
+/// parsed, its string literals are: a literal that reads as a command line (what `os.system`,
+/// `subprocess`, `system`, `execSync` or backticks would run) is analysed as one, an argv-style
+/// run of literals (`["rm", "-rf", "/"]`) as the joined command line, and path literals handed
+/// to file-deleting or file-writing APIs as the targets of `rm` or of a write.
+fn analyze_code(full_code: &str, findings: &mut Findings, depth: usize) -> CommandClass {
+    let complete = full_code.len() <= MAX_COMMAND_BYTES;
+    let code = if complete {
+        full_code
+    } else {
+        let mut end = MAX_COMMAND_BYTES;
+        while !full_code.is_char_boundary(end) {
+            end -= 1;
+        }
+        &full_code[..end]
+    };
+    let lits = string_literals(code);
+    let mut worst = CommandClass::Workspace;
+    let nested = |text: &str, findings: &mut Findings| {
+        if depth < MAX_NESTING {
+            analyze_nested(text, findings, depth + 1)
+        } else {
+            too_deep(text, findings)
+        }
+    };
+    let runs_command = |first: &str| is_known_command(first) || first == "echo";
+    let mut i = 0;
+    while i < lits.len() {
+        let run = lits[i].1;
+        let len = lits[i..].iter().take_while(|(_, r)| *r == run).count();
+        let group = &lits[i..i + len];
+        for (lit, _) in group {
+            if lit.split_whitespace().next().is_some_and(runs_command) {
+                worst = worst.max(nested(lit, findings));
+            }
+        }
+        if len >= 2 && runs_command(group[0].0.as_str()) {
+            let line = group
+                .iter()
+                .map(|(l, _)| args::shell_quote(l))
+                .collect::<Vec<_>>()
+                .join(" ");
+            worst = worst.max(nested(&line, findings));
+        }
+        i += len;
+    }
+    let has = |markers: &[&str]| markers.iter().any(|m| code.contains(m));
+    let deletes_tree = has(&[
+        "rmtree",
+        "rm_rf",
+        "rm_r",
+        "remove_tree",
+        "rmSync",
+        "rmdir",
+        "removedirs",
+    ]);
+    let deletes = deletes_tree || has(&["remove(", "unlink", "File.delete", "delete_file"]);
+    let open_for_write = lits.iter().any(|(l, _)| {
+        matches!(
+            l.as_str(),
+            "w" | "a" | "w+" | "a+" | "r+" | "wb" | "ab" | "x"
+        )
+    });
+    let writes = open_for_write
+        || has(&[
+            "write", "truncate", "rename", "replace(", "copy", "move", "symlink", "append",
+        ]);
+    if deletes {
+        findings.push(Signal::new(
+            0.6,
+            "shell",
+            format!("inline code deletes files: {}", snippet(code, 60)),
+        ));
+    }
+    for (lit, _) in &lits {
+        if lit.is_empty() || lit.contains(char::is_whitespace) {
+            continue;
+        }
+        if deletes && lit.contains(['/', '\\', '~', '.', '*']) {
+            let flags = if deletes_tree { "-rf" } else { "-f" };
+            worst = worst.max(nested(
+                &format!("rm {flags} {}", args::shell_quote(lit)),
+                findings,
+            ));
+        }
+        if (deletes || writes)
+            && let Some((sev, what)) = write_target_risk(lit)
+        {
+            findings.push(Signal::new(
+                sev,
+                "shell",
+                format!("inline code writes {what}"),
+            ));
+            worst = CommandClass::Other;
+        }
+    }
+    if !complete {
+        findings.incomplete = true;
+        findings.push(Signal::new(
+            TOO_LONG_TO_ANALYSE,
+            "shell",
+            format!(
+                "command too long to analyse completely ({} bytes of inline code); the unanalysed rest is treated as dangerous",
+                full_code.len()
+            ),
+        ));
+        worst = CommandClass::Other;
     }
     worst
 }
@@ -545,6 +888,8 @@ fn analyze_segment(
     findings: &mut Findings,
     saw_fetch: &mut bool,
     saw_interpreter_stdin: &mut bool,
+    depth: usize,
+    vars: &[(String, String)],
 ) -> CommandClass {
     let mut argv: &[&str] = &seg.argv;
     // Strip `VAR=value` prefixes and wrappers that run another command.
@@ -553,6 +898,13 @@ fn analyze_segment(
             return CommandClass::ReadOnly;
         };
         if is_assignment(first) {
+            if disables_history(first) {
+                findings.push(Signal::new(
+                    HISTORY_TAMPERING,
+                    "shell",
+                    format!("disables shell history: {}", snippet(first, 60)),
+                ));
+            }
             argv = &argv[1..];
             continue;
         }
@@ -624,8 +976,50 @@ fn analyze_segment(
     let Some((cmd_word, args)) = argv.split_first() else {
         return CommandClass::ReadOnly;
     };
+    if let Some(var) = variable_command(cmd_word) {
+        findings.push(Signal::new(
+            VARIABLE_COMMAND,
+            "shell",
+            format!(
+                "runs a command named by a variable: {}",
+                snippet(&argv.join(" "), 80)
+            ),
+        ));
+        // Resolve `x=rm; $x -rf ~` from an assignment earlier on the line and judge what runs.
+        let value = vars
+            .iter()
+            .rev()
+            .find(|(name, _)| !var.is_empty() && name == var)
+            .map(|(_, value)| value.as_str());
+        if let Some(value) = value {
+            if depth >= MAX_NESTING {
+                return too_deep(value, findings);
+            }
+            let mut resolved: Vec<&str> = value.split_whitespace().collect();
+            resolved.extend_from_slice(args);
+            let inner = Segment {
+                argv: resolved,
+                piped_in: seg.piped_in,
+                writes_to: Vec::new(),
+            };
+            analyze_segment(
+                &inner,
+                findings,
+                saw_fetch,
+                saw_interpreter_stdin,
+                depth + 1,
+                vars,
+            );
+        }
+        return CommandClass::Other;
+    }
     let owned_lower = basename(cmd_word).to_ascii_lowercase();
     let cmd = owned_lower.as_str();
+    for path in written_paths(cmd, args) {
+        if let Some((sev, what)) = write_target_risk(path) {
+            findings.push(Signal::new(sev, "shell", format!("`{cmd}` changes {what}")));
+        }
+    }
     let line = || snippet(&argv.join(" "), 80);
     let mut push = |sev: f64, why: &str| {
         findings.push(Signal::new(sev, "shell", format!("{why}: {}", line())));
@@ -644,26 +1038,20 @@ fn analyze_segment(
             || args.contains(&"-s"))
     {
         *saw_interpreter_stdin = seg.piped_in || *saw_interpreter_stdin;
-        if !seg.piped_in && has_flag(args, Some('c'), &[]) {
-            // `bash -c "..."`: analyse the inner script too.
-            if let Some(script) = args.iter().skip_while(|a| !short_flag(a, 'c')).nth(1) {
-                let mut inner_fetch = false;
-                let mut inner_interp = false;
-                let toks = tokenize(script);
-                let mut worst = CommandClass::ReadOnly;
-                for inner in segments(&toks) {
-                    worst = worst.max(analyze_segment(
-                        &inner,
-                        findings,
-                        &mut inner_fetch,
-                        &mut inner_interp,
-                    ));
-                }
-                *saw_fetch |= inner_fetch;
-                *saw_interpreter_stdin |= inner_interp;
-                return worst.max(CommandClass::Workspace);
-            }
-        }
+    }
+    if INTERPRETERS.contains(&cmd)
+        && let Some((script, is_shell)) = inline_script(cmd, args)
+    {
+        // `bash -c "…"` is a whole command line (with its own pipes and fetches); `python -c`,
+        // `perl -e`, `node -e`… are code whose string literals may be commands or paths.
+        let inner = if depth >= MAX_NESTING {
+            too_deep(script, findings)
+        } else if is_shell {
+            analyze_nested(script, findings, depth + 1)
+        } else {
+            analyze_code(script, findings, depth + 1)
+        };
+        return inner.max(CommandClass::Workspace);
     }
     if DB_CLIS.contains(&cmd) {
         for arg in args.iter().filter(|a| !a.starts_with('-')) {
@@ -801,12 +1189,42 @@ fn analyze_segment(
             push(0.7, "clears shell history");
             CommandClass::Other
         }
+        "set" if args.contains(&"+o") && args.contains(&"history") => {
+            push(HISTORY_TAMPERING, "disables shell history");
+            CommandClass::Other
+        }
+        "export" | "declare" | "typeset" | "local" | "readonly"
+            if args.iter().any(|a| disables_history(a)) =>
+        {
+            push(HISTORY_TAMPERING, "disables shell history");
+            CommandClass::Other
+        }
         "unset" if args.iter().any(|a| a.starts_with("HIST")) => {
             push(0.7, "disables shell history");
             CommandClass::Other
         }
         "eval" => {
-            push(0.55, "evaluates a dynamic string");
+            // `eval` runs its joined arguments as a command line. With no arguments left (the
+            // tokeniser split off `$(…)`) or with an expansion in them, what runs is decided at
+            // run time: high risk, and critical when it is downloaded or decoded.
+            let script = args.join(" ");
+            let dynamic = args.is_empty() || script.contains(['$', '`']);
+            if dynamic {
+                *saw_interpreter_stdin = true;
+                push(VARIABLE_COMMAND, "evaluates a string built at run time");
+                if fetches_or_decodes(&script) {
+                    push(0.95, "evaluates downloaded or decoded code");
+                }
+            } else {
+                push(0.55, "evaluates a dynamic string");
+            }
+            if !script.is_empty() {
+                if depth < MAX_NESTING {
+                    analyze_nested(&script, findings, depth + 1);
+                } else {
+                    too_deep(&script, findings);
+                }
+            }
             CommandClass::Other
         }
         "nc" | "ncat" | "netcat" | "socat" => {

@@ -458,3 +458,216 @@ proptest! {
         prop_assert!((0.0..=1.0).contains(&a.score));
     }
 }
+
+// Regressions from the fail-open security review: each of these scored low or medium before.
+
+fn scored(ctx: &ActionContext) -> crate::RiskAssessment {
+    DefaultRiskScorer::new().score(ctx)
+}
+
+fn bash(cmd: &str) -> crate::RiskAssessment {
+    scored(&ActionContext::new("Bash").with_kwarg("command", cmd))
+}
+
+fn evidence(a: &crate::RiskAssessment) -> String {
+    a.factors
+        .iter()
+        .map(|f| f.evidence.as_str())
+        .collect::<Vec<_>>()
+        .join(" | ")
+}
+
+#[test]
+fn a_long_command_never_hides_its_tail() {
+    // More tokens than the tokeniser takes: the `rm` at the end must not be dropped.
+    let tokens = format!("true {}&& rm -rf ~ /", "&& true ".repeat(1100));
+    let a = bash(&tokens);
+    assert!(a.level >= RiskLevel::High, "{} {}", a.score, evidence(&a));
+    // More bytes than the analyser takes.
+    let bytes = format!("echo {}; rm -rf /", "a".repeat(300 * 1024));
+    let a = bash(&bytes);
+    assert!(a.score >= 0.8, "{} {}", a.score, evidence(&a));
+    // Even a harmless tail beyond the limit is not "read-only": it was not read.
+    let harmless = format!("echo {}", "a ".repeat(40_000));
+    let a = bash(&harmless);
+    assert!(a.score >= 0.8, "{} {}", a.score, evidence(&a));
+    assert!(
+        evidence(&a).contains("command too long to analyse completely"),
+        "{}",
+        evidence(&a)
+    );
+    // A long command that is fully analysed keeps its real class.
+    let long_ok = format!("true {}", "&& true ".repeat(1100));
+    assert_eq!(bash(&long_ok).level, RiskLevel::Low);
+}
+
+#[test]
+fn unseen_arguments_are_at_least_high() {
+    let mut deep = json!("rm -rf /");
+    for _ in 0..40 {
+        deep = json!([deep]);
+    }
+    let a = scored(&ActionContext::new("process_items").with_kwarg("items", deep));
+    assert!(a.level >= RiskLevel::High, "{} {}", a.score, evidence(&a));
+    assert!(evidence(&a).contains("not analysed"), "{}", evidence(&a));
+}
+
+#[test]
+fn writing_attestas_own_files_is_critical() {
+    let notes = scored(&ActionContext::new("Write").with_kwarg("file_path", "notes.md")).score;
+    for path in [
+        "attesta.yaml",
+        "./attesta.yml",
+        "/repo/attesta.toml",
+        "attesta.json",
+        ".attesta/audit.jsonl",
+        "/home/u/proj/.attesta/trust.json",
+        ".claude/settings.json",
+        "/home/u/.claude/settings.local.json",
+        ".codex/hooks.json",
+        "~/.codex/config.toml",
+        ".gemini/settings.json",
+        "C:\\proj\\.claude\\settings.json",
+    ] {
+        for tool in ["Write", "Edit", "delete_file"] {
+            let a = scored(&ActionContext::new(tool).with_kwarg("file_path", path));
+            assert!(
+                a.score >= 0.8,
+                "{tool} {path}: {} {}",
+                a.score,
+                evidence(&a)
+            );
+        }
+        // Reading them stays low.
+        let a = scored(&ActionContext::new("Read").with_kwarg("file_path", path));
+        assert_eq!(a.level, RiskLevel::Low, "Read {path}: {}", evidence(&a));
+    }
+    assert!(notes < 0.6);
+    // Whole path components only: these are not Attesta's files.
+    for path in [
+        "my-attesta.yaml.bak",
+        "attesta.yaml.bak",
+        "docs/attesta.yaml.md",
+        "x.attesta/notes.md",
+        ".claude/commands/review.md",
+        "src/settings.json",
+    ] {
+        let a = scored(&ActionContext::new("Write").with_kwarg("file_path", path));
+        assert!(a.score < 0.6, "{path}: {} {}", a.score, evidence(&a));
+    }
+    // Content that merely mentions a gate file is not a write to it.
+    let a = scored(
+        &ActionContext::new("Write")
+            .with_kwarg("file_path", "README.md")
+            .with_kwarg("content", "Configure hooks in .claude/settings.json"),
+    );
+    assert!(a.score < 0.6, "{} {}", a.score, evidence(&a));
+}
+
+#[test]
+fn shell_writes_to_attestas_own_files_are_critical() {
+    for cmd in [
+        "rm attesta.yaml",
+        "rm -rf .attesta",
+        "truncate -s 0 .attesta/audit.jsonl",
+        "echo 'reviewer: auto' > attesta.yaml",
+        "cat /tmp/x >> .claude/settings.json",
+        "sed -i 's/deny/allow/' attesta.yml",
+        "mv attesta.yaml /tmp/",
+        "cp /tmp/evil.json .claude/settings.local.json",
+        "printf '{}' | tee .codex/hooks.json",
+        "ln -sf /dev/null .attesta/audit.jsonl",
+        "cd /repo && rm -f ~/.gemini/settings.json",
+        "python3 -c 'open(\".claude/settings.json\", \"w\").write(\"{}\")'",
+    ] {
+        let a = bash(cmd);
+        assert!(a.score >= 0.8, "{cmd}: {} {}", a.score, evidence(&a));
+    }
+    for cmd in [
+        "cat attesta.yaml",
+        "grep reviewer attesta.yaml",
+        "cp attesta.yaml /tmp/backup.yaml",
+        "ls .attesta",
+        "tail -n 20 .attesta/audit.jsonl",
+    ] {
+        let a = bash(cmd);
+        assert!(
+            a.level <= RiskLevel::Medium,
+            "{cmd}: {} {}",
+            a.score,
+            evidence(&a)
+        );
+    }
+}
+
+#[test]
+fn interpreter_one_liners_and_indirection_are_analysed() {
+    for cmd in [
+        "python3 -c 'import os; os.system(\"rm -rf ~\")'",
+        "python -c 'import subprocess; subprocess.run([\"rm\", \"-rf\", \"/\"])'",
+        "python3 -c 'import shutil; shutil.rmtree(\"/\")'",
+        "perl -e 'system(\"rm -rf ~\")'",
+        "node -e 'require(\"child_process\").execSync(\"rm -rf ~\")'",
+        "ruby -e '`rm -rf ~`'",
+        "sh -c 'rm -rf ~'",
+        "bash -c \"rm -rf ~\"",
+        "bash -lc 'cd /tmp && rm -rf ~'",
+        "eval 'rm -rf ~'",
+        "eval \"$(echo cm0gLXJmIH4= | base64 -d)\"",
+        "x=rm; $x -rf ~",
+        "bash -c \"python3 -c 'import os; os.system(\\\"rm -rf ~\\\")'\"",
+    ] {
+        let a = bash(cmd);
+        assert!(a.score >= 0.8, "{cmd}: {} {}", a.score, evidence(&a));
+    }
+    for cmd in [
+        "$CMD --force",
+        "${TOOL} build",
+        "ln -sf /dev/null ~/.bash_history",
+        "export HISTFILE=/dev/null",
+        "HISTSIZE=0 bash",
+        "set +o history",
+        "rm ~/.zsh_history",
+        "truncate -s 0 /var/log/auth.log",
+        "echo > /var/log/syslog",
+    ] {
+        let a = bash(cmd);
+        assert!(
+            a.level >= RiskLevel::High,
+            "{cmd}: {} {}",
+            a.score,
+            evidence(&a)
+        );
+    }
+    // Harmless one-liners stay harmless-ish.
+    for cmd in [
+        "python3 -c 'print(1 + 1)'",
+        "node -e 'console.log(process.version)'",
+        "bash -c 'ls -la'",
+    ] {
+        let a = bash(cmd);
+        assert!(
+            a.level <= RiskLevel::Medium,
+            "{cmd}: {} {}",
+            a.score,
+            evidence(&a)
+        );
+    }
+}
+
+#[test]
+fn nested_interpreters_are_bounded_and_fast() {
+    // Quoting grows fourfold per level, so eight levels (past the nesting limit) is plenty.
+    let mut cmd = "rm -rf ~".to_owned();
+    for _ in 0..8 {
+        cmd = format!("bash -c '{}'", cmd.replace('\'', "'\\''"));
+    }
+    let started = std::time::Instant::now();
+    let a = bash(&cmd);
+    assert!(a.score >= 0.6, "{} {}", a.score, evidence(&a));
+    let big = format!("python3 -c '{}'", "os.system(\"rm -rf x\"); ".repeat(2_000));
+    let _ = bash(&big);
+    let quotes = "bash -c '".repeat(5_000);
+    let _ = bash(&quotes);
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+}
