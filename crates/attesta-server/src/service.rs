@@ -312,7 +312,28 @@ impl Service {
             challenge = ChallengeType::MultiParty;
             approvers_required = approvers_required.max(n);
         }
-        let min_review_seconds = policy.minimum_review_seconds.get(level);
+        let mut min_review_seconds = policy.minimum_review_seconds.get(level);
+        // The agent's own policy may demand more than ours: honour it, but only upwards.
+        if let Some(asked) = ctx.metadata.get(attesta::reviewer::REQUIRES_KEY) {
+            if let Some(wanted) = asked["challenge"].as_str().and_then(|c| c.parse::<ChallengeType>().ok())
+                && wanted.rigour() > challenge.rigour()
+            {
+                challenge = wanted;
+                if challenge == ChallengeType::MultiParty {
+                    approvers_required = approvers_required.max(policy.require_multi_party.get(level)).max(2);
+                }
+            }
+            if let Some(n) = asked["approvers"].as_u64()
+                && challenge == ChallengeType::MultiParty
+            {
+                approvers_required = approvers_required.max(u32::try_from(n).unwrap_or(u32::MAX).min(16));
+            }
+            if let Some(seconds) = asked["min_review_seconds"].as_f64()
+                && seconds.is_finite()
+            {
+                min_review_seconds = min_review_seconds.max(seconds.min(3600.0));
+            }
+        }
         let mut options = ChallengeOptions::new(challenge, random_seed());
         options.min_review_seconds = min_review_seconds;
         options.approvers_required = approvers_required;

@@ -468,6 +468,20 @@ async fn long_poll_released_by_decision(kind: &str) {
     // Another agent cannot see it.
 }
 
+/// The agent's own policy can make the server's review stricter, never weaker.
+async fn agent_requirements_only_raise_the_review(kind: &str) {
+    let s = start(kind, BASE_YAML).await;
+    let mut asked = medium();
+    asked["metadata"] = json!({"attesta_requires": {"challenge": "quiz", "approvers": 1, "min_review_seconds": 12}});
+    let created = s.create(asked).await;
+    assert_eq!(created["challenge"], "quiz", "raised from confirm: {created}");
+    let mut lower = high();
+    lower["metadata"] = json!({"attesta_requires": {"challenge": "auto_approve", "min_review_seconds": 0}});
+    let created = s.create(lower).await;
+    assert_eq!(created["challenge"], "quiz", "never lowered: {created}");
+    assert_ne!(created["status"], "approved", "{created}");
+}
+
 macro_rules! scenarios {
     ($($name:ident),* $(,)?) => {
         mod sqlite {
@@ -491,6 +505,7 @@ macro_rules! scenarios {
 }
 
 scenarios!(
+    agent_requirements_only_raise_the_review,
     unauthenticated_is_401,
     roles_are_enforced,
     confirm_early_is_refused_then_approved_once,

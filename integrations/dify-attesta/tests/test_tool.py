@@ -296,12 +296,13 @@ def test_flagged_action_is_approved_by_a_human_on_the_server(approval_server: Ap
     errors: List[BaseException] = []
     approver = _approve_when_pending(approval_server, "send_email", errors, {"response": {"kind": "confirm", "answer": "y"}})
     started = time.monotonic()
-    output = invoke(_server_credentials(approval_server), function_name="send_email", action_args='{"to": "bob@example.com", "subject": "Invoice"}', risk_level="high")
+    # Medium above a strict threshold is a confirm on the server; HIGH would be a quiz there too.
+    output = invoke(_server_credentials(approval_server, "0.2"), function_name="send_email", action_args='{"to": "bob@example.com", "subject": "Invoice"}', risk_level="medium")
     approver.join(timeout=60)
     assert not errors, errors
     assert time.monotonic() - started >= 1.0  # it really waited for the human's review time
     assert output["verdict"] == "approved" and output["denied"] is False, output
-    assert output["risk_level"] == "high"
+    assert output["risk_level"] == "medium"
     assert output["message"] == expected_message(output, "approved")
     entry = audit_entry(audit_log, output["audit_entry_id"])
     assert entry["verdict"] == "approved"
@@ -338,7 +339,7 @@ def test_running_loop_approval_within_the_wait(approval_server: ApprovalServer, 
     errors: List[BaseException] = []
     approver = _approve_when_pending(approval_server, "send_email", errors, {"response": {"kind": "confirm", "answer": "y"}})
     started = time.monotonic()
-    output = asyncio.run(_in_loop(lambda: invoke(_server_credentials(approval_server), function_name="send_email", action_args="{}", risk_level="high")))
+    output = asyncio.run(_in_loop(lambda: invoke(_server_credentials(approval_server, "0.2"), function_name="send_email", action_args="{}", risk_level="medium")))
     approver.join(timeout=60)
     assert not errors, errors
     assert output["verdict"] == "approved"
@@ -369,10 +370,10 @@ def test_concurrent_requests_as_the_plugin_runtime_serves_them(approval_server: 
         _approve_when_pending(approval_server, name, errors, {"response": {"kind": "confirm", "answer": "y"}})
         for name in ("send_email", "send_invoice")
     ]
-    credentials = _server_credentials(approval_server)
+    credentials = _server_credentials(approval_server, "0.2")
     with concurrent.futures.ThreadPoolExecutor(max_workers=8) as pool:
         flagged = [
-            pool.submit(invoke, credentials, function_name=name, action_args="{}", risk_level="high")
+            pool.submit(invoke, credentials, function_name=name, action_args="{}", risk_level="medium")
             for name in ("send_email", "send_invoice")
         ]
         started = time.monotonic()

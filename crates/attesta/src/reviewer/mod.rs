@@ -87,7 +87,7 @@ mod terminal;
 pub use callback::CallbackReviewer;
 pub use non_interactive::{NO_REVIEWER_REASON, NonInteractiveReviewer};
 pub use render::{ApproverSlot, Style, render_challenge, render_question};
-pub use server::{DEFAULT_AGENT_TOKEN_ENV, ServerReviewer, action_digest};
+pub use server::{DEFAULT_AGENT_TOKEN_ENV, ServerReviewer, action_digest, REQUIRES_KEY};
 pub use runner::{ChallengeRunner, LineAsk, MonotonicClock, NoticeKind, Prompter, SystemClock};
 #[cfg(unix)]
 pub use terminal::{ColorChoice, TerminalReviewer};

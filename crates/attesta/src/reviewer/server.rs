@@ -22,6 +22,10 @@ pub const DEFAULT_AGENT_TOKEN_ENV: &str = "ATTESTA_AGENT_TOKEN";
 
 /// SHA-256 (lowercase hex) of the RFC 8785 canonical form of
 /// `{"function_name", "args", "kwargs"}`: what an approval is bound to.
+/// Metadata key under which an agent states the minimum review its own policy requires
+/// (`{"challenge", "approvers", "min_review_seconds"}`); the server may only raise its own.
+pub const REQUIRES_KEY: &str = "attesta_requires";
+
 pub fn action_digest(ctx: &ActionContext) -> String {
     let value = json!({ "function_name": ctx.function_name, "args": ctx.args, "kwargs": ctx.kwargs });
     let canonical = serde_json_canonicalizer::to_string(&value).unwrap_or_else(|_| value.to_string());
@@ -108,11 +112,22 @@ impl ServerReviewer {
     async fn run(&self, request: &ReviewRequest) -> Result<ReviewOutcome, ReviewerError> {
         let token = self.token()?;
         let digest = action_digest(&request.ctx);
+        // The server scores with its own policy; tell it what this side's policy demands so it
+        // can only make the review stricter, never weaker (the agent cannot lower the risk).
+        let mut ctx = (*request.ctx).clone();
+        ctx.metadata.insert(
+            REQUIRES_KEY.into(),
+            json!({
+                "challenge": request.challenge,
+                "approvers": request.approvers_required,
+                "min_review_seconds": request.min_review_seconds,
+            }),
+        );
         let response = self
             .client
             .post(format!("{}/v1/requests", self.base))
             .bearer_auth(token)
-            .json(&*request.ctx)
+            .json(&ctx)
             .send()
             .await
             .map_err(|e| self.unreachable(e))?;
