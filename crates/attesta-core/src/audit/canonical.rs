@@ -10,6 +10,7 @@
 
 use std::cmp::Ordering;
 use std::fmt;
+use std::io::Write as _;
 
 use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
@@ -73,34 +74,38 @@ pub fn write_canonical(value: &Value, out: &mut Vec<u8>) {
             }
             out.push(b']');
         }
-        Value::Object(map) => {
-            let mut members: Vec<(&String, &Value)> = map.iter().collect();
-            if members.iter().all(|(k, _)| k.is_ascii()) {
-                members.sort_unstable_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
-            } else {
-                members.sort_unstable_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
-            }
-            out.push(b'{');
-            for (i, (key, item)) in members.into_iter().enumerate() {
-                if i > 0 {
-                    out.push(b',');
-                }
-                write_string(key, out);
-                out.push(b':');
-                write_canonical(item, out);
-            }
-            out.push(b'}');
-        }
+        Value::Object(map) => write_canonical_map(map, out),
     }
 }
 
+/// The RFC 8785 form of a JSON object: members sorted by the UTF-16 code units of their names.
+pub(crate) fn write_canonical_map(map: &Map<String, Value>, out: &mut Vec<u8>) {
+    let mut members: Vec<(&String, &Value)> = map.iter().collect();
+    if members.iter().all(|(k, _)| k.is_ascii()) {
+        members.sort_unstable_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+    } else {
+        members.sort_unstable_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
+    }
+    out.push(b'{');
+    for (i, (key, item)) in members.into_iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        write_string(key, out);
+        out.push(b':');
+        write_canonical(item, out);
+    }
+    out.push(b'}');
+}
+
 /// Integers below 2^53 print as themselves; everything else as the ECMAScript form of its double.
-fn write_number(n: &serde_json::Number, out: &mut Vec<u8>) {
+pub(crate) fn write_number(n: &serde_json::Number, out: &mut Vec<u8>) {
     const EXACT: u64 = 1 << 53;
     if let Some(u) = n.as_u64().filter(|u| *u < EXACT) {
-        out.extend_from_slice(u.to_string().as_bytes());
+        // io::Write on a Vec cannot fail; writing in place avoids a String per number.
+        let _ = write!(out, "{u}");
     } else if let Some(i) = n.as_i64().filter(|i| i.unsigned_abs() < EXACT) {
-        out.extend_from_slice(i.to_string().as_bytes());
+        let _ = write!(out, "{i}");
     } else {
         // serde_json numbers are always finite.
         let f = n.as_f64().unwrap_or(0.0);
@@ -108,7 +113,7 @@ fn write_number(n: &serde_json::Number, out: &mut Vec<u8>) {
     }
 }
 
-fn write_string(s: &str, out: &mut Vec<u8>) {
+pub(crate) fn write_string(s: &str, out: &mut Vec<u8>) {
     out.push(b'"');
     let bytes = s.as_bytes();
     let mut start = 0;

@@ -5,7 +5,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
-use super::canonical::{hex_lower, write_canonical};
+use super::canonical::{hex_lower, write_canonical, write_string};
+use super::entry_jcs::write_without_chain_hash;
 use super::error::AuditError;
 use super::redact::Redactor;
 use crate::assessment::{RiskFactor, clamp_score};
@@ -341,20 +342,16 @@ impl AuditEntry {
     pub fn seal(&mut self, seq: u64, previous_hash: &str) -> Result<Vec<u8>, AuditError> {
         self.seq = seq;
         self.previous_hash = previous_hash.to_owned();
-        // One tree for both forms: hash it without chain_hash, then add the hash and write the line.
-        let mut value = self.to_value()?;
-        let Value::Object(map) = &mut value else {
-            return Err(self.canonical_error("an entry serialises to an object".into()));
-        };
-        map.remove("chain_hash");
+        // The members are canonicalised once; the line is the hashed bytes with the
+        // `"chain_hash":"…",` member spliced in at its sorted position.
         let mut out = Vec::with_capacity(2048);
-        write_canonical(&value, &mut out);
+        let at = write_without_chain_hash(self, &mut out);
         self.chain_hash = chain_hash_of(&out, previous_hash);
-        if let Value::Object(map) = &mut value {
-            map.insert("chain_hash".into(), Value::String(self.chain_hash.clone()));
-        }
-        out.clear();
-        write_canonical(&value, &mut out);
+        let mut member = Vec::with_capacity(96);
+        member.extend_from_slice(b"\"chain_hash\":");
+        write_string(&self.chain_hash, &mut member);
+        member.push(b',');
+        out.splice(at..at, member);
         Ok(out)
     }
 
@@ -388,6 +385,7 @@ pub fn chain_hash_of(canonical: &[u8], prev: &str) -> String {
 mod tests {
     use super::*;
     use crate::assessment::RiskAssessment;
+    use proptest::prelude::*;
     use serde_json::json;
 
     fn decision() -> (ActionContext, ApprovalResult) {
@@ -479,6 +477,234 @@ mod tests {
         let mut bytes = serde_json_canonicalizer::to_vec(&value).unwrap();
         bytes.extend_from_slice(b"genesis");
         assert_eq!(super::super::sha256_hex(&bytes), e.chain_hash);
+    }
+
+    fn arb_json() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(Value::from),
+            any::<u64>().prop_map(Value::from),
+            any::<f64>()
+                .prop_filter("finite", |f| f.is_finite())
+                .prop_map(Value::from),
+            "\\PC{0,12}".prop_map(Value::String),
+            "[\\x00-\\x1f\"\\\\/a-z\u{e000}\u{1F600}]{0,8}".prop_map(Value::String),
+        ];
+        leaf.prop_recursive(3, 24, 5, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+                prop::collection::btree_map("[a-zA-Z\u{e000}\u{1F600}_\"]{0,6}", inner, 0..4)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    fn arb_map() -> impl Strategy<Value = Map<String, Value>> {
+        prop::collection::btree_map("[a-z\u{e000}\u{1F600}_\\\n]{0,8}", arb_json(), 0..4)
+            .prop_map(|m| m.into_iter().collect())
+    }
+
+    /// Any f64, including NaN, infinities and -0 (the serde form writes non-finite as null).
+    fn arb_f64() -> impl Strategy<Value = f64> {
+        prop_oneof![
+            any::<f64>(),
+            Just(f64::NAN),
+            Just(f64::INFINITY),
+            Just(-0.0),
+            Just(3.0),
+            Just(1e21),
+            Just(0.1 + 0.2),
+        ]
+    }
+
+    fn arb_text() -> impl Strategy<Value = String> {
+        "(\\PC|[\\x00-\\x1f\"\\\\\u{7f}\u{2028}]){0,16}"
+    }
+
+    fn arb_ts() -> impl Strategy<Value = Timestamp> {
+        (-377_705_116_800i64..253_402_207_200, 0i32..1_000_000_000).prop_map(|(s, n)| {
+            Timestamp::new(s, if s < 0 { 0 } else { n }).unwrap_or(Timestamp::UNIX_EPOCH)
+        })
+    }
+
+    fn arb_factor() -> impl Strategy<Value = RiskFactor> {
+        (arb_text(), arb_f64(), arb_f64(), arb_f64(), arb_text()).prop_map(
+            |(name, score, weight, contribution, evidence)| RiskFactor {
+                name,
+                score,
+                weight,
+                contribution,
+                evidence,
+            },
+        )
+    }
+
+    fn arb_sub() -> impl Strategy<Value = SubChallengeRecord> {
+        (
+            prop::sample::select(ChallengeType::ALL),
+            any::<bool>(),
+            prop::collection::vec(arb_text(), 0..3),
+            any::<u32>(),
+            any::<u32>(),
+            arb_f64(),
+            any::<bool>(),
+            prop::option::of(arb_text()),
+        )
+            .prop_map(
+                |(challenge_type, passed, responder_ids, asked, correct, secs, met, text)| {
+                    SubChallengeRecord {
+                        challenge_type,
+                        passed,
+                        responder_ids,
+                        questions_asked: asked,
+                        questions_correct: correct,
+                        review_seconds: secs,
+                        min_review_met: met,
+                        teach_back_text: text,
+                    }
+                },
+            )
+    }
+
+    fn arb_challenge() -> impl Strategy<Value = ChallengeRecord> {
+        (
+            any::<u32>(),
+            any::<u32>(),
+            prop::option::of(arb_text()),
+            prop::collection::vec(arb_sub(), 0..3),
+            arb_map(),
+        )
+            .prop_map(|(asked, correct, text, subs, details)| ChallengeRecord {
+                questions_asked: asked,
+                questions_correct: correct,
+                teach_back_text: text,
+                sub_challenges: subs,
+                details,
+            })
+    }
+
+    fn arb_entry() -> impl Strategy<Value = AuditEntry> {
+        let ids = (
+            any::<u64>(),
+            arb_text(),
+            arb_text(),
+            arb_text(),
+            prop::option::of(arb_text()),
+            arb_json(),
+            prop::option::of(arb_text()),
+            prop::option::of(arb_text()),
+            prop::option::of(arb_text()),
+        );
+        let risk = (
+            arb_f64(),
+            prop::sample::select(RiskLevel::ALL),
+            prop::collection::vec(arb_factor(), 0..4),
+            arb_text(),
+            prop::option::of(prop::sample::select(ChallengeType::ALL)),
+            any::<bool>(),
+            prop::option::of(arb_challenge()),
+        );
+        let decision = (
+            prop::collection::vec(arb_text(), 0..3),
+            any::<bool>(),
+            prop::sample::select(Verdict::ALL),
+            arb_text(),
+            arb_f64(),
+            arb_f64(),
+            any::<bool>(),
+            arb_ts(),
+            arb_ts(),
+            prop::sample::select(&[Mode::Enforce, Mode::Shadow, Mode::AuditOnly][..]),
+            prop::option::of(arb_f64()),
+            arb_map(),
+        );
+        (ids, risk, decision).prop_map(|(ids, risk, decision)| {
+            let (
+                seq,
+                entry_id,
+                previous_hash,
+                action_name,
+                action_description,
+                arguments,
+                agent_id,
+                session_id,
+                environment,
+            ) = ids;
+            let (
+                risk_score,
+                risk_level,
+                risk_factors,
+                scorer,
+                challenge_type,
+                challenge_passed,
+                challenge,
+            ) = risk;
+            let (
+                approver_ids,
+                approver_authenticated,
+                verdict,
+                reason,
+                review_duration_seconds,
+                min_review_seconds,
+                min_review_met,
+                intercepted_at,
+                decided_at,
+                mode,
+                trust_before,
+                metadata,
+            ) = decision;
+            AuditEntry {
+                seq,
+                entry_id,
+                previous_hash,
+                chain_hash: String::new(),
+                action_name,
+                action_description,
+                arguments,
+                agent_id,
+                session_id,
+                environment,
+                risk_score,
+                risk_level,
+                risk_factors,
+                scorer,
+                challenge_type,
+                challenge_passed,
+                challenge,
+                approver_ids,
+                approver_authenticated,
+                verdict,
+                reason,
+                review_duration_seconds,
+                min_review_seconds,
+                min_review_met,
+                intercepted_at,
+                decided_at,
+                mode,
+                trust_before,
+                metadata,
+            }
+        })
+    }
+
+    proptest! {
+        /// The directly written bytes equal the reference canonicaliser applied to the entry's
+        /// serde form, both for the hashed bytes (without `chain_hash`) and the sealed line.
+        #[test]
+        fn sealed_line_matches_the_reference_canonicalizer(mut entry in arb_entry(), seq in any::<u64>(), prev in arb_text()) {
+            let line = entry.seal(seq, &prev).unwrap();
+            let mut value = serde_json::to_value(&entry).unwrap();
+            prop_assert_eq!(
+                String::from_utf8(line).unwrap(),
+                serde_json_canonicalizer::to_string(&value).unwrap()
+            );
+            value.as_object_mut().unwrap().remove("chain_hash");
+            let mut hashed = serde_json_canonicalizer::to_vec(&value).unwrap();
+            hashed.extend_from_slice(prev.as_bytes());
+            prop_assert_eq!(&super::super::sha256_hex(&hashed), &entry.chain_hash);
+            prop_assert_eq!(entry.compute_chain_hash().unwrap(), entry.chain_hash.clone());
+        }
     }
 
     #[test]

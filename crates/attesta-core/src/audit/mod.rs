@@ -18,6 +18,7 @@
 
 mod canonical;
 mod entry;
+mod entry_jcs;
 mod error;
 mod redact;
 

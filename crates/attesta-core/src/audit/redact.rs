@@ -254,21 +254,60 @@ impl Redactor {
 
     /// Whether a field with this name holds a secret (whole words: `tokenizer` is not `token`).
     pub fn is_secret_field(&self, name: &str) -> bool {
-        let words = words(name);
-        if words.is_empty() {
-            return false;
+        // Called for every key of every redacted object, so the usual short ASCII name is split
+        // into words on the stack; the rules are the same as `words` (a property test checks it).
+        const MAX: usize = 64;
+        if name.len() <= MAX && name.is_ascii() {
+            let mut joined = [0u8; MAX];
+            let mut starts = [0usize; MAX];
+            let (mut len, mut count) = (0, 0);
+            let mut in_word = false;
+            let mut prev_lower = false;
+            for &b in name.as_bytes() {
+                if !b.is_ascii_alphanumeric() {
+                    in_word = false;
+                    prev_lower = false;
+                    continue;
+                }
+                if !in_word || (b.is_ascii_uppercase() && prev_lower) {
+                    starts[count] = len;
+                    count += 1;
+                    in_word = true;
+                }
+                prev_lower = b.is_ascii_lowercase() || b.is_ascii_digit();
+                joined[len] = b.to_ascii_lowercase();
+                len += 1;
+            }
+            // Only ASCII letters and digits were copied.
+            let joined = std::str::from_utf8(&joined[..len]).unwrap_or_default();
+            return self.is_secret_words(joined, &starts[..count]);
         }
-        let joined = words.concat();
-        if SECRET_FIELDS.contains(&joined.as_str()) || self.extra_keys.contains(&joined) {
+        let words = words(name);
+        let mut starts = Vec::with_capacity(words.len());
+        let mut joined = String::new();
+        for word in &words {
+            starts.push(joined.len());
+            joined.push_str(word);
+        }
+        self.is_secret_words(&joined, &starts)
+    }
+
+    /// The field-name rules on a name split into words: `joined` is the words concatenated and
+    /// `starts` the byte offset of each word in it.
+    fn is_secret_words(&self, joined: &str, starts: &[usize]) -> bool {
+        let Some(&last) = starts.last() else {
+            return false;
+        };
+        if SECRET_FIELDS.contains(&joined) || self.extra_keys.iter().any(|k| k == joined) {
             return true;
         }
-        let last = words[words.len() - 1].as_str();
-        if SECRET_LAST_WORDS.contains(&last) {
+        if SECRET_LAST_WORDS.contains(&&joined[last..]) {
             return true;
         }
         // Any multi-word suffix: `aws_secret_access_key` ends with `secret_access_key`.
-        (2..=words.len())
-            .any(|k| SECRET_FIELDS.contains(&words[words.len() - k..].concat().as_str()))
+        starts[..starts.len() - 1]
+            .iter()
+            .any(|&start| SECRET_FIELDS.contains(&&joined[start..]))
     }
 
     /// Redacts a JSON value: secret-named fields wholesale, secrets inside strings in place, and
@@ -361,8 +400,10 @@ impl Redactor {
         }
         let (rules, set) = &*BUILTIN;
         let mut out: Cow<'_, str> = Cow::Borrowed(text);
-        let hits = set.matches(text);
-        if hits.matched_any() {
+        // Most texts hold no secret: a plain match test stops early and skips the costlier
+        // search for which patterns matched.
+        if set.is_match(text) {
+            let hits = set.matches(text);
             for (index, rule) in rules.iter().enumerate() {
                 // Earlier rules may have rewritten the text, so later ones are re-checked on it.
                 if !hits.matched(index) && !rule.regex.is_match(&out) {
@@ -581,7 +622,50 @@ mod tests {
         assert!(!luhn_valid("1234"));
     }
 
+    /// The field-name rules spelled out on `words`, as they were before the stack fast path.
+    fn reference_is_secret_field(r: &Redactor, name: &str) -> bool {
+        let words = words(name);
+        if words.is_empty() {
+            return false;
+        }
+        let joined = words.concat();
+        if SECRET_FIELDS.contains(&joined.as_str()) || r.extra_keys.contains(&joined) {
+            return true;
+        }
+        if SECRET_LAST_WORDS.contains(&words[words.len() - 1].as_str()) {
+            return true;
+        }
+        (2..=words.len())
+            .any(|k| SECRET_FIELDS.contains(&words[words.len() - k..].concat().as_str()))
+    }
+
+    fn arb_field_name() -> impl Strategy<Value = String> {
+        let piece = prop::sample::select(
+            &[
+                "secret", "Secret", "SECRET", "access", "Access", "key", "Key", "token", "Token",
+                "api", "API", "pass", "word", "Word", "ssn", "x", "9", "_", "-", ".", " ", "é",
+                "İ", "ß",
+            ][..],
+        );
+        prop_oneof![
+            prop::collection::vec(piece, 0..8).prop_map(|p| p.concat()),
+            "\\PC{0,70}",
+            "[a-zA-Z0-9_]{60,70}",
+        ]
+    }
+
     proptest! {
+        #[test]
+        fn secret_field_check_matches_the_word_rules(name in arb_field_name()) {
+            let r = Redactor::new(&RedactionConfig {
+                enabled: true,
+                keys: vec!["ssn".into(), "accessWord".into()],
+                patterns: vec![],
+            })
+            .unwrap();
+            prop_assert_eq!(r.is_secret_field(&name), reference_is_secret_field(&r, &name), "{:?}", name);
+        }
+
         #[test]
         fn redaction_never_panics_and_is_idempotent(text in "\\PC{0,80}") {
             let r = redactor();

@@ -208,32 +208,35 @@ impl AuditLog {
         result
     }
 
-    /// Makes `inner.file` the file currently at `path` (another process may have rotated it).
-    fn ensure_current(&self, inner: &mut Inner) -> Result<(), AuditError> {
+    /// Makes `inner.file` the file currently at `path` (another process may have rotated it) and
+    /// returns that file's metadata. When the path still names the open file, the `stat` of the
+    /// path already describes it, so no second `fstat` is needed.
+    fn ensure_current(&self, inner: &mut Inner) -> Result<fs::Metadata, AuditError> {
         let on_disk = match fs::metadata(&self.path) {
-            Ok(meta) => Some(ident_of(&meta)),
+            Ok(meta) => Some(meta),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
             Err(e) => return Err(AuditError::io("stat", &self.path)(e)),
         };
-        if inner.file.is_none() || on_disk.is_none() || on_disk != inner.ident {
-            let file = open_private(&self.path, true)?;
-            let meta = file
-                .metadata()
-                .map_err(AuditError::io("stat", &self.path))?;
-            inner.ident = Some(ident_of(&meta));
-            inner.file = Some(file);
-            inner.cache = None;
+        if let Some(meta) = on_disk
+            && inner.file.is_some()
+            && Some(ident_of(&meta)) == inner.ident
+        {
+            return Ok(meta);
         }
-        Ok(())
+        let file = open_private(&self.path, true)?;
+        let meta = file
+            .metadata()
+            .map_err(AuditError::io("stat", &self.path))?;
+        inner.ident = Some(ident_of(&meta));
+        inner.file = Some(file);
+        inner.cache = None;
+        Ok(meta)
     }
 
     /// The current tail, repairing a torn one. Must run under the lock.
     fn tail(&self, inner: &mut Inner) -> Result<Tail, AuditError> {
-        self.ensure_current(inner)?;
+        let meta = self.ensure_current(inner)?;
         let file = inner.file.as_ref().ok_or_else(|| no_handle(&self.path))?;
-        let meta = file
-            .metadata()
-            .map_err(AuditError::io("stat", &self.path))?;
         let (ident, len, modified) = (ident_of(&meta), meta.len(), meta.modified().ok());
         if let Some(cached) = &inner.cache
             && cached.ident == ident
@@ -422,11 +425,7 @@ impl AuditLog {
         {
             let _ = d.sync_all();
         }
-        self.ensure_current(inner)?;
-        let file = inner.file.as_ref().ok_or_else(|| no_handle(&self.path))?;
-        let meta = file
-            .metadata()
-            .map_err(AuditError::io("stat", &self.path))?;
+        let meta = self.ensure_current(inner)?;
         Ok(Tail {
             ident: ident_of(&meta),
             len: 0,
@@ -469,7 +468,9 @@ impl AuditLog {
         }
         let mut line = entry.seal(tail.last_seq + 1, &tail.last_hash)?;
         line.push(b'\n');
-        self.ensure_current(inner)?;
+        // No second look at the path here: `tail` (or `rotate`) made `inner.file` the current
+        // file under the lock, and every cooperating writer needs that lock to append, repair or
+        // rotate, so the file cannot have changed since.
         let file = inner.file.as_ref().ok_or_else(|| no_handle(&self.path))?;
         let written = (|| -> std::io::Result<()> {
             let mut handle = file;
