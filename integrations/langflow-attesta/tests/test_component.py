@@ -138,7 +138,8 @@ def test_flagged_action_waits_for_a_human_on_the_server(component_module: Module
     """A flagged action waits on the flow's event loop (other tasks keep running) until a human
     approves it in the approval server; then a denial through the same component."""
     server = approval_server
-    inputs = dict(approval_server_url=server.url, agent_token=server.agent_token, risk_level="High", risk_threshold=0.5)
+    # A medium action above a strict threshold: a confirm on the server (HIGH would be a quiz).
+    inputs = dict(approval_server_url=server.url, agent_token=server.agent_token, risk_level="Medium", risk_threshold=0.2)
 
     async def flow() -> Dict[str, Any]:
         component = module.AttestaApprovalComponent(function_name="send_email", action_args='{"to": "bob@example.com"}', **inputs)
