@@ -572,12 +572,14 @@ async fn inbox_events(
     Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
 }
 
-async fn audit_stats(
-    State(state): State<Arc<AppState>>,
-    method: Method,
-    headers: HeaderMap,
-) -> ApiResult<Response> {
-    require(&state, &method, &headers, Role::Approver).await?;
+/// The approver-only audit endpoints share this: authenticate, find the log, run the blocking
+/// read off the async workers, and turn any failure into one API error.
+async fn audit_read<T, F>(state: &AppState, method: &Method, headers: &HeaderMap, read: F) -> ApiResult<Response>
+where
+    T: serde::Serialize + Send + 'static,
+    F: FnOnce(std::path::PathBuf) -> Result<T, attesta::audit::AuditError> + Send + 'static,
+{
+    require(state, method, headers, Role::Approver).await?;
     let Some(path) = state.service.audit_path() else {
         return Err(ApiError::new(
             StatusCode::NOT_FOUND,
@@ -585,16 +587,26 @@ async fn audit_stats(
             "auditing is disabled on this server",
         ));
     };
-    let stats = tokio::task::spawn_blocking(move || {
+    let internal = |e: String| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "audit", e);
+    let value = tokio::task::spawn_blocking(move || read(path))
+        .await
+        .map_err(|e| internal(e.to_string()))?
+        .map_err(|e| internal(e.to_string()))?;
+    Ok(Json(json!(value)).into_response())
+}
+
+async fn audit_stats(
+    State(state): State<Arc<AppState>>,
+    method: Method,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    audit_read(&state, &method, &headers, |path| {
         attesta::audit::AuditReader::new(path).stats(
             &attesta::audit::AuditFilter::default(),
             &attesta::audit::RubberStampRule::default(),
         )
     })
     .await
-    .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "audit", e.to_string()))?
-    .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "audit", e.to_string()))?;
-    Ok(Json(json!(stats)).into_response())
 }
 
 async fn audit_verify(
@@ -602,15 +614,7 @@ async fn audit_verify(
     method: Method,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    require(&state, &method, &headers, Role::Approver).await?;
-    let Some(path) = state.service.audit_path() else {
-        return Err(ApiError::new(
-            StatusCode::NOT_FOUND,
-            "no_audit",
-            "auditing is disabled on this server",
-        ));
-    };
-    let report = tokio::task::spawn_blocking(move || {
+    audit_read(&state, &method, &headers, |path| {
         // A live log may end in a line being written right now; that is not damage.
         let mut options = attesta::audit::VerifyOptions {
             checkpoint_key: None,
@@ -622,9 +626,6 @@ async fn audit_verify(
         attesta::audit::verify(&path, &mut options)
     })
     .await
-    .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "audit", e.to_string()))?
-    .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "audit", e.to_string()))?;
-    Ok(Json(json!(report)).into_response())
 }
 
 /// Series for the audit page's charts (see [`crate::charts`]).
@@ -633,15 +634,7 @@ async fn audit_charts(
     method: Method,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    require(&state, &method, &headers, Role::Approver).await?;
-    let Some(path) = state.service.audit_path() else {
-        return Err(ApiError::new(
-            StatusCode::NOT_FOUND,
-            "no_audit",
-            "auditing is disabled on this server",
-        ));
-    };
-    let charts = tokio::task::spawn_blocking(move || {
+    audit_read(&state, &method, &headers, |path| {
         let rule = attesta::audit::RubberStampRule::default();
         if !path.exists() {
             // No decision yet: the log is created by the first one.
@@ -649,12 +642,9 @@ async fn audit_charts(
         }
         let reader = attesta::audit::AuditReader::new(path);
         let entries = reader.entries()?.collect::<Result<Vec<_>, _>>()?;
-        Ok::<_, attesta::audit::AuditError>(crate::charts::fold(entries, &rule))
+        Ok(crate::charts::fold(entries, &rule))
     })
     .await
-    .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "audit", e.to_string()))?
-    .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "audit", e.to_string()))?;
-    Ok(Json(json!(charts)).into_response())
 }
 
 pub fn html(body: &'static str) -> Response {
