@@ -512,7 +512,7 @@ impl Attesta {
         let review = AssertUnwindSafe(self.inner.reviewer.review(request)).catch_unwind();
         let outcome = match tokio::time::timeout(timeout, review).await {
             Ok(Ok(Ok(outcome))) => outcome,
-            Ok(Ok(Err(ReviewerError::Unavailable(why)))) if self.inner.reviewer.name() == "server" => {
+            Ok(Ok(Err(ReviewerError::Unreachable(why)))) => {
                 return self.server_unreachable(request, &why, notify, entry_id);
             }
             Ok(Ok(Err(error))) => return Decision::from_reviewer_error(&error, request.challenge),

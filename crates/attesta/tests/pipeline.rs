@@ -510,7 +510,7 @@ impl Reviewer for Unreachable {
     }
 
     fn review<'a>(&'a self, _request: &'a ReviewRequest) -> BoxFuture<'a, Result<ReviewOutcome, ReviewerError>> {
-        Box::pin(async { Err(ReviewerError::Unavailable("the approval server at http://127.0.0.1:9 is unreachable".into())) })
+        Box::pin(async { Err(ReviewerError::Unreachable("the approval server at http://127.0.0.1:9 is unreachable".into())) })
     }
 }
 
@@ -584,4 +584,16 @@ async fn reviewers_never_see_secrets() {
     let shown = seen.lock().unwrap().clone();
     assert!(!shown.contains("hunter2hunter2") && !shown.contains(secret), "{shown}");
     assert!(shown.contains("[REDACTED:") && shown.contains("/srv/app/config.yaml"), "{shown}");
+}
+
+#[tokio::test]
+async fn a_misconfigured_channel_is_denied_even_when_fail_mode_allows() {
+    let s = Setup::new();
+    // No agent token: a configuration error, not an outage, so fail_mode does not apply.
+    let reviewer = Scripted::new(|_| Err(ReviewerError::Unavailable("the approval server needs an agent token".into())));
+    let mut builder = s.fixed(0.45).reviewer(reviewer);
+    builder.config_mut().policy.fail_mode = FailMode::Allow;
+    builder.config_mut().policy.unattended = Unattended::Allow;
+    let result = builder.build().unwrap().evaluate(ctx("send_email")).await;
+    assert_eq!(result.verdict, Verdict::Denied, "{}", result.reason);
 }

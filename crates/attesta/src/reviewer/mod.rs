@@ -50,6 +50,10 @@ pub enum ReviewerError {
     /// No human can be reached through this channel (no TTY, server down …).
     #[error("no reviewer is reachable: {0}")]
     Unavailable(String),
+    /// A remote channel (the approval server) could not be reached. Unlike `Unavailable`,
+    /// `policy.fail_mode` decides, as for a timeout: the human may be there, the wire is not.
+    #[error("the review channel is unreachable: {0}")]
+    Unreachable(String),
     #[error("reviewer I/O failed: {0}")]
     Io(#[from] std::io::Error),
     #[error("reviewer failed: {0}")]

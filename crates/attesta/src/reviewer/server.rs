@@ -99,7 +99,7 @@ impl ServerReviewer {
     }
 
     fn unreachable(&self, error: reqwest::Error) -> ReviewerError {
-        ReviewerError::Unavailable(format!("the approval server at {} is unreachable: {error}", self.base))
+        ReviewerError::Unreachable(format!("the approval server at {} is unreachable: {error}", self.base))
     }
 
     async fn error_text(response: reqwest::Response) -> String {
