@@ -365,9 +365,10 @@ mod tests {
 
     #[test]
     fn new_agent_starts_at_initial_score() {
+        // The default gives a new agent no discount at all.
         let params = TrustParams::default();
         let record = TrustRecord::new(&params, t0());
-        assert!((record.score(&params, t0()) - 0.3).abs() < 1e-12);
+        assert_eq!(record.score(&params, t0()), 0.0);
     }
 
     #[test]
@@ -375,11 +376,11 @@ mod tests {
         let params = TrustParams::default();
         let mut record = TrustRecord::new(&params, t0());
         record.record(&params, human_high(), t0());
-        assert!((record.score(&params, t0()) - 1.1 / 2.5).abs() < 1e-12);
+        assert!((record.score(&params, t0()) - 0.5 / 2.5).abs() < 1e-12);
         for _ in 1..10 {
             record.record(&params, human_high(), t0());
         }
-        assert!((record.score(&params, t0()) - 5.6 / 7.0).abs() < 1e-12);
+        assert!((record.score(&params, t0()) - 5.0 / 7.0).abs() < 1e-12);
     }
 
     #[test]
