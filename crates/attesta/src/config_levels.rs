@@ -249,9 +249,16 @@ fn array_contains(root: &Value, key: &str, value: &Value) -> bool {
     pointer(root, array_key).and_then(Value::as_array).is_some_and(|items| items.contains(value))
 }
 
+/// A path a managed or user file sets is relative to that file; one it leaves at the default
+/// stays relative to the project.
 fn absolutize_paths(config: &mut Config, loaded: &LoadedConfig) {
-    config.audit.path = loaded.resolve(&config.audit.path).display().to_string();
-    config.trust.store = loaded.resolve(&config.trust.store).display().to_string();
+    let defaults = Config::default();
+    if config.audit.path != defaults.audit.path {
+        config.audit.path = loaded.resolve(&config.audit.path).display().to_string();
+    }
+    if config.trust.store != defaults.trust.store {
+        config.trust.store = loaded.resolve(&config.trust.store).display().to_string();
+    }
 }
 
 fn challenge_rank(c: ChallengeType) -> u8 {
@@ -276,11 +283,12 @@ fn mode_rank(m: Mode) -> u8 {
 /// (key, reason).
 fn tighten(higher: Config, lower: Config, rejected: &mut Vec<(String, String)>) -> Config {
     let mut out = higher.clone();
+    let defaults = Config::default();
     let mut refuse = |key: &str, why: &str| rejected.push((key.to_owned(), why.to_owned()));
 
     // Policy.
     let (hp, lp) = (&higher.policy, &lower.policy);
-    if lp.mode != hp.mode {
+    if lp.mode != hp.mode && lp.mode != defaults.policy.mode {
         refuse("policy.mode", &format!("the mode is {} at a higher level; a lower level cannot change it", mode_name(hp.mode)));
     }
     let _ = mode_rank;
@@ -288,7 +296,7 @@ fn tighten(higher: Config, lower: Config, rejected: &mut Vec<(String, String)>) 
         let (h, l) = (hp.challenge_map.get(level), lp.challenge_map.get(level));
         if challenge_rank(l) > challenge_rank(h) {
             set_challenge(&mut out.policy.challenge_map, level, l);
-        } else if challenge_rank(l) < challenge_rank(h) {
+        } else if challenge_rank(l) < challenge_rank(h) && l != defaults.policy.challenge_map.get(level) {
             refuse(&format!("policy.challenge_map.{level}"), &format!("{l} is weaker than {h} set above"));
         }
     }
