@@ -189,8 +189,9 @@ pub enum ExportFormat {
 pub struct ExportArgs {
     #[command(flatten)]
     pub log: LogArg,
-    #[arg(long, value_enum, default_value = "jsonl")]
-    pub format: ExportFormat,
+    /// Output format (default jsonl; `--json` alone gives one JSON array).
+    #[arg(long, value_enum)]
+    pub format: Option<ExportFormat>,
     /// Only entries decided at or after this date/time (2026-11-01 or RFC 3339).
     #[arg(long, value_name = "DATE")]
     pub from: Option<String>,
