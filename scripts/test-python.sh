@@ -54,7 +54,10 @@ rm -rf "$WHEELS" && mkdir -p "$WHEELS"
 # The same PEP 517 build `pip install ./crates/attesta-py` runs (maturin fetched from PyPI into an
 # isolated environment), in cargo's dev profile: the tests check behaviour, and a release build
 # would cost CI minutes (the benchmark in docs/benchmarks.md uses a release build).
+echo "Compiling the Rust core of the Python package (cargo, dev profile; a few minutes on 2 cores, seconds when cached)..."
+started=$SECONDS
 MATURIN_PEP517_ARGS="--profile dev" "$VENV/bin/pip" wheel --quiet --no-deps --wheel-dir "$WHEELS" "$PY_CRATE"
+echo "Rust core compiled in $((SECONDS - started)) s"
 wheel=$(ls "$WHEELS"/attesta-*.whl)
 for venv in "$VENV" "$CREWAI_VENV"; do
     "$venv/bin/pip" install --quiet --force-reinstall --no-deps "$wheel"
