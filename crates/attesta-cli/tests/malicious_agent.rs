@@ -597,6 +597,24 @@ fn the_project_level_cannot_loosen_the_user_level() {
 }
 
 #[test]
+fn a_planted_symbolic_link_does_not_hide_a_protected_file() {
+    // The link was made earlier by a command that did not name the file; now the agent writes
+    // through it.
+    let lab = Lab::new(Some(CODING_AGENT_PROFILE));
+    fs::create_dir_all(lab.project().join(".claude")).unwrap();
+    fs::write(lab.project().join(".claude/settings.json"), "{}\n").unwrap();
+    std::os::unix::fs::symlink(lab.project().join(".claude/settings.json"), lab.project().join("notes.json")).unwrap();
+    std::os::unix::fs::symlink(lab.project().join(".claude"), lab.project().join("docs")).unwrap();
+    let attacks = vec![
+        ("write through a link".to_owned(), Tool::Write { path: "__PROJECT__/notes.json".into(), content: "{}".into() }),
+        ("edit through a linked directory".to_owned(), Tool::Edit { path: "__PROJECT__/docs/settings.json".into(), old: "{}".into(), new: "[]".into() }),
+        ("shell redirect into a link".to_owned(), Tool::Shell("echo '{}' > notes.json".into())),
+    ];
+    let (total, failures) = run_attacks(&lab, &attacks);
+    report("symbolic links", total, &failures);
+}
+
+#[test]
 fn a_held_lock_is_denied_within_the_deadline_not_waited_on() {
     for lock in [".attesta/audit.jsonl.lock", ".attesta/trust.json.lock"] {
         let lab = Lab::new(None);

@@ -212,15 +212,20 @@ impl Protection {
         let cwd = ctx.metadata.get("cwd").and_then(Value::as_str).map(PathBuf::from);
         let name = ctx.function_name.as_str();
         if is_shell_tool(name) {
-            for text in command_texts(ctx) {
-                if let Some(hit) = self.check_shell(&text, cwd.as_deref()) {
+            let texts = command_texts(ctx);
+            for text in &texts {
+                if let Some(hit) = self.check_shell(text, cwd.as_deref()) {
                     return Some(hit);
                 }
             }
-            return None;
+            let read_only = texts.iter().all(|t| !has_dynamic_code(t) && split_commands(t).iter().all(Simple::read_only));
+            return if read_only { None } else { self.check_links(ctx) };
         }
         if is_read_tool(name) {
             return None;
+        }
+        if let Some(hit) = self.check_links(ctx) {
+            return Some(hit);
         }
         let mut found = None;
         let mut visit = |key: &str, text: &str| {
@@ -238,6 +243,15 @@ impl Protection {
             walk("", value, &mut visit);
         }
         found
+    }
+
+    /// Link targets the entry point resolved (`metadata.resolved_paths`): a symbolic link to a
+    /// protected file is that file. The entry may only add protection, never remove it.
+    fn check_links(&self, ctx: &ActionContext) -> Option<ProtectedHit> {
+        let targets = ctx.metadata.get("resolved_paths")?.as_array()?;
+        targets.iter().filter_map(Value::as_str).find_map(|t| {
+            self.protected(t, None).map(|target| ProtectedHit { target, how: "a symbolic link to it".into() })
+        })
     }
 
     /// Whether the path `raw` (relative to `cwd`) is protected and not released; the resolved
