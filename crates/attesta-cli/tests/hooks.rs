@@ -642,3 +642,40 @@ fn install_refuses_files_it_cannot_rewrite_exactly() {
     assert!(run.stderr.contains("hooks.PreToolUse") && run.stderr.contains("expected an array"), "{run:?}");
     assert_eq!(fs::read_to_string(&file).unwrap(), "{\"hooks\": {\"PreToolUse\": {}}}\n");
 }
+
+#[test]
+fn local_install_writes_settings_local_json_and_keeps_state_out_of_git() {
+    let p = project();
+    fs::create_dir_all(p.file(".git")).unwrap();
+    let run = install(&p, &["install", "claude-code", "--local", "--program", "attesta"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let value: Value = serde_json::from_str(&fs::read_to_string(p.file(".claude/settings.local.json")).unwrap()).unwrap();
+    assert_eq!(
+        value["hooks"]["PreToolUse"][0]["hooks"][0]["command"],
+        format!("attesta hook claude-code --project {} --deadline 590", p.path().display())
+    );
+    assert!(!p.file(".claude/settings.json").exists());
+    assert!(fs::read_to_string(p.file(".gitignore")).unwrap().lines().any(|l| l == ".attesta/"));
+    assert!(run.stdout.contains(".gitignore"), "{run:?}");
+    // Once is enough.
+    install(&p, &["install", "claude-code", "--local", "--program", "/other/attesta"]);
+    assert_eq!(fs::read_to_string(p.file(".gitignore")).unwrap().matches(".attesta/").count(), 1);
+    // Other agents have no personal project file.
+    let run = install(&p, &["install", "codex", "--local"]);
+    assert_eq!(run.code, 2, "{run:?}");
+}
+
+#[test]
+fn install_records_the_path_it_was_invoked_by_not_the_symlink_target() {
+    let p = project();
+    let bin = tempfile::tempdir().unwrap();
+    let link = bin.path().join("attesta");
+    std::os::unix::fs::symlink(binary(), &link).unwrap();
+    let mut cmd = Command::new(&link);
+    cmd.current_dir(p.path()).args(["hook", "install", "claude-code"]).env("HOME", home(&p)).env("NO_COLOR", "1");
+    let run = run_detached(cmd, "");
+    assert_eq!(run.code, 0, "{run:?}");
+    let value: Value = serde_json::from_str(&fs::read_to_string(p.file(".claude/settings.json")).unwrap()).unwrap();
+    let command = value["hooks"]["PreToolUse"][0]["hooks"][0]["command"].as_str().unwrap().to_owned();
+    assert!(command.starts_with(&format!("{} hook claude-code", link.display())), "{command}");
+}
