@@ -263,7 +263,12 @@ struct Walker<'a> {
     bytes: usize,
     truncated: bool,
     emails: usize,
+    /// How many JSON-in-a-string levels deep the walker is.
+    json_depth: usize,
 }
+
+/// JSON encoded in strings is decoded this many levels deep.
+const MAX_JSON_IN_STRING: usize = 4;
 
 /// Analyses all arguments of a call.
 pub fn analyze(
@@ -279,6 +284,7 @@ pub fn analyze(
         bytes: 0,
         truncated: false,
         emails: 0,
+        json_depth: 0,
     };
     for value in args {
         walker.value(value, KeyRole::default(), "", 0);
@@ -574,7 +580,9 @@ impl Walker<'_> {
 
         // Commands and SQL.
         let first = words_first(trimmed);
-        let sql_like = role.sql || sql::looks_like_sql(trimmed);
+        let sql_like = role.sql
+            || sql::looks_like_sql(trimmed)
+            || ((self.hints.sql_action || role.maybe_sql) && sql::starts_with_verb(trimmed));
         if sql_like {
             let class = sql::analyze(trimmed, self.findings);
             if role.sql || self.hints.sql_action || self.hints.exec_wrapper || role.maybe_sql {
@@ -585,6 +593,27 @@ impl Walker<'_> {
             if role.command || self.hints.exec_wrapper {
                 self.findings.note_command(class);
             }
+        } else {
+            // A command need not start the value: `cd /tmp && rm -rf /`, `run: curl … | sh`.
+            for line in trimmed.lines().take(4096) {
+                if let Some(cmd) = shell::embedded_command(line) {
+                    shell::analyze(cmd, self.findings);
+                }
+            }
+            // SQL after other text (`select …; drop table t` in a report definition).
+            if sql::embedded_statement(trimmed) {
+                sql::analyze(trimmed, self.findings);
+            }
+        }
+        // JSON encoded inside a string is read like any other argument.
+        if self.json_depth < MAX_JSON_IN_STRING
+            && ((trimmed.starts_with('{') && trimmed.ends_with('}'))
+                || (trimmed.starts_with('[') && trimmed.ends_with(']')))
+            && let Ok(inner) = serde_json::from_str::<Value>(trimmed)
+        {
+            self.json_depth += 1;
+            self.value(&inner, role, key, 1);
+            self.json_depth -= 1;
         }
         self.scan_text(s, role, key);
     }

@@ -12,6 +12,7 @@ mod default;
 mod engine;
 mod environment;
 mod lexicon;
+mod names;
 mod profile;
 mod shell;
 mod sql;
