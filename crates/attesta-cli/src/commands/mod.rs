@@ -7,6 +7,7 @@ pub mod hook;
 pub mod init;
 pub mod mcp;
 pub mod score;
+pub mod score_session;
 pub mod serve;
 pub mod trust;
 pub mod version;
