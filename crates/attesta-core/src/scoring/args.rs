@@ -170,6 +170,8 @@ struct KeyRole {
     grant: bool,
     safeguard: bool,
     audience: bool,
+    /// Prose about the call (`description`, `reason`): not the command an exec wrapper runs.
+    descriptive: bool,
 }
 
 fn key_role(key: &str) -> KeyRole {
@@ -235,6 +237,8 @@ fn key_role(key: &str) -> KeyRole {
                     role.safeguard = true
                 }
                 "list" | "segment" | "channel" => role.audience = true,
+                "description" | "desc" | "title" | "summary" | "reason" | "explanation"
+                | "justification" | "purpose" | "comment" | "rationale" => role.descriptive = true,
                 "filter" | "where" | "selector" | "criteria" | "match" | "conditions" => {
                     role.filter = true
                 }
@@ -588,9 +592,12 @@ impl Walker<'_> {
             if role.sql || self.hints.sql_action || self.hints.exec_wrapper || role.maybe_sql {
                 self.findings.note_command(class);
             }
-        } else if role.command || self.hints.exec_wrapper || shell::is_known_command(first) {
+        } else if role.command
+            || (self.hints.exec_wrapper && !role.descriptive)
+            || shell::is_known_command(first)
+        {
             let class = shell::analyze(trimmed, self.findings);
-            if role.command || self.hints.exec_wrapper {
+            if role.command || (self.hints.exec_wrapper && !role.descriptive) {
                 self.findings.note_command(class);
             }
         } else {

@@ -24,6 +24,9 @@ pub struct CallProfile {
     pub reads_sensitive: bool,
     /// Only reads.
     pub read_only: bool,
+    /// Adds or updates something without removing or closing anything (create, set, label,
+    /// comment, book, commit…): what an earlier read may have resolved from the user's words.
+    pub additive_write: bool,
 }
 
 /// Profiles a call (name, arguments). Cheap enough to run once per call.
@@ -72,5 +75,14 @@ pub fn profile(ctx: &ActionContext) -> CallProfile {
             || has("path", 0.6)
             || (class == Some(VerbClass::Read) && name.nouns.iter().any(|n| n.starts_with("secret") || n.starts_with("credential"))),
         read_only: class == Some(VerbClass::Read) && findings.max_severity() < 0.3,
+        additive_write: class == Some(VerbClass::Write)
+            && matches!(
+                name.verb,
+                "create" | "add" | "set" | "update" | "edit" | "write" | "label" | "tag" | "comment"
+                    | "assign" | "book" | "schedule" | "reserve" | "turn" | "enable" | "start"
+                    | "resume" | "commit" | "save" | "append" | "insert" | "draft" | "note"
+                    | "mark" | "patch" | "put" | "upsert" | "modify" | "change" | "apply" | "reply"
+                    | "new" | "make" | "generate" | "register" | "track" | "record" | "log"
+            ),
     }
 }

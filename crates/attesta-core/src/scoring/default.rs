@@ -417,6 +417,15 @@ impl RiskScorer for DefaultRiskScorer {
             money_action: name.class == Some(VerbClass::Money),
         };
         args::analyze(&ctx.args, &ctx.kwargs, hints, &mut findings);
+        if name.class == Some(VerbClass::Read) && !name.exec_wrapper {
+            // Reading from an ordinary outside host (fetching a page, searching the web) is a
+            // read: the host is context, not a reason to ask. Raw IPs and data-drop hosts stay.
+            for s in &mut findings.signals {
+                if s.kind == "url" && s.severity <= 0.3 {
+                    s.severity = 0.2;
+                }
+            }
+        }
         if name.class == Some(VerbClass::Send) && findings.signals.iter().any(|s| s.kind == "url") {
             // Data leaving for an external destination; bulk objects (tables, contacts) make it
             // an exfiltration.

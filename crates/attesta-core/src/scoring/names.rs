@@ -333,7 +333,31 @@ fn is_wrapper_word(w: &str) -> bool {
     )
 }
 
+/// Coding agents' own bookkeeping tools: plans, to-do lists, sub-agent tasks. They change
+/// nothing outside the agent (a sub-agent's own calls are gated one by one).
+fn is_agent_bookkeeping(name: &str) -> bool {
+    const TOOLS: &[&str] = &[
+        "todowrite", "todoread", "todo_write", "todo_read", "exitplanmode", "exit_plan_mode",
+        "update_plan", "task", "think", "agent", "notebookread", "save_memory", "listmcpresourcestool",
+        "readmcpresourcetool",
+    ];
+    name.len() <= 24 && TOOLS.iter().any(|t| name.eq_ignore_ascii_case(t))
+}
+
 pub(crate) fn analyze_name(full_name: &str) -> NameAnalysis {
+    if is_agent_bookkeeping(full_name) {
+        return NameAnalysis {
+            class: Some(VerbClass::Read),
+            verb: "plan",
+            bump: 0.0,
+            nouns: Vec::new(),
+            high_value: false,
+            exec_wrapper: false,
+            sql_action: false,
+            intent: None,
+            sensitive: None,
+        };
+    }
     // `mcp__<server>__<tool>`: the server name is a namespace, not part of what the tool does.
     let name = full_name
         .strip_prefix("mcp__")
@@ -367,8 +391,15 @@ pub(crate) fn analyze_name(full_name: &str) -> NameAnalysis {
             return;
         }
         let token = &name[s..e];
+        let first_token = seen_tokens == 1;
         with_lower(token, |w| {
-            let verb = VERBS.get_key_value(w);
+            // `log` is a verb only in front (`log_event`); after a noun it is the object
+            // (`git_log`, `audit_log`, `get_change_log`).
+            let verb = if !first_token && w == "log" {
+                Some((&"log", &VerbClass::Read))
+            } else {
+                VERBS.get_key_value(w)
+            };
             if let Some((&key, class)) = verb {
                 match primary {
                     None => primary = Some((*class, key)),
@@ -522,6 +553,7 @@ pub(crate) fn name_factor(
     use super::shell::CommandClass;
     let mut class = name.class;
     let mut note = "";
+    let mut workspace = false;
     if name.exec_wrapper
         && let Some(cmd) = delegated
     {
@@ -532,8 +564,12 @@ pub(crate) fn name_factor(
                 note = " running only read-only commands";
             }
             CommandClass::Workspace => {
-                class = Some(VerbClass::Write);
-                note = " running workspace commands (build, test, file edits)";
+                // Builds, tests, linters, formatters and edits inside the workspace are routine:
+                // LOW unless a flag or target makes them dangerous (those raise the arguments
+                // factor on their own: `npm publish`, `git push`, writes to system paths).
+                class = Some(VerbClass::Read);
+                workspace = true;
+                note = " running workspace commands (build, test, lint, format, local edits)";
             }
             CommandClass::Other => {}
         }
@@ -552,6 +588,7 @@ pub(crate) fn name_factor(
     if class == Some(VerbClass::Destroy) && name.high_value {
         floor = 0.8;
     }
+    let base = if workspace { 0.2 } else { base };
     let mut score = (base + name.bump).min(1.0);
     let mut evidence = if name.verb.is_empty() {
         label.to_owned()

@@ -1327,6 +1327,10 @@ fn analyze_segment(
                     argv = &argv[1..];
                 }
             }
+            // `npx eslint`, `bunx prettier`, `pnpm dlx tsc`: the tool named next is what runs.
+            "npx" | "bunx" => {
+                argv = skip_options(&argv[1..], &["-p", "--package", "-c", "--call"]);
+            }
             "timeout" | "watch" | "chroot" | "flock" | "runuser" => {
                 let with_value: &[&str] = match basename(first) {
                     "timeout" => &["-s", "--signal", "-k", "--kill-after"],
@@ -1879,7 +1883,14 @@ fn analyze_segment(
         "mkdir" | "touch" | "make" | "cmake" | "ninja" | "pytest" | "tsc" | "eslint"
         | "prettier" | "rustfmt" | "black" | "ruff" | "mypy" | "jest" | "vitest" | "mvn"
         | "gradle" | "gradlew" | "dotnet" | "bazel" | "rustc" | "gcc" | "clang" | "javac"
-        | "patch" | "tar" | "unzip" | "zip" | "gzip" | "gunzip" => CommandClass::Workspace,
+        | "patch" | "tar" | "unzip" | "zip" | "gzip" | "gunzip" | "gofmt" | "goimports"
+        | "isort" | "autopep8" | "yapf" | "clang-format" | "shfmt" | "stylua" | "ktlint"
+        | "rubocop" | "flake8" | "pylint" | "golangci-lint" | "staticcheck" | "shellcheck"
+        | "hadolint" | "biome" | "tox" | "nox" | "phpunit" | "rspec" | "ctest" | "meson"
+        | "pyright" | "cargo-nextest" | "nextest" | "mocha" | "karma" | "playwright"
+        | "cypress" | "webpack" | "vite" | "esbuild" | "rollup" | "turbo" | "nx" | "lerna" => {
+            CommandClass::Workspace
+        }
         "ls" | "cat" | "head" | "tail" | "grep" | "rg" | "egrep" | "fgrep" | "ag" | "pwd"
         | "echo" | "printf" | "wc" | "sort" | "uniq" | "cut" | "tr" | "diff" | "stat" | "file"
         | "which" | "whereis" | "type" | "tree" | "du" | "df" | "ps" | "uptime" | "whoami"

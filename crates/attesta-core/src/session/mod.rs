@@ -193,13 +193,23 @@ impl Session {
             } else {
                 (digits_of(&self.request), digits_of(&self.trusted))
             };
+            // Raising: a recipient, host, account, amount or path found neither in the request
+            // nor in earlier trusted results. Lowering: only what the user named counts.
             let unrequested: Vec<&Target> = targets
                 .iter()
                 .filter(|t| {
-                    !t.named_in(&self.request, &req_digits)
+                    t.is_strong()
+                        && !t.named_in(&self.request, &req_digits)
                         && !t.named_in(&self.trusted, &trusted_digits)
                 })
                 .collect();
+            // An additive change (create, set, label, book…) may also act on what an earlier
+            // untainted read resolved from the user's words (the issue number, the device id);
+            // anything that cancels, closes or removes needs the user's own words.
+            let user_named_all = targets.iter().all(|t| {
+                t.named_in(&self.request, &req_digits)
+                    || (profile.additive_write && t.named_in(&self.trusted, &trusted_digits))
+            });
             if risky && !unrequested.is_empty() {
                 raised += 1;
                 base.factors.push(RiskFactor::new(
@@ -244,10 +254,10 @@ impl Session {
                 && !profile.destroys
                 && self.has_request()
             {
-                let named = !targets.is_empty() && unrequested.is_empty();
+                let named = !targets.is_empty() && user_named_all;
                 let project_edit = profile.reversible_write
                     && !profile.sends_out
-                    && targets.is_empty()
+                    && !targets.iter().any(Target::is_strong)
                     && edits_project_file(ctx);
                 if named || project_edit {
                     base.factors.push(RiskFactor::new(
@@ -286,8 +296,49 @@ impl Session {
     }
 }
 
-/// Whether the call writes or edits one relative path inside the project.
+fn relative_in_project(p: &str) -> bool {
+    let p = p.trim();
+    if p == "." || p == "./" {
+        return true;
+    }
+    let p = p.strip_prefix("./").unwrap_or(p);
+    !p.is_empty()
+        && !p.starts_with('/')
+        && !p.starts_with('~')
+        && !p.starts_with('.')
+        && !p.contains("..")
+        && !p.contains('\\')
+        && !p.contains(':')
+}
+
+/// Whether the call writes or edits relative paths inside the project (a file-path argument,
+/// or an `apply_patch` envelope that only adds or updates files).
 fn edits_project_file(ctx: &ActionContext) -> bool {
+    for (k, v) in &ctx.kwargs {
+        let Value::String(text) = v else { continue };
+        if text.contains("*** Begin Patch") {
+            let mut any = false;
+            for line in text.lines() {
+                if let Some(p) = line
+                    .strip_prefix("*** Update File:")
+                    .or_else(|| line.strip_prefix("*** Add File:"))
+                {
+                    if !relative_in_project(p) {
+                        return false;
+                    }
+                    any = true;
+                } else if line.starts_with("*** Delete File:") || line.starts_with("*** Move to:") {
+                    return false;
+                }
+            }
+            return any;
+        }
+        let _ = k;
+    }
+    edits_path_argument(ctx)
+}
+
+fn edits_path_argument(ctx: &ActionContext) -> bool {
     let mut paths = ctx.kwargs.iter().filter(|(k, _)| {
         let k = k.to_ascii_lowercase();
         k.contains("path") || k == "file" || k == "filename"
@@ -295,13 +346,7 @@ fn edits_project_file(ctx: &ActionContext) -> bool {
     let Some((_, Value::String(p))) = paths.next() else {
         return false;
     };
-    !p.is_empty()
-        && !p.starts_with('/')
-        && !p.starts_with('~')
-        && !p.contains("..")
-        && !p.starts_with('.')
-        && !p.contains('\\')
-        || p.starts_with("./") && !p.contains("..")
+    relative_in_project(p)
 }
 
 fn collect_text(value: &Value, out: &mut String, depth: usize) {

@@ -18,6 +18,9 @@ pub enum Target {
     Number(String),
     /// An absolute or home-relative path.
     Path(String),
+    /// Any other short identifying value (a channel, a room, an issue number, a device id),
+    /// lowercase. Only used to confirm that the user named what the call acts on.
+    Value(String),
 }
 
 impl Target {
@@ -27,7 +30,13 @@ impl Target {
             Target::Host(h) => format!("host {h}"),
             Target::Number(n) => format!("number {n}"),
             Target::Path(p) => format!("path {p}"),
+            Target::Value(v) => format!("value {v}"),
         }
+    }
+
+    /// Recipients, hosts, accounts, amounts and paths: what an unrequested call could redirect.
+    pub fn is_strong(&self) -> bool {
+        !matches!(self, Target::Value(_))
     }
 
     /// Whether `lower` (lowercased text) and `digits` (its digits, separators removed) name it.
@@ -42,6 +51,14 @@ impl Target {
             Target::Path(p) => {
                 lower.contains(p.as_str())
                     || p.rsplit('/').next().is_some_and(|base| base.len() >= 3 && lower.contains(base))
+            }
+            Target::Value(v) => {
+                let bare = v.trim_start_matches(['#', '@']);
+                if bare.bytes().all(|b| b.is_ascii_digit()) {
+                    digits.split_whitespace().any(|d| d == bare)
+                } else {
+                    bare.len() >= 2 && lower.contains(bare)
+                }
             }
         }
     }
@@ -114,6 +131,17 @@ fn scan_string(s: &str, key: &str, out: &mut Vec<Target>) {
             }
         }
     }
+    let trimmed = s.trim();
+    if !trimmed.is_empty()
+        && trimmed.len() <= 64
+        && trimmed.split_whitespace().count() <= 4
+        && !trimmed.contains("://")
+        && !trimmed.contains('@')
+        && !matches!(trimmed, "true" | "false" | "null" | "." | "./" | "*")
+        && !out.iter().any(|t| t.is_strong())
+    {
+        push(out, Target::Value(trimmed.to_lowercase()));
+    }
     if key_is(key, &["host", "domain", "server", "endpoint"]) && !s.contains(' ') && s.contains('.') && !s.contains("://") {
         push(out, Target::Host(s.to_ascii_lowercase()));
     }
@@ -135,6 +163,10 @@ fn walk(value: &Value, key: &str, out: &mut Vec<Target>, budget: &mut usize, dep
                 }
             } else if key_is(key, &["account", "acct", "iban", "routing", "card", "phone"]) {
                 push(out, Target::Number(n.to_string()));
+            } else if let Some(v) = n.as_u64() {
+                push(out, Target::Value(v.to_string()));
+            } else if let Some(v) = n.as_f64() {
+                push(out, Target::Value(format!("{}", v.trunc() as i64)));
             }
         }
         Value::Array(items) => {
