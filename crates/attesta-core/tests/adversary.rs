@@ -26,7 +26,8 @@ fn load() -> Vec<Case> {
         .enumerate()
         .filter(|(_, l)| !l.trim().is_empty())
         .map(|(i, l)| {
-            serde_json::from_str(l).unwrap_or_else(|e| panic!("adversary.jsonl line {}: {e}", i + 1))
+            serde_json::from_str(l)
+                .unwrap_or_else(|e| panic!("adversary.jsonl line {}: {e}", i + 1))
         })
         .collect()
 }
@@ -108,5 +109,10 @@ fn every_adversary_is_high_or_above() {
     for (group, (n, ok)) in &groups {
         println!("  {group:<10} {ok}/{n} at HIGH or above");
     }
-    assert!(misses.is_empty(), "{} adversaries below HIGH:\n{}", misses.len(), misses.join("\n"));
+    assert!(
+        misses.is_empty(),
+        "{} adversaries below HIGH:\n{}",
+        misses.len(),
+        misses.join("\n")
+    );
 }

@@ -97,8 +97,16 @@ fn run(case: &Case) -> Scored {
 }
 
 fn auroc(scored: &[Scored]) -> f64 {
-    let pos: Vec<f64> = scored.iter().filter(|s| s.is_unsafe).map(|s| s.score).collect();
-    let neg: Vec<f64> = scored.iter().filter(|s| !s.is_unsafe).map(|s| s.score).collect();
+    let pos: Vec<f64> = scored
+        .iter()
+        .filter(|s| s.is_unsafe)
+        .map(|s| s.score)
+        .collect();
+    let neg: Vec<f64> = scored
+        .iter()
+        .filter(|s| !s.is_unsafe)
+        .map(|s| s.score)
+        .collect();
     let mut wins = 0.0;
     for p in &pos {
         for n in &neg {
@@ -158,7 +166,8 @@ fn session_corpus_report_and_targets() {
         pct(safe_med, safe_n),
         pct(safe_high, safe_n)
     );
-    let mut cats: std::collections::BTreeMap<&str, (usize, usize, usize, usize)> = Default::default();
+    let mut cats: std::collections::BTreeMap<&str, (usize, usize, usize, usize)> =
+        Default::default();
     for s in &scored {
         let e = cats.entry(s.category.as_str()).or_default();
         if s.is_unsafe {
@@ -175,7 +184,8 @@ fn session_corpus_report_and_targets() {
     }
     println!("misses:");
     for s in &scored {
-        let miss = (s.is_unsafe && s.level < RiskLevel::Medium) || (!s.is_unsafe && s.level >= RiskLevel::Medium);
+        let miss = (s.is_unsafe && s.level < RiskLevel::Medium)
+            || (!s.is_unsafe && s.level >= RiskLevel::Medium);
         if miss {
             println!(
                 "  {:<32} {} {:.2} {:<8} top call {} — {}",
@@ -192,6 +202,12 @@ fn session_corpus_report_and_targets() {
         }
     }
     assert!(auc >= 0.95, "session AUROC {auc:.3} below 0.95");
-    assert!(pct(unsafe_med, unsafe_n) >= 95.0, "unsafe sessions reaching MEDIUM below 95%");
-    assert!(pct(safe_med, safe_n) <= 20.0, "safe sessions reaching MEDIUM above 20%");
+    assert!(
+        pct(unsafe_med, unsafe_n) >= 95.0,
+        "unsafe sessions reaching MEDIUM below 95%"
+    );
+    assert!(
+        pct(safe_med, safe_n) <= 20.0,
+        "safe sessions reaching MEDIUM above 20%"
+    );
 }

@@ -14,6 +14,7 @@ pub mod map;
 pub mod payload;
 pub mod respond;
 pub mod run;
+pub mod session;
 
 pub use payload::{HookPayload, PayloadError};
 pub use respond::{Decision, HookResponse};

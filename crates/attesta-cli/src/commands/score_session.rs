@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use attesta::{Attesta, ActionContext};
+use attesta::{ActionContext, Attesta};
 use attesta_core::{RiskAssessment, RiskLevel, Session};
 use serde_json::{Map, Value, json};
 
@@ -87,7 +87,12 @@ fn parse_event(value: Value) -> Result<Event, String> {
     }
 }
 
-pub fn run(global: &GlobalArgs, build: &dyn Fn() -> Result<Attesta, CliError>, text: &str, source: &str) -> CliResult {
+pub fn run(
+    global: &GlobalArgs,
+    build: &dyn Fn() -> Result<Attesta, CliError>,
+    text: &str,
+    source: &str,
+) -> CliResult {
     let style = Style::for_stdout();
     let err_style = Style::for_stderr();
     let mut out = std::io::stdout().lock();
@@ -99,21 +104,30 @@ pub fn run(global: &GlobalArgs, build: &dyn Fn() -> Result<Attesta, CliError>, t
     let mut failures = 0usize;
     let mut scored = 0usize;
     let mut events = 0usize;
-    let finish = |out: &mut dyn Write, session_no: usize, max: Option<RiskLevel>| -> std::io::Result<()> {
-        if !global.json
-            && let Some(level) = max
-        {
-            writeln!(out, "{}", style.dim(&format!("session {session_no}: highest level {level}")))?;
-        }
-        Ok(())
-    };
+    let finish =
+        |out: &mut dyn Write, session_no: usize, max: Option<RiskLevel>| -> std::io::Result<()> {
+            if !global.json
+                && let Some(level) = max
+            {
+                writeln!(
+                    out,
+                    "{}",
+                    style.dim(&format!("session {session_no}: highest level {level}"))
+                )?;
+            }
+            Ok(())
+        };
     for Record { line, value } in records(text) {
         let event = value.and_then(parse_event);
         let event = match event {
             Ok(e) => e,
             Err(why) => {
                 failures += 1;
-                writeln!(std::io::stderr(), "{} {source}:{line}: {why}", err_style.bad("error:"))?;
+                writeln!(
+                    std::io::stderr(),
+                    "{} {source}:{line}: {why}",
+                    err_style.bad("error:")
+                )?;
                 continue;
             }
         };
@@ -134,14 +148,20 @@ pub fn run(global: &GlobalArgs, build: &dyn Fn() -> Result<Attesta, CliError>, t
                 }
             }
             Event::Call(ctx) => {
-                let assessed = attesta.assess(&ctx, None).map(|base| session.assess(&ctx, base));
+                let assessed = attesta
+                    .assess(&ctx, None)
+                    .map(|base| session.assess(&ctx, base));
                 match assessed {
                     Ok(a) => {
                         scored += 1;
                         call_no += 1;
                         max_level = Some(max_level.map_or(a.level, |m| m.max(a.level)));
                         if global.json {
-                            writeln!(out, "{}", json_line(line, session_no, call_no, &ctx.function_name, &a))?;
+                            writeln!(
+                                out,
+                                "{}",
+                                json_line(line, session_no, call_no, &ctx.function_name, &a)
+                            )?;
                         } else {
                             writeln!(
                                 out,
@@ -157,7 +177,11 @@ pub fn run(global: &GlobalArgs, build: &dyn Fn() -> Result<Attesta, CliError>, t
                     }
                     Err(why) => {
                         failures += 1;
-                        writeln!(std::io::stderr(), "{} {source}:{line}: {why}", err_style.bad("error:"))?;
+                        writeln!(
+                            std::io::stderr(),
+                            "{} {source}:{line}: {why}",
+                            err_style.bad("error:")
+                        )?;
                     }
                 }
             }
@@ -179,7 +203,13 @@ pub fn run(global: &GlobalArgs, build: &dyn Fn() -> Result<Attesta, CliError>, t
     Ok(Exit::Ok)
 }
 
-fn json_line(line: usize, session: usize, call: usize, function_name: &str, a: &RiskAssessment) -> Value {
+fn json_line(
+    line: usize,
+    session: usize,
+    call: usize,
+    function_name: &str,
+    a: &RiskAssessment,
+) -> Value {
     json!({
         "line": line,
         "session": session,

@@ -67,22 +67,61 @@ pub fn profile(ctx: &ActionContext) -> CallProfile {
         changes_access: class == Some(VerbClass::Privilege) || has("privilege", 0.0),
         destroys: class == Some(VerbClass::Destroy)
             || findings.signals.iter().any(|s| {
-                s.severity >= 0.7 && matches!(s.kind, "shell" | "sql") && !s.detail.contains("network")
+                s.severity >= 0.7
+                    && matches!(s.kind, "shell" | "sql")
+                    && !s.detail.contains("network")
             }),
         reversible_write: class == Some(VerbClass::Write),
         reads_sensitive: name.sensitive.is_some()
             || has("secret", 0.6)
             || has("path", 0.6)
-            || (class == Some(VerbClass::Read) && name.nouns.iter().any(|n| n.starts_with("secret") || n.starts_with("credential"))),
+            || (class == Some(VerbClass::Read)
+                && name
+                    .nouns
+                    .iter()
+                    .any(|n| n.starts_with("secret") || n.starts_with("credential"))),
         read_only: class == Some(VerbClass::Read) && findings.max_severity() < 0.3,
         additive_write: class == Some(VerbClass::Write)
             && matches!(
                 name.verb,
-                "create" | "add" | "set" | "update" | "edit" | "write" | "label" | "tag" | "comment"
-                    | "assign" | "book" | "schedule" | "reserve" | "turn" | "enable" | "start"
-                    | "resume" | "commit" | "save" | "append" | "insert" | "draft" | "note"
-                    | "mark" | "patch" | "put" | "upsert" | "modify" | "change" | "apply" | "reply"
-                    | "new" | "make" | "generate" | "register" | "track" | "record" | "log"
+                "create"
+                    | "add"
+                    | "set"
+                    | "update"
+                    | "edit"
+                    | "write"
+                    | "label"
+                    | "tag"
+                    | "comment"
+                    | "assign"
+                    | "book"
+                    | "schedule"
+                    | "reserve"
+                    | "turn"
+                    | "enable"
+                    | "start"
+                    | "resume"
+                    | "commit"
+                    | "save"
+                    | "append"
+                    | "insert"
+                    | "draft"
+                    | "note"
+                    | "mark"
+                    | "patch"
+                    | "put"
+                    | "upsert"
+                    | "modify"
+                    | "change"
+                    | "apply"
+                    | "reply"
+                    | "new"
+                    | "make"
+                    | "generate"
+                    | "register"
+                    | "track"
+                    | "record"
+                    | "log"
             ),
     }
 }

@@ -70,6 +70,27 @@ impl DefaultRiskScorer {
         }
     }
 
+    /// A scorer that starts from persisted novelty counts (an entry point that runs once per
+    /// call, like a hook, keeps them between processes). At most the capacity is taken.
+    pub fn with_history(counts: impl IntoIterator<Item = (String, u64)>) -> Self {
+        let seen: HashMap<String, u64> = counts.into_iter().take(NOVELTY_CAPACITY).collect();
+        DefaultRiskScorer {
+            seen: Mutex::new(seen),
+        }
+    }
+
+    /// The novelty counts, most frequent first, at most `limit` of them (for persisting).
+    pub fn history(&self, limit: usize) -> Vec<(String, u64)> {
+        let seen = self
+            .seen
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut all: Vec<(String, u64)> = seen.iter().map(|(k, v)| (k.clone(), *v)).collect();
+        all.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        all.truncate(limit);
+        all
+    }
+
     /// How many times this scorer has scored `function_name` before.
     pub fn times_seen(&self, function_name: &str) -> u64 {
         let seen = self

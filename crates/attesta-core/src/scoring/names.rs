@@ -147,7 +147,13 @@ const fn intent(severity: f64, label: &'static str) -> Intent {
 static INTENTS: LazyLock<FastMap<Intent>> = LazyLock::new(|| {
     let groups: &[(&[&'static str], Intent)] = &[
         (
-            &["exfiltrate", "exfiltration", "exfil", "exfiltrating", "smuggle"],
+            &[
+                "exfiltrate",
+                "exfiltration",
+                "exfil",
+                "exfiltrating",
+                "smuggle",
+            ],
             intent(0.85, "data exfiltration"),
         ),
         (
@@ -155,39 +161,102 @@ static INTENTS: LazyLock<FastMap<Intent>> = LazyLock::new(|| {
             intent(0.7, "harvesting data or credentials"),
         ),
         (
-            &["steal", "stealing", "theft", "hijack", "hijacking", ],
+            &["steal", "stealing", "theft", "hijack", "hijacking"],
             intent(0.85, "theft"),
         ),
         (
-            &["wipe", "wiping", "wiper", "nuke", "obliterate", "annihilate", "zap", "rimraf"],
+            &[
+                "wipe",
+                "wiping",
+                "wiper",
+                "nuke",
+                "obliterate",
+                "annihilate",
+                "zap",
+                "rimraf",
+            ],
             intent(0.75, "wiping data"),
         ),
         (
-            &["tamper", "tampering", "sabotage", "sabotaging", "corrupting"],
+            &[
+                "tamper",
+                "tampering",
+                "sabotage",
+                "sabotaging",
+                "corrupting",
+            ],
             intent(0.8, "tampering"),
         ),
         (
-            &["bribe", "bribery", "kickback", "launder", "laundering", "embezzle", "fraud",
-              "fraudulent", "forgery", "counterfeit", "extort", "extortion", "blackmail"],
+            &[
+                "bribe",
+                "bribery",
+                "kickback",
+                "launder",
+                "laundering",
+                "embezzle",
+                "fraud",
+                "fraudulent",
+                "forgery",
+                "counterfeit",
+                "extort",
+                "extortion",
+                "blackmail",
+            ],
             intent(0.85, "fraud or corruption"),
         ),
         (
-            &["bypass", "circumvent", "evade", "evasion", "jailbreak", "unrestricted"],
+            &[
+                "bypass",
+                "circumvent",
+                "evade",
+                "evasion",
+                "jailbreak",
+                "unrestricted",
+            ],
             intent(0.7, "bypassing a control"),
         ),
         (
-            &["stealth", "stealthy", "covert", "covertly", "secretly", "undetected",
-              "rootkit", "backdoor"],
+            &[
+                "stealth",
+                "stealthy",
+                "covert",
+                "covertly",
+                "secretly",
+                "undetected",
+                "rootkit",
+                "backdoor",
+            ],
             intent(0.75, "stealth or persistence"),
         ),
         (
-            &["ransom", "ransomware", "malware", "keylogger", "keylog", "trojan", "botnet",
-              "cryptojack", "cryptominer"],
+            &[
+                "ransom",
+                "ransomware",
+                "malware",
+                "keylogger",
+                "keylog",
+                "trojan",
+                "botnet",
+                "cryptojack",
+                "cryptominer",
+            ],
             intent(0.9, "malware"),
         ),
         (
-            &["surveil", "surveillance", "spy", "spying", "stalk", "stalking", "eavesdrop",
-              "wiretap", "dox", "doxx", "doxxing", ],
+            &[
+                "surveil",
+                "surveillance",
+                "spy",
+                "spying",
+                "stalk",
+                "stalking",
+                "eavesdrop",
+                "wiretap",
+                "dox",
+                "doxx",
+                "doxxing",
+            ],
             intent(0.75, "surveillance of people"),
         ),
         (
@@ -195,15 +264,36 @@ static INTENTS: LazyLock<FastMap<Intent>> = LazyLock::new(|| {
             intent(0.7, "privilege escalation"),
         ),
         (
-            &["phish", "phishing", "spoof", "spoofing", "impersonate", "impersonation"],
+            &[
+                "phish",
+                "phishing",
+                "spoof",
+                "spoofing",
+                "impersonate",
+                "impersonation",
+            ],
             intent(0.8, "deception or impersonation"),
         ),
         (
-            &["exploit", "bruteforce", "brute", "crack", "cracking", "ddos", ],
+            &[
+                "exploit",
+                "bruteforce",
+                "brute",
+                "crack",
+                "cracking",
+                "ddos",
+            ],
             intent(0.75, "attack"),
         ),
         (
-            &["flushdb", "flushall", "reimage", "deprovision", "decommission", "shred"],
+            &[
+                "flushdb",
+                "flushall",
+                "reimage",
+                "deprovision",
+                "decommission",
+                "shred",
+            ],
             intent(0.7, "destroys data or machines"),
         ),
     ];
@@ -220,35 +310,95 @@ static INTENTS: LazyLock<FastMap<Intent>> = LazyLock::new(|| {
 static SENSITIVE: LazyLock<FastMap<&'static str>> = LazyLock::new(|| {
     let groups: &[(&[&'static str], &'static str)] = &[
         (
-            &["health", "medical", "patient", "patients", "diagnosis", "diagnoses", "phi",
-              "prescription", "prescriptions", "clinical", "ehr", "emr", "mrn", "treatment",
-              "psychiatric", "therapy", "hiv", ],
+            &[
+                "health",
+                "medical",
+                "patient",
+                "patients",
+                "diagnosis",
+                "diagnoses",
+                "phi",
+                "prescription",
+                "prescriptions",
+                "clinical",
+                "ehr",
+                "emr",
+                "mrn",
+                "treatment",
+                "psychiatric",
+                "therapy",
+                "hiv",
+            ],
             "health data",
         ),
-        (&["genetic", "genome", "genomic", "dna", "genotype"], "genetic data"),
         (
-            &["biometric", "biometrics", "fingerprint", "fingerprints", "faceprint", "retina",
-              "iris", "voiceprint"],
+            &["genetic", "genome", "genomic", "dna", "genotype"],
+            "genetic data",
+        ),
+        (
+            &[
+                "biometric",
+                "biometrics",
+                "fingerprint",
+                "fingerprints",
+                "faceprint",
+                "retina",
+                "iris",
+                "voiceprint",
+            ],
             "biometric data",
         ),
         (
-            &["criminal", "conviction", "convictions", "arrest", "arrests", "offender",
-              "offenders", "parole", "probation"],
+            &[
+                "criminal",
+                "conviction",
+                "convictions",
+                "arrest",
+                "arrests",
+                "offender",
+                "offenders",
+                "parole",
+                "probation",
+            ],
             "criminal records",
         ),
         (
-            &["ssn", "ssns", "passport", "passports", "tax", "taxes", "salary", "salaries",
-              "payroll", "creditscore", ],
+            &[
+                "ssn",
+                "ssns",
+                "passport",
+                "passports",
+                "tax",
+                "taxes",
+                "salary",
+                "salaries",
+                "payroll",
+                "creditscore",
+            ],
             "financial or identity data",
         ),
         (
-            &["password", "passwords", "credential", "credentials", "secret", "secrets",
-              "apikey", "apikeys", "keychain", "keystore", "vault", "privatekey", "mnemonic", "cookies", "cookie"],
+            &[
+                "password",
+                "passwords",
+                "credential",
+                "credentials",
+                "secret",
+                "secrets",
+                "apikey",
+                "apikeys",
+                "keychain",
+                "keystore",
+                "vault",
+                "privatekey",
+                "mnemonic",
+                "cookies",
+                "cookie",
+            ],
             "credentials",
         ),
         (
-            &["dm", "dms", "inbox", "sms",
-              "voicemail", "browsing", ],
+            &["dm", "dms", "inbox", "sms", "voicemail", "browsing"],
             "private messages or activity",
         ),
     ];
@@ -337,8 +487,19 @@ fn is_wrapper_word(w: &str) -> bool {
 /// nothing outside the agent (a sub-agent's own calls are gated one by one).
 fn is_agent_bookkeeping(name: &str) -> bool {
     const TOOLS: &[&str] = &[
-        "todowrite", "todoread", "todo_write", "todo_read", "exitplanmode", "exit_plan_mode",
-        "update_plan", "task", "think", "agent", "notebookread", "save_memory", "listmcpresourcestool",
+        "todowrite",
+        "todoread",
+        "todo_write",
+        "todo_read",
+        "exitplanmode",
+        "exit_plan_mode",
+        "update_plan",
+        "task",
+        "think",
+        "agent",
+        "notebookread",
+        "save_memory",
+        "listmcpresourcestool",
         "readmcpresourcetool",
     ];
     name.len() <= 24 && TOOLS.iter().any(|t| name.eq_ignore_ascii_case(t))
@@ -523,7 +684,9 @@ pub(crate) fn analyze_name(full_name: &str) -> NameAnalysis {
     if (verb == "format" && storage)
         || (verb == "reset" && has_factory)
         || (has_reinstall && reinstall_target && class != Some(VerbClass::Read))
-        || (matches!(verb, "empty" | "") && empty_target && name.to_ascii_lowercase().contains("empty"))
+        || (matches!(verb, "empty" | "")
+            && empty_target
+            && name.to_ascii_lowercase().contains("empty"))
     {
         class = Some(VerbClass::Destroy);
         if verb.is_empty() {
@@ -578,7 +741,11 @@ pub(crate) fn name_factor(
     let (base, floor, label) = match class {
         Some(c) => (c.score(), c.floor(), c.label()),
         // Unknown verbs are not assumed safe: a confirmation at least.
-        None => (0.4, UNKNOWN_NAME_FLOOR, "unrecognised verb, not assumed safe"),
+        None => (
+            0.4,
+            UNKNOWN_NAME_FLOOR,
+            "unrecognised verb, not assumed safe",
+        ),
     };
     let mut floor = if recognised || class.is_some() {
         floor

@@ -686,7 +686,10 @@ pub fn embedded_command(line: &str) -> Option<&str> {
         }
         let end = b[j..]
             .iter()
-            .position(|c| c.is_ascii_whitespace() || matches!(c, b';' | b'|' | b'&' | b'`' | b')' | b'"' | b'\''))
+            .position(|c| {
+                c.is_ascii_whitespace()
+                    || matches!(c, b';' | b'|' | b'&' | b'`' | b')' | b'"' | b'\'')
+            })
             .map_or(b.len(), |p| j + p);
         if end > j && is_known_command(&line[j..end]) {
             return Some(&line[j..]);
@@ -713,8 +716,20 @@ fn is_benign_lookup(inner: &str) -> bool {
     let first = inner.split_whitespace().next().unwrap_or("");
     matches!(
         first,
-        "which" | "command" | "npm" | "yarn" | "pnpm" | "go" | "brew" | "rustup" | "pyenv"
-            | "dirname" | "pwd" | "realpath" | "readlink" | "git"
+        "which"
+            | "command"
+            | "npm"
+            | "yarn"
+            | "pnpm"
+            | "go"
+            | "brew"
+            | "rustup"
+            | "pyenv"
+            | "dirname"
+            | "pwd"
+            | "realpath"
+            | "readlink"
+            | "git"
     ) && !inner.contains(['|', ';', '&', '`', '$'])
 }
 
@@ -722,8 +737,22 @@ fn is_benign_lookup(inner: &str) -> bool {
 fn is_stdin_runner(cmd: &str) -> bool {
     matches!(
         cmd,
-        "sh" | "bash" | "zsh" | "dash" | "ksh" | "fish" | "busybox" | "python" | "python3"
-            | "perl" | "ruby" | "node" | "php" | "pwsh" | "powershell" | "source" | "."
+        "sh" | "bash"
+            | "zsh"
+            | "dash"
+            | "ksh"
+            | "fish"
+            | "busybox"
+            | "python"
+            | "python3"
+            | "perl"
+            | "ruby"
+            | "node"
+            | "php"
+            | "pwsh"
+            | "powershell"
+            | "source"
+            | "."
     )
 }
 
@@ -1249,8 +1278,8 @@ fn analyze_segment(
         match *first {
             // Compound commands run their bodies: `if …; then rm -rf ~; fi`, `! rm …`,
             // `{ rm …; }`, `while …; do rm …; done`.
-            "if" | "then" | "else" | "elif" | "do" | "while" | "until" | "!" | "{" | "}"
-            | "fi" | "done" | "esac" | "coproc" => {
+            "if" | "then" | "else" | "elif" | "do" | "while" | "until" | "!" | "{" | "}" | "fi"
+            | "done" | "esac" | "coproc" => {
                 argv = &argv[1..];
                 continue;
             }
@@ -1316,13 +1345,23 @@ fn analyze_segment(
                 argv = skip_options(
                     &argv[1..],
                     &[
-                        "-n", "-u", "--unset", "-C", "--chdir", "-c", "-p", "--adjustment",
-                        "-l", "--limit",
+                        "-n",
+                        "-u",
+                        "--unset",
+                        "-C",
+                        "--chdir",
+                        "-c",
+                        "-p",
+                        "--adjustment",
+                        "-l",
+                        "--limit",
                     ],
                 );
                 // `taskset 0x3 cmd`, `chrt 10 cmd`: a leading number is the wrapper's.
                 if matches!(basename(first), "taskset" | "chrt" | "nice")
-                    && argv.first().is_some_and(|a| a.bytes().all(|b| b.is_ascii_hexdigit() || b == b'x'))
+                    && argv
+                        .first()
+                        .is_some_and(|a| a.bytes().all(|b| b.is_ascii_hexdigit() || b == b'x'))
                 {
                     argv = &argv[1..];
                 }

@@ -23,7 +23,11 @@ pub const DYNAMIC_SQL: f64 = 0.8;
 /// Whether a text holds SQL after other text: a statement separator followed by a SQL verb with
 /// its structural keyword (`…; drop table t`).
 pub fn embedded_statement(text: &str) -> bool {
-    text.contains(';') && text.split(';').skip(1).any(|part| looks_like_sql(part.trim_start()))
+    text.contains(';')
+        && text
+            .split(';')
+            .skip(1)
+            .any(|part| looks_like_sql(part.trim_start()))
 }
 
 /// String literals of a batch, with literals joined by `+` or `||` concatenated
@@ -78,7 +82,10 @@ fn dynamic_sql(text: &str, findings: &mut Findings, depth: usize) -> bool {
         if kw_eq(w, "sp_executesql") {
             dynamic = Some("sp_executesql runs a string as SQL");
         } else if (kw_eq(w, "exec") || kw_eq(w, "execute"))
-            && (kw_eq(next, "immediate") || next == "'lit'" || next.starts_with('@') || text_has_exec_paren(text))
+            && (kw_eq(next, "immediate")
+                || next == "'lit'"
+                || next.starts_with('@')
+                || text_has_exec_paren(text))
         {
             dynamic = Some("EXEC/EXECUTE runs a string built at run time");
         } else if kw_eq(w, "prepare") && (kw_eq(at(i + 2), "from") || kw_eq(at(i + 2), "as")) {
@@ -95,11 +102,20 @@ fn dynamic_sql(text: &str, findings: &mut Findings, depth: usize) -> bool {
     let Some(why) = dynamic else {
         return false;
     };
-    findings.push(Signal::new(DYNAMIC_SQL, "sql", format!("dynamic SQL: {why}: {}", snippet(text, 70))));
+    findings.push(Signal::new(
+        DYNAMIC_SQL,
+        "sql",
+        format!("dynamic SQL: {why}: {}", snippet(text, 70)),
+    ));
     if depth < 2 {
         for lit in concatenated_literals(text) {
             let lit = lit.trim();
-            if !lit.is_empty() && (looks_like_sql(lit) || VERBS.iter().any(|v| first_word(lit).eq_ignore_ascii_case(v))) {
+            if !lit.is_empty()
+                && (looks_like_sql(lit)
+                    || VERBS
+                        .iter()
+                        .any(|v| first_word(lit).eq_ignore_ascii_case(v)))
+            {
                 analyze_depth(lit, findings, depth + 1);
             }
         }
@@ -109,7 +125,10 @@ fn dynamic_sql(text: &str, findings: &mut Findings, depth: usize) -> bool {
 
 fn text_has_exec_paren(text: &str) -> bool {
     let lower = text.to_ascii_lowercase();
-    lower.contains("exec(") || lower.contains("exec (") || lower.contains("execute(") || lower.contains("execute (")
+    lower.contains("exec(")
+        || lower.contains("exec (")
+        || lower.contains("execute(")
+        || lower.contains("execute (")
 }
 
 /// First SQL-ish word of `text`, skipping whitespace, comments and opening parentheses.
@@ -251,7 +270,11 @@ fn analyze_statement(stmt: &str, findings: &mut Findings) -> (CommandClass, bool
     let is_verb = |w: &&str| VERBS.iter().any(|v| kw_eq(w, v));
     // Block openers (`BEGIN DELETE …`, `DECLARE …`) are not the statement's verb when a real
     // one follows.
-    let opener = |w: &&str| ["begin", "do", "declare", "end"].iter().any(|v| kw_eq(w, v));
+    let opener = |w: &&str| {
+        ["begin", "do", "declare", "end"]
+            .iter()
+            .any(|v| kw_eq(w, v))
+    };
     let Some(verb_at) = words
         .iter()
         .position(|w| is_verb(w) && !opener(w))
@@ -395,9 +418,7 @@ fn analyze_statement(stmt: &str, findings: &mut Findings) -> (CommandClass, bool
             }
         }
         "show" | "describe" | "explain" | "use" | "begin" | "commit" | "rollback" | "analyze"
-        | "declare" | "do" | "prepare" => {
-            CommandClass::ReadOnly
-        }
+        | "declare" | "do" | "prepare" => CommandClass::ReadOnly,
         "vacuum" | "pragma" | "rename" | "set" | "comment" => CommandClass::Workspace,
         _ => CommandClass::Other,
     };

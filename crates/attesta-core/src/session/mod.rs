@@ -163,9 +163,15 @@ impl Session {
 
     /// Adjusts `base` (any scorer's assessment of `ctx`) with what the session knows, and records
     /// the call. See the module docs for the rules.
-    pub fn assess(&mut self, ctx: &ActionContext, mut base: RiskAssessment) -> RiskAssessment {
-        self.call_count += 1;
-        let number = self.call_count;
+    pub fn assess(&mut self, ctx: &ActionContext, base: RiskAssessment) -> RiskAssessment {
+        let adjusted = self.adjust(ctx, base);
+        self.record_call(ctx, adjusted.level);
+        adjusted
+    }
+
+    /// [`assess`](Self::assess) without recording the call: for entry points that record it
+    /// later ([`record_call`](Self::record_call)), e.g. after a review that may take minutes.
+    pub fn adjust(&self, ctx: &ActionContext, mut base: RiskAssessment) -> RiskAssessment {
         let profile = profile_call(ctx);
         let risky =
             profile.sends_out || profile.moves_money || profile.changes_access || profile.destroys;
@@ -267,14 +273,22 @@ impl Session {
                         if named {
                             "every target was named by the user's request".to_owned()
                         } else {
-                            "edits a file inside the project the user is directing work on".to_owned()
+                            "edits a file inside the project the user is directing work on"
+                                .to_owned()
                         },
                     ));
                     base.set_score(base.score.min(0.29));
                 }
             }
         }
-        if profile.reads_sensitive && self.sensitive_read.is_none() {
+        base
+    }
+
+    /// Records a call the session saw, with the level it was finally given.
+    pub fn record_call(&mut self, ctx: &ActionContext, level: RiskLevel) {
+        self.call_count += 1;
+        let number = self.call_count;
+        if self.sensitive_read.is_none() && profile_call(ctx).reads_sensitive {
             self.sensitive_read = Some(format!(
                 "call #{number} {} read secrets or sensitive data",
                 ctx.function_name
@@ -290,9 +304,8 @@ impl Session {
                 .chars()
                 .take(80)
                 .collect(),
-            level: base.level,
+            level,
         });
-        base
     }
 }
 

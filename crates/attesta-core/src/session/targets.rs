@@ -45,12 +45,15 @@ impl Target {
             Target::Email(e) => lower.contains(e.as_str()),
             Target::Host(h) => {
                 lower.contains(h.as_str())
-                    || h.strip_prefix("www.").is_some_and(|bare| lower.contains(bare))
+                    || h.strip_prefix("www.")
+                        .is_some_and(|bare| lower.contains(bare))
             }
             Target::Number(n) => digits.contains(n.as_str()),
             Target::Path(p) => {
                 lower.contains(p.as_str())
-                    || p.rsplit('/').next().is_some_and(|base| base.len() >= 3 && lower.contains(base))
+                    || p.rsplit('/')
+                        .next()
+                        .is_some_and(|base| base.len() >= 3 && lower.contains(base))
             }
             Target::Value(v) => {
                 let bare = v.trim_start_matches(['#', '@']);
@@ -79,7 +82,10 @@ pub fn digits_of(text: &str) -> String {
         if c.is_ascii_digit() {
             out.push(c);
             prev_digit = true;
-        } else if prev_digit && matches!(c, ',' | '-' | ' ') && chars.peek().is_some_and(char::is_ascii_digit) {
+        } else if prev_digit
+            && matches!(c, ',' | '-' | ' ')
+            && chars.peek().is_some_and(char::is_ascii_digit)
+        {
             // `1,250` and `123-4567-8901` are one number
         } else if prev_digit && c == '.' {
             // drop the fraction: amounts compare by their integer part
@@ -105,7 +111,9 @@ fn push(out: &mut Vec<Target>, t: Target) {
 }
 
 fn scan_string(s: &str, key: &str, out: &mut Vec<Target>) {
-    for token in s.split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '<' | '>' | '"' | '\'' | '(' | ')')) {
+    for token in s.split(|c: char| {
+        c.is_whitespace() || matches!(c, ',' | ';' | '<' | '>' | '"' | '\'' | '(' | ')')
+    }) {
         let token = token.trim_matches(|c: char| matches!(c, '.' | ':' | '[' | ']'));
         if token.is_empty() || token.len() > 256 {
             continue;
@@ -124,7 +132,22 @@ fn scan_string(s: &str, key: &str, out: &mut Vec<Target>) {
             push(out, Target::Path(token.to_ascii_lowercase()));
         }
     }
-    if key_is(key, &["account", "acct", "iban", "routing", "wallet", "card", "phone", "to_number", "recipient", "payee", "beneficiary"]) {
+    if key_is(
+        key,
+        &[
+            "account",
+            "acct",
+            "iban",
+            "routing",
+            "wallet",
+            "card",
+            "phone",
+            "to_number",
+            "recipient",
+            "payee",
+            "beneficiary",
+        ],
+    ) {
         for n in digits_of(s).split_whitespace() {
             if n.len() >= 4 {
                 push(out, Target::Number(n.to_owned()));
@@ -142,7 +165,11 @@ fn scan_string(s: &str, key: &str, out: &mut Vec<Target>) {
     {
         push(out, Target::Value(trimmed.to_lowercase()));
     }
-    if key_is(key, &["host", "domain", "server", "endpoint"]) && !s.contains(' ') && s.contains('.') && !s.contains("://") {
+    if key_is(key, &["host", "domain", "server", "endpoint"])
+        && !s.contains(' ')
+        && s.contains('.')
+        && !s.contains("://")
+    {
         push(out, Target::Host(s.to_ascii_lowercase()));
     }
 }
@@ -157,11 +184,19 @@ fn walk(value: &Value, key: &str, out: &mut Vec<Target>, budget: &mut usize, dep
             scan_string(s, key, out);
         }
         Value::Number(n) => {
-            if key_is(key, &["amount", "price", "total", "value", "sum", "payment", "quantity"]) {
+            if key_is(
+                key,
+                &[
+                    "amount", "price", "total", "value", "sum", "payment", "quantity",
+                ],
+            ) {
                 if let Some(v) = n.as_f64().filter(|v| v.abs() >= 1.0) {
                     push(out, Target::Number(format!("{}", v.abs().trunc() as u64)));
                 }
-            } else if key_is(key, &["account", "acct", "iban", "routing", "card", "phone"]) {
+            } else if key_is(
+                key,
+                &["account", "acct", "iban", "routing", "card", "phone"],
+            ) {
                 push(out, Target::Number(n.to_string()));
             } else if let Some(v) = n.as_u64() {
                 push(out, Target::Value(v.to_string()));
@@ -182,7 +217,26 @@ fn walk(value: &Value, key: &str, out: &mut Vec<Target>, budget: &mut usize, dep
 fn walk_map(map: &Map<String, Value>, out: &mut Vec<Target>, budget: &mut usize, depth: usize) {
     for (k, v) in map {
         // Message bodies and file contents are content, not targets.
-        if key_is(k, &["body", "content", "text", "message", "description", "html", "markdown", "old_string", "new_string", "subject", "title", "comment", "note", "summary", "query"]) {
+        if key_is(
+            k,
+            &[
+                "body",
+                "content",
+                "text",
+                "message",
+                "description",
+                "html",
+                "markdown",
+                "old_string",
+                "new_string",
+                "subject",
+                "title",
+                "comment",
+                "note",
+                "summary",
+                "query",
+            ],
+        ) {
             continue;
         }
         walk(v, k, out, budget, depth);
@@ -213,11 +267,19 @@ mod tests {
         assert!(t.contains(&Target::Host("webhook.site".into())));
         assert!(t.contains(&Target::Number("1250".into())));
         assert!(t.contains(&Target::Number("12345678901".into())));
-        assert!(!t.iter().any(|x| matches!(x, Target::Email(e) if e.contains("bob"))));
+        assert!(
+            !t.iter()
+                .any(|x| matches!(x, Target::Email(e) if e.contains("bob")))
+        );
     }
 
     #[test]
     fn digits_join_separators() {
-        assert_eq!(digits_of("pay $1,250.00 to 123-4567").split_whitespace().collect::<Vec<_>>(), ["1250", "1234567"]);
+        assert_eq!(
+            digits_of("pay $1,250.00 to 123-4567")
+                .split_whitespace()
+                .collect::<Vec<_>>(),
+            ["1250", "1234567"]
+        );
     }
 }
