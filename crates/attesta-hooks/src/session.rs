@@ -214,6 +214,7 @@ pub fn handle_context_event(
     agent: Agent,
     input: &[u8],
     project_fallback: &Path,
+    recorded_project: Option<&Path>,
 ) -> Option<HookResponse> {
     // Cheap check first: the gate's own event is by far the most frequent.
     let text = std::str::from_utf8(input).ok()?;
@@ -239,12 +240,15 @@ pub fn handle_context_event(
     let Some(session_id) = value.get("session_id").and_then(Value::as_str) else {
         return Some(quiet);
     };
-    let project = value
+    // Session state lives under the anchored project root, so an agent that `cd`s elsewhere
+    // cannot start a fresh, untainted session.
+    let cwd = value
         .get("cwd")
         .and_then(Value::as_str)
         .map(PathBuf::from)
         .filter(|p| p.is_absolute())
         .unwrap_or_else(|| project_fallback.to_path_buf());
+    let project = crate::anchor::project_root(recorded_project, &cwd);
     let store = SessionStore::new(&project, agent, session_id);
     let outcome = store.update(|session| match kind {
         ContextKind::Prompt => {
