@@ -128,6 +128,12 @@ pub struct ScoreArgs {
     /// Input file, or - for standard input (the default).
     #[arg(value_name = "FILE|-")]
     pub input: Option<PathBuf>,
+    /// Read a session transcript instead of independent calls: JSON Lines of
+    /// {"type":"user","text"}, {"type":"call","function_name","kwargs"} and
+    /// {"type":"result","text"|"json"} events ({"type":"session"} starts a new session).
+    /// Prints one assessment per call, judged in the context of what came before.
+    #[arg(long)]
+    pub session: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

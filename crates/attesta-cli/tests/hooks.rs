@@ -344,10 +344,15 @@ fn a_coding_agent_profile_stops_prompts_for_project_edits_only() {
 #[test]
 fn wrong_event_and_unusable_input_block() {
     let p = project();
+    // PostToolUse only feeds the session context: it never blocks and prints nothing.
     let post = payload(&p, "claude-code", "01-read").replace("\"PreToolUse\"", "\"PostToolUse\"");
     let run = run_detached(command(&p, &["hook", "claude-code"]), &post);
+    assert_eq!((run.code, run.stdout.as_str()), (0, ""), "{run:?}");
+    // An event Attesta does not handle blocks, and says how to register the hook.
+    let other = payload(&p, "claude-code", "01-read").replace("\"PreToolUse\"", "\"SessionStart\"");
+    let run = run_detached(command(&p, &["hook", "claude-code"]), &other);
     assert_eq!((run.code, run.stdout.as_str()), (2, ""), "{run:?}");
-    assert!(run.stderr.contains("PostToolUse") && run.stderr.contains("attesta hook install claude-code"), "{run:?}");
+    assert!(run.stderr.contains("SessionStart") && run.stderr.contains("attesta hook install claude-code"), "{run:?}");
 
     for input in ["[]", "{\"tool_input\": {}}", "{\"tool_name\": \"Bash\", \"cwd\": \"relative/dir\"}"] {
         let run = run_detached(command(&p, &["hook", "codex"]), input);

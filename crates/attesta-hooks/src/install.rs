@@ -160,6 +160,16 @@ pub fn is_attesta_handler(agent: Agent, handler: &Value) -> bool {
     name == "attesta" && words.windows(2).any(|w| w[0] == "hook" && w[1] == agent.source())
 }
 
+<<<<<<< HEAD
+/// The events Attesta registers for: the gate's pre-tool event first, then the context events
+/// that feed the session (the user's prompt, the tool results).
+pub fn events(agent: Agent) -> [&'static str; 3] {
+    match agent {
+        Agent::ClaudeCode | Agent::Codex => ["PreToolUse", "UserPromptSubmit", "PostToolUse"],
+        Agent::Gemini => ["BeforeTool", "BeforeAgent", "AfterTool"],
+    }
+}
+=======
 /// Adds `.attesta/` to `<project>/.gitignore` when the project is a git repository and the
 /// line is not there yet (the audit log and trust store are local state). Returns whether it
 /// changed the file.
@@ -189,11 +199,12 @@ pub fn install(agent: Agent, path: &Path, command: &str) -> Result<Report, Insta
         Some(text) => parse(agent, path, text, &wanted)?,
         None => (Map::new(), Format::default()),
     };
+>>>>>>> i12
 
-    let event = agent.event();
-    let hooks = object_entry(&mut root, "hooks", path, "hooks")?;
+/// Adds (or refreshes) the Attesta handler for `event` in `root`.
+fn install_event(agent: Agent, root: &mut Map<String, Value>, event: &str, wanted: &Value, path: &Path) -> Result<Change, InstallError> {
+    let hooks = object_entry(root, "hooks", path, "hooks")?;
     let groups = array_entry(hooks, event, path, &format!("hooks.{event}"))?;
-
     let mut change = Change::Installed;
     let mut found = false;
     for group in groups.iter_mut() {
@@ -210,7 +221,7 @@ pub fn install(agent: Agent, path: &Path, command: &str) -> Result<Report, Insta
                     continue;
                 }
                 found = true;
-                if handlers[i] == wanted {
+                if handlers[i] == *wanted {
                     change = Change::Unchanged;
                 } else {
                     handlers[i] = wanted.clone();
@@ -222,8 +233,33 @@ pub fn install(agent: Agent, path: &Path, command: &str) -> Result<Report, Insta
     }
     if !found {
         groups.push(json!({ "hooks": [wanted] }));
+        change = Change::Installed;
     }
-    if change == Change::Unchanged && found {
+    Ok(change)
+}
+
+/// Adds (or refreshes) the Attesta handler in `path`, for the gate's event and the session
+/// context events ([`events`]).
+pub fn install(agent: Agent, path: &Path, command: &str) -> Result<Report, InstallError> {
+    let existing = read_existing(path)?;
+    let wanted = handler(agent, command);
+    let (mut root, format) = match &existing {
+        Some(text) => parse(agent, path, text, &wanted)?,
+        None => (Map::new(), Format::default()),
+    };
+    let mut changes = Vec::new();
+    for event in events(agent) {
+        changes.push(install_event(agent, &mut root, event, &wanted, path)?);
+    }
+    // Installed when the gate itself was missing; unchanged only when nothing changed.
+    let change = if changes[0] == Change::Installed {
+        Change::Installed
+    } else if changes.iter().all(|c| *c == Change::Unchanged) {
+        Change::Unchanged
+    } else {
+        Change::Updated
+    };
+    if change == Change::Unchanged {
         return Ok(Report { agent: agent.source(), path: path.to_path_buf(), change, backup: None, removed_file: false });
     }
     let backup = write_with_backup(path, existing.as_deref(), &render(&root, &format))?;
@@ -238,10 +274,12 @@ pub fn uninstall(agent: Agent, path: &Path) -> Result<Report, InstallError> {
         return Ok(not_installed());
     };
     let (mut root, format) = parse(agent, path, &text, &handler(agent, "attesta"))?;
-    let event = agent.event();
     let mut removed = false;
     let mut hooks_now_empty = false;
-    if let Some(Value::Object(hooks)) = root.get_mut("hooks") {
+    for event in events(agent) {
+        let Some(Value::Object(hooks)) = root.get_mut("hooks") else {
+            break;
+        };
         let mut event_now_empty = false;
         if let Some(Value::Array(groups)) = hooks.get_mut(event) {
             groups.retain_mut(|group| {

@@ -16,6 +16,7 @@ pub mod map;
 pub mod payload;
 pub mod respond;
 pub mod run;
+pub mod session;
 
 pub use payload::{HookPayload, PayloadError};
 pub use respond::{Decision, HookResponse};

@@ -40,6 +40,10 @@ pub fn handle(agent: Agent, input: &[u8], options: &HookOptions) -> HookResponse
 }
 
 fn handle_inner(agent: Agent, input: &[u8], options: &HookOptions) -> HookResponse {
+    // Prompt and post-tool events only feed the session context; they never block.
+    if let Some(response) = crate::session::handle_context_event(agent, input, &options.fallback_cwd, options.project.as_deref()) {
+        return response;
+    }
     let payload = match HookPayload::parse(agent, input) {
         Ok(payload) => payload,
         Err(error) => return HookResponse::failure(agent, &error.to_string()),
@@ -56,13 +60,20 @@ fn handle_inner(agent: Agent, input: &[u8], options: &HookOptions) -> HookRespon
         Err(message) => return HookResponse::failure(agent, &message),
     };
     let protection = policy.protection();
-    let attesta = match AttestaBuilder::from_loaded(policy.loaded).protection(protection).build() {
+    let project = crate::anchor::project_root(options.project.as_deref(), &base.cwd);
+    let (scorer, store) = crate::session::scorer_for(agent, payload.session_id.as_deref(), &project);
+    let attesta = match AttestaBuilder::from_loaded(policy.loaded)
+        .protection(protection)
+        .scorer(scorer.clone())
+        .build()
+    {
         Ok(attesta) => attesta,
         Err(error) => {
             return HookResponse::failure(agent, &format!("cannot start Attesta: {error}"));
         }
     };
-    let result = attesta.evaluate_blocking(ctx, EvaluateOptions::default());
+    let result = attesta.evaluate_blocking(ctx.clone(), EvaluateOptions::default());
+    crate::session::record(store.as_ref(), &scorer, &ctx);
     HookResponse::decision(agent, &decision_for(&result))
 }
 

@@ -8,6 +8,7 @@ pub mod init;
 pub mod mcp;
 pub mod policy;
 pub mod score;
+pub mod score_session;
 pub mod serve;
 pub mod trust;
 pub mod version;
