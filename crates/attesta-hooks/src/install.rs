@@ -160,7 +160,6 @@ pub fn is_attesta_handler(agent: Agent, handler: &Value) -> bool {
     name == "attesta" && words.windows(2).any(|w| w[0] == "hook" && w[1] == agent.source())
 }
 
-<<<<<<< HEAD
 /// The events Attesta registers for: the gate's pre-tool event first, then the context events
 /// that feed the session (the user's prompt, the tool results).
 pub fn events(agent: Agent) -> [&'static str; 3] {
@@ -169,7 +168,7 @@ pub fn events(agent: Agent) -> [&'static str; 3] {
         Agent::Gemini => ["BeforeTool", "BeforeAgent", "AfterTool"],
     }
 }
-=======
+
 /// Adds `.attesta/` to `<project>/.gitignore` when the project is a git repository and the
 /// line is not there yet (the audit log and trust store are local state). Returns whether it
 /// changed the file.
@@ -190,16 +189,6 @@ pub fn ignore_state_dir(project: &Path) -> Result<bool, InstallError> {
     write_atomic(&path, &text, &path)?;
     Ok(true)
 }
-
-/// Adds (or refreshes) the Attesta handler in `path`.
-pub fn install(agent: Agent, path: &Path, command: &str) -> Result<Report, InstallError> {
-    let existing = read_existing(path)?;
-    let wanted = handler(agent, command);
-    let (mut root, format) = match &existing {
-        Some(text) => parse(agent, path, text, &wanted)?,
-        None => (Map::new(), Format::default()),
-    };
->>>>>>> i12
 
 /// Adds (or refreshes) the Attesta handler for `event` in `root`.
 fn install_event(agent: Agent, root: &mut Map<String, Value>, event: &str, wanted: &Value, path: &Path) -> Result<Change, InstallError> {
