@@ -323,7 +323,9 @@ fn audit_repair_moves_a_torn_tail_aside() {
     evaluate_many(&p, 2);
     let path = p.file(".attesta/audit.jsonl");
     let mut log = std::fs::read_to_string(&path).unwrap();
-    log.push_str("{\"seq\":3,\"entry_id\":\"tor");
+    // A crash mid-write leaves the start of an entry: here, the first half of one.
+    let last = log.lines().last().unwrap().to_owned();
+    log.push_str(&last[..last.len() / 2]);
     std::fs::write(&path, log).unwrap();
     let run = p.run(&["audit", "repair"], "");
     assert_eq!(run.code, 0, "{}", run.transcript());
@@ -331,6 +333,15 @@ fn audit_repair_moves_a_torn_tail_aside() {
     assert_eq!(p.run(&["audit", "verify"], "").code, 0);
     let run = p.run(&["audit", "repair"], "");
     assert!(run.stdout.contains("nothing to repair"), "{}", run.stdout);
+
+    // Anything else in the last line's place is not "repaired" away.
+    let mut log = std::fs::read_to_string(&path).unwrap();
+    log.push_str("{\"verdict\":\"approved\"");
+    std::fs::write(&path, &log).unwrap();
+    let run = p.run(&["audit", "repair"], "");
+    assert_ne!(run.code, 0, "{}", run.transcript());
+    assert!(run.stderr.contains("tampering"), "{}", run.stderr);
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), log);
 }
 
 #[test]
