@@ -504,7 +504,7 @@ mod tests {
     #[test]
     fn recognises_its_own_command_only() {
         let cmd = hook_command(Agent::ClaudeCode, "/opt/my tools/attesta", Some(Path::new("/p/attesta.yaml")), Some(Path::new("/p")));
-        assert_eq!(cmd, "'/opt/my tools/attesta' hook claude-code --config /p/attesta.yaml");
+        assert_eq!(cmd, "'/opt/my tools/attesta' hook claude-code --config /p/attesta.yaml --project /p --deadline 590");
         assert!(is_attesta_handler(Agent::ClaudeCode, &json!({"command": cmd})));
         assert!(!is_attesta_handler(Agent::Codex, &json!({"command": cmd})));
         assert!(is_attesta_handler(Agent::Gemini, &json!({"command": "attesta hook gemini"})));
