@@ -64,3 +64,14 @@ fn plain_verify_uses_the_checkpoint_file_beside_the_log_and_says_so() {
     let run = p.run(&["audit", "verify"], "");
     assert!(run.stdout.contains("NOT verified"), "{}", run.transcript());
 }
+
+#[test]
+fn headless_denials_are_not_counted_as_human_reviews() {
+    let p = Project::new();
+    let rm = r#"{"function_name": "delete_file", "kwargs": {"path": "/etc/hosts"}}"#;
+    assert_eq!(p.run(&["evaluate"], rm).code, 3);
+    let run = p.run(&["audit", "stats", "--json"], "");
+    let stats: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(stats["total"], 1);
+    assert_eq!(stats["reviewed"], 0, "{stats}");
+}

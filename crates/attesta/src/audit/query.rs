@@ -162,9 +162,15 @@ impl AuditStats {
             .or_default() += 1;
         let challenge = e.challenge_type.map_or("none", ChallengeType::as_str);
         *self.challenges.entry(challenge.into()).or_default() += 1;
-        let human = e
-            .challenge_type
-            .is_some_and(|c| c != ChallengeType::AutoApprove);
+        // A challenge nobody answered (no reviewer reachable, unattended approval, a failure,
+        // a timeout) is not a human review.
+        let unreviewed = ["no human reviewer is reachable", "approved unattended", "no answer within"]
+            .iter()
+            .any(|p| e.reason.starts_with(p))
+            || e.reason.contains("(fail closed)");
+        let human = !unreviewed
+            && e.challenge_type
+                .is_some_and(|c| c != ChallengeType::AutoApprove);
         if human {
             self.reviewed += 1;
             review_times.push(e.review_duration_seconds);
