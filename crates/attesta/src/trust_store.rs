@@ -121,7 +121,9 @@ impl TrustStore {
         &self.params
     }
 
-    /// The agent's trust in `domain` now (`initial_score` for an unknown agent, 0 if revoked).
+    /// The agent's trust in `domain` now; 0 if revoked. An agent (or domain) with no record
+    /// inherits the domain's floor: `initial_score`, or less if any agent on record stands lower
+    /// there (revoked agents count as 0), so a new id never restores trust an old one lost.
     pub fn score(
         &self,
         agent_id: &str,
@@ -130,13 +132,22 @@ impl TrustStore {
     ) -> Result<f64, TrustStoreError> {
         check_agent(agent_id)?;
         let data = self.read_shared()?;
+        let floor = || {
+            let fresh = TrustRecord::new(&self.params, now).score(&self.params, now);
+            data.agents
+                .values()
+                .filter_map(|agent| {
+                    if agent.revoked.is_some() {
+                        return Some(0.0);
+                    }
+                    agent.domains.get(domain).map(|r| r.score(&self.params, now))
+                })
+                .fold(fresh, f64::min)
+        };
         Ok(match data.agents.get(agent_id) {
             Some(agent) if agent.revoked.is_some() => 0.0,
-            Some(agent) => agent.domains.get(domain).map_or_else(
-                || TrustRecord::new(&self.params, now).score(&self.params, now),
-                |record| record.score(&self.params, now),
-            ),
-            None => TrustRecord::new(&self.params, now).score(&self.params, now),
+            Some(agent) => agent.domains.get(domain).map_or_else(floor, |record| record.score(&self.params, now)),
+            None => floor(),
         })
     }
 

@@ -331,3 +331,20 @@ fn child_process_records_approvals() {
         .unwrap();
 }
 
+
+#[test]
+fn a_new_id_inherits_the_domains_floor() {
+    // With a prior above zero, an agent whose trust fell cannot get it back under a new name.
+    let dir = tempfile::tempdir().unwrap();
+    let params = TrustParams { initial_score: 0.3, ..TrustParams::default() };
+    let store = TrustStore::open(dir.path().join("trust.json"), params).unwrap();
+    assert!((store.score("fresh", "files", now()).unwrap() - 0.3).abs() < 1e-12);
+    for _ in 0..3 {
+        store.record("old", "files", TrustEvent::Denied { level: attesta_core::RiskLevel::High }, now()).unwrap();
+    }
+    let fallen = store.score("old", "files", now()).unwrap();
+    assert!(fallen < 0.3);
+    assert!((store.score("new-id", "files", now()).unwrap() - fallen).abs() < 1e-6);
+    // Another domain is not affected.
+    assert!((store.score("new-id", "database", now()).unwrap() - 0.3).abs() < 1e-12);
+}
