@@ -923,6 +923,40 @@ mod tests {
         assert!(Protection::default().check(&patch).is_some());
     }
 
+    proptest::proptest! {
+        /// The lexer never panics, whatever the command text.
+        #[test]
+        fn any_command_text_is_handled(text in "\\PC{0,200}") {
+            let _ = shell(&text);
+        }
+
+        /// However a protected name is cut into quoted, escaped or plain pieces, it is found.
+        #[test]
+        fn quoting_never_hides_a_protected_name(
+            name in proptest::sample::select(vec!["attesta.yaml", ".attesta/audit.jsonl", ".claude/settings.json", ".mcp.json", ".codex/hooks.json"]),
+            cuts in proptest::collection::vec((1usize..6, 0u8..4), 1..6),
+            program in proptest::sample::select(vec!["rm", "mv", "cp /tmp/x", "truncate -s0", "chmod 000", "sudo rm -f", "echo x >"]),
+        ) {
+            let mut word = String::new();
+            let mut rest = name;
+            for (len, style) in cuts {
+                if rest.is_empty() { break; }
+                let at = rest.char_indices().nth(len).map_or(rest.len(), |(i, _)| i);
+                let (piece, tail) = rest.split_at(at);
+                rest = tail;
+                match style {
+                    0 => word.push_str(piece),
+                    1 => { word.push('\''); word.push_str(piece); word.push('\''); }
+                    2 => { word.push('"'); word.push_str(piece); word.push('"'); }
+                    _ => { for c in piece.chars() { word.push('\\'); word.push(c); } }
+                }
+            }
+            word.push_str(rest);
+            let cmd = format!("{program} {word}");
+            proptest::prop_assert!(shell(&cmd).is_some(), "{}", cmd);
+        }
+    }
+
     #[test]
     fn globs() {
         assert!(glob_match("attesta.y*ml", "attesta.yaml"));
