@@ -389,3 +389,41 @@ fn collect_text(value: &Value, out: &mut String, depth: usize) {
 
 #[cfg(test)]
 mod tests;
+
+/// A scorer that judges every call in the context of a shared [`Session`] and records it there
+/// (for entry points that see a whole session in one process, like the MCP proxy, which also
+/// feeds the session each tool result).
+pub struct SessionScorer {
+    inner: Box<dyn crate::scoring::RiskScorer>,
+    session: std::sync::Arc<std::sync::Mutex<Session>>,
+}
+
+impl std::fmt::Debug for SessionScorer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SessionScorer").finish_non_exhaustive()
+    }
+}
+
+impl SessionScorer {
+    pub fn new(
+        inner: Box<dyn crate::scoring::RiskScorer>,
+        session: std::sync::Arc<std::sync::Mutex<Session>>,
+    ) -> Self {
+        SessionScorer { inner, session }
+    }
+}
+
+impl crate::scoring::RiskScorer for SessionScorer {
+    fn name(&self) -> &str {
+        self.inner.name()
+    }
+
+    fn score(&self, ctx: &ActionContext) -> RiskAssessment {
+        let base = self.inner.score(ctx);
+        let mut session = self
+            .session
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        session.assess(ctx, base)
+    }
+}
