@@ -13,7 +13,7 @@ pub const MAX_DEPTH: usize = 32;
 /// At most this many JSON nodes are visited per call.
 pub const MAX_NODES: usize = 20_000;
 /// At most this many string bytes are analysed per call.
-pub const MAX_TEXT_BYTES: usize = 512 * 1024;
+pub const MAX_TEXT_BYTES: usize = 2 * 1024 * 1024;
 
 /// Severity of a bare mention of production: on its own it does not make a read risky; the
 /// scorer raises the floor of state-changing actions in a production context instead.
@@ -602,7 +602,7 @@ impl Walker<'_> {
             }
         } else {
             // A command need not start the value: `cd /tmp && rm -rf /`, `run: curl … | sh`.
-            for line in trimmed.lines().take(4096) {
+            for line in trimmed.lines() {
                 if let Some(cmd) = shell::embedded_command(line) {
                     shell::analyze(cmd, self.findings);
                 }

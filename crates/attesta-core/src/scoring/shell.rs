@@ -1941,7 +1941,34 @@ fn analyze_segment(
         | "help" | "tldr" | "locate" | "lsblk" | "mount" | "env" | "printenv" | "set" => {
             CommandClass::ReadOnly
         }
-        c if INTERPRETERS.contains(&c) => CommandClass::Workspace,
+        // `python -m pytest`, `python -m mypy`: a known tool run through the interpreter is
+        // routine; an arbitrary script (`python scripts/migrate.py --env production`) is not.
+        c if INTERPRETERS.contains(&c) => {
+            let module = args
+                .iter()
+                .position(|a| *a == "-m")
+                .and_then(|i| args.get(i + 1))
+                .copied();
+            match module {
+                Some(
+                    "pytest" | "unittest" | "mypy" | "black" | "ruff" | "flake8" | "pylint"
+                    | "isort" | "compileall" | "py_compile" | "doctest" | "tox" | "nox"
+                    | "coverage" | "pyright" | "build" | "venv" | "pydoc" | "json.tool"
+                    | "timeit",
+                ) => CommandClass::Workspace,
+                Some("pip") if matches!(args.iter().find(|a| !a.starts_with('-') && **a != "pip" && **a != "-m"), Some(&("list" | "show" | "freeze" | "check"))) => {
+                    CommandClass::ReadOnly
+                }
+                _ if !args.is_empty()
+                    && args
+                        .iter()
+                        .all(|a| matches!(*a, "--version" | "-V" | "--help" | "-h")) =>
+                {
+                    CommandClass::ReadOnly
+                }
+                _ => CommandClass::Other,
+            }
+        }
         _ => CommandClass::Other,
     }
 }
