@@ -9,9 +9,9 @@
 use std::hint::black_box;
 use std::sync::Arc;
 
-use attesta_core::{ActionContext, Session};
 use attesta_core::config::{DomainProfile, RiskConfig};
 use attesta_core::scoring::{DefaultRiskScorer, RiskEngine, RiskScorer};
+use attesta_core::{ActionContext, Session};
 use criterion::measurement::{Measurement, ValueFormatter};
 use criterion::{Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
 use serde_json::{Value, json};
@@ -79,7 +79,9 @@ fn session_cases<M: Measurement + 'static>(c: &mut Criterion<M>, prefix: &str) {
     c.bench_function(&format!("{prefix}/session/user_request_event"), |b| {
         b.iter(|| {
             let mut s = Session::new();
-            s.user_request(black_box("Email bob@acme.io the notes from today's meeting"));
+            s.user_request(black_box(
+                "Email bob@acme.io the notes from today's meeting",
+            ));
             s
         })
     });

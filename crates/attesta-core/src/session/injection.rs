@@ -179,7 +179,10 @@ pub fn injection_evidence(text: &str) -> Option<String> {
             weak.push(phrase);
         }
     }
-    let hidden = hidden_characters(text);
+    let hidden = !text.is_ascii() && hidden_characters(text);
+    if weak.len() < 2 || (weak.len() < 3 && !hidden) {
+        return None;
+    }
     let lower_has = |needle: &str| {
         folded
             .as_bytes()
@@ -206,18 +209,27 @@ pub fn injection_evidence(text: &str) -> Option<String> {
     None
 }
 
+/// Markers of keys and tokens in a result.
+static SECRET_MARKERS: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| {
+    AhoCorasick::new([
+        "PRIVATE KEY-----",
+        "AKIA",
+        "ghp_",
+        "github_pat_",
+        "xoxb-",
+        "xoxp-",
+        "sk_live_",
+        "aws_secret_access_key",
+        "AWS_SECRET_ACCESS_KEY",
+        "_authToken=",
+    ])
+    .ok()
+});
+
 /// Whether a result exposes secrets (so a later send is an escalation).
 pub fn carries_secrets(text: &str) -> bool {
     let head = &text.as_bytes()[..text.len().min(MAX_SCAN)];
-    let has = |needle: &[u8]| head.windows(needle.len()).any(|w| w == needle);
-    has(b"PRIVATE KEY-----")
-        || has(b"AKIA")
-        || has(b"ghp_")
-        || has(b"github_pat_")
-        || has(b"xoxb-")
-        || has(b"sk_live_")
-        || has(b"aws_secret_access_key")
-        || has(b"AWS_SECRET_ACCESS_KEY")
+    SECRET_MARKERS.as_ref().is_none_or(|m| m.is_match(head))
 }
 
 #[cfg(test)]

@@ -125,7 +125,11 @@ impl Session {
     /// The user's request (a prompt). Several requests accumulate.
     pub fn user_request(&mut self, text: &str) {
         append_bounded(&mut self.request, text, MAX_REQUEST_BYTES);
-        append_bounded(&mut self.request_digits, &digits_of(text), MAX_REQUEST_BYTES);
+        append_bounded(
+            &mut self.request_digits,
+            &digits_of(text),
+            MAX_REQUEST_BYTES,
+        );
     }
 
     /// Whether a user request is known.
@@ -149,7 +153,11 @@ impl Session {
             self.sensitive_read = Some(format!("the result of {source} holds secrets"));
         }
         append_bounded(&mut self.trusted, text, MAX_TRUSTED_BYTES);
-        append_bounded(&mut self.trusted_digits, &digits_of(text), MAX_TRUSTED_BYTES / 2);
+        append_bounded(
+            &mut self.trusted_digits,
+            &digits_of(text),
+            MAX_TRUSTED_BYTES / 2,
+        );
     }
 
     /// The result of the most recent call, as JSON (strings are read, bounded).
