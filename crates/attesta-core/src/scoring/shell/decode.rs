@@ -66,7 +66,7 @@ pub(super) fn base64_decode(text: &str) -> Option<String> {
 
 pub(super) fn hex_decode(text: &str) -> Option<String> {
     let digits: Vec<u8> = text.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
-    if digits.len() % 2 != 0 {
+    if !digits.len().is_multiple_of(2) {
         return None;
     }
     let mut out = Vec::with_capacity(digits.len() / 2);
