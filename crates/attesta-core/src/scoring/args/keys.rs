@@ -15,6 +15,8 @@ pub(super) struct KeyRole {
     pub(super) bulk_flag: bool,
     pub(super) host: bool,
     pub(super) card: bool,
+    pub(super) account: bool,
+    pub(super) phone: bool,
     pub(super) env: bool,
     pub(super) recipients: bool,
     pub(super) currency: bool,
@@ -71,6 +73,12 @@ pub(super) fn key_role(key: &str) -> KeyRole {
                 "host" | "hostname" | "server" | "endpoint" | "url" | "uri" | "webhook"
                 | "domain" | "callback" => role.host = true,
                 "card" | "pan" | "cc" if prev != Some("bcc") => role.card = true,
+                "account" | "acct" | "iban" | "routing" | "bsb" | "sortcode" | "aba" => {
+                    role.account = true
+                }
+                "phone" | "mobile" | "tel" | "telephone" | "cell" | "sms" | "whatsapp" => {
+                    role.phone = true
+                }
                 "environment" | "env" | "stage" | "cluster" | "namespace" | "context" | "tier" => {
                     role.env = true
                 }

@@ -339,11 +339,17 @@ impl Walker<'_> {
                             snippet(key, 30)
                         ),
                     ));
+                } else if role.account && !role.phone && ndigits >= 6 {
+                    // `account_number: 123-4567-8901` is a bank account, not a phone.
+                    found += 1;
+                    self.findings.push(Signal::new(
+                        0.45,
+                        "pii",
+                        format!("bank account number in `{}`", snippet(key, 30)),
+                    ));
                 } else if (plus && (8..=15).contains(&ndigits))
-                    || matches!(
-                        g,
-                        [3, 3, 4] | [1, 3, 3, 4] | [2, 4, 4] | [3, 4, 4] | [2, 2, 2, 2, 2]
-                    )
+                    || matches!(g, [3, 3, 4] | [1, 3, 3, 4] | [2, 4, 4] | [2, 2, 2, 2, 2])
+                    || (matches!(g, [3, 4, 4]) && role.phone)
                 {
                     found += 1;
                     self.findings.push(Signal::new(

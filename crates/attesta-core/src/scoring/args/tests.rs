@@ -89,3 +89,16 @@ fn hostile_shapes_are_bounded() {
     let wide: Vec<Value> = (0..30_000).map(|i| json!(i)).collect();
     assert!(sev(json!({ "x": wide })).1.contains(&"size"));
 }
+
+#[test]
+fn account_numbers_are_not_phone_numbers() {
+    let mut f = Findings::default();
+    let kwargs = json!({"account_number": "123-4567-8901", "amount": 20});
+    analyze(&[], kwargs.as_object().unwrap(), ArgHints::default(), &mut f);
+    assert!(f.signals.iter().any(|s| s.detail.contains("bank account number")));
+    assert!(!f.signals.iter().any(|s| s.detail.contains("phone")));
+    let mut g = Findings::default();
+    let kwargs = json!({"phone": "138-1234-5678"});
+    analyze(&[], kwargs.as_object().unwrap(), ArgHints::default(), &mut g);
+    assert!(g.signals.iter().any(|s| s.detail.contains("phone")));
+}
