@@ -464,7 +464,7 @@ fn install(p: &Proj, args: &[&str]) -> Run {
 
 fn backups(dir: &Path) -> Vec<PathBuf> {
     let mut found: Vec<PathBuf> = fs::read_dir(dir)
-        .map(|entries| entries.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.to_string_lossy().contains(".attesta-backup-")).collect())
+        .map(|entries| entries.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.to_string_lossy().ends_with(".attesta-backup")).collect())
         .unwrap_or_default();
     found.sort();
     found
@@ -523,7 +523,11 @@ fn claude_code_install_merges_is_idempotent_and_uninstall_restores() {
     let groups = value["hooks"]["PreToolUse"].as_array().unwrap();
     assert_eq!(groups.len(), 2);
     assert_eq!(groups[0]["matcher"], "Bash", "the existing hook is untouched");
-    assert_eq!(groups[1]["hooks"][0]["command"], "/usr/local/bin/attesta hook claude-code");
+    // The project is anchored and the deadline stays below the agent's timeout.
+    assert_eq!(
+        groups[1]["hooks"][0]["command"],
+        format!("/usr/local/bin/attesta hook claude-code --project {} --deadline 590", p.path().display())
+    );
     assert_eq!(groups[1]["hooks"][0]["onFailure"], "block");
     let saved = backups(&p.file(".claude"));
     assert_eq!(saved.len(), 1);
@@ -594,7 +598,7 @@ fn gemini_user_install_keeps_indentation_other_hooks_and_unrelated_keys() {
     assert_eq!(groups[1]["hooks"][0], json!({
         "name": "attesta",
         "type": "command",
-        "command": "attesta hook gemini",
+        "command": "attesta hook gemini --deadline 590",
         "timeout": 600000,
         "description": "Attesta: risk-scored human approval before each tool call"
     }));
@@ -616,7 +620,7 @@ fn install_refreshes_a_stale_entry_and_uninstall_spares_foreign_handlers() {
     let groups = value["hooks"]["PreToolUse"].as_array_mut().unwrap();
     assert_eq!(groups.len(), 1);
     assert_eq!(groups[0]["hooks"].as_array().unwrap().len(), 1);
-    assert_eq!(groups[0]["hooks"][0]["command"], "/new/bin/attesta hook claude-code");
+    assert_eq!(groups[0]["hooks"][0]["command"], format!("/new/bin/attesta hook claude-code --project {} --deadline 590", p.path().display()));
 
     // Someone adds their own handler to the same group; uninstall removes only Attesta's.
     groups[0]["hooks"].as_array_mut().unwrap().push(json!({"type": "command", "command": "./audit.sh"}));

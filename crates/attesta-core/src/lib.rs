@@ -10,6 +10,7 @@ pub mod assessment;
 pub mod result;
 pub mod config;
 pub mod config_parse;
+pub mod protect;
 pub mod scoring;
 pub mod session;
 pub mod challenge;

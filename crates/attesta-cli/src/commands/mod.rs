@@ -6,6 +6,7 @@ pub mod evaluate;
 pub mod hook;
 pub mod init;
 pub mod mcp;
+pub mod policy;
 pub mod score;
 pub mod score_session;
 pub mod serve;
