@@ -9,9 +9,9 @@
 use std::hint::black_box;
 use std::sync::Arc;
 
-use attesta_core::ActionContext;
 use attesta_core::config::{DomainProfile, RiskConfig};
 use attesta_core::scoring::{DefaultRiskScorer, RiskEngine, RiskScorer};
+use attesta_core::{ActionContext, Session};
 use criterion::measurement::{Measurement, ValueFormatter};
 use criterion::{Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
 use serde_json::{Value, json};
@@ -52,7 +52,57 @@ fn big_payload() -> ActionContext {
         .with_kwarg("records", Value::Array(records))
 }
 
+/// About 1 MB of ordinary text (prose, numbers, a URL per line) in one argument.
+fn one_mb_payload() -> ActionContext {
+    let line = "Quarterly report line 0042: revenue grew 4.2% to 1,250,000 EUR; see https://intranet.example/reports/q3 for details.\n";
+    let content = line.repeat(1_048_576 / line.len());
+    ActionContext::new("write_file")
+        .with_kwarg("path", "reports/q3.md")
+        .with_kwarg("content", content)
+}
+
+fn tool_result_2kb() -> String {
+    "Search results: 1. Lasagne with ricotta and spinach, 45 minutes, serves 6. ".repeat(28)
+}
+
+fn session_cases<M: Measurement + 'static>(c: &mut Criterion<M>, prefix: &str) {
+    let scorer = DefaultRiskScorer::new();
+    let send = ActionContext::new("send_email")
+        .with_kwarg("to", "bob@acme.io")
+        .with_kwarg("subject", "Notes")
+        .with_kwarg("body", "The notes from today's meeting.");
+    let base = scorer.score(&send);
+    let result = tool_result_2kb();
+    let mut session = Session::new();
+    session.user_request("Email bob@acme.io the notes from today's meeting");
+    session.observe_result(&result);
+    c.bench_function(&format!("{prefix}/session/user_request_event"), |b| {
+        b.iter(|| {
+            let mut s = Session::new();
+            s.user_request(black_box(
+                "Email bob@acme.io the notes from today's meeting",
+            ));
+            s
+        })
+    });
+    c.bench_function(&format!("{prefix}/session/observe_result_2kb"), |b| {
+        b.iter(|| {
+            let mut s = Session::new();
+            s.observe_result(black_box(&result));
+            s
+        })
+    });
+    c.bench_function(&format!("{prefix}/session/assess_call_in_context"), |b| {
+        b.iter(|| session.clone().assess(black_box(&send), base.clone()))
+    });
+    let big = one_mb_payload();
+    c.bench_function(&format!("{prefix}/default/one_mb_argument"), |b| {
+        b.iter(|| scorer.score(black_box(&big)))
+    });
+}
+
 fn cases<M: Measurement + 'static>(c: &mut Criterion<M>, prefix: &str) {
+    session_cases(c, prefix);
     let scorer = DefaultRiskScorer::new();
     let typical = typical_call();
     let shell = shell_call();

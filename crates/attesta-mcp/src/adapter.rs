@@ -204,7 +204,12 @@ pub async fn wrap(options: WrapOptions) -> Result<i32, McpError> {
     if options.command.is_empty() {
         return Err(McpError::EmptyCommand);
     }
-    let relay = Relay::new(RelayOptions { max_line_bytes: options.max_line_bytes, ..RelayOptions::default() });
+    let session = Arc::new(std::sync::Mutex::new(attesta_core::Session::new()));
+    let relay = Relay::new(RelayOptions {
+        max_line_bytes: options.max_line_bytes,
+        session: Some(session),
+        ..RelayOptions::default()
+    });
     let attesta = build_pipeline(&options, &relay)?;
     tracing::info!(reviewer = attesta.reviewer_name(), environment = attesta.environment(), "attesta mcp wrap ready");
     let overrides = options.risk_overrides.iter().cloned().collect();
@@ -238,6 +243,13 @@ pub fn build_pipeline(options: &WrapOptions, relay: &Relay) -> Result<Attesta, M
     let explicit_reviewer = loaded.config.reviewer.is_some();
     let fallback = fallback_reviewer(&loaded.config);
     let mut builder = AttestaBuilder::from_loaded(loaded);
+    // Calls are judged in the context of the session the relay observes (results included).
+    if let Some(session) = relay.session() {
+        builder = builder.scorer(Arc::new(attesta_core::session::SessionScorer::new(
+            Box::new(attesta_core::scoring::DefaultRiskScorer::new()),
+            session,
+        )));
+    }
     // An explicit `reviewer:` in the config is the operator's choice and wins; otherwise the
     // client's own UI (elicitation) comes first, then the terminal, then denial.
     if !explicit_reviewer {

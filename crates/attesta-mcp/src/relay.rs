@@ -72,6 +72,9 @@ pub struct RelayOptions {
     /// is closed. Lets `printf '…' | attesta mcp wrap -- server` work; a human review still
     /// pending after this is cancelled.
     pub eof_grace: Duration,
+    /// Session context fed with every `tools/call` result the server returns (the scorer reads
+    /// it through [`attesta_core::session::SessionScorer`]). `None`: results are not observed.
+    pub session: Option<Arc<Mutex<attesta_core::Session>>>,
 }
 
 impl Default for RelayOptions {
@@ -80,6 +83,7 @@ impl Default for RelayOptions {
             max_line_bytes: DEFAULT_MAX_LINE_BYTES,
             cancel_grace: Duration::from_secs(5),
             eof_grace: Duration::from_secs(2),
+            session: None,
         }
     }
 }
@@ -204,6 +208,11 @@ impl Relay {
     }
 
     /// A handle for sending elicitation requests to this relay's client (for reviewers).
+    /// The session context this relay feeds, if any.
+    pub fn session(&self) -> Option<Arc<Mutex<attesta_core::Session>>> {
+        self.shared.options.session.clone()
+    }
+
     pub fn elicitor(&self) -> Elicitor {
         Elicitor { shared: self.shared.clone() }
     }
@@ -811,6 +820,12 @@ fn server_line(shared: &Shared, line: Bytes) -> Option<Vec<Bytes>> {
     if state.tools_list_requests.remove(&id) {
         for (name, info) in message::listed_tools(peek.result) {
             state.tools.insert(name, info);
+        }
+    } else if let (Some(session), Some(result)) = (&shared.options.session, peek.result) {
+        // A tool result (or any other response): the session looks for instructions aimed at
+        // the agent and for secrets in it.
+        if let Ok(value) = serde_json::from_str::<Value>(result.get()) {
+            session.lock().unwrap_or_else(std::sync::PoisonError::into_inner).observe_result_json(&value);
         }
     }
     if let Some(batch) = state.batch_routes.remove(&id) {

@@ -86,11 +86,16 @@ fn builtin_patterns() -> Vec<(&'static str, String, bool, bool)> {
     ]
 }
 
-static BUILTIN: LazyLock<(Vec<Rule>, RegexSet)> = LazyLock::new(|| {
-    let patterns = builtin_patterns();
-    let set =
-        RegexSet::new(patterns.iter().map(|p| p.1.as_str())).unwrap_or_else(|_| RegexSet::empty());
-    let rules = patterns
+/// The match-anything test over all built-in patterns, compiled on first use. The per-rule
+/// regexes ([`BUILTIN_RULES`]) are compiled only when a text actually holds a secret, so a hook
+/// process that redacts a few harmless strings pays for one compilation, not two.
+static BUILTIN_SET: LazyLock<RegexSet> = LazyLock::new(|| {
+    RegexSet::new(builtin_patterns().iter().map(|p| p.1.as_str()))
+        .unwrap_or_else(|_| RegexSet::empty())
+});
+
+static BUILTIN_RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
+    builtin_patterns()
         .into_iter()
         .filter_map(|(kind, re, keep_prefix, luhn)| {
             Regex::new(&re).ok().map(|regex| Rule {
@@ -100,8 +105,7 @@ static BUILTIN: LazyLock<(Vec<Rule>, RegexSet)> = LazyLock::new(|| {
                 luhn,
             })
         })
-        .collect();
-    (rules, set)
+        .collect()
 });
 
 /// Field names (normalised: lowercase, separators removed) whose values are always secret.
@@ -235,7 +239,6 @@ impl Redactor {
             })?;
             extra_patterns.push(regex);
         }
-        LazyLock::force(&BUILTIN);
         Ok(Redactor {
             enabled: config.enabled,
             extra_keys,
@@ -398,11 +401,12 @@ impl Redactor {
         if !self.enabled {
             return text.to_owned();
         }
-        let (rules, set) = &*BUILTIN;
+        let set = &*BUILTIN_SET;
         let mut out: Cow<'_, str> = Cow::Borrowed(text);
         // Most texts hold no secret: a plain match test stops early and skips the costlier
-        // search for which patterns matched.
+        // search for which patterns matched (and the compilation of the per-rule regexes).
         if set.is_match(text) {
+            let rules = &*BUILTIN_RULES;
             let hits = set.matches(text);
             for (index, rule) in rules.iter().enumerate() {
                 // Earlier rules may have rewritten the text, so later ones are re-checked on it.

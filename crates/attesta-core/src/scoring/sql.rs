@@ -6,7 +6,8 @@ use super::args::{Findings, Signal};
 use super::shell::CommandClass;
 use super::text::snippet;
 
-const MAX_SQL_BYTES: usize = 64 * 1024;
+/// SQL beyond this is not read; the unread rest fails closed (see [`analyze`]).
+const MAX_SQL_BYTES: usize = 1024 * 1024;
 
 const VERBS: &[&str] = &[
     "select", "insert", "update", "delete", "drop", "truncate", "alter", "create", "grant",
@@ -194,6 +195,17 @@ pub fn analyze(text: &str, findings: &mut Findings) -> CommandClass {
 
 fn analyze_depth(text: &str, findings: &mut Findings, depth: usize) -> CommandClass {
     let text = if text.len() > MAX_SQL_BYTES {
+        // Fail closed: what was not read could be `DROP TABLE`, so padding never lowers risk.
+        findings.incomplete = true;
+        findings.push(Signal::new(
+            super::shell::TOO_LONG_TO_ANALYSE,
+            "sql",
+            format!(
+                "SQL too long to analyse completely ({} bytes; limit {} KiB); the unanalysed rest is treated as dangerous",
+                text.len(),
+                MAX_SQL_BYTES / 1024
+            ),
+        ));
         let mut end = MAX_SQL_BYTES;
         while !text.is_char_boundary(end) {
             end -= 1;

@@ -3,6 +3,12 @@
 //! A tool result is data. Text in it that addresses the agent ("ignore all previous
 //! instructions", "do not tell the user", `<IMPORTANT>` blocks, hidden text) is the signature
 //! of an injected instruction. One strong marker taints the session; weaker ones need company.
+//! All phrases are found in one Aho-Corasick pass (ASCII case-insensitive) over the text with
+//! runs of whitespace folded, so a line break cannot split a phrase.
+
+use std::sync::LazyLock;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
 /// Results are read this far (bytes); markers sit near the top or are repeated.
 const MAX_SCAN: usize = 256 * 1024;
@@ -119,6 +125,15 @@ const WEAK: &[&str] = &[
     "color: white",
 ];
 
+/// Strong phrases first, then weak ones: a pattern index below `STRONG.len()` is strong.
+static MATCHER: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| {
+    AhoCorasickBuilder::new()
+        .ascii_case_insensitive(true)
+        .match_kind(MatchKind::Standard)
+        .build(STRONG.iter().chain(WEAK.iter()))
+        .ok()
+});
+
 fn hidden_characters(text: &str) -> bool {
     text.chars().any(|c| {
         matches!(
@@ -135,7 +150,7 @@ pub fn injection_evidence(text: &str) -> Option<String> {
         end -= 1;
     }
     let text = &text[..end];
-    // Lowercase and fold runs of whitespace, so line breaks cannot split a phrase.
+    // Fold runs of whitespace into one space, so line breaks cannot split a phrase.
     let mut folded = String::with_capacity(text.len());
     let mut space = false;
     for c in text.chars() {
@@ -146,30 +161,43 @@ pub fn injection_evidence(text: &str) -> Option<String> {
             space = true;
         } else {
             space = false;
-            if c.is_ascii() {
-                folded.push(c.to_ascii_lowercase());
-            } else {
-                folded.extend(c.to_lowercase());
-            }
+            folded.push(c);
         }
     }
-    if let Some(p) = STRONG.iter().find(|p| folded.contains(**p)) {
-        return Some(format!("\"{p}\""));
+    let Some(matcher) = MATCHER.as_ref() else {
+        // The phrase table failed to build (it cannot, but never assume a result is clean).
+        return Some("injection phrase table unavailable".to_owned());
+    };
+    let mut weak: Vec<&str> = Vec::new();
+    for m in matcher.find_overlapping_iter(folded.as_str()) {
+        let index = m.pattern().as_usize();
+        if index < STRONG.len() {
+            return Some(format!("\"{}\"", STRONG[index]));
+        }
+        let phrase = WEAK[index - STRONG.len()];
+        if !weak.contains(&phrase) && weak.len() < 8 {
+            weak.push(phrase);
+        }
     }
-    let weak: Vec<&str> = WEAK
+    let hidden = !text.is_ascii() && hidden_characters(text);
+    if weak.len() < 2 || (weak.len() < 3 && !hidden) {
+        return None;
+    }
+    let lower_has = |needle: &str| {
+        folded
+            .as_bytes()
+            .windows(needle.len())
+            .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+    };
+    let addressed = weak
         .iter()
-        .copied()
-        .filter(|p| folded.contains(*p))
-        .take(4)
-        .collect();
-    let hidden = hidden_characters(text);
-    let addressed = folded.contains("assistant")
-        || folded.contains(" ai ")
-        || folded.contains("agent")
-        || folded.contains("model");
+        .any(|w| matches!(*w, "assistant" | "ai agent" | "language model"))
+        || lower_has(" ai ")
+        || lower_has("agent");
     if (weak.len() >= 3 && addressed) || (hidden && weak.len() >= 2) {
         let mut why = weak
             .iter()
+            .take(4)
             .map(|w| format!("\"{w}\""))
             .collect::<Vec<_>>()
             .join(", ");
@@ -181,18 +209,27 @@ pub fn injection_evidence(text: &str) -> Option<String> {
     None
 }
 
+/// Markers of keys and tokens in a result.
+static SECRET_MARKERS: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| {
+    AhoCorasick::new([
+        "PRIVATE KEY-----",
+        "AKIA",
+        "ghp_",
+        "github_pat_",
+        "xoxb-",
+        "xoxp-",
+        "sk_live_",
+        "aws_secret_access_key",
+        "AWS_SECRET_ACCESS_KEY",
+        "_authToken=",
+    ])
+    .ok()
+});
+
 /// Whether a result exposes secrets (so a later send is an escalation).
 pub fn carries_secrets(text: &str) -> bool {
     let head = &text.as_bytes()[..text.len().min(MAX_SCAN)];
-    let has = |needle: &[u8]| head.windows(needle.len()).any(|w| w == needle);
-    has(b"PRIVATE KEY-----")
-        || has(b"AKIA")
-        || has(b"ghp_")
-        || has(b"github_pat_")
-        || has(b"xoxb-")
-        || has(b"sk_live_")
-        || has(b"aws_secret_access_key")
-        || has(b"AWS_SECRET_ACCESS_KEY")
+    SECRET_MARKERS.as_ref().is_none_or(|m| m.is_match(head))
 }
 
 #[cfg(test)]

@@ -67,6 +67,12 @@ pub struct Session {
     /// Text of tool results that carried no injected instructions, lowercased.
     #[serde(default)]
     trusted: String,
+    /// Digit runs of the requests and of the trusted results (separators removed), kept so a
+    /// call's accounts and amounts are compared without re-reading the texts.
+    #[serde(default)]
+    request_digits: String,
+    #[serde(default)]
+    trusted_digits: String,
     #[serde(default)]
     taint: Option<Taint>,
     /// The call (or result) that read secrets or sensitive data.
@@ -119,6 +125,11 @@ impl Session {
     /// The user's request (a prompt). Several requests accumulate.
     pub fn user_request(&mut self, text: &str) {
         append_bounded(&mut self.request, text, MAX_REQUEST_BYTES);
+        append_bounded(
+            &mut self.request_digits,
+            &digits_of(text),
+            MAX_REQUEST_BYTES,
+        );
     }
 
     /// Whether a user request is known.
@@ -142,6 +153,11 @@ impl Session {
             self.sensitive_read = Some(format!("the result of {source} holds secrets"));
         }
         append_bounded(&mut self.trusted, text, MAX_TRUSTED_BYTES);
+        append_bounded(
+            &mut self.trusted_digits,
+            &digits_of(text),
+            MAX_TRUSTED_BYTES / 2,
+        );
     }
 
     /// The result of the most recent call, as JSON (strings are read, bounded).
@@ -164,15 +180,24 @@ impl Session {
     /// Adjusts `base` (any scorer's assessment of `ctx`) with what the session knows, and records
     /// the call. See the module docs for the rules.
     pub fn assess(&mut self, ctx: &ActionContext, base: RiskAssessment) -> RiskAssessment {
-        let adjusted = self.adjust(ctx, base);
-        self.record_call(ctx, adjusted.level);
+        let profile = profile_call(ctx);
+        let adjusted = self.adjust_with(ctx, &profile, base);
+        self.record_with(ctx, &profile, adjusted.level);
         adjusted
     }
 
     /// [`assess`](Self::assess) without recording the call: for entry points that record it
     /// later ([`record_call`](Self::record_call)), e.g. after a review that may take minutes.
-    pub fn adjust(&self, ctx: &ActionContext, mut base: RiskAssessment) -> RiskAssessment {
-        let profile = profile_call(ctx);
+    pub fn adjust(&self, ctx: &ActionContext, base: RiskAssessment) -> RiskAssessment {
+        self.adjust_with(ctx, &profile_call(ctx), base)
+    }
+
+    fn adjust_with(
+        &self,
+        ctx: &ActionContext,
+        profile: &crate::scoring::CallProfile,
+        mut base: RiskAssessment,
+    ) -> RiskAssessment {
         let risky =
             profile.sends_out || profile.moves_money || profile.changes_access || profile.destroys;
         if !base.overridden {
@@ -194,27 +219,23 @@ impl Session {
             } else {
                 Vec::new()
             };
-            let (req_digits, trusted_digits) = if targets.is_empty() {
-                (String::new(), String::new())
-            } else {
-                (digits_of(&self.request), digits_of(&self.trusted))
-            };
+            let (req_digits, trusted_digits) = (&self.request_digits, &self.trusted_digits);
             // Raising: a recipient, host, account, amount or path found neither in the request
             // nor in earlier trusted results. Lowering: only what the user named counts.
             let unrequested: Vec<&Target> = targets
                 .iter()
                 .filter(|t| {
                     t.is_strong()
-                        && !t.named_in(&self.request, &req_digits)
-                        && !t.named_in(&self.trusted, &trusted_digits)
+                        && !t.named_in(&self.request, req_digits)
+                        && !t.named_in(&self.trusted, trusted_digits)
                 })
                 .collect();
             // An additive change (create, set, label, book…) may also act on what an earlier
             // untainted read resolved from the user's words (the issue number, the device id);
             // anything that cancels, closes or removes needs the user's own words.
             let user_named_all = targets.iter().all(|t| {
-                t.named_in(&self.request, &req_digits)
-                    || (profile.additive_write && t.named_in(&self.trusted, &trusted_digits))
+                t.named_in(&self.request, req_digits)
+                    || (profile.additive_write && t.named_in(&self.trusted, trusted_digits))
             });
             if risky && !unrequested.is_empty() {
                 raised += 1;
@@ -286,9 +307,23 @@ impl Session {
 
     /// Records a call the session saw, with the level it was finally given.
     pub fn record_call(&mut self, ctx: &ActionContext, level: RiskLevel) {
+        let profile = if self.sensitive_read.is_none() {
+            profile_call(ctx)
+        } else {
+            crate::scoring::CallProfile::default()
+        };
+        self.record_with(ctx, &profile, level);
+    }
+
+    fn record_with(
+        &mut self,
+        ctx: &ActionContext,
+        profile: &crate::scoring::CallProfile,
+        level: RiskLevel,
+    ) {
         self.call_count += 1;
         let number = self.call_count;
-        if self.sensitive_read.is_none() && profile_call(ctx).reads_sensitive {
+        if self.sensitive_read.is_none() && profile.reads_sensitive {
             self.sensitive_read = Some(format!(
                 "call #{number} {} read secrets or sensitive data",
                 ctx.function_name
@@ -389,3 +424,41 @@ fn collect_text(value: &Value, out: &mut String, depth: usize) {
 
 #[cfg(test)]
 mod tests;
+
+/// A scorer that judges every call in the context of a shared [`Session`] and records it there
+/// (for entry points that see a whole session in one process, like the MCP proxy, which also
+/// feeds the session each tool result).
+pub struct SessionScorer {
+    inner: Box<dyn crate::scoring::RiskScorer>,
+    session: std::sync::Arc<std::sync::Mutex<Session>>,
+}
+
+impl std::fmt::Debug for SessionScorer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SessionScorer").finish_non_exhaustive()
+    }
+}
+
+impl SessionScorer {
+    pub fn new(
+        inner: Box<dyn crate::scoring::RiskScorer>,
+        session: std::sync::Arc<std::sync::Mutex<Session>>,
+    ) -> Self {
+        SessionScorer { inner, session }
+    }
+}
+
+impl crate::scoring::RiskScorer for SessionScorer {
+    fn name(&self) -> &str {
+        self.inner.name()
+    }
+
+    fn score(&self, ctx: &ActionContext) -> RiskAssessment {
+        let base = self.inner.score(ctx);
+        let mut session = self
+            .session
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        session.assess(ctx, base)
+    }
+}

@@ -1,0 +1,402 @@
+//! Free text inside values: secrets, personal data, URLs and hosts, paths, production words.
+
+use super::*;
+
+impl Walker<'_> {
+    /// Secrets, personal data, URLs, paths and production words anywhere in a text.
+    pub(super) fn scan_text(&mut self, s: &str, role: KeyRole, key: &str) {
+        // One byte pass decides which substring searches can possibly match.
+        let (mut colon, mut dash, mut slash, mut principal) = (false, false, false, false);
+        for b in s.bytes() {
+            match b {
+                b':' => colon = true,
+                b'-' => dash = true,
+                b'/' => slash = true,
+                // `"Principal"`, `allUsers`, `allAuthenticatedUsers` all contain a capital P or U.
+                b'P' | b'U' => principal = true,
+                _ => {}
+            }
+        }
+        if dash && s.contains("-----BEGIN") && s.contains("PRIVATE KEY") {
+            self.findings.push(Signal::new(
+                0.9,
+                "secret",
+                format!("private key block in `{}`", snippet(key, 30)),
+            ));
+        }
+        if colon && slash && s.contains("://") {
+            self.urls(s, key);
+        }
+        if principal && public_principal(s) {
+            self.findings.push(Signal::new(
+                0.75,
+                "exposure",
+                format!("policy grants access to everyone in `{}`", snippet(key, 30)),
+            ));
+        }
+        if slash && (s.contains("0.0.0.0/0") || s.contains("::/0")) {
+            self.findings.push(Signal::new(
+                0.7,
+                "exposure",
+                format!("open to the whole internet in `{}`", snippet(key, 30)),
+            ));
+        }
+        let mut production_seen = false;
+        let mut secret_label_pending = false;
+        // Tokens are split on ASCII whitespace and punctuation only, so every slice boundary is
+        // a char boundary; per-token features are gathered in the same byte pass.
+        let bytes = s.as_bytes();
+        let mut start = 0;
+        let mut feats = TokenFeatures::default();
+        for i in 0..=bytes.len() {
+            let at_end = i == bytes.len();
+            let b = if at_end { b' ' } else { bytes[i] };
+            let separator = b.is_ascii_whitespace()
+                || matches!(
+                    b,
+                    b'"' | b'\''
+                        | b','
+                        | b';'
+                        | b'<'
+                        | b'>'
+                        | b'('
+                        | b')'
+                        | b'['
+                        | b']'
+                        | b'{'
+                        | b'}'
+                        | b'`'
+                        | b'|'
+                );
+            if !separator {
+                match b {
+                    b':' | b'=' => feats.assign = true,
+                    b'$' => feats.dollar = true,
+                    b'@' => feats.at = true,
+                    b'/' | b'\\' | b'~' => feats.path_char = true,
+                    b'.' => feats.dot = true,
+                    _ => {}
+                }
+                continue;
+            }
+            let token = &s[start..i];
+            let f = std::mem::take(&mut feats);
+            start = i + 1;
+            if secret_label_pending && token.len() >= 4 && !is_placeholder(token) {
+                self.findings.push(Signal::new(
+                    0.7,
+                    "secret",
+                    format!("credential written out in text of `{}`", snippet(key, 30)),
+                ));
+            }
+            secret_label_pending = false;
+            if token.is_empty() {
+                continue;
+            }
+            if f.assign {
+                match secret_label(token) {
+                    SecretLabel::Label => secret_label_pending = true,
+                    SecretLabel::Inline => {
+                        self.findings.push(Signal::new(
+                            0.7,
+                            "secret",
+                            format!("credential written out in text of `{}`", snippet(key, 30)),
+                        ));
+                    }
+                    SecretLabel::None => {}
+                }
+            }
+            if f.dollar && secret_env_reference(token) {
+                self.findings.push(Signal::new(
+                    0.6,
+                    "secret",
+                    format!(
+                        "reads a secret environment variable in `{}`",
+                        snippet(key, 30)
+                    ),
+                ));
+            }
+            if token.len() < 3 {
+                continue;
+            }
+            if token.len() >= 20
+                && let Some((sev, what)) = secret_token(token.trim_start_matches(['=', ':']))
+            {
+                self.findings.push(Signal::new(
+                    sev,
+                    "secret",
+                    format!("{what} in `{}`", snippet(key, 30)),
+                ));
+            }
+            if f.at && is_email(token.trim_matches(|c: char| matches!(c, '.' | ':' | '='))) {
+                self.emails += 1;
+                let sev = if role.recipients { 0.4 } else { 0.35 };
+                self.findings.push(Signal::new(
+                    sev,
+                    "pii",
+                    format!("email address in `{}`", snippet(key, 30)),
+                ));
+            }
+            if (f.path_char || f.dot || token.starts_with("id_"))
+                && looks_pathlike(token)
+                && let Some((sev, what)) = sensitive_path(token.trim_start_matches(['=', ':', '@']))
+            {
+                self.findings.push(Signal::new(
+                    sev,
+                    "path",
+                    format!("{what}: {}", snippet(token, 60)),
+                ));
+            }
+        }
+        self.digits(s, role, key);
+        for w in words(s) {
+            // Cheap pre-filter: every production word starts with `p` and is 3–10 long.
+            if production_seen
+                || w.len() < 3
+                || w.len() > 10
+                || !w.as_bytes()[0].eq_ignore_ascii_case(&b'p')
+            {
+                continue;
+            }
+            if with_lower(w, |l| matches!(l, "production" | "prod" | "prd")).unwrap_or(false) {
+                production_seen = true;
+                self.findings.push(Signal::new(
+                    PRODUCTION_CONTEXT,
+                    "production",
+                    format!("mentions production in `{}`", snippet(key, 30)),
+                ));
+            }
+        }
+    }
+
+    pub(super) fn urls(&mut self, s: &str, key: &str) {
+        let mut rest = s;
+        let mut seen = 0;
+        while let Some(at) = rest.find("://") {
+            seen += 1;
+            if seen > 32 {
+                break;
+            }
+            let after = &rest[at + 3..];
+            let end = after
+                .find(|c: char| {
+                    matches!(
+                        c,
+                        '/' | '?' | '#' | '"' | '\'' | ' ' | '\n' | '\t' | '>' | ')' | ']' | '\\'
+                    )
+                })
+                .unwrap_or(after.len());
+            let authority = &after[..end];
+            let scheme: String = rest[..at]
+                .chars()
+                .rev()
+                .take_while(|c| c.is_ascii_alphanumeric())
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect();
+            if matches!(scheme.as_str(), "s3" | "gs" | "az" | "abfs" | "wasbs")
+                && !authority.is_empty()
+            {
+                self.findings.push(Signal::new(
+                    0.35,
+                    "url",
+                    format!("cloud storage bucket {}", snippet(authority, 60)),
+                ));
+                rest = &after[end..];
+                continue;
+            }
+            let host = authority.rsplit('@').next().unwrap_or(authority);
+            let host = if host.starts_with('[') {
+                host.split(']')
+                    .next()
+                    .unwrap_or(host)
+                    .trim_start_matches('[')
+            } else {
+                host.split(':').next().unwrap_or(host)
+            };
+            if !host.is_empty() {
+                self.host(host, key);
+            }
+            rest = &after[end..];
+        }
+    }
+
+    pub(super) fn host(&mut self, host: &str, key: &str) {
+        let host_lower = host.to_ascii_lowercase();
+        let h = host_lower.trim_end_matches('.');
+        if is_internal_host(h) {
+            return;
+        }
+        if is_data_drop_host(h) {
+            self.findings.push(Signal::new(
+                0.8,
+                "url",
+                format!("known data-drop host {}", snippet(h, 60)),
+            ));
+        } else if h.parse::<std::net::IpAddr>().is_ok() {
+            self.findings.push(Signal::new(
+                0.5,
+                "url",
+                format!("raw IP address {}", snippet(h, 60)),
+            ));
+        } else if h.contains('.') {
+            self.findings.push(Signal::new(
+                0.3,
+                "url",
+                format!("external host {} in `{}`", snippet(h, 60), snippet(key, 30)),
+            ));
+        }
+    }
+
+    /// Card numbers (Luhn), SSN-like and phone-like digit groups.
+    pub(super) fn digits(&mut self, s: &str, role: KeyRole, key: &str) {
+        let bytes = s.as_bytes();
+        let mut i = 0;
+        let mut found = 0;
+        while i < bytes.len() && found < 16 {
+            let b = bytes[i];
+            let starts = b.is_ascii_digit()
+                || ((b == b'+' || b == b'(') && bytes.get(i + 1).is_some_and(u8::is_ascii_digit));
+            if !starts
+                || (i > 0
+                    && (bytes[i - 1].is_ascii_alphanumeric()
+                        || bytes[i - 1] == b'.'
+                        || bytes[i - 1] == b'_'))
+            {
+                i += 1;
+                continue;
+            }
+            // Collect groups of digits separated by single ' ', '-', '(' or ')'.
+            let plus = b == b'+';
+            let mut groups: [u8; 8] = [0; 8];
+            let mut ngroups = 0usize;
+            let mut digits: [u8; 20] = [0; 20];
+            let mut ndigits = 0usize;
+            let mut j = i;
+            let mut sep_kind: Option<u8> = None;
+            let mut mixed = false;
+            let mut current = 0u8;
+            while j < bytes.len() {
+                let c = bytes[j];
+                if c.is_ascii_digit() {
+                    if ndigits < digits.len() {
+                        digits[ndigits] = c - b'0';
+                    }
+                    ndigits += 1;
+                    current = current.saturating_add(1);
+                } else if matches!(c, b' ' | b'-' | b'(' | b')' | b'+')
+                    && j + 1 < bytes.len()
+                    && (bytes[j + 1].is_ascii_digit() || matches!(bytes[j + 1], b'(' | b' '))
+                {
+                    if current > 0 {
+                        if ngroups < groups.len() {
+                            groups[ngroups] = current;
+                        }
+                        ngroups += 1;
+                        current = 0;
+                    }
+                    if c == b' ' || c == b'-' {
+                        if sep_kind.is_some_and(|k| k != c) {
+                            mixed = true;
+                        }
+                        sep_kind = Some(c);
+                    }
+                } else {
+                    break;
+                }
+                j += 1;
+            }
+            if current > 0 {
+                if ngroups < groups.len() {
+                    groups[ngroups] = current;
+                }
+                ngroups += 1;
+            }
+            let followed_by_word = bytes
+                .get(j)
+                .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'.' || *c == b'_');
+            let g = &groups[..ngroups.min(groups.len())];
+            if !followed_by_word {
+                if g == [3, 2, 4] && sep_kind == Some(b'-') {
+                    found += 1;
+                    self.findings.push(Signal::new(
+                        0.7,
+                        "pii",
+                        format!("SSN-like number in `{}`", snippet(key, 30)),
+                    ));
+                } else if (13..=19).contains(&ndigits)
+                    && !mixed
+                    && luhn(&digits[..ndigits.min(digits.len())])
+                    && (role.card || g.len() > 1 || matches!(digits[0], 3..=6))
+                {
+                    found += 1;
+                    self.findings.push(Signal::new(
+                        0.75,
+                        "pii",
+                        format!(
+                            "payment card number (passes Luhn) in `{}`",
+                            snippet(key, 30)
+                        ),
+                    ));
+                } else if role.account && !role.phone && ndigits >= 6 {
+                    // `account_number: 123-4567-8901` is a bank account, not a phone.
+                    found += 1;
+                    self.findings.push(Signal::new(
+                        0.45,
+                        "pii",
+                        format!("bank account number in `{}`", snippet(key, 30)),
+                    ));
+                } else if (plus && (8..=15).contains(&ndigits))
+                    || matches!(g, [3, 3, 4] | [1, 3, 3, 4] | [2, 4, 4] | [2, 2, 2, 2, 2])
+                    || (matches!(g, [3, 4, 4]) && role.phone)
+                {
+                    found += 1;
+                    self.findings.push(Signal::new(
+                        0.35,
+                        "pii",
+                        format!("phone number in `{}`", snippet(key, 30)),
+                    ));
+                }
+            }
+            i = j.max(i + 1);
+        }
+    }
+}
+
+pub(super) fn is_admin_word(w: &str) -> bool {
+    with_lower(w, |l| {
+        matches!(
+            l,
+            "admin"
+                | "administrator"
+                | "administratoraccess"
+                | "owner"
+                | "owners"
+                | "superuser"
+                | "root"
+                | "fullaccess"
+                | "poweruser"
+                | "poweruseraccess"
+                | "sudo"
+                | "sudoers"
+                | "wheel"
+        )
+    })
+    .unwrap_or(false)
+}
+
+/// An access policy whose principal is everyone (`"Principal": "*"`, `allUsers`).
+pub(super) fn public_principal(s: &str) -> bool {
+    if s.contains("allUsers") || s.contains("allAuthenticatedUsers") {
+        return true;
+    }
+    let Some(at) = s.find("\"Principal\"") else {
+        return false;
+    };
+    let rest = s[at + 11..].trim_start_matches([' ', ':', '{']);
+    let rest = rest
+        .trim_start_matches("\"AWS\"")
+        .trim_start_matches([' ', ':']);
+    rest.starts_with("\"*\"")
+}
