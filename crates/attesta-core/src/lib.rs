@@ -12,6 +12,7 @@ pub mod config;
 pub mod config_parse;
 pub mod scoring;
 pub mod challenge;
+pub mod display;
 pub mod trust;
 pub mod audit;
 
