@@ -158,8 +158,11 @@ pub fn mixed_script_words(s: &str) -> Vec<MixedScript> {
                     | Script::Fullwidth
             )
         };
-        let relevant: Vec<(Script, usize)> =
-            counts.iter().copied().filter(|(s, _)| confusable(*s)).collect();
+        let relevant: Vec<(Script, usize)> = counts
+            .iter()
+            .copied()
+            .filter(|(s, _)| confusable(*s))
+            .collect();
         let fullwidth = relevant.iter().any(|(s, _)| *s == Script::Fullwidth);
         if relevant.len() < 2 && !fullwidth {
             continue;
@@ -259,7 +262,9 @@ pub fn parse_iban(s: &str) -> Option<Iban> {
     if !(15..=34).contains(&b.len())
         || !b[..2].iter().all(u8::is_ascii_uppercase)
         || !b[2..4].iter().all(u8::is_ascii_digit)
-        || !b[4..].iter().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+        || !b[4..]
+            .iter()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
         || !b[4..].iter().any(u8::is_ascii_digit)
     {
         return None;
@@ -393,7 +398,11 @@ fn write_json(out: &mut String, value: &Value, budget: &mut Budget, per_value: u
         Value::Null | Value::Bool(_) => out.push_str(&value.to_string()),
         Value::Number(n) => out.push_str(&show_number(n)),
         Value::String(s) => {
-            let _ = write!(out, "\"{}\"", show_value(s, per_value.min(budget.left(out))));
+            let _ = write!(
+                out,
+                "\"{}\"",
+                show_value(s, per_value.min(budget.left(out)))
+            );
         }
         Value::Array(items) => {
             out.push('[');
@@ -447,7 +456,10 @@ mod tests {
             "invoice⟨U+202E⟩fdp.exe"
         );
         assert_eq!(escape_hidden("DE89\u{200B}3704"), "DE89⟨U+200B⟩3704");
-        assert_eq!(escape_hidden("a\nb\tc\x1b[2J"), "a⟨U+000A⟩b⟨U+0009⟩c⟨U+001B⟩[2J");
+        assert_eq!(
+            escape_hidden("a\nb\tc\x1b[2J"),
+            "a⟨U+000A⟩b⟨U+0009⟩c⟨U+001B⟩[2J"
+        );
         assert_eq!(escape_hidden_multiline("a\nb\r"), "a\nb⟨U+000D⟩");
         assert_eq!(escape_hidden("tag\u{E0041}"), "tag⟨U+E0041⟩");
         assert_eq!(escape_hidden("nbsp\u{A0}x"), "nbsp⟨U+00A0⟩x");
@@ -462,7 +474,10 @@ mod tests {
         assert!(mixed_script_words("Привет мир, hello naïve café").is_empty());
         assert_eq!(mixed_script_words("ｐaypal").len(), 1);
         let shown = show_value("p\u{0430}ypal.com", 100);
-        assert!(shown.contains("U+0430") && shown.contains("Cyrillic"), "{shown}");
+        assert!(
+            shown.contains("U+0430") && shown.contains("Cyrillic"),
+            "{shown}"
+        );
     }
 
     #[test]
@@ -477,7 +492,10 @@ mod tests {
     #[test]
     fn amounts_and_ibans_get_reading_aids_beside_the_raw_value() {
         assert_eq!(group_thousands("27300").as_deref(), Some("27,300"));
-        assert_eq!(group_thousands("-1234567.50").as_deref(), Some("-1,234,567.50"));
+        assert_eq!(
+            group_thousands("-1234567.50").as_deref(),
+            Some("-1,234,567.50")
+        );
         assert_eq!(group_thousands("999"), None);
         assert_eq!(group_thousands("12a45"), None);
         assert_eq!(show_value("48500", 100), "48500 (48,500)");
@@ -491,7 +509,10 @@ mod tests {
         );
         assert!(show_value("DE88370400440532013000", 100).contains("checksum INVALID"));
         assert_eq!(parse_iban("hello"), None);
-        assert_eq!(show_number(&serde_json::Number::from(27300)), "27300 (27,300)");
+        assert_eq!(
+            show_number(&serde_json::Number::from(27300)),
+            "27300 (27,300)"
+        );
     }
 
     #[test]
@@ -500,7 +521,10 @@ mod tests {
         let shown = show_json(&v, 400);
         assert!(shown.contains("48500 (48,500)"), "{shown}");
         assert!(shown.contains("a⟨U+202E⟩b"), "{shown}");
-        assert!(shown.contains("IBAN GB33 BUKB 2020 1555 5555 55"), "{shown}");
+        assert!(
+            shown.contains("IBAN GB33 BUKB 2020 1555 5555 55"),
+            "{shown}"
+        );
         let big: serde_json::Map<String, Value> =
             (0..10_000).map(|i| (format!("k{i}"), json!(i))).collect();
         let shown = show_json(&Value::Object(big), 200);

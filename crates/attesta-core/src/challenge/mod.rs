@@ -18,17 +18,21 @@
 //! - Multi-party: approver 1 gets a teach-back, approver 2 a quiz, approvers 3+ a confirm, each
 //!   generated with its own seed derived from the review's seed.
 
+mod consequence;
 mod facts;
 mod multi_party;
+mod peers;
 mod quiz;
 mod rng;
 mod teach_back;
 mod text;
+mod vocab;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::assessment::{RiskAssessment, RiskFactor};
+use crate::audit::Redactor;
 use crate::config::{QuizPolicy, TeachBackPolicy};
 use crate::context::ActionContext;
 use crate::result::ChallengeResult;
@@ -209,8 +213,68 @@ pub fn lockout(min_review_seconds: f64, elapsed_seconds: f64) -> Result<(), Answ
     }
 }
 
-/// Builds the public challenge and its answer key. Same inputs and seed, same challenge.
+/// The action with every secret the redactor recognises replaced by `[REDACTED:kind]`: the
+/// only form a challenge is ever built from, so no question, option, key term or prompt can
+/// carry a secret.
+pub fn redact_action(
+    ctx: &ActionContext,
+    assessment: &RiskAssessment,
+    redactor: &Redactor,
+) -> (ActionContext, RiskAssessment) {
+    let arguments = ctx.arguments_value();
+    let known = redactor.secret_values(&arguments);
+    let redacted = redactor.redact_value_with(&arguments, &known);
+    let mut out = ActionContext {
+        function_name: redactor.redact_text_with(&ctx.function_name, &known),
+        function_doc: ctx
+            .function_doc
+            .as_deref()
+            .map(|d| redactor.redact_text_with(d, &known)),
+        environment: ctx
+            .environment
+            .as_deref()
+            .map(|e| redactor.redact_text_with(e, &known)),
+        agent_id: ctx.agent_id.clone(),
+        session_id: ctx.session_id.clone(),
+        ..ActionContext::default()
+    };
+    if let Value::Object(mut map) = redacted {
+        if let Some(Value::Array(args)) = map.remove("args") {
+            out.args = args;
+        }
+        if let Some(Value::Object(kwargs)) = map.remove("kwargs") {
+            out.kwargs = kwargs;
+        }
+    }
+    let mut assessment = assessment.clone();
+    for factor in &mut assessment.factors {
+        factor.evidence = redactor.redact_text_with(&factor.evidence, &known);
+    }
+    (out, assessment)
+}
+
+/// Builds the public challenge and its answer key from the action with the built-in redaction
+/// applied ([`redact_action`]). Same inputs and seed, same challenge.
 pub fn generate(
+    ctx: &ActionContext,
+    assessment: &RiskAssessment,
+    options: &ChallengeOptions,
+) -> (PublicChallenge, AnswerKey) {
+    generate_with(ctx, assessment, options, &Redactor::builtin())
+}
+
+/// [`generate`] with a configured redactor (extra secret keys and patterns).
+pub fn generate_with(
+    ctx: &ActionContext,
+    assessment: &RiskAssessment,
+    options: &ChallengeOptions,
+    redactor: &Redactor,
+) -> (PublicChallenge, AnswerKey) {
+    let (ctx, assessment) = redact_action(ctx, assessment, redactor);
+    generate_redacted(&ctx, &assessment, options)
+}
+
+fn generate_redacted(
     ctx: &ActionContext,
     assessment: &RiskAssessment,
     options: &ChallengeOptions,
@@ -255,7 +319,13 @@ pub fn generate(
             ),
             key(ChallengeType::Confirm, Expected::Confirm),
         ),
-        ChallengeType::Quiz => match quiz::generate(ctx, options.seed, &options.quiz) {
+        ChallengeType::Quiz => match quiz::generate(
+            ctx,
+            &assessment.factors,
+            assessment.level,
+            options.seed,
+            &options.quiz,
+        ) {
             Some((questions, quiz_key)) => (
                 public(
                     ChallengeType::Quiz,
@@ -274,7 +344,7 @@ pub fn generate(
                     public(
                         ChallengeType::TeachBack,
                         body,
-                        vec!["This action has too little content for a quiz; explain it in your own words instead."
+                        vec!["This action has too little content for a quiz that cannot be guessed; explain it in your own words instead."
                             .to_owned()],
                     ),
                     key(ChallengeType::TeachBack, Expected::TeachBack(tb_key)),
@@ -299,7 +369,7 @@ pub fn generate(
                     seed: rng::derive_seed(options.seed, u64::from(index)),
                     ..*options
                 };
-                let (p, k) = generate(ctx, assessment, &sub_options);
+                let (p, k) = generate_redacted(ctx, assessment, &sub_options);
                 steps.push(p);
                 keys.push(k);
             }

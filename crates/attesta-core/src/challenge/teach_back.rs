@@ -381,6 +381,15 @@ fn kind_label(kind: FactKind) -> &'static str {
         FactKind::Environment => "environment",
         FactKind::Command => "program",
         FactKind::RecordId => "record",
+        FactKind::Person => "person",
+        FactKind::Account => "account",
+        FactKind::Role => "role",
+        FactKind::Service => "service",
+        FactKind::Version => "version",
+        FactKind::Repository => "repository",
+        FactKind::Resource => "resource",
+        FactKind::Consequence => "consequence",
+        FactKind::Operation => "operation",
     }
 }
 
