@@ -36,6 +36,25 @@ pub(crate) const ALL: &[Consequence] = &[
 ];
 
 impl Consequence {
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Consequence::MoneyOut => "money_out",
+            Consequence::SecretKey => "secret_key",
+            Consequence::DataDestroyed => "data_destroyed",
+            Consequence::Deleted => "deleted",
+            Consequence::SentOut => "sent_out",
+            Consequence::Access => "access",
+            Consequence::Execute => "execute",
+            Consequence::Stopped => "stopped",
+            Consequence::Deployed => "deployed",
+            Consequence::Overwritten => "overwritten",
+        }
+    }
+
+    pub(crate) fn from_name(name: &str) -> Option<Consequence> {
+        ALL.iter().copied().find(|c| c.name() == name)
+    }
+
     /// The option text: similar length and form for every consequence.
     pub(crate) fn label(self) -> &'static str {
         match self {

@@ -19,6 +19,7 @@
 //!   generated with its own seed derived from the review's seed.
 
 mod consequence;
+mod explain;
 mod facts;
 mod multi_party;
 mod peers;
@@ -151,6 +152,9 @@ pub struct AnswerKey {
     pub expected: Expected,
 }
 
+// Keys live one per pending request; boxing the teach-back key would change the public API
+// for no measurable gain.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Expected {
@@ -339,7 +343,8 @@ fn generate_redacted(
             ),
             None => {
                 // Too little content to ask about: a teach-back is at least as demanding.
-                let (body, tb_key) = teach_back::generate(ctx, &options.teach_back);
+                let (body, tb_key) =
+                    teach_back::generate(ctx, &assessment.factors, &options.teach_back);
                 (
                     public(
                         ChallengeType::TeachBack,
@@ -352,7 +357,8 @@ fn generate_redacted(
             }
         },
         ChallengeType::TeachBack => {
-            let (body, tb_key) = teach_back::generate(ctx, &options.teach_back);
+            let (body, tb_key) =
+                teach_back::generate(ctx, &assessment.factors, &options.teach_back);
             (
                 public(ChallengeType::TeachBack, body, Vec::new()),
                 key(ChallengeType::TeachBack, Expected::TeachBack(tb_key)),

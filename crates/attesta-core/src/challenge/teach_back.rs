@@ -5,8 +5,11 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::ChallengeBody;
+use super::consequence::{self, Consequence};
+use super::explain::{self, EffectVerdict};
 use super::facts::{FactKind, extract};
-use super::text::{contains_phrase, identifier_tokens, words};
+use super::text::{contains_phrase, identifier_tokens, parse_amount, words};
+use crate::assessment::RiskFactor;
 use crate::config::TeachBackPolicy;
 use crate::context::ActionContext;
 use crate::result::ChallengeResult;
@@ -37,7 +40,82 @@ pub struct KeyTermGroup {
     /// Lowercase word prefixes (`delet` matches delete, deletes, deleting, deletion).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub stems: Vec<String>,
+    /// A target of the action's main kind (the file deleted, the table dropped, the person
+    /// paid): an explanation must name one of these, not just a side detail.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub primary: bool,
 }
+
+/// Which kind of target is the main one when several are present, most important first.
+const TARGET_PRIORITY: &[FactKind] = &[
+    FactKind::Recipient,
+    FactKind::Person,
+    FactKind::Account,
+    FactKind::Table,
+    FactKind::File,
+    FactKind::RecordId,
+    FactKind::Host,
+    FactKind::Service,
+    FactKind::Resource,
+    FactKind::Branch,
+    FactKind::Directory,
+    FactKind::Repository,
+    FactKind::Role,
+    FactKind::Version,
+    FactKind::Environment,
+];
+
+/// Phrases that shrink an everything-scope action to one item.
+const NARROWING: &[&str] = &[
+    "one single",
+    "only one",
+    "a single",
+    "just one",
+    "single row",
+    "one row",
+    "one record",
+    "one file",
+    "one account",
+    "single account",
+    "single record",
+    "single file",
+];
+
+/// Environment names: one named in an explanation that the action does not use is a
+/// different target.
+const ENVIRONMENT_WORDS: &[&str] = &[
+    "production",
+    "prod",
+    "staging",
+    "stage",
+    "sandbox",
+    "development",
+    "dev",
+    "test",
+    "qa",
+    "preview",
+    "canary",
+    "demo",
+    "uat",
+];
+
+/// Role names, same rule.
+const ROLE_WORDS: &[&str] = &[
+    "admin",
+    "owner",
+    "editor",
+    "viewer",
+    "reader",
+    "writer",
+    "member",
+    "maintainer",
+    "guest",
+    "auditor",
+    "operator",
+    "developer",
+    "superuser",
+    "read-only",
+];
 
 /// What a teach-back is checked against; stays on the trusted side.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -52,7 +130,29 @@ pub struct TeachBackKey {
     pub echo_tokens: Vec<String>,
     /// The arguments as compact lowercase JSON, to spot a pasted dump.
     pub argument_dump: String,
+    /// What the action does (consequence names); the explanation must state one of them
+    /// without negating or reversing it.
+    #[serde(default)]
+    pub consequences: Vec<String>,
+    /// Tokens of the action name (for direction: grant vs revoke, deploy vs rollback).
+    #[serde(default)]
+    pub action_tokens: Vec<String>,
+    /// Amounts the explanation must state exactly (any common format).
+    #[serde(default)]
+    pub amounts: Vec<f64>,
+    /// Lowercase words of the action, its arguments, docstring and risk evidence (bounded).
+    #[serde(default)]
+    pub vocabulary: Vec<String>,
 }
+
+/// Share of content words that must relate to the action.
+const RELEVANT_SHARE: f64 = 0.5;
+/// Share of the explanation's own (not copied) content words that must be explanation words.
+const OWN_SHARE: f64 = 0.4;
+
+/// Bytes of action text turned into the explanation's related vocabulary (a fixed budget keeps
+/// generation linear and bounded for huge arguments).
+const VOCABULARY_BYTES: usize = 64 * 1024;
 
 /// Effect classes and their synonyms, as word prefixes; a trailing `$` means "whole word only".
 const EFFECTS: &[(&str, &[&str])] = &[
@@ -214,9 +314,11 @@ fn has_scope_marker(ctx: &ActionContext, strings: &[String]) -> bool {
 fn target_phrases(kind: FactKind, value: &str) -> Vec<String> {
     let v = value.to_lowercase();
     let mut phrases = vec![v.trim_end_matches('/').to_owned()];
+    // Names are short ("Li"): a person's name parts count from two letters.
+    let min_chars = if kind == FactKind::Person { 2 } else { 3 };
     let mut push = |p: &str| {
         let p = p.trim_matches(|c: char| !c.is_alphanumeric());
-        if p.chars().count() >= 3 && !phrases.iter().any(|x| x == p) {
+        if p.chars().count() >= min_chars && !phrases.iter().any(|x| x == p) {
             phrases.push(p.to_owned());
         }
     };
@@ -235,10 +337,31 @@ fn target_phrases(kind: FactKind, value: &str) -> Vec<String> {
                 push(stem);
             }
         }
-        FactKind::Recipient => {
+        FactKind::Recipient | FactKind::Person => {
             if let Some((local, domain)) = v.split_once('@') {
                 push(local);
                 push(domain);
+                for part in local.split(['.', '_', '-']) {
+                    push(part);
+                }
+            } else {
+                for part in v.split_whitespace() {
+                    push(part);
+                }
+            }
+        }
+        FactKind::Account => {
+            // Long codes are read and quoted by their ends: "0x9f2c…8d21", "ending 3000".
+            let compact: String = v.chars().filter(|c| c.is_alphanumeric()).collect();
+            push(&compact);
+            if compact.len() >= 12 {
+                push(&compact[compact.len() - 4..]);
+                push(&compact[..6]);
+            }
+        }
+        FactKind::Role | FactKind::Service | FactKind::Resource | FactKind::Repository => {
+            for part in v.split(['/', ':', '-', '_', '.']) {
+                push(part);
             }
         }
         FactKind::Host => {
@@ -261,15 +384,18 @@ fn target_phrases(kind: FactKind, value: &str) -> Vec<String> {
 
 pub(crate) fn generate(
     ctx: &ActionContext,
+    factors: &[RiskFactor],
     policy: &TeachBackPolicy,
 ) -> (ChallengeBody, TeachBackKey) {
     let name_tokens = identifier_tokens(&ctx.function_name);
+    let name_tokens_for_key = name_tokens.clone();
     let arguments = ctx.arguments_value();
     let mut strings = Vec::new();
     let mut keys = Vec::new();
     collect_strings(&arguments, &mut strings, &mut keys, 0);
 
     let mut groups: Vec<KeyTermGroup> = Vec::new();
+    let mut target_kinds: Vec<FactKind> = Vec::new();
     let facts = extract(ctx);
     for fact in facts.iter().filter(|f| f.kind != FactKind::Amount) {
         let label = format!("{}: {}", kind_label(fact.kind), fact.value);
@@ -283,7 +409,15 @@ pub(crate) fn generate(
             label,
             phrases,
             stems: Vec::new(),
+            primary: false,
         });
+        target_kinds.push(fact.kind);
+    }
+    if let Some(main) = TARGET_PRIORITY.iter().find(|k| target_kinds.contains(k)) {
+        let label = format!("{}: ", kind_label(*main));
+        for g in groups.iter_mut().filter(|g| g.label.starts_with(&label)) {
+            g.primary = true;
+        }
     }
     let mut effect_tokens: Vec<String> = name_tokens.clone();
     for fact in facts.iter().filter(|f| f.kind == FactKind::Command) {
@@ -300,6 +434,7 @@ pub(crate) fn generate(
             label: format!("effect: {class}"),
             phrases: Vec::new(),
             stems: stems.iter().map(|s| (*s).to_owned()).collect(),
+            primary: false,
         });
     }
     for fact in facts.iter().filter(|f| f.kind == FactKind::Amount) {
@@ -312,6 +447,7 @@ pub(crate) fn generate(
             label: format!("amount: {}", fact.value),
             phrases,
             stems: Vec::new(),
+            primary: false,
         });
     }
     if has_scope_marker(ctx, &strings) {
@@ -320,6 +456,7 @@ pub(crate) fn generate(
             label: "scope: everything".to_owned(),
             phrases: Vec::new(),
             stems: SCOPE_WORDS.iter().map(|s| (*s).to_owned()).collect(),
+            primary: false,
         });
     }
     if groups.is_empty() {
@@ -331,6 +468,7 @@ pub(crate) fn generate(
                 label: format!("action: {}", ctx.function_name),
                 phrases,
                 stems: Vec::new(),
+                primary: false,
             });
         }
     }
@@ -357,6 +495,39 @@ pub(crate) fn generate(
         min_words: policy.min_words,
         min_key_terms,
     };
+    let consequences: Vec<String> = consequence::consequences(ctx, factors)
+        .iter()
+        .map(|c| c.name().to_owned())
+        .collect();
+    let amounts: Vec<f64> = facts
+        .iter()
+        .filter(|f| f.kind == FactKind::Amount)
+        .filter_map(|f| parse_amount(&f.value))
+        .collect();
+    let mut vocabulary: Vec<String> = Vec::new();
+    let mut budget = VOCABULARY_BYTES;
+    let sources = std::iter::once(ctx.function_name.as_str())
+        .chain(ctx.function_doc.as_deref())
+        .chain(ctx.environment.as_deref())
+        .chain(strings.iter().map(String::as_str))
+        .chain(keys.iter().map(String::as_str))
+        .chain(factors.iter().map(|f| f.evidence.as_str()));
+    for source in sources {
+        if budget == 0 {
+            break;
+        }
+        let mut end = source.len().min(budget);
+        while !source.is_char_boundary(end) {
+            end -= 1;
+        }
+        budget -= end;
+        for w in explain::plain_words(&source[..end]) {
+            vocabulary.push(w);
+        }
+        vocabulary.extend(identifier_tokens(&source[..end]));
+    }
+    vocabulary.sort_unstable();
+    vocabulary.dedup();
     let key = TeachBackKey {
         action: ctx.function_name.clone(),
         arguments,
@@ -365,6 +536,10 @@ pub(crate) fn generate(
         key_terms: groups,
         echo_tokens,
         argument_dump,
+        consequences,
+        action_tokens: name_tokens_for_key,
+        amounts,
+        vocabulary,
     };
     (body, key)
 }
@@ -394,7 +569,27 @@ fn kind_label(kind: FactKind) -> &'static str {
 }
 
 fn group_matches(group: &KeyTermGroup, text: &str, text_words: &[String]) -> bool {
-    group.phrases.iter().any(|p| contains_phrase(text, p))
+    // A compound name (`2023_return.pdf`, `marketing_optins`) is also named by all of its parts
+    // in any order ("the 2023 tax return pdf").
+    let by_parts = |p: &String| {
+        if p.contains(char::is_whitespace) {
+            return false;
+        }
+        let parts: Vec<&str> = p
+            .split(['_', '-', '.', '/'])
+            .filter(|x| x.chars().count() >= 2)
+            .collect();
+        parts.len() >= 2
+            && parts.iter().all(|x| {
+                text_words
+                    .iter()
+                    .any(|w| w == x || w.trim_end_matches('s') == *x)
+            })
+    };
+    group
+        .phrases
+        .iter()
+        .any(|p| contains_phrase(text, p) || by_parts(p))
         || group
             .stems
             .iter()
@@ -448,6 +643,190 @@ fn structural_failure(key: &TeachBackKey, text: &str, text_words: &[String]) -> 
     None
 }
 
+/// The v2 judgement: effect, target, amount and relevance. `None` when the explanation passes.
+fn understanding_failure(
+    key: &TeachBackKey,
+    text: &str,
+    lower: &str,
+    matched: &[&KeyTermGroup],
+) -> Option<String> {
+    let plain = explain::plain_words(lower);
+    let distinct = {
+        let mut d: Vec<&String> = plain.iter().collect();
+        d.sort_unstable();
+        d.dedup();
+        d.len()
+    };
+    if plain.len() >= 8 && distinct * 100 / plain.len() < 45 {
+        return Some(
+            "the explanation repeats itself; say once, in full sentences, what will happen"
+                .to_owned(),
+        );
+    }
+    let mut specs: Vec<explain::EffectSpec> = key
+        .consequences
+        .iter()
+        .filter_map(|c| Consequence::from_name(c))
+        .map(|c| explain::effect_spec(c, &key.action_tokens))
+        .collect();
+    if !specs.is_empty() {
+        specs.extend(explain::verb_spec(&key.action_tokens));
+    }
+    if !specs.is_empty() {
+        match explain::judge_effect(&plain, lower, &specs) {
+            EffectVerdict::Stated => {}
+            EffectVerdict::Missing => {
+                return Some(
+                    "the explanation does not say what the action will do (its effect)".to_owned(),
+                );
+            }
+            EffectVerdict::Negated => {
+                return Some("the explanation says the action's effect will not happen; describe what it really does".to_owned());
+            }
+            EffectVerdict::Reversed => {
+                return Some(
+                    "the explanation describes the opposite of what the action does".to_owned(),
+                );
+            }
+        }
+    } else if key
+        .key_terms
+        .iter()
+        .any(|g| g.category == KeyTermCategory::Effect)
+        && !matched
+            .iter()
+            .any(|g| g.category == KeyTermCategory::Effect)
+    {
+        return Some(
+            "the explanation does not say what the action will do (its effect)".to_owned(),
+        );
+    }
+    let targets: Vec<&KeyTermGroup> = key
+        .key_terms
+        .iter()
+        .filter(|g| g.category == KeyTermCategory::Target)
+        .collect();
+    let primary: Vec<&&KeyTermGroup> = targets.iter().filter(|g| g.primary).collect();
+    let named = if primary.is_empty() {
+        matched
+            .iter()
+            .any(|g| g.category == KeyTermCategory::Target)
+    } else {
+        matched.iter().any(|g| g.primary)
+    };
+    if !targets.is_empty() && !named {
+        return Some(
+            "the explanation does not name what the action affects (its target)".to_owned(),
+        );
+    }
+    // An environment or role the action does not use is a different target.
+    for (closed, kind) in [(ENVIRONMENT_WORDS, "environment"), (ROLE_WORDS, "role")] {
+        let own: Vec<&KeyTermGroup> = targets
+            .iter()
+            .copied()
+            .filter(|g| g.label.starts_with(&format!("{kind}: ")))
+            .collect();
+        if own.is_empty() {
+            continue;
+        }
+        let ok = |w: &str| {
+            own.iter().any(|g| {
+                g.phrases
+                    .iter()
+                    .any(|p| p.contains(w) || (w == "prod" && p.starts_with("prod")))
+            })
+        };
+        if plain.iter().any(|w| closed.contains(&w.as_str()) && !ok(w)) {
+            return Some(format!(
+                "the explanation names a different {kind} than the action's"
+            ));
+        }
+    }
+    // Everything-scope actions (recursive, no WHERE, truncate) described as touching one thing.
+    if key.key_terms.iter().any(|g| g.label == "scope: everything")
+        && NARROWING.iter().any(|n| {
+            lower
+                .match_indices(n)
+                .any(|(i, _)| !lower[..i].trim_end().ends_with("every"))
+        })
+    {
+        return Some(
+            "the explanation understates how much the action affects (its scope)".to_owned(),
+        );
+    }
+    // A file name or address that is not part of the action means a different target.
+    for token in words(lower) {
+        let looks_file = token.rsplit_once('.').is_some_and(|(stem, ext)| {
+            stem.chars().filter(|c| c.is_alphanumeric()).count() >= 2
+                && (2..=7).contains(&ext.len())
+                && ext.chars().all(|c| c.is_ascii_alphabetic())
+        }) && !token.contains('/');
+        let looks_address = token.contains('@') && token.contains('.');
+        if (looks_file || looks_address)
+            && !targets.iter().any(|g| {
+                g.phrases.iter().any(|p| {
+                    p == &token
+                        || p.contains(token.as_str())
+                        || (p.contains('.') && p.len() >= 4 && token.contains(p.as_str()))
+                })
+            })
+            && !key.vocabulary.iter().any(|v| v == &token)
+            && !key.argument_dump.contains(token.as_str())
+            // `www.shop.example.com` for a zone `shop.example.com`: a name inside the action's.
+            && !token
+                .match_indices('.')
+                .map(|(i, _)| &token[i + 1..])
+                .any(|suffix| suffix.contains('.') && key.argument_dump.contains(suffix))
+        {
+            return Some(format!(
+                "the explanation names {} that is not part of this action",
+                if looks_address {
+                    "an address"
+                } else {
+                    "a file or host"
+                }
+            ));
+        }
+    }
+    if !key.amounts.is_empty() && !explain::states_amount(text, &key.amounts) {
+        return Some("the explanation does not state the amount exactly".to_owned());
+    }
+    let related = |w: &str| {
+        key.vocabulary
+            .binary_search_by(|v| v.as_str().cmp(w))
+            .is_ok()
+            || targets.iter().any(|g| {
+                g.phrases
+                    .iter()
+                    .any(|p| p.split_whitespace().any(|x| x == w))
+            })
+            || consequence::ALL.iter().any(|c| {
+                explain::effect_spec(*c, &key.action_tokens)
+                    .stems
+                    .iter()
+                    .any(|s| explain::stem_matches(w, s))
+            })
+    };
+    // The explanation's own words (those not copied from the action) must be about it too:
+    // filler around pasted key terms fails.
+    let own: Vec<String> = plain
+        .iter()
+        .filter(|w| !key.echo_tokens.contains(w) && !key.vocabulary.iter().any(|v| v == *w))
+        .cloned()
+        .collect();
+    let own_share = explain::relevant_share(&own, &related);
+    let own_content = explain::content_count(&own);
+    if explain::relevant_share(&plain, &related) < RELEVANT_SHARE
+        || (own_content >= 3 && own_share < OWN_SHARE)
+    {
+        return Some(
+            "the explanation is mostly not about this action; describe what it does and to what"
+                .to_owned(),
+        );
+    }
+    None
+}
+
 pub(crate) fn check(
     key: &TeachBackKey,
     text: &str,
@@ -460,16 +839,10 @@ pub(crate) fn check(
         .iter()
         .filter(|g| group_matches(g, &lower, &text_words))
         .collect();
-    // An action with fewer key terms than the policy asks for needs all of the ones it has
-    // (only a nameless, argument-less action has none; the structural checks still apply).
     let required = (key.min_key_terms as usize).min(key.key_terms.len());
     let mut failure = structural_failure(key, text, &text_words);
-    if failure.is_none() && matched.len() < required {
-        failure = Some(format!(
-            "the explanation names {} of the {} key terms needed (what the action affects, what it does to it, how much)",
-            matched.len(),
-            required
-        ));
+    if failure.is_none() {
+        failure = understanding_failure(key, text, &lower, &matched);
     }
     if failure.is_none() {
         for validator in validators {
@@ -495,7 +868,7 @@ mod tests {
     use super::*;
 
     fn key_for(ctx: &ActionContext) -> TeachBackKey {
-        generate(ctx, &TeachBackPolicy::default()).1
+        generate(ctx, &[], &TeachBackPolicy::default()).1
     }
 
     fn rm_ctx() -> ActionContext {
@@ -565,10 +938,72 @@ mod tests {
         let r = check(&key, vague, &[]);
         assert!(!r.passed);
         assert!(
-            r.details["reason"].as_str().unwrap().contains("key terms"),
+            r.details["reason"].as_str().unwrap().contains("effect"),
             "{:?}",
             r.details
         );
+    }
+
+    #[test]
+    fn v2_catches_the_reported_fakes_and_accepts_separators() {
+        let del =
+            key_for(&ActionContext::new("delete_file").with_kwarg("path", "/srv/reports/q3.csv"));
+        let nonsense = "purple elephants delete q3.csv while singing opera about turnips and dancing under the moon tonight";
+        let r = check(&del, nonsense, &[]);
+        assert!(!r.passed);
+        assert!(
+            r.details["reason"]
+                .as_str()
+                .unwrap()
+                .contains("not about this action"),
+            "{:?}",
+            r.details
+        );
+        let pay = key_for(
+            &ActionContext::new("transfer_funds")
+                .with_kwarg("amount", 48500)
+                .with_kwarg("beneficiary", "Acme Supplies GmbH"),
+        );
+        let reversed = "We receive a refund of 48500 from Acme into our account, no transfer goes out and nothing is paid by us";
+        let r = check(&pay, reversed, &[]);
+        assert!(!r.passed);
+        assert!(
+            r.details["reason"].as_str().unwrap().contains("opposite"),
+            "{:?}",
+            r.details
+        );
+        for amount in ["48,500", "48500", "48.500,00", "48.5k", "48 500"] {
+            let honest = format!(
+                "This sends {amount} euros to Acme Supplies; the money leaves our account and cannot simply be pulled back."
+            );
+            let r = check(&pay, &honest, &[]);
+            assert!(r.passed, "{amount}: {:?}", r.details);
+        }
+        let wrong = "This sends 4,850 euros to Acme Supplies; the money leaves our account and cannot simply be pulled back.";
+        let r = check(&pay, wrong, &[]);
+        assert!(!r.passed);
+        let reason = r.details["reason"].as_str().unwrap();
+        assert!(
+            reason.contains("amount") && !reason.contains("48"),
+            "{reason}"
+        );
+        let drop =
+            key_for(&ActionContext::new("execute_sql").with_kwarg("query", "DROP TABLE customers"));
+        let r = check(
+            &drop,
+            "This creates a brand new customers table in the database, nothing is dropped and no rows are lost",
+            &[],
+        );
+        assert!(!r.passed);
+    }
+
+    #[test]
+    fn redacted_targets_are_not_required() {
+        let ctx = ActionContext::new("rotate_secret").with_kwarg("password", "[REDACTED:password]");
+        let key = key_for(&ctx);
+        let text = "This rotates the database password, so the old password stops working and every client must use the new secret value from now on.";
+        let r = check(&key, text, &[]);
+        assert!(r.passed, "{:?} {:?}", r.details, key.key_terms);
     }
 
     #[test]
