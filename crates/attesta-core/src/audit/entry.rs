@@ -168,7 +168,7 @@ impl AuditEntry {
             .unwrap_or((0.0, true));
         // Values of secret-named fields are also cut from every other text of the entry.
         let arguments = ctx.arguments_value();
-        let mut known = redactor.secret_values(&arguments);
+        let mut known = redactor.all_secret_values(&arguments);
         known.extend(redactor.secret_values(&Value::Object(ctx.metadata.clone())));
         if let Some(modification) = &result.modification {
             known.extend(redactor.secret_values(modification));

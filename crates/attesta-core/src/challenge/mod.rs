@@ -226,7 +226,9 @@ pub fn redact_action(
     redactor: &Redactor,
 ) -> (ActionContext, RiskAssessment) {
     let arguments = ctx.arguments_value();
-    let known = redactor.secret_values(&arguments);
+    // Secret-named values and secrets recognised inside text (a DSN password, a bearer token)
+    // are removed wherever else they appear too: the docstring, the risk evidence.
+    let known = redactor.all_secret_values(&arguments);
     let redacted = redactor.redact_value_with(&arguments, &known);
     let mut out = ActionContext {
         function_name: redactor.redact_text_with(&ctx.function_name, &known),
