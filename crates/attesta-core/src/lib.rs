@@ -4,17 +4,17 @@
 //! printing. Entry points (the `attesta` library, the CLI, the MCP proxy, the approval server and
 //! the Python binding) feed an [`ActionContext`] in and get plain data out.
 
+pub mod types;
+pub mod context;
 pub mod assessment;
-pub mod audit;
-pub mod challenge;
+pub mod result;
 pub mod config;
 pub mod config_parse;
-pub mod context;
-pub mod display;
-pub mod result;
 pub mod scoring;
+pub mod challenge;
+pub mod display;
 pub mod trust;
-pub mod types;
+pub mod audit;
 
 pub use assessment::{Directives, RiskAssessment, RiskFactor};
 pub use context::ActionContext;

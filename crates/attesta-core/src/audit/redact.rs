@@ -500,10 +500,7 @@ mod tests {
             ("MYSQL_PWD=mysqlsecret1 mysql", "mysqlsecret1"),
             ("curl -u admin:curlpass77 https://x.example", "curlpass77"),
             ("sshpass -p sshsecret42 ssh host", "sshsecret42"),
-            (
-                "docker login -u bob -p dockersecret8 registry",
-                "dockersecret8",
-            ),
+            ("docker login -u bob -p dockersecret8 registry", "dockersecret8"),
             ("redis-cli -h cache -a redissecret5 ping", "redissecret5"),
             ("htpasswd -b .htpasswd alice htsecret31", "htsecret31"),
         ];
@@ -520,10 +517,7 @@ mod tests {
         for secret in ["\"123\"", "078-05-1120", "4321"] {
             assert!(!out.contains(secret), "{out}");
         }
-        assert!(
-            out.contains("\"pin\":17"),
-            "a GPIO pin number is not a secret: {out}"
-        );
+        assert!(out.contains("\"pin\":17"), "a GPIO pin number is not a secret: {out}");
     }
 
     #[test]

@@ -27,6 +27,7 @@ mod quiz;
 mod rng;
 mod teach_back;
 mod text;
+mod understanding;
 mod vocab;
 
 use serde::{Deserialize, Serialize};

@@ -431,7 +431,13 @@ pub(crate) fn generate(
             break;
         }
         // Different facts: never two questions about the same value.
-        if candidate.fact.is_some() && chosen.iter().any(|c| c.fact == candidate.fact) {
+        // (the same value seen as two kinds, a file `a@b.com` and an address, is one fact).
+        let value_of = |c: &Candidate| c.fact.map(|i| facts[i].value.to_lowercase());
+        if candidate.fact.is_some()
+            && chosen
+                .iter()
+                .any(|c| c.fact == candidate.fact || value_of(c) == value_of(&candidate))
+        {
             continue;
         }
         chance *= candidate.blind_chance;

@@ -98,3 +98,69 @@ pub(super) const VERBS: &[&str] = &[
     "upload", "approve", "destroy", "disable", "execute", "migrate", "release", "rollback",
     "schedule", "transfer", "truncate", "withdraw", "overwrite", "terminate",
 ];
+
+/// Words of everyday explanations of risky actions: a real explanation is mostly these plus the
+/// action's own words.
+#[rustfmt::skip]
+pub(super) const EXPLAIN_WORDS: &[&str] = &[
+    "action", "agent", "wants", "will", "would", "permanently", "permanent", "forever", "good",
+    "gone", "lost", "lose", "data", "file", "files", "folder", "folders", "directory",
+    "subfolder", "subfolders", "subdirectories", "table", "tables", "row", "rows", "record",
+    "records", "database", "account", "money", "company", "customer", "customers", "user",
+    "users", "server", "machine", "service", "services", "system", "everything", "every", "whole",
+    "entire", "inside", "including", "contents", "recursive", "recursively", "afterwards",
+    "later", "back", "undo", "undone", "restore", "restored", "recover", "recovered", "reversed",
+    "reversible", "irreversible", "possible", "impossible", "way", "right", "away", "once",
+    "approved", "approve", "change", "changes", "new", "old", "older", "version", "release",
+    "live", "traffic", "people", "person", "access", "rights", "permissions", "team", "outside",
+    "external", "message", "attachment", "attached", "copy", "history", "commits", "work",
+    "remote", "local", "root", "script", "install", "code", "result", "affected", "affect",
+    "date", "cutoff", "clause", "column", "status", "value", "values", "amount", "transfer",
+    "payment", "funds", "bank", "iban", "reference", "invoice", "charge", "balance", "instance",
+    "instances", "replicas", "offline", "environment", "production", "cluster", "namespace",
+    "workload", "workloads", "secret", "secrets", "volume", "claim", "claims", "archive",
+    "stream", "full", "extra", "until", "someone", "anyone", "holding", "organisation",
+    "organization", "scopes", "token", "name", "named", "called", "key", "keys", "signing",
+    "make", "makes", "exists", "existing", "content", "current", "running", "new", "build",
+    "previous", "recipient", "address", "mail", "hands", "recalled", "single", "once", "straight",
+    "directly", "immediately", "simply", "right", "euros", "euro", "dollars", "pounds", "francs",
+    "eur", "usd", "gbp", "chf", "thousand", "hundred", "million", "precisely", "exactly", "total",
+    "sum", "transfer", "transaction", "executed", "return", "returned", "pulled", "request",
+    "pull", "branch", "origin", "overwriting", "whatever", "there", "now", "people's", "others",
+    "other", "open", "opens", "readable", "writable", "executable", "machine", "full", "archive",
+    "packs", "copy", "leaves", "disappear", "nobody", "anymore", "possible", "get", "gets",
+    "afterward", "wrong", "goes", "something", "problem", "problems", "lost", "able", "use",
+    "longer", "stays", "itself", "empty", "one", "single", "go", "out", "hands", "safe", "place",
+    "take", "takes", "taking", "down", "stops", "stop", "hit", "served", "serve", "right",
+    "encrypted", "encryption", "decrypt", "unreadable", "anything", "becomes", "become",
+    "control", "dependencies", "repo", "repository", "commit", "pushed", "mailbox", "private",
+    "domain", "spreadsheet", "document", "stored", "storage", "information", "personal",
+    "sensitive", "confidential", "customers", "clients", "money", "cost", "costs", "fail",
+    "failing", "broken", "break", "breaks", "outage", "downtime", "available", "unavailable",
+    "forever", "permanently", "entirely", "completely", "fully", "partially", "immediately",
+    "days", "hours", "minutes", "today", "tomorrow", "week", "scheduled", "pending", "window",
+    "full", "owner", "admin", "role", "roles", "cluster", "namespace", "rights", "privileges",
+    "password", "credential", "credentials", "login", "contractor", "vendor", "supplier",
+    "employee", "employees", "salary", "salaries", "payroll", "invoice", "invoices", "tax",
+    "taxes", "report", "reports", "backup", "backups", "log", "logs", "history", "git",
+];
+
+#[rustfmt::skip]
+pub(super) const STOPWORDS: &[&str] = &[
+    "the", "a", "an", "and", "or", "but", "of", "to", "in", "on", "at", "by", "for", "with",
+    "from", "into", "onto", "over", "under", "this", "that", "these", "those", "it", "its",
+    "it's", "is", "are", "was", "were", "be", "been", "being", "has", "have", "had", "do", "does",
+    "did", "so", "as", "if", "then", "than", "there", "their", "them", "they", "we", "our", "us",
+    "you", "your", "i", "me", "my", "he", "she", "his", "her", "which", "who", "what", "when",
+    "where", "why", "how", "can", "could", "should", "may", "might", "must", "shall", "also",
+    "just", "only", "very", "too", "any", "some", "all", "each", "both", "after", "before",
+    "about", "up", "off", "again", "here", "not", "no", "will", "would", "s", "t", "ok", "yes",
+    "per", "via", "let", "lets", "after", "while", "because",
+];
+
+#[rustfmt::skip]
+pub(super) const NEGATIONS: &[&str] = &[
+    "not", "no", "never", "nothing", "none", "without", "cannot", "cant", "can't", "won't",
+    "wont", "doesn't", "doesnt", "isn't", "isnt", "don't", "dont", "didn't", "neither", "nor",
+    "nobody", "instead",
+];
