@@ -89,6 +89,13 @@ pub struct ActionSummary {
     pub risk_level: RiskLevel,
     pub risk_score: f64,
     pub factors: Vec<RiskFactor>,
+    /// Who asks: the agent, its session and the folder it works in, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub folder: Option<String>,
 }
 
 impl ActionSummary {
@@ -101,6 +108,13 @@ impl ActionSummary {
             risk_level: assessment.level,
             risk_score: assessment.score,
             factors: assessment.factors.clone(),
+            agent_id: ctx.agent_id.clone(),
+            session_id: ctx.session_id.clone(),
+            folder: ctx
+                .metadata
+                .get("cwd")
+                .and_then(Value::as_str)
+                .map(str::to_owned),
         }
     }
 }
@@ -245,6 +259,12 @@ pub fn redact_action(
         session_id: ctx.session_id.clone(),
         ..ActionContext::default()
     };
+    if let Some(Value::String(cwd)) = ctx.metadata.get("cwd") {
+        out.metadata.insert(
+            "cwd".into(),
+            Value::String(redactor.redact_text_with(cwd, &known)),
+        );
+    }
     if let Value::Object(mut map) = redacted {
         if let Some(Value::Array(args)) = map.remove("args") {
             out.args = args;

@@ -93,6 +93,9 @@ pub struct TeachBackKey {
     pub vocabulary: Vec<String>,
 }
 
+/// Bytes of the arguments' JSON kept to recognise a pasted dump.
+const DUMP_PREFIX_BYTES: usize = 512;
+
 /// Bytes of action text turned into the explanation's related vocabulary (a fixed budget keeps
 /// generation linear and bounded for huge arguments).
 const VOCABULARY_BYTES: usize = 64 * 1024;
@@ -416,17 +419,36 @@ pub(crate) fn generate(
         }
     }
 
+    // Linear with a budget: a 2 MB action with 100k keys must not make this quadratic.
+    let mut seen: std::collections::HashSet<String> = name_tokens.iter().cloned().collect();
     let mut echo_tokens: Vec<String> = name_tokens;
+    let mut budget = VOCABULARY_BYTES;
     for s in strings.iter().chain(&keys) {
-        for w in words(s) {
-            if !echo_tokens.contains(&w) {
+        if budget == 0 {
+            break;
+        }
+        let mut end = s.len().min(budget);
+        while !s.is_char_boundary(end) {
+            end -= 1;
+        }
+        budget -= end;
+        for w in words(&s[..end]) {
+            if seen.insert(w.clone()) {
                 echo_tokens.push(w);
             }
         }
     }
-    let argument_dump = serde_json::to_string(&arguments)
+    // A pasted dump starts like the arguments do: their first bytes are enough to spot one.
+    let mut argument_dump = serde_json::to_string(&arguments)
         .unwrap_or_default()
         .to_lowercase();
+    if argument_dump.len() > DUMP_PREFIX_BYTES {
+        let mut end = DUMP_PREFIX_BYTES;
+        while !argument_dump.is_char_boundary(end) {
+            end -= 1;
+        }
+        argument_dump.truncate(end);
+    }
 
     let min_key_terms = policy.min_key_terms;
     let body = ChallengeBody::TeachBack {
