@@ -779,6 +779,16 @@ mod tests {
     }
 
     #[test]
+    fn the_python_binding_examples_still_judge_the_same() {
+        let key =
+            key_for(&ActionContext::new("delete_file").with_kwarg("path", "/var/data/report.csv"));
+        let careful = "This permanently deletes the file report.csv in the /var/data directory on this server; \
+                       the monthly report data will be gone and cannot be recovered afterwards.";
+        assert!(check(&key, careful, &[]).passed);
+        assert!(!check(&key, "ok delete it", &[]).passed);
+    }
+
+    #[test]
     fn redacted_targets_are_not_required() {
         let ctx = ActionContext::new("rotate_secret").with_kwarg("password", "[REDACTED:password]");
         let key = key_for(&ctx);
