@@ -3,6 +3,7 @@
 use std::hint::black_box;
 
 use attesta_core::challenge::{ChallengeOptions, Response, check, generate};
+use attesta_core::scoring::{DefaultRiskScorer, RiskScorer};
 use attesta_core::{ActionContext, ChallengeType, RiskAssessment, RiskFactor};
 use criterion::{Criterion, criterion_group, criterion_main};
 
@@ -47,5 +48,43 @@ fn bench(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, bench);
+/// A 2 MB request with 100,000 small keys: scoring plus every challenge must stay linear.
+fn huge(c: &mut Criterion) {
+    let kwargs: serde_json::Map<String, serde_json::Value> = (0..100_000)
+        .map(|i| {
+            (
+                format!("field_{i:06}"),
+                serde_json::Value::from(format!("value-{i:08}")),
+            )
+        })
+        .collect();
+    let mut ctx = ActionContext::new("bulk_update_records").with_kwarg("table", "customers");
+    ctx.kwargs.extend(kwargs);
+    let bytes = serde_json::to_string(&ctx).map(|s| s.len()).unwrap_or(0);
+    assert!(bytes >= 2_000_000, "{bytes} bytes");
+    let mut group = c.benchmark_group("2 MB / 100k-key request");
+    group.sample_size(10);
+    group.bench_function("score + multi-party (teach-back, quiz, confirm)", |b| {
+        b.iter(|| {
+            let mut assessment = DefaultRiskScorer::new().score(black_box(&ctx));
+            assessment.level = attesta_core::RiskLevel::Critical;
+            let mut options = ChallengeOptions::new(ChallengeType::MultiParty, 7);
+            options.approvers_required = 3;
+            generate(&ctx, &assessment, &options)
+        })
+    });
+    group.bench_function("score + HIGH quiz", |b| {
+        b.iter(|| {
+            let assessment = DefaultRiskScorer::new().score(black_box(&ctx));
+            generate(
+                &ctx,
+                &assessment,
+                &ChallengeOptions::new(ChallengeType::Quiz, 7),
+            )
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench, huge);
 criterion_main!(benches);

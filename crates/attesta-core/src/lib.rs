@@ -14,6 +14,7 @@ pub mod protect;
 pub mod scoring;
 pub mod session;
 pub mod challenge;
+pub mod display;
 pub mod trust;
 pub mod audit;
 

@@ -25,6 +25,9 @@ use serde_json::{Map, Value, json};
 use crate::elicitation::{ElicitationAnswer, ElicitationError, Elicitor};
 use crate::gate::ReviewCancellation;
 
+/// The answer line a declined or cancelled form stands for.
+const DECLINED: &str = "deny: declined by the user";
+
 /// How long one form may stay unanswered when the pipeline gave no deadline.
 const DEFAULT_FORM_TIMEOUT: Duration = Duration::from_secs(300);
 
@@ -108,11 +111,19 @@ impl ElicitationPrompter {
     fn form(&self, ask: &LineAsk<'_>) -> (Value, AnswerField) {
         match self.challenge.as_ref().map(|c| &c.body) {
             Some(ChallengeBody::Confirm { .. }) => (
-                schema("approve", json!({
-                    "type": "boolean",
-                    "title": "Approve this action",
-                    "description": "Tick to let the tool call run; leave unticked to deny it.",
-                })),
+                {
+                    let mut form = schema("approve", json!({
+                        "type": "boolean",
+                        "title": "Approve this action",
+                        "description": "Tick to let the tool call run; leave unticked to deny it.",
+                    }));
+                    form["properties"]["reason"] = json!({
+                        "type": "string",
+                        "title": "Reason (optional)",
+                        "description": "Why you deny it; the agent is told.",
+                    });
+                    form
+                },
                 AnswerField::Confirm,
             ),
             Some(ChallengeBody::Quiz { questions, .. }) => {
@@ -197,13 +208,19 @@ impl Prompter for ElicitationPrompter {
             match self.ask(message, schema, ask.deadline).await? {
                 ElicitationAnswer::Accept(content) => Ok(Some(match field {
                     AnswerField::Confirm => {
-                        if content.get("approve") == Some(&Value::Bool(true)) { "y".into() } else { "n".into() }
+                        if content.get("approve") == Some(&Value::Bool(true)) {
+                            "y".into()
+                        } else {
+                            let reason = content.get("reason").map(answer_text).unwrap_or_default();
+                            let reason = reason.trim();
+                            if reason.is_empty() { "deny".into() } else { format!("deny: {reason}") }
+                        }
                     }
                     AnswerField::Text(name) => content.get(name).map(answer_text).unwrap_or_default(),
                 })),
-                // Declining a confirmation is a clear "no"; anything else ends the review unanswered.
-                ElicitationAnswer::Decline if matches!(field, AnswerField::Confirm) => Ok(Some("n".into())),
-                ElicitationAnswer::Decline | ElicitationAnswer::Cancel => Ok(None),
+                // Decline or Cancel is the user's "no": the call is denied once, never re-asked
+                // (the runner never delays a deny for the minimum review time).
+                ElicitationAnswer::Decline | ElicitationAnswer::Cancel => Ok(Some(DECLINED.into())),
             }
         })
     }

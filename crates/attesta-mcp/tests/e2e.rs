@@ -365,6 +365,7 @@ fn tests() -> Vec<Test> {
         ("python_sigterm_is_forwarded", || Box::pin(python_sigterm())),
         ("rmcp_client_and_server_approved_and_denied", || Box::pin(rmcp_approved_and_denied())),
         ("rmcp_elicitation_confirm_approves_and_denies", || Box::pin(rmcp_elicitation_confirm())),
+        ("rmcp_elicitation_decline_denies_once_at_once", || Box::pin(rmcp_elicitation_decline())),
         ("rmcp_elicitation_quiz", || Box::pin(rmcp_elicitation_quiz())),
     ]
 }
@@ -601,22 +602,59 @@ async fn rmcp_elicitation_confirm() {
     assert_eq!(audit.iter().filter(|e| e["challenge_type"] == "confirm").count(), 2, "{audit:?}");
 }
 
+/// A declined form is the user's "no": the call is denied at once (no waiting out a 60 s minimum
+/// review), the form is never sent again, and the agent is told it was declined.
+async fn rmcp_elicitation_decline() {
+    let ws = Workspace::new(None);
+    let yaml = "policy:\n  minimum_review_seconds: {low: 60, medium: 60, high: 60, critical: 60}\n  timeout_seconds: 20\ntrust:\n  enabled: false\n";
+    std::fs::write(ws.path("attesta.yaml"), yaml).unwrap();
+    for risk in ["write_file=medium", "write_file=high"] {
+        let filler = FormFiller::new(|_message, _schema| None);
+        let forms = filler.forms.clone();
+        let transport = TokioChildProcess::new(ws.proxy_command(&["--risk-override", risk], &rmcp_server())).unwrap();
+        let client = filler.serve(transport).await.expect("initialize through the proxy");
+        client.list_all_tools().await.unwrap();
+        let target = ws.path("declined.txt");
+        let result = client
+            .call_tool(CallToolRequestParams::new("write_file").with_arguments(rmcp_args(&target, "no")))
+            .await
+            .unwrap();
+        assert_eq!(result.is_error, Some(true), "{result:?}");
+        assert!(!target.exists());
+        // A "too early" no would have been refused and the form sent again.
+        assert_eq!(forms.lock().unwrap().len(), 1, "{risk}: declined once, asked once");
+        let text = format!("{result:?}");
+        assert!(text.contains("declined by the user"), "{text}");
+        client.cancel().await.unwrap();
+    }
+    let audit = ws.audit_entries();
+    assert_eq!(audit.iter().filter(|e| e["verdict"] == "denied").count(), 2, "{audit:?}");
+}
+
 async fn rmcp_elicitation_quiz() {
     let ws = Workspace::new(None);
     let target = ws.path("quiz-target.txt");
     let target_name = target.file_name().unwrap().to_string_lossy().into_owned();
     let dir_name = ws.dir.path().to_string_lossy().into_owned();
-    // The human knows what the agent is doing: pick the option naming the real file/directory,
-    // or type the value shown in the action.
-    let filler = FormFiller::new(move |_message, schema| {
+    // The human knows what the agent is doing: pick the option naming the real file, folder or
+    // operation, what a write does ("overwritten"), or type the value the question asks for.
+    let filler = FormFiller::new(move |message, schema| {
         let property = &schema["properties"]["answer"];
         let answer = match property["enum"].as_array() {
             Some(options) => options
                 .iter()
                 .filter_map(Value::as_str)
-                .find(|o| o.contains(&target_name) || *o == dir_name || dir_name.ends_with(*o))
+                .find(|o| {
+                    *o == "write_file"
+                        || o.contains(&target_name)
+                        || *o == dir_name
+                        || dir_name.ends_with(*o)
+                        || o.contains("overwritten")
+                })
                 .unwrap_or("none")
                 .to_owned(),
+            None if message.contains("Type the name of the file") => target_name.clone(),
+            None if message.contains("Type the folder") => dir_name.clone(),
             None => target.to_string_lossy().into_owned(),
         };
         Some(json!({ "answer": answer }))

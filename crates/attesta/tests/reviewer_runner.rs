@@ -418,3 +418,106 @@ fn callback_mistakes_and_panics_fail_closed() {
         Err(ReviewerError::Failed(_))
     ));
 }
+
+#[test]
+fn no_is_instant_and_carries_its_reason() {
+    let clock = ManualClock::default();
+    // A 30 s minimum review: "n" at once is taken at once, never "too early", never re-asked.
+    let req = request(
+        ActionContext::new("deploy").with_arg("api"),
+        ChallengeType::Confirm,
+        30.0,
+    );
+    let mut p = ScriptedPrompter::new(&clock, vec![say(0.2, "n - wrong cluster")], &[]);
+    let log = Arc::clone(&p.log);
+    let outcome = block(ChallengeRunner::new().run(&req, &mut p, &clock)).unwrap();
+    assert_eq!(outcome.verdict, Verdict::Denied);
+    assert_eq!(
+        outcome.reason,
+        "denied: denied by the reviewer: wrong cluster"
+    );
+    assert_eq!(outcome.challenge.details["deny_reason"], "wrong cluster");
+    assert_eq!(outcome.challenge.details["early_answers"], 0);
+    assert!(
+        !log.lock()
+            .unwrap()
+            .notices
+            .iter()
+            .any(|n| n.0 == NoticeKind::Rejected)
+    );
+
+    // A quiz or teach-back: `deny` (with or without a reason) ends it at once too.
+    for (challenge, line, reason) in [
+        (
+            ChallengeType::TeachBack,
+            "deny: not during the freeze",
+            Some("not during the freeze"),
+        ),
+        (ChallengeType::Quiz, "deny", None),
+        (
+            ChallengeType::TeachBack,
+            "deny: declined by the user",
+            Some("declined by the user"),
+        ),
+    ] {
+        let req = request(
+            ActionContext::new("drop_table")
+                .with_kwarg("table", "customers")
+                .with_kwarg("database", "crm"),
+            challenge,
+            30.0,
+        );
+        let mut p = ScriptedPrompter::new(&clock, vec![say(0.1, line)], &[]);
+        let outcome = block(ChallengeRunner::new().run(&req, &mut p, &clock)).unwrap();
+        assert_eq!(outcome.verdict, Verdict::Denied, "{line}");
+        match reason {
+            Some(r) => assert_eq!(outcome.challenge.details["deny_reason"], r),
+            None => assert!(outcome.challenge.details.get("deny_reason").is_none()),
+        }
+        assert!(
+            outcome.reason.starts_with("denied: denied by the reviewer"),
+            "{}",
+            outcome.reason
+        );
+    }
+
+    // Multi-party: an approver's no ends the whole review.
+    let req = request(
+        ActionContext::new("drop_table").with_kwarg("table", "customers"),
+        ChallengeType::MultiParty,
+        30.0,
+    );
+    let mut p = ScriptedPrompter::new(&clock, vec![say(0.1, "deny: not today")], &["alice"]);
+    let outcome = block(ChallengeRunner::new().run(&req, &mut p, &clock)).unwrap();
+    assert_eq!(outcome.verdict, Verdict::Denied);
+    assert!(
+        outcome.reason.contains("approver 1 of 2 denied: not today"),
+        "{}",
+        outcome.reason
+    );
+}
+
+#[test]
+fn deny_lines_are_read_strictly() {
+    use attesta::reviewer::deny_request;
+    assert_eq!(deny_request("n", true), Some(None));
+    assert_eq!(deny_request("", true), Some(None));
+    assert_eq!(deny_request("y", true), None);
+    assert_eq!(deny_request(" YES ", true), None);
+    assert_eq!(
+        deny_request("no: wrong host", true),
+        Some(Some("wrong host".into()))
+    );
+    assert_eq!(deny_request("deny", false), Some(None));
+    assert_eq!(
+        deny_request("/deny too risky", false),
+        Some(Some("too risky".into()))
+    );
+    // A teach-back that begins with "no" is an answer, not a deny.
+    assert_eq!(
+        deny_request("no rows are kept: this drops the table", false),
+        None
+    );
+    assert_eq!(deny_request("b", false), None);
+    assert_eq!(deny_request("n", false), Some(None));
+}

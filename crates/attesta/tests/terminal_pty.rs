@@ -203,16 +203,28 @@ fn a_wrong_quiz_answer_denies_without_revealing_the_right_one() {
     let Expected::Quiz(quiz) = &key.expected else {
         panic!("expected a quiz")
     };
-    let AcceptedAnswer::Choice { index, value } = &quiz.answers[0].accepted else {
-        panic!("tables are multiple choice")
-    };
-    let wrong_letter = if *index == 0 { "b" } else { "a" };
+    // A HIGH quiz asks at least two questions; every one is answered wrongly.
+    let wrong: Vec<(String, String)> = quiz
+        .answers
+        .iter()
+        .map(|a| match &a.accepted {
+            AcceptedAnswer::Choice { index, value } => {
+                ((if *index == 0 { "b" } else { "a" }).to_owned(), value.clone())
+            }
+            AcceptedAnswer::Exact { value } => ("zz-not-it-zz".to_owned(), value.clone()),
+        })
+        .collect();
+    assert!(wrong.len() >= 2, "HIGH quizzes ask at least two questions");
+    let value = &wrong.iter().find(|(_, v)| v.contains("invoices")).or(wrong.first()).unwrap().1;
 
     let mut s = PtySession::spawn(&request, true);
     let before = s.wait_for("Answer: ", 1);
-    assert!(before.contains("Which database table"), "{before}");
+    assert!(before.contains("Question 1 of"), "{before}");
     let answered_at = before.len();
-    s.type_line(wrong_letter);
+    for (i, (line, _)) in wrong.iter().enumerate() {
+        s.wait_for("Answer: ", i + 1);
+        s.type_line(line);
+    }
     let after_all = s.wait_for("DENIED", 1);
     let (outcome, code) = s.finish();
     assert_eq!(outcome["verdict"], "denied", "{outcome}");

@@ -69,7 +69,9 @@ pub struct ChallengeRecord {
 /// - `segment`: `{previous_file, previous_chain_hash, previous_seq}` on the first entry of a
 ///   rotated segment;
 /// - `enforced_verdict`: what enforce mode would have decided (shadow / audit-only);
-/// - `modification`: the replacement arguments of a `modified` verdict (redacted).
+/// - `modification`: the replacement arguments of a `modified` verdict (redacted);
+/// - `queue_seconds`: for a challenged decision, the time before the approver first saw it
+///   (`review_duration_seconds` is from first sight to the answer).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AuditEntry {
     pub seq: u64,
@@ -168,13 +170,30 @@ impl AuditEntry {
             .unwrap_or((0.0, true));
         // Values of secret-named fields are also cut from every other text of the entry.
         let arguments = ctx.arguments_value();
-        let mut known = redactor.secret_values(&arguments);
+        let mut known = redactor.all_secret_values(&arguments);
         known.extend(redactor.secret_values(&Value::Object(ctx.metadata.clone())));
         if let Some(modification) = &result.modification {
             known.extend(redactor.secret_values(modification));
         }
         let known = &known[..];
         let mut metadata = redact_map(&ctx.metadata, redactor, known);
+        // Review time runs from when the approver first saw the challenge (prompt drawn, form
+        // sent, page opened) to the answer; the wait before that is queue time, recorded apart
+        // so statistics and rubber-stamp detection never count waiting as reading.
+        let total = finite_or(result.review_seconds, 0.0).max(0.0);
+        // A channel that did not measure first sight (a custom callback) reports 0: the whole
+        // decision time stands in for it.
+        let measured = challenge.filter(|c| {
+            c.challenge_type != ChallengeType::AutoApprove
+                && c.review_seconds.is_finite()
+                && c.review_seconds > 0.0
+        });
+        let review_seconds =
+            measured.map_or(total, |c| c.review_seconds.min(total.max(c.review_seconds)));
+        if measured.is_some() {
+            let queue = ((total - review_seconds).max(0.0) * 1000.0).round() / 1000.0;
+            metadata.insert("queue_seconds".into(), Value::from(queue));
+        }
         if result.enforced_verdict != result.verdict {
             metadata.insert(
                 "enforced_verdict".into(),
@@ -238,7 +257,7 @@ impl AuditEntry {
             approver_authenticated: result.approver_authenticated,
             verdict: result.verdict,
             reason: redactor.redact_text_with(&result.reason, known),
-            review_duration_seconds: finite_or(result.review_seconds, 0.0),
+            review_duration_seconds: review_seconds,
             min_review_seconds,
             min_review_met,
             intercepted_at: result.intercepted_at,
@@ -424,6 +443,24 @@ mod tests {
             decided_at: at,
         };
         (ctx, result)
+    }
+
+    #[test]
+    fn review_time_is_from_first_sight_and_queue_time_is_apart() {
+        let (ctx, mut result) = decision();
+        // 60 s waiting in the inbox, then 4.5 s reading and answering.
+        result.review_seconds = 64.5;
+        if let Some(c) = result.challenge.as_mut() {
+            c.review_seconds = 4.5;
+        }
+        let e = AuditEntry::from_decision(&ctx, &result, &Redactor::builtin());
+        assert_eq!(e.review_duration_seconds, 4.5);
+        assert_eq!(e.metadata["queue_seconds"], 60.0);
+        // No human challenge: the whole time is the decision time, no queue recorded.
+        result.challenge = None;
+        let e = AuditEntry::from_decision(&ctx, &result, &Redactor::builtin());
+        assert_eq!(e.review_duration_seconds, 64.5);
+        assert!(e.metadata.get("queue_seconds").is_none());
     }
 
     #[test]

@@ -354,6 +354,44 @@ impl Redactor {
         }
     }
 
+    /// [`Redactor::secret_values`] plus the secrets the in-text rules find inside strings (a DSN
+    /// password, a token in a command): pieces of at least 6 characters that redaction removes.
+    /// Lets callers cut those secrets from other texts (evidence, explanations) as well.
+    pub fn all_secret_values(&self, value: &Value) -> Vec<String> {
+        let mut out = self.secret_values(value);
+        if self.enabled {
+            self.collect_in_text(value, &mut out, 0);
+        }
+        out.sort_by_key(|s| std::cmp::Reverse(s.len()));
+        out.dedup();
+        out
+    }
+
+    fn collect_in_text(&self, value: &Value, out: &mut Vec<String>, depth: usize) {
+        if depth > 24 || out.len() > 256 {
+            return;
+        }
+        match value {
+            Value::String(s) => {
+                let redacted = self.redact_text(s);
+                if redacted != *s {
+                    for token in s.split(|c: char| c.is_whitespace() || "\"'@/:=,;&?".contains(c)) {
+                        if token.len() >= 6 && !redacted.contains(token) {
+                            out.push(token.to_owned());
+                        }
+                    }
+                }
+            }
+            Value::Array(items) => items
+                .iter()
+                .for_each(|v| self.collect_in_text(v, out, depth + 1)),
+            Value::Object(map) => map
+                .values()
+                .for_each(|v| self.collect_in_text(v, out, depth + 1)),
+            _ => {}
+        }
+    }
+
     /// [`Redactor::redact_value`] that also removes the `known` secret strings from all text.
     pub fn redact_value_with(&self, value: &Value, known: &[String]) -> Value {
         if !self.enabled {

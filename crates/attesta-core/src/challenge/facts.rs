@@ -24,6 +24,24 @@ pub enum FactKind {
     Environment,
     Command,
     RecordId,
+    /// A user or person the action concerns (not as a message recipient).
+    Person,
+    /// A bank account or wallet address money goes to.
+    Account,
+    /// A role, permission or scope.
+    Role,
+    /// A service, deployment or job.
+    Service,
+    /// A software version or tag.
+    Version,
+    /// A source repository.
+    Repository,
+    /// An organisation, project or other resource access applies to.
+    Resource,
+    /// What will happen (a consequence question, not a value from the arguments).
+    Consequence,
+    /// The operation the agent calls (its tool or function name).
+    Operation,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -79,6 +97,13 @@ enum Role {
     Environment,
     Command,
     RecordId,
+    Person,
+    Account,
+    Permission,
+    Service,
+    Version,
+    Repository,
+    Resource,
     Unknown,
 }
 
@@ -95,6 +120,67 @@ fn role_of(tokens: &[String]) -> Role {
         "exec",
     ]) {
         Role::Command
+    } else if last != "id"
+        && !has(&["email", "mail", "ip", "host", "web", "url"])
+        && (has(&["iban", "wallet", "address", "bic", "swift"])
+            || (has(&["account"])
+                && has(&["to", "destination", "target", "number", "beneficiary"])))
+    {
+        Role::Account
+    } else if has(&["version", "tag", "image", "sha", "commit"]) {
+        Role::Version
+    } else if has(&["repo", "repository"]) {
+        Role::Repository
+    } else if has(&[
+        "user",
+        "username",
+        "member",
+        "assignee",
+        "principal",
+        "beneficiary",
+        "payee",
+        "grantee",
+        "invitee",
+        "employee",
+        "owner",
+    ]) || (has(&["email"]) && !has(&["to", "cc", "bcc", "recipient", "recipients"]))
+    {
+        Role::Person
+    } else if has(&[
+        "role",
+        "roles",
+        "permission",
+        "permissions",
+        "scope",
+        "scopes",
+        "privilege",
+    ]) {
+        Role::Permission
+    } else if has(&[
+        "service",
+        "deployment",
+        "app",
+        "application",
+        "job",
+        "workload",
+        "function",
+        "queue",
+    ]) {
+        Role::Service
+    } else if has(&[
+        "resource",
+        "project",
+        "org",
+        "organization",
+        "organisation",
+        "bucket",
+        "workspace",
+        "database",
+        "db",
+        "schema",
+        "keyspace",
+    ]) {
+        Role::Resource
     } else if has(&[
         "to",
         "recipient",
@@ -105,6 +191,7 @@ fn role_of(tokens: &[String]) -> Role {
         "emails",
         "mail",
         "addressee",
+        "with",
     ]) {
         Role::Recipient
     } else if has(&["table", "tables", "tablename", "collection"]) {
@@ -151,13 +238,25 @@ struct Collector {
 impl Collector {
     fn push(&mut self, kind: FactKind, value: &str) {
         let value = value.trim();
-        if value.is_empty() || value.chars().count() > 200 || self.facts.len() >= MAX_FACTS {
+        // A redacted value is never asked about (nor anything that contains a marker).
+        if value.is_empty()
+            || value.contains("[REDACTED")
+            || value.chars().count() > 200
+            || self.facts.len() >= MAX_FACTS
+        {
             return;
         }
-        if !self
-            .facts
-            .iter()
-            .any(|f| f.kind == kind && f.value == value)
+        // An address already known as the person concerned is not also a recipient.
+        let person_already = kind == FactKind::Recipient
+            && self
+                .facts
+                .iter()
+                .any(|f| f.kind == FactKind::Person && f.value == value);
+        if !person_already
+            && !self
+                .facts
+                .iter()
+                .any(|f| f.kind == kind && f.value == value)
         {
             self.facts.push(Fact {
                 kind,
@@ -219,6 +318,24 @@ impl Collector {
                 || t.starts_with("../")
             {
                 self.path(t, Role::Path);
+            }
+        }
+        // `kubectl delete namespace billing`, `helm uninstall api`: the object acted on.
+        if tokens
+            .first()
+            .is_some_and(|t| ["kubectl", "helm", "oc"].contains(t))
+        {
+            let rest: Vec<&str> = tokens[1..]
+                .iter()
+                .copied()
+                .filter(|t| !t.starts_with('-'))
+                .collect();
+            match rest.as_slice() {
+                ["delete" | "scale" | "drain" | "cordon", _kind, name, ..] => {
+                    self.push(FactKind::Resource, name)
+                }
+                ["uninstall" | "rollback", name, ..] => self.push(FactKind::Resource, name),
+                _ => {}
             }
         }
         // `git push origin main`, `git checkout -b feature`, `git push --force origin release`
@@ -306,6 +423,27 @@ impl Collector {
                 self.push(FactKind::Environment, trimmed)
             }
             Role::RecordId if RECORD_ID.is_match(trimmed) => self.push(FactKind::RecordId, trimmed),
+            Role::Person if !trimmed.contains(char::is_whitespace) || trimmed.len() <= 64 => {
+                self.push(FactKind::Person, trimmed)
+            }
+            Role::Account if !trimmed.contains('\n') && trimmed.len() >= 8 => {
+                self.push(FactKind::Account, trimmed)
+            }
+            Role::Permission if IDENTIFIER.is_match(trimmed) || trimmed.contains(':') => {
+                self.push(FactKind::Role, trimmed)
+            }
+            Role::Service if IDENTIFIER.is_match(trimmed) => self.push(FactKind::Service, trimmed),
+            Role::Version if RECORD_ID.is_match(trimmed) => self.push(FactKind::Version, trimmed),
+            Role::Repository | Role::Resource
+                if !trimmed.contains(char::is_whitespace) && trimmed.len() <= 100 =>
+            {
+                let kind = if role == Role::Repository {
+                    FactKind::Repository
+                } else {
+                    FactKind::Resource
+                };
+                self.push(kind, trimmed)
+            }
             _ => {
                 if role == Role::Unknown && looks_like_path(trimmed) {
                     self.path(trimmed, Role::Path);
@@ -325,6 +463,7 @@ impl Collector {
                 }
             }
             Role::RecordId => self.push(FactKind::RecordId, &n.to_string()),
+            Role::Version => self.push(FactKind::Version, &n.to_string()),
             _ => {}
         }
     }

@@ -18,17 +18,23 @@
 //! - Multi-party: approver 1 gets a teach-back, approver 2 a quiz, approvers 3+ a confirm, each
 //!   generated with its own seed derived from the review's seed.
 
+mod consequence;
+mod explain;
 mod facts;
 mod multi_party;
+mod peers;
 mod quiz;
 mod rng;
 mod teach_back;
 mod text;
+mod understanding;
+mod vocab;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::assessment::{RiskAssessment, RiskFactor};
+use crate::audit::Redactor;
 use crate::config::{QuizPolicy, TeachBackPolicy};
 use crate::context::ActionContext;
 use crate::result::ChallengeResult;
@@ -83,6 +89,13 @@ pub struct ActionSummary {
     pub risk_level: RiskLevel,
     pub risk_score: f64,
     pub factors: Vec<RiskFactor>,
+    /// Who asks: the agent, its session and the folder it works in, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub folder: Option<String>,
 }
 
 impl ActionSummary {
@@ -95,6 +108,13 @@ impl ActionSummary {
             risk_level: assessment.level,
             risk_score: assessment.score,
             factors: assessment.factors.clone(),
+            agent_id: ctx.agent_id.clone(),
+            session_id: ctx.session_id.clone(),
+            folder: ctx
+                .metadata
+                .get("cwd")
+                .and_then(Value::as_str)
+                .map(str::to_owned),
         }
     }
 }
@@ -147,6 +167,9 @@ pub struct AnswerKey {
     pub expected: Expected,
 }
 
+// Keys live one per pending request; boxing the teach-back key would change the public API
+// for no measurable gain.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Expected {
@@ -209,8 +232,76 @@ pub fn lockout(min_review_seconds: f64, elapsed_seconds: f64) -> Result<(), Answ
     }
 }
 
-/// Builds the public challenge and its answer key. Same inputs and seed, same challenge.
+/// The action with every secret the redactor recognises replaced by `[REDACTED:kind]`: the
+/// only form a challenge is ever built from, so no question, option, key term or prompt can
+/// carry a secret.
+pub fn redact_action(
+    ctx: &ActionContext,
+    assessment: &RiskAssessment,
+    redactor: &Redactor,
+) -> (ActionContext, RiskAssessment) {
+    let arguments = ctx.arguments_value();
+    // Secret-named values and secrets recognised inside text (a DSN password, a bearer token)
+    // are removed wherever else they appear too: the docstring, the risk evidence.
+    let known = redactor.all_secret_values(&arguments);
+    let redacted = redactor.redact_value_with(&arguments, &known);
+    let mut out = ActionContext {
+        function_name: redactor.redact_text_with(&ctx.function_name, &known),
+        function_doc: ctx
+            .function_doc
+            .as_deref()
+            .map(|d| redactor.redact_text_with(d, &known)),
+        environment: ctx
+            .environment
+            .as_deref()
+            .map(|e| redactor.redact_text_with(e, &known)),
+        agent_id: ctx.agent_id.clone(),
+        session_id: ctx.session_id.clone(),
+        ..ActionContext::default()
+    };
+    if let Some(Value::String(cwd)) = ctx.metadata.get("cwd") {
+        out.metadata.insert(
+            "cwd".into(),
+            Value::String(redactor.redact_text_with(cwd, &known)),
+        );
+    }
+    if let Value::Object(mut map) = redacted {
+        if let Some(Value::Array(args)) = map.remove("args") {
+            out.args = args;
+        }
+        if let Some(Value::Object(kwargs)) = map.remove("kwargs") {
+            out.kwargs = kwargs;
+        }
+    }
+    let mut assessment = assessment.clone();
+    for factor in &mut assessment.factors {
+        factor.evidence = redactor.redact_text_with(&factor.evidence, &known);
+    }
+    (out, assessment)
+}
+
+/// Builds the public challenge and its answer key from the action with the built-in redaction
+/// applied ([`redact_action`]). Same inputs and seed, same challenge.
 pub fn generate(
+    ctx: &ActionContext,
+    assessment: &RiskAssessment,
+    options: &ChallengeOptions,
+) -> (PublicChallenge, AnswerKey) {
+    generate_with(ctx, assessment, options, &Redactor::builtin())
+}
+
+/// [`generate`] with a configured redactor (extra secret keys and patterns).
+pub fn generate_with(
+    ctx: &ActionContext,
+    assessment: &RiskAssessment,
+    options: &ChallengeOptions,
+    redactor: &Redactor,
+) -> (PublicChallenge, AnswerKey) {
+    let (ctx, assessment) = redact_action(ctx, assessment, redactor);
+    generate_redacted(&ctx, &assessment, options)
+}
+
+fn generate_redacted(
     ctx: &ActionContext,
     assessment: &RiskAssessment,
     options: &ChallengeOptions,
@@ -255,7 +346,13 @@ pub fn generate(
             ),
             key(ChallengeType::Confirm, Expected::Confirm),
         ),
-        ChallengeType::Quiz => match quiz::generate(ctx, options.seed, &options.quiz) {
+        ChallengeType::Quiz => match quiz::generate(
+            ctx,
+            &assessment.factors,
+            assessment.level,
+            options.seed,
+            &options.quiz,
+        ) {
             Some((questions, quiz_key)) => (
                 public(
                     ChallengeType::Quiz,
@@ -269,12 +366,13 @@ pub fn generate(
             ),
             None => {
                 // Too little content to ask about: a teach-back is at least as demanding.
-                let (body, tb_key) = teach_back::generate(ctx, &options.teach_back);
+                let (body, tb_key) =
+                    teach_back::generate(ctx, &assessment.factors, &options.teach_back);
                 (
                     public(
                         ChallengeType::TeachBack,
                         body,
-                        vec!["This action has too little content for a quiz; explain it in your own words instead."
+                        vec!["This action has too little content for a quiz that cannot be guessed; explain it in your own words instead."
                             .to_owned()],
                     ),
                     key(ChallengeType::TeachBack, Expected::TeachBack(tb_key)),
@@ -282,7 +380,8 @@ pub fn generate(
             }
         },
         ChallengeType::TeachBack => {
-            let (body, tb_key) = teach_back::generate(ctx, &options.teach_back);
+            let (body, tb_key) =
+                teach_back::generate(ctx, &assessment.factors, &options.teach_back);
             (
                 public(ChallengeType::TeachBack, body, Vec::new()),
                 key(ChallengeType::TeachBack, Expected::TeachBack(tb_key)),
@@ -299,7 +398,7 @@ pub fn generate(
                     seed: rng::derive_seed(options.seed, u64::from(index)),
                     ..*options
                 };
-                let (p, k) = generate(ctx, assessment, &sub_options);
+                let (p, k) = generate_redacted(ctx, assessment, &sub_options);
                 steps.push(p);
                 keys.push(k);
             }

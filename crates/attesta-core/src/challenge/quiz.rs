@@ -1,17 +1,27 @@
-//! Quiz: 1–3 questions about what the action really touches, with distractors of the same kind.
+//! Quiz: questions about what the action really touches and what it will do.
+//!
+//! Every question is about a different fact. Short values (amounts, ids, tables, file names,
+//! branches …) are typed exactly; others are multiple choice among peers of the same kind and
+//! shape ([`super::peers`]); one question asks for the consequence. Questions are added until a
+//! blind guesser's chance of passing is under 4 % (HIGH) or 0.4 % (CRITICAL); at least 2
+//! questions for HIGH and 3 for CRITICAL. Nothing redacted is ever asked about.
 
 use serde::{Deserialize, Serialize};
 
-use super::facts::{Fact, FactKind, extract};
+use super::consequence::{self, consequences};
+use super::facts::{FactKind, extract};
+use super::peers::peers;
 use super::rng::SplitMix64;
 use super::text::{
     amounts_equal, format_amount, normalize_host, normalize_identifier, normalize_path,
-    parse_amount, unquote, words,
+    parse_amount, unquote,
 };
+use crate::assessment::RiskFactor;
 use crate::config::QuizPolicy;
 use crate::context::ActionContext;
 use crate::result::ChallengeResult;
 use crate::types::ChallengeType;
+use crate::types::RiskLevel;
 
 /// One question as the human sees it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -52,31 +62,105 @@ pub enum AcceptedAnswer {
     Exact { value: String },
 }
 
-const MAX_QUESTIONS: u32 = 3;
-const DISTRACTORS: usize = 3;
+/// Most questions a quiz asks (it adds questions until blind guessing is unlikely enough).
+const MAX_QUESTIONS: usize = 5;
+/// Wrong options per multiple-choice question (so five options in all).
+const DISTRACTORS: usize = 4;
+/// Values longer than this are asked as multiple choice, never typed.
+const MAX_TYPED_CHARS: usize = 40;
+/// Only this much of the displayed action is searched when checking that a distractor is not
+/// visible (keeps generation linear with a fixed budget).
+const DISPLAY_BUDGET: usize = 256 * 1024;
+
+/// Chance that a blind guesser passes, per quiz, that generation must get under.
+fn guess_budget(level: RiskLevel) -> f64 {
+    match level {
+        RiskLevel::Critical => 0.004,
+        _ => 0.04,
+    }
+}
+
+/// Questions a quiz asks at least, by risk level.
+fn min_questions(level: RiskLevel, policy: &QuizPolicy) -> usize {
+    let floor = match level {
+        RiskLevel::Critical => 3,
+        RiskLevel::High => 2,
+        _ => 1,
+    };
+    (policy.questions as usize)
+        .clamp(1, MAX_QUESTIONS)
+        .max(floor)
+}
+
+/// Kinds whose right answer is often guessable from priors alone (most risky actions run in
+/// production, most dangerous programs are `rm`): asked only when nothing better is left, and
+/// counted as a coin flip.
+fn prior_guessable(kind: FactKind) -> bool {
+    matches!(
+        kind,
+        FactKind::Environment
+            | FactKind::Command
+            | FactKind::Role
+            | FactKind::Consequence
+            | FactKind::Operation
+    )
+}
 
 fn prompt_for(kind: FactKind, multiple_choice: bool) -> &'static str {
     match (kind, multiple_choice) {
-        (FactKind::Directory, _) => "Which directory does this action operate on?",
-        (FactKind::File, _) => "Which file does this action operate on?",
-        (FactKind::Table, _) => "Which database table does this action touch?",
-        (FactKind::Recipient, _) => "Who is the recipient of this action?",
-        (FactKind::Host, _) => "Which host does this action contact?",
-        (FactKind::Amount, _) => "What amount does this action involve?",
-        (FactKind::Branch, _) => "Which branch does this action target?",
+        (FactKind::Directory, true) => "Which folder does this action operate on?",
+        (FactKind::File, true) => "Which file does this action operate on?",
+        (FactKind::File, false) => {
+            "Type the name of the file this action operates on (without its folder)."
+        }
+        (FactKind::Table, true) => "Which database table does this action touch?",
+        (FactKind::Table, false) => "Type the name of the database table this action touches.",
+        (FactKind::Recipient, true) => "Who receives what this action sends?",
+        (FactKind::Recipient, false) => "Type the address this action sends to.",
+        (FactKind::Person, true) => "Which user or person does this action concern?",
+        (FactKind::Person, false) => "Type the user or person this action concerns.",
+        (FactKind::Host, true) => "Which host does this action contact?",
+        (FactKind::Host, false) => "Type the host name this action contacts.",
+        (FactKind::Amount, true) => "What amount does this action involve?",
+        (FactKind::Amount, false) => "Type the amount this action involves.",
+        (FactKind::Branch, true) => "Which branch does this action target?",
+        (FactKind::Branch, false) => "Type the name of the branch this action targets.",
         (FactKind::Environment, _) => "Which environment does this action run against?",
         (FactKind::Command, _) => "Which program does the command run?",
         (FactKind::RecordId, true) => "Which record id does this action affect?",
         (FactKind::RecordId, false) => "Type the record id this action affects.",
+        (FactKind::Account, true) => "Which account or address does this action send to?",
+        (FactKind::Account, false) => {
+            "Type the last 4 characters of the account or address this action sends to."
+        }
+        (FactKind::Role, _) => "Which role or permission does this action involve?",
+        (FactKind::Service, true) => "Which service or deployment does this action change?",
+        (FactKind::Service, false) => {
+            "Type the name of the service or deployment this action changes."
+        }
+        (FactKind::Version, true) => "Which version does this action use?",
+        (FactKind::Version, false) => "Type the version this action uses.",
+        (FactKind::Repository, true) => "Which repository does this action change?",
+        (FactKind::Repository, false) => "Type the repository this action changes.",
+        (FactKind::Resource, true) => {
+            "Which database, organisation, project or other resource does this action apply to?"
+        }
+        (FactKind::Resource, false) => {
+            "Type the database, organisation, project or other resource this action applies to."
+        }
+        (FactKind::Consequence, _) => "What happens if you approve this action?",
+        (FactKind::Operation, _) => "Which operation does the agent ask to run?",
+        (FactKind::Directory, false) => "Type the folder this action operates on (the full path).",
     }
 }
 
 fn free_text_hint(kind: FactKind) -> &'static str {
     match kind {
         FactKind::Amount => {
-            "Type the exact amount shown in the arguments (digits; currency symbols and separators are ignored)."
+            "Type the exact amount shown in the arguments (any format: 27300, 27,300, 27.300,00; currency symbols are ignored)."
         }
-        _ => "Type the exact value shown in the arguments.",
+        FactKind::Account => "Type the last 4 characters exactly as shown (spaces are ignored).",
+        _ => "Type the exact value shown in the arguments (letter case is ignored).",
     }
 }
 
@@ -88,333 +172,13 @@ fn normalize(kind: FactKind, value: &str) -> String {
         FactKind::Amount => {
             parse_amount(value).map_or_else(|| normalize_identifier(value), format_amount)
         }
+        FactKind::Account => unquote(value)
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_lowercase(),
         _ => normalize_identifier(value),
     }
-}
-
-fn join(parent: &str, child: &str) -> String {
-    if parent.ends_with('/') {
-        format!("{parent}{child}")
-    } else {
-        format!("{parent}/{child}")
-    }
-}
-
-fn directory_candidates(value: &str) -> Vec<String> {
-    let v = value.trim_end_matches('/');
-    if v.is_empty() {
-        return ["/tmp", "/var", "/home", "/srv", "/etc", "/opt"]
-            .map(String::from)
-            .to_vec();
-    }
-    let (parent, last) = match v.rfind('/') {
-        Some(0) => ("/", &v[1..]),
-        Some(i) => (&v[..i], &v[i + 1..]),
-        None => (".", v),
-    };
-    let mut out = vec![
-        parent.to_owned(),
-        join(v, "tmp"),
-        join(v, "backup"),
-        format!("{v}_old"),
-        format!("{v}-backup"),
-    ];
-    for sibling in [
-        "backup", "archive", "tmp", "data", "logs", "cache", "shared", "old", "staging", "prod",
-        "build",
-    ] {
-        if sibling != last {
-            out.push(join(parent, sibling));
-        }
-    }
-    out
-}
-
-fn file_candidates(value: &str) -> Vec<String> {
-    let (stem, ext) = match value.rfind('.') {
-        Some(i) if i > 0 => (&value[..i], Some(&value[i + 1..])),
-        _ => (value, None),
-    };
-    let mut out = Vec::new();
-    for other in ["json", "csv", "txt", "yaml", "bak", "log", "sql", "xml"] {
-        if Some(other) != ext {
-            out.push(format!("{stem}.{other}"));
-        }
-    }
-    let dot_ext = ext.map(|e| format!(".{e}")).unwrap_or_default();
-    for variant in [
-        format!("{stem}_old"),
-        format!("{stem}-backup"),
-        format!("{stem}s"),
-        format!("{stem}_2"),
-    ] {
-        out.push(format!("{variant}{dot_ext}"));
-    }
-    out
-}
-
-fn table_candidates(value: &str) -> Vec<String> {
-    let (schema, name) = value
-        .rsplit_once('.')
-        .map_or((None, value), |(s, n)| (Some(s), n));
-    let qualify = |n: String| schema.map_or(n.clone(), |s| format!("{s}.{n}"));
-    let toggled = name
-        .strip_suffix('s')
-        .map_or_else(|| format!("{name}s"), str::to_owned);
-    let mut out = vec![
-        qualify(format!("{name}_archive")),
-        qualify(format!("{name}_backup")),
-        qualify(format!("{name}_old")),
-        qualify(format!("tmp_{name}")),
-        qualify(toggled),
-    ];
-    for pool in [
-        "accounts",
-        "orders",
-        "customers",
-        "sessions",
-        "events",
-        "payments",
-        "invoices",
-        "audit_log",
-    ] {
-        out.push(qualify(pool.to_owned()));
-    }
-    out
-}
-
-fn swap_tld(domain: &str) -> Vec<String> {
-    let Some((rest, tld)) = domain.rsplit_once('.') else {
-        return Vec::new();
-    };
-    ["com", "org", "net", "io", "co"]
-        .iter()
-        .filter(|t| **t != tld)
-        .map(|t| format!("{rest}.{t}"))
-        .collect()
-}
-
-fn recipient_candidates(value: &str) -> Vec<String> {
-    match value.split_once('@') {
-        Some((local, domain)) => {
-            let mut out: Vec<String> = swap_tld(domain)
-                .into_iter()
-                .map(|d| format!("{local}@{d}"))
-                .collect();
-            for other in ["admin", "billing", "support", "finance", "team"] {
-                if other != local {
-                    out.push(format!("{other}@{domain}"));
-                }
-            }
-            out.push(format!("{local}s@{domain}"));
-            out
-        }
-        None => vec![
-            format!("{value}2"),
-            format!("{value}_team"),
-            "admin".into(),
-            "support".into(),
-            "finance".into(),
-        ],
-    }
-}
-
-fn host_candidates(value: &str) -> Vec<String> {
-    let octets: Vec<&str> = value.split('.').collect();
-    if octets.len() == 4 && octets.iter().all(|o| o.parse::<u8>().is_ok()) {
-        let last: u8 = octets[3].parse().unwrap_or(0);
-        let base = octets[..3].join(".");
-        return vec![
-            format!("{base}.{}", last.wrapping_add(1)),
-            format!("{base}.{}", last.wrapping_sub(1)),
-            format!("{base}.{}", last.wrapping_add(10)),
-            format!(
-                "{}.{}.{}.{}",
-                octets[0],
-                octets[1],
-                octets[2].parse::<u8>().unwrap_or(0).wrapping_add(1),
-                last
-            ),
-        ];
-    }
-    let mut out = swap_tld(value);
-    let labels: Vec<&str> = value.split('.').collect();
-    if labels.len() >= 3 {
-        let rest = labels[1..].join(".");
-        for first in ["staging", "api", "internal", "www", "backup"] {
-            if first != labels[0] {
-                out.push(format!("{first}.{rest}"));
-            }
-        }
-    } else {
-        out.push(format!("api.{value}"));
-        out.push(format!("staging.{value}"));
-    }
-    out.push(value.replacen('.', "-", 1));
-    out
-}
-
-fn amount_candidates(value: &str) -> Vec<String> {
-    let Some(v) = parse_amount(value) else {
-        return Vec::new();
-    };
-    let mut out = vec![
-        v * 10.0,
-        v / 10.0,
-        v * 2.0,
-        v / 2.0,
-        v + 1.0,
-        v - 1.0,
-        v + 100.0,
-    ];
-    // A digit transposition is the classic misreading of an amount.
-    let digits = format!("{}", v.trunc() as i64);
-    if digits.len() >= 2 {
-        let mut swapped: Vec<char> = digits.chars().collect();
-        swapped.swap(0, 1);
-        let s: String = swapped.into_iter().collect();
-        if let Ok(t) = s.parse::<f64>() {
-            out.push(t + v.fract());
-        }
-    }
-    out.into_iter()
-        .filter(|c| *c > 0.0 && c.is_finite())
-        .map(format_amount)
-        .collect()
-}
-
-fn record_id_candidates(value: &str) -> Vec<String> {
-    let chars: Vec<char> = value.chars().collect();
-    let mut out = Vec::new();
-    // Swap adjacent distinct digits.
-    for i in 0..chars.len().saturating_sub(1) {
-        if chars[i].is_ascii_digit() && chars[i + 1].is_ascii_digit() && chars[i] != chars[i + 1] {
-            let mut c = chars.clone();
-            c.swap(i, i + 1);
-            out.push(c.into_iter().collect());
-        }
-    }
-    // Bump the trailing number.
-    let prefix_len = value.trim_end_matches(|c: char| c.is_ascii_digit()).len();
-    let (prefix, number) = value.split_at(prefix_len);
-    if let Ok(n) = number.parse::<u64>() {
-        let width = number.len();
-        out.push(format!("{prefix}{:0width$}", n.saturating_add(1)));
-        if n > 0 {
-            out.push(format!("{prefix}{:0width$}", n - 1));
-        }
-        out.push(format!("{prefix}{:0width$}", n.saturating_add(10)));
-    } else {
-        out.push(format!("{value}2"));
-        out.push(format!("{value}_1"));
-        out.push(format!("{value}0"));
-    }
-    out
-}
-
-fn candidates(kind: FactKind, value: &str) -> Vec<String> {
-    match kind {
-        FactKind::Directory => directory_candidates(value),
-        FactKind::File => file_candidates(value),
-        FactKind::Table => table_candidates(value),
-        FactKind::Recipient => recipient_candidates(value),
-        FactKind::Host => host_candidates(value),
-        FactKind::Amount => amount_candidates(value),
-        FactKind::RecordId => record_id_candidates(value),
-        FactKind::Branch => [
-            "main",
-            "master",
-            "develop",
-            "staging",
-            "production",
-            "release",
-            "dev",
-            "hotfix",
-        ]
-        .iter()
-        .map(|s| (*s).to_owned())
-        .chain([format!("{value}-old"), format!("backup/{value}")])
-        .collect(),
-        FactKind::Environment => [
-            "production",
-            "staging",
-            "development",
-            "test",
-            "qa",
-            "sandbox",
-            "preview",
-        ]
-        .map(String::from)
-        .to_vec(),
-        FactKind::Command => [
-            "rm",
-            "mv",
-            "cp",
-            "rmdir",
-            "chmod",
-            "chown",
-            "curl",
-            "wget",
-            "git",
-            "kubectl",
-            "terraform",
-            "docker",
-            "dd",
-            "psql",
-            "mysql",
-            "ssh",
-            "rsync",
-            "find",
-            "tar",
-            "python",
-            "bash",
-            "npm",
-            "make",
-            "systemctl",
-            "kill",
-        ]
-        .map(String::from)
-        .to_vec(),
-    }
-}
-
-/// Up to [`DISTRACTORS`] wrong options of the same kind, none equal (after normalisation) to the
-/// answer or to any other value of that kind in the action.
-fn distractors(
-    kind: FactKind,
-    value: &str,
-    exclude: &[String],
-    rng: &mut SplitMix64,
-) -> Vec<String> {
-    let mut pool = candidates(kind, value);
-    rng.shuffle(&mut pool);
-    let mut taken: Vec<String> = Vec::new();
-    let mut seen: Vec<String> = exclude.iter().map(|e| normalize(kind, e)).collect();
-    seen.push(normalize(kind, value));
-    for candidate in pool {
-        let n = normalize(kind, &candidate);
-        if candidate.trim().is_empty() || seen.contains(&n) {
-            continue;
-        }
-        seen.push(n);
-        taken.push(candidate);
-        if taken.len() == DISTRACTORS {
-            break;
-        }
-    }
-    taken
-}
-
-/// Whether the answer is printed in the question itself (such a question proves nothing).
-fn answer_in_prompt(kind: FactKind, prompt: &str, value: &str) -> bool {
-    let prompt_words = words(prompt);
-    let answer_words = words(&normalize(kind, value));
-    if answer_words.is_empty() {
-        return true;
-    }
-    prompt_words
-        .windows(answer_words.len())
-        .any(|w| w == answer_words.as_slice())
 }
 
 /// An option that could be read as an option label (`b`, `2`) makes "answer with the letter or
@@ -423,123 +187,286 @@ fn looks_like_label(option: &str) -> bool {
     choice_index(option).is_some()
 }
 
-fn build_question(
-    id: u32,
-    fact: &Fact,
-    same_kind: &[String],
-    rng: &mut SplitMix64,
-) -> Option<(QuizQuestion, ExpectedAnswer)> {
-    let exact_kind = matches!(fact.kind, FactKind::Amount | FactKind::RecordId);
-    let mut free_text = (exact_kind && rng.chance(1, 2)) || looks_like_label(&fact.value);
-    let mut options = Vec::new();
-    if !free_text {
-        let others: Vec<String> = same_kind
-            .iter()
-            .filter(|v| **v != fact.value)
-            .cloned()
-            .collect();
-        options = distractors(fact.kind, &fact.value, &others, rng);
-        options.retain(|o| !looks_like_label(o));
-        if options.len() < 2 {
-            free_text = true;
-        }
-    }
-    let prompt = prompt_for(fact.kind, !free_text).to_owned();
-    if answer_in_prompt(fact.kind, &prompt, &fact.value) {
-        return None;
-    }
-    let (format, accepted) = if free_text {
-        (
-            AnswerFormat::FreeText {
-                hint: free_text_hint(fact.kind).to_owned(),
-            },
-            AcceptedAnswer::Exact {
-                value: fact.value.clone(),
-            },
-        )
-    } else {
-        options.push(fact.value.clone());
-        rng.shuffle(&mut options);
-        let index = options.iter().position(|o| *o == fact.value)?;
-        (
-            AnswerFormat::MultipleChoice { options },
-            AcceptedAnswer::Choice {
-                index,
-                value: fact.value.clone(),
-            },
-        )
-    };
-    Some((
-        QuizQuestion {
-            id,
-            topic: fact.kind,
-            prompt,
-            format,
-        },
-        ExpectedAnswer {
-            question_id: id,
-            topic: fact.kind,
-            accepted,
-        },
-    ))
+/// A question ready to be asked, with the chance a blind guesser gets it right.
+struct Candidate {
+    kind: FactKind,
+    fact: Option<usize>,
+    format: AnswerFormat,
+    accepted: AcceptedAnswer,
+    blind_chance: f64,
 }
 
-/// Questions about distinct kinds of content first; `None` when the action has too little
-/// content to meet the policy (the caller falls back to a teach-back).
+fn typed(kind: FactKind, fact: usize, value: &str) -> Option<Candidate> {
+    if kind == FactKind::Account {
+        let compact: String = value.chars().filter(|c| c.is_alphanumeric()).collect();
+        if compact.len() < 8 {
+            return None;
+        }
+        let tail: String = compact[compact.len() - 4..].to_owned();
+        return Some(Candidate {
+            kind,
+            fact: Some(fact),
+            format: AnswerFormat::FreeText {
+                hint: free_text_hint(kind).to_owned(),
+            },
+            accepted: AcceptedAnswer::Exact { value: tail },
+            blind_chance: 0.001,
+        });
+    }
+    let typable = matches!(
+        kind,
+        FactKind::Amount
+            | FactKind::Directory
+            | FactKind::RecordId
+            | FactKind::Table
+            | FactKind::File
+            | FactKind::Branch
+            | FactKind::Recipient
+            | FactKind::Person
+            | FactKind::Host
+            | FactKind::Service
+            | FactKind::Version
+            | FactKind::Repository
+    );
+    if !typable
+        || value.chars().count() > MAX_TYPED_CHARS
+        || value.contains(char::is_whitespace)
+        || looks_like_label(value)
+    {
+        return None;
+    }
+    Some(Candidate {
+        kind,
+        fact: Some(fact),
+        format: AnswerFormat::FreeText {
+            hint: free_text_hint(kind).to_owned(),
+        },
+        accepted: AcceptedAnswer::Exact {
+            value: value.to_owned(),
+        },
+        // Round amounts are the most guessable typed values; names and ids much less so.
+        blind_chance: if kind == FactKind::Amount {
+            0.01
+        } else {
+            0.003
+        },
+    })
+}
+
+fn choice(
+    kind: FactKind,
+    fact: Option<usize>,
+    answer: &str,
+    mut options: Vec<String>,
+    rng: &mut SplitMix64,
+) -> Option<Candidate> {
+    options.retain(|o| !looks_like_label(o));
+    if options.len() < 2 || looks_like_label(answer) {
+        return None;
+    }
+    options.push(answer.to_owned());
+    rng.shuffle(&mut options);
+    let index = options.iter().position(|o| o == answer)?;
+    let blind_chance = if prior_guessable(kind) {
+        0.5
+    } else {
+        1.0 / options.len() as f64
+    };
+    Some(Candidate {
+        kind,
+        fact,
+        format: AnswerFormat::MultipleChoice { options },
+        accepted: AcceptedAnswer::Choice {
+            index,
+            value: answer.to_owned(),
+        },
+        blind_chance,
+    })
+}
+
+/// Lowercase text of what the approver is shown, bounded to [`DISPLAY_BUDGET`] bytes.
+fn display_text(ctx: &ActionContext) -> String {
+    let mut text = ctx.function_name.to_lowercase();
+    if let Some(doc) = &ctx.function_doc {
+        text.push('\n');
+        text.push_str(&doc.to_lowercase());
+    }
+    if let Some(env) = &ctx.environment {
+        text.push('\n');
+        text.push_str(&env.to_lowercase());
+    }
+    text.push('\n');
+    let args = serde_json::to_string(&ctx.arguments_value()).unwrap_or_default();
+    let mut end = args.len().min(DISPLAY_BUDGET);
+    while !args.is_char_boundary(end) {
+        end -= 1;
+    }
+    text.push_str(&args[..end].to_lowercase());
+    text
+}
+
+/// Builds the quiz: at least one question per required fact, more until a blind guesser's
+/// chance of passing is under the level's budget. `None` when the action has too little content
+/// (the caller falls back to a teach-back).
 pub(crate) fn generate(
     ctx: &ActionContext,
+    factors: &[RiskFactor],
+    level: RiskLevel,
     seed: u64,
     policy: &QuizPolicy,
 ) -> Option<(Vec<QuizQuestion>, QuizKey)> {
     let facts = extract(ctx);
-    if facts.is_empty() {
+    let mut rng = SplitMix64::new(seed);
+    let display = display_text(ctx);
+    let same_kind = |kind: FactKind| -> Vec<String> {
+        facts
+            .iter()
+            .filter(|f| f.kind == kind)
+            .map(|f| f.value.clone())
+            .collect()
+    };
+
+    // Tier 1: typed exact values (unique of their kind). Tier 2: multiple choice over peers.
+    let mut typed_pool = Vec::new();
+    let mut choice_pool = Vec::new();
+    let mut weak_pool = Vec::new();
+    for (i, fact) in facts.iter().enumerate() {
+        let siblings = same_kind(fact.kind);
+        if siblings.len() == 1
+            && let Some(c) = typed(fact.kind, i, &fact.value)
+        {
+            typed_pool.push(c);
+        }
+        let others: Vec<String> = siblings.into_iter().filter(|v| *v != fact.value).collect();
+        let options = peers(
+            fact.kind,
+            &fact.value,
+            DISTRACTORS,
+            &others,
+            &display,
+            |v| normalize(fact.kind, v),
+            &mut rng,
+        );
+        if let Some(c) = choice(fact.kind, Some(i), &fact.value, options, &mut rng) {
+            if prior_guessable(fact.kind) {
+                weak_pool.push(c);
+            } else {
+                choice_pool.push(c);
+            }
+        }
+    }
+    // The operation itself, among peers of risky-sounding operations.
+    let operation = {
+        let name = ctx.function_name.trim();
+        let options = peers(
+            FactKind::Operation,
+            name,
+            DISTRACTORS,
+            &[],
+            &display,
+            normalize_identifier,
+            &mut rng,
+        );
+        if name.is_empty() || name.contains("[REDACTED") {
+            None
+        } else {
+            choice(FactKind::Operation, None, name, options, &mut rng)
+        }
+    };
+    // The consequence question, grounded in what the action does and its risk evidence.
+    let applicable = consequences(ctx, factors);
+    let consequence = applicable.first().and_then(|primary| {
+        let mut wrong: Vec<String> = consequence::ALL
+            .iter()
+            .filter(|c| !applicable.contains(c))
+            .map(|c| c.label().to_owned())
+            .collect();
+        rng.shuffle(&mut wrong);
+        wrong.truncate(DISTRACTORS);
+        choice(
+            FactKind::Consequence,
+            None,
+            primary.label(),
+            wrong,
+            &mut rng,
+        )
+    });
+    rng.shuffle(&mut typed_pool);
+    rng.shuffle(&mut choice_pool);
+    rng.shuffle(&mut weak_pool);
+    // Prefer kinds not yet asked within each tier.
+    let spread = |pool: &mut Vec<Candidate>| {
+        let mut seen: Vec<FactKind> = Vec::new();
+        pool.sort_by_key(|c| {
+            let repeat = seen.contains(&c.kind);
+            seen.push(c.kind);
+            repeat
+        });
+    };
+    spread(&mut typed_pool);
+    spread(&mut choice_pool);
+
+    let wanted = min_questions(level, policy);
+    let budget = guess_budget(level);
+    let mut order: Vec<Candidate> = Vec::new();
+    let mut typed_iter = typed_pool.into_iter();
+    if let Some(first) = typed_iter.next() {
+        order.push(first);
+    }
+    if let Some(c) = consequence {
+        order.push(c);
+    }
+    order.extend(choice_pool);
+    order.extend(typed_iter);
+    order.extend(operation);
+    order.extend(weak_pool);
+
+    let mut chosen: Vec<Candidate> = Vec::new();
+    let mut chance = 1.0;
+    for candidate in order {
+        if chosen.len() >= wanted && chance <= budget {
+            break;
+        }
+        if chosen.len() == MAX_QUESTIONS {
+            break;
+        }
+        // Different facts: never two questions about the same value.
+        // (the same value seen as two kinds, a file `a@b.com` and an address, is one fact).
+        let value_of = |c: &Candidate| c.fact.map(|i| facts[i].value.to_lowercase());
+        if candidate.fact.is_some()
+            && chosen
+                .iter()
+                .any(|c| c.fact == candidate.fact || value_of(c) == value_of(&candidate))
+        {
+            continue;
+        }
+        chance *= candidate.blind_chance;
+        chosen.push(candidate);
+    }
+    if chosen.len() < wanted || chance > budget {
         return None;
     }
-    let wanted = policy.questions.clamp(1, MAX_QUESTIONS) as usize;
-    let mut rng = SplitMix64::new(seed);
-    let mut kinds: Vec<FactKind> = Vec::new();
-    for f in &facts {
-        if !kinds.contains(&f.kind) {
-            kinds.push(f.kind);
-        }
-    }
-    rng.shuffle(&mut kinds);
-    let mut questions = Vec::new();
-    let mut answers = Vec::new();
-    let mut used: Vec<usize> = Vec::new();
-    // First pass: one question per kind; second pass: further facts of kinds already asked.
-    for pass in 0..2 {
-        for kind in &kinds {
-            if questions.len() == wanted {
-                break;
-            }
-            let same_kind: Vec<String> = facts
-                .iter()
-                .filter(|f| f.kind == *kind)
-                .map(|f| f.value.clone())
-                .collect();
-            let mut candidates: Vec<usize> = (0..facts.len())
-                .filter(|i| facts[*i].kind == *kind && !used.contains(i))
-                .collect();
-            if pass == 1 && candidates.is_empty() {
-                continue;
-            }
-            rng.shuffle(&mut candidates);
-            for i in candidates {
-                let id = questions.len() as u32 + 1;
-                if let Some((q, a)) = build_question(id, &facts[i], &same_kind, &mut rng) {
-                    used.push(i);
-                    questions.push(q);
-                    answers.push(a);
-                    break;
-                }
-                used.push(i);
-            }
-        }
+    rng.shuffle(&mut chosen);
+    let mut questions = Vec::with_capacity(chosen.len());
+    let mut answers = Vec::with_capacity(chosen.len());
+    for (n, c) in chosen.into_iter().enumerate() {
+        let id = n as u32 + 1;
+        let multiple = matches!(c.format, AnswerFormat::MultipleChoice { .. });
+        questions.push(QuizQuestion {
+            id,
+            topic: c.kind,
+            prompt: prompt_for(c.kind, multiple).to_owned(),
+            format: c.format,
+        });
+        answers.push(ExpectedAnswer {
+            question_id: id,
+            topic: c.kind,
+            accepted: c.accepted,
+        });
     }
     let asked = questions.len() as u32;
     let required = policy.min_correct.map_or(asked, |m| m.max(1));
-    if asked == 0 || required > asked {
+    if required > asked {
         return None;
     }
     Some((
@@ -577,6 +504,10 @@ fn is_correct(expected: &ExpectedAnswer, answer: &str) -> bool {
                 (Some(a), Some(b)) => amounts_equal(a, b),
                 _ => false,
             },
+            FactKind::Account => {
+                let typed = normalize(FactKind::Account, answer);
+                typed.len() >= 4 && typed.ends_with(&normalize(FactKind::Account, value))
+            }
             kind => normalize(kind, answer) == normalize(kind, value),
         },
     }
@@ -615,20 +546,26 @@ pub(crate) fn check(key: &QuizKey, answers: &[String]) -> ChallengeResult {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
 
-    fn answers_for(questions: &[QuizQuestion], key: &QuizKey) -> Vec<String> {
+    fn quiz_for(
+        ctx: &ActionContext,
+        level: RiskLevel,
+        seed: u64,
+    ) -> Option<(Vec<QuizQuestion>, QuizKey)> {
+        generate(ctx, &[], level, seed, &QuizPolicy::default())
+    }
+
+    fn right(key: &QuizKey) -> Vec<String> {
         key.answers
             .iter()
-            .zip(questions)
-            .map(|(a, _)| match &a.accepted {
+            .map(|a| match &a.accepted {
                 AcceptedAnswer::Choice { index, .. } => ((b'a' + *index as u8) as char).to_string(),
                 AcceptedAnswer::Exact { value } => value.clone(),
             })
             .collect()
     }
 
-    fn wrong_for(key: &QuizKey) -> Vec<String> {
+    fn wrong(key: &QuizKey) -> Vec<String> {
         key.answers
             .iter()
             .map(|a| match &a.accepted {
@@ -640,125 +577,103 @@ mod tests {
             .collect()
     }
 
-    fn policy(questions: u32) -> QuizPolicy {
-        QuizPolicy {
-            questions,
-            min_correct: None,
+    #[test]
+    fn high_asks_two_different_facts_and_critical_three() {
+        let ctx = ActionContext::new("execute_sql").with_kwarg("query", "DROP TABLE customers");
+        for seed in 0..20 {
+            let (questions, key) = quiz_for(&ctx, RiskLevel::High, seed).unwrap();
+            assert!(questions.len() >= 2, "{questions:?}");
+            let mut topics: Vec<_> = questions.iter().map(|q| q.topic).collect();
+            topics.sort();
+            topics.dedup();
+            assert_eq!(
+                topics.len(),
+                questions.len(),
+                "different facts: {questions:?}"
+            );
+            assert!(check(&key, &right(&key)).passed);
+            let r = check(&key, &wrong(&key));
+            assert!(!r.passed);
+            assert_eq!(r.details["reason"], "incorrect");
+            assert!(!serde_json::to_string(&r).unwrap().contains("customers"));
+            let (questions, _) = quiz_for(&ctx, RiskLevel::Critical, seed).unwrap();
+            assert!(questions.len() >= 3, "{questions:?}");
         }
     }
 
     #[test]
-    fn questions_come_from_the_real_content_with_same_kind_distractors() {
-        let ctx = ActionContext::new("execute_sql").with_kwarg("query", "DROP TABLE customers");
-        let (questions, key) = generate(&ctx, 3, &policy(1)).unwrap();
-        assert_eq!(questions.len(), 1);
-        assert_eq!(questions[0].topic, FactKind::Table);
-        let AnswerFormat::MultipleChoice { options } = &questions[0].format else {
-            panic!("expected choices")
-        };
-        assert_eq!(options.len(), 4);
-        assert_eq!(options.iter().filter(|o| *o == "customers").count(), 1);
-        assert!(
-            options.iter().all(|o| !o.contains('/') && !o.contains('@')),
-            "{options:?}"
-        );
-        assert!(check(&key, &answers_for(&questions, &key)).passed);
-        let wrong = check(&key, &wrong_for(&key));
-        assert!(!wrong.passed);
-        assert_eq!(wrong.details["reason"], "incorrect");
-        assert!(!serde_json::to_string(&wrong).unwrap().contains("customers"));
+    fn options_are_peers_of_the_same_kind_never_visible_in_the_action() {
+        let ctx =
+            ActionContext::new("delete_file").with_kwarg("path", "/srv/reports/q3_sales_2024.csv");
+        for seed in 0..30 {
+            let (questions, _) = quiz_for(&ctx, RiskLevel::High, seed).unwrap();
+            for q in &questions {
+                let AnswerFormat::MultipleChoice { options } = &q.format else {
+                    continue;
+                };
+                assert_eq!(options.len(), 5, "{options:?}");
+                if q.topic == FactKind::File {
+                    assert!(options.iter().all(|o| o.ends_with(".csv")), "{options:?}");
+                }
+                if q.topic == FactKind::Directory {
+                    assert!(
+                        options.iter().all(|o| o.starts_with("/srv/")),
+                        "{options:?}"
+                    );
+                }
+                let visible = options
+                    .iter()
+                    .filter(|o| "/srv/reports/q3_sales_2024.csv delete_file".contains(o.as_str()))
+                    .count();
+                assert!(visible <= 1, "{options:?}");
+            }
+        }
     }
 
     #[test]
-    fn answers_are_normalised_sensibly() {
-        let ctx = ActionContext::new("delete_dir").with_kwarg("directory", "/var/data/prod");
-        let (questions, key) = generate(&ctx, 11, &policy(1)).unwrap();
-        assert_eq!(questions[0].topic, FactKind::Directory);
-        assert!(check(&key, &["/var/data/prod/".to_owned()]).passed);
-        assert!(check(&key, &[" '/var/data/prod' ".to_owned()]).passed);
-        assert!(
-            !check(&key, &["/VAR/data/prod".to_owned()]).passed,
-            "paths are case-sensitive"
-        );
-        let index = match &key.answers[0].accepted {
-            AcceptedAnswer::Choice { index, .. } => *index,
-            AcceptedAnswer::Exact { .. } => panic!("directories are multiple choice"),
-        };
-        assert!(check(&key, &[format!("{}", index + 1)]).passed);
-        assert!(check(&key, &[format!("({})", (b'A' + index as u8) as char)]).passed);
-    }
-
-    #[test]
-    fn amounts_compare_numerically() {
+    fn typed_values_compare_sensibly() {
         let key = QuizKey {
             required_correct: 1,
             answers: vec![ExpectedAnswer {
                 question_id: 1,
                 topic: FactKind::Amount,
                 accepted: AcceptedAnswer::Exact {
-                    value: "1250.50".into(),
+                    value: "27300".into(),
                 },
             }],
         };
-        for ok in ["1250.5", "$1,250.50", "1250.50 USD"] {
+        for ok in ["27300", "27,300", "$27,300.00", "27300 EUR"] {
             assert!(check(&key, &[ok.to_owned()]).passed, "{ok}");
         }
-        for bad in ["1205.50", "125.05", "", "twelve"] {
+        for bad in ["2730", "273000", "", "twelve"] {
             assert!(!check(&key, &[bad.to_owned()]).passed, "{bad}");
         }
-    }
-
-    #[test]
-    fn several_kinds_are_asked_and_min_correct_is_honoured() {
-        let ctx = ActionContext::new("transfer_funds")
-            .with_kwarg("amount", 5000)
-            .with_kwarg("to", "treasury@example.com")
-            .with_kwarg("account_id", "acct_8842");
-        let (questions, key) = generate(&ctx, 5, &policy(3)).unwrap();
-        assert_eq!(questions.len(), 3);
-        let mut kinds: Vec<_> = questions.iter().map(|q| q.topic).collect();
-        kinds.dedup();
-        assert_eq!(kinds.len(), 3, "distinct kinds first");
-        let mut answers = answers_for(&questions, &key);
-        assert!(check(&key, &answers).passed);
-        answers[1] = wrong_for(&key)[1].clone();
-        let r = check(&key, &answers);
-        assert!(!r.passed, "all must be correct by default");
-        assert_eq!((r.questions_asked, r.questions_correct), (3, 2));
-
-        let lenient = QuizPolicy {
-            questions: 3,
-            min_correct: Some(2),
+        let iban = QuizKey {
+            required_correct: 1,
+            answers: vec![ExpectedAnswer {
+                question_id: 1,
+                topic: FactKind::Account,
+                accepted: AcceptedAnswer::Exact {
+                    value: "3000".into(),
+                },
+            }],
         };
-        let (questions, key) = generate(&ctx, 5, &lenient).unwrap();
-        let mut answers = answers_for(&questions, &key);
-        answers[0] = wrong_for(&key)[0].clone();
-        assert!(check(&key, &answers).passed);
+        assert!(check(&iban, &["3000".to_owned()]).passed);
+        assert!(check(&iban, &["DE89 3704 0044 0532 0130 00".to_owned()]).passed);
+        assert!(!check(&iban, &["3001".to_owned()]).passed);
     }
 
     #[test]
-    fn too_little_content_or_unreachable_min_correct_gives_none() {
-        assert!(generate(&ActionContext::new("ping"), 1, &policy(2)).is_none());
-        let ctx = ActionContext::new("drop_table").with_arg("users");
-        assert!(
-            generate(
-                &ctx,
-                1,
-                &QuizPolicy {
-                    questions: 3,
-                    min_correct: Some(2)
-                }
-            )
-            .is_none()
-        );
-        assert!(generate(&ctx, 1, &policy(3)).is_some());
-    }
-
-    #[test]
-    fn a_question_whose_answer_is_in_its_text_is_dropped() {
-        // A table literally named like words of the prompt cannot be asked about.
-        let ctx = ActionContext::new("drop_table").with_arg("action");
-        assert!(generate(&ctx, 1, &policy(1)).is_none());
+    fn redacted_values_and_empty_actions_are_never_asked() {
+        assert!(quiz_for(&ActionContext::new("ping"), RiskLevel::High, 1).is_none());
+        let ctx = ActionContext::new("connect").with_kwarg("host", "[REDACTED:password]");
+        if let Some((questions, key)) = quiz_for(&ctx, RiskLevel::High, 1) {
+            assert!(
+                !serde_json::to_string(&(questions, key))
+                    .unwrap()
+                    .contains("REDACTED")
+            );
+        }
     }
 
     #[test]
@@ -766,12 +681,11 @@ mod tests {
         let ctx = ActionContext::new("drop_table")
             .with_arg("users")
             .with_kwarg("host", "db.example.com");
-        let (questions, key) = generate(&ctx, 2, &policy(2)).unwrap();
-        let mut answers = answers_for(&questions, &key);
+        let (_, key) = quiz_for(&ctx, RiskLevel::High, 2).unwrap();
+        let mut answers = right(&key);
         assert!(!check(&key, &answers[..1]).passed);
         answers.push("a".into());
         assert!(!check(&key, &answers).passed);
         assert!(!check(&key, &[]).passed);
-        let _ = json!(null);
     }
 }

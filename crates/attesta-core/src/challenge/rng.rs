@@ -27,10 +27,6 @@ impl SplitMix64 {
         (self.next_u64() % n as u64) as usize
     }
 
-    pub(crate) fn chance(&mut self, numerator: u64, denominator: u64) -> bool {
-        denominator != 0 && self.next_u64() % denominator < numerator
-    }
-
     pub(crate) fn shuffle<T>(&mut self, items: &mut [T]) {
         for i in (1..items.len()).rev() {
             let j = self.below(i + 1);

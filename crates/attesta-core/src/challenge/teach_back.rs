@@ -5,8 +5,11 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::ChallengeBody;
+use super::consequence;
+use super::explain;
 use super::facts::{FactKind, extract};
-use super::text::{contains_phrase, identifier_tokens, words};
+use super::text::{contains_phrase, identifier_tokens, parse_amount, words};
+use crate::assessment::RiskFactor;
 use crate::config::TeachBackPolicy;
 use crate::context::ActionContext;
 use crate::result::ChallengeResult;
@@ -37,7 +40,30 @@ pub struct KeyTermGroup {
     /// Lowercase word prefixes (`delet` matches delete, deletes, deleting, deletion).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub stems: Vec<String>,
+    /// A target of the action's main kind (the file deleted, the table dropped, the person
+    /// paid): an explanation must name one of these, not just a side detail.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub primary: bool,
 }
+
+/// Which kind of target is the main one when several are present, most important first.
+const TARGET_PRIORITY: &[FactKind] = &[
+    FactKind::Recipient,
+    FactKind::Person,
+    FactKind::Account,
+    FactKind::Table,
+    FactKind::File,
+    FactKind::RecordId,
+    FactKind::Host,
+    FactKind::Service,
+    FactKind::Resource,
+    FactKind::Branch,
+    FactKind::Directory,
+    FactKind::Repository,
+    FactKind::Role,
+    FactKind::Version,
+    FactKind::Environment,
+];
 
 /// What a teach-back is checked against; stays on the trusted side.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -52,7 +78,27 @@ pub struct TeachBackKey {
     pub echo_tokens: Vec<String>,
     /// The arguments as compact lowercase JSON, to spot a pasted dump.
     pub argument_dump: String,
+    /// What the action does (consequence names); the explanation must state one of them
+    /// without negating or reversing it.
+    #[serde(default)]
+    pub consequences: Vec<String>,
+    /// Tokens of the action name (for direction: grant vs revoke, deploy vs rollback).
+    #[serde(default)]
+    pub action_tokens: Vec<String>,
+    /// Amounts the explanation must state exactly (any common format).
+    #[serde(default)]
+    pub amounts: Vec<f64>,
+    /// Lowercase words of the action, its arguments, docstring and risk evidence (bounded).
+    #[serde(default)]
+    pub vocabulary: Vec<String>,
 }
+
+/// Bytes of the arguments' JSON kept to recognise a pasted dump.
+const DUMP_PREFIX_BYTES: usize = 512;
+
+/// Bytes of action text turned into the explanation's related vocabulary (a fixed budget keeps
+/// generation linear and bounded for huge arguments).
+const VOCABULARY_BYTES: usize = 64 * 1024;
 
 /// Effect classes and their synonyms, as word prefixes; a trailing `$` means "whole word only".
 const EFFECTS: &[(&str, &[&str])] = &[
@@ -214,9 +260,11 @@ fn has_scope_marker(ctx: &ActionContext, strings: &[String]) -> bool {
 fn target_phrases(kind: FactKind, value: &str) -> Vec<String> {
     let v = value.to_lowercase();
     let mut phrases = vec![v.trim_end_matches('/').to_owned()];
+    // Names are short ("Li"): a person's name parts count from two letters.
+    let min_chars = if kind == FactKind::Person { 2 } else { 3 };
     let mut push = |p: &str| {
         let p = p.trim_matches(|c: char| !c.is_alphanumeric());
-        if p.chars().count() >= 3 && !phrases.iter().any(|x| x == p) {
+        if p.chars().count() >= min_chars && !phrases.iter().any(|x| x == p) {
             phrases.push(p.to_owned());
         }
     };
@@ -235,10 +283,31 @@ fn target_phrases(kind: FactKind, value: &str) -> Vec<String> {
                 push(stem);
             }
         }
-        FactKind::Recipient => {
+        FactKind::Recipient | FactKind::Person => {
             if let Some((local, domain)) = v.split_once('@') {
                 push(local);
                 push(domain);
+                for part in local.split(['.', '_', '-']) {
+                    push(part);
+                }
+            } else {
+                for part in v.split_whitespace() {
+                    push(part);
+                }
+            }
+        }
+        FactKind::Account => {
+            // Long codes are read and quoted by their ends: "0x9f2c…8d21", "ending 3000".
+            let compact: String = v.chars().filter(|c| c.is_alphanumeric()).collect();
+            push(&compact);
+            if compact.len() >= 12 {
+                push(&compact[compact.len() - 4..]);
+                push(&compact[..6]);
+            }
+        }
+        FactKind::Role | FactKind::Service | FactKind::Resource | FactKind::Repository => {
+            for part in v.split(['/', ':', '-', '_', '.']) {
+                push(part);
             }
         }
         FactKind::Host => {
@@ -261,15 +330,18 @@ fn target_phrases(kind: FactKind, value: &str) -> Vec<String> {
 
 pub(crate) fn generate(
     ctx: &ActionContext,
+    factors: &[RiskFactor],
     policy: &TeachBackPolicy,
 ) -> (ChallengeBody, TeachBackKey) {
     let name_tokens = identifier_tokens(&ctx.function_name);
+    let name_tokens_for_key = name_tokens.clone();
     let arguments = ctx.arguments_value();
     let mut strings = Vec::new();
     let mut keys = Vec::new();
     collect_strings(&arguments, &mut strings, &mut keys, 0);
 
     let mut groups: Vec<KeyTermGroup> = Vec::new();
+    let mut target_kinds: Vec<FactKind> = Vec::new();
     let facts = extract(ctx);
     for fact in facts.iter().filter(|f| f.kind != FactKind::Amount) {
         let label = format!("{}: {}", kind_label(fact.kind), fact.value);
@@ -283,7 +355,15 @@ pub(crate) fn generate(
             label,
             phrases,
             stems: Vec::new(),
+            primary: false,
         });
+        target_kinds.push(fact.kind);
+    }
+    if let Some(main) = TARGET_PRIORITY.iter().find(|k| target_kinds.contains(k)) {
+        let label = format!("{}: ", kind_label(*main));
+        for g in groups.iter_mut().filter(|g| g.label.starts_with(&label)) {
+            g.primary = true;
+        }
     }
     let mut effect_tokens: Vec<String> = name_tokens.clone();
     for fact in facts.iter().filter(|f| f.kind == FactKind::Command) {
@@ -300,6 +380,7 @@ pub(crate) fn generate(
             label: format!("effect: {class}"),
             phrases: Vec::new(),
             stems: stems.iter().map(|s| (*s).to_owned()).collect(),
+            primary: false,
         });
     }
     for fact in facts.iter().filter(|f| f.kind == FactKind::Amount) {
@@ -312,6 +393,7 @@ pub(crate) fn generate(
             label: format!("amount: {}", fact.value),
             phrases,
             stems: Vec::new(),
+            primary: false,
         });
     }
     if has_scope_marker(ctx, &strings) {
@@ -320,6 +402,7 @@ pub(crate) fn generate(
             label: "scope: everything".to_owned(),
             phrases: Vec::new(),
             stems: SCOPE_WORDS.iter().map(|s| (*s).to_owned()).collect(),
+            primary: false,
         });
     }
     if groups.is_empty() {
@@ -331,21 +414,41 @@ pub(crate) fn generate(
                 label: format!("action: {}", ctx.function_name),
                 phrases,
                 stems: Vec::new(),
+                primary: false,
             });
         }
     }
 
+    // Linear with a budget: a 2 MB action with 100k keys must not make this quadratic.
+    let mut seen: std::collections::HashSet<String> = name_tokens.iter().cloned().collect();
     let mut echo_tokens: Vec<String> = name_tokens;
+    let mut budget = VOCABULARY_BYTES;
     for s in strings.iter().chain(&keys) {
-        for w in words(s) {
-            if !echo_tokens.contains(&w) {
+        if budget == 0 {
+            break;
+        }
+        let mut end = s.len().min(budget);
+        while !s.is_char_boundary(end) {
+            end -= 1;
+        }
+        budget -= end;
+        for w in words(&s[..end]) {
+            if seen.insert(w.clone()) {
                 echo_tokens.push(w);
             }
         }
     }
-    let argument_dump = serde_json::to_string(&arguments)
+    // A pasted dump starts like the arguments do: their first bytes are enough to spot one.
+    let mut argument_dump = serde_json::to_string(&arguments)
         .unwrap_or_default()
         .to_lowercase();
+    if argument_dump.len() > DUMP_PREFIX_BYTES {
+        let mut end = DUMP_PREFIX_BYTES;
+        while !argument_dump.is_char_boundary(end) {
+            end -= 1;
+        }
+        argument_dump.truncate(end);
+    }
 
     let min_key_terms = policy.min_key_terms;
     let body = ChallengeBody::TeachBack {
@@ -357,6 +460,39 @@ pub(crate) fn generate(
         min_words: policy.min_words,
         min_key_terms,
     };
+    let consequences: Vec<String> = consequence::consequences(ctx, factors)
+        .iter()
+        .map(|c| c.name().to_owned())
+        .collect();
+    let amounts: Vec<f64> = facts
+        .iter()
+        .filter(|f| f.kind == FactKind::Amount)
+        .filter_map(|f| parse_amount(&f.value))
+        .collect();
+    let mut vocabulary: Vec<String> = Vec::new();
+    let mut budget = VOCABULARY_BYTES;
+    let sources = std::iter::once(ctx.function_name.as_str())
+        .chain(ctx.function_doc.as_deref())
+        .chain(ctx.environment.as_deref())
+        .chain(strings.iter().map(String::as_str))
+        .chain(keys.iter().map(String::as_str))
+        .chain(factors.iter().map(|f| f.evidence.as_str()));
+    for source in sources {
+        if budget == 0 {
+            break;
+        }
+        let mut end = source.len().min(budget);
+        while !source.is_char_boundary(end) {
+            end -= 1;
+        }
+        budget -= end;
+        for w in explain::plain_words(&source[..end]) {
+            vocabulary.push(w);
+        }
+        vocabulary.extend(identifier_tokens(&source[..end]));
+    }
+    vocabulary.sort_unstable();
+    vocabulary.dedup();
     let key = TeachBackKey {
         action: ctx.function_name.clone(),
         arguments,
@@ -365,6 +501,10 @@ pub(crate) fn generate(
         key_terms: groups,
         echo_tokens,
         argument_dump,
+        consequences,
+        action_tokens: name_tokens_for_key,
+        amounts,
+        vocabulary,
     };
     (body, key)
 }
@@ -381,11 +521,40 @@ fn kind_label(kind: FactKind) -> &'static str {
         FactKind::Environment => "environment",
         FactKind::Command => "program",
         FactKind::RecordId => "record",
+        FactKind::Person => "person",
+        FactKind::Account => "account",
+        FactKind::Role => "role",
+        FactKind::Service => "service",
+        FactKind::Version => "version",
+        FactKind::Repository => "repository",
+        FactKind::Resource => "resource",
+        FactKind::Consequence => "consequence",
+        FactKind::Operation => "operation",
     }
 }
 
 fn group_matches(group: &KeyTermGroup, text: &str, text_words: &[String]) -> bool {
-    group.phrases.iter().any(|p| contains_phrase(text, p))
+    // A compound name (`2023_return.pdf`, `marketing_optins`) is also named by all of its parts
+    // in any order ("the 2023 tax return pdf").
+    let by_parts = |p: &String| {
+        if p.contains(char::is_whitespace) {
+            return false;
+        }
+        let parts: Vec<&str> = p
+            .split(['_', '-', '.', '/'])
+            .filter(|x| x.chars().count() >= 2)
+            .collect();
+        parts.len() >= 2
+            && parts.iter().all(|x| {
+                text_words
+                    .iter()
+                    .any(|w| w == x || w.trim_end_matches('s') == *x)
+            })
+    };
+    group
+        .phrases
+        .iter()
+        .any(|p| contains_phrase(text, p) || by_parts(p))
         || group
             .stems
             .iter()
@@ -451,16 +620,10 @@ pub(crate) fn check(
         .iter()
         .filter(|g| group_matches(g, &lower, &text_words))
         .collect();
-    // An action with fewer key terms than the policy asks for needs all of the ones it has
-    // (only a nameless, argument-less action has none; the structural checks still apply).
     let required = (key.min_key_terms as usize).min(key.key_terms.len());
     let mut failure = structural_failure(key, text, &text_words);
-    if failure.is_none() && matched.len() < required {
-        failure = Some(format!(
-            "the explanation names {} of the {} key terms needed (what the action affects, what it does to it, how much)",
-            matched.len(),
-            required
-        ));
+    if failure.is_none() {
+        failure = super::understanding::understanding_failure(key, text, &lower, &matched);
     }
     if failure.is_none() {
         for validator in validators {
@@ -486,7 +649,7 @@ mod tests {
     use super::*;
 
     fn key_for(ctx: &ActionContext) -> TeachBackKey {
-        generate(ctx, &TeachBackPolicy::default()).1
+        generate(ctx, &[], &TeachBackPolicy::default()).1
     }
 
     fn rm_ctx() -> ActionContext {
@@ -556,10 +719,82 @@ mod tests {
         let r = check(&key, vague, &[]);
         assert!(!r.passed);
         assert!(
-            r.details["reason"].as_str().unwrap().contains("key terms"),
+            r.details["reason"].as_str().unwrap().contains("effect"),
             "{:?}",
             r.details
         );
+    }
+
+    #[test]
+    fn v2_catches_the_reported_fakes_and_accepts_separators() {
+        let del =
+            key_for(&ActionContext::new("delete_file").with_kwarg("path", "/srv/reports/q3.csv"));
+        let nonsense = "purple elephants delete q3.csv while singing opera about turnips and dancing under the moon tonight";
+        let r = check(&del, nonsense, &[]);
+        assert!(!r.passed);
+        assert!(
+            r.details["reason"]
+                .as_str()
+                .unwrap()
+                .contains("not about this action"),
+            "{:?}",
+            r.details
+        );
+        let pay = key_for(
+            &ActionContext::new("transfer_funds")
+                .with_kwarg("amount", 48500)
+                .with_kwarg("beneficiary", "Acme Supplies GmbH"),
+        );
+        let reversed = "We receive a refund of 48500 from Acme into our account, no transfer goes out and nothing is paid by us";
+        let r = check(&pay, reversed, &[]);
+        assert!(!r.passed);
+        assert!(
+            r.details["reason"].as_str().unwrap().contains("opposite"),
+            "{:?}",
+            r.details
+        );
+        for amount in ["48,500", "48500", "48.500,00", "48.5k", "48 500"] {
+            let honest = format!(
+                "This sends {amount} euros to Acme Supplies; the money leaves our account and cannot simply be pulled back."
+            );
+            let r = check(&pay, &honest, &[]);
+            assert!(r.passed, "{amount}: {:?}", r.details);
+        }
+        let wrong = "This sends 4,850 euros to Acme Supplies; the money leaves our account and cannot simply be pulled back.";
+        let r = check(&pay, wrong, &[]);
+        assert!(!r.passed);
+        let reason = r.details["reason"].as_str().unwrap();
+        assert!(
+            reason.contains("amount") && !reason.contains("48"),
+            "{reason}"
+        );
+        let drop =
+            key_for(&ActionContext::new("execute_sql").with_kwarg("query", "DROP TABLE customers"));
+        let r = check(
+            &drop,
+            "This creates a brand new customers table in the database, nothing is dropped and no rows are lost",
+            &[],
+        );
+        assert!(!r.passed);
+    }
+
+    #[test]
+    fn the_python_binding_examples_still_judge_the_same() {
+        let key =
+            key_for(&ActionContext::new("delete_file").with_kwarg("path", "/var/data/report.csv"));
+        let careful = "This permanently deletes the file report.csv in the /var/data directory on this server; \
+                       the monthly report data will be gone and cannot be recovered afterwards.";
+        assert!(check(&key, careful, &[]).passed);
+        assert!(!check(&key, "ok delete it", &[]).passed);
+    }
+
+    #[test]
+    fn redacted_targets_are_not_required() {
+        let ctx = ActionContext::new("rotate_secret").with_kwarg("password", "[REDACTED:password]");
+        let key = key_for(&ctx);
+        let text = "This rotates the database password, so the old password stops working and every client must use the new secret value from now on.";
+        let r = check(&key, text, &[]);
+        assert!(r.passed, "{:?} {:?}", r.details, key.key_terms);
     }
 
     #[test]

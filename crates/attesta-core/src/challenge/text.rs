@@ -128,12 +128,17 @@ pub(crate) fn amounts_equal(a: f64, b: f64) -> bool {
     (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0)
 }
 
-/// Formats an amount the way it is most likely shown: integers without decimals, else two.
+/// Formats an amount the way it is most likely shown: integers without decimals, else every
+/// decimal it has (at least two: `12.50`, `0.0425`), never rounded.
 pub(crate) fn format_amount(value: f64) -> String {
     if value.fract() == 0.0 && value.abs() < 1e15 {
-        format!("{}", value as i64)
-    } else {
-        format!("{value:.2}")
+        return format!("{}", value as i64);
+    }
+    let shortest = value.to_string();
+    match shortest.split_once('.') {
+        Some((_, frac)) if frac.len() >= 2 => shortest,
+        Some((_, frac)) => format!("{shortest}{}", "0".repeat(2 - frac.len())),
+        None => format!("{value:.2}"),
     }
 }
 

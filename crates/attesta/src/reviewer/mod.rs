@@ -69,7 +69,10 @@ pub trait Reviewer: Send + Sync {
     /// Short name recorded in the audit metadata (`terminal`, `server`, `callback` …).
     fn name(&self) -> &str;
 
-    fn review<'a>(&'a self, request: &'a ReviewRequest) -> BoxFuture<'a, Result<ReviewOutcome, ReviewerError>>;
+    fn review<'a>(
+        &'a self,
+        request: &'a ReviewRequest,
+    ) -> BoxFuture<'a, Result<ReviewOutcome, ReviewerError>>;
 
     /// Whether this reviewer must see the arguments exactly as the agent sent them. Only a
     /// channel that binds the decision to a digest of the exact action and redacts on its own
@@ -91,7 +94,9 @@ mod terminal;
 pub use callback::CallbackReviewer;
 pub use non_interactive::{NO_REVIEWER_REASON, NonInteractiveReviewer};
 pub use render::{ApproverSlot, Style, render_challenge, render_question};
-pub use server::{DEFAULT_AGENT_TOKEN_ENV, ServerReviewer, action_digest, REQUIRES_KEY};
-pub use runner::{ChallengeRunner, LineAsk, MonotonicClock, NoticeKind, Prompter, SystemClock};
+pub use runner::{
+    ChallengeRunner, LineAsk, MonotonicClock, NoticeKind, Prompter, SystemClock, deny_request,
+};
+pub use server::{DEFAULT_AGENT_TOKEN_ENV, REQUIRES_KEY, ServerReviewer, action_digest};
 #[cfg(unix)]
 pub use terminal::{ColorChoice, TerminalReviewer};

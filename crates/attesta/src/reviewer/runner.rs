@@ -130,6 +130,39 @@ impl std::fmt::Debug for ChallengeRunner {
 struct Collected {
     response: Option<Response>,
     early_answers: u32,
+    /// The reviewer said no (with an optional reason): never delayed by the minimum review time.
+    denied: Option<Option<String>>,
+}
+
+/// Whether a line is an explicit "no": `n`, `no`, `deny`, `deny: reason`, `n - reason`. For a
+/// confirmation anything but `y`/`yes` is a no, and any text after the no is its reason.
+/// Returns the reason (if any) when it is a no.
+pub fn deny_request(line: &str, confirm: bool) -> Option<Option<String>> {
+    let trimmed = line.trim();
+    let lower = trimmed.to_lowercase();
+    if confirm && (lower == "y" || lower == "yes") {
+        return None;
+    }
+    let reason_after = |prefix_len: usize| {
+        let rest = trimmed[prefix_len..]
+            .trim_start_matches(|c: char| c.is_whitespace() || ":-,;".contains(c))
+            .trim();
+        (!rest.is_empty()).then(|| rest.chars().take(500).collect::<String>())
+    };
+    for prefix in ["/deny", "!deny", "deny", "no", "n"] {
+        if let Some(rest) = lower.strip_prefix(prefix)
+            && (rest.is_empty()
+                || rest.starts_with(|c: char| c.is_whitespace() || ":-,;".contains(c)))
+        {
+            // A quiz or teach-back answer that merely starts with "no " is an answer, not a no,
+            // unless it is the explicit `deny` command.
+            if !confirm && prefix.len() <= 2 && !rest.trim().is_empty() {
+                return None;
+            }
+            return Some(reason_after(prefix.len()));
+        }
+    }
+    confirm.then(|| (!trimmed.is_empty()).then(|| trimmed.chars().take(500).collect()))
 }
 
 impl ChallengeRunner {
@@ -229,6 +262,22 @@ impl ChallengeRunner {
         .await?;
         let operator = prompter.operator();
         let authenticated = prompter.authenticated();
+        if let Some(reason) = collected.denied {
+            let elapsed = secs(clock.now().saturating_sub(shown_at));
+            let mut outcome = reviewer_denied(
+                public.challenge_type,
+                key.min_review_seconds,
+                elapsed,
+                reason,
+                operator.into_iter().collect(),
+                authenticated,
+            );
+            outcome
+                .challenge
+                .details
+                .insert("early_answers".into(), Value::from(collected.early_answers));
+            return Ok(outcome);
+        }
         let Some(response) = collected.response else {
             let mut result = ChallengeResult::new(public.challenge_type, false)
                 .with_detail("reason", "the input closed before an answer was given");
@@ -338,6 +387,13 @@ impl ChallengeRunner {
             )
             .await?;
             early_total += collected.early_answers;
+            if let Some(reason) = collected.denied {
+                let said = reason.map_or_else(String::new, |r| format!(": {r}"));
+                break session.abandon(&format!(
+                    "approver {} of {required} denied{said}",
+                    index + 1
+                ));
+            }
             let Some(response) = collected.response else {
                 break session.abandon("the input closed before an approver answered");
             };
@@ -412,6 +468,32 @@ fn failure_reason(result: &ChallengeResult) -> String {
     }
 }
 
+/// The reviewer said no: denied at once, with their reason (audited and returned to the agent).
+fn reviewer_denied(
+    challenge_type: ChallengeType,
+    min_review_seconds: f64,
+    elapsed: f64,
+    reason: Option<String>,
+    approvers: Vec<String>,
+    authenticated: bool,
+) -> ReviewOutcome {
+    let mut result = ChallengeResult::new(challenge_type, false)
+        .with_detail("answer", "declined")
+        .with_detail("reason", "denied by the reviewer");
+    if let Some(r) = &reason {
+        result = result.with_detail("deny_reason", r.as_str());
+    }
+    result.review_seconds = elapsed;
+    result.min_review_seconds = min_review_seconds;
+    result.min_review_met = elapsed >= min_review_seconds;
+    result.responder_ids = approvers.clone();
+    let why = match &reason {
+        Some(r) => format!("denied by the reviewer: {r}"),
+        None => "denied by the reviewer".to_owned(),
+    };
+    denied(result, approvers, authenticated, &why)
+}
+
 fn denied(
     challenge: ChallengeResult,
     approvers: Vec<String>,
@@ -438,6 +520,8 @@ async fn collect(
     deadline_at: Option<Duration>,
 ) -> Result<Collected, ReviewerError> {
     let mut early_answers = 0;
+    let mut denied: Option<Option<String>> = None;
+    let confirm = matches!(public.body, ChallengeBody::Confirm { .. });
     let mut ask = async |prompter: &mut dyn Prompter,
                          question: Option<&str>,
                          prompt: &str|
@@ -454,6 +538,11 @@ async fn collect(
             let Some(line) = prompter.ask_line(ask).await? else {
                 return Ok(None);
             };
+            // "No" is never too early.
+            if let Some(reason) = deny_request(&line, confirm) {
+                denied = Some(reason);
+                return Ok(None);
+            }
             let answered = secs(clock.now().saturating_sub(shown_at));
             match lockout(min_review_seconds, answered) {
                 Ok(()) => return Ok(Some(line)),
@@ -492,7 +581,8 @@ async fn collect(
         ChallengeBody::MultiParty { .. } => None,
     };
     Ok(Collected {
-        response,
+        response: if denied.is_some() { None } else { response },
         early_answers,
+        denied,
     })
 }

@@ -1,0 +1,651 @@
+//! Judging a teach-back explanation: is the effect stated (not negated, not reversed), is the
+//! target named (and no other one), is the amount exact in any common format, and is the text
+//! mostly about the action? Failure messages say what is missing, never the right answer.
+
+use super::consequence::Consequence;
+use super::text::amounts_equal;
+use super::vocab::{EXPLAIN_WORDS, NEGATIONS, STOPWORDS};
+
+/// Effect words (prefixes; `$` = whole word) and opposite cues for one consequence.
+pub(crate) struct EffectSpec {
+    pub stems: Vec<&'static str>,
+    pub opposites: Vec<&'static str>,
+}
+
+pub(crate) fn effect_spec(c: Consequence, action_tokens: &[String]) -> EffectSpec {
+    let has = |w: &str| action_tokens.iter().any(|t| t.starts_with(w));
+    match c {
+        Consequence::MoneyOut if has("refund") => EffectSpec {
+            stems: [
+                "refund", "pay", "paid", "money", "fund", "return", "back$", "goes$", "out$",
+            ]
+            .to_vec(),
+            opposites: [
+                "charged",
+                "pays us",
+                "comes in",
+                "money comes",
+                "we receive",
+                "we get",
+            ]
+            .to_vec(),
+        },
+        Consequence::MoneyOut => EffectSpec {
+            stems: [
+                "pay", "paid", "transfer", "wire", "send", "sent", "money", "fund", "payout",
+                "withdr", "purchas", "spend", "leav", "out$", "goes$",
+            ]
+            .to_vec(),
+            opposites: [
+                "refund",
+                "we receive",
+                "we get",
+                "receive a",
+                "incoming",
+                "deposit",
+                "credited",
+                "comes in",
+                "only checks",
+                "checks the balance",
+                "into our",
+            ]
+            .to_vec(),
+        },
+        Consequence::SecretKey => EffectSpec {
+            stems: [
+                "key", "rotat", "delet", "destroy", "export", "revok", "replac", "expos", "schedul",
+            ]
+            .to_vec(),
+            opposites: [].to_vec(),
+        },
+        Consequence::DataDestroyed => EffectSpec {
+            stems: [
+                "drop",
+                "delet",
+                "remov",
+                "eras",
+                "wipe",
+                "truncat",
+                "empt",
+                "destroy",
+                "purg",
+                "gone",
+                "updat",
+                "chang",
+                "overwrit",
+                "set$",
+                "sets$",
+                "disappear",
+                "lost",
+            ]
+            .to_vec(),
+            opposites: [
+                "creates",
+                "create$",
+                "creating",
+                "reads",
+                "read only",
+                "only reads",
+                "select only",
+                "preview",
+                "backup",
+                "brand new",
+            ]
+            .to_vec(),
+        },
+        Consequence::Deleted => EffectSpec {
+            stems: [
+                "delet",
+                "remov",
+                "eras",
+                "wipe",
+                "destroy",
+                "purg",
+                "unlink",
+                "rm$",
+                "gone",
+                "disappear",
+                "lost",
+                "drop",
+            ]
+            .to_vec(),
+            opposites: [
+                "creates",
+                "create$",
+                "creating",
+                "restores",
+                "backup",
+                "back up",
+                "makes a copy",
+                "copies it",
+                "copies the",
+                "only lists",
+                "lists",
+                "read only",
+                "preview",
+                "brand new",
+            ]
+            .to_vec(),
+        },
+        Consequence::SentOut => EffectSpec {
+            stems: [
+                "send", "sent", "mail", "email", "shar", "forward", "upload", "transmit", "stream",
+                "leav", "out$", "goes$", "gets$",
+            ]
+            .to_vec(),
+            opposites: [
+                "draft",
+                "stops sharing",
+                "stop sharing",
+                "unshar",
+                "revok",
+                "no longer",
+            ]
+            .to_vec(),
+        },
+        Consequence::Access if has("revok") || has("remov") || has("delet") => EffectSpec {
+            stems: [
+                "revok",
+                "remov",
+                "take",
+                "takes",
+                "lose",
+                "loses",
+                "access",
+                "permission",
+                "role",
+            ]
+            .to_vec(),
+            opposites: ["grant", "gives", "give", "new access", "more permissions"].to_vec(),
+        },
+        Consequence::Access => EffectSpec {
+            stems: [
+                "grant",
+                "give",
+                "gives",
+                "role",
+                "permission",
+                "access",
+                "invit",
+                "privileg",
+                "rights",
+                "token",
+                "admin",
+                "readable",
+                "writable",
+                "creat",
+            ]
+            .to_vec(),
+            opposites: [
+                "revok",
+                "takes away",
+                "lose access",
+                "loses access",
+                "lose their",
+            ]
+            .to_vec(),
+        },
+        Consequence::Execute => EffectSpec {
+            stems: ["run", "execut", "download", "install", "script"].to_vec(),
+            opposites: [].to_vec(),
+        },
+        Consequence::Stopped => EffectSpec {
+            stems: [
+                "stop", "kill", "shut", "halt", "down$", "offline", "zero", "terminat", "scal",
+                "delet", "taking",
+            ]
+            .to_vec(),
+            opposites: [
+                "more replicas",
+                "scale up",
+                "scales up",
+                "adds more",
+                "nothing is stopped",
+            ]
+            .to_vec(),
+        },
+        Consequence::Deployed if has("rollback") || has("revert") => EffectSpec {
+            stems: [
+                "roll", "revert", "replac", "version", "older", "previous", "releas",
+            ]
+            .to_vec(),
+            opposites: [].to_vec(),
+        },
+        Consequence::Deployed => EffectSpec {
+            stems: [
+                "deploy", "releas", "ship", "rollout", "merg", "promot", "version", "updat",
+                "upgrad", "replac", "live$", "scal",
+            ]
+            .to_vec(),
+            opposites: [
+                "rolls back",
+                "roll back",
+                "rollback",
+                "revert",
+                "nothing new",
+            ]
+            .to_vec(),
+        },
+        Consequence::Overwritten => EffectSpec {
+            stems: [
+                "overwrit",
+                "writ",
+                "wrote",
+                "replac",
+                "move",
+                "moving",
+                "renam",
+                "push",
+                "chang",
+                "updat",
+                "modif",
+                "regenerat",
+            ]
+            .to_vec(),
+            opposites: ["pulls", "pull the", "read only", "only reads"].to_vec(),
+        },
+    }
+}
+
+/// Common action verbs (as name-token prefixes), what else says the same, and what says the
+/// opposite. Used with the action's own first verb, whatever its consequence.
+const VERBS: &[(&str, &[&str], &[&str])] = &[
+    (
+        "delet",
+        &[
+            "remov", "eras", "wipe", "destroy", "purg", "gone", "throw", "discard",
+        ],
+        &["creates", "restores", "recreat"],
+    ),
+    (
+        "remov",
+        &["delet", "eras", "wipe", "drop", "take", "takes"],
+        &["adds", "add$", "creates"],
+    ),
+    (
+        "drop",
+        &["delet", "remov", "destroy", "gone"],
+        &["creates", "create$"],
+    ),
+    (
+        "disabl",
+        &[
+            "turn off",
+            "turns off",
+            "switch off",
+            "switches off",
+            "deactivat",
+            "stop",
+            "off$",
+        ],
+        &["turns on", "turn on", "enabl", "activat", "switches on"],
+    ),
+    (
+        "enabl",
+        &["turn on", "turns on", "switch on", "activat", "on$"],
+        &["turns off", "turn off", "disabl", "deactivat"],
+    ),
+    (
+        "updat",
+        &[
+            "chang", "set", "point", "modif", "replac", "edit", "overwrit",
+        ],
+        &[],
+    ),
+    ("post", &["publish", "shar", "send", "sent", "announc"], &[]),
+    (
+        "publish",
+        &["post", "shar", "releas", "public"],
+        &["unpublish"],
+    ),
+    (
+        "reset",
+        &["throw", "discard", "revert", "wipe", "lost", "lose"],
+        &["stash", "saves all"],
+    ),
+    (
+        "send",
+        &["sent", "transfer", "pay", "wire", "mail"],
+        &["receiv", "incoming"],
+    ),
+    (
+        "transfer",
+        &["send", "sent", "pay", "wire", "move"],
+        &["receiv", "incoming"],
+    ),
+    ("grant", &["give", "gives", "add"], &["revok", "takes away"]),
+    (
+        "revok",
+        &["remov", "take", "takes", "cancel"],
+        &["grant", "gives"],
+    ),
+    (
+        "add",
+        &["grant", "give", "gives", "creat", "insert"],
+        &["remov", "delet"],
+    ),
+    (
+        "start",
+        &["launch", "run", "begin", "boot"],
+        &["stops", "stop$", "shuts"],
+    ),
+    (
+        "stop",
+        &["halt", "shut", "kill", "end", "terminat"],
+        &["starts", "launch"],
+    ),
+    ("lock", &["block", "freez", "suspend"], &["unlock"]),
+    ("unlock", &["open", "unfreez", "reactivat"], &["locks"]),
+    (
+        "suspend",
+        &["block", "lock", "pause", "freez"],
+        &["reactivat", "unsuspend"],
+    ),
+    (
+        "refund",
+        &["return", "back", "pay", "paid"],
+        &["charged", "charges"],
+    ),
+    ("charg", &["bill", "collect", "take"], &["refund"]),
+];
+
+/// The spec for the action's own verb (its first name token), when it is a known verb.
+pub(crate) fn verb_spec(action_tokens: &[String]) -> Option<EffectSpec> {
+    let first = action_tokens.iter().find(|t| t.len() >= 3)?;
+    VERBS
+        .iter()
+        .find(|(verb, _, _)| first.starts_with(verb))
+        .map(|(verb, same, opposite)| {
+            let mut stems: Vec<&'static str> = vec![verb];
+            stems.extend_from_slice(same);
+            EffectSpec {
+                stems,
+                opposites: opposite.to_vec(),
+            }
+        })
+}
+
+fn edit_distance_le1(a: &str, b: &str) -> bool {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    if a.len().abs_diff(b.len()) > 1 {
+        return false;
+    }
+    let (mut i, mut j, mut edits) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        if a[i] == b[j] {
+            i += 1;
+            j += 1;
+            continue;
+        }
+        edits += 1;
+        if edits > 1 {
+            return false;
+        }
+        if i + 1 < a.len() && j + 1 < b.len() && a[i] == b[j + 1] && a[i + 1] == b[j] {
+            i += 2;
+            j += 2;
+        } else if a.len() > b.len() {
+            i += 1;
+        } else if b.len() > a.len() {
+            j += 1;
+        } else {
+            i += 1;
+            j += 1;
+        }
+    }
+    edits + (a.len() - i) + (b.len() - j) <= 1
+}
+
+/// Whether `word` is a form of `stem` (prefix, or `$`-exact), forgiving one typo in stems of at
+/// least five letters.
+pub(crate) fn stem_matches(word: &str, stem: &str) -> bool {
+    if let Some(exact) = stem.strip_suffix('$') {
+        return word == exact;
+    }
+    if word.starts_with(stem) {
+        return true;
+    }
+    let n = stem.chars().count();
+    if n >= 5 {
+        let prefix: String = word.chars().take(n).collect();
+        let longer: String = word.chars().take(n + 1).collect();
+        return edit_distance_le1(&prefix, stem) || edit_distance_le1(&longer, stem);
+    }
+    false
+}
+
+/// Plain lowercase words (letters, digits, apostrophes) for effect and negation analysis.
+pub(crate) fn plain_words(text: &str) -> Vec<String> {
+    text.to_lowercase()
+        .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’'))
+        .filter(|w| !w.is_empty())
+        .map(|w| w.replace('’', "'"))
+        .collect()
+}
+
+/// "could delete anything" describes a possibility, not what the action does.
+fn hypothetical(words: &[String], at: usize) -> bool {
+    words[at.saturating_sub(4)..at]
+        .iter()
+        .any(|w| ["could", "can", "might", "may", "able"].contains(&w.as_str()))
+}
+
+fn negated(words: &[String], at: usize) -> bool {
+    words[at.saturating_sub(3)..at]
+        .iter()
+        .any(|w| NEGATIONS.contains(&w.as_str()) || w.ends_with("n't"))
+}
+
+/// What the explanation does with the action's effect.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum EffectVerdict {
+    Stated,
+    Missing,
+    Negated,
+    Reversed,
+}
+
+pub(crate) fn judge_effect(words: &[String], lower: &str, specs: &[EffectSpec]) -> EffectVerdict {
+    // An opposite stated plainly (not negated) reverses the meaning whatever else is said.
+    for spec in specs {
+        for opposite in &spec.opposites {
+            if opposite.contains(' ') {
+                if let Some(pos) = lower.find(opposite) {
+                    let before = plain_words(&lower[..pos]);
+                    if !negated(&before, before.len()) && !hypothetical(&before, before.len()) {
+                        return EffectVerdict::Reversed;
+                    }
+                }
+            } else if let Some(i) = words.iter().position(|w| match opposite.strip_suffix('$') {
+                Some(exact) => w == exact,
+                None => w.starts_with(opposite),
+            }) && !negated(words, i)
+                && !hypothetical(words, i)
+            {
+                return EffectVerdict::Reversed;
+            }
+        }
+    }
+    let mut seen = false;
+    for spec in specs {
+        for phrase in spec.stems.iter().filter(|s| s.contains(' ')) {
+            if let Some(pos) = lower.find(phrase) {
+                let before = plain_words(&lower[..pos]);
+                if !negated(&before, before.len()) {
+                    return EffectVerdict::Stated;
+                }
+                seen = true;
+            }
+        }
+        for (i, w) in words.iter().enumerate() {
+            if spec.stems.iter().any(|s| stem_matches(w, s)) {
+                if !negated(words, i) {
+                    return EffectVerdict::Stated;
+                }
+                seen = true;
+            }
+        }
+    }
+    if seen {
+        EffectVerdict::Negated
+    } else {
+        EffectVerdict::Missing
+    }
+}
+
+/// Every value a number written in `text` may stand for: `27,300`, `27300`, `27.300,00`,
+/// `27 300`, `27.3k`, `€27,300.00`, `1.2m`.
+pub(crate) fn numbers_in(text: &str) -> Vec<f64> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if !chars[i].is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < chars.len()
+            && (chars[i].is_ascii_digit()
+                || ((chars[i] == ',' || chars[i] == '.' || chars[i] == '\'' || chars[i] == ' ')
+                    && i + 1 < chars.len()
+                    && chars[i + 1].is_ascii_digit()
+                    && (chars[i] != ' '
+                        || (i + 3 < chars.len() + 1 && group_of_three(&chars, i + 1)))))
+        {
+            i += 1;
+        }
+        let raw: String = chars[start..i].iter().collect();
+        let mut j = i;
+        while j < chars.len() && chars[j] == ' ' {
+            j += 1;
+        }
+        let factor = match chars.get(j).map(|c| c.to_ascii_lowercase()) {
+            Some('k') if !chars.get(j + 1).is_some_and(|c| c.is_alphabetic()) => 1e3,
+            Some('m') if !chars.get(j + 1).is_some_and(|c| c.is_alphabetic()) => 1e6,
+            _ => 1.0,
+        };
+        for v in interpretations(&raw) {
+            out.push(v * factor);
+        }
+    }
+    out
+}
+
+fn group_of_three(chars: &[char], at: usize) -> bool {
+    chars.len() >= at + 3
+        && chars[at..at + 3].iter().all(char::is_ascii_digit)
+        && !chars.get(at + 3).is_some_and(char::is_ascii_digit)
+}
+
+fn interpretations(raw: &str) -> Vec<f64> {
+    let s: String = raw.chars().filter(|c| *c != ' ' && *c != '\'').collect();
+    let last_dot = s.rfind('.');
+    let last_comma = s.rfind(',');
+    let parse = |t: String| t.parse::<f64>().ok().filter(|v| v.is_finite());
+    let mut out = Vec::new();
+    match (last_dot, last_comma) {
+        (Some(d), Some(c)) => {
+            let (thousands, decimal) = if d > c { (',', '.') } else { ('.', ',') };
+            let t: String = s.chars().filter(|ch| *ch != thousands).collect();
+            out.extend(parse(t.replace(decimal, ".")));
+        }
+        (Some(_), None) | (None, Some(_)) => {
+            let sep = if last_dot.is_some() { '.' } else { ',' };
+            // Either thousands groups or a decimal point: keep both readings.
+            out.extend(parse(s.chars().filter(|c| *c != sep).collect()));
+            if s.matches(sep).count() == 1 {
+                out.extend(parse(s.replace(sep, ".")));
+            }
+        }
+        (None, None) => out.extend(parse(s)),
+    }
+    out
+}
+
+pub(crate) fn states_amount(text: &str, amounts: &[f64]) -> bool {
+    let found = numbers_in(text);
+    amounts
+        .iter()
+        .any(|a| found.iter().any(|f| amounts_equal(*a, *f)))
+}
+
+/// Number of content words (not stop words).
+pub(crate) fn content_count(words: &[String]) -> usize {
+    words
+        .iter()
+        .filter(|w| !STOPWORDS.contains(&w.as_str()) && w.chars().count() >= 2)
+        .count()
+}
+
+/// Share of the explanation's content words that relate to the action (its words, the
+/// explanation vocabulary, effect words, numbers).
+pub(crate) fn relevant_share(words: &[String], related: &dyn Fn(&str) -> bool) -> f64 {
+    let content: Vec<&String> = words
+        .iter()
+        .filter(|w| !STOPWORDS.contains(&w.as_str()) && w.chars().count() >= 2)
+        .collect();
+    if content.is_empty() {
+        return 0.0;
+    }
+    let hits = content
+        .iter()
+        .filter(|w| {
+            w.chars().any(|c| c.is_ascii_digit())
+                || EXPLAIN_WORDS.contains(&w.as_str())
+                || related(w)
+        })
+        .count();
+    hits as f64 / content.len() as f64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_in_common_formats() {
+        for (text, value) in [
+            ("sends 27,300 euros", 27300.0),
+            ("sends 27300 EUR", 27300.0),
+            ("sends 27.300,00 EUR", 27300.0),
+            ("sends 27 300 EUR", 27300.0),
+            ("sends 27.3k", 27300.0),
+            ("sends €27,300.00 now", 27300.0),
+            ("pays 1,250.50", 1250.5),
+            ("pays 1.250,50", 1250.5),
+        ] {
+            assert!(
+                states_amount(text, &[value]),
+                "{text} -> {:?}",
+                numbers_in(text)
+            );
+        }
+        assert!(!states_amount("sends 2,730 euros", &[27300.0]));
+        assert!(!states_amount("sends money", &[27300.0]));
+    }
+
+    #[test]
+    fn negation_and_reversal_are_caught() {
+        let spec = [effect_spec(Consequence::Deleted, &["delete".into()])];
+        let judge = |t: &str| judge_effect(&plain_words(t), &t.to_lowercase(), &spec);
+        assert_eq!(judge("this deletes the report"), EffectVerdict::Stated);
+        assert_eq!(
+            judge("this does not delete the report"),
+            EffectVerdict::Negated
+        );
+        assert_eq!(
+            judge("this creates a new report, nothing deleted"),
+            EffectVerdict::Reversed
+        );
+        assert_eq!(
+            judge("it wipes it and it cannot be restored"),
+            EffectVerdict::Stated
+        );
+        assert_eq!(
+            judge("thsi wil permanantly delet it"),
+            EffectVerdict::Stated
+        );
+        assert_eq!(judge("it is fine"), EffectVerdict::Missing);
+    }
+}

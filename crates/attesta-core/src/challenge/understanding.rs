@@ -1,0 +1,250 @@
+//! The teach-back v2 judgement: is the effect stated (not negated, not reversed), is the main
+//! target named and no other, is the amount exact, is the scope not understated, and are the
+//! explanation's own words about the action? Failure messages say what is missing, never the
+//! right answer.
+
+use super::consequence::{self, Consequence};
+use super::explain::{self, EffectVerdict};
+use super::teach_back::{KeyTermCategory, KeyTermGroup, TeachBackKey};
+use super::text::words;
+
+/// Share of content words that must relate to the action.
+const RELEVANT_SHARE: f64 = 0.5;
+/// Share of the explanation's own (not copied) content words that must be explanation words.
+const OWN_SHARE: f64 = 0.4;
+
+/// Phrases that shrink an everything-scope action to one item.
+const NARROWING: &[&str] = &[
+    "one single",
+    "only one",
+    "a single",
+    "just one",
+    "single row",
+    "one row",
+    "one record",
+    "one file",
+    "one account",
+    "single account",
+    "single record",
+    "single file",
+];
+
+/// Environment names: one named in an explanation that the action does not use is a
+/// different target.
+const ENVIRONMENT_WORDS: &[&str] = &[
+    "production",
+    "prod",
+    "staging",
+    "stage",
+    "sandbox",
+    "development",
+    "dev",
+    "test",
+    "qa",
+    "preview",
+    "canary",
+    "demo",
+    "uat",
+];
+
+/// Role names, same rule.
+const ROLE_WORDS: &[&str] = &[
+    "admin",
+    "owner",
+    "editor",
+    "viewer",
+    "reader",
+    "writer",
+    "member",
+    "maintainer",
+    "guest",
+    "auditor",
+    "operator",
+    "developer",
+    "superuser",
+    "read-only",
+];
+
+/// The v2 judgement: effect, target, amount and relevance. `None` when the explanation passes.
+pub(super) fn understanding_failure(
+    key: &TeachBackKey,
+    text: &str,
+    lower: &str,
+    matched: &[&KeyTermGroup],
+) -> Option<String> {
+    let plain = explain::plain_words(lower);
+    let distinct = {
+        let mut d: Vec<&String> = plain.iter().collect();
+        d.sort_unstable();
+        d.dedup();
+        d.len()
+    };
+    if plain.len() >= 8 && distinct * 100 / plain.len() < 45 {
+        return Some(
+            "the explanation repeats itself; say once, in full sentences, what will happen"
+                .to_owned(),
+        );
+    }
+    let mut specs: Vec<explain::EffectSpec> = key
+        .consequences
+        .iter()
+        .filter_map(|c| Consequence::from_name(c))
+        .map(|c| explain::effect_spec(c, &key.action_tokens))
+        .collect();
+    if !specs.is_empty() {
+        specs.extend(explain::verb_spec(&key.action_tokens));
+    }
+    if !specs.is_empty() {
+        match explain::judge_effect(&plain, lower, &specs) {
+            EffectVerdict::Stated => {}
+            EffectVerdict::Missing => {
+                return Some(
+                    "the explanation does not say what the action will do (its effect)".to_owned(),
+                );
+            }
+            EffectVerdict::Negated => {
+                return Some("the explanation says the action's effect will not happen; describe what it really does".to_owned());
+            }
+            EffectVerdict::Reversed => {
+                return Some(
+                    "the explanation describes the opposite of what the action does".to_owned(),
+                );
+            }
+        }
+    } else if key
+        .key_terms
+        .iter()
+        .any(|g| g.category == KeyTermCategory::Effect)
+        && !matched
+            .iter()
+            .any(|g| g.category == KeyTermCategory::Effect)
+    {
+        return Some(
+            "the explanation does not say what the action will do (its effect)".to_owned(),
+        );
+    }
+    let targets: Vec<&KeyTermGroup> = key
+        .key_terms
+        .iter()
+        .filter(|g| g.category == KeyTermCategory::Target)
+        .collect();
+    let primary: Vec<&&KeyTermGroup> = targets.iter().filter(|g| g.primary).collect();
+    let named = if primary.is_empty() {
+        matched
+            .iter()
+            .any(|g| g.category == KeyTermCategory::Target)
+    } else {
+        matched.iter().any(|g| g.primary)
+    };
+    if !targets.is_empty() && !named {
+        return Some(
+            "the explanation does not name what the action affects (its target)".to_owned(),
+        );
+    }
+    // An environment or role the action does not use is a different target.
+    for (closed, kind) in [(ENVIRONMENT_WORDS, "environment"), (ROLE_WORDS, "role")] {
+        let own: Vec<&KeyTermGroup> = targets
+            .iter()
+            .copied()
+            .filter(|g| g.label.starts_with(&format!("{kind}: ")))
+            .collect();
+        if own.is_empty() {
+            continue;
+        }
+        let ok = |w: &str| {
+            own.iter().any(|g| {
+                g.phrases
+                    .iter()
+                    .any(|p| p.contains(w) || (w == "prod" && p.starts_with("prod")))
+            })
+        };
+        if plain.iter().any(|w| closed.contains(&w.as_str()) && !ok(w)) {
+            return Some(format!(
+                "the explanation names a different {kind} than the action's"
+            ));
+        }
+    }
+    // Everything-scope actions (recursive, no WHERE, truncate) described as touching one thing.
+    if key.key_terms.iter().any(|g| g.label == "scope: everything")
+        && NARROWING.iter().any(|n| {
+            lower
+                .match_indices(n)
+                .any(|(i, _)| !lower[..i].trim_end().ends_with("every"))
+        })
+    {
+        return Some(
+            "the explanation understates how much the action affects (its scope)".to_owned(),
+        );
+    }
+    // A file name or address that is not part of the action means a different target.
+    for token in words(lower) {
+        let looks_file = token.rsplit_once('.').is_some_and(|(stem, ext)| {
+            stem.chars().filter(|c| c.is_alphanumeric()).count() >= 2
+                && (2..=7).contains(&ext.len())
+                && ext.chars().all(|c| c.is_ascii_alphabetic())
+        }) && !token.contains('/');
+        let looks_address = token.contains('@') && token.contains('.');
+        if (looks_file || looks_address)
+            && !targets.iter().any(|g| {
+                g.phrases.iter().any(|p| {
+                    p == &token
+                        || p.contains(token.as_str())
+                        || (p.contains('.') && p.len() >= 4 && token.contains(p.as_str()))
+                })
+            })
+            && !key.vocabulary.iter().any(|v| v == &token)
+            && !key.argument_dump.contains(token.as_str())
+            // `www.shop.example.com` for a zone `shop.example.com`: a name inside the action's.
+            && !token
+                .match_indices('.')
+                .map(|(i, _)| &token[i + 1..])
+                .any(|suffix| suffix.contains('.') && key.argument_dump.contains(suffix))
+        {
+            return Some(format!(
+                "the explanation names {} that is not part of this action",
+                if looks_address {
+                    "an address"
+                } else {
+                    "a file or host"
+                }
+            ));
+        }
+    }
+    if !key.amounts.is_empty() && !explain::states_amount(text, &key.amounts) {
+        return Some("the explanation does not state the amount exactly".to_owned());
+    }
+    let related = |w: &str| {
+        key.vocabulary
+            .binary_search_by(|v| v.as_str().cmp(w))
+            .is_ok()
+            || targets.iter().any(|g| {
+                g.phrases
+                    .iter()
+                    .any(|p| p.split_whitespace().any(|x| x == w))
+            })
+            || consequence::ALL.iter().any(|c| {
+                explain::effect_spec(*c, &key.action_tokens)
+                    .stems
+                    .iter()
+                    .any(|s| explain::stem_matches(w, s))
+            })
+    };
+    // The explanation's own words (those not copied from the action) must be about it too:
+    // filler around pasted key terms fails.
+    let own: Vec<String> = plain
+        .iter()
+        .filter(|w| !key.echo_tokens.contains(w) && !key.vocabulary.iter().any(|v| v == *w))
+        .cloned()
+        .collect();
+    let own_share = explain::relevant_share(&own, &related);
+    let own_content = explain::content_count(&own);
+    if explain::relevant_share(&plain, &related) < RELEVANT_SHARE
+        || (own_content >= 3 && own_share < OWN_SHARE)
+    {
+        return Some(
+            "the explanation is mostly not about this action; describe what it does and to what"
+                .to_owned(),
+        );
+    }
+    None
+}

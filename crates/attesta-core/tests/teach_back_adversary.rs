@@ -1,0 +1,166 @@
+//! Adversary suite for teach-backs over `corpus/teach_back.jsonl` (made by
+//! `gen_challenge_corpus.py`): honest explanations in many styles and number formats must pass,
+//! fakes (nonsense around key terms, negation, opposite direction, wrong amount or target,
+//! argument dumps, repetition, vague approval) must fail, and no failure message may give away
+//! a value of the action.
+//!
+//! Run with `cargo test -p attesta-core --test teach_back_adversary -- --nocapture` for the
+//! figures published in docs/challenges.md. Targets: ≥ 97 % honest accepted, ≥ 99 % fakes
+//! rejected, by the built-in validator alone.
+
+#![allow(clippy::print_stdout)]
+
+use std::collections::BTreeMap;
+
+use attesta_core::challenge::{ChallengeOptions, Response, check, generate};
+use attesta_core::scoring::{DefaultRiskScorer, RiskScorer};
+use attesta_core::{ActionContext, ChallengeType};
+use serde::Deserialize;
+use serde_json::Value;
+
+#[derive(Debug, Deserialize)]
+struct Case {
+    id: String,
+    ctx: ActionContext,
+    explanation: String,
+    expected: bool,
+    style: String,
+}
+
+fn strings(v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::String(s) => out.push(s.clone()),
+        Value::Array(a) => a.iter().for_each(|x| strings(x, out)),
+        Value::Object(m) => m.values().for_each(|x| strings(x, out)),
+        _ => {}
+    }
+}
+
+struct Figures {
+    honest_rate: f64,
+    fake_rate: f64,
+}
+
+fn evaluate(label: &str, corpus: &str) -> Figures {
+    let cases: Vec<Case> = corpus
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).expect("valid case"))
+        .collect();
+    let mut by_style: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    let (mut honest, mut honest_ok, mut fakes, mut fakes_caught) = (0, 0, 0, 0);
+    let mut misses = Vec::new();
+    for case in &cases {
+        let assessment = DefaultRiskScorer::new().score(&case.ctx);
+        let (_, key) = generate(
+            &case.ctx,
+            &assessment,
+            &ChallengeOptions::new(ChallengeType::TeachBack, 1),
+        );
+        let result = check(
+            &key,
+            &Response::TeachBack(case.explanation.clone()),
+            1e9,
+            &[],
+        )
+        .expect("no lockout");
+        let style = case.style.split(':').next().unwrap_or("").to_owned();
+        let entry = by_style
+            .entry(format!(
+                "{} {style}",
+                if case.expected { "honest" } else { "fake" }
+            ))
+            .or_default();
+        entry.0 += 1;
+        let right = result.passed == case.expected;
+        if right {
+            entry.1 += 1;
+        } else {
+            misses.push(format!(
+                "{} [{}] {} -> {:?}",
+                case.id,
+                case.style,
+                case.explanation,
+                result.details.get("reason")
+            ));
+        }
+        if case.expected {
+            honest += 1;
+            honest_ok += usize::from(result.passed);
+        } else {
+            fakes += 1;
+            fakes_caught += usize::from(!result.passed);
+            // The failure names what is missing, never the action's values.
+            let reason = result
+                .details
+                .get("reason")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_lowercase();
+            let mut values = Vec::new();
+            strings(&case.ctx.arguments_value(), &mut values);
+            for v in values.iter().filter(|v| v.len() >= 4) {
+                assert!(
+                    !reason.contains(&v.to_lowercase()),
+                    "{}: reason {reason:?} reveals {v:?}",
+                    case.id
+                );
+            }
+        }
+    }
+    println!("\n{label}: {} cases", cases.len());
+    for (style, (n, ok)) in &by_style {
+        println!("  {style:<24} {ok:>3}/{n:<3} judged right");
+    }
+    let honest_rate = 100.0 * honest_ok as f64 / honest as f64;
+    let fake_rate = 100.0 * fakes_caught as f64 / fakes as f64;
+    println!(
+        "honest accepted {honest_rate:.1} % ({honest_ok}/{honest}); fakes rejected {fake_rate:.1} % ({fakes_caught}/{fakes})"
+    );
+    for m in misses.iter().take(40) {
+        println!("  miss {m}");
+    }
+    Figures {
+        honest_rate,
+        fake_rate,
+    }
+}
+
+#[test]
+fn honest_explanations_pass_and_fakes_fail() {
+    let corpus = include_str!("corpus/teach_back.jsonl");
+    assert!(corpus.lines().count() >= 300);
+    let f = evaluate("teach-back corpus (generated)", corpus);
+    assert!(
+        f.honest_rate >= 97.0,
+        "honest accepted {:.1} %",
+        f.honest_rate
+    );
+    assert!(f.fake_rate >= 99.0, "fakes rejected {:.1} %", f.fake_rate);
+}
+
+/// Hand-written cases in wordings the generator never uses, over actions it never makes: a
+/// check that the validator is not tuned to the generated corpus. Reported, with a looser bar.
+#[test]
+fn held_out_explanations() {
+    let f = evaluate(
+        "teach-back held-out (hand-written)",
+        include_str!("corpus/teach_back_heldout.jsonl"),
+    );
+    assert!(
+        f.honest_rate >= 80.0,
+        "held-out honest accepted {:.1} %",
+        f.honest_rate
+    );
+    assert!(
+        f.fake_rate >= 80.0,
+        "held-out fakes rejected {:.1} %",
+        f.fake_rate
+    );
+    // A second batch, written after the validator was final and never tuned on: its figures
+    // are reported as they are.
+    evaluate(
+        "teach-back held-out 2 (hand-written, untuned)",
+        include_str!("corpus/teach_back_heldout2.jsonl"),
+    );
+}
