@@ -50,6 +50,8 @@ pub async fn call(f: &JsCall, request: String, deadline: Duration) -> Result<Val
             }
             Ok(map.remove("ok").unwrap_or(Value::Null))
         }
-        other => Err(format!("the JavaScript callback's reply is malformed: {other}")),
+        other => Err(format!(
+            "the JavaScript callback's reply is malformed: {other}"
+        )),
     }
 }

@@ -91,12 +91,12 @@ fn load(options: &PipelineOptions) -> Result<LoadedConfig> {
     }
     if let Some(map) = &options.challenge_map {
         for (level, challenge) in map {
-            let level: RiskLevel = level.parse().map_err(
-                |e: attesta_core::types::ParseEnumError| invalid(e.to_string()),
-            )?;
-            let challenge: ChallengeType = challenge.parse().map_err(
-                |e: attesta_core::types::ParseEnumError| invalid(e.to_string()),
-            )?;
+            let level: RiskLevel = level
+                .parse()
+                .map_err(|e: attesta_core::types::ParseEnumError| invalid(e.to_string()))?;
+            let challenge: ChallengeType = challenge
+                .parse()
+                .map_err(|e: attesta_core::types::ParseEnumError| invalid(e.to_string()))?;
             loaded.config.policy.challenge_map.set(level, challenge);
         }
     }
@@ -125,9 +125,12 @@ fn options(
             "minReviewSeconds must be a finite number >= 0, got {m}"
         )));
     }
+    let seed = seed
+        .map(|s| u64::try_from(s).map_err(|_| invalid(format!("seed must be >= 0, got {s}"))))
+        .transpose()?;
     Ok(EvaluateOptions {
         risk_override,
-        seed: seed.map(|s| s as u64),
+        seed,
         min_review_seconds,
     })
 }

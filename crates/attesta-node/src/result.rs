@@ -50,7 +50,10 @@ impl From<ApprovalResult> for NativeResult {
             risk_level: r.risk.level.as_str().to_owned(),
             risk_factors: factors,
             scorer: r.risk.scorer,
-            challenge_type: r.challenge.as_ref().map(|c| c.challenge_type.as_str().to_owned()),
+            challenge_type: r
+                .challenge
+                .as_ref()
+                .map(|c| c.challenge_type.as_str().to_owned()),
             challenge_passed: r.challenge.as_ref().is_some_and(|c| c.passed),
             challenge,
             reason: r.reason,

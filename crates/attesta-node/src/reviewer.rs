@@ -339,7 +339,8 @@ impl Prompter for JsPrompter {
                 let mut body = self.request.clone();
                 body["op"] = Value::from("answer");
                 body["challenge"] = serde_json::to_value(&challenge).unwrap_or(Value::Null);
-                body["text"] = Value::from(render_challenge(&challenge, slot, Style { color: false }));
+                body["text"] =
+                    Value::from(render_challenge(&challenge, slot, Style { color: false }));
                 body["approver"] = slot_json(slot);
                 let out = call(&self.callback, body.to_string(), self.deadline)
                     .await
@@ -363,7 +364,7 @@ impl Prompter for JsPrompter {
                 Some(PublicChallenge {
                     body: ChallengeBody::MultiParty { steps, .. },
                     ..
-                }) => steps.get(slot.index as usize).cloned(),
+                }) => steps.get(slot.index).cloned(),
                 _ => None,
             };
             let mut body = self.request.clone();

@@ -133,13 +133,24 @@ fn node(
     match kind {
         "default" => Ok(Arc::new(DefaultRiskScorer::new())),
         "fixed" => {
-            let score = spec.get("score").and_then(Value::as_f64).unwrap_or(f64::NAN);
+            let score = spec
+                .get("score")
+                .and_then(Value::as_f64)
+                .unwrap_or(f64::NAN);
             Ok(Arc::new(FixedRiskScorer::new(score).map_err(err)?))
         }
         "composite" => {
             let mut parts: Vec<(Arc<dyn RiskScorer>, f64)> = Vec::new();
-            for part in spec.get("parts").and_then(Value::as_array).into_iter().flatten() {
-                let weight = part.get("weight").and_then(Value::as_f64).unwrap_or(f64::NAN);
+            for part in spec
+                .get("parts")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                let weight = part
+                    .get("weight")
+                    .and_then(Value::as_f64)
+                    .unwrap_or(f64::NAN);
                 let child = part.get("scorer").unwrap_or(&Value::Null);
                 parts.push((node(child, callback, deadline, true, calls_js)?, weight));
             }
@@ -147,14 +158,22 @@ fn node(
         }
         "max" => {
             let mut parts: Vec<Arc<dyn RiskScorer>> = Vec::new();
-            for child in spec.get("parts").and_then(Value::as_array).into_iter().flatten() {
+            for child in spec
+                .get("parts")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
                 parts.push(node(child, callback, deadline, true, calls_js)?);
             }
             Ok(Arc::new(MaxRiskScorer::new(parts).map_err(err)?))
         }
         "js" => {
             let callback = callback.ok_or("a JavaScript scorer needs its callback")?;
-            let id = spec.get("id").and_then(Value::as_u64).ok_or("scorer id missing")?;
+            let id = spec
+                .get("id")
+                .and_then(Value::as_u64)
+                .ok_or("scorer id missing")?;
             let name = spec
                 .get("name")
                 .and_then(Value::as_str)

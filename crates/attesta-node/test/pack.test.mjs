@@ -89,6 +89,20 @@ test('the packed packages install into a fresh project and work from ESM and Com
     assert.equal(out.code, 0, out.stderr);
     assert.match(out.stdout, new RegExp(expect));
   }
+  // Without the platform package (npm --omit=optional, or an unsupported platform): a clear error.
+  const bare = join(dir, 'bare');
+  mkdirSync(bare);
+  writeFileSync(join(bare, 'package.json'), '{"private": true}');
+  const bareInstall = await npmRun(['install', '--no-audit', '--no-fund', '--ignore-scripts', '--offline', '--no-package-lock', '--omit=optional',
+    join(packs, `kyberon-attesta-${pkg.version}.tgz`)], { cwd: bare, env: { ...process.env, npm_config_cache: join(dir, 'npm-cache') } });
+  assert.equal(bareInstall.code, 0, bareInstall.stderr);
+  const missing = await run(process.execPath, ['-e', "require('@kyberon/attesta')"], { cwd: bare });
+  assert.notEqual(missing.code, 0);
+  assert.match(missing.stderr, /@kyberon\/attesta-linux-x64-gnu is missing .*Build it from source/);
+  // The pure-JS entry points still load there.
+  const remoteOnly = await run(process.execPath, ['-e', "require('@kyberon/attesta/remote'); require('@kyberon/attesta/ai')"], { cwd: bare });
+  assert.equal(remoteOnly.code, 0, remoteOnly.stderr);
+
   // Types resolve through the exports map for a TypeScript consumer.
   writeFileSync(join(app, 'check.ts'), `
     import { Attesta, type ApprovalResult } from '@kyberon/attesta';

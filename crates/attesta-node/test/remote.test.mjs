@@ -143,3 +143,33 @@ test('remote loads no native code and no node: modules', () => {
   { cwd: join(here, '..'), encoding: 'utf8' });
   assert.equal(out.status, 0, out.stderr);
 });
+
+test('native Attesta with `reviewer: server` asks the approval server from config; the approver decides', async (t) => {
+  const dir = tempDir(t);
+  const server = await startServer(t, dir);
+  process.env.ATTESTA_NODE_TEST_AGENT_TOKEN = server.agentToken;
+  t.after(() => { delete process.env.ATTESTA_NODE_TEST_AGENT_TOKEN; });
+  const { Attesta } = await import('@kyberon/attesta');
+  const attesta = new Attesta({
+    auditPath: join(dir, 'agent-audit.jsonl'), trust: false,
+    config: {
+      reviewer: 'server',
+      server: { url: server.url, agent_token_env: 'ATTESTA_NODE_TEST_AGENT_TOKEN' },
+      policy: { minimum_review_seconds: { low: 0, medium: 1, high: 1, critical: 1 }, timeout_seconds: 60 },
+    },
+  });
+  assert.equal(attesta.reviewerName, 'server');
+  let ran = false;
+  const restart = attesta.gate(async () => { ran = true; return 'restarted'; }, { functionName: 'restart_service', risk: 'medium' });
+  const call = restart('billing');
+  const answered = await server.answer('restart_service', { response: { kind: 'confirm', answer: 'y' } });
+  assert.equal(answered.status, 200, JSON.stringify(answered.body));
+  assert.equal(await call, 'restarted');
+  assert.equal(ran, true);
+
+  const pending = attesta.evaluate({ functionName: 'purge_cache', args: ['all'] }, { risk: 'medium' });
+  await server.answer('purge_cache', { decision: 'deny', reason: 'not during business hours' });
+  const result = await pending;
+  assert.equal(result.verdict, 'denied');
+  assert.match(result.reason, /not during business hours/);
+});
