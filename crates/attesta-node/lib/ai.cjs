@@ -110,6 +110,7 @@ function gateTools(tools, attesta, options = {}) {
       ...tool,
       execute: async (input, execOptions) => {
         const ctx = toolContext(name, input, tool, options, { toolCallId: execOptions?.toolCallId });
+        const evaluated = common.snapshot(input);
         const result = await attesta.evaluate(ctx, evalOptions(options, name));
         let runInput = input;
         try {
@@ -117,6 +118,7 @@ function gateTools(tools, attesta, options = {}) {
             throw new AttestaDenied(result.denialMessage || `Action denied: ${result.reason}`, result);
           }
           if (result.verdict === 'modified') runInput = modifiedInput(result, input);
+          else common.unchanged(evaluated, input, result);
         } catch (denial) {
           if (options.onDenied === 'result') return { denied: true, reason: denial.message };
           throw denial;

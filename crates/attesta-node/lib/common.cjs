@@ -250,6 +250,25 @@ function gateContext(fn, options, args) {
   return ctx;
 }
 
+/** What was evaluated, to compare with what would run. */
+function snapshot(value) {
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Objects are passed by reference: code holding one could change it while the call waits for a
+ * decision, and the function would run with arguments nobody reviewed. Such a call is denied.
+ */
+function unchanged(evaluated, value, result) {
+  if (snapshot(value) !== evaluated) {
+    throw new AttestaDenied('Action denied: the arguments changed while the call was under review', result);
+  }
+}
+
 /**
  * The gated async function: evaluates the call with `owner()` (anything with `evaluate`), runs
  * `fn` only when allowed, with the reviewer's arguments when MODIFIED.
@@ -260,8 +279,10 @@ function makeGate(owner, fn, options, allowed = GATE_OPTIONS) {
   const evalOptions = { risk: riskOption(opts.risk), minReviewSeconds: minReviewOption(opts.minReviewSeconds) };
   const gated = async function (...args) {
     const ctx = gateContext(fn, opts, args);
+    const evaluated = snapshot(args);
     const result = await owner(opts).evaluate(ctx, evalOptions);
     const runArgs = gateArguments(result, args, {});
+    if (runArgs === args) unchanged(evaluated, args, result);
     return await fn.apply(this, runArgs);
   };
   Object.defineProperty(gated, 'name', { value: fn.name });
@@ -292,6 +313,8 @@ module.exports = {
   gateContext,
   describeError,
   makeGate,
+  snapshot,
+  unchanged,
   GATE_OPTIONS,
   formatNumber,
 };

@@ -78,6 +78,7 @@ function attestaMiddleware(attesta, options = {}) {
     wrapToolCall: async (request, handler) => {
       const call = request.toolCall;
       let result;
+      const evaluated = common.snapshot(call.args);
       try {
         result = await attesta.evaluate(contextFor(call.name, call.args, request.tool, options, call.id), evalOptions(options, call.name));
       } catch (error) {
@@ -86,6 +87,7 @@ function attestaMiddleware(attesta, options = {}) {
       let args;
       try {
         args = decidedInput(result, call.args);
+        if (args === call.args) common.unchanged(evaluated, call.args, result);
       } catch (error) {
         return denial(call, error.message);
       }
@@ -106,10 +108,12 @@ function gateTool(tool, attesta, options = {}) {
   }
   const { tool: makeTool } = require('@langchain/core/tools');
   return makeTool(async (input, config) => {
+    const evaluated = common.snapshot(input);
     const result = await attesta.evaluate(contextFor(tool.name, input, tool, options, config?.toolCall?.id), evalOptions(options, tool.name));
     let runInput;
     try {
       runInput = decidedInput(result, input);
+      if (runInput === input) common.unchanged(evaluated, input, result);
     } catch (denied) {
       if (options.onDenied === 'result') return denied.message;
       throw denied;

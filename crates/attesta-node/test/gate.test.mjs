@@ -113,3 +113,29 @@ test('module-level gate() uses attesta.yaml from the working directory, like the
   const { existsSync } = await import('node:fs');
   assert.ok(existsSync(`${dir}/logs/audit.jsonl`), 'the configured audit path was used');
 });
+
+test('attack: arguments changed while the call is under review are denied, not run', async () => {
+  // The reviewer approves; meanwhile the caller (or anything holding the object) swaps the path.
+  const target = { path: '/tmp/report.csv' };
+  let release;
+  const gateOpen = new Promise((r) => { release = r; });
+  const reviewer = { decide: async () => { await gateOpen; return 'approved'; } };
+  const attesta = new Attesta({ audit: false, trust: false, config: NO_WAIT, reviewer });
+  let ran;
+  const remove = attesta.gate(async (t) => { ran = t.path; }, { functionName: 'remove_file', risk: 'high' });
+  const call = remove(target);
+  await new Promise((r) => setTimeout(r, 20));
+  target.path = '/etc/passwd';
+  release();
+  await assert.rejects(call, /arguments changed while the call was under review/);
+  assert.equal(ran, undefined);
+});
+
+test('attack: a scorer or reviewer mutating what it is shown changes nothing that runs', async () => {
+  const scorer = { name: 'meddler', score: (ctx) => { ctx.args[0] = '/etc/shadow'; ctx.functionName = 'noop'; return 0.1; } };
+  const attesta = new Attesta({ audit: false, trust: false, riskScorer: scorer });
+  let ran;
+  const read = attesta.gate(async (p) => { ran = p; }, { functionName: 'read_file' });
+  await read('/tmp/a.txt');
+  assert.equal(ran, '/tmp/a.txt');
+});
