@@ -76,11 +76,46 @@ function checkReviewer(reviewer) {
   );
 }
 
-function finish(r) {
-  if (r.challengeType === undefined) r.challengeType = null;
-  if (r.trustBefore === undefined) r.trustBefore = null;
-  r.allowed = r.verdict === 'approved' || r.verdict === 'modified';
-  return r;
+/**
+ * The camelCase ApprovalResult of the native text (see src/result.rs): the head is parsed now,
+ * the risk factors and the challenge result when first read. Both are enumerable own
+ * properties, so spreading and JSON.stringify see them like the others.
+ */
+function finish(text) {
+  const a = text.indexOf('\n');
+  const b = text.indexOf('\n', a + 1);
+  const h = JSON.parse(text.slice(0, a));
+  let factors;
+  let challenge;
+  return {
+    verdict: h.verdict,
+    allowed: h.verdict === 'approved' || h.verdict === 'modified',
+    riskScore: h.risk_score,
+    riskLevel: h.risk_level,
+    get riskFactors() {
+      if (factors === undefined) factors = JSON.parse(text.slice(a + 1, b));
+      return factors;
+    },
+    scorer: h.scorer,
+    challengeType: h.challenge_type ?? null,
+    challengePassed: h.challenge_passed,
+    get challenge() {
+      if (challenge === undefined) challenge = JSON.parse(text.slice(b + 1));
+      return challenge;
+    },
+    reason: h.reason,
+    approvers: h.approvers,
+    approverAuthenticated: h.approver_authenticated,
+    auditEntryId: h.audit_entry_id,
+    modification: h.modification ?? null,
+    reviewSeconds: h.review_seconds,
+    mode: h.mode,
+    enforcedVerdict: h.enforced_verdict,
+    trustBefore: h.trust_before ?? null,
+    interceptedAt: h.intercepted_at,
+    decidedAt: h.decided_at,
+    denialMessage: h.denial_message,
+  };
 }
 
 const OPTION_KEYS = new Set([
@@ -163,7 +198,7 @@ class Attesta {
     const risk = common.riskOption(options.risk);
     const min = common.minReviewOption(options.minReviewSeconds);
     const out = this._pipeline.evaluate(common.wireJson(ctx, 'node'), risk, min, options.seed);
-    return finish(typeof out.then === 'function' ? await out : out);
+    return finish(typeof out === 'string' ? out : await out);
   }
 
   /** Scores an action without asking anyone or writing anything. */

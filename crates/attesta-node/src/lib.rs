@@ -32,7 +32,6 @@ use napi_derive::napi;
 use serde_json::Value;
 
 use crate::bridge::JsCall;
-use crate::result::NativeResult;
 
 fn invalid(message: impl Into<String>) -> Error {
     Error::new(Status::InvalidArg, message.into())
@@ -215,7 +214,7 @@ impl Pipeline {
 
     /// Runs one action to a decision: the result itself when no one had to be asked, else a
     /// Promise of it. Never rejects for a denial.
-    #[napi(ts_return_type = "NativeResult | Promise<NativeResult>")]
+    #[napi(ts_return_type = "string | Promise<string>")]
     pub fn evaluate<'env>(
         &self,
         env: &'env Env,
@@ -223,7 +222,7 @@ impl Pipeline {
         risk: Option<String>,
         min_review_seconds: Option<f64>,
         seed: Option<i64>,
-    ) -> Result<Either<NativeResult, PromiseRaw<'env, NativeResult>>> {
+    ) -> Result<Either<String, PromiseRaw<'env, String>>> {
         let ctx = context(&ctx_json)?;
         let options = options(risk, min_review_seconds, seed)?;
         let attesta = self.attesta.clone();
@@ -234,7 +233,7 @@ impl Pipeline {
                     handle.block_on(attesta.evaluate_with(ctx, options))
                 });
                 task.await
-                    .map(NativeResult::from)
+                    .map(result::to_json)
                     .map_err(|e| Error::from_reason(format!("the evaluation failed: {e}")))
             })?;
             return Ok(Either::B(promise));
@@ -242,9 +241,9 @@ impl Pipeline {
         let future: EvalFuture = Box::pin(async move { attesta.evaluate_with(ctx, options).await });
         let (future, first) = poll_once(future);
         if let Poll::Ready(result) = first {
-            return Ok(Either::A(result.into()));
+            return Ok(Either::A(result::to_json(result)));
         }
-        let promise = env.spawn_future(async move { Ok(NativeResult::from(future.await)) })?;
+        let promise = env.spawn_future(async move { Ok(result::to_json(future.await)) })?;
         Ok(Either::B(promise))
     }
 

@@ -125,7 +125,7 @@ test('attack: a blind quiz guesser is denied far more often than not', async () 
   for (let i = 0; i < N; i++) {
     const guesser = async (review) => {
       const qs = review.challenge.body?.questions ?? [];
-      return qs.map((q) => String(1 + Math.floor(Math.random() * Math.max(1, (q.options ?? []).length || 4))));
+      return qs.map((q) => String(1 + Math.floor(Math.random() * Math.max(1, q.format?.options?.length ?? 4))));
     };
     const r = await new Attesta(quiet({ reviewer: guesser })).evaluate(
       { functionName: 'transfer_funds', kwargs: { amount: 25000 + i, to_account: `ACC-${7000 + i}`, currency: 'EUR' } },

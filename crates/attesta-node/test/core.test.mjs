@@ -66,6 +66,13 @@ test('the seed example: new Attesta() then await evaluate() of a low-risk call i
   assert.equal(result.modification, null);
   assert.ok(Array.isArray(result.riskFactors) && result.riskFactors.length > 0);
   assert.equal(typeof result.riskFactors[0].evidence, 'string');
+  // A plain object: JSON and spreading carry every field, the lazily parsed ones included.
+  const copy = JSON.parse(JSON.stringify(result));
+  assert.deepEqual(copy.riskFactors, result.riskFactors);
+  assert.equal(copy.challenge.challenge_type, 'auto_approve');
+  assert.deepEqual({ ...result }.riskFactors, result.riskFactors);
+  assert.match(result.interceptedAt, /^\d{4}-\d\d-\d\dT/);
+  assert.equal(result.mode, 'enforce');
 });
 
 test('headless (no terminal, no server): anything that needs a human is denied', async () => {
