@@ -47,6 +47,9 @@ step "node: build the addon (napi build, cargo dev profile)"
 (cd "$PKG" && node node_modules/@napi-rs/cli/dist/cli.js build --platform --no-js --dts native.d.ts >/dev/null)
 [ -f "$PKG/attesta.linux-x64-gnu.node" ] || { echo "the addon was not built" >&2; exit 1; }
 
+step "node: the addon's Rust tests (property tests of the reply parsers)"
+cargo test --quiet --manifest-path "$PKG/Cargo.toml"
+
 step "node: the attesta binary (the suites drive the CLI and attesta serve)"
 cargo build --quiet -p attesta-cli --bin attesta
 export ATTESTA_BIN=$CARGO_TARGET_DIR/debug/attesta

@@ -391,3 +391,86 @@ impl Prompter for JsPrompter {
         self.operator.clone()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{parse_answers, parse_decision};
+    use attesta_core::Verdict;
+    use proptest::prelude::*;
+    use serde_json::{Value, json};
+
+    fn any_json() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::from),
+            any::<i64>().prop_map(Value::from),
+            prop_oneof![
+                Just("approved".to_owned()),
+                Just("modified".to_owned()),
+                ".{0,10}".prop_map(|s| s)
+            ]
+            .prop_map(Value::from),
+        ];
+        leaf.prop_recursive(3, 24, 4, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+                prop::collection::btree_map(
+                    prop_oneof![
+                        Just("verdict".to_owned()),
+                        Just("answers".to_owned()),
+                        Just("approver".to_owned()),
+                        "[a-z]{1,6}"
+                    ],
+                    inner,
+                    0..4
+                )
+                .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest! {
+        /// Only an explicit approval (true, "approved", or { verdict: "approved" | "modified" })
+        /// lets a call run; anything else is a denial or an error.
+        #[test]
+        fn only_explicit_approvals_run(reply in any_json()) {
+            if let Ok(answer) = parse_decision(&reply) {
+                if matches!(answer.verdict, Verdict::Approved | Verdict::Modified) {
+                    let explicit = reply == json!(true)
+                        || reply.as_str().is_some_and(|s| s.parse::<Verdict>().is_ok_and(|v| v == answer.verdict))
+                        || reply.get("verdict").is_some_and(|v| *v == json!(true) || v.as_str().is_some_and(|s| s.parse::<Verdict>().is_ok_and(|p| p == answer.verdict)));
+                    prop_assert!(explicit, "{reply} read as {:?}", answer.verdict);
+                }
+            }
+        }
+
+        #[test]
+        fn an_approver_comes_only_from_the_approver_field(reply in any_json()) {
+            if let Ok((_, Some(approver))) = parse_answers(&reply) {
+                let named = reply.get("approver") == Some(&Value::from(approver.clone()));
+                prop_assert!(named, "approver {} from {}", approver, reply);
+            }
+        }
+    }
+
+    #[test]
+    fn decision_shapes() {
+        assert_eq!(
+            parse_decision(&json!("approved")).unwrap().verdict,
+            Verdict::Approved
+        );
+        assert_eq!(
+            parse_decision(&json!(false)).unwrap().verdict,
+            Verdict::Denied
+        );
+        assert!(parse_decision(&json!("sure")).is_err());
+        assert!(parse_decision(&json!({ "approvers": ["a"] })).is_err());
+        assert!(parse_decision(&json!({ "verdict": "approved", "approvers": "a" })).is_err());
+        let m = parse_decision(
+            &json!({ "verdict": "modified", "modification": { "args": [1] }, "approver": "ops" }),
+        )
+        .unwrap();
+        assert_eq!(m.modification, Some(json!({ "args": [1] })));
+        assert_eq!(m.approvers, vec!["ops".to_owned()]);
+    }
+}

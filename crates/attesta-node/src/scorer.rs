@@ -192,3 +192,63 @@ fn node(
         other => Err(format!("unknown scorer kind {other:?}")),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::interpret;
+    use proptest::prelude::*;
+    use serde_json::{Value, json};
+
+    fn any_json() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::from),
+            any::<f64>()
+                .prop_map(|f| serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)),
+            any::<i64>().prop_map(Value::from),
+            ".{0,12}".prop_map(Value::from),
+        ];
+        leaf.prop_recursive(3, 24, 4, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+                prop::collection::btree_map("[a-z]{1,6}", inner, 0..4)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest! {
+        /// Whatever a JavaScript scorer returns, the result is an error or a score in [0, 1].
+        #[test]
+        fn any_reply_is_an_error_or_a_valid_score(reply in any_json()) {
+            if let Ok(a) = interpret("js", &reply) {
+                prop_assert!(a.score.is_finite() && (0.0..=1.0).contains(&a.score));
+                let direct = reply.as_f64().or_else(|| reply.get("score").and_then(Value::as_f64));
+                prop_assert_eq!(Some(a.score), direct);
+            }
+        }
+
+        #[test]
+        fn numbers_outside_the_unit_interval_are_refused(x in prop_oneof![-1e300..-1e-12f64, (1.0 + 1e-12)..1e300f64]) {
+            prop_assert!(interpret("js", &json!(x)).is_err(), "{} accepted", x);
+            let wrapped = json!({ "score": x });
+            prop_assert!(interpret("js", &wrapped).is_err(), "{} accepted", wrapped);
+        }
+    }
+
+    #[test]
+    fn non_numbers_are_refused_with_the_scorer_named() {
+        for reply in [
+            json!("0.1"),
+            json!(true),
+            json!(null),
+            json!([0.1]),
+            json!({ "level": "low" }),
+            json!("NaN"),
+        ] {
+            let why = interpret("owner", &reply).unwrap_err();
+            assert!(why.contains("'owner'"), "{why}");
+        }
+        assert_eq!(interpret("s", &json!(0.25)).unwrap().score, 0.25);
+    }
+}
