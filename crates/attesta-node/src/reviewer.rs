@@ -434,13 +434,13 @@ mod tests {
         /// lets a call run; anything else is a denial or an error.
         #[test]
         fn only_explicit_approvals_run(reply in any_json()) {
-            if let Ok(answer) = parse_decision(&reply) {
-                if matches!(answer.verdict, Verdict::Approved | Verdict::Modified) {
-                    let explicit = reply == json!(true)
-                        || reply.as_str().is_some_and(|s| s.parse::<Verdict>().is_ok_and(|v| v == answer.verdict))
-                        || reply.get("verdict").is_some_and(|v| *v == json!(true) || v.as_str().is_some_and(|s| s.parse::<Verdict>().is_ok_and(|p| p == answer.verdict)));
-                    prop_assert!(explicit, "{reply} read as {:?}", answer.verdict);
-                }
+            if let Ok(answer) = parse_decision(&reply)
+                && matches!(answer.verdict, Verdict::Approved | Verdict::Modified)
+            {
+                let explicit = reply == json!(true)
+                    || reply.as_str().is_some_and(|s| s.parse::<Verdict>().is_ok_and(|v| v == answer.verdict))
+                    || reply.get("verdict").is_some_and(|v| *v == json!(true) || v.as_str().is_some_and(|s| s.parse::<Verdict>().is_ok_and(|p| p == answer.verdict)));
+                prop_assert!(explicit, "{reply} read as {:?}", answer.verdict);
             }
         }
 
