@@ -39,10 +39,12 @@ pub enum Command {
     ///
     /// This is how you test a policy and scorer before deploying it. Malformed lines are reported
     /// with their line number and do not stop the others.
+    #[command(after_help = INPUT_HELP_SCORE)]
     Score(ScoreArgs),
     /// Run one action through the whole pipeline: score, challenge, audit, trust.
     ///
-    /// Exit 0 when approved or modified, 3 otherwise.
+    /// Exit 0 when approved or modified, 3 otherwise (store failures included, with a verdict).
+    #[command(after_help = INPUT_HELP_EVALUATE)]
     Evaluate(EvaluateArgs),
     /// Inspect and prove the audit trail.
     #[command(subcommand)]
@@ -57,7 +59,14 @@ pub enum Command {
     ///
     /// `attesta hook claude-code|codex|gemini` reads the agent's hook payload on stdin and prints
     /// only the agent's decision JSON on stdout. Anything that goes wrong blocks the call.
-    #[command(subcommand)]
+    #[command(subcommand, after_help = "Input (stdin): the agent's pre-tool-use payload, e.g. for Claude Code
+  {\"session_id\": \"…\", \"cwd\": \"/work/shop\", \"hook_event_name\": \"PreToolUse\",
+   \"tool_name\": \"Bash\", \"tool_input\": {\"command\": \"rm -rf build\"}}
+
+Examples:
+  attesta hook install claude-code          # project settings; --local, --user
+  attesta policy show                       # the policy the hook will apply
+  echo '{...}' | attesta hook claude-code --project /work/shop --deadline 590")]
     Hook(HookCommand),
     /// Run the approval server, or manage its agents and approvers.
     ///
@@ -71,6 +80,9 @@ pub enum Command {
     Approve(ApproveArgs),
     /// Deny a request on the approval server, with a reason (as an approver).
     Deny(DenyArgs),
+    /// Show the effective policy and where every value comes from.
+    #[command(subcommand)]
+    Policy(PolicyCommand),
     /// Print version information.
     Version,
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
@@ -79,6 +91,27 @@ pub enum Command {
         shell: clap_complete::Shell,
     },
 }
+
+/// The input shape, shown under `attesta score --help`.
+const INPUT_HELP_SCORE: &str = "Input: ActionContext JSON, one object per line or one JSON array:
+  {\"function_name\": \"delete_file\", \"args\": [], \"kwargs\": {\"path\": \"/etc/hosts\"},
+   \"function_doc\": \"…\", \"agent_id\": \"bot\", \"session_id\": \"s1\", \"environment\": \"production\",
+   \"metadata\": {}}
+Only function_name is required; it must be visible text.
+
+Examples:
+  echo '{\"function_name\":\"read_file\",\"kwargs\":{\"path\":\"a.txt\"}}' | attesta score
+  attesta score --json calls.jsonl";
+
+/// The input shape, shown under `attesta evaluate --help`.
+const INPUT_HELP_EVALUATE: &str = "Input: one ActionContext JSON object:
+  {\"function_name\": \"delete_file\", \"kwargs\": {\"path\": \"/etc/hosts\"}, \"agent_id\": \"bot\"}
+Only function_name is required; it must be visible text. metadata.source is set to \"cli\" (a
+caller's own value is kept as metadata.claimed_source).
+
+Examples:
+  attesta evaluate <<< '{\"function_name\":\"delete_file\",\"kwargs\":{\"path\":\"/etc/hosts\"}}'
+  attesta evaluate --json --agent-id bot call.json";
 
 #[derive(Debug, Args)]
 pub struct InitArgs {
@@ -95,6 +128,12 @@ pub struct ScoreArgs {
     /// Input file, or - for standard input (the default).
     #[arg(value_name = "FILE|-")]
     pub input: Option<PathBuf>,
+    /// Read a session transcript instead of independent calls: JSON Lines of
+    /// {"type":"user","text"}, {"type":"call","function_name","kwargs"} and
+    /// {"type":"result","text"|"json"} events ({"type":"session"} starts a new session).
+    /// Prints one assessment per call, judged in the context of what came before.
+    #[arg(long)]
+    pub session: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -186,8 +225,9 @@ pub enum ExportFormat {
 pub struct ExportArgs {
     #[command(flatten)]
     pub log: LogArg,
-    #[arg(long, value_enum, default_value = "jsonl")]
-    pub format: ExportFormat,
+    /// Output format (default jsonl; `--json` alone gives one JSON array).
+    #[arg(long, value_enum)]
+    pub format: Option<ExportFormat>,
     /// Only entries decided at or after this date/time (2026-11-01 or RFC 3339).
     #[arg(long, value_name = "DATE")]
     pub from: Option<String>,
@@ -268,6 +308,26 @@ pub struct HookRunArgs {
     /// Agent identity for trust and the audit log (default: the agent's name).
     #[arg(long, value_name = "ID")]
     pub agent_id: Option<String>,
+    /// The project root whose attesta.yaml is the project level (recorded by `hook install`;
+    /// default: the git root of the agent's working directory, else that directory).
+    #[arg(long, value_name = "DIR")]
+    pub project: Option<PathBuf>,
+    /// Seconds before the hook answers "deny" whatever is still pending (a held lock, a slow
+    /// store, an unanswered review). Keep it below the agent's hook timeout.
+    #[arg(long, value_name = "SECS", default_value_t = attesta_hooks::deadline::DEFAULT_DEADLINE_SECONDS as f64)]
+    pub deadline: f64,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PolicyCommand {
+    /// Print the effective policy: managed (/etc/attesta or $ATTESTA_MANAGED_DIR), user
+    /// (~/.config/attesta or $XDG_CONFIG_HOME/attesta) and project levels merged, each value
+    /// with its source, and what a lower level tried to loosen and was refused.
+    Show {
+        /// Project root (default: the git root of the current directory, else the directory).
+        #[arg(long, value_name = "DIR")]
+        project: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -292,12 +352,16 @@ pub struct HookInstallArgs {
     #[arg(long, conflicts_with = "user")]
     pub project: bool,
     /// The user's settings under the home directory (every project).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "local")]
     pub user: bool,
+    /// Claude Code's personal project settings (.claude/settings.local.json, not committed).
+    #[arg(long)]
+    pub local: bool,
     /// Project directory (default: the current directory).
     #[arg(long, value_name = "DIR")]
     pub dir: Option<PathBuf>,
-    /// Program the agent should run (default: the absolute path of this attesta binary).
+    /// Program the agent should run (default: the path this attesta was invoked by, or its name
+    /// when found on PATH — not a resolved symlink, so upgrades keep working).
     #[arg(long, value_name = "PATH")]
     pub program: Option<String>,
 }
