@@ -61,13 +61,18 @@ if py_has_attesta "$CACHE/attesta-venv"; then
   export ATTESTA_PYTHON=$CACHE/attesta-venv/bin/python
 else
   VENV=$CACHE/attesta-node-pyvenv
-  step "node: the Python package for the concurrency test (pip wheel ./crates/attesta-py into $VENV)"
-  [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
-  WHEELS=$CACHE/attesta-node-pywheels
-  rm -rf "$WHEELS" && mkdir -p "$WHEELS"
-  PIP_DISABLE_PIP_VERSION_CHECK=1 MATURIN_PEP517_ARGS="--profile dev" \
-    "$VENV/bin/pip" wheel --quiet --no-deps --wheel-dir "$WHEELS" "$ROOT/crates/attesta-py"
-  PIP_DISABLE_PIP_VERSION_CHECK=1 "$VENV/bin/pip" install --quiet --force-reinstall --no-deps "$WHEELS"/attesta-*.whl
+  # Rebuilt only when the Rust or Python sources it is made of changed (content hash).
+  src_hash=$( (git ls-files -s crates/attesta-py crates/attesta crates/attesta-core; git diff HEAD -- crates/attesta-py crates/attesta crates/attesta-core) | sha256sum | cut -d' ' -f1)
+  if ! py_has_attesta "$VENV" || [ "$(cat "$VENV/.attesta-src.sha256" 2>/dev/null)" != "$src_hash" ]; then
+    step "node: the Python package for the concurrency test (pip wheel ./crates/attesta-py into $VENV)"
+    [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
+    WHEELS=$CACHE/attesta-node-pywheels
+    rm -rf "$WHEELS" && mkdir -p "$WHEELS"
+    PIP_DISABLE_PIP_VERSION_CHECK=1 MATURIN_PEP517_ARGS="--profile dev" \
+      "$VENV/bin/pip" wheel --quiet --no-deps --wheel-dir "$WHEELS" "$ROOT/crates/attesta-py"
+    PIP_DISABLE_PIP_VERSION_CHECK=1 "$VENV/bin/pip" install --quiet --force-reinstall --no-deps "$WHEELS"/attesta-*.whl
+    echo "$src_hash" > "$VENV/.attesta-src.sha256"
+  fi
   export ATTESTA_PYTHON=$VENV/bin/python
 fi
 
