@@ -75,3 +75,26 @@ test('Node and the CLI score the same actions identically', async (t) => {
     assert.equal(node.level, fromCli[i].risk_level, a.function_name);
   });
 });
+
+test('trust: a Node-written trust store is the CLI\'s; a revocation by the CLI binds Node', async (t) => {
+  const dir = tempDir(t);
+  const store = `${dir}/trust.json`;
+  const config = { policy: { minimum_review_seconds: { low: 0, medium: 0, high: 0, critical: 0 } } };
+  const reviewer = { decide: async () => ({ verdict: 'approved', approvers: ['alice'] }) };
+  const attesta = new Attesta({ audit: false, trustStorePath: store, config, reviewer });
+  for (let i = 0; i < 5; i++) {
+    const r = await attesta.evaluate({ functionName: 'restart_service', args: [`svc-${i}`], agentId: 'node-agent' }, { risk: 'medium' });
+    assert.equal(r.verdict, 'approved', r.reason);
+  }
+  const shown = cli(['trust', 'show', 'node-agent', '--store', store, '--json']);
+  assert.equal(shown.status, 0, shown.stderr);
+  assert.match(shown.stdout, /node-agent/);
+  const before = await attesta.evaluate({ functionName: 'restart_service', args: ['x'], agentId: 'node-agent' }, { risk: 'medium' });
+  assert.equal(typeof before.trustBefore, 'number');
+
+  const revoked = cli(['trust', 'revoke', 'node-agent', '--yes', '--store', store]);
+  assert.equal(revoked.status, 0, revoked.stderr);
+  const after = await new Attesta({ audit: false, trustStorePath: store, config, reviewer })
+    .evaluate({ functionName: 'restart_service', args: ['y'], agentId: 'node-agent' }, { risk: 'medium' });
+  assert.equal(after.trustBefore, 0);
+});
