@@ -118,7 +118,7 @@ test('attack: the quiz a JavaScript reviewer sees never contains its answers', a
   for (const leak of ['"correct', '"expected', 'answer_key', '"key"']) assert.ok(!text.includes(leak), `${leak} in ${text}`);
 });
 
-test('attack: a blind quiz guesser is denied far more often than not', async () => {
+test('attack: a blind quiz guesser is denied far more often than not', async (t) => {
   // Guesses a random option for every question; 40 independent quizzes.
   let approved = 0;
   const N = 40;
@@ -132,6 +132,7 @@ test('attack: a blind quiz guesser is denied far more often than not', async () 
       { risk: 'high', seed: 1000 + i });
     if (r.verdict === 'approved') approved++;
   }
+  t.diagnostic(`blind guesser approved ${approved}/${N} HIGH-risk quizzes`);
   // Two questions with >= 3 options each: a guesser passes at most ~1/9 of the time.
   assert.ok(approved <= N * 0.35, `blind guesser approved ${approved}/${N}`);
 });

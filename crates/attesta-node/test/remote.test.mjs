@@ -43,6 +43,15 @@ test('remote: the approver confirms, the call runs; the approver denies, it neve
   // A low-risk action is auto-approved by the server's policy, still consumed and verified.
   const low = await remote.evaluate({ functionName: 'get_weather', kwargs: { city: 'Oslo' } });
   assert.equal(low.verdict, 'approved', low.reason);
+  assert.equal(low.challengeType, 'auto_approve');
+
+  // A code-level risk asks the server for at least that level's challenge.
+  const raised = remote.evaluate({ functionName: 'get_forecast', kwargs: { city: 'Oslo' } }, { risk: 'medium' });
+  const confirmed = await server.answer('get_forecast', { response: { kind: 'confirm', answer: 'y' } });
+  assert.equal(confirmed.status, 200, JSON.stringify(confirmed.body));
+  const r = await raised;
+  assert.equal(r.verdict, 'approved', r.reason);
+  assert.equal(r.challengeType, 'confirm');
 });
 
 test('remote: a forged or swapped action digest denies', async (t) => {
