@@ -151,6 +151,8 @@ class RemoteAttesta {
   async _call(method, path, body, deadline, extraMs = 0) {
     const remaining = deadline - Date.now();
     if (remaining <= 0) throw new RemoteError('deadline');
+    // When the overall deadline is nearer than this request's own cap, its expiry is the deadline.
+    const capped = remaining <= this.requestTimeoutMs + extraMs;
     const signal = AbortSignal.timeout(Math.max(1, Math.min(remaining, this.requestTimeoutMs + extraMs)));
     let response;
     try {
@@ -162,7 +164,7 @@ class RemoteAttesta {
         redirect: 'error',
       });
     } catch (error) {
-      if (Date.now() >= deadline) throw new RemoteError('deadline');
+      if (Date.now() >= deadline || (capped && error?.name === 'TimeoutError')) throw new RemoteError('deadline');
       throw new RemoteError(`the approval server is unreachable: ${error?.name === 'TimeoutError' ? 'request timed out' : error?.message ?? error}`);
     }
     let payload = null;
