@@ -35,10 +35,9 @@ mkdir -p "$DEPS"
 want=$(cat "$PKG/dev/package.json" "$PKG/dev/package-lock.json" | sha256sum | cut -d' ' -f1)
 if [ "$(cat "$DEPS/.attesta-lock.sha256" 2>/dev/null)" != "$want" ] || [ ! -d "$DEPS/node_modules" ]; then
   cp "$PKG/dev/package.json" "$PKG/dev/package-lock.json" "$DEPS/"
-  # The AI SDK v7 declares engines >=22; it is exercised on Node 20 and 24 alike, so the engine
-  # warning is expected.
-  (cd "$DEPS" && npm ci --ignore-scripts --loglevel=error 2>&1 | grep -v EBADENGINE || true)
-  [ -d "$DEPS/node_modules/@napi-rs/cli" ] || { echo "npm ci failed in $DEPS" >&2; exit 1; }
+  # The AI SDK v7 declares engines >=22; the suite exercises it on Node 20 and 24 alike (the
+  # engine warning is below --loglevel=error).
+  (cd "$DEPS" && npm ci --ignore-scripts --loglevel=error)
   echo "$want" > "$DEPS/.attesta-lock.sha256"
 fi
 ln -sfn "$DEPS/node_modules" "$PKG/node_modules"
