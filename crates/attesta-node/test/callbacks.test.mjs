@@ -154,18 +154,30 @@ test('a JavaScript reviewer that throws, returns garbage or answers too early is
   assert.equal(r.verdict, 'denied');
 });
 
-test('multi-party: distinct approvers named by identify(); the same person twice is refused', async () => {
+test('multi-party: each approver is named by identify() and answers their own step; the same person twice is refused', async () => {
   const names = ['alice', 'bob'];
-  const reviewer = Object.assign(async () => 'y', { identify: async (slot) => names[slot.index] });
+  const slots = [];
+  const steps = [];
+  const reviewer = Object.assign(async (review) => { steps.push(review); return 'y'; },
+    { identify: async (slot) => { slots.push(slot); return names[slot.index]; } });
   const cfg = { ...NO_WAIT, policy: { ...NO_WAIT.policy, challenge_map: { critical: 'multi_party' } } };
-  const confirmSteps = { ...cfg };
-  const r = await new Attesta({ audit: false, trust: false, config: confirmSteps, reviewer })
-    .evaluate(ctx(), { risk: 'critical' });
-  // Each step is the configured sub-challenge; a reviewer answering 'y' passes confirm steps only.
-  if (r.verdict === 'approved') assert.deepEqual(r.approvers, ['alice', 'bob']);
-  const same = Object.assign(async () => 'y', { identify: async () => 'mallory' });
-  const r2 = await new Attesta({ audit: false, trust: false, config: cfg, reviewer: same }).evaluate(ctx(), { risk: 'critical' });
+  const r = await new Attesta({ audit: false, trust: false, config: cfg, reviewer }).evaluate(ctx(), { risk: 'critical' });
+  // The first approver's step is a teach-back, which "y" does not pass: denied, at step one.
+  assert.deepEqual(slots, [{ index: 0, required: 2 }]);
+  assert.equal(steps.length, 1);
+  assert.deepEqual(steps[0].approver, { index: 0, required: 2 });
+  assert.equal(steps[0].challenge.challenge_type, 'teach_back');
+  assert.equal(r.verdict, 'denied');
+  assert.equal(r.challengeType, 'multi_party');
+
+  // One person posing as both approvers: the first step passes (a short teach-back is allowed
+  // here), then the same name for the second approver is refused.
+  const lenient = { ...cfg, policy: { ...cfg.policy, teach_back: { min_words: 1, min_key_terms: 0 } } };
+  const explain = async () => 'This deploys the billing service version 2.4.1 to production now';
+  const same = Object.assign(explain, { identify: async () => 'mallory' });
+  const r2 = await new Attesta({ audit: false, trust: false, config: lenient, reviewer: same }).evaluate(ctx(), { risk: 'critical' });
   assert.equal(r2.verdict, 'denied');
+  assert.match(r2.reason, /approver 2 of 2 was not provided by a distinct person/);
   const none = await new Attesta({ audit: false, trust: false, config: cfg, reviewer: async () => 'y' }).evaluate(ctx(), { risk: 'critical' });
   assert.equal(none.verdict, 'denied');
   assert.match(none.reason, /approver 1 of 2/);
