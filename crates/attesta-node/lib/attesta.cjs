@@ -54,7 +54,9 @@ function reviewCallback(reviewer) {
   const identify = reviewer.identify?.bind(reviewer);
   return {
     shape: decide ? 'decide' : 'answer',
-    name: reviewer.name || reviewer.constructor?.name || undefined,
+    // Recorded in the audit log as `javascript:<name>`: a named function or class, else nothing.
+    name: (typeof reviewer.name === 'string' && reviewer.name) ||
+      (['Object', 'Function', 'AsyncFunction'].includes(reviewer.constructor?.name) ? undefined : reviewer.constructor?.name),
     callback: (request) =>
       reply(async () => {
         const req = JSON.parse(request);
