@@ -22,7 +22,9 @@ test('invalid configs fail with the same message as the CLI', (t) => {
     writeFileSync(path, text);
     let nodeMessage;
     assert.throws(() => Attesta.fromConfig(path, { audit: false, trust: false }), (e) => { nodeMessage = e.message; return true; });
-    const out = cli(['evaluate', '-c', path, '-'], { input: '{"function_name":"x"}', cwd: dir });
+    // The action comes from a file: the CLI stops at the config error without reading stdin.
+    writeFileSync(`${dir}/action.json`, '{"function_name":"x"}');
+    const out = cli(['evaluate', '-c', path, `${dir}/action.json`], { cwd: dir });
     assert.notEqual(out.status, 0, name);
     assert.ok(out.stderr.includes(nodeMessage), `${name}: CLI said\n${out.stderr}\nNode said\n${nodeMessage}`);
   }
