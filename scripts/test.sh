@@ -32,3 +32,6 @@ scripts/test-python.sh
 
 step "no-code integrations: Dify plugin and Langflow component (scripts/test-integrations.sh)"
 scripts/test-integrations.sh
+
+step "node package @kyberon/attesta and its integrations (scripts/test-node.sh)"
+scripts/test-node.sh

@@ -1,0 +1,4 @@
+import cjs from './lib/ai.cjs';
+
+export const { attestaToolApproval, gateTools } = cjs;
+export default cjs;

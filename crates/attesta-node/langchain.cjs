@@ -1,0 +1,3 @@
+'use strict';
+// @kyberon/attesta/langchain: LangChain.js 1.x integration.
+module.exports = require('./lib/langchain.cjs');

@@ -1,0 +1,4 @@
+import cjs from './lib/langchain.cjs';
+
+export const { attestaMiddleware, gateTool, gateTools } = cjs;
+export default cjs;
