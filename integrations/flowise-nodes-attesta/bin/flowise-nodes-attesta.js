@@ -29,10 +29,16 @@ function findComponents(dir) {
 	if (fs.existsSync(own) && JSON.parse(fs.readFileSync(own, 'utf8')).name === 'flowise-components') return start;
 	const candidates = [start, path.join(start, 'node_modules', 'flowise')];
 	for (const from of candidates) {
+		let entry;
 		try {
-			return path.dirname(require.resolve('flowise-components/package.json', { paths: [from] }));
+			// The package's exports do not include package.json: resolve its entry, then walk up.
+			entry = require.resolve('flowise-components', { paths: [from] });
 		} catch {
-			// try the next place
+			continue;
+		}
+		for (let d = path.dirname(entry); d !== path.dirname(d); d = path.dirname(d)) {
+			const file = path.join(d, 'package.json');
+			if (fs.existsSync(file) && JSON.parse(fs.readFileSync(file, 'utf8')).name === 'flowise-components') return d;
 		}
 	}
 	throw new UsageError(`no flowise-components found from ${start}: pass --flowise with the Flowise installation folder`);
