@@ -32,3 +32,6 @@ scripts/test-python.sh
 
 step "no-code integrations: Dify plugin and Langflow component (scripts/test-integrations.sh)"
 scripts/test-integrations.sh
+
+step "no-code JavaScript integrations: n8n node in n8n 2.41 and Flowise node in Flowise 3.1 (scripts/test-nocode-js.sh)"
+scripts/test-nocode-js.sh

@@ -29,6 +29,7 @@ const userFolder = join(work, 'n8n');
 mkdirSync(join(work, 'server'));
 const server = new ApprovalServer(join(work, 'server'));
 let n8nPort;
+let brokerPort;
 let n8nProcess;
 let n8nLog = '';
 let reportUrl;
@@ -46,7 +47,7 @@ function env() {
 		N8N_PORT: String(n8nPort),
 		N8N_LISTEN_ADDRESS: '127.0.0.1',
 		WEBHOOK_URL: `http://127.0.0.1:${n8nPort}/`,
-		N8N_RUNNERS_BROKER_PORT: String(n8nPort + 1),
+		N8N_RUNNERS_BROKER_PORT: String(brokerPort),
 		DB_TYPE: 'sqlite',
 		// Activate published workflows at start (the classic path), not through the
 		// asynchronous publication outbox, so the trigger is live once n8n is ready.
@@ -146,6 +147,7 @@ before(async () => {
 	await new Promise((r) => reportServer.listen(0, '127.0.0.1', r));
 	reportUrl = `http://127.0.0.1:${reportServer.address().port}/report`;
 	n8nPort = await closedPort();
+	brokerPort = await closedPort();
 
 	mkdirSync(join(userFolder, '.n8n', 'custom'), { recursive: true });
 	cpSync(join(packageDir, 'dist'), join(userFolder, '.n8n', 'custom', 'n8n-nodes-attesta'), { recursive: true });

@@ -26,8 +26,10 @@ const userFolder = join(work, 'n8n');
 mkdirSync(join(work, 'server'));
 const server = new ApprovalServer(join(work, 'server'));
 
-function n8n(args, { onStart } = {}) {
-	return new Promise((resolve, reject) => {
+async function n8n(args, { onStart } = {}) {
+	// The task broker every n8n process starts gets a free port, so runs never collide.
+	const brokerPort = await closedPort();
+	return await new Promise((resolve, reject) => {
 		const child = spawn(n8nBin, args, {
 			cwd: work,
 			env: {
@@ -38,6 +40,7 @@ function n8n(args, { onStart } = {}) {
 				N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
 				N8N_PERSONALIZATION_ENABLED: 'false',
 				DB_TYPE: 'sqlite',
+				N8N_RUNNERS_BROKER_PORT: String(brokerPort),
 			},
 			stdio: ['ignore', 'pipe', 'pipe'],
 		});
