@@ -71,6 +71,9 @@ pub enum Command {
     Approve(ApproveArgs),
     /// Deny a request on the approval server, with a reason (as an approver).
     Deny(DenyArgs),
+    /// Show the effective policy and where every value comes from.
+    #[command(subcommand)]
+    Policy(PolicyCommand),
     /// Print version information.
     Version,
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
@@ -95,6 +98,12 @@ pub struct ScoreArgs {
     /// Input file, or - for standard input (the default).
     #[arg(value_name = "FILE|-")]
     pub input: Option<PathBuf>,
+    /// Read a session transcript instead of independent calls: JSON Lines of
+    /// {"type":"user","text"}, {"type":"call","function_name","kwargs"} and
+    /// {"type":"result","text"|"json"} events ({"type":"session"} starts a new session).
+    /// Prints one assessment per call, judged in the context of what came before.
+    #[arg(long)]
+    pub session: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -268,6 +277,26 @@ pub struct HookRunArgs {
     /// Agent identity for trust and the audit log (default: the agent's name).
     #[arg(long, value_name = "ID")]
     pub agent_id: Option<String>,
+    /// The project root whose attesta.yaml is the project level (recorded by `hook install`;
+    /// default: the git root of the agent's working directory, else that directory).
+    #[arg(long, value_name = "DIR")]
+    pub project: Option<PathBuf>,
+    /// Seconds before the hook answers "deny" whatever is still pending (a held lock, a slow
+    /// store, an unanswered review). Keep it below the agent's hook timeout.
+    #[arg(long, value_name = "SECS", default_value_t = attesta_hooks::deadline::DEFAULT_DEADLINE_SECONDS as f64)]
+    pub deadline: f64,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PolicyCommand {
+    /// Print the effective policy: managed (/etc/attesta or $ATTESTA_MANAGED_DIR), user
+    /// (~/.config/attesta or $XDG_CONFIG_HOME/attesta) and project levels merged, each value
+    /// with its source, and what a lower level tried to loosen and was refused.
+    Show {
+        /// Project root (default: the git root of the current directory, else the directory).
+        #[arg(long, value_name = "DIR")]
+        project: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -292,12 +321,16 @@ pub struct HookInstallArgs {
     #[arg(long, conflicts_with = "user")]
     pub project: bool,
     /// The user's settings under the home directory (every project).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "local")]
     pub user: bool,
+    /// Claude Code's personal project settings (.claude/settings.local.json, not committed).
+    #[arg(long)]
+    pub local: bool,
     /// Project directory (default: the current directory).
     #[arg(long, value_name = "DIR")]
     pub dir: Option<PathBuf>,
-    /// Program the agent should run (default: the absolute path of this attesta binary).
+    /// Program the agent should run (default: the path this attesta was invoked by, or its name
+    /// when found on PATH — not a resolved symlink, so upgrades keep working).
     #[arg(long, value_name = "PATH")]
     pub program: Option<String>,
 }

@@ -4,18 +4,23 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use attesta::config_file::LoadedConfig;
+use attesta::config_levels::{EffectivePolicy, LevelDirs, project_root_of};
 
 use crate::cli::GlobalArgs;
 use crate::error::CliError;
 
-/// `-c FILE` when given, else `./attesta.yaml` (or .yml/.json/.toml) when present, else defaults
-/// with paths relative to the current directory.
+/// The effective configuration: the managed and user levels, then the project level — `-c FILE`
+/// when given, else `attesta.yaml` (or .yml/.json/.toml) at the project root (the git root of
+/// the current directory, else the directory itself) — merged so a lower level only tightens.
 pub fn load_config(global: &GlobalArgs) -> Result<LoadedConfig, CliError> {
+    Ok(load_policy(global)?.loaded)
+}
+
+/// [`load_config`] with the levels, refusals and self-protection set.
+pub fn load_policy(global: &GlobalArgs) -> Result<EffectivePolicy, CliError> {
     let cwd = std::env::current_dir().map_err(|e| CliError::failure(format!("cannot read the current directory: {e}")))?;
-    match &global.config {
-        Some(path) => Ok(LoadedConfig::load(path)?),
-        None => Ok(LoadedConfig::discover(&cwd)?.unwrap_or_else(|| LoadedConfig::defaults(cwd))),
-    }
+    let root = project_root_of(&cwd);
+    Ok(EffectivePolicy::load(&LevelDirs::from_env(), &root, global.config.as_deref())?)
 }
 
 /// Reads the whole input: a file path, or stdin for `-`/none.
@@ -66,7 +71,29 @@ pub fn action_context(value: serde_json::Value) -> Result<attesta::ActionContext
     if !value.is_object() {
         return Err("expected an ActionContext object like {\"function_name\": \"delete_file\", \"kwargs\": {…}}".into());
     }
-    serde_json::from_value(value).map_err(|e| format!("not an ActionContext: {e}"))
+    let ctx: attesta::ActionContext = serde_json::from_value(value).map_err(|e| format!("not an ActionContext: {e}"))?;
+    check_name(&ctx.function_name)?;
+    Ok(ctx)
+}
+
+/// A function name must be visible text: empty, whitespace-only names and names with control or
+/// invisible formatting characters are refused (they could pose as another action in the audit
+/// log, or match no rule at all).
+pub fn check_name(name: &str) -> Result<(), String> {
+    if name.trim().is_empty() {
+        return Err("`function_name` is empty; name the action, e.g. \"delete_file\"".into());
+    }
+    if let Some(c) = name.chars().find(|c| c.is_control() || is_invisible(*c)) {
+        return Err(format!("`function_name` contains the invisible character U+{:04X}; use plain text", c as u32));
+    }
+    Ok(())
+}
+
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{00ad}' | '\u{034f}' | '\u{061c}' | '\u{115f}' | '\u{1160}' | '\u{17b4}' | '\u{17b5}'
+        | '\u{180b}'..='\u{180f}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{206f}'
+        | '\u{3164}' | '\u{fe00}'..='\u{fe0f}' | '\u{feff}' | '\u{ffa0}' | '\u{fff0}'..='\u{fffb}')
+        || (c.is_whitespace() && c != ' ')
 }
 
 pub fn resolve_or(given: Option<&PathBuf>, default: PathBuf) -> PathBuf {

@@ -62,6 +62,7 @@ pub fn run(cli: Cli) -> Result<Exit, CliError> {
         Command::Pending(args) => commands::approver::pending(&global, &args),
         Command::Approve(args) => commands::approver::approve(&global, &args),
         Command::Deny(args) => commands::approver::deny(&global, &args),
+        Command::Policy(cmd) => commands::policy::run(&global, cmd),
         Command::Version => commands::version::run(&global),
         Command::Completions { shell } => {
             let mut command = <Cli as clap::CommandFactory>::command();

@@ -344,10 +344,15 @@ fn a_coding_agent_profile_stops_prompts_for_project_edits_only() {
 #[test]
 fn wrong_event_and_unusable_input_block() {
     let p = project();
+    // PostToolUse only feeds the session context: it never blocks and prints nothing.
     let post = payload(&p, "claude-code", "01-read").replace("\"PreToolUse\"", "\"PostToolUse\"");
     let run = run_detached(command(&p, &["hook", "claude-code"]), &post);
+    assert_eq!((run.code, run.stdout.as_str()), (0, ""), "{run:?}");
+    // An event Attesta does not handle blocks, and says how to register the hook.
+    let other = payload(&p, "claude-code", "01-read").replace("\"PreToolUse\"", "\"SessionStart\"");
+    let run = run_detached(command(&p, &["hook", "claude-code"]), &other);
     assert_eq!((run.code, run.stdout.as_str()), (2, ""), "{run:?}");
-    assert!(run.stderr.contains("PostToolUse") && run.stderr.contains("attesta hook install claude-code"), "{run:?}");
+    assert!(run.stderr.contains("SessionStart") && run.stderr.contains("attesta hook install claude-code"), "{run:?}");
 
     for input in ["[]", "{\"tool_input\": {}}", "{\"tool_name\": \"Bash\", \"cwd\": \"relative/dir\"}"] {
         let run = run_detached(command(&p, &["hook", "codex"]), input);
@@ -459,7 +464,7 @@ fn install(p: &Proj, args: &[&str]) -> Run {
 
 fn backups(dir: &Path) -> Vec<PathBuf> {
     let mut found: Vec<PathBuf> = fs::read_dir(dir)
-        .map(|entries| entries.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.to_string_lossy().contains(".attesta-backup-")).collect())
+        .map(|entries| entries.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.to_string_lossy().ends_with(".attesta-backup")).collect())
         .unwrap_or_default();
     found.sort();
     found
@@ -518,7 +523,11 @@ fn claude_code_install_merges_is_idempotent_and_uninstall_restores() {
     let groups = value["hooks"]["PreToolUse"].as_array().unwrap();
     assert_eq!(groups.len(), 2);
     assert_eq!(groups[0]["matcher"], "Bash", "the existing hook is untouched");
-    assert_eq!(groups[1]["hooks"][0]["command"], "/usr/local/bin/attesta hook claude-code");
+    // The project is anchored and the deadline stays below the agent's timeout.
+    assert_eq!(
+        groups[1]["hooks"][0]["command"],
+        format!("/usr/local/bin/attesta hook claude-code --project {} --deadline 590", p.path().display())
+    );
     assert_eq!(groups[1]["hooks"][0]["onFailure"], "block");
     let saved = backups(&p.file(".claude"));
     assert_eq!(saved.len(), 1);
@@ -589,7 +598,7 @@ fn gemini_user_install_keeps_indentation_other_hooks_and_unrelated_keys() {
     assert_eq!(groups[1]["hooks"][0], json!({
         "name": "attesta",
         "type": "command",
-        "command": "attesta hook gemini",
+        "command": "attesta hook gemini --deadline 590",
         "timeout": 600000,
         "description": "Attesta: risk-scored human approval before each tool call"
     }));
@@ -611,7 +620,7 @@ fn install_refreshes_a_stale_entry_and_uninstall_spares_foreign_handlers() {
     let groups = value["hooks"]["PreToolUse"].as_array_mut().unwrap();
     assert_eq!(groups.len(), 1);
     assert_eq!(groups[0]["hooks"].as_array().unwrap().len(), 1);
-    assert_eq!(groups[0]["hooks"][0]["command"], "/new/bin/attesta hook claude-code");
+    assert_eq!(groups[0]["hooks"][0]["command"], format!("/new/bin/attesta hook claude-code --project {} --deadline 590", p.path().display()));
 
     // Someone adds their own handler to the same group; uninstall removes only Attesta's.
     groups[0]["hooks"].as_array_mut().unwrap().push(json!({"type": "command", "command": "./audit.sh"}));

@@ -24,6 +24,24 @@ pub struct Config {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reviewer: Option<ReviewerKind>,
     pub server: ServerConfig,
+    /// Self-protection exceptions (honoured at the managed and user levels only).
+    #[serde(skip_serializing_if = "ProtectionConfig::is_empty")]
+    pub protection: ProtectionConfig,
+}
+
+/// `protection:` — files released from the self-protection floor.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ProtectionConfig {
+    /// Paths (files or directories) an agent may change at their scored risk instead of at
+    /// CRITICAL. Relative paths resolve against the file that names them.
+    pub allow: Vec<String>,
+}
+
+impl ProtectionConfig {
+    pub fn is_empty(&self) -> bool {
+        self.allow.is_empty()
+    }
 }
 
 /// A value per risk level.
@@ -309,7 +327,7 @@ impl Default for TrustConfig {
             enabled: true,
             influence: 0.3,
             ceiling: 0.9,
-            initial_score: 0.3,
+            initial_score: 0.0,
             decay_rate: 0.05,
             store: ".attesta/trust.json".into(),
             domains: BTreeMap::new(),

@@ -10,12 +10,15 @@ pub mod assessment;
 pub mod result;
 pub mod config;
 pub mod config_parse;
+pub mod protect;
 pub mod scoring;
+pub mod session;
 pub mod challenge;
 pub mod trust;
 pub mod audit;
 
 pub use assessment::{Directives, RiskAssessment, RiskFactor};
 pub use context::ActionContext;
+pub use session::Session;
 pub use result::{ApprovalResult, ChallengeResult, Mode};
 pub use types::{ChallengeMap, ChallengeType, ParseEnumError, RiskLevel, ScoreOutOfRange, Verdict};

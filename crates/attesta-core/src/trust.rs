@@ -1,12 +1,14 @@
 //! Trust model maths (SPEC §6): a per-agent, per-domain Beta–Bernoulli estimate of how often an
 //! agent's actions are approved, used to lower (never raise) the risk of its future actions.
 //!
-//! The model, with the defaults (`initial_score` 0.3, prior weight 2, `ceiling` 0.9):
-//! * Prior: α₀ = initial × w = 0.6, β₀ = (1 − initial) × w = 1.4, so a new agent scores 0.3.
+//! The model, with the defaults (`initial_score` 0, prior weight 2, `ceiling` 0.9):
+//! * Prior: α₀ = initial × w = 0, β₀ = (1 − initial) × w = 2, so a new agent scores 0: trust
+//!   gives no discount until there is evidence, and an agent that changes its id starts from
+//!   nothing again (it can never get back more than it had).
 //! * Evidence: an approval adds to α, a denial adds to β, weighted by risk level and by whether
-//!   a human reviewed it ([`evidence_weight`]). One human-approved HIGH action adds 0.5, giving
-//!   (0.6 + 0.5) / (2 + 0.5) = 0.44; an auto-approved LOW read adds 0.05 (0.32). Ten human
-//!   HIGH approvals reach 0.80, twenty 0.88; the score is then capped at the ceiling.
+//!   a human reviewed it ([`evidence_weight`]; the pipeline records only human approvals and
+//!   human denials). One human-approved HIGH action adds 0.5, giving 0.5 / 2.5 = 0.2. Ten human
+//!   HIGH approvals reach 0.71, twenty 0.83; the score is then capped at the ceiling.
 //! * Time: accumulated evidence keeps a fraction (1 − `decay_rate`) per day, continuously, so old
 //!   evidence counts less and an idle agent drifts back to `initial_score` (with 0.05 per day
 //!   evidence halves every ln 0.5 / ln 0.95 ≈ 13.5 days).
@@ -363,9 +365,10 @@ mod tests {
 
     #[test]
     fn new_agent_starts_at_initial_score() {
+        // The default gives a new agent no discount at all.
         let params = TrustParams::default();
         let record = TrustRecord::new(&params, t0());
-        assert!((record.score(&params, t0()) - 0.3).abs() < 1e-12);
+        assert_eq!(record.score(&params, t0()), 0.0);
     }
 
     #[test]
@@ -373,11 +376,11 @@ mod tests {
         let params = TrustParams::default();
         let mut record = TrustRecord::new(&params, t0());
         record.record(&params, human_high(), t0());
-        assert!((record.score(&params, t0()) - 1.1 / 2.5).abs() < 1e-12);
+        assert!((record.score(&params, t0()) - 0.5 / 2.5).abs() < 1e-12);
         for _ in 1..10 {
             record.record(&params, human_high(), t0());
         }
-        assert!((record.score(&params, t0()) - 5.6 / 7.0).abs() < 1e-12);
+        assert!((record.score(&params, t0()) - 5.0 / 7.0).abs() < 1e-12);
     }
 
     #[test]

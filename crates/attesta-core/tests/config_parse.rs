@@ -81,7 +81,7 @@ fn unknown_top_level_key_has_line_suggestion_and_valid_keys() {
     assert_eq!(
         err.to_string(),
         "attesta.yaml:4:1: unknown key `polcy` — did you mean `policy`? \
-         (valid keys: policy, risk, trust, audit, reviewer, server)"
+         (valid keys: policy, risk, trust, audit, reviewer, server, protection)"
     );
 }
 

@@ -83,15 +83,20 @@ fn a_denial_lowers_trust() {
     assert!(after < before, "{after} should be below {before}");
     assert_eq!(record.denials, 1);
 
-    let mut fresh = TrustRecord::new(&params, t0());
+    // With a prior above zero a first denial goes below it; with the default (0) it stays at 0.
+    let primed = TrustParams { initial_score: 0.3, ..params };
+    let mut fresh = TrustRecord::new(&primed, t0());
     fresh.record(
-        &params,
+        &primed,
         TrustEvent::Denied {
             level: RiskLevel::Low,
         },
         t0(),
     );
-    assert!(fresh.score(&params, t0()) < params.initial_score);
+    assert!(fresh.score(&primed, t0()) < primed.initial_score);
+    let mut fresh = TrustRecord::new(&params, t0());
+    fresh.record(&params, TrustEvent::Denied { level: RiskLevel::Low }, t0());
+    assert_eq!(fresh.score(&params, t0()), 0.0);
 }
 
 #[test]

@@ -31,6 +31,8 @@ pub enum Scope {
     Project,
     /// The user's settings (`~/.claude/settings.json` …), every project on this machine.
     User,
+    /// Claude Code's personal project settings (`.claude/settings.local.json`, not committed).
+    Local,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -48,6 +50,8 @@ pub enum InstallError {
     Write { path: PathBuf, source: std::io::Error },
     #[error("cannot find the home directory (HOME is not set); use --project")]
     NoHome,
+    #[error("{agent} has no personal project settings file; --local is for Claude Code (.claude/settings.local.json)")]
+    LocalUnsupported { agent: &'static str },
 }
 
 /// What an install or uninstall did.
@@ -83,6 +87,8 @@ pub fn settings_path(agent: Agent, scope: Scope, project: &Path) -> Result<PathB
     let home = || std::env::var_os("HOME").filter(|h| !h.is_empty()).map(PathBuf::from).ok_or(InstallError::NoHome);
     Ok(match (agent, scope) {
         (Agent::ClaudeCode, Scope::Project) => project.join(".claude").join("settings.json"),
+        (Agent::ClaudeCode, Scope::Local) => project.join(".claude").join("settings.local.json"),
+        (_, Scope::Local) => return Err(InstallError::LocalUnsupported { agent: agent.display_name() }),
         (Agent::ClaudeCode, Scope::User) => home()?.join(".claude").join("settings.json"),
         (Agent::Codex, Scope::Project) => project.join(".codex").join("hooks.json"),
         (Agent::Codex, Scope::User) => match std::env::var_os("CODEX_HOME").filter(|h| !h.is_empty()) {
@@ -94,13 +100,21 @@ pub fn settings_path(agent: Agent, scope: Scope, project: &Path) -> Result<PathB
     })
 }
 
-/// The command line the agent runs: `<program> hook <agent> [--config FILE]`, shell-quoted.
-pub fn hook_command(agent: Agent, program: &str, config: Option<&Path>) -> String {
+/// The command line the agent runs:
+/// `<program> hook <agent> [--config FILE] [--project DIR] --deadline SECS`, shell-quoted.
+/// `--project` anchors the project level so a `cd` by the agent cannot change which policy
+/// applies; `--deadline` keeps Attesta's answer inside the agent's hook timeout.
+pub fn hook_command(agent: Agent, program: &str, config: Option<&Path>, project: Option<&Path>) -> String {
     let mut command = format!("{} hook {}", shell_quote(program), agent.source());
     if let Some(config) = config {
         command.push_str(" --config ");
         command.push_str(&shell_quote(&config.display().to_string()));
     }
+    if let Some(project) = project {
+        command.push_str(" --project ");
+        command.push_str(&shell_quote(&project.display().to_string()));
+    }
+    command.push_str(&format!(" --deadline {}", crate::deadline::DEFAULT_DEADLINE_SECONDS));
     command
 }
 
@@ -146,6 +160,37 @@ pub fn is_attesta_handler(agent: Agent, handler: &Value) -> bool {
     name == "attesta" && words.windows(2).any(|w| w[0] == "hook" && w[1] == agent.source())
 }
 
+<<<<<<< HEAD
+/// The events Attesta registers for: the gate's pre-tool event first, then the context events
+/// that feed the session (the user's prompt, the tool results).
+pub fn events(agent: Agent) -> [&'static str; 3] {
+    match agent {
+        Agent::ClaudeCode | Agent::Codex => ["PreToolUse", "UserPromptSubmit", "PostToolUse"],
+        Agent::Gemini => ["BeforeTool", "BeforeAgent", "AfterTool"],
+    }
+}
+=======
+/// Adds `.attesta/` to `<project>/.gitignore` when the project is a git repository and the
+/// line is not there yet (the audit log and trust store are local state). Returns whether it
+/// changed the file.
+pub fn ignore_state_dir(project: &Path) -> Result<bool, InstallError> {
+    if !project.join(".git").exists() {
+        return Ok(false);
+    }
+    let path = project.join(".gitignore");
+    let existing = read_existing(&path)?.unwrap_or_default();
+    if existing.lines().any(|l| matches!(l.trim(), ".attesta" | ".attesta/" | "/.attesta" | "/.attesta/")) {
+        return Ok(false);
+    }
+    let mut text = existing;
+    if !text.is_empty() && !text.ends_with('\n') {
+        text.push('\n');
+    }
+    text.push_str("# Attesta's local state: audit log, trust store, locks\n.attesta/\n");
+    write_atomic(&path, &text, &path)?;
+    Ok(true)
+}
+
 /// Adds (or refreshes) the Attesta handler in `path`.
 pub fn install(agent: Agent, path: &Path, command: &str) -> Result<Report, InstallError> {
     let existing = read_existing(path)?;
@@ -154,11 +199,12 @@ pub fn install(agent: Agent, path: &Path, command: &str) -> Result<Report, Insta
         Some(text) => parse(agent, path, text, &wanted)?,
         None => (Map::new(), Format::default()),
     };
+>>>>>>> i12
 
-    let event = agent.event();
-    let hooks = object_entry(&mut root, "hooks", path, "hooks")?;
+/// Adds (or refreshes) the Attesta handler for `event` in `root`.
+fn install_event(agent: Agent, root: &mut Map<String, Value>, event: &str, wanted: &Value, path: &Path) -> Result<Change, InstallError> {
+    let hooks = object_entry(root, "hooks", path, "hooks")?;
     let groups = array_entry(hooks, event, path, &format!("hooks.{event}"))?;
-
     let mut change = Change::Installed;
     let mut found = false;
     for group in groups.iter_mut() {
@@ -175,7 +221,7 @@ pub fn install(agent: Agent, path: &Path, command: &str) -> Result<Report, Insta
                     continue;
                 }
                 found = true;
-                if handlers[i] == wanted {
+                if handlers[i] == *wanted {
                     change = Change::Unchanged;
                 } else {
                     handlers[i] = wanted.clone();
@@ -187,8 +233,33 @@ pub fn install(agent: Agent, path: &Path, command: &str) -> Result<Report, Insta
     }
     if !found {
         groups.push(json!({ "hooks": [wanted] }));
+        change = Change::Installed;
     }
-    if change == Change::Unchanged && found {
+    Ok(change)
+}
+
+/// Adds (or refreshes) the Attesta handler in `path`, for the gate's event and the session
+/// context events ([`events`]).
+pub fn install(agent: Agent, path: &Path, command: &str) -> Result<Report, InstallError> {
+    let existing = read_existing(path)?;
+    let wanted = handler(agent, command);
+    let (mut root, format) = match &existing {
+        Some(text) => parse(agent, path, text, &wanted)?,
+        None => (Map::new(), Format::default()),
+    };
+    let mut changes = Vec::new();
+    for event in events(agent) {
+        changes.push(install_event(agent, &mut root, event, &wanted, path)?);
+    }
+    // Installed when the gate itself was missing; unchanged only when nothing changed.
+    let change = if changes[0] == Change::Installed {
+        Change::Installed
+    } else if changes.iter().all(|c| *c == Change::Unchanged) {
+        Change::Unchanged
+    } else {
+        Change::Updated
+    };
+    if change == Change::Unchanged {
         return Ok(Report { agent: agent.source(), path: path.to_path_buf(), change, backup: None, removed_file: false });
     }
     let backup = write_with_backup(path, existing.as_deref(), &render(&root, &format))?;
@@ -203,10 +274,12 @@ pub fn uninstall(agent: Agent, path: &Path) -> Result<Report, InstallError> {
         return Ok(not_installed());
     };
     let (mut root, format) = parse(agent, path, &text, &handler(agent, "attesta"))?;
-    let event = agent.event();
     let mut removed = false;
     let mut hooks_now_empty = false;
-    if let Some(Value::Object(hooks)) = root.get_mut("hooks") {
+    for event in events(agent) {
+        let Some(Value::Object(hooks)) = root.get_mut("hooks") else {
+            break;
+        };
         let mut event_now_empty = false;
         if let Some(Value::Array(groups)) = hooks.get_mut(event) {
             groups.retain_mut(|group| {
@@ -334,9 +407,9 @@ fn render(root: &Map<String, Value>, format: &Format) -> String {
 }
 
 fn backup_copy(path: &Path, old: &str) -> Result<PathBuf, InstallError> {
-    let stamp = jiff::Timestamp::now().strftime("%Y%m%dT%H%M%S%.fZ").to_string();
+    // One backup per file, replaced by the next change: backups do not pile up.
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("settings.json");
-    let backup = path.with_file_name(format!("{name}.attesta-backup-{stamp}"));
+    let backup = path.with_file_name(format!("{name}.attesta-backup"));
     write_atomic(&backup, old, path)?;
     Ok(backup)
 }
@@ -441,7 +514,7 @@ mod tests {
 
     #[test]
     fn recognises_its_own_command_only() {
-        let cmd = hook_command(Agent::ClaudeCode, "/opt/my tools/attesta", Some(Path::new("/p/attesta.yaml")));
+        let cmd = hook_command(Agent::ClaudeCode, "/opt/my tools/attesta", Some(Path::new("/p/attesta.yaml")), Some(Path::new("/p")));
         assert_eq!(cmd, "'/opt/my tools/attesta' hook claude-code --config /p/attesta.yaml");
         assert!(is_attesta_handler(Agent::ClaudeCode, &json!({"command": cmd})));
         assert!(!is_attesta_handler(Agent::Codex, &json!({"command": cmd})));

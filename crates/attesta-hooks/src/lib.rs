@@ -9,11 +9,14 @@
 //! Every failure — unreadable input, a broken configuration, a panic — becomes a denial in the
 //! agent's format: nothing is allowed because something broke.
 
+pub mod anchor;
+pub mod deadline;
 pub mod install;
 pub mod map;
 pub mod payload;
 pub mod respond;
 pub mod run;
+pub mod session;
 
 pub use payload::{HookPayload, PayloadError};
 pub use respond::{Decision, HookResponse};

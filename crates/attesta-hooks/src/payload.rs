@@ -91,6 +91,12 @@ impl HookPayload {
         let tool_name = optional_string(&object, "tool_name")?
             .filter(|name| !name.trim().is_empty())
             .ok_or(PayloadError::Missing { field: "tool_name" })?;
+        if tool_name.chars().any(invisible) {
+            return Err(PayloadError::WrongType {
+                field: "tool_name",
+                expected: "a name without control, format or zero-width characters",
+            });
+        }
         let tool_input = match object.remove("tool_input") {
             None | Some(Value::Null) => Value::Object(Map::new()),
             Some(value) => value,
@@ -117,6 +123,14 @@ impl HookPayload {
             mcp_context: object.remove("mcp_context").filter(|v| !v.is_null()),
         })
     }
+}
+
+/// Control characters and the invisible formatting characters that make two names look alike.
+fn invisible(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{00ad}' | '\u{034f}' | '\u{061c}' | '\u{115f}' | '\u{1160}' | '\u{17b4}' | '\u{17b5}'
+            | '\u{180b}'..='\u{180f}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{206f}'
+            | '\u{3164}' | '\u{fe00}'..='\u{fe0f}' | '\u{feff}' | '\u{ffa0}' | '\u{fff0}'..='\u{fffb}')
 }
 
 fn optional_string(object: &Map<String, Value>, field: &'static str) -> Result<Option<String>, PayloadError> {

@@ -1,9 +1,8 @@
 //! One hook invocation: payload in, decision out. Never panics, never allows on failure.
 
 use std::panic::AssertUnwindSafe;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use attesta::config_file::LoadedConfig;
 use attesta::{ApprovalResult, AttestaBuilder, AttestaDenied, EvaluateOptions, Mode, Verdict};
 
 use crate::Agent;
@@ -21,6 +20,8 @@ pub struct HookOptions {
     pub agent_id: Option<String>,
     /// The hook process's own directory, used when the payload carries no `cwd`.
     pub fallback_cwd: PathBuf,
+    /// The project root recorded at install (`--project`); else the git root of the `cwd`.
+    pub project: Option<PathBuf>,
 }
 
 /// Runs the whole hook. Any panic on the way is caught and denies (exit 2).
@@ -39,6 +40,10 @@ pub fn handle(agent: Agent, input: &[u8], options: &HookOptions) -> HookResponse
 }
 
 fn handle_inner(agent: Agent, input: &[u8], options: &HookOptions) -> HookResponse {
+    // Prompt and post-tool events only feed the session context; they never block.
+    if let Some(response) = crate::session::handle_context_event(agent, input, &options.fallback_cwd, options.project.as_deref()) {
+        return response;
+    }
     let payload = match HookPayload::parse(agent, input) {
         Ok(payload) => payload,
         Err(error) => return HookResponse::failure(agent, &error.to_string()),
@@ -49,34 +54,26 @@ fn handle_inner(agent: Agent, input: &[u8], options: &HookOptions) -> HookRespon
         ctx.agent_id = Some(id.clone());
     }
 
-    let loaded = match load_config(options.config.as_deref(), &base.cwd) {
-        Ok(loaded) => loaded,
+    let policy = match crate::anchor::load(options.config.as_deref(), options.project.as_deref(), &base.cwd) {
+        Ok(policy) => policy,
         Err(message) => return HookResponse::failure(agent, &message),
     };
-    let attesta = match AttestaBuilder::from_loaded(loaded).build() {
+    let protection = policy.protection();
+    let project = crate::anchor::project_root(options.project.as_deref(), &base.cwd);
+    let (scorer, store) = crate::session::scorer_for(agent, payload.session_id.as_deref(), &project);
+    let attesta = match AttestaBuilder::from_loaded(policy.loaded)
+        .protection(protection)
+        .scorer(scorer.clone())
+        .build()
+    {
         Ok(attesta) => attesta,
         Err(error) => {
             return HookResponse::failure(agent, &format!("cannot start Attesta: {error}"));
         }
     };
-    let result = attesta.evaluate_blocking(ctx, EvaluateOptions::default());
+    let result = attesta.evaluate_blocking(ctx.clone(), EvaluateOptions::default());
+    crate::session::record(store.as_ref(), &scorer, &ctx);
     HookResponse::decision(agent, &decision_for(&result))
-}
-
-/// The configuration: the explicit file, else the nearest `attesta.yaml` (or .yml/.json/.toml)
-/// in the project directory or a parent, else the defaults with `.attesta/` in the project.
-fn load_config(explicit: Option<&Path>, project: &Path) -> Result<LoadedConfig, String> {
-    if let Some(path) = explicit {
-        return LoadedConfig::load(path).map_err(|e| format!("configuration error: {e}"));
-    }
-    for dir in project.ancestors() {
-        match LoadedConfig::discover(dir) {
-            Ok(Some(loaded)) => return Ok(loaded),
-            Ok(None) => {}
-            Err(e) => return Err(format!("configuration error: {e}")),
-        }
-    }
-    Ok(LoadedConfig::defaults(project.to_path_buf()))
 }
 
 /// Maps the pipeline's verdict to allow/deny with a reason the agent shows to the model/user.

@@ -29,6 +29,8 @@ pub enum ConfigFileError {
     UnknownFormat { path: PathBuf },
     #[error("the configuration file {} is larger than {MAX_CONFIG_BYTES} bytes — check that the right file was named", path.display())]
     TooLarge { path: PathBuf },
+    #[error("the configuration file {} is not a regular file (a FIFO, device or directory?) — Attesta reads configuration only from regular files", path.display())]
+    NotAFile { path: PathBuf },
     #[error("the configuration file {} is not UTF-8 text — save it as UTF-8", path.display())]
     NotUtf8 { path: PathBuf },
     /// The message already starts with the file name, line and column.
@@ -69,13 +71,20 @@ impl LoadedConfig {
                 });
             }
         };
+        // A FIFO or device would block the read (or never end): refuse it before opening.
+        if !metadata.is_file() {
+            return Err(ConfigFileError::NotAFile { path: path.into() });
+        }
         if metadata.len() > MAX_CONFIG_BYTES as u64 {
             return Err(ConfigFileError::TooLarge { path: path.into() });
         }
-        let bytes = fs::read(path).map_err(|source| ConfigFileError::Read {
+        let bytes = read_regular(path).map_err(|source| ConfigFileError::Read {
             path: path.into(),
             source,
         })?;
+        if bytes.len() > MAX_CONFIG_BYTES {
+            return Err(ConfigFileError::TooLarge { path: path.into() });
+        }
         let text =
             String::from_utf8(bytes).map_err(|_| ConfigFileError::NotUtf8 { path: path.into() })?;
         let env = |name: &str| std::env::var(name).ok();
@@ -95,7 +104,9 @@ impl LoadedConfig {
         let mut found: Option<PathBuf> = None;
         for name in CONFIG_FILE_NAMES {
             let candidate = dir.join(name);
-            if candidate.is_file() {
+            // Anything by that name counts (a FIFO or directory is an error from `load`, not
+            // a reason to fall back to the defaults).
+            if candidate.symlink_metadata().is_ok() {
                 if let Some(first) = found {
                     return Err(ConfigFileError::Ambiguous {
                         first,
@@ -140,6 +151,27 @@ impl LoadedConfig {
     pub fn trust_store_path(&self) -> PathBuf {
         self.resolve(&self.config.trust.store)
     }
+}
+
+/// Reads a file that was a regular file when checked, without blocking if it was swapped for a
+/// FIFO since (opened non-blocking, checked again on the open handle), and at most one byte
+/// more than the size limit.
+fn read_regular(path: &Path) -> io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut options = fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(nix::fcntl::OFlag::O_NONBLOCK.bits());
+    }
+    let file = options.open(path)?;
+    if !file.metadata()?.is_file() {
+        return Err(io::Error::new(io::ErrorKind::InvalidInput, "not a regular file"));
+    }
+    let mut bytes = Vec::new();
+    file.take(MAX_CONFIG_BYTES as u64 + 1).read_to_end(&mut bytes)?;
+    Ok(bytes)
 }
 
 fn base_dir_of(path: &Path) -> PathBuf {

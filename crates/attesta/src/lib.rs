@@ -7,6 +7,7 @@ pub mod reviewer;
 pub mod audit;
 pub mod trust_store;
 pub mod config_file;
+pub mod config_levels;
 
 pub use attesta_core::{
     ActionContext, ApprovalResult, ChallengeMap, ChallengeResult, ChallengeType, Mode, RiskAssessment,

@@ -162,6 +162,7 @@ pub struct AttestaBuilder {
     environment: Option<String>,
     env_lookup: Option<EnvLookup>,
     subscribers: Vec<Subscriber>,
+    protection: Option<attesta_core::protect::Protection>,
 }
 
 impl AttestaBuilder {
@@ -178,7 +179,15 @@ impl AttestaBuilder {
             environment: None,
             env_lookup: None,
             subscribers: Vec::new(),
+            protection: None,
         }
+    }
+
+    /// The self-protection set (default: the name-based set plus this configuration's audit log,
+    /// trust store and file). See [`attesta_core::protect`].
+    pub fn protection(mut self, protection: attesta_core::protect::Protection) -> Self {
+        self.protection = Some(protection);
+        self
     }
 
     /// Replaces the whole configuration model (paths still resolve against the base directory).
@@ -245,11 +254,20 @@ impl AttestaBuilder {
     }
 
     pub fn build(self) -> Result<Attesta, BuildError> {
-        let AttestaBuilder { loaded, scorer, reviewer, audit_path, audit_enabled, trust_path, trust_enabled, environment, env_lookup, subscribers } = self;
+        let AttestaBuilder { loaded, scorer, reviewer, audit_path, audit_enabled, trust_path, trust_enabled, environment, env_lookup, subscribers, protection } = self;
         let config = loaded.config.clone();
 
         let scorer: Arc<dyn RiskScorer> = scorer.unwrap_or_else(|| Arc::new(DefaultRiskScorer::new()));
-        let engine = RiskEngine::new(scorer, &config.risk)?;
+        let protection = protection.unwrap_or_else(|| {
+            let mut p = attesta_core::protect::Protection::new()
+                .protect(audit_path.clone().unwrap_or_else(|| loaded.audit_path()))
+                .protect(trust_path.clone().unwrap_or_else(|| loaded.trust_store_path()));
+            if let Some(file) = &loaded.path {
+                p = p.protect(std::path::absolute(file).unwrap_or_else(|_| file.clone()));
+            }
+            p
+        });
+        let engine = RiskEngine::new(scorer, &config.risk)?.with_protection(protection);
 
         let environment = match environment.or_else(|| config.risk.environment.clone()) {
             Some(name) => normalize_environment(&name),
@@ -880,7 +898,18 @@ fn trust_event(result: &ApprovalResult) -> Option<TrustEvent> {
             // would let an agent farm trust with harmless calls and spend it on risky ones.
             human_reviewed.then_some(TrustEvent::Approved { level, human_reviewed })
         }
-        (_, Verdict::Denied) => Some(TrustEvent::Denied { level }),
+        // Only a human's denial says something about the agent. A denial because no reviewer was
+        // reachable, a store failed or the reviewer broke is the deployment's doing, not the
+        // agent's, and must not lower its trust.
+        (_, Verdict::Denied) => result
+            .challenge
+            .as_ref()
+            .is_some_and(|c| {
+                c.challenge_type != ChallengeType::AutoApprove
+                    && !["error", "server_unreachable", "unattended"].iter().any(|k| c.details.contains_key(*k))
+                    && c.details.get("reason").and_then(|r| r.as_str()) != Some(crate::reviewer::NO_REVIEWER_REASON)
+            })
+            .then_some(TrustEvent::Denied { level }),
         // Timeouts and escalations say nothing about the agent's judgement.
         (_, Verdict::TimedOut | Verdict::Escalated) => None,
     }

@@ -310,7 +310,7 @@ impl TrustStore {
         // there is nothing to wait for and reading must not create files.
         let lock = self.open_lock(false)?;
         if let Some(lock) = &lock {
-            lock.lock_shared()
+            crate::audit::files::lock_bounded(lock, false)
                 .map_err(self.io_error("lock", &self.lock_path))?;
         }
         let data = self.read_file();
@@ -361,7 +361,7 @@ impl TrustStore {
                 io::ErrorKind::NotFound.into(),
             ));
         };
-        lock.lock()
+        crate::audit::files::lock_bounded(&lock, true)
             .map_err(self.io_error("lock", &self.lock_path))?;
         let mut data = self.read_file()?;
         let result = change(&mut data);

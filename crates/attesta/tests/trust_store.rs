@@ -34,7 +34,7 @@ fn unknown_agents_start_at_the_initial_score_without_creating_files() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join(".attesta/trust.json");
     let store = TrustStore::open(&path, TrustParams::default()).unwrap();
-    assert!((store.score("agent", "default", now()).unwrap() - 0.3).abs() < 1e-12);
+    assert!((store.score("agent", "default", now()).unwrap() - 0.0).abs() < 1e-12);
     assert!(store.list().unwrap().is_empty());
     assert!(
         !path.exists() && !dir.path().join(".attesta").exists(),
@@ -50,7 +50,7 @@ fn records_persist_with_private_permissions_and_a_versioned_format() {
     let score = store
         .record("agent-1", "database", approved(), now())
         .unwrap();
-    assert!(score > 0.3 && score < 0.5);
+    assert!(score > 0.0 && score < 0.5);
     assert_eq!(mode(&path), 0o600);
     let json: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
     assert_eq!(json["version"], 1);
@@ -119,7 +119,7 @@ fn revoke_survives_a_restart_until_reset() {
         "a domain reset keeps the agent revocation"
     );
     store.reset("agent-1", None).unwrap();
-    assert!((store.score("agent-1", "default", now()).unwrap() - 0.3).abs() < 1e-12);
+    assert!((store.score("agent-1", "default", now()).unwrap() - 0.0).abs() < 1e-12);
     assert!(store.get("agent-1").unwrap().is_empty());
 }
 
@@ -151,9 +151,9 @@ fn revoking_one_domain_leaves_the_others() {
         .revoke("a", Some("database"), "dropped a table", now())
         .unwrap();
     assert_eq!(store.score("a", "database", now()).unwrap(), 0.0);
-    assert!(store.score("a", "files", now()).unwrap() > 0.3);
+    assert!(store.score("a", "files", now()).unwrap() > 0.0);
     store.reset("a", Some("database")).unwrap();
-    assert!((store.score("a", "database", now()).unwrap() - 0.3).abs() < 1e-12);
+    assert!((store.score("a", "database", now()).unwrap() - 0.0).abs() < 1e-12);
     let listed: Vec<_> = store
         .list()
         .unwrap()

@@ -9,11 +9,13 @@ use attesta_core::config::Unattended;
 
 use crate::cli::{EvaluateArgs, GlobalArgs, ReviewerChoice};
 use crate::error::{CliError, CliResult, Exit};
-use crate::input::{action_context, load_config, read_input, records};
+use crate::input::{action_context, load_policy, read_input, records};
 use crate::output::Style;
 
 pub fn run(global: &GlobalArgs, args: &EvaluateArgs) -> CliResult {
-    let loaded = load_config(global)?;
+    let policy = load_policy(global)?;
+    let protection = policy.protection();
+    let loaded = policy.loaded;
     let unattended = loaded.config.policy.unattended;
     let (text, source) = read_input(args.input.as_deref())?;
     let mut items = records(&text);
@@ -31,11 +33,15 @@ pub fn run(global: &GlobalArgs, args: &EvaluateArgs) -> CliResult {
     if let Some(agent) = &args.agent_id {
         ctx.agent_id = Some(agent.clone());
     }
-    if ctx.source().is_none() {
-        ctx.metadata.insert("source".into(), "cli".into());
+    // The entry point names the source; what the caller claimed is kept beside it.
+    if let Some(claimed) = ctx.metadata.remove("source")
+        && claimed.as_str() != Some("cli")
+    {
+        ctx.metadata.insert("claimed_source".into(), claimed);
     }
+    ctx.metadata.insert("source".into(), "cli".into());
 
-    let mut builder = AttestaBuilder::from_loaded(loaded);
+    let mut builder = AttestaBuilder::from_loaded(loaded).protection(protection);
     builder = match args.reviewer {
         Some(ReviewerChoice::Terminal) => builder.reviewer(Arc::new(TerminalReviewer::new())),
         Some(ReviewerChoice::Deny) => builder.reviewer(Arc::new(NonInteractiveReviewer::deny())),
@@ -53,7 +59,25 @@ pub fn run(global: &GlobalArgs, args: &EvaluateArgs) -> CliResult {
         }
         None => builder,
     };
-    let attesta = builder.build()?;
+    let attesta = match builder.build() {
+        Ok(attesta) => attesta,
+        // The audit log or trust store cannot be opened: the call is not approved, and the
+        // caller gets a verdict and exit 3 like any other refusal.
+        Err(error @ (attesta::BuildError::Audit { .. } | attesta::BuildError::Trust { .. })) => {
+            let reason = format!("{error}; denied (fail closed)");
+            let mut out = std::io::stdout().lock();
+            if global.json {
+                let doc = serde_json::json!({"verdict": "denied", "reason": reason, "function_name": ctx.function_name});
+                writeln!(out, "{doc}")?;
+            } else {
+                let style = Style::for_stdout();
+                writeln!(out, "{} {}", style.verdict(attesta::Verdict::Denied), style.bold(&ctx.function_name))?;
+                writeln!(out, "  reason: {reason}")?;
+            }
+            return Ok(Exit::Denied);
+        }
+        Err(other) => return Err(other.into()),
+    };
     let options = EvaluateOptions { risk_override: args.risk, ..Default::default() };
     let result = attesta.evaluate_blocking(ctx.clone(), options);
 

@@ -35,8 +35,14 @@ fn run_hook(global: &GlobalArgs, agent: Agent, args: &HookRunArgs) -> CliResult 
     let fallback_cwd = std::env::current_dir().unwrap_or_else(|_| std::path::PathBuf::from("/"));
     let response = match read_stdin() {
         Ok(input) => {
-            let options = HookOptions { config: global.config.clone(), agent_id: args.agent_id.clone(), fallback_cwd };
-            attesta_hooks::handle(agent, &input, &options)
+            let project = args.project.as_ref().map(|p| if p.is_absolute() { p.clone() } else { fallback_cwd.join(p) });
+            let options = HookOptions { config: global.config.clone(), agent_id: args.agent_id.clone(), fallback_cwd, project };
+            let deadline = if args.deadline.is_finite() && args.deadline > 0.0 {
+                std::time::Duration::from_secs_f64(args.deadline.min(86_400.0))
+            } else {
+                std::time::Duration::from_secs(attesta_hooks::deadline::DEFAULT_DEADLINE_SECONDS)
+            };
+            attesta_hooks::deadline::handle_within(agent, input, options, deadline)
         }
         Err(why) => HookResponse::failure(agent, &why),
     };
@@ -76,9 +82,31 @@ fn emit(response: &HookResponse) -> CliResult {
     }
 }
 
+/// The program as the user invoked it: a path (made absolute, symlinks kept, so an upgrade
+/// that moves the target keeps working) or a bare name found on PATH.
+fn invoked_program(cwd: &std::path::Path) -> Result<String, CliError> {
+    let arg0 = std::env::args_os().next().map(std::path::PathBuf::from);
+    match arg0 {
+        Some(path) if path.components().count() > 1 => {
+            let absolute = if path.is_absolute() { path } else { cwd.join(path) };
+            Ok(std::path::absolute(&absolute).unwrap_or(absolute).display().to_string())
+        }
+        Some(name) if !name.as_os_str().is_empty() => Ok(name.display().to_string()),
+        _ => std::env::current_exe()
+            .map(|p| p.display().to_string())
+            .map_err(|e| CliError::failure(format!("cannot find the attesta binary's path ({e}); pass --program"))),
+    }
+}
+
 fn run_install(global: &GlobalArgs, args: &HookInstallArgs, installing: bool) -> CliResult {
     let agent = agent_of(args.agent);
-    let scope = if args.user { Scope::User } else { Scope::Project };
+    let scope = if args.user {
+        Scope::User
+    } else if args.local {
+        Scope::Local
+    } else {
+        Scope::Project
+    };
     let cwd = std::env::current_dir().map_err(|e| CliError::failure(format!("cannot read the current directory: {e}")))?;
     let project = match &args.dir {
         Some(dir) if dir.is_absolute() => dir.clone(),
@@ -87,13 +115,11 @@ fn run_install(global: &GlobalArgs, args: &HookInstallArgs, installing: bool) ->
     };
     let path = install::settings_path(agent, scope, &project).map_err(|e| CliError::usage(e.to_string()))?;
 
+    let mut ignored = false;
     let report = if installing {
         let program = match &args.program {
             Some(program) => program.clone(),
-            None => std::env::current_exe()
-                .map_err(|e| CliError::failure(format!("cannot find the attesta binary's path ({e}); pass --program")))?
-                .display()
-                .to_string(),
+            None => invoked_program(&cwd)?,
         };
         let config = global.config.as_ref().map(|c| if c.is_absolute() { c.clone() } else { cwd.join(c) });
         if let Some(config) = &config
@@ -101,8 +127,15 @@ fn run_install(global: &GlobalArgs, args: &HookInstallArgs, installing: bool) ->
         {
             return Err(CliError::usage(format!("{}: no such configuration file", config.display())));
         }
-        let command = install::hook_command(agent, &program, config.as_deref());
-        install::install(agent, &path, &command)
+        // The project level is anchored to the directory installed into; a user-level hook
+        // finds each project by its git root.
+        let anchored = (scope != Scope::User).then_some(project.as_path());
+        let command = install::hook_command(agent, &program, config.as_deref(), anchored);
+        let report = install::install(agent, &path, &command);
+        if report.is_ok() && scope != Scope::User {
+            ignored = install::ignore_state_dir(&project).unwrap_or(false);
+        }
+        report
     } else {
         install::uninstall(agent, &path)
     }
@@ -133,6 +166,9 @@ fn run_install(global: &GlobalArgs, args: &HookInstallArgs, installing: bool) ->
     writeln!(out, "{line}")?;
     if let Some(backup) = &report.backup {
         writeln!(out, "  backup of the previous file: {}", backup.display())?;
+    }
+    if ignored {
+        writeln!(out, "  added .attesta/ (audit log, trust store) to .gitignore")?;
     }
     if installing && matches!(report.change, Change::Installed | Change::Updated) {
         let note = match agent {

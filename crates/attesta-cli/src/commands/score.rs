@@ -14,13 +14,19 @@ use crate::input::{action_context, load_config, read_input, records};
 use crate::output::Style;
 
 pub fn run(global: &GlobalArgs, args: &ScoreArgs) -> CliResult {
-    let loaded = load_config(global)?;
-    let attesta = AttestaBuilder::from_loaded(loaded)
-        .without_audit()
-        .without_trust()
-        .reviewer(Arc::new(NonInteractiveReviewer::deny()))
-        .build()?;
+    let build = || -> Result<attesta::Attesta, CliError> {
+        let loaded = load_config(global)?;
+        Ok(AttestaBuilder::from_loaded(loaded)
+            .without_audit()
+            .without_trust()
+            .reviewer(Arc::new(NonInteractiveReviewer::deny()))
+            .build()?)
+    };
     let (text, source) = read_input(args.input.as_deref())?;
+    if args.session {
+        return super::score_session::run(global, &build, &text, &source);
+    }
+    let attesta = build()?;
     let style = Style::for_stdout();
     let err_style = Style::for_stderr();
     let mut out = std::io::stdout().lock();

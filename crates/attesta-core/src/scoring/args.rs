@@ -170,6 +170,8 @@ struct KeyRole {
     grant: bool,
     safeguard: bool,
     audience: bool,
+    /// Prose about the call (`description`, `reason`): not the command an exec wrapper runs.
+    descriptive: bool,
 }
 
 fn key_role(key: &str) -> KeyRole {
@@ -235,6 +237,8 @@ fn key_role(key: &str) -> KeyRole {
                     role.safeguard = true
                 }
                 "list" | "segment" | "channel" => role.audience = true,
+                "description" | "desc" | "title" | "summary" | "reason" | "explanation"
+                | "justification" | "purpose" | "comment" | "rationale" => role.descriptive = true,
                 "filter" | "where" | "selector" | "criteria" | "match" | "conditions" => {
                     role.filter = true
                 }
@@ -263,7 +267,12 @@ struct Walker<'a> {
     bytes: usize,
     truncated: bool,
     emails: usize,
+    /// How many JSON-in-a-string levels deep the walker is.
+    json_depth: usize,
 }
+
+/// JSON encoded in strings is decoded this many levels deep.
+const MAX_JSON_IN_STRING: usize = 4;
 
 /// Analyses all arguments of a call.
 pub fn analyze(
@@ -279,6 +288,7 @@ pub fn analyze(
         bytes: 0,
         truncated: false,
         emails: 0,
+        json_depth: 0,
     };
     for value in args {
         walker.value(value, KeyRole::default(), "", 0);
@@ -574,17 +584,43 @@ impl Walker<'_> {
 
         // Commands and SQL.
         let first = words_first(trimmed);
-        let sql_like = role.sql || sql::looks_like_sql(trimmed);
+        let sql_like = role.sql
+            || sql::looks_like_sql(trimmed)
+            || ((self.hints.sql_action || role.maybe_sql) && sql::starts_with_verb(trimmed));
         if sql_like {
             let class = sql::analyze(trimmed, self.findings);
             if role.sql || self.hints.sql_action || self.hints.exec_wrapper || role.maybe_sql {
                 self.findings.note_command(class);
             }
-        } else if role.command || self.hints.exec_wrapper || shell::is_known_command(first) {
+        } else if role.command
+            || (self.hints.exec_wrapper && !role.descriptive)
+            || shell::is_known_command(first)
+        {
             let class = shell::analyze(trimmed, self.findings);
-            if role.command || self.hints.exec_wrapper {
+            if role.command || (self.hints.exec_wrapper && !role.descriptive) {
                 self.findings.note_command(class);
             }
+        } else {
+            // A command need not start the value: `cd /tmp && rm -rf /`, `run: curl … | sh`.
+            for line in trimmed.lines().take(4096) {
+                if let Some(cmd) = shell::embedded_command(line) {
+                    shell::analyze(cmd, self.findings);
+                }
+            }
+            // SQL after other text (`select …; drop table t` in a report definition).
+            if sql::embedded_statement(trimmed) {
+                sql::analyze(trimmed, self.findings);
+            }
+        }
+        // JSON encoded inside a string is read like any other argument.
+        if self.json_depth < MAX_JSON_IN_STRING
+            && ((trimmed.starts_with('{') && trimmed.ends_with('}'))
+                || (trimmed.starts_with('[') && trimmed.ends_with(']')))
+            && let Ok(inner) = serde_json::from_str::<Value>(trimmed)
+        {
+            self.json_depth += 1;
+            self.value(&inner, role, key, 1);
+            self.json_depth -= 1;
         }
         self.scan_text(s, role, key);
     }

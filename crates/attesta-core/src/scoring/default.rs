@@ -24,9 +24,9 @@ use crate::context::ActionContext;
 
 use super::RiskScorer;
 use super::args::{self, ArgHints, Findings, PRODUCTION_CONTEXT};
-use super::lexicon::{DOC_PHRASES, DOC_WORDS, NOUNS, VERBS, VerbClass};
-use super::shell::CommandClass;
-use super::text::{for_each_identifier_token, identifier_tokens, snippet, with_lower, words};
+use super::lexicon::{DOC_PHRASES, DOC_WORDS, VerbClass};
+use super::names::{analyze_name, name_factor, normalize};
+use super::text::{identifier_tokens, snippet, with_lower, words};
 
 pub const WEIGHT_NAME: f64 = 0.30;
 pub const WEIGHT_ARGS: f64 = 0.25;
@@ -70,6 +70,27 @@ impl DefaultRiskScorer {
         }
     }
 
+    /// A scorer that starts from persisted novelty counts (an entry point that runs once per
+    /// call, like a hook, keeps them between processes). At most the capacity is taken.
+    pub fn with_history(counts: impl IntoIterator<Item = (String, u64)>) -> Self {
+        let seen: HashMap<String, u64> = counts.into_iter().take(NOVELTY_CAPACITY).collect();
+        DefaultRiskScorer {
+            seen: Mutex::new(seen),
+        }
+    }
+
+    /// The novelty counts, most frequent first, at most `limit` of them (for persisting).
+    pub fn history(&self, limit: usize) -> Vec<(String, u64)> {
+        let seen = self
+            .seen
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut all: Vec<(String, u64)> = seen.iter().map(|(k, v)| (k.clone(), *v)).collect();
+        all.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        all.truncate(limit);
+        all
+    }
+
     /// How many times this scorer has scored `function_name` before.
     pub fn times_seen(&self, function_name: &str) -> u64 {
         let seen = self
@@ -97,222 +118,12 @@ impl DefaultRiskScorer {
     }
 }
 
-/// What the function name says.
-pub(crate) struct NameAnalysis {
-    pub class: Option<VerbClass>,
-    pub verb: &'static str,
-    pub bump: f64,
-    pub nouns: Vec<&'static str>,
-    pub high_value: bool,
-    pub exec_wrapper: bool,
-    pub sql_action: bool,
-}
-
-/// Words that mark an action as a generic runner whose real verb is the command it runs.
-fn is_wrapper_word(w: &str) -> bool {
-    matches!(
-        w,
-        "bash"
-            | "shell"
-            | "sh"
-            | "zsh"
-            | "terminal"
-            | "command"
-            | "cmd"
-            | "exec"
-            | "execute"
-            | "run"
-            | "console"
-            | "script"
-            | "powershell"
-            | "sql"
-            | "query"
-            | "repl"
-            | "interpreter"
-            | "code"
-            | "python"
-    )
-}
-
-pub(crate) fn analyze_name(full_name: &str) -> NameAnalysis {
-    // `mcp__<server>__<tool>`: the server name is a namespace, not part of what the tool does.
-    let name = full_name
-        .strip_prefix("mcp__")
-        .and_then(|rest| rest.split_once("__").map(|(_, tool)| tool))
-        .filter(|tool| !tool.is_empty())
-        .unwrap_or(full_name);
-    let mut primary: Option<(VerbClass, &'static str)> = None;
-    let mut strongest_later: Option<(VerbClass, &'static str)> = None;
-    let mut bump = 0.0;
-    let mut nouns: Vec<&'static str> = Vec::new();
-    let mut high_value = false;
-    let mut physical = false;
-    let mut storage = false;
-    let mut exec_wrapper = false;
-    let mut sql_action = false;
-    let mut has_open = false;
-    let mut has_off = false;
-    let mut has_factory = false;
-    let mut seen_tokens = 0usize;
-    for_each_identifier_token(name, |s, e| {
-        seen_tokens += 1;
-        if seen_tokens > 24 {
-            return;
-        }
-        let token = &name[s..e];
-        with_lower(token, |w| {
-            if let Some((&key, class)) = VERBS.get_key_value(w) {
-                match primary {
-                    None => primary = Some((*class, key)),
-                    Some(_) => {
-                        if strongest_later.is_none_or(|(c, _)| *class > c) {
-                            strongest_later = Some((*class, key));
-                        }
-                    }
-                }
-            }
-            if let Some((&key, n)) = NOUNS.get_key_value(w) {
-                if !nouns.contains(&key) {
-                    nouns.push(key);
-                    bump += n.bump;
-                }
-                high_value |= n.high_value;
-                physical |= n.physical;
-                storage |= n.storage;
-            }
-            exec_wrapper |= is_wrapper_word(w);
-            sql_action |= matches!(
-                w,
-                "sql"
-                    | "query"
-                    | "database"
-                    | "db"
-                    | "postgres"
-                    | "mysql"
-                    | "sqlite"
-                    | "bigquery"
-                    | "snowflake"
-                    | "table"
-                    | "tables"
-            );
-            has_open |= w == "open";
-            has_off |= w == "off";
-            has_factory |= w == "factory";
-        });
-    });
-    // The first verb names the action; a later riskier verb is usually its object
-    // (`get_transfer`, `list_deployments`) — unless the first verb already changes state, in
-    // which case the riskier one wins (`create_and_delete`).
-    let (mut class, mut verb) = match (primary, strongest_later) {
-        (Some((p, _)), Some((l, lv))) if p != VerbClass::Read && l > p => (Some(l), lv),
-        (Some((p, pv)), later) => {
-            if p == VerbClass::Read && later.is_some_and(|(l, _)| l > p) {
-                bump += 0.05;
-            }
-            (Some(p), pv)
-        }
-        (None, _) => (None, ""),
-    };
-    if physical && (has_open || has_off || class == Some(VerbClass::Privilege)) {
-        class = Some(VerbClass::Privilege);
-        verb = if has_open {
-            "open"
-        } else if has_off {
-            "turn off"
-        } else {
-            verb
-        };
-    } else if physical
-        && class.is_none_or(|c| c < VerbClass::Write)
-        && !matches!(
-            verb,
-            "get"
-                | "read"
-                | "list"
-                | "check"
-                | "status"
-                | "view"
-                | "show"
-                | "describe"
-                | "monitor"
-                | "watch"
-        )
-    {
-        class = Some(VerbClass::Write);
-    }
-    // `format` destroys only storage; `factory_reset` wipes a device.
-    if (verb == "format" && storage) || (verb == "reset" && has_factory) {
-        class = Some(VerbClass::Destroy);
-    }
-    // `run`/`execute` make the action a wrapper only when the verb is an exec verb.
-    exec_wrapper &=
-        class.is_none_or(|c| c == VerbClass::Exec) || class == Some(VerbClass::Read) && sql_action;
-    NameAnalysis {
-        class,
-        verb,
-        bump: bump.min(0.3),
-        nouns,
-        high_value,
-        exec_wrapper,
-        sql_action,
-    }
-}
-
 pub(crate) struct FactorOut {
     pub score: f64,
     pub severity: f64,
     pub evidence: String,
     /// The factor says the action targets production.
     pub production: bool,
-}
-
-fn name_factor(name: &NameAnalysis, delegated: Option<CommandClass>) -> FactorOut {
-    let mut class = name.class;
-    let mut note = "";
-    if name.exec_wrapper
-        && let Some(cmd) = delegated
-    {
-        // An exec wrapper takes the class of what it runs, if we understood all of it.
-        match cmd {
-            CommandClass::ReadOnly => {
-                class = Some(VerbClass::Read);
-                note = " running only read-only commands";
-            }
-            CommandClass::Workspace => {
-                class = Some(VerbClass::Write);
-                note = " running workspace commands (build, test, file edits)";
-            }
-            CommandClass::Other => {}
-        }
-    }
-    let (base, floor, label) = match class {
-        Some(c) => (c.score(), c.floor(), c.label()),
-        // Unknown verbs are not assumed safe.
-        None => (0.4, 0.0, "unrecognised verb"),
-    };
-    let mut floor = floor;
-    if class == Some(VerbClass::Destroy) && name.high_value {
-        floor = 0.8;
-    }
-    let score = (base + name.bump).min(1.0);
-    let mut evidence = if name.verb.is_empty() {
-        label.to_owned()
-    } else {
-        format!("verb '{}' ({label}){note}", name.verb)
-    };
-    if !name.nouns.is_empty() {
-        evidence.push_str("; objects: ");
-        evidence.push_str(&name.nouns.join(", "));
-    }
-    if floor >= 0.8 {
-        evidence.push_str("; destroys a high-value object");
-    }
-    FactorOut {
-        score,
-        severity: floor,
-        evidence,
-        production: false,
-    }
 }
 
 fn args_factor(findings: &Findings) -> FactorOut {
@@ -617,7 +428,8 @@ impl RiskScorer for DefaultRiskScorer {
     }
 
     fn score(&self, ctx: &ActionContext) -> RiskAssessment {
-        let name = analyze_name(&ctx.function_name);
+        let normalized = normalize(&ctx.function_name);
+        let name = analyze_name(&normalized.text);
         let mut findings = Findings::default();
         let hints = ArgHints {
             push_action: name.verb == "push",
@@ -626,6 +438,15 @@ impl RiskScorer for DefaultRiskScorer {
             money_action: name.class == Some(VerbClass::Money),
         };
         args::analyze(&ctx.args, &ctx.kwargs, hints, &mut findings);
+        if name.class == Some(VerbClass::Read) && !name.exec_wrapper {
+            // Reading from an ordinary outside host (fetching a page, searching the web) is a
+            // read: the host is context, not a reason to ask. Raw IPs and data-drop hosts stay.
+            for s in &mut findings.signals {
+                if s.kind == "url" && s.severity <= 0.3 {
+                    s.severity = 0.2;
+                }
+            }
+        }
         if name.class == Some(VerbClass::Send) && findings.signals.iter().any(|s| s.kind == "url") {
             // Data leaving for an external destination; bulk objects (tables, contacts) make it
             // an exfiltration.
@@ -687,10 +508,12 @@ impl RiskScorer for DefaultRiskScorer {
                 .iter()
                 .any(|n| matches!(*n, "production" | "prod" | "prd" | "live"))
             || hint_f.production;
+        let normalisation_sev = normalized.finding.as_ref().map_or(0.0, |(s, _)| *s);
         let (score, floor, floor_evidence) = combine(
             weighted,
             &[
                 ("function_name", name_f.severity),
+                ("name_normalisation", normalisation_sev),
                 ("arguments", args_f.severity),
                 ("docstring", doc_f.severity),
                 ("hints", hint_f.severity),
@@ -709,6 +532,9 @@ impl RiskScorer for DefaultRiskScorer {
             RiskFactor::new("hints", hint_f.score, WEIGHT_HINTS, hint_f.evidence),
             RiskFactor::new("novelty", novelty, WEIGHT_NOVELTY, novelty_evidence),
         ];
+        if let Some((sev, why)) = normalized.finding {
+            factors.push(RiskFactor::new("name_normalisation", sev, 0.0, why));
+        }
         if score > weighted + 1e-12 {
             let mut lift = RiskFactor::new("severity_floor", floor, 1.0, floor_evidence);
             // What the floor added beyond the weighted sum.

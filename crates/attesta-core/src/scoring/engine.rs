@@ -37,6 +37,8 @@ pub struct RiskEngine {
     multipliers: BTreeMap<String, f64>,
     environment: Option<String>,
     profiles: Vec<CompiledProfile>,
+    /// Self-protection floor, applied after everything that could lower a score.
+    protection: crate::protect::Protection,
 }
 
 impl std::fmt::Debug for RiskEngine {
@@ -117,7 +119,14 @@ impl RiskEngine {
             multipliers,
             environment: risk.environment.as_deref().map(normalize_environment),
             profiles,
+            protection: crate::protect::Protection::default(),
         })
+    }
+
+    /// Replaces the self-protection set (extra protected paths, managed/user exceptions).
+    pub fn with_protection(mut self, protection: crate::protect::Protection) -> Self {
+        self.protection = protection;
+        self
     }
 
     pub fn scorer(&self) -> &Arc<dyn RiskScorer> {
@@ -192,6 +201,8 @@ impl RiskEngine {
             self.apply_environment(&mut a, environment);
             a
         };
+
+        crate::protect::apply_floor(&self.protection, ctx, &mut assessment);
 
         let mut directives = std::mem::take(&mut assessment.directives);
         for profile in &self.profiles {

@@ -7,11 +7,13 @@
 //! amplifiers, environment multipliers and escalation rules.
 
 mod args;
+mod call;
 mod combine;
 mod default;
 mod engine;
 mod environment;
 mod lexicon;
+pub(crate) mod names;
 mod profile;
 mod shell;
 mod sql;
@@ -22,6 +24,7 @@ use std::sync::Arc;
 use crate::assessment::RiskAssessment;
 use crate::context::ActionContext;
 
+pub use call::{CallProfile, profile as profile_call};
 pub use combine::{CompositeRiskScorer, FixedRiskScorer, MaxRiskScorer};
 pub use default::DefaultRiskScorer;
 pub use engine::RiskEngine;

@@ -49,6 +49,36 @@ enum Tok {
     RedirOut,
     /// `<`, `<<`
     RedirIn,
+    /// `<<<`: the next word is the command's standard input.
+    HereString,
+    /// `<(`: the command reads the output of the process substitution that follows.
+    ProcSubIn,
+    /// `$(` or `` ` `` where a command name belongs: the name is computed at run time. Carries
+    /// the substitution's text (bounded).
+    DynCmd(String),
+}
+
+/// Text of a substitution starting after `$(` (or after an opening backtick when `backtick`),
+/// up to its closing `)` or backtick; bounded so a hostile string stays cheap.
+fn substitution_text(chars: &std::iter::Peekable<std::str::Chars<'_>>, backtick: bool) -> String {
+    let mut out = String::new();
+    let mut depth = 0usize;
+    for c in chars.clone().take(4096) {
+        if backtick {
+            if c == '`' {
+                break;
+            }
+        } else if c == '(' {
+            depth += 1;
+        } else if c == ')' {
+            if depth == 0 {
+                break;
+            }
+            depth -= 1;
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// Splits `text` into tokens. The flag is `false` when [`MAX_TOKENS`] stopped it before the end.
@@ -57,7 +87,16 @@ fn tokenize(text: &str) -> (Vec<Tok>, bool) {
     let mut toks = Vec::with_capacity(16);
     let mut word = String::new();
     let mut in_word = false;
+    let mut in_backtick = false;
     let mut chars = text.chars().peekable();
+    // Whether the next word would be a command name (start of text, after an operator).
+    let at_command = |toks: &Vec<Tok>, in_word: bool| {
+        !in_word
+            && matches!(
+                toks.last(),
+                None | Some(Tok::Sep | Tok::Pipe | Tok::DynCmd(_) | Tok::ProcSubIn)
+            )
+    };
     macro_rules! flush {
         () => {
             if in_word {
@@ -104,7 +143,18 @@ fn tokenize(text: &str) -> (Vec<Tok>, bool) {
                 }
             }
             ' ' | '\t' | '\r' => flush!(),
-            '\n' | ';' | '(' | ')' | '`' => {
+            '`' => {
+                let opening = !in_backtick;
+                in_backtick = !in_backtick;
+                if opening && at_command(&toks, in_word) {
+                    let inner = substitution_text(&chars, true);
+                    toks.push(Tok::DynCmd(inner));
+                } else {
+                    flush!();
+                    toks.push(Tok::Sep);
+                }
+            }
+            '\n' | ';' | '(' | ')' => {
                 flush!();
                 toks.push(Tok::Sep);
             }
@@ -162,19 +212,30 @@ fn tokenize(text: &str) -> (Vec<Tok>, bool) {
                 match chars.peek() {
                     Some('(') => {
                         chars.next();
-                        toks.push(Tok::Sep);
+                        toks.push(Tok::ProcSubIn);
                     }
                     Some('<') => {
                         chars.next();
-                        toks.push(Tok::RedirIn);
+                        if chars.peek() == Some(&'<') {
+                            chars.next();
+                            toks.push(Tok::HereString);
+                        } else {
+                            toks.push(Tok::RedirIn);
+                        }
                     }
                     _ => toks.push(Tok::RedirIn),
                 }
             }
             '$' if chars.peek() == Some(&'(') => {
+                let dynamic = at_command(&toks, in_word);
                 flush!();
                 chars.next();
-                toks.push(Tok::Sep);
+                if dynamic && chars.peek() != Some(&'(') {
+                    let inner = substitution_text(&chars, false);
+                    toks.push(Tok::DynCmd(inner));
+                } else {
+                    toks.push(Tok::Sep);
+                }
             }
             _ => {
                 in_word = true;
@@ -193,15 +254,27 @@ struct Segment<'a> {
     argv: Vec<&'a str>,
     piped_in: bool,
     writes_to: Vec<&'a str>,
+    /// A here-string (`<<< 'text'`) given as standard input.
+    here_string: Option<&'a str>,
+    /// The command reads a process substitution (`bash <(curl …)`).
+    reads_procsub: bool,
+}
+
+impl<'a> Segment<'a> {
+    fn new(piped_in: bool) -> Self {
+        Segment {
+            argv: Vec::new(),
+            piped_in,
+            writes_to: Vec::new(),
+            here_string: None,
+            reads_procsub: false,
+        }
+    }
 }
 
 fn segments(toks: &[Tok]) -> Vec<Segment<'_>> {
     let mut out = Vec::with_capacity(4);
-    let mut cur = Segment {
-        argv: Vec::new(),
-        piped_in: false,
-        writes_to: Vec::new(),
-    };
+    let mut cur = Segment::new(false);
     let mut i = 0;
     while i < toks.len() {
         match &toks[i] {
@@ -218,16 +291,18 @@ fn segments(toks: &[Tok]) -> Vec<Segment<'_>> {
                     i += 1;
                 }
             }
-            Tok::Pipe | Tok::Sep => {
+            Tok::HereString => {
+                if let Some(Tok::Word(text)) = toks.get(i + 1) {
+                    cur.here_string = Some(text.as_str());
+                    i += 1;
+                }
+            }
+            Tok::Pipe | Tok::Sep | Tok::DynCmd(_) | Tok::ProcSubIn => {
                 let piped = matches!(toks[i], Tok::Pipe);
-                let done = std::mem::replace(
-                    &mut cur,
-                    Segment {
-                        argv: Vec::new(),
-                        piped_in: piped,
-                        writes_to: Vec::new(),
-                    },
-                );
+                if matches!(toks[i], Tok::ProcSubIn) {
+                    cur.reads_procsub = true;
+                }
+                let done = std::mem::replace(&mut cur, Segment::new(piped));
                 if !done.argv.is_empty() || !done.writes_to.is_empty() {
                     out.push(done);
                 }
@@ -592,6 +667,37 @@ pub fn is_known_command(word: &str) -> bool {
     base.len() <= 12 && (KNOWN_SET.contains(base) || base.starts_with("mkfs"))
 }
 
+/// Where a command begins inside free text: after a shell operator (`&&`, `;`, `|`, `$(`,
+/// a backtick) or a colon (`run: curl … | sh`), the first word being a command the analyser
+/// knows. Returns the text from that command to the end of the line.
+pub fn embedded_command(line: &str) -> Option<&str> {
+    let b = line.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let sep = matches!(b[i], b';' | b'|' | b'&' | b'`' | b':' | b'(' | b'{' | b'\n')
+            || (b[i] == b'$' && b.get(i + 1) == Some(&b'('));
+        i += 1;
+        if !sep {
+            continue;
+        }
+        let mut j = i;
+        while j < b.len() && matches!(b[j], b' ' | b'\t' | b'(' | b'&' | b'|' | b'"' | b'\'') {
+            j += 1;
+        }
+        let end = b[j..]
+            .iter()
+            .position(|c| {
+                c.is_ascii_whitespace()
+                    || matches!(c, b';' | b'|' | b'&' | b'`' | b')' | b'"' | b'\'')
+            })
+            .map_or(b.len(), |p| j + p);
+        if end > j && is_known_command(&line[j..end]) {
+            return Some(&line[j..]);
+        }
+    }
+    None
+}
+
 /// Analyses `text` as a shell command line, adding findings. Returns the class of its riskiest
 /// command (for exec-wrapper delegation).
 pub fn analyze(text: &str, findings: &mut Findings) -> CommandClass {
@@ -604,7 +710,231 @@ pub fn analyze(text: &str, findings: &mut Findings) -> CommandClass {
 /// level above, so the work stays linear in the command length times this depth.
 const MAX_NESTING: usize = 4;
 
+/// A command substitution used as a command name that only locates a program
+/// (`$(which python) x.py`, `$(npm bin)/eslint`): no more dangerous than naming it.
+fn is_benign_lookup(inner: &str) -> bool {
+    let first = inner.split_whitespace().next().unwrap_or("");
+    matches!(
+        first,
+        "which"
+            | "command"
+            | "npm"
+            | "yarn"
+            | "pnpm"
+            | "go"
+            | "brew"
+            | "rustup"
+            | "pyenv"
+            | "dirname"
+            | "pwd"
+            | "realpath"
+            | "readlink"
+            | "git"
+    ) && !inner.contains(['|', ';', '&', '`', '$'])
+}
+
+/// Shells and interpreters that run what they read on standard input.
+fn is_stdin_runner(cmd: &str) -> bool {
+    matches!(
+        cmd,
+        "sh" | "bash"
+            | "zsh"
+            | "dash"
+            | "ksh"
+            | "fish"
+            | "busybox"
+            | "python"
+            | "python3"
+            | "perl"
+            | "ruby"
+            | "node"
+            | "php"
+            | "pwsh"
+            | "powershell"
+            | "source"
+            | "."
+    )
+}
+
+/// Interprets printf escapes (`\x72`, `\162`, `\n`) in a literal.
+fn printf_unescape(fmt: &str) -> String {
+    let mut out = String::with_capacity(fmt.len());
+    let mut chars = fmt.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n') => out.push('\n'),
+            Some('t') => out.push('\t'),
+            Some('x') => {
+                let mut v = 0u32;
+                let mut n = 0;
+                while n < 2 && chars.peek().is_some_and(char::is_ascii_hexdigit) {
+                    v = v * 16 + chars.next().and_then(|d| d.to_digit(16)).unwrap_or(0);
+                    n += 1;
+                }
+                out.extend(char::from_u32(v));
+            }
+            Some(d @ '0'..='7') => {
+                let mut v = d.to_digit(8).unwrap_or(0);
+                let mut n = 1;
+                while n < 3 && chars.peek().is_some_and(|c| ('0'..='7').contains(c)) {
+                    v = v * 8 + chars.next().and_then(|d| d.to_digit(8)).unwrap_or(0);
+                    n += 1;
+                }
+                out.extend(char::from_u32(v));
+            }
+            Some(other) => out.push(other),
+            None => out.push('\\'),
+        }
+    }
+    out
+}
+
+fn base64_decode(text: &str) -> Option<String> {
+    let mut bits = 0u32;
+    let mut nbits = 0u32;
+    let mut out = Vec::with_capacity(text.len() * 3 / 4);
+    for b in text.bytes() {
+        let v = match b {
+            b'A'..=b'Z' => b - b'A',
+            b'a'..=b'z' => b - b'a' + 26,
+            b'0'..=b'9' => b - b'0' + 52,
+            b'+' | b'-' => 62,
+            b'/' | b'_' => 63,
+            b'=' | b' ' | b'\n' | b'\r' | b'\t' => continue,
+            _ => return None,
+        };
+        bits = (bits << 6) | u32::from(v);
+        nbits += 6;
+        if nbits >= 8 {
+            nbits -= 8;
+            out.push((bits >> nbits) as u8);
+            bits &= (1 << nbits) - 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+fn hex_decode(text: &str) -> Option<String> {
+    let digits: Vec<u8> = text.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
+    if digits.len() % 2 != 0 {
+        return None;
+    }
+    let mut out = Vec::with_capacity(digits.len() / 2);
+    for pair in digits.chunks(2) {
+        let hi = (pair[0] as char).to_digit(16)?;
+        let lo = (pair[1] as char).to_digit(16)?;
+        out.push((hi * 16 + lo) as u8);
+    }
+    String::from_utf8(out).ok()
+}
+
+/// Pipelines that print a literal, optionally decode it (`base64 -d`, `xxd -r -p`, `rev`), and
+/// run it (`| sh`) or produce a command name: the text that would run is analysed as a command,
+/// and running decoded text is itself high risk.
+fn decoded_pipelines(segs: &[Segment<'_>], findings: &mut Findings, depth: usize) -> CommandClass {
+    let mut worst = CommandClass::ReadOnly;
+    let mut i = 0;
+    while i < segs.len() {
+        let mut end = i + 1;
+        while end < segs.len() && segs[end].piped_in {
+            end += 1;
+        }
+        let pipeline = &segs[i..end];
+        i = end;
+        let Some(first) = pipeline[0].argv.first() else {
+            continue;
+        };
+        let args = &pipeline[0].argv[1..];
+        let mut text = match basename(first) {
+            "echo" => args
+                .iter()
+                .skip_while(|a| matches!(**a, "-n" | "-e" | "-ne" | "-en" | "-E"))
+                .copied()
+                .collect::<Vec<_>>()
+                .join(" "),
+            "printf" => {
+                let fmt = args.first().copied().unwrap_or("");
+                if fmt == "%s" || fmt == "%s\\n" {
+                    args.get(1..).unwrap_or(&[]).join("")
+                } else {
+                    printf_unescape(fmt)
+                }
+            }
+            _ => match pipeline[0].here_string {
+                Some(h) if matches!(basename(first), "cat" | "base64" | "xxd" | "rev") => {
+                    h.to_owned()
+                }
+                _ => continue,
+            },
+        };
+        let mut decoded = false;
+        let mut runner = false;
+        let start = usize::from(pipeline[0].here_string.is_none() || basename(first) == "cat");
+        for seg in &pipeline[start..] {
+            let Some(cmd) = seg.argv.first().map(|c| basename(c)) else {
+                break;
+            };
+            let a = &seg.argv[1..];
+            let next = match cmd {
+                "base64" if has_flag(a, Some('d'), &["--decode", "-D"]) => base64_decode(&text),
+                "openssl" if a.contains(&"-d") || a.contains(&"base64") => base64_decode(&text),
+                "xxd" if has_flag(a, Some('r'), &[]) => hex_decode(&text),
+                "rev" => Some(
+                    text.lines()
+                        .map(|l| l.chars().rev().collect::<String>())
+                        .collect::<Vec<_>>()
+                        .join("\n"),
+                ),
+                "tr" | "cat" => Some(text.clone()),
+                c if is_stdin_runner(c) => {
+                    runner = true;
+                    break;
+                }
+                _ => None,
+            };
+            match next {
+                Some(t) => {
+                    decoded |= !matches!(cmd, "tr" | "cat");
+                    text = t;
+                }
+                None => break,
+            }
+        }
+        if !(decoded || runner) || text.trim().is_empty() {
+            continue;
+        }
+        if decoded && runner {
+            findings.push(Signal::new(
+                0.8,
+                "shell",
+                format!("decodes text and runs it: {}", snippet(&text, 60)),
+            ));
+        }
+        worst = worst.max(if depth < MAX_NESTING {
+            analyze_nested(&text, findings, depth + 1)
+        } else {
+            too_deep(&text, findings)
+        });
+        if runner {
+            worst = CommandClass::Other;
+        }
+    }
+    worst
+}
+
 fn analyze_nested(full_text: &str, findings: &mut Findings, depth: usize) -> CommandClass {
+    // `rm${IFS}-rf${IFS}/`: the field separator is a space to the shell.
+    let ifs_free;
+    let full_text = if full_text.contains("IFS") {
+        ifs_free = full_text.replace("${IFS}", " ").replace("$IFS", " ");
+        ifs_free.as_str()
+    } else {
+        full_text
+    };
     let mut complete = full_text.len() <= MAX_COMMAND_BYTES;
     let text = if complete {
         full_text
@@ -633,6 +963,22 @@ fn analyze_nested(full_text: &str, findings: &mut Findings, depth: usize) -> Com
     complete &= all_tokens;
     let segs = segments(&toks);
     let mut worst = CommandClass::ReadOnly;
+    for tok in &toks {
+        if let Tok::DynCmd(inner) = tok {
+            worst = CommandClass::Other;
+            if !is_benign_lookup(inner) {
+                findings.push(Signal::new(
+                    VARIABLE_COMMAND,
+                    "shell",
+                    format!(
+                        "runs a command whose name is computed at run time: $({})",
+                        snippet(inner, 60)
+                    ),
+                ));
+            }
+        }
+    }
+    worst = worst.max(decoded_pipelines(&segs, findings, depth));
     let mut saw_fetch = false;
     let mut saw_interpreter_stdin = false;
     let mut vars: Vec<(String, String)> = Vec::new();
@@ -876,6 +1222,27 @@ fn analyze_code(full_code: &str, findings: &mut Findings, depth: usize) -> Comma
     worst
 }
 
+fn push_signal(findings: &mut Findings, severity: f64, why: String) {
+    findings.push(Signal::new(severity, "shell", why));
+}
+
+/// Skips a wrapper's options; those in `with_value` take the next word as their value.
+fn skip_options<'a, 'b>(mut argv: &'b [&'a str], with_value: &[&str]) -> &'b [&'a str] {
+    while let Some(first) = argv.first() {
+        if is_assignment(first) || (first.starts_with('-') && *first != "-" && *first != "--") {
+            argv = &argv[1..];
+            if with_value.contains(first) {
+                argv = argv.get(1..).unwrap_or(&[]);
+            }
+        } else if *first == "--" {
+            return &argv[1..];
+        } else {
+            break;
+        }
+    }
+    argv
+}
+
 fn is_fork_bomb(text: &str) -> bool {
     let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
     compact.contains(":(){:|:&};:")
@@ -891,12 +1258,40 @@ fn analyze_segment(
     depth: usize,
     vars: &[(String, String)],
 ) -> CommandClass {
+    // `{rm,-rf,/}`: brace expansion in the command position spells out a command line.
+    let expanded: Vec<&str>;
     let mut argv: &[&str] = &seg.argv;
-    // Strip `VAR=value` prefixes and wrappers that run another command.
+    if let Some(braced) = argv
+        .first()
+        .and_then(|f| f.strip_prefix('{'))
+        .and_then(|f| f.strip_suffix('}'))
+        .filter(|f| f.contains(','))
+    {
+        expanded = braced.split(',').chain(argv[1..].iter().copied()).collect();
+        argv = &expanded;
+    }
+    // Strip `VAR=value` prefixes, shell keywords and wrappers that run another command.
     loop {
         let Some(first) = argv.first() else {
             return CommandClass::ReadOnly;
         };
+        match *first {
+            // Compound commands run their bodies: `if …; then rm -rf ~; fi`, `! rm …`,
+            // `{ rm …; }`, `while …; do rm …; done`.
+            "if" | "then" | "else" | "elif" | "do" | "while" | "until" | "!" | "{" | "}" | "fi"
+            | "done" | "esac" | "coproc" => {
+                argv = &argv[1..];
+                continue;
+            }
+            // Loop and case headers only bind words; their bodies are separate commands.
+            "for" | "select" | "case" | "in" => return CommandClass::ReadOnly,
+            // `function name { … }`: the body follows the name.
+            "function" => {
+                argv = argv.get(2..).unwrap_or(&[]);
+                continue;
+            }
+            _ => {}
+        }
         if is_assignment(first) {
             if disables_history(first) {
                 findings.push(Signal::new(
@@ -944,21 +1339,64 @@ fn analyze_segment(
                 }
             }
             "env" | "nohup" | "time" | "nice" | "exec" | "command" | "builtin" | "stdbuf"
-            | "ionice" | "chroot" => {
-                argv = &argv[1..];
-                while argv
-                    .first()
-                    .is_some_and(|a| a.starts_with('-') || is_assignment(a))
+            | "ionice" | "busybox" | "setsid" | "unbuffer" | "caffeinate" | "proxychains"
+            | "proxychains4" | "torsocks" | "chrt" | "taskset" | "cpulimit" | "systemd-run"
+            | "firejail" => {
+                argv = skip_options(
+                    &argv[1..],
+                    &[
+                        "-n",
+                        "-u",
+                        "--unset",
+                        "-C",
+                        "--chdir",
+                        "-c",
+                        "-p",
+                        "--adjustment",
+                        "-l",
+                        "--limit",
+                    ],
+                );
+                // `taskset 0x3 cmd`, `chrt 10 cmd`: a leading number is the wrapper's.
+                if matches!(basename(first), "taskset" | "chrt" | "nice")
+                    && argv
+                        .first()
+                        .is_some_and(|a| a.bytes().all(|b| b.is_ascii_hexdigit() || b == b'x'))
                 {
                     argv = &argv[1..];
                 }
             }
-            "timeout" => {
-                argv = &argv[1..];
-                while argv.first().is_some_and(|a| a.starts_with('-')) {
+            // `npx eslint`, `bunx prettier`, `pnpm dlx tsc`: the tool named next is what runs.
+            "npx" | "bunx" => {
+                argv = skip_options(&argv[1..], &["-p", "--package", "-c", "--call"]);
+            }
+            "timeout" | "watch" | "chroot" | "flock" | "runuser" => {
+                let with_value: &[&str] = match basename(first) {
+                    "timeout" => &["-s", "--signal", "-k", "--kill-after"],
+                    "watch" => &["-n", "--interval", "-q", "--equexit"],
+                    "chroot" => &["--userspec", "--groups"],
+                    "flock" => &["-w", "--timeout", "-E", "--conflict-exit-code"],
+                    _ => &["-u", "--user", "-g", "--group"],
+                };
+                let wrapper = basename(first);
+                argv = skip_options(&argv[1..], with_value);
+                // The duration, new root or lock file comes before the command.
+                if wrapper != "watch" && wrapper != "runuser" {
+                    argv = argv.get(1..).unwrap_or(&[]);
+                }
+                if matches!(argv.first(), Some(&("-c" | "--command" | "--")))
+                    && let Some(script) = argv.get(1)
+                {
+                    if argv[0] != "--" {
+                        let script = *script;
+                        return if depth < MAX_NESTING {
+                            analyze_nested(script, findings, depth + 1)
+                        } else {
+                            too_deep(script, findings)
+                        };
+                    }
                     argv = &argv[1..];
                 }
-                argv = argv.get(1..).unwrap_or(&[]);
             }
             "xargs" => {
                 argv = &argv[1..];
@@ -997,11 +1435,8 @@ fn analyze_segment(
             }
             let mut resolved: Vec<&str> = value.split_whitespace().collect();
             resolved.extend_from_slice(args);
-            let inner = Segment {
-                argv: resolved,
-                piped_in: seg.piped_in,
-                writes_to: Vec::new(),
-            };
+            let mut inner = Segment::new(seg.piped_in);
+            inner.argv = resolved;
             analyze_segment(
                 &inner,
                 findings,
@@ -1039,9 +1474,36 @@ fn analyze_segment(
     {
         *saw_interpreter_stdin = seg.piped_in || *saw_interpreter_stdin;
     }
+    if (INTERPRETERS.contains(&cmd) || matches!(cmd, "source" | "."))
+        && (seg.reads_procsub || args.first().is_some_and(|a| a.starts_with("/dev/fd/")))
+    {
+        // `bash <(curl …)`, `source <(wget …)`: runs what the substitution prints.
+        *saw_interpreter_stdin = true;
+    }
+    if is_stdin_runner(cmd)
+        && let Some(text) = seg.here_string
+        && inline_script(cmd, args).is_none()
+    {
+        // `bash <<< 'rm -rf ~'`
+        let inner = if depth >= MAX_NESTING {
+            too_deep(text, findings)
+        } else if INTERPRETERS[..6].contains(&cmd) {
+            analyze_nested(text, findings, depth + 1)
+        } else {
+            analyze_code(text, findings, depth + 1)
+        };
+        return inner.max(CommandClass::Workspace);
+    }
     if INTERPRETERS.contains(&cmd)
         && let Some((script, is_shell)) = inline_script(cmd, args)
     {
+        if is_shell && script.contains(['$', '`']) && fetches_or_decodes(script) {
+            push_signal(
+                findings,
+                0.95,
+                format!("runs downloaded or decoded code: {}", snippet(script, 60)),
+            );
+        }
         // `bash -c "…"` is a whole command line (with its own pipes and fetches); `python -c`,
         // `perl -e`, `node -e`… are code whose string literals may be commands or paths.
         let inner = if depth >= MAX_NESTING {
@@ -1140,6 +1602,15 @@ fn analyze_segment(
         }
         "su" => {
             push(0.8, "switches user");
+            if let Some(at) = args.iter().position(|a| matches!(*a, "-c" | "--command"))
+                && let Some(script) = args.get(at + 1)
+            {
+                if depth < MAX_NESTING {
+                    analyze_nested(script, findings, depth + 1);
+                } else {
+                    too_deep(script, findings);
+                }
+            }
             CommandClass::Other
         }
         "shutdown" | "reboot" | "halt" | "poweroff" | "init" => {
@@ -1451,7 +1922,14 @@ fn analyze_segment(
         "mkdir" | "touch" | "make" | "cmake" | "ninja" | "pytest" | "tsc" | "eslint"
         | "prettier" | "rustfmt" | "black" | "ruff" | "mypy" | "jest" | "vitest" | "mvn"
         | "gradle" | "gradlew" | "dotnet" | "bazel" | "rustc" | "gcc" | "clang" | "javac"
-        | "patch" | "tar" | "unzip" | "zip" | "gzip" | "gunzip" => CommandClass::Workspace,
+        | "patch" | "tar" | "unzip" | "zip" | "gzip" | "gunzip" | "gofmt" | "goimports"
+        | "isort" | "autopep8" | "yapf" | "clang-format" | "shfmt" | "stylua" | "ktlint"
+        | "rubocop" | "flake8" | "pylint" | "golangci-lint" | "staticcheck" | "shellcheck"
+        | "hadolint" | "biome" | "tox" | "nox" | "phpunit" | "rspec" | "ctest" | "meson"
+        | "pyright" | "cargo-nextest" | "nextest" | "mocha" | "karma" | "playwright"
+        | "cypress" | "webpack" | "vite" | "esbuild" | "rollup" | "turbo" | "nx" | "lerna" => {
+            CommandClass::Workspace
+        }
         "ls" | "cat" | "head" | "tail" | "grep" | "rg" | "egrep" | "fgrep" | "ag" | "pwd"
         | "echo" | "printf" | "wc" | "sort" | "uniq" | "cut" | "tr" | "diff" | "stat" | "file"
         | "which" | "whereis" | "type" | "tree" | "du" | "df" | "ps" | "uptime" | "whoami"

@@ -12,8 +12,124 @@ const VERBS: &[&str] = &[
     "select", "insert", "update", "delete", "drop", "truncate", "alter", "create", "grant",
     "revoke", "merge", "replace", "copy", "exec", "execute", "call", "rename", "vacuum", "show",
     "describe", "explain", "with", "upsert", "set", "use", "begin", "commit", "rollback", "pragma",
-    "analyze", "comment",
+    "analyze", "comment", "prepare", "do", "declare",
 ];
+
+/// Severity of dynamic SQL (`EXEC('DR' + 'OP …')`, `sp_executesql`, `PREPARE`/`EXECUTE`,
+/// `EXECUTE IMMEDIATE`, `DO` blocks): the statement that runs is built at run time, so the
+/// static reading cannot vouch for it.
+pub const DYNAMIC_SQL: f64 = 0.8;
+
+/// Whether a text holds SQL after other text: a statement separator followed by a SQL verb with
+/// its structural keyword (`…; drop table t`).
+pub fn embedded_statement(text: &str) -> bool {
+    text.contains(';')
+        && text
+            .split(';')
+            .skip(1)
+            .any(|part| looks_like_sql(part.trim_start()))
+}
+
+/// String literals of a batch, with literals joined by `+` or `||` concatenated
+/// (`'DR' + 'OP TABLE users'` is `DROP TABLE users`).
+fn concatenated_literals(text: &str) -> Vec<String> {
+    let bytes = text.as_bytes();
+    let mut out: Vec<String> = Vec::new();
+    let mut joining = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b == b'\'' || (b == b'$' && bytes.get(i + 1) == Some(&b'$')) {
+            let (close, skip): (&[u8], usize) = if b == b'\'' { (b"'", 1) } else { (b"$$", 2) };
+            let start = i + skip;
+            let mut j = start;
+            while j < bytes.len() && !bytes[j..].starts_with(close) {
+                j += 1;
+            }
+            let lit = &text[start..j.min(text.len())];
+            if joining && let Some(last) = out.last_mut() {
+                last.push_str(lit);
+            } else {
+                out.push(lit.to_owned());
+            }
+            joining = false;
+            i = j + skip;
+            continue;
+        }
+        match b {
+            b'+' => joining = true,
+            b'|' if bytes.get(i + 1) == Some(&b'|') => {
+                joining = true;
+                i += 1;
+            }
+            b' ' | b'\t' | b'\n' | b'\r' => {}
+            b'N' if bytes.get(i + 1) == Some(&b'\'') => {}
+            _ => joining = false,
+        }
+        i += 1;
+    }
+    out
+}
+
+/// Dynamic SQL in a batch: raises it to [`DYNAMIC_SQL`] and reads the statements its string
+/// literals spell out.
+fn dynamic_sql(text: &str, findings: &mut Findings, depth: usize) -> bool {
+    let words = statement_words(text);
+    let at = |i: usize| words.get(i).copied().unwrap_or("");
+    let mut dynamic = None;
+    for (i, w) in words.iter().enumerate() {
+        let next = at(i + 1);
+        if kw_eq(w, "sp_executesql") {
+            dynamic = Some("sp_executesql runs a string as SQL");
+        } else if (kw_eq(w, "exec") || kw_eq(w, "execute"))
+            && (kw_eq(next, "immediate")
+                || next == "'lit'"
+                || next.starts_with('@')
+                || text_has_exec_paren(text))
+        {
+            dynamic = Some("EXEC/EXECUTE runs a string built at run time");
+        } else if kw_eq(w, "prepare") && (kw_eq(at(i + 2), "from") || kw_eq(at(i + 2), "as")) {
+            dynamic = Some("PREPARE builds a statement from a string");
+        } else if i == 0 && kw_eq(w, "do") {
+            dynamic = Some("DO block runs procedural code");
+        } else if kw_eq(w, "execute") && kw_eq(next, "format") {
+            dynamic = Some("EXECUTE format(…) runs a string built at run time");
+        }
+        if dynamic.is_some() {
+            break;
+        }
+    }
+    let Some(why) = dynamic else {
+        return false;
+    };
+    findings.push(Signal::new(
+        DYNAMIC_SQL,
+        "sql",
+        format!("dynamic SQL: {why}: {}", snippet(text, 70)),
+    ));
+    if depth < 2 {
+        for lit in concatenated_literals(text) {
+            let lit = lit.trim();
+            if !lit.is_empty()
+                && (looks_like_sql(lit)
+                    || VERBS
+                        .iter()
+                        .any(|v| first_word(lit).eq_ignore_ascii_case(v)))
+            {
+                analyze_depth(lit, findings, depth + 1);
+            }
+        }
+    }
+    true
+}
+
+fn text_has_exec_paren(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    lower.contains("exec(")
+        || lower.contains("exec (")
+        || lower.contains("execute(")
+        || lower.contains("execute (")
+}
 
 /// First SQL-ish word of `text`, skipping whitespace, comments and opening parentheses.
 fn first_word(text: &str) -> &str {
@@ -42,15 +158,24 @@ pub fn looks_like_sql(text: &str) -> bool {
     }
     super::text::with_lower(first, |lower| match lower {
         // Prose starts with these words too; demand a second structural keyword.
-        "select" => has_kw(text, "from") || text.trim_end().ends_with(';'),
+        "select" => has_kw(text, "from") || text.contains(';'),
         "delete" => has_kw(text, "from"),
         "update" => has_kw(text, "set"),
         "insert" | "replace" => has_kw(text, "into"),
         "drop" | "truncate" | "alter" | "create" | "grant" | "revoke" | "merge" | "copy"
-        | "vacuum" | "pragma" | "upsert" | "with" => true,
+        | "vacuum" | "pragma" | "upsert" | "with" | "prepare" | "declare" => true,
+        "exec" | "execute" => text.contains(['(', '\'', '@']) || has_kw(text, "immediate"),
+        "do" => text.contains("$$"),
+        "begin" => has_kw(text, "execute") || has_kw(text, "delete") || has_kw(text, "drop"),
         _ => false,
     })
     .unwrap_or(false)
+}
+
+/// Whether `text` starts with a SQL verb (used when the action or key already says SQL).
+pub fn starts_with_verb(text: &str) -> bool {
+    let first = first_word(text);
+    VERBS.iter().any(|v| kw_eq(first, v))
 }
 
 fn has_kw(text: &str, kw: &str) -> bool {
@@ -64,6 +189,10 @@ fn kw_eq(word: &str, kw: &str) -> bool {
 
 /// Analyses one or more `;`-separated statements, adding findings; returns the riskiest class.
 pub fn analyze(text: &str, findings: &mut Findings) -> CommandClass {
+    analyze_depth(text, findings, 0)
+}
+
+fn analyze_depth(text: &str, findings: &mut Findings, depth: usize) -> CommandClass {
     let text = if text.len() > MAX_SQL_BYTES {
         let mut end = MAX_SQL_BYTES;
         while !text.is_char_boundary(end) {
@@ -75,6 +204,10 @@ pub fn analyze(text: &str, findings: &mut Findings) -> CommandClass {
     };
     let mut worst = CommandClass::ReadOnly;
     let mut any = false;
+    if dynamic_sql(text, findings, depth) {
+        worst = CommandClass::Other;
+        any = true;
+    }
     for stmt in text.split(';') {
         if stmt.trim().is_empty() {
             continue;
@@ -134,7 +267,19 @@ fn where_is_trivial(words: &[&str], where_at: usize) -> bool {
 
 fn analyze_statement(stmt: &str, findings: &mut Findings) -> (CommandClass, bool) {
     let words = statement_words(stmt);
-    let Some(verb_at) = words.iter().position(|w| VERBS.iter().any(|v| kw_eq(w, v))) else {
+    let is_verb = |w: &&str| VERBS.iter().any(|v| kw_eq(w, v));
+    // Block openers (`BEGIN DELETE …`, `DECLARE …`) are not the statement's verb when a real
+    // one follows.
+    let opener = |w: &&str| {
+        ["begin", "do", "declare", "end"]
+            .iter()
+            .any(|v| kw_eq(w, v))
+    };
+    let Some(verb_at) = words
+        .iter()
+        .position(|w| is_verb(w) && !opener(w))
+        .or_else(|| words.iter().position(is_verb))
+    else {
         return (CommandClass::Other, false);
     };
     let mut verb = words[verb_at].to_ascii_lowercase();
@@ -272,9 +417,8 @@ fn analyze_statement(stmt: &str, findings: &mut Findings) -> (CommandClass, bool
                 CommandClass::ReadOnly
             }
         }
-        "show" | "describe" | "explain" | "use" | "begin" | "commit" | "rollback" | "analyze" => {
-            CommandClass::ReadOnly
-        }
+        "show" | "describe" | "explain" | "use" | "begin" | "commit" | "rollback" | "analyze"
+        | "declare" | "do" | "prepare" => CommandClass::ReadOnly,
         "vacuum" | "pragma" | "rename" | "set" | "comment" => CommandClass::Workspace,
         _ => CommandClass::Other,
     };

@@ -332,7 +332,7 @@ pub fn write_checkpoint(log: &Path, key: &CheckpointKey) -> Result<Checkpoint, A
         .truncate(false)
         .open(lock_path(log))
         .map_err(AuditError::io("open", lock_path(log)))?;
-    lock.lock()
+    super::files::lock_bounded(&lock, true)
         .map_err(AuditError::io("lock", lock_path(log)))?;
     let mut options = OpenOptions::new();
     options.create(true).append(true);

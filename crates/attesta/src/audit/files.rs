@@ -107,3 +107,34 @@ pub(crate) fn last_byte(file: &File, len: u64) -> io::Result<Option<u8>> {
     }
     Ok(read_range(file, len - 1, len)?.first().copied())
 }
+
+/// How long a process waits for the audit or trust lock before giving up. Holding a lock is a
+/// way to stall every gated call, so the wait is bounded and the call is denied past it.
+pub const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Takes `file`'s advisory lock (exclusive or shared), waiting at most [`LOCK_WAIT`]. Past it
+/// the error is `TimedOut` and says the lock is held by another process.
+pub fn lock_bounded(file: &File, exclusive: bool) -> io::Result<()> {
+    let started = std::time::Instant::now();
+    let mut pause = std::time::Duration::from_millis(2);
+    loop {
+        let attempt = if exclusive { file.try_lock() } else { file.try_lock_shared() };
+        match attempt {
+            Ok(()) => return Ok(()),
+            Err(std::fs::TryLockError::Error(e)) => return Err(e),
+            Err(std::fs::TryLockError::WouldBlock) => {}
+        }
+        if started.elapsed() >= LOCK_WAIT {
+            return Err(io::Error::new(
+                io::ErrorKind::TimedOut,
+                format!(
+                    "the lock is held by another process for more than {} s (a stalled or hostile process?); \
+                     giving up rather than waiting forever",
+                    LOCK_WAIT.as_secs()
+                ),
+            ));
+        }
+        std::thread::sleep(pause);
+        pause = (pause * 2).min(std::time::Duration::from_millis(100));
+    }
+}

@@ -15,7 +15,7 @@
 mod checkpoint;
 mod error;
 mod export;
-mod files;
+pub mod files;
 mod query;
 mod verify;
 mod writer;

@@ -196,8 +196,7 @@ impl AuditLog {
         f: impl FnOnce(&mut Inner) -> Result<T, AuditError>,
     ) -> Result<T, AuditError> {
         let mut inner = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
-        self.lock_file
-            .lock()
+        super::files::lock_bounded(&self.lock_file, true)
             .map_err(AuditError::io("lock", lock_path(&self.path)))?;
         let _guard = LockGuard(&self.lock_file);
         let result = f(&mut inner);
