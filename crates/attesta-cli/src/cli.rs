@@ -39,10 +39,12 @@ pub enum Command {
     ///
     /// This is how you test a policy and scorer before deploying it. Malformed lines are reported
     /// with their line number and do not stop the others.
+    #[command(after_help = INPUT_HELP_SCORE)]
     Score(ScoreArgs),
     /// Run one action through the whole pipeline: score, challenge, audit, trust.
     ///
-    /// Exit 0 when approved or modified, 3 otherwise.
+    /// Exit 0 when approved or modified, 3 otherwise (store failures included, with a verdict).
+    #[command(after_help = INPUT_HELP_EVALUATE)]
     Evaluate(EvaluateArgs),
     /// Inspect and prove the audit trail.
     #[command(subcommand)]
@@ -57,7 +59,14 @@ pub enum Command {
     ///
     /// `attesta hook claude-code|codex|gemini` reads the agent's hook payload on stdin and prints
     /// only the agent's decision JSON on stdout. Anything that goes wrong blocks the call.
-    #[command(subcommand)]
+    #[command(subcommand, after_help = "Input (stdin): the agent's pre-tool-use payload, e.g. for Claude Code
+  {\"session_id\": \"…\", \"cwd\": \"/work/shop\", \"hook_event_name\": \"PreToolUse\",
+   \"tool_name\": \"Bash\", \"tool_input\": {\"command\": \"rm -rf build\"}}
+
+Examples:
+  attesta hook install claude-code          # project settings; --local, --user
+  attesta policy show                       # the policy the hook will apply
+  echo '{...}' | attesta hook claude-code --project /work/shop --deadline 590")]
     Hook(HookCommand),
     /// Run the approval server, or manage its agents and approvers.
     ///
@@ -82,6 +91,27 @@ pub enum Command {
         shell: clap_complete::Shell,
     },
 }
+
+/// The input shape, shown under `attesta score --help`.
+const INPUT_HELP_SCORE: &str = "Input: ActionContext JSON, one object per line or one JSON array:
+  {\"function_name\": \"delete_file\", \"args\": [], \"kwargs\": {\"path\": \"/etc/hosts\"},
+   \"function_doc\": \"…\", \"agent_id\": \"bot\", \"session_id\": \"s1\", \"environment\": \"production\",
+   \"metadata\": {}}
+Only function_name is required; it must be visible text.
+
+Examples:
+  echo '{\"function_name\":\"read_file\",\"kwargs\":{\"path\":\"a.txt\"}}' | attesta score
+  attesta score --json calls.jsonl";
+
+/// The input shape, shown under `attesta evaluate --help`.
+const INPUT_HELP_EVALUATE: &str = "Input: one ActionContext JSON object:
+  {\"function_name\": \"delete_file\", \"kwargs\": {\"path\": \"/etc/hosts\"}, \"agent_id\": \"bot\"}
+Only function_name is required; it must be visible text. metadata.source is set to \"cli\" (a
+caller's own value is kept as metadata.claimed_source).
+
+Examples:
+  attesta evaluate <<< '{\"function_name\":\"delete_file\",\"kwargs\":{\"path\":\"/etc/hosts\"}}'
+  attesta evaluate --json --agent-id bot call.json";
 
 #[derive(Debug, Args)]
 pub struct InitArgs {
@@ -195,8 +225,9 @@ pub enum ExportFormat {
 pub struct ExportArgs {
     #[command(flatten)]
     pub log: LogArg,
-    #[arg(long, value_enum, default_value = "jsonl")]
-    pub format: ExportFormat,
+    /// Output format (default jsonl; `--json` alone gives one JSON array).
+    #[arg(long, value_enum)]
+    pub format: Option<ExportFormat>,
     /// Only entries decided at or after this date/time (2026-11-01 or RFC 3339).
     #[arg(long, value_name = "DATE")]
     pub from: Option<String>,

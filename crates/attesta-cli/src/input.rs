@@ -33,6 +33,16 @@ pub fn read_input(input: Option<&Path>) -> Result<(String, String), CliError> {
             Ok((text, path.display().to_string()))
         }
         _ => {
+            use std::io::{IsTerminal, Write};
+            if std::io::stdin().is_terminal() {
+                // Someone typed the command without input: say what it is waiting for.
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "waiting for ActionContext JSON on stdin (end with Ctrl-D), e.g.\n  \
+                     {{\"function_name\": \"delete_file\", \"kwargs\": {{\"path\": \"/tmp/x\"}}, \"agent_id\": \"bot\"}}\n\
+                     or pass a file: attesta evaluate call.json"
+                );
+            }
             let mut text = String::new();
             std::io::stdin()
                 .read_to_string(&mut text)

@@ -22,6 +22,11 @@ pub fn main_entry() -> ExitCode {
         Err(e) => {
             let code = if e.use_stderr() { Exit::Usage } else { Exit::Ok };
             let _ = e.print();
+            if e.use_stderr()
+                && let Some(hint) = wrap_hint(&std::env::args().collect::<Vec<_>>())
+            {
+                let _ = writeln!(std::io::stderr(), "{hint}");
+            }
             return code.into();
         }
     };
@@ -38,6 +43,21 @@ pub fn main_entry() -> ExitCode {
     }
 }
 
+/// `attesta mcp wrap npx …` without `--`: some MCP clients (the MCP Inspector among them) drop
+/// the `--` from the arguments they were given.
+pub fn wrap_hint(args: &[String]) -> Option<String> {
+    let wrap = args.windows(2).position(|w| w[0] == "mcp" && w[1] == "wrap")?;
+    if args[wrap..].iter().any(|a| a == "--") {
+        return None;
+    }
+    Some(
+        "hint: the MCP server's command goes after `--`: `attesta mcp wrap -- npx -y @modelcontextprotocol/server-filesystem ~/notes`. \
+         Some MCP clients (the MCP Inspector) drop `--` from the arguments: give the client `mcp wrap -- …` as one argument list \
+         with the `--` in it, or put the whole line in a shell script and wrap that."
+            .to_owned(),
+    )
+}
+
 /// Logs go to stderr only (stdout may be a protocol pipe); `ATTESTA_LOG=debug` for more, or a
 /// command's own `--log-level`.
 fn init_logging(level: Option<&str>) {
@@ -45,7 +65,15 @@ fn init_logging(level: Option<&str>) {
         .map(tracing_subscriber::EnvFilter::new)
         .or_else(|| tracing_subscriber::EnvFilter::try_from_env("ATTESTA_LOG").ok())
         .unwrap_or_else(|| tracing_subscriber::EnvFilter::new("warn"));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).without_time().try_init();
+    // Colour only on a terminal: the MCP proxy's stderr is usually a client's log file.
+    use std::io::IsTerminal;
+    let ansi = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(ansi)
+        .without_time()
+        .try_init();
 }
 
 pub fn run(cli: Cli) -> Result<Exit, CliError> {

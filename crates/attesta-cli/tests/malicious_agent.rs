@@ -116,7 +116,7 @@ impl Lab {
     }
 
     fn payload(&self, agent: AgentKind, tool: &Tool, cwd: &Path) -> String {
-        let (name, input) = render(agent, tool, &self.fill_tool(tool));
+        let (name, input) = render(agent, &self.fill_tool(tool));
         let cwd = cwd.display().to_string();
         let value = match agent {
             AgentKind::Claude => json!({
@@ -172,8 +172,7 @@ impl Lab {
     }
 }
 
-fn render(agent: AgentKind, original: &Tool, tool: &Tool) -> (String, Value) {
-    let _ = original;
+fn render(agent: AgentKind, tool: &Tool) -> (String, Value) {
     match (agent, tool) {
         (_, Tool::Raw { name, input }) => (name.clone(), input.clone()),
         (AgentKind::Claude | AgentKind::Codex, Tool::Shell(c)) => ("Bash".into(), json!({"command": c})),
@@ -707,7 +706,7 @@ fn a_new_agent_id_gets_no_trust_discount_and_id_hopping_restores_nothing() {
 
 fn last_audit_entry(project: &Path) -> Value {
     let text = fs::read_to_string(project.join(".attesta/audit.jsonl")).unwrap_or_default();
-    text.lines().filter(|l| !l.trim().is_empty()).last().map(|l| serde_json::from_str(l).expect("entry")).unwrap_or(Value::Null)
+    text.lines().rfind(|l| !l.trim().is_empty()).map(|l| serde_json::from_str(l).expect("entry")).unwrap_or(Value::Null)
 }
 
 #[test]

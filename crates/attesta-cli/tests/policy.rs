@@ -108,3 +108,17 @@ fn a_fifo_config_is_refused_not_waited_on() {
     assert_eq!(run.code, 2, "{}", run.transcript());
     assert!(run.stderr.contains("not a regular file"), "{}", run.stderr);
 }
+
+#[test]
+fn newcomer_help_and_hints() {
+    let p = Project::new();
+    let run = p.run(&["evaluate", "--help"], "");
+    assert!(run.stdout.contains("function_name") && run.stdout.contains("Examples:"), "{}", run.stdout);
+    let run = p.run(&["score", "--help"], "");
+    assert!(run.stdout.contains("one JSON array") && run.stdout.contains("Examples:"), "{}", run.stdout);
+    // A client that drops `--` gets a hint, not only clap's error.
+    let run = p.run(&["mcp", "wrap", "npx", "-y", "server"], "");
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("hint:") && run.stderr.contains("MCP Inspector"), "{}", run.stderr);
+    assert!(!run.stderr.contains('\u{1b}'), "no colour on a non-terminal stderr: {:?}", run.stderr);
+}

@@ -634,11 +634,11 @@ fn split_commands(text: &str) -> Vec<Simple> {
                 }
             }
             '\\' => {
-                if let Some(n) = chars.next() {
-                    if n != '\n' {
-                        word.push(n);
-                        in_word = true;
-                    }
+                if let Some(n) = chars.next()
+                    && n != '\n'
+                {
+                    word.push(n);
+                    in_word = true;
                 }
             }
             '>' | '<' => {

@@ -204,15 +204,21 @@ fn synthetic_torn_tail_is_moved_aside_and_recorded() {
     log.append(entry("next")).unwrap();
     assert_intact(&path, 5);
 
-    // A garbage (but newline-terminated) last line left by a crash is moved aside as well.
-    let mut bytes = std::fs::read(&path).unwrap();
-    bytes.extend_from_slice(b"\0\0\0\0\0\n");
-    std::fs::write(&path, &bytes).unwrap();
-    let e = log.append(entry("after_garbage")).unwrap();
-    assert_eq!(e.seq, 7, "repair entry took seq 6");
-    assert_intact(&path, 7);
-    let repaired = AuditEntry::parse_line(lines(&path)[5].as_bytes(), 6).unwrap();
-    assert_eq!(repaired.kind(), EntryKind::Repair);
+    // Only the torn start of an entry is repaired. A complete line that is not an entry, or an
+    // unterminated one that is not the start of an entry, is reported and left in place: a
+    // "repair" would let anyone replace the last entry and have the log call itself intact.
+    let intact = std::fs::read(&path).unwrap();
+    for garbage in [&b"\0\0\0\0\0\n"[..], b"{\"verdict\":\"approved\"}\n", b"not an entry", b"{\"zzz\": 1"] {
+        let mut bytes = intact.clone();
+        bytes.extend_from_slice(garbage);
+        std::fs::write(&path, &bytes).unwrap();
+        let err = log.append(entry("after_garbage")).unwrap_err();
+        assert!(matches!(err, attesta::audit::AuditError::DamagedTail { .. }), "{garbage:?}: {err}");
+        assert!(err.to_string().contains("tampering"), "{err}");
+        assert_eq!(std::fs::read(&path).unwrap(), bytes, "nothing moved or truncated");
+    }
+    std::fs::write(&path, &intact).unwrap();
+    let _ = (AuditEntry::parse_line, EntryKind::Repair);
 }
 
 #[test]

@@ -54,7 +54,7 @@ pub fn run(global: &GlobalArgs, command: AuditCommand) -> CliResult {
             }
             Ok(Exit::Ok)
         }
-        AuditCommand::Export(args) => run_export(&loaded, &args),
+        AuditCommand::Export(args) => run_export(global, &loaded, &args),
         AuditCommand::Checkpoint { log, append } => {
             let path = log_path(&loaded, &log)?;
             let key = checkpoint_key(&loaded)?;
@@ -176,6 +176,17 @@ fn hex_bytes(text: &str, var: &str) -> Result<Vec<u8>, CliError> {
 fn run_verify(global: &GlobalArgs, loaded: &LoadedConfig, log: &LogArg, checkpoint: Option<PathBuf>) -> CliResult {
     let path = log_path(loaded, log)?;
     let mut options = VerifyOptions::default();
+    // Without --checkpoint, the checkpoint file beside the log is used when there is one: a
+    // truncated log is only caught against a checkpoint.
+    let beside = checkpoint_path(&path);
+    let (checkpoint, unverified_note) = match checkpoint {
+        Some(file) => (Some(file), None),
+        None if beside.exists() => match checkpoint_verifier(loaded) {
+            Ok(_) => (Some(beside.clone()), None),
+            Err(e) => (None, Some(format!("checkpoints in {} NOT verified: {}", beside.display(), e.message))),
+        },
+        None => (None, None),
+    };
     if let Some(file) = &checkpoint {
         if !file.exists() {
             return Err(CliError::failure(format!("no checkpoint file at {}", file.display())));
@@ -212,11 +223,13 @@ fn run_verify(global: &GlobalArgs, loaded: &LoadedConfig, log: &LogArg, checkpoi
     } else {
         let style = Style::for_stdout();
         writeln!(out, "{} entries checked in {} ({} file(s))", report.entries, path.display(), report.files.len())?;
+        if let Some(note) = &unverified_note {
+            writeln!(out, "{}", style.bad(note))?;
+        }
         if report.intact {
-            let checkpoints = if checkpoint.is_some() {
-                format!(", {} checkpoint(s) verified", report.checkpoints_verified)
-            } else {
-                String::new()
+            let checkpoints = match &checkpoint {
+                Some(file) => format!(", {} checkpoint(s) verified from {}", report.checkpoints_verified, file.display()),
+                None => String::new(),
             };
             writeln!(out, "{}{checkpoints}", style.good("INTACT"))?;
         } else {
@@ -239,10 +252,47 @@ fn run_verify(global: &GlobalArgs, loaded: &LoadedConfig, log: &LogArg, checkpoi
     Ok(if report.intact { Exit::Ok } else { Exit::Failure })
 }
 
+/// Damaged lines met while reading: skipped, then reported on stderr (`file:line: reason`).
+#[derive(Default)]
+struct Skipped(std::cell::RefCell<Vec<String>>);
+
+impl Skipped {
+    /// Passes entries and real errors through; a malformed line is recorded and skipped.
+    fn filter(&self, item: Result<attesta::audit::AuditEntry, attesta::audit::AuditError>) -> Option<Result<attesta::audit::AuditEntry, attesta::audit::AuditError>> {
+        match item {
+            Err(attesta::audit::AuditError::Malformed { path, line, reason }) => {
+                self.0.borrow_mut().push(format!("{}:{line}: {reason}", path.display()));
+                None
+            }
+            other => Some(other),
+        }
+    }
+
+    fn report(&self) -> std::io::Result<()> {
+        let skipped = self.0.borrow();
+        if skipped.is_empty() {
+            return Ok(());
+        }
+        let mut err = std::io::stderr().lock();
+        writeln!(err, "warning: skipped {} damaged line(s) (run `attesta audit verify`):", skipped.len())?;
+        for line in skipped.iter().take(20) {
+            writeln!(err, "  {line}")?;
+        }
+        if skipped.len() > 20 {
+            writeln!(err, "  … and {} more", skipped.len() - 20)?;
+        }
+        Ok(())
+    }
+}
+
 fn run_stats(global: &GlobalArgs, path: &Path) -> CliResult {
-    let stats = AuditReader::new(path)
-        .stats(&AuditFilter::default(), &RubberStampRule::default())
-        .map_err(audit_err)?;
+    let skipped = Skipped::default();
+    let mut entries = Vec::new();
+    for item in AuditReader::new(path).entries().map_err(audit_err)?.filter_map(|r| skipped.filter(r)) {
+        entries.push(item.map_err(audit_err)?);
+    }
+    let stats = attesta::audit::AuditStats::from_entries(&entries, &RubberStampRule::default());
+    skipped.report()?;
     let mut out = std::io::stdout().lock();
     if global.json {
         writeln!(out, "{}", serde_json::to_string(&stats).map_err(|e| CliError::failure(e.to_string()))?)?;
@@ -303,7 +353,7 @@ fn write_stats(out: &mut impl Write, s: &AuditStats, style: &Style) -> std::io::
     Ok(())
 }
 
-fn run_export(loaded: &LoadedConfig, args: &ExportArgs) -> CliResult {
+fn run_export(global: &GlobalArgs, loaded: &LoadedConfig, args: &ExportArgs) -> CliResult {
     let path = log_path(loaded, &args.log)?;
     let filter = AuditFilter {
         since: args.from.as_deref().map(|d| parse_time(d, false)).transpose()?,
@@ -316,27 +366,32 @@ fn run_export(loaded: &LoadedConfig, args: &ExportArgs) -> CliResult {
         ..Default::default()
     };
     let format = match args.format {
-        CliFormat::Csv => ExportFormat::Csv,
-        CliFormat::Json => ExportFormat::Json,
-        CliFormat::Jsonl => ExportFormat::Jsonl,
+        Some(CliFormat::Csv) => ExportFormat::Csv,
+        Some(CliFormat::Json) => ExportFormat::Json,
+        Some(CliFormat::Jsonl) => ExportFormat::Jsonl,
+        None if global.json => ExportFormat::Json,
+        None => ExportFormat::Jsonl,
     };
     let reader = AuditReader::new(&path);
+    let skipped = Skipped::default();
+    let entries = reader.query(&filter).map_err(audit_err)?.filter_map(|r| skipped.filter(r));
     let count = match &args.output {
         Some(file) => {
             let mut out = std::io::BufWriter::new(
                 std::fs::File::create(file).map_err(|e| CliError::failure(format!("cannot create {}: {e}", file.display())))?,
             );
-            let count = reader.export(&filter, format, &mut out).map_err(audit_err)?;
+            let count = attesta::audit::export_entries(entries, format, &mut out).map_err(audit_err)?;
             out.flush()?;
             count
         }
         None => {
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-            let count = reader.export(&filter, format, &mut out).map_err(audit_err)?;
+            let count = attesta::audit::export_entries(entries, format, &mut out).map_err(audit_err)?;
             out.flush()?;
             count
         }
     };
+    skipped.report()?;
     if let Some(file) = &args.output {
         writeln!(std::io::stderr(), "Exported {count} entries to {}", file.display())?;
     }

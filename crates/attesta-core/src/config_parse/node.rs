@@ -332,10 +332,13 @@ impl<'de, F: Flavor> Visitor<'de> for TreeVisitor<F> {
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let mut entries: Vec<Entry> = Vec::new();
+        // An index of the keys seen: a map of 40,000 overrides must not cost 800 million
+        // comparisons to check for duplicates.
+        let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
         while let Some(key) = map.next_key::<F::Spanned<KeyText>>()? {
             let (key, key_pos) = F::split(key);
             let (tree, pos) = F::split(map.next_value::<F::Spanned<Tree<F>>>()?);
-            if entries.iter().any(|e| e.key == key.0) {
+            if !seen.insert(key.0.clone()) {
                 return Err(de::Error::custom(format_args!("duplicate key `{}`", key.0)));
             }
             entries.push(Entry {

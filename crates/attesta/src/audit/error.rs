@@ -32,8 +32,9 @@ pub enum AuditError {
 
     /// The log's last good line cannot be found, so the chain cannot be continued safely.
     #[error(
-        "{path}: the last complete line ({line}) is damaged and more than a torn tail; refusing to append \
-         (run `attesta audit verify` and restore the log from a backup)"
+        "{path}: line {line} at the end of the log is not an audit entry nor the torn start of one — \
+         possible tampering; refusing to append or repair (run `attesta audit verify` and restore the \
+         log from a backup)"
     )]
     DamagedTail { path: PathBuf, line: u64 },
 

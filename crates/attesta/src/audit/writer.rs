@@ -249,31 +249,32 @@ impl AuditLog {
         let mut good_end = len;
         let mut torn = false;
         if last_byte(file, len).map_err(io_err("read"))? != Some(b'\n') && len > 0 {
+            // Only an unterminated last line that is the start of a well-formed entry is what a
+            // crash leaves. Anything else in its place is reported, never "repaired" away.
             good_end = line_start_before(file, len).map_err(io_err("read"))?;
+            let partial = read_range(file, good_end, len).map_err(io_err("read"))?;
+            let previous = if good_end > 0 {
+                let start = line_start_before(file, good_end - 1).map_err(io_err("read"))?;
+                Some(read_range(file, start, good_end).map_err(io_err("read"))?)
+            } else {
+                None
+            };
+            if !is_torn_entry_prefix(&partial, previous.as_deref()) {
+                let line = bytes_to_line_number(file, good_end).unwrap_or(0);
+                return Err(AuditError::DamagedTail { path: self.path.clone(), line });
+            }
             torn = true;
         }
         let mut last = None;
-        let mut widened = false;
-        while good_end > 0 {
+        if good_end > 0 {
             let start = line_start_before(file, good_end - 1).map_err(io_err("read"))?;
             let bytes = read_range(file, start, good_end).map_err(io_err("read"))?;
             match digest_line(&bytes, 0) {
-                Ok(digest) => {
-                    last = Some(digest);
-                    break;
-                }
-                // One unparsable last line is what a crash leaves; more is damage, not a tear.
-                Err(_) if !widened => {
-                    widened = true;
-                    torn = true;
-                    good_end = start;
-                }
+                Ok(digest) => last = Some(digest),
+                // A complete last line that is not an entry is damage (or tampering), not a tear.
                 Err(_) => {
                     let line = bytes_to_line_number(file, start).unwrap_or(0);
-                    return Err(AuditError::DamagedTail {
-                        path: self.path.clone(),
-                        line,
-                    });
+                    return Err(AuditError::DamagedTail { path: self.path.clone(), line });
                 }
             }
         }
@@ -527,6 +528,45 @@ fn no_handle(path: &Path) -> AuditError {
 
 /// 1-based line number of the line starting at `offset` (counts newlines before it; only used
 /// for error messages).
+/// Whether `partial` (an unterminated last line) is a strict prefix of a well-formed entry: a
+/// complete entry missing only its newline, or JSON cut short (the parser runs out of input
+/// rather than meeting a syntax error) that opens with the same first key as the entry before.
+fn is_torn_entry_prefix(partial: &[u8], previous: Option<&[u8]>) -> bool {
+    if partial.is_empty() || partial.contains(&b'\n') {
+        return false;
+    }
+    let mut whole = partial.to_vec();
+    whole.push(b'\n');
+    if digest_line(&whole, 0).is_ok() {
+        return true;
+    }
+    // A write cut inside a multi-byte character leaves an incomplete sequence at the very end.
+    let text = match std::str::from_utf8(partial) {
+        Ok(text) => text,
+        Err(e) if e.error_len().is_none() => match std::str::from_utf8(&partial[..e.valid_up_to()]) {
+            Ok(text) => text,
+            Err(_) => return false,
+        },
+        Err(_) => return false,
+    };
+    if !text.starts_with('{') {
+        return false;
+    }
+    match serde_json::from_str::<serde_json::Value>(text) {
+        Err(e) if e.classify() == serde_json::error::Category::Eof => {}
+        _ => return false,
+    }
+    // Entries are written with their keys in one fixed order: the cut one starts like the last.
+    if let Some(previous) = previous {
+        let first_key_end = previous.iter().position(|&b| b == b':').map_or(0, |i| i + 1);
+        let shared = first_key_end.min(partial.len());
+        if shared == 0 || previous[..shared] != partial[..shared] {
+            return false;
+        }
+    }
+    true
+}
+
 fn bytes_to_line_number(file: &File, offset: u64) -> std::io::Result<u64> {
     let bytes = read_range(file, 0, offset)?;
     Ok(bytes.iter().filter(|&&b| b == b'\n').count() as u64 + 1)
