@@ -47,6 +47,22 @@ const resumeWebhooks: IWebhookDescription[] = [
 ];
 
 const DEFAULT_GATE_TIMEOUT = 300;
+/** Requests one execution keeps open at once (each is a long-poll on the approval server). */
+const MAX_PARALLEL = 8;
+
+/** `Promise.all` over `items` with at most `limit` calls in flight; results keep their order. */
+async function mapBounded<T, R>(items: T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+	const results = new Array<R>(items.length);
+	let next = 0;
+	const worker = async () => {
+		while (next < items.length) {
+			const index = next++;
+			results[index] = await fn(items[index], index);
+		}
+	};
+	await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+	return results;
+}
 const DEFAULT_WAIT_TIMEOUT = 3600;
 
 /** HTTP to the approval server with the credential's bearer token; statuses are returned, not thrown. */
@@ -284,9 +300,11 @@ export class AttestaGate implements INodeType {
 		} catch (error) {
 			setupError = reasonOf(error);
 		}
-		// Items are sent together, so a reviewer sees them all at once.
-		const outputs = await Promise.all(
-			items.map(async (item, index): Promise<GateOutput> => {
+		// Items are sent together (up to MAX_PARALLEL at a time), so a reviewer sees them at once.
+		const outputs = await mapBounded(
+			items,
+			MAX_PARALLEL,
+			async (item, index): Promise<GateOutput> => {
 				let name = '';
 				try {
 					name = String(this.getNodeParameter('functionName', index, ''));
@@ -301,7 +319,7 @@ export class AttestaGate implements INodeType {
 				} catch (error) {
 					return toOutput(name.trim() || 'unknown', null, reasonOf(error));
 				}
-			}),
+			},
 		);
 		const approved: INodeExecutionData[] = [];
 		const denied: INodeExecutionData[] = [];
