@@ -84,7 +84,7 @@ export class ApprovalServer {
 	 * Answers pending requests as they arrive: `decide(request)` gets the approver's view and
 	 * returns 'approve' or 'deny'. Stops after `count` answers or at `deadline` (ms).
 	 */
-	async answer(count, decide, deadlineMs = Date.now() + 120_000) {
+	async answer(count, decide, deadlineMs = Date.now() + 300_000) {
 		const answered = [];
 		while (answered.length < count) {
 			if (Date.now() > deadlineMs) throw new Error(`only ${answered.length} of ${count} requests arrived`);

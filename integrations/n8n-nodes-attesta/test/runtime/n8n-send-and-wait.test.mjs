@@ -176,6 +176,9 @@ before(async () => {
 			return false;
 		}
 	}, 180_000);
+	// n8n answers readiness before it has activated published workflows; it prints this line
+	// once the activation is done (webhooks registered).
+	await waitFor('n8n to activate the workflow', () => n8nLog.includes('Editor is now accessible'), 180_000);
 });
 
 after(async () => {
