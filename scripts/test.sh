@@ -35,3 +35,6 @@ scripts/test-integrations.sh
 
 step "node package @kyberon/attesta and its integrations (scripts/test-node.sh)"
 scripts/test-node.sh
+
+step "no-code JavaScript integrations: n8n node in n8n 2.41 and Flowise node in Flowise 3.1 (scripts/test-nocode-js.sh)"
+scripts/test-nocode-js.sh

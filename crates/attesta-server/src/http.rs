@@ -362,14 +362,18 @@ async fn create(
     body: axum::body::Bytes,
 ) -> ApiResult<(StatusCode, Json<Value>)> {
     let agent = require(&state, &method, &headers, Role::Agent).await?;
-    let ctx: ActionContext = serde_json::from_slice(&body).map_err(|e| {
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "invalid",
-            format!("the body is not an ActionContext: {e}"),
-        )
-    })?;
+    let invalid = |message: String| ApiError::new(StatusCode::BAD_REQUEST, "invalid", message);
+    let mut fields: serde_json::Map<String, Value> = serde_json::from_slice(&body)
+        .map_err(|e| invalid(format!("the body is not an ActionContext: {e}")))?;
+    let callback = crate::callback::take_from_body(&mut fields).map_err(|e| invalid(e.to_string()))?;
+    let ctx: ActionContext = serde_json::from_value(Value::Object(fields))
+        .map_err(|e| invalid(format!("the body is not an ActionContext: {e}")))?;
     let created = state.service.create(&agent, ctx).await?;
+    if let (Some(callback), Some(id)) = (callback, created["request_id"].as_str()) {
+        crate::callback::register(&*state.service.db, id, &callback)
+            .await
+            .map_err(crate::service::ServiceError::from)?;
+    }
     Ok((StatusCode::CREATED, Json(created)))
 }
 

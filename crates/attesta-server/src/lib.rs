@@ -6,6 +6,7 @@
 //! for the decision and consumes it once. Storage is SQLite by default and PostgreSQL when
 //! `server.database_url` is a `postgres://` URL, so several instances can share one database.
 
+pub mod callback;
 pub mod charts;
 pub mod db;
 pub mod http;
@@ -144,6 +145,7 @@ pub async fn start(
     }
     let database = options.database();
     let db = db::open(&database).await?;
+    callback::migrate(&*db).await?;
     let config = &options.config.config;
 
     let attesta = AttestaBuilder::from_loaded(options.config.clone())
@@ -228,6 +230,7 @@ pub async fn start(
         .build()
         .unwrap_or_default();
     let deliverer = tokio::spawn(webhook::Outbox::run(db.clone(), client));
+    let callbacks = tokio::spawn(callback::run(db.clone(), callback::client()));
 
     let task = tokio::spawn(async move {
         axum::serve(listener, app)
@@ -239,6 +242,6 @@ pub async fn start(
         addr: bound,
         database_kind: db.kind(),
         task,
-        background: vec![sweeper, deliverer],
+        background: vec![sweeper, deliverer, callbacks],
     })
 }

@@ -685,6 +685,7 @@ impl Service {
                 id,
             )
             .await?;
+        crate::callback::decided(&*self.db, &json!(view), &row.ctx.function_name).await?;
         Ok(view)
     }
 
