@@ -338,7 +338,8 @@ impl SqlBackend for Postgres {
 }
 
 /// Versioned migrations, shared by both backends (types chosen so both accept them).
-const MIGRATIONS: &[(i64, &str)] = &[(
+const MIGRATIONS: &[(i64, &str)] = &[
+    (
     1,
     "CREATE TABLE identities (
         id TEXT PRIMARY KEY,
@@ -399,7 +400,14 @@ const MIGRATIONS: &[(i64, &str)] = &[(
         last_error TEXT
     );
     CREATE INDEX outbox_due ON outbox(delivered_at, next_attempt_at);",
-)];
+    ),
+    (
+        2,
+        // Names are unique case-insensitively (names are ASCII, so lower() agrees on both).
+        "CREATE UNIQUE INDEX identities_name_ci ON identities (lower(name));
+         CREATE INDEX requests_agent_status ON requests(agent_identity, status);",
+    ),
+];
 
 /// Applies the migrations not yet recorded in `schema_migrations`.
 pub async fn migrate(db: &dyn SqlBackend) -> Result<(), DbError> {

@@ -128,7 +128,8 @@ impl Identities {
         let existing = self
             .db
             .query(
-                "SELECT id FROM identities WHERE name = $1",
+                // Names are unique whatever their case: `Carol` must not pass for `carol`.
+                "SELECT id FROM identities WHERE lower(name) = lower($1)",
                 vec![name.into()],
             )
             .await?;
@@ -187,7 +188,7 @@ impl Identities {
         let rows = self
             .db
             .query(
-                "SELECT id FROM identities WHERE name = $1 AND revoked_at IS NULL",
+                "SELECT id FROM identities WHERE lower(name) = lower($1) AND revoked_at IS NULL",
                 vec![name.into()],
             )
             .await?;
@@ -283,7 +284,7 @@ impl Identities {
         let rows = self
             .db
             .query(
-                "SELECT password_hash, id, name, kind FROM identities WHERE name = $1 AND revoked_at IS NULL AND kind = 'approver'",
+                "SELECT password_hash, id, name, kind FROM identities WHERE lower(name) = lower($1) AND revoked_at IS NULL AND kind = 'approver'",
                 vec![name.into()],
             )
             .await?;

@@ -6,10 +6,12 @@
 //! for the decision and consumes it once. Storage is SQLite by default and PostgreSQL when
 //! `server.database_url` is a `postgres://` URL, so several instances can share one database.
 
+pub mod abuse;
 pub mod charts;
 pub mod db;
 pub mod http;
 pub mod identity;
+pub mod login;
 pub mod service;
 pub mod web;
 pub mod webhook;
@@ -207,6 +209,7 @@ pub async fn start(
         .is_some_and(|u| u.starts_with("https://"));
     let state = Arc::new(http::AppState {
         service: service.clone(),
+        login_guard: abuse::LoginGuard::new(abuse::LoginGuard::default_slots()),
         allowed_hosts,
         secure_cookies,
     });
@@ -230,7 +233,10 @@ pub async fn start(
     let deliverer = tokio::spawn(webhook::Outbox::run(db.clone(), client));
 
     let task = tokio::spawn(async move {
-        axum::serve(listener, app)
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
             .with_graceful_shutdown(shutdown)
             .await
     });

@@ -32,6 +32,8 @@ use crate::webhook::Outbox;
 
 /// Request statuses. `deciding` is internal (a decision being recorded).
 pub const PENDING: &str = "pending";
+/// Default of `server.max_pending_per_agent`.
+pub const DEFAULT_MAX_PENDING: u32 = 50;
 const DECIDING: &str = "deciding";
 
 #[derive(Debug, thiserror::Error)]
@@ -56,6 +58,11 @@ pub enum ServiceError {
     Invalid(String),
     #[error("the request is being updated by another server; try again")]
     Contended,
+    #[error(
+        "this agent already has {limit} requests waiting for a decision (server.max_pending_per_agent); \
+         wait for some to be decided"
+    )]
+    Quota { limit: u32, retry_after: f64 },
     #[error("stored data is corrupt: {0}")]
     Corrupt(String),
 }
@@ -358,10 +365,14 @@ impl Service {
             ..ReqState::default()
         };
         let to_json = |v: &dyn erased::Json| v.json();
-        self.db
+        let quota = self.config.server.max_pending_per_agent.unwrap_or(DEFAULT_MAX_PENDING);
+        // One statement: the count and the insert cannot be split by a concurrent request.
+        let inserted = self
+            .db
             .execute(
                 &format!("INSERT INTO requests ({COLUMNS}, function_name, risk_level, risk_score, challenge_type) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, NULL, NULL, 1, $12, $13, $14, $15)"),
+                 SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, NULL, NULL, 1, $12, $13, $14, $15 \
+                 WHERE (SELECT COUNT(*) FROM requests WHERE agent_identity = $2 AND status IN ($5, $17) AND expires_at > $3) < $16"),
                 vec![
                     id.clone().into(),
                     agent.id.clone().into(),
@@ -378,9 +389,14 @@ impl Service {
                     level.as_str().into(),
                     Val::Real(assessment.score),
                     public.challenge_type.as_str().into(),
+                    Val::Int(i64::from(quota)),
+                    DECIDING.into(),
                 ],
             )
             .await?;
+        if inserted == 0 {
+            return Err(self.quota_refusal(agent, quota).await?);
+        }
         self.publish(&id, PENDING);
 
         // Decided without a human: a block rule, or an auto-approve level.
@@ -438,6 +454,21 @@ impl Service {
             "expires_at": ts(expires),
             "decision": row.decision,
         }))
+    }
+
+    /// The refusal for an agent at its quota: retry when its oldest pending request expires
+    /// (at the latest; a decision frees a slot sooner), between 1 s and 1 min.
+    async fn quota_refusal(&self, agent: &Identity, limit: u32) -> Result<ServiceError, ServiceError> {
+        let rows = self
+            .db
+            .query(
+                "SELECT MIN(expires_at) FROM requests WHERE agent_identity = $1 AND status = $2 AND expires_at > $3",
+                vec![agent.id.clone().into(), PENDING.into(), Val::Int(now_ms())],
+            )
+            .await?;
+        let first = rows.first().and_then(|r| r[0].int()).unwrap_or(0);
+        let retry_after = ((first - now_ms()) as f64 / 1000.0).clamp(1.0, 60.0).ceil();
+        Ok(ServiceError::Quota { limit, retry_after })
     }
 
     async fn load(&self, id: &str) -> Result<Loaded, ServiceError> {
@@ -1135,7 +1166,7 @@ impl Service {
                         .decide(id, verdict, reason, Some(result), approvers)
                         .await?;
                     let mut out = outcome(&row, "decided", passed, Some(view));
-                    out.approvals = state.answers.len();
+                    out.approvals = state.answers.len() - usize::from(!passed);
                     return Ok(out);
                 }
             }
@@ -1157,7 +1188,8 @@ fn outcome(
             .map_or_else(|| PENDING.to_owned(), |d| d.status.clone()),
         result,
         passed,
-        approvals: row.state.answers.len() + usize::from(result == "decided"),
+        // An approval counts only if it passed: a deny or a failed answer is not "approvals: 1".
+        approvals: row.state.answers.len() + usize::from(result == "decided" && passed),
         approvers_required: row.state.approvers_required,
         decision,
     }

@@ -10,7 +10,6 @@ use axum::response::{IntoResponse, Response};
 
 use crate::http::html;
 
-const LOGIN_HTML: &str = include_str!("web/login.html");
 const INBOX_HTML: &str = include_str!("web/inbox.html");
 const REQUEST_HTML: &str = include_str!("web/request.html");
 const HISTORY_HTML: &str = include_str!("web/history.html");
@@ -18,10 +17,6 @@ const AUDIT_HTML: &str = include_str!("web/audit.html");
 const APP_JS: &str = include_str!("web/app.js");
 const CHARTS_JS: &str = include_str!("web/charts.js");
 const APP_CSS: &str = include_str!("web/app.css");
-
-pub async fn login() -> Response {
-    html(LOGIN_HTML)
-}
 
 pub async fn inbox() -> Response {
     html(INBOX_HTML)

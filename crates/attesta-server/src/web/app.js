@@ -91,7 +91,7 @@ const Attesta = (() => {
       return me;
     } catch (e) {
       if (e.status === 401) {
-        location.href = '/login?next=' + encodeURIComponent(location.pathname);
+        location.href = '/login?next=' + encodeURIComponent(location.pathname + location.search);
         return null;
       }
       throw e;
@@ -135,7 +135,19 @@ const Attesta = (() => {
     return source;
   }
 
-  return { api, el, showError, duration, when, riskBadge, verdictBadge, label, session, chrome, live };
+  // A same-origin path or '/': resolved by the browser's own URL parser, so whatever it would
+  // strip or rewrite (tabs, newlines, backslashes, `//host`, schemes) is judged as it will be read.
+  function sameOriginPath(raw) {
+    try {
+      const url = new URL(String(raw || '/'), location.origin);
+      if (url.origin !== location.origin) return '/';
+      return url.pathname + url.search + url.hash;
+    } catch (e) {
+      return '/';
+    }
+  }
+
+  return { api, el, showError, duration, when, riskBadge, verdictBadge, label, session, chrome, live, sameOriginPath };
 })();
 
 // ---------------------------------------------------------------------------------------------
@@ -154,9 +166,9 @@ async function loginPage() {
         name: document.getElementById('login-name').value,
         password: document.getElementById('login-password').value,
       });
-      // Only a local path: `next` must not send the browser to another site.
-      const next = new URLSearchParams(location.search).get('next') || '/';
-      location.href = /^\/(?!\/)[^\\]*$/.test(next) ? next : '/';
+      // The server already reduced `next` to a same-origin path; check again the way the
+      // browser will read it (tabs and newlines dropped, `\` as `/`) before following it.
+      location.href = Attesta.sameOriginPath(document.getElementById('login-next').value);
     } catch (e) {
       out.textContent = e.status === 401 ? 'Wrong name or password.' : e.message;
       out.hidden = false;
