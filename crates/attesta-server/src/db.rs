@@ -2,9 +2,10 @@
 //! types (text, integer, real, null) that both SQLite and PostgreSQL store the same way. The
 //! domain code in `store.rs` is written once; each backend only moves rows.
 //!
-//! Concurrency across server instances uses optimistic versioning (`UPDATE … WHERE version = $n`)
-//! instead of transactions, so the same statements are safe on a single SQLite file and on one
-//! PostgreSQL database shared by several servers.
+//! Concurrency across server instances uses optimistic versioning (`UPDATE … WHERE version = $n`),
+//! so the same statements are safe on a single SQLite file and on one PostgreSQL database shared
+//! by several servers. What must happen together (a request's final state and its outbox rows)
+//! runs as one [`SqlBackend::transaction`] whose version check rolls everything back on a race.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -100,6 +101,33 @@ pub trait SqlBackend: Send + Sync {
     ) -> BoxFuture<'a, Result<Vec<Row>, DbError>>;
     /// Runs several statements (migrations) as one batch.
     fn batch<'a>(&'a self, sql: &'a str) -> BoxFuture<'a, Result<(), DbError>>;
+    /// Runs the statements in one transaction. A statement with `expect` must change exactly
+    /// that many rows; otherwise everything is rolled back and `Ok(false)` returned.
+    fn transaction<'a>(&'a self, stmts: Vec<Stmt>) -> BoxFuture<'a, Result<bool, DbError>>;
+}
+
+/// One statement of a [`SqlBackend::transaction`].
+#[derive(Debug, Clone)]
+pub struct Stmt {
+    pub sql: String,
+    pub params: Vec<Val>,
+    /// Rows the statement must change (`None`: any number).
+    pub expect: Option<u64>,
+}
+
+impl Stmt {
+    pub fn new(sql: impl Into<String>, params: Vec<Val>) -> Stmt {
+        Stmt {
+            sql: sql.into(),
+            params,
+            expect: None,
+        }
+    }
+    /// The statement must change exactly `n` rows or the transaction is rolled back.
+    pub fn expect(mut self, n: u64) -> Stmt {
+        self.expect = Some(n);
+        self
+    }
 }
 
 /// Embedded SQLite: one connection behind a mutex, used from the blocking thread pool.
@@ -233,25 +261,77 @@ impl SqlBackend for Sqlite {
         let sql = sql.to_owned();
         self.run(move |c| c.execute_batch(&sql))
     }
+
+    fn transaction<'a>(&'a self, stmts: Vec<Stmt>) -> BoxFuture<'a, Result<bool, DbError>> {
+        self.run(move |c| {
+            // IMMEDIATE: take the write lock first, so a second process waits instead of failing.
+            let tx = rusqlite::Transaction::new_unchecked(c, rusqlite::TransactionBehavior::Immediate)?;
+            for stmt in &stmts {
+                let p = sqlite_params(&stmt.params);
+                let n = tx
+                    .prepare_cached(&to_sqlite(&stmt.sql))?
+                    .execute(rusqlite::params_from_iter(p))? as u64;
+                if stmt.expect.is_some_and(|e| e != n) {
+                    tx.rollback()?;
+                    return Ok(false);
+                }
+            }
+            tx.commit()?;
+            Ok(true)
+        })
+    }
 }
 
 /// PostgreSQL through one pipelining client connection (tokio-postgres multiplexes
 /// concurrent queries over it).
 pub struct Postgres {
     client: tokio_postgres::Client,
+    /// Connections for transactions (a transaction owns its connection while it runs).
+    tx_clients: Vec<tokio::sync::Mutex<tokio_postgres::Client>>,
+    next_tx: std::sync::atomic::AtomicUsize,
+}
+
+/// Transactions one server runs at once on PostgreSQL.
+const PG_TX_CONNECTIONS: usize = 3;
+
+async fn pg_connect(url: &str) -> Result<tokio_postgres::Client, DbError> {
+    let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls)
+        .await
+        .map_err(DbError::Connect)?;
+    tokio::spawn(async move {
+        if let Err(error) = connection.await {
+            tracing::error!(%error, "PostgreSQL connection closed");
+        }
+    });
+    Ok(client)
 }
 
 impl Postgres {
     pub async fn connect(url: &str) -> Result<Postgres, DbError> {
-        let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls)
-            .await
-            .map_err(DbError::Connect)?;
-        tokio::spawn(async move {
-            if let Err(error) = connection.await {
-                tracing::error!(%error, "PostgreSQL connection closed");
+        let client = pg_connect(url).await?;
+        let mut tx_clients = Vec::with_capacity(PG_TX_CONNECTIONS);
+        for _ in 0..PG_TX_CONNECTIONS {
+            tx_clients.push(tokio::sync::Mutex::new(pg_connect(url).await?));
+        }
+        Ok(Postgres {
+            client,
+            tx_clients,
+            next_tx: std::sync::atomic::AtomicUsize::new(0),
+        })
+    }
+
+    /// A free transaction connection (or the next one in turn, waited for).
+    async fn tx_client(&self) -> tokio::sync::MutexGuard<'_, tokio_postgres::Client> {
+        for c in &self.tx_clients {
+            if let Ok(guard) = c.try_lock() {
+                return guard;
             }
-        });
-        Ok(Postgres { client })
+        }
+        let i = self
+            .next_tx
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            % self.tx_clients.len();
+        self.tx_clients[i].lock().await
     }
 }
 
@@ -335,6 +415,27 @@ impl SqlBackend for Postgres {
     fn batch<'a>(&'a self, sql: &'a str) -> BoxFuture<'a, Result<(), DbError>> {
         Box::pin(async move { Ok(self.client.batch_execute(sql).await?) })
     }
+
+    fn transaction<'a>(&'a self, stmts: Vec<Stmt>) -> BoxFuture<'a, Result<bool, DbError>> {
+        Box::pin(async move {
+            let mut client = self.tx_client().await;
+            let tx = client.transaction().await?;
+            for stmt in stmts {
+                let owned = pg_params(stmt.params);
+                let refs: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> = owned
+                    .iter()
+                    .map(|b| b.as_ref() as &(dyn tokio_postgres::types::ToSql + Sync))
+                    .collect();
+                let n = tx.execute(stmt.sql.as_str(), &refs).await?;
+                if stmt.expect.is_some_and(|e| e != n) {
+                    tx.rollback().await?;
+                    return Ok(false);
+                }
+            }
+            tx.commit().await?;
+            Ok(true)
+        })
+    }
 }
 
 /// Versioned migrations, shared by both backends (types chosen so both accept them).
@@ -406,6 +507,13 @@ const MIGRATIONS: &[(i64, &str)] = &[
         // Names are unique case-insensitively (names are ASCII, so lower() agrees on both).
         "CREATE UNIQUE INDEX identities_name_ci ON identities (lower(name));
          CREATE INDEX requests_agent_status ON requests(agent_identity, status);",
+    ),
+    (
+        3,
+        // At most one outbox row per request, event and endpoint: a decision or an escalation
+        // recorded twice (two servers, a retry after a crash) cannot notify twice.
+        "ALTER TABLE outbox ADD COLUMN dedup_key TEXT;
+         CREATE UNIQUE INDEX outbox_dedup ON outbox(dedup_key);",
     ),
 ];
 

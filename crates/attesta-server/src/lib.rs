@@ -9,6 +9,7 @@
 pub mod abuse;
 pub mod charts;
 pub mod db;
+pub mod faults;
 pub mod http;
 pub mod identity;
 pub mod login;
@@ -177,6 +178,16 @@ pub async fn start(
         service::Service::new(db.clone(), attesta, audit, outbox, poll)
             .map_err(ServerError::Config)?,
     );
+
+    // Decisions a stopped server left half-made are settled before anyone is served. A single
+    // SQLite server owns its file, so every claim it finds is from a previous run; servers
+    // sharing PostgreSQL settle only claims too old to be in progress elsewhere.
+    let min_age = if db.kind() == "sqlite" { 0 } else { service::STALE_CLAIM_MS };
+    match service.recover(min_age).await {
+        Ok(0) => {}
+        Ok(n) => tracing::warn!(settled = n, "settled decisions a stopped server left half-made"),
+        Err(error) => tracing::error!(%error, "settling half-made decisions; the sweeper retries"),
+    }
 
     let listener = tokio::net::TcpListener::bind(addr)
         .await

@@ -26,12 +26,14 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use tokio::sync::broadcast;
 
-use crate::db::{DbError, SqlBackend, Val};
+use crate::db::{DbError, SqlBackend, Stmt, Val};
 use crate::identity::{Identities, Identity};
 use crate::webhook::Outbox;
 
 /// Request statuses. `deciding` is internal (a decision being recorded).
 pub const PENDING: &str = "pending";
+/// A claim older than this whose server never committed it is settled by the sweeper.
+pub const STALE_CLAIM_MS: i64 = 30_000;
 /// Default of `server.max_pending_per_agent`.
 pub const DEFAULT_MAX_PENDING: u32 = 50;
 const DECIDING: &str = "deciding";
@@ -125,7 +127,10 @@ struct Loaded {
     public: PublicChallenge,
     key: AnswerKey,
     state: ReqState,
+    /// The final decision (never set while `deciding`).
     decision: Option<DecisionView>,
+    /// While `deciding`: the decision being recorded (what recovery commits if it was audited).
+    prepared: Option<DecisionView>,
     consumed_at: Option<i64>,
     version: i64,
 }
@@ -140,6 +145,13 @@ fn parse_json<T: for<'de> Deserialize<'de>>(v: &Val, what: &str) -> Result<T, Se
 
 fn loaded_from(r: &[Val]) -> Result<Loaded, ServiceError> {
     let text = |i: usize| r[i].text().unwrap_or_default().to_owned();
+    let stored: Option<DecisionView> = if r[11] == Val::Null {
+        None
+    } else {
+        Some(parse_json(&r[11], "decision")?)
+    };
+    let deciding = r[4].text() == Some(DECIDING);
+    let (decision, prepared) = if deciding { (None, stored) } else { (stored, None) };
     Ok(Loaded {
         id: text(0),
         agent_identity: text(1),
@@ -152,11 +164,8 @@ fn loaded_from(r: &[Val]) -> Result<Loaded, ServiceError> {
         public: parse_json(&r[8], "challenge")?,
         key: parse_json(&r[9], "answer key")?,
         state: parse_json(&r[10], "state")?,
-        decision: if r[11] == Val::Null {
-            None
-        } else {
-            Some(parse_json(&r[11], "decision")?)
-        },
+        decision,
+        prepared,
         consumed_at: r[12].int(),
         version: r[13].int().unwrap_or(0),
     })
@@ -367,10 +376,8 @@ impl Service {
         let to_json = |v: &dyn erased::Json| v.json();
         let quota = self.config.server.max_pending_per_agent.unwrap_or(DEFAULT_MAX_PENDING);
         // One statement: the count and the insert cannot be split by a concurrent request.
-        let inserted = self
-            .db
-            .execute(
-                &format!("INSERT INTO requests ({COLUMNS}, function_name, risk_level, risk_score, challenge_type) \
+        let insert = Stmt::new(
+            format!("INSERT INTO requests ({COLUMNS}, function_name, risk_level, risk_score, challenge_type) \
                  SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, NULL, NULL, 1, $12, $13, $14, $15 \
                  WHERE (SELECT COUNT(*) FROM requests WHERE agent_identity = $2 AND status IN ($5, $17) AND expires_at > $3) < $16"),
                 vec![
@@ -392,9 +399,28 @@ impl Service {
                     Val::Int(i64::from(quota)),
                     DECIDING.into(),
                 ],
-            )
-            .await?;
-        if inserted == 0 {
+        )
+        .expect(1);
+        let decided_at_once = directives.block.is_some() || challenge == ChallengeType::AutoApprove;
+        let mut stmts = vec![insert];
+        if !decided_at_once {
+            // The `request.created` notification is queued in the same transaction.
+            stmts.extend(self.outbox.statements(
+                "request.created",
+                json!({
+                    "request_id": id,
+                    "action": ctx.function_name,
+                    "risk_level": level,
+                    "risk_score": assessment.score,
+                    "challenge": public.challenge_type,
+                    "agent": agent.name,
+                    "expires_at": ts(expires),
+                }),
+                &id,
+            ));
+        }
+        let inserted = self.db.transaction(stmts).await?;
+        if !inserted {
             return Err(self.quota_refusal(agent, quota).await?);
         }
         self.publish(&id, PENDING);
@@ -424,28 +450,11 @@ impl Service {
                 vec![],
             )
             .await?;
-        } else {
-            self.outbox
-                .enqueue(
-                    &*self.db,
-                    "request.created",
-                    json!({
-                        "request_id": id,
-                        "action": ctx.function_name,
-                        "risk_level": level,
-                        "risk_score": assessment.score,
-                        "challenge": public.challenge_type,
-                        "agent": agent.name,
-                        "expires_at": ts(expires),
-                    }),
-                    &id,
-                )
-                .await?;
         }
         let row = self.load(&id).await?;
         Ok(json!({
             "request_id": id,
-            "status": row.status,
+            "status": public_status(&row.status),
             "action_digest": digest,
             "risk_level": level,
             "risk_score": assessment.score,
@@ -542,27 +551,18 @@ impl Service {
             }
         };
         let approvers = row.state.answers.iter().map(|a| a.name.clone()).collect();
+        // The escalation event is queued with the decision, in its transaction: only the server
+        // whose claim won records it, so a request escalates once.
         match self
-            .decide(&row.id, verdict, reason.clone(), Some(result), approvers)
+            .decide(&row.id, verdict, reason, Some(result), approvers)
             .await
         {
-            Ok(_) | Err(ServiceError::AlreadyDecided { .. }) => {}
-            Err(e) => return Err(e),
+            Ok(_) | Err(ServiceError::AlreadyDecided { .. }) => Ok(()),
+            Err(e) => Err(e),
         }
-        if verdict == Verdict::Escalated {
-            self.outbox
-                .enqueue(
-                    &*self.db,
-                    "request.escalated",
-                    json!({"request_id": row.id, "action": row.ctx.function_name, "reason": reason}),
-                    &row.id,
-                )
-                .await?;
-        }
-        Ok(())
     }
 
-    /// Expires every overdue request (run periodically).
+    /// Expires every overdue request and settles decisions left half-made (run periodically).
     pub async fn sweep(&self) -> Result<usize, ServiceError> {
         let rows = self
             .db
@@ -577,30 +577,146 @@ impl Service {
             self.expire(&row).await?;
             n += 1;
         }
-        // A server that stopped between claiming and recording a decision leaves `deciding`;
-        // after a minute it is denied (fail closed).
-        let stale = self
-            .db
-            .query(
-                "SELECT id, version FROM requests WHERE status = $1 AND decided_at < $2",
-                vec![DECIDING.into(), Val::Int(now_ms() - 60_000)],
-            )
-            .await?;
-        for r in stale {
-            let (Some(id), Some(v)) = (r[0].text(), r[1].int()) else {
-                continue;
-            };
-            if self
-                .cas(id, v, "status = $1", vec![Verdict::Denied.as_str().into()])
-                .await?
-            {
-                self.publish(id, Verdict::Denied.as_str());
-            }
-        }
+        self.recover(STALE_CLAIM_MS).await?;
         Ok(n)
     }
 
-    /// Claims the request, writes the audit entry, then publishes the decision.
+    /// Settles decisions claimed at least `min_age_ms` ago but never committed (a server stopped
+    /// between its claim and its commit). The claim holds the prepared decision: if its audit
+    /// entry was written the decision is committed as prepared (with its outbox rows), otherwise
+    /// the request goes back to pending, as if nobody had answered. Either way one decision, one
+    /// audit entry, one notification.
+    pub async fn recover(&self, min_age_ms: i64) -> Result<usize, ServiceError> {
+        let rows = self
+            .db
+            .query(
+                &format!("SELECT {COLUMNS} FROM requests WHERE status = $1 AND decided_at <= $2"),
+                vec![DECIDING.into(), Val::Int(now_ms() - min_age_ms)],
+            )
+            .await?;
+        if rows.is_empty() {
+            return Ok(0);
+        }
+        let claims: Vec<Loaded> = rows.iter().map(|r| loaded_from(r)).collect::<Result<_, _>>()?;
+        let wanted: std::collections::HashSet<String> = claims
+            .iter()
+            .filter_map(|c| c.prepared.as_ref().map(|p| p.audit_entry_id.clone()))
+            .filter(|id| !id.is_empty())
+            .collect();
+        let written = self.audit_entries_present(wanted).await?;
+        let mut settled = 0;
+        for claim in claims {
+            let Some(prepared) = claim.prepared.clone() else {
+                // A claim from an older server version: nothing prepared, deny (fail closed).
+                let mut view = self.denied_view(&claim, "the server stopped while recording this decision");
+                view.audit_entry_id.clear();
+                if self.finalize(&claim, claim.version, &view).await? {
+                    settled += 1;
+                }
+                continue;
+            };
+            let audited = self.audit.is_none()
+                || prepared.audit_entry_id.is_empty()
+                || written.contains(&prepared.audit_entry_id);
+            let done = if audited {
+                tracing::warn!(request = claim.id, "committing a decision whose server stopped after auditing it");
+                self.finalize(&claim, claim.version, &prepared).await?
+            } else {
+                tracing::warn!(request = claim.id, "a server stopped before auditing this decision; the request is pending again");
+                self.cas(
+                    &claim.id,
+                    claim.version,
+                    "status = $1, decision_json = NULL, decided_at = NULL",
+                    vec![PENDING.into()],
+                )
+                .await?
+            };
+            if done {
+                settled += 1;
+                self.publish(&claim.id, if audited { &prepared.status } else { PENDING });
+            }
+        }
+        Ok(settled)
+    }
+
+    /// Which of these audit entry ids are in the log.
+    async fn audit_entries_present(
+        &self,
+        wanted: std::collections::HashSet<String>,
+    ) -> Result<std::collections::HashSet<String>, ServiceError> {
+        let Some(path) = self.audit_path() else {
+            return Ok(Default::default());
+        };
+        if wanted.is_empty() || !path.exists() {
+            return Ok(Default::default());
+        }
+        tokio::task::spawn_blocking(move || {
+            let reader = attesta::audit::AuditReader::new(path);
+            let mut found = std::collections::HashSet::new();
+            for entry in reader.entries().map_err(|e| e.to_string())? {
+                let entry = entry.map_err(|e| e.to_string())?;
+                if wanted.contains(&entry.entry_id) {
+                    found.insert(entry.entry_id);
+                }
+            }
+            Ok::<_, String>(found)
+        })
+        .await
+        .map_err(|e| ServiceError::Corrupt(e.to_string()))?
+        .map_err(|e| ServiceError::Corrupt(format!("reading the audit log: {e}")))
+    }
+
+    fn denied_view(&self, row: &Loaded, reason: &str) -> DecisionView {
+        DecisionView {
+            request_id: row.id.clone(),
+            status: Verdict::Denied.as_str().to_owned(),
+            verdict: Verdict::Denied,
+            reason: reason.to_owned(),
+            action_digest: row.action_digest.clone(),
+            approvers: Vec::new(),
+            approver_authenticated: true,
+            challenge: None,
+            risk: row.assessment.clone(),
+            audit_entry_id: String::new(),
+            decided_at: Timestamp::now(),
+        }
+    }
+
+    /// Commits a claimed decision: the request's final state and its outbox rows in one
+    /// transaction, guarded by the claim's version. `false`: someone else settled it first.
+    async fn finalize(&self, row: &Loaded, claimed_version: i64, view: &DecisionView) -> Result<bool, ServiceError> {
+        let json = serde_json::to_string(view).map_err(|e| ServiceError::Corrupt(e.to_string()))?;
+        let mut stmts = vec![Stmt::new(
+            "UPDATE requests SET status = $1, decision_json = $2, version = version + 1 WHERE id = $3 AND version = $4 AND status = $5",
+            vec![view.status.clone().into(), json.into(), row.id.clone().into(), Val::Int(claimed_version), DECIDING.into()],
+        )
+        .expect(1)];
+        stmts.extend(self.outbox.statements(
+            "request.decided",
+            json!({
+                "request_id": row.id,
+                "action": row.ctx.function_name,
+                "verdict": view.verdict,
+                "reason": view.reason,
+                "approvers": view.approvers,
+                "risk_level": view.risk.level,
+                "audit_entry_id": view.audit_entry_id,
+            }),
+            &row.id,
+        ));
+        if view.verdict == Verdict::Escalated {
+            stmts.extend(self.outbox.statements(
+                "request.escalated",
+                json!({"request_id": row.id, "action": row.ctx.function_name, "reason": view.reason}),
+                &row.id,
+            ));
+        }
+        Ok(self.db.transaction(stmts).await?)
+    }
+
+    /// Decides a request exactly once: claim it (`deciding`, holding the prepared decision),
+    /// write the audit entry, then commit the final state with its outbox rows in one
+    /// transaction. A crash between the steps is settled by [`Service::recover`].
     async fn decide(
         &self,
         id: &str,
@@ -613,34 +729,26 @@ impl Service {
         if row.status != PENDING {
             return Err(ServiceError::AlreadyDecided {
                 id: id.to_owned(),
-                status: row.status,
+                status: public_status(&row.status).to_owned(),
             });
         }
         let decided = now_ms();
-        if !self
-            .cas(
-                id,
-                row.version,
-                "status = $1, decided_at = $2",
-                vec![DECIDING.into(), Val::Int(decided)],
-            )
-            .await?
-        {
-            let now = self.load(id).await?;
-            return Err(ServiceError::AlreadyDecided {
-                id: id.to_owned(),
-                status: now.status,
-            });
-        }
         let entry_id = uuid::Uuid::now_v7().to_string();
+        let total = (decided - row.created_at).max(0) as f64 / 1000.0;
+        // Review time runs from when the deciding approver first opened the request; the time
+        // before that is queue time, recorded separately.
+        let review = challenge
+            .as_ref()
+            .filter(|_| !approvers.is_empty())
+            .map_or(0.0, |c| c.review_seconds.clamp(0.0, total));
         let mut result = ApprovalResult {
             verdict,
             risk: row.assessment.clone(),
             challenge,
             approvers,
             approver_authenticated: true,
-            review_seconds: (decided - row.created_at) as f64 / 1000.0,
-            audit_entry_id: entry_id.clone(),
+            review_seconds: review,
+            audit_entry_id: if self.audit.is_some() { entry_id } else { String::new() },
             modification: None,
             reason,
             mode: Mode::Enforce,
@@ -649,11 +757,32 @@ impl Service {
             intercepted_at: ts(row.created_at),
             decided_at: ts(decided),
         };
+        let prepared = self.view_of(&row, &result);
+        let prepared_json =
+            serde_json::to_string(&prepared).map_err(|e| ServiceError::Corrupt(e.to_string()))?;
+        if !self
+            .cas(
+                id,
+                row.version,
+                "status = $1, decided_at = $2, decision_json = $3",
+                vec![DECIDING.into(), Val::Int(decided), prepared_json.into()],
+            )
+            .await?
+        {
+            let now = self.load(id).await?;
+            return Err(ServiceError::AlreadyDecided {
+                id: id.to_owned(),
+                status: public_status(&now.status).to_owned(),
+            });
+        }
+        crate::faults::point(crate::faults::CLAIMED).await;
         if let Some(log) = &self.audit {
             let mut ctx = row.ctx.clone();
             ctx.metadata.insert("request_id".into(), Value::from(id));
             ctx.metadata
                 .insert("reviewer".into(), Value::from("server"));
+            ctx.metadata
+                .insert("queue_seconds".into(), json!(((total - review) * 1000.0).round() / 1000.0));
             let entry = AuditEntry::from_decision(&ctx, &result, &self.redactor);
             let log = log.clone();
             let written = tokio::task::spawn_blocking(move || log.append(entry)).await;
@@ -669,11 +798,21 @@ impl Service {
                 result.reason = format!("audit write failed, so the action is denied: {error}");
                 result.audit_entry_id.clear();
             }
-        } else {
-            result.audit_entry_id.clear();
         }
-        let view = DecisionView {
-            request_id: id.to_owned(),
+        crate::faults::point(crate::faults::AUDITED).await;
+        let view = self.view_of(&row, &result);
+        // We hold the claim (version + 1), so this cannot race.
+        if !self.finalize(&row, row.version + 1, &view).await? {
+            return Err(ServiceError::Contended);
+        }
+        crate::faults::point(crate::faults::COMMITTED).await;
+        self.publish(id, &view.status);
+        Ok(view)
+    }
+
+    fn view_of(&self, row: &Loaded, result: &ApprovalResult) -> DecisionView {
+        DecisionView {
+            request_id: row.id.clone(),
             status: result.verdict.as_str().to_owned(),
             verdict: result.verdict,
             reason: result.reason.clone(),
@@ -684,39 +823,7 @@ impl Service {
             risk: result.risk.clone(),
             audit_entry_id: result.audit_entry_id.clone(),
             decided_at: result.decided_at,
-        };
-        let json =
-            serde_json::to_string(&view).map_err(|e| ServiceError::Corrupt(e.to_string()))?;
-        // We hold the claim (version + 1), so this cannot race.
-        if !self
-            .cas(
-                id,
-                row.version + 1,
-                "status = $1, decision_json = $2",
-                vec![view.status.clone().into(), json.into()],
-            )
-            .await?
-        {
-            return Err(ServiceError::Contended);
         }
-        self.publish(id, &view.status);
-        self.outbox
-            .enqueue(
-                &*self.db,
-                "request.decided",
-                json!({
-                    "request_id": id,
-                    "action": row.ctx.function_name,
-                    "verdict": view.verdict,
-                    "reason": view.reason,
-                    "approvers": view.approvers,
-                    "risk_level": view.risk.level,
-                    "audit_entry_id": view.audit_entry_id,
-                }),
-                id,
-            )
-            .await?;
-        Ok(view)
     }
 
     /// The agent's view of its own request.

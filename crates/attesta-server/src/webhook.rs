@@ -15,7 +15,7 @@ use hmac::{Hmac, KeyInit, Mac};
 use serde_json::{Value, json};
 use sha2::Sha256;
 
-use crate::db::{DbError, SqlBackend, Val};
+use crate::db::{DbError, SqlBackend, Stmt, Val};
 
 pub const MAX_ATTEMPTS: i64 = 10;
 
@@ -64,9 +64,20 @@ impl Outbox {
         data: Value,
         request_id: &str,
     ) -> Result<(), DbError> {
+        for stmt in self.statements(event, data, request_id) {
+            db.execute(&stmt.sql, stmt.params).await?;
+        }
+        Ok(())
+    }
+
+    /// The outbox rows for one event, to run inside the transaction that records the change.
+    /// Each row's `dedup_key` (request, event, endpoint) is unique: the same event for the same
+    /// request is never queued twice, whichever server records it.
+    pub fn statements(&self, event: &str, data: Value, request_id: &str) -> Vec<Stmt> {
         let now = jiff::Timestamp::now();
         let link = self.link(request_id);
-        for hook in self.hooks.iter() {
+        let mut out = Vec::new();
+        for (n, hook) in self.hooks.iter().enumerate() {
             if !hook.events.is_empty() && !hook.events.iter().any(|e| e == event) {
                 continue;
             }
@@ -81,9 +92,9 @@ impl Outbox {
                 }),
                 WebhookFormat::Slack => slack_message(event, &data, link.as_deref()),
             };
-            db.execute(
-                "INSERT INTO outbox (id, event, url, format, secret_env, body, created_at, attempts, next_attempt_at, locked_until, delivered_at, last_error)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, 0, $7, 0, NULL, NULL)",
+            out.push(Stmt::new(
+                "INSERT INTO outbox (id, event, url, format, secret_env, body, created_at, attempts, next_attempt_at, locked_until, delivered_at, last_error, dedup_key)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, 0, $7, 0, NULL, NULL, $8) ON CONFLICT (dedup_key) DO NOTHING",
                 vec![
                     id.into(),
                     event.into(),
@@ -96,11 +107,11 @@ impl Outbox {
                     hook.secret_env.clone().into(),
                     body.to_string().into(),
                     Val::Int(now.as_millisecond()),
+                    format!("{request_id}/{event}/{n}/{}", hook.url).into(),
                 ],
-            )
-            .await?;
+            ));
         }
-        Ok(())
+        out
     }
 
     /// Delivers due events until the process stops.
