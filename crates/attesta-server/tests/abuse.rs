@@ -267,7 +267,64 @@ async fn a_deny_is_not_an_approval(kind: &str) {
     assert_eq!(out["approvals"], 0, "{out}");
 }
 
+/// Expiries raced by the sweeper and by every waiting agent (and, on PostgreSQL, by a second
+/// server on the same database): each request escalates once, with one event id.
+async fn escalation_is_notified_once(kind: &str) {
+    let (hook, got) = receiver(0).await;
+    let yaml = format!(
+        "policy:\n  timeout_seconds: 1\n  fail_mode: escalate\nserver:\n  webhooks:\n    - url: {hook}\n      events: [request.escalated, request.decided]\n"
+    );
+    let s = start(kind, &yaml).await;
+    let second = if kind == "postgres" { Some(start_second(&s).await) } else { None };
+    let mut ids = Vec::new();
+    for _ in 0..12 {
+        ids.push(s.create(medium()).await["request_id"].as_str().unwrap().to_owned());
+    }
+    let mut waits = Vec::new();
+    for id in &ids {
+        for base in [Some(s.base.clone()), second.as_ref().map(|b| b.0.clone())].into_iter().flatten() {
+            for _ in 0..2 {
+                let (http, url, agent) = (s.http.clone(), format!("{base}/v1/requests/{id}/wait?timeout=20"), s.agent.clone());
+                waits.push(tokio::spawn(async move { http.get(url).bearer_auth(agent).send().await.unwrap().json::<Value>().await.unwrap() }));
+            }
+        }
+    }
+    for w in waits {
+        assert_eq!(w.await.unwrap()["verdict"], "escalated");
+    }
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let undelivered = s.db.query("SELECT COUNT(*) FROM outbox WHERE delivered_at IS NULL", vec![]).await.unwrap();
+        if undelivered[0][0].int() == Some(0) {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "webhooks not delivered");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    for event in ["request.escalated", "request.decided"] {
+        let rows = s.db.query("SELECT COUNT(*) FROM outbox WHERE event = $1", vec![event.into()]).await.unwrap();
+        assert_eq!(rows[0][0].int(), Some(ids.len() as i64), "{event} rows");
+        let got = got.lock().unwrap();
+        for id in &ids {
+            let events: std::collections::HashSet<String> = got
+                .iter()
+                .filter(|(_, body)| {
+                    let v: Value = serde_json::from_str(body).unwrap();
+                    v["event"] == event && v["data"]["request_id"] == id.as_str()
+                })
+                .map(|(h, _)| h["x-attesta-event-id"].clone())
+                .collect();
+            assert_eq!(events.len(), 1, "{event} for {id}");
+        }
+    }
+    let audited = s.audit().iter().filter(|e| e["verdict"] == "escalated").count();
+    if kind == "sqlite" {
+        assert_eq!(audited, ids.len(), "one audit entry per expiry");
+    }
+}
+
 scenarios!(
+    escalation_is_notified_once,
     next_cannot_leave_the_site,
     sign_in_form_works_without_javascript,
     guessing_a_password_is_throttled,

@@ -15,6 +15,7 @@ pub struct Server {
     pub base: String,
     pub addr: std::net::SocketAddr,
     pub db: Arc<dyn db::SqlBackend>,
+    pub db_url: String,
     pub dir: tempfile::TempDir,
     pub agent: String,
     pub alice: String,
@@ -62,6 +63,7 @@ pub async fn start(kind: &str, yaml: &str) -> Server {
         base: format!("http://{addr}"),
         addr,
         db,
+        db_url,
         dir,
         agent,
         alice,
@@ -69,6 +71,25 @@ pub async fn start(kind: &str, yaml: &str) -> Server {
         http: reqwest::Client::builder().timeout(Duration::from_secs(60)).build().unwrap(),
         _stop: tx,
     }
+}
+
+/// A second server on the same database as `s` (PostgreSQL), with its own working directory;
+/// returns its base URL and the guard that stops it.
+pub async fn start_second(s: &Server) -> (String, tokio::sync::oneshot::Sender<()>, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("attesta.yaml");
+    std::fs::copy(s.dir.path().join("attesta.yaml"), &cfg).unwrap();
+    let loaded = LoadedConfig::load(&cfg).unwrap();
+    let options = ServeOptions { config: loaded, listen: Some("127.0.0.1:0".into()), db: Some(s.db_url.clone()), insecure_http: false };
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let running = attesta_server::start(options, async move {
+        let _ = rx.await;
+    })
+    .await
+    .unwrap();
+    let base = format!("http://{}", running.addr);
+    tokio::spawn(running.wait());
+    (base, tx, dir)
 }
 
 pub const BASE_YAML: &str = "policy:\n  minimum_review_seconds: {low: 0, medium: 0, high: 0, critical: 0}\n  timeout_seconds: 60\n";
