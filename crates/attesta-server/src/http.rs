@@ -389,24 +389,14 @@ async fn create(
     Ok((StatusCode::CREATED, Json(created)))
 }
 
-#[derive(Deserialize)]
-struct ListQuery {
-    status: Option<String>,
-    limit: Option<i64>,
-}
-
 async fn list(
     State(state): State<Arc<AppState>>,
     method: Method,
     headers: HeaderMap,
-    Query(q): Query<ListQuery>,
+    Query(q): Query<crate::listing::ListQuery>,
 ) -> ApiResult<Json<Value>> {
     require(&state, &method, &headers, Role::Approver).await?;
-    let items = state
-        .service
-        .list(q.status.as_deref(), q.limit.unwrap_or(100))
-        .await?;
-    Ok(Json(json!({ "requests": items })))
+    Ok(Json(state.service.list(&q).await?))
 }
 
 async fn read(
@@ -571,8 +561,7 @@ async fn inbox_events(
                         Err(_) => return None,
                     },
                     _ = tokio::time::sleep(s.service.poll_interval.max(Duration::from_millis(500))) => {
-                        let pending = s.service.list(Some(PENDING), 500).await.unwrap_or_default();
-                        let ids: Vec<String> = pending.iter().filter_map(|r| r["request_id"].as_str().map(str::to_owned)).collect();
+                        let ids = s.service.pending_ids().await.unwrap_or_default();
                         if s.last.as_ref() != Some(&ids) {
                             let first = s.last.is_none();
                             s.last = Some(ids.clone());

@@ -12,6 +12,7 @@ pub mod db;
 pub mod faults;
 pub mod http;
 pub mod identity;
+pub mod listing;
 pub mod login;
 pub mod service;
 pub mod web;

@@ -28,6 +28,7 @@ use tokio::sync::broadcast;
 
 use crate::db::{DbError, SqlBackend, Stmt, Val};
 use crate::identity::{Identities, Identity};
+use crate::listing::ListQuery;
 use crate::webhook::Outbox;
 
 /// Request statuses. `deciding` is internal (a decision being recorded).
@@ -169,6 +170,14 @@ fn loaded_from(r: &[Val]) -> Result<Loaded, ServiceError> {
         consumed_at: r[12].int(),
         version: r[13].int().unwrap_or(0),
     })
+}
+
+fn real(v: &Val) -> f64 {
+    match v {
+        Val::Real(x) => *x,
+        Val::Int(i) => *i as f64,
+        _ => 0.0,
+    }
 }
 
 fn now_ms() -> i64 {
@@ -920,50 +929,115 @@ impl Service {
         Err(ServiceError::Contended)
     }
 
-    /// Pending (or recent decided) requests for the inbox.
-    pub async fn list(&self, status: Option<&str>, limit: i64) -> Result<Vec<Value>, ServiceError> {
-        let limit = limit.clamp(1, 500);
-        let rows = match status {
-            Some("decided") => {
-                self.db
-                    .query(
-                        "SELECT id, function_name, risk_level, risk_score, challenge_type, status, created_at, expires_at, decided_at, state_json, agent_identity
-                         FROM requests WHERE status <> $1 AND status <> $2 ORDER BY created_at DESC LIMIT $3",
-                        vec![PENDING.into(), DECIDING.into(), Val::Int(limit)],
-                    )
-                    .await?
-            }
-            _ => {
-                self.db
-                    .query(
-                        "SELECT id, function_name, risk_level, risk_score, challenge_type, status, created_at, expires_at, decided_at, state_json, agent_identity
-                         FROM requests WHERE status = $1 AND expires_at > $2 ORDER BY created_at LIMIT $3",
-                        vec![PENDING.into(), Val::Int(now_ms()), Val::Int(limit)],
-                    )
-                    .await?
-            }
-        };
+    /// Pending ids (for change notifications), oldest first.
+    pub async fn pending_ids(&self) -> Result<Vec<String>, ServiceError> {
+        let rows = self
+            .db
+            .query(
+                "SELECT id FROM requests WHERE status = $1 AND expires_at > $2 ORDER BY created_at, id",
+                vec![PENDING.into(), Val::Int(now_ms())],
+            )
+            .await?;
+        Ok(rows.iter().filter_map(|r| r[0].text().map(str::to_owned)).collect())
+    }
+
+    /// A page of requests for the inbox: `{"requests", "total", "next_cursor"}`.
+    pub async fn list(&self, query: &ListQuery) -> Result<Value, ServiceError> {
         let names = self.agent_names().await?;
-        Ok(rows
-            .iter()
-            .map(|r| {
-                let state: ReqState = serde_json::from_str(r[9].text().unwrap_or("{}")).unwrap_or_default();
-                json!({
-                    "request_id": r[0].text(),
-                    "action": r[1].text(),
-                    "risk_level": r[2].text(),
-                    "risk_score": match r[3] { Val::Real(x) => x, Val::Int(i) => i as f64, _ => 0.0 },
-                    "challenge": r[4].text(),
-                    "status": r[5].text(),
-                    "created_at": ts(r[6].int().unwrap_or(0)),
-                    "expires_at": ts(r[7].int().unwrap_or(0)),
-                    "decided_at": r[8].int().map(ts),
-                    "approvals": state.answers.len(),
-                    "approvers_required": state.approvers_required,
-                    "agent": r[10].text().and_then(|a| names.get(a).cloned()),
-                })
+        let plan = crate::listing::plan(query, now_ms(), |name| {
+            names
+                .iter()
+                .find(|(_, n)| n.eq_ignore_ascii_case(name))
+                .map(|(id, _)| id.clone())
+        })
+        .map_err(|e| ServiceError::Invalid(e.0))?;
+        let total = self
+            .db
+            .query(
+                &format!("SELECT COUNT(*) FROM requests WHERE {}", plan.filter),
+                plan.params.clone(),
+            )
+            .await?
+            .first()
+            .and_then(|r| r[0].int())
+            .unwrap_or(0);
+        let mut filter = plan.filter.clone();
+        let mut params = plan.params.clone();
+        if let Some((page, extra)) = &plan.page_filter {
+            filter = format!("{filter} AND {page}");
+            params.extend(extra.iter().cloned());
+        }
+        params.push(Val::Int(plan.limit + 1));
+        let rows = self
+            .db
+            .query(
+                &format!(
+                    "SELECT id, function_name, risk_level, risk_score, challenge_type, status, created_at, expires_at, decided_at, \
+                     state_json, agent_identity, public_json, context_json, decision_json \
+                     FROM requests WHERE {filter} ORDER BY {} LIMIT ${}",
+                    plan.order,
+                    params.len()
+                ),
+                params,
+            )
+            .await?;
+        let more = rows.len() as i64 > plan.limit;
+        let rows = &rows[..rows.len().min(plan.limit as usize)];
+        let next_cursor = if more {
+            rows.last().map(|r| {
+                crate::listing::cursor(
+                    plan.by_risk,
+                    real(&r[3]),
+                    r[6].int().unwrap_or(0),
+                    r[0].text().unwrap_or_default(),
+                )
             })
-            .collect())
+        } else {
+            None
+        };
+        let items: Vec<Value> = rows.iter().map(|r| self.list_item(r, &names)).collect();
+        Ok(json!({ "requests": items, "total": total, "next_cursor": next_cursor }))
+    }
+
+    /// One row of the list: what an approver needs to triage without opening it.
+    fn list_item(&self, r: &[Val], names: &BTreeMap<String, String>) -> Value {
+        let state: ReqState = serde_json::from_str(r[9].text().unwrap_or("{}")).unwrap_or_default();
+        let public: Option<PublicChallenge> = r[11].text().and_then(|t| serde_json::from_str(t).ok());
+        let ctx: Option<ActionContext> = r[12].text().and_then(|t| serde_json::from_str(t).ok());
+        let decision: Option<DecisionView> = r[13].text().and_then(|t| serde_json::from_str(t).ok());
+        let status = r[5].text().unwrap_or_default();
+        json!({
+            "request_id": r[0].text(),
+            "action": r[1].text(),
+            "risk_level": r[2].text(),
+            "risk_score": real(&r[3]),
+            "challenge": r[4].text(),
+            "status": public_status(status),
+            "created_at": ts(r[6].int().unwrap_or(0)),
+            "expires_at": ts(r[7].int().unwrap_or(0)),
+            "decided_at": r[8].int().filter(|_| status != DECIDING).map(ts),
+            "approvals": state.answers.len(),
+            "approvers_required": state.approvers_required,
+            "agent": r[10].text().and_then(|a| names.get(a).cloned()),
+            "arguments": public.as_ref().map(|p| p.action.arguments.clone()),
+            "environment": public.as_ref().and_then(|p| p.action.environment.clone()),
+            "factors": public.as_ref().map(|p| p.action.factors.iter().map(|f| json!({"name": f.name, "evidence": f.evidence})).collect::<Vec<_>>()),
+            "agent_reason": ctx.as_ref().and_then(|c| self.agent_reason(c)),
+            "verdict": decision.as_ref().filter(|_| status != DECIDING).map(|d| d.verdict),
+            "fail_mode": self.config.policy.fail_mode,
+        })
+    }
+
+    /// What the agent says it is doing this for (`metadata.reason`, else `hints.reason`),
+    /// redacted. It is the agent's claim, and shown as such.
+    fn agent_reason(&self, ctx: &ActionContext) -> Option<String> {
+        let raw = ctx
+            .metadata
+            .get("reason")
+            .or_else(|| ctx.hints.get("reason"))
+            .and_then(Value::as_str)?;
+        let redacted = self.redactor.redact_value(&Value::from(raw));
+        redacted.as_str().map(|s| s.chars().take(2000).collect())
     }
 
     async fn agent_names(&self) -> Result<BTreeMap<String, String>, ServiceError> {

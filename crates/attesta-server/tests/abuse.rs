@@ -323,7 +323,86 @@ async fn escalation_is_notified_once(kind: &str) {
     }
 }
 
+fn transfer() -> Value {
+    json!({"function_name": "transfer_funds",
+           "kwargs": {"amount": 250000, "currency": "EUR", "recipient": "Nordwind Logistics GmbH", "iban": "DE89370400440532013000"},
+           "metadata": {"reason": "Quarterly freight invoice 2026-Q4"}})
+}
+
+/// A flood of routine requests must not hide a large transfer: the list has a total, sorts by
+/// risk, filters and searches, and pages with a cursor that survives decisions in between.
+async fn a_flood_cannot_hide_what_matters(kind: &str) {
+    let yaml = format!("{BASE_YAML}server:\n  max_pending_per_agent: 500\n");
+    let s = start(kind, &yaml).await;
+    for i in 0..120 {
+        s.create(json!({"function_name": "update_record", "kwargs": {"table": "tickets", "id": i}})).await;
+    }
+    let big = s.create(transfer()).await["request_id"].as_str().unwrap().to_owned();
+    let (status, page) = s.get("/v1/requests?status=pending&limit=20", Some(&s.alice)).await;
+    assert_eq!(status, 200, "{page}");
+    assert_eq!(page["total"], 121);
+    assert_eq!(page["requests"].as_array().unwrap().len(), 20);
+    assert!(page["next_cursor"].is_string());
+    // Sorted by risk, the transfer is first, with what the approver needs to triage it.
+    let (_, page) = s.get("/v1/requests?status=pending&sort=risk&limit=5", Some(&s.alice)).await;
+    let first = &page["requests"][0];
+    assert_eq!(first["request_id"], big.as_str(), "{page}");
+    assert_eq!(first["agent_reason"], "Quarterly freight invoice 2026-Q4");
+    assert_eq!(first["arguments"]["kwargs"]["recipient"], "Nordwind Logistics GmbH");
+    // Filters and search.
+    for query in ["action=transfer_funds", "q=nordwind", "q=NORDWIND", "risk=high,critical&action=transfer_funds", "agent=bot&q=Nordwind"] {
+        let (status, page) = s.get(&format!("/v1/requests?status=pending&{query}"), Some(&s.alice)).await;
+        assert_eq!(status, 200, "{query}: {page}");
+        assert_eq!(page["total"], 1, "{query}: {page}");
+        assert_eq!(page["requests"][0]["request_id"], big.as_str(), "{query}");
+    }
+    let (_, page) = s.get("/v1/requests?status=pending&q=100%25_", Some(&s.alice)).await;
+    assert_eq!(page["total"], 0, "wildcards in the search are literal");
+    let (_, page) = s.get("/v1/requests?status=pending&agent=nobody", Some(&s.alice)).await;
+    assert_eq!(page["total"], 0);
+    // Paging sees every request once, even when requests are decided between pages.
+    let mut seen = std::collections::HashSet::new();
+    let mut cursor: Option<String> = None;
+    let mut pages = 0;
+    loop {
+        let url = match &cursor {
+            Some(c) => format!("/v1/requests?status=pending&limit=25&cursor={c}"),
+            None => "/v1/requests?status=pending&limit=25".to_owned(),
+        };
+        let (status, page) = s.get(&url, Some(&s.alice)).await;
+        assert_eq!(status, 200, "{page}");
+        let rows = page["requests"].as_array().unwrap();
+        for r in rows {
+            assert!(seen.insert(r["request_id"].as_str().unwrap().to_owned()), "seen twice");
+        }
+        pages += 1;
+        if pages == 1 {
+            // Deny two of the first page: the next page must not skip anything.
+            for r in &rows[..2] {
+                let id = r["request_id"].as_str().unwrap();
+                s.post(&format!("/v1/requests/{id}/answer"), Some(&s.alice), json!({"decision": "deny", "reason": "noise"})).await;
+            }
+        }
+        match page["next_cursor"].as_str() {
+            Some(c) => cursor = Some(c.to_owned()),
+            None => break,
+        }
+    }
+    assert_eq!(seen.len(), 121);
+    // Decided, newest first, filtered by verdict.
+    let (_, page) = s.get("/v1/requests?status=denied", Some(&s.alice)).await;
+    assert_eq!(page["total"], 2);
+    assert_eq!(page["requests"][0]["verdict"], "denied");
+    // Bad parameters are refused in the JSON shape.
+    for bad in ["sort=random", "risk=extreme", "status=maybe", "limit=0", "cursor=zz", "colour=red"] {
+        let (status, body) = s.get(&format!("/v1/requests?{bad}"), Some(&s.alice)).await;
+        assert_eq!(status, 400, "{bad}: {body}");
+        assert_eq!(body["error"]["code"], "invalid", "{bad}");
+    }
+}
+
 scenarios!(
+    a_flood_cannot_hide_what_matters,
     escalation_is_notified_once,
     next_cannot_leave_the_site,
     sign_in_form_works_without_javascript,
