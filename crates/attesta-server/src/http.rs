@@ -363,10 +363,10 @@ fn security_headers(h: &mut HeaderMap) {
         HeaderValue::from_static("nosniff"),
     );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    h.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
-    );
+    // A page may ask for `same-origin` (the sign-in page does: with `no-referrer` a browser
+    // sends `Origin: null` on its form POST, which the Origin check must refuse).
+    h.entry(header::REFERRER_POLICY)
+        .or_insert(HeaderValue::from_static("no-referrer"));
     h.entry(header::CACHE_CONTROL)
         .or_insert(HeaderValue::from_static("no-store"));
 }
@@ -541,39 +541,32 @@ async fn inbox_events(
     require(&state, &method, &headers, Role::Approver).await?;
     let service = state.service.clone();
     let rx = service.changes.subscribe();
+    let mut pending = service.pending_watch.subscribe();
+    pending.mark_unchanged();
     struct S {
         rx: tokio::sync::broadcast::Receiver<crate::service::Change>,
-        last: Option<Vec<String>>,
-        service: Arc<Service>,
+        pending: tokio::sync::watch::Receiver<Arc<Vec<(String, i64)>>>,
     }
-    let stream = futures::stream::unfold(
-        S {
-            rx,
-            last: None,
-            service,
-        },
-        |mut s| async move {
-            loop {
-                tokio::select! {
-                    msg = s.rx.recv() => match msg {
-                        Ok(change) => return Some((Ok(Event::default().event("request").data(json!(change).to_string())), s)),
-                        Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
-                        Err(_) => return None,
-                    },
-                    _ = tokio::time::sleep(s.service.poll_interval.max(Duration::from_millis(500))) => {
-                        let ids = s.service.pending_ids().await.unwrap_or_default();
-                        if s.last.as_ref() != Some(&ids) {
-                            let first = s.last.is_none();
-                            s.last = Some(ids.clone());
-                            if !first {
-                                return Some((Ok(Event::default().event("pending").data(json!({"request_ids": ids}).to_string())), s));
-                            }
-                        }
+    // No database access per stream: local changes come from the broadcast channel, changes made
+    // through other servers from the one watcher this server runs (`Service::watch_pending`).
+    let stream = futures::stream::unfold(S { rx, pending }, |mut s| async move {
+        loop {
+            tokio::select! {
+                msg = s.rx.recv() => match msg {
+                    Ok(change) => return Some((Ok(Event::default().event("request").data(json!(change).to_string())), s)),
+                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
+                    Err(_) => return None,
+                },
+                changed = s.pending.changed() => {
+                    if changed.is_err() {
+                        return None;
                     }
+                    let ids: Vec<String> = s.pending.borrow_and_update().iter().map(|(id, _)| id.clone()).collect();
+                    return Some((Ok(Event::default().event("pending").data(json!({"request_ids": ids}).to_string())), s));
                 }
             }
-        },
-    );
+        }
+    });
     Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
 }
 

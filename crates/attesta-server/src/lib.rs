@@ -238,6 +238,10 @@ pub async fn start(
             }
         })
     };
+    let watcher = {
+        let service = service.clone();
+        tokio::spawn(async move { service.watch_pending().await })
+    };
     let client = reqwest::Client::builder()
         .timeout(Duration::from_secs(10))
         .build()
@@ -257,6 +261,6 @@ pub async fn start(
         addr: bound,
         database_kind: db.kind(),
         task,
-        background: vec![sweeper, deliverer],
+        background: vec![sweeper, deliverer, watcher],
     })
 }

@@ -131,10 +131,13 @@ fn login_page(status: StatusCode, next: &str, error: Option<&str>) -> Response {
         .replace("{{next}}", &escape_html(next))
         .replace("{{error}}", &error_html);
     let mut response = (status, body).into_response();
-    response.headers_mut().insert(
+    let h = response.headers_mut();
+    h.insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("text/html; charset=utf-8"),
     );
+    // The form's POST must carry this site's Origin (it is checked); nothing leaves the site.
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
     response
 }
 

@@ -226,6 +226,9 @@ pub struct Service {
     audit: Option<Arc<AuditLog>>,
     redactor: Redactor,
     pub changes: broadcast::Sender<Change>,
+    /// The pending requests (id, row version), kept by [`Service::watch_pending`]; inbox
+    /// streams subscribe to it instead of each querying the database.
+    pub pending_watch: tokio::sync::watch::Sender<Arc<Vec<(String, i64)>>>,
     outbox: Outbox,
     /// How often waiters re-read the database (catches decisions made by another server).
     pub poll_interval: Duration,
@@ -243,6 +246,7 @@ impl Service {
         let redactor =
             Redactor::new(&config.audit.redaction).map_err(|e| format!("audit.redaction: {e}"))?;
         let (changes, _) = broadcast::channel(1024);
+        let (pending_watch, _) = tokio::sync::watch::channel(Arc::new(Vec::new()));
         Ok(Service {
             identities: Identities::new(db.clone()),
             db,
@@ -251,6 +255,7 @@ impl Service {
             audit,
             redactor,
             changes,
+            pending_watch,
             outbox,
             poll_interval,
         })
@@ -929,16 +934,37 @@ impl Service {
         Err(ServiceError::Contended)
     }
 
-    /// Pending ids (for change notifications), oldest first.
-    pub async fn pending_ids(&self) -> Result<Vec<String>, ServiceError> {
-        let rows = self
-            .db
-            .query(
-                "SELECT id FROM requests WHERE status = $1 AND expires_at > $2 ORDER BY created_at, id",
-                vec![PENDING.into(), Val::Int(now_ms())],
-            )
-            .await?;
-        Ok(rows.iter().filter_map(|r| r[0].text().map(str::to_owned)).collect())
+    /// The one database watcher of this server: re-reads the pending set (ids and row versions)
+    /// every `poll_interval` and notifies subscribers when it changed, which catches requests
+    /// created, answered or decided through other servers sharing the database.
+    pub async fn watch_pending(&self) {
+        loop {
+            match self
+                .db
+                .query(
+                    "SELECT id, version FROM requests WHERE status = $1 AND expires_at > $2 ORDER BY created_at, id",
+                    vec![PENDING.into(), Val::Int(now_ms())],
+                )
+                .await
+            {
+                Ok(rows) => {
+                    let snapshot: Vec<(String, i64)> = rows
+                        .iter()
+                        .filter_map(|r| Some((r[0].text()?.to_owned(), r[1].int()?)))
+                        .collect();
+                    self.pending_watch.send_if_modified(|current| {
+                        if **current == snapshot {
+                            false
+                        } else {
+                            *current = Arc::new(snapshot);
+                            true
+                        }
+                    });
+                }
+                Err(error) => tracing::warn!(%error, "watching pending requests"),
+            }
+            tokio::time::sleep(self.poll_interval).await;
+        }
     }
 
     /// A page of requests for the inbox: `{"requests", "total", "next_cursor"}`.
@@ -1101,7 +1127,18 @@ impl Service {
             "your_step": if row.status == PENDING && !already { your_challenge } else { None },
             "step_index": step_index,
             "approvers_required": row.state.approvers_required,
-            "approvals": row.state.answers.iter().map(|a| json!({"approver": a.name, "at": ts(a.at)})).collect::<Vec<_>>(),
+            // Earlier approvers' own explanations (teach-back text, redacted) are shown to later
+            // ones; quiz answers are not (they would hand the next approver the answers).
+            "approvals": row.state.answers.iter().map(|a| json!({
+                "approver": a.name,
+                "at": ts(a.at),
+                "explanation": match &a.response {
+                    Response::TeachBack(text) => self.redactor.redact_value(&Value::from(text.as_str())).as_str().map(str::to_owned),
+                    _ => None,
+                },
+            })).collect::<Vec<_>>(),
+            "agent_reason": self.agent_reason(&row.ctx),
+            "fail_mode": self.config.policy.fail_mode,
             "already_answered": already,
             "opened_at": opened_at.map(ts),
             "min_review_seconds": min_review,
