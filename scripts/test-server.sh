@@ -38,8 +38,8 @@ step "starting a throwaway PostgreSQL on 127.0.0.1:$PGPORT"
   || { cat "$PGDATA/log" >&2; echo "PostgreSQL did not start" >&2; exit 1; }
 export ATTESTA_TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:$PGPORT/postgres"
 
-step "approval server API tests against PostgreSQL"
-cargo test -p attesta-server --test api --no-fail-fast -- --ignored
+step "approval server API and abuse-limit tests against PostgreSQL"
+cargo test -p attesta-server --test api --test abuse --no-fail-fast -- --ignored
 
 step "attesta evaluate released through two server processes sharing PostgreSQL"
 cargo test -p attesta-cli --test server --no-fail-fast -- --ignored

@@ -93,7 +93,7 @@ impl LoginGuard {
 
     /// A sensible default: one slot per core, at most 4 (4 × 19 MiB of argon2 memory).
     pub fn default_slots() -> usize {
-        std::thread::available_parallelism().map_or(2, |n| n.get().min(4))
+        crate::hashing::threads()
     }
 
     fn keys(name: &str, client: &str) -> [String; 2] {

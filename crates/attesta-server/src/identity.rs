@@ -291,7 +291,7 @@ impl Identities {
         let row = rows.first();
         let hash = row.and_then(|r| r[0].text()).map(str::to_owned);
         let password = password.to_owned();
-        let ok = tokio::task::spawn_blocking(move || match hash {
+        let ok = crate::hashing::run(move || match hash {
             Some(h) => PasswordHash::new(&h).is_ok_and(|parsed| {
                 Argon2::default()
                     .verify_password(password.as_bytes(), &parsed)

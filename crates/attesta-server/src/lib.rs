@@ -11,6 +11,7 @@ pub mod charts;
 pub mod db;
 pub mod faults;
 pub mod http;
+pub mod hashing;
 pub mod identity;
 pub mod listing;
 pub mod login;
