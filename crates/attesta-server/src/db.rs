@@ -104,7 +104,21 @@ pub trait SqlBackend: Send + Sync {
     /// Runs the statements in one transaction. A statement with `expect` must change exactly
     /// that many rows; otherwise everything is rolled back and `Ok(false)` returned.
     fn transaction<'a>(&'a self, stmts: Vec<Stmt>) -> BoxFuture<'a, Result<bool, DbError>>;
+    /// Like [`SqlBackend::transaction`], then appends `entry` to the database audit chain in the
+    /// same transaction, under an advisory lock that orders appends across servers. Only
+    /// PostgreSQL keeps the chain in the database (SQLite servers write the JSONL file).
+    fn transaction_audited<'a>(
+        &'a self,
+        stmts: Vec<Stmt>,
+        entry: attesta_core::audit::AuditEntry,
+    ) -> BoxFuture<'a, Result<bool, DbError>> {
+        let _ = (stmts, entry);
+        Box::pin(async { Err(DbError::Worker("this database keeps no audit chain".into())) })
+    }
 }
+
+/// Advisory lock key ordering appends to the database audit chain.
+pub const AUDIT_LOCK: i64 = 7374;
 
 /// One statement of a [`SqlBackend::transaction`].
 #[derive(Debug, Clone)]
@@ -436,6 +450,66 @@ impl SqlBackend for Postgres {
             Ok(true)
         })
     }
+
+    fn transaction_audited<'a>(
+        &'a self,
+        stmts: Vec<Stmt>,
+        mut entry: attesta_core::audit::AuditEntry,
+    ) -> BoxFuture<'a, Result<bool, DbError>> {
+        Box::pin(async move {
+            let mut client = self.tx_client().await;
+            let tx = client.transaction().await?;
+            for stmt in stmts {
+                let owned = pg_params(stmt.params);
+                let refs: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> = owned
+                    .iter()
+                    .map(|b| b.as_ref() as &(dyn tokio_postgres::types::ToSql + Sync))
+                    .collect();
+                let n = tx.execute(stmt.sql.as_str(), &refs).await?;
+                if stmt.expect.is_some_and(|e| e != n) {
+                    tx.rollback().await?;
+                    return Ok(false);
+                }
+            }
+            // Held until commit: one append at a time across every server on this database.
+            tx.execute("SELECT pg_advisory_xact_lock($1)", &[&AUDIT_LOCK]).await?;
+            let last = tx
+                .query_opt("SELECT seq, chain_hash FROM audit_chain ORDER BY seq DESC LIMIT 1", &[])
+                .await?;
+            let (seq, previous) = match last {
+                Some(row) => (row.get::<_, i64>(0), row.get::<_, String>(1)),
+                None => (0, attesta_core::audit::GENESIS.to_owned()),
+            };
+            let line = entry
+                .seal(u64::try_from(seq).unwrap_or(0) + 1, &previous)
+                .map_err(|e| DbError::Worker(format!("sealing the audit entry: {e}")))?;
+            let line = String::from_utf8(line).map_err(|e| DbError::Worker(e.to_string()))?;
+            tx.execute(
+                "INSERT INTO audit_chain (seq, entry_id, chain_hash, line, created_at) VALUES ($1, $2, $3, $4, $5)",
+                &[&(seq + 1), &entry.entry_id, &entry.chain_hash, &line, &jiff::Timestamp::now().as_millisecond()],
+            )
+            .await?;
+            tx.commit().await?;
+            Ok(true)
+        })
+    }
+}
+
+/// Writes the database audit chain as a JSONL audit log (the format `attesta audit` reads);
+/// returns the number of entries.
+pub async fn export_audit_chain(db: &dyn SqlBackend, path: &Path) -> Result<u64, DbError> {
+    use std::io::Write;
+    let rows = db
+        .query("SELECT line FROM audit_chain ORDER BY seq", vec![])
+        .await?;
+    let io = |e: std::io::Error| DbError::Dir { path: path.to_owned(), source: e };
+    let mut file = std::io::BufWriter::new(std::fs::File::create(path).map_err(io)?);
+    for r in &rows {
+        file.write_all(r[0].text().unwrap_or_default().as_bytes()).map_err(io)?;
+        file.write_all(b"\n").map_err(io)?;
+    }
+    file.flush().map_err(io)?;
+    Ok(rows.len() as u64)
 }
 
 /// Versioned migrations, shared by both backends (types chosen so both accept them).
@@ -514,6 +588,17 @@ const MIGRATIONS: &[(i64, &str)] = &[
         // recorded twice (two servers, a retry after a crash) cannot notify twice.
         "ALTER TABLE outbox ADD COLUMN dedup_key TEXT;
          CREATE UNIQUE INDEX outbox_dedup ON outbox(dedup_key);",
+    ),
+    (
+        4,
+        // The audit chain of a PostgreSQL fleet: one row per entry, its JSONL line as written.
+        "CREATE TABLE audit_chain (
+            seq BIGINT PRIMARY KEY,
+            entry_id TEXT NOT NULL UNIQUE,
+            chain_hash TEXT NOT NULL,
+            line TEXT NOT NULL,
+            created_at BIGINT NOT NULL
+        );",
     ),
 ];
 

@@ -578,7 +578,7 @@ where
     F: FnOnce(std::path::PathBuf) -> Result<T, attesta::audit::AuditError> + Send + 'static,
 {
     require(state, method, headers, Role::Approver).await?;
-    let Some(path) = state.service.audit_path() else {
+    let Some(file) = state.service.audit_file().await? else {
         return Err(ApiError::new(
             StatusCode::NOT_FOUND,
             "no_audit",
@@ -586,10 +586,14 @@ where
         ));
     };
     let internal = |e: String| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "audit", e);
-    let value = tokio::task::spawn_blocking(move || read(path))
-        .await
-        .map_err(|e| internal(e.to_string()))?
-        .map_err(|e| internal(e.to_string()))?;
+    let value = tokio::task::spawn_blocking(move || {
+        let out = read(file.path.clone());
+        drop(file);
+        out
+    })
+    .await
+    .map_err(|e| internal(e.to_string()))?
+    .map_err(|e| internal(e.to_string()))?;
     Ok(Json(json!(value)).into_response())
 }
 

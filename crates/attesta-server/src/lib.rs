@@ -157,7 +157,9 @@ pub async fn start(
         .without_trust()
         .build()
         .map_err(|e| ServerError::Config(e.to_string()))?;
-    let audit = if config.audit.enabled {
+    // A PostgreSQL fleet keeps one audit chain in the database; SQLite keeps the JSONL file.
+    let audit_in_db = config.audit.enabled && db.kind() == "postgres";
+    let audit = if config.audit.enabled && !audit_in_db {
         let path = options.config.audit_path();
         Some(Arc::new(
             AuditLog::open(path.clone(), &config.audit)
@@ -176,10 +178,12 @@ pub async fn start(
     } else {
         Duration::from_secs(1)
     };
-    let service = Arc::new(
-        service::Service::new(db.clone(), attesta, audit, outbox, poll)
-            .map_err(ServerError::Config)?,
-    );
+    let mut service = service::Service::new(db.clone(), attesta, audit, outbox, poll)
+        .map_err(ServerError::Config)?;
+    if audit_in_db {
+        service = service.with_database_audit();
+    }
+    let service = Arc::new(service);
 
     // Decisions a stopped server left half-made are settled before anyone is served. A single
     // SQLite server owns its file, so every claim it finds is from a previous run; servers

@@ -70,6 +70,20 @@ pub enum ServiceError {
     Corrupt(String),
 }
 
+/// A JSONL copy of the audit chain (see [`Service::audit_file`]).
+pub struct AuditFile {
+    pub path: std::path::PathBuf,
+    temporary: bool,
+}
+
+impl Drop for AuditFile {
+    fn drop(&mut self) {
+        if self.temporary {
+            let _ = std::fs::remove_file(&self.path);
+        }
+    }
+}
+
 /// A change other tasks may care about (waiters, SSE streams).
 #[derive(Debug, Clone, Serialize)]
 pub struct Change {
@@ -224,6 +238,8 @@ pub struct Service {
     attesta: Attesta,
     config: Config,
     audit: Option<Arc<AuditLog>>,
+    /// The audit chain lives in the database (PostgreSQL fleets) instead of a file.
+    audit_in_db: bool,
     redactor: Redactor,
     pub changes: broadcast::Sender<Change>,
     /// The pending requests (id, row version), kept by [`Service::watch_pending`]; inbox
@@ -253,6 +269,7 @@ impl Service {
             attesta,
             config,
             audit,
+            audit_in_db: false,
             redactor,
             changes,
             pending_watch,
@@ -265,8 +282,30 @@ impl Service {
         &self.config
     }
 
+    /// Keeps the audit chain in the database (PostgreSQL), appended with each decision.
+    pub fn with_database_audit(mut self) -> Self {
+        self.audit = None;
+        self.audit_in_db = true;
+        self
+    }
+
     pub fn audit_path(&self) -> Option<std::path::PathBuf> {
         self.audit.as_ref().map(|a| a.path().to_owned())
+    }
+
+    /// The audit chain as a JSONL file for the readers (`stats`, `verify`, charts): the log file
+    /// itself, or the database chain exported to a temporary file removed when dropped.
+    pub async fn audit_file(&self) -> Result<Option<AuditFile>, ServiceError> {
+        if let Some(path) = self.audit_path() {
+            return Ok(Some(AuditFile { path, temporary: false }));
+        }
+        if !self.audit_in_db {
+            return Ok(None);
+        }
+        let path = std::env::temp_dir().join(format!("attesta-audit-{}.jsonl", uuid::Uuid::new_v4().simple()));
+        let file = AuditFile { path, temporary: true };
+        crate::db::export_audit_chain(&*self.db, &file.path).await?;
+        Ok(Some(file))
     }
 
     fn publish(&self, id: &str, status: &str) {
@@ -624,17 +663,20 @@ impl Service {
                 // A claim from an older server version: nothing prepared, deny (fail closed).
                 let mut view = self.denied_view(&claim, "the server stopped while recording this decision");
                 view.audit_entry_id.clear();
-                if self.finalize(&claim, claim.version, &view).await? {
+                if self.finalize(&claim, claim.version, &view, None).await? {
                     settled += 1;
                 }
                 continue;
             };
-            let audited = self.audit.is_none()
-                || prepared.audit_entry_id.is_empty()
-                || written.contains(&prepared.audit_entry_id);
+            // A database chain is appended in the commit's own transaction: a claim left behind
+            // was never audited. A file chain may hold the entry of a claim that never committed.
+            let audited = !self.audit_in_db
+                && (self.audit.is_none()
+                    || prepared.audit_entry_id.is_empty()
+                    || written.contains(&prepared.audit_entry_id));
             let done = if audited {
                 tracing::warn!(request = claim.id, "committing a decision whose server stopped after auditing it");
-                self.finalize(&claim, claim.version, &prepared).await?
+                self.finalize(&claim, claim.version, &prepared, None).await?
             } else {
                 tracing::warn!(request = claim.id, "a server stopped before auditing this decision; the request is pending again");
                 self.cas(
@@ -698,7 +740,13 @@ impl Service {
 
     /// Commits a claimed decision: the request's final state and its outbox rows in one
     /// transaction, guarded by the claim's version. `false`: someone else settled it first.
-    async fn finalize(&self, row: &Loaded, claimed_version: i64, view: &DecisionView) -> Result<bool, ServiceError> {
+    async fn finalize(
+        &self,
+        row: &Loaded,
+        claimed_version: i64,
+        view: &DecisionView,
+        audit_entry: Option<AuditEntry>,
+    ) -> Result<bool, ServiceError> {
         let json = serde_json::to_string(view).map_err(|e| ServiceError::Corrupt(e.to_string()))?;
         let mut stmts = vec![Stmt::new(
             "UPDATE requests SET status = $1, decision_json = $2, version = version + 1 WHERE id = $3 AND version = $4 AND status = $5",
@@ -725,7 +773,10 @@ impl Service {
                 &row.id,
             ));
         }
-        Ok(self.db.transaction(stmts).await?)
+        Ok(match audit_entry {
+            Some(entry) => self.db.transaction_audited(stmts, entry).await?,
+            None => self.db.transaction(stmts).await?,
+        })
     }
 
     /// Decides a request exactly once: claim it (`deciding`, holding the prepared decision),
@@ -762,7 +813,7 @@ impl Service {
             approvers,
             approver_authenticated: true,
             review_seconds: review,
-            audit_entry_id: if self.audit.is_some() { entry_id } else { String::new() },
+            audit_entry_id: if self.audit.is_some() || self.audit_in_db { entry_id } else { String::new() },
             modification: None,
             reason,
             mode: Mode::Enforce,
@@ -790,14 +841,17 @@ impl Service {
             });
         }
         crate::faults::point(crate::faults::CLAIMED).await;
-        if let Some(log) = &self.audit {
+        let entry_for = |result: &ApprovalResult| {
             let mut ctx = row.ctx.clone();
             ctx.metadata.insert("request_id".into(), Value::from(id));
             ctx.metadata
                 .insert("reviewer".into(), Value::from("server"));
             ctx.metadata
                 .insert("queue_seconds".into(), json!(((total - review) * 1000.0).round() / 1000.0));
-            let entry = AuditEntry::from_decision(&ctx, &result, &self.redactor);
+            AuditEntry::from_decision(&ctx, result, &self.redactor)
+        };
+        if let Some(log) = &self.audit {
+            let entry = entry_for(&result);
             let log = log.clone();
             let written = tokio::task::spawn_blocking(move || log.append(entry)).await;
             let failure = match written {
@@ -815,8 +869,10 @@ impl Service {
         }
         crate::faults::point(crate::faults::AUDITED).await;
         let view = self.view_of(&row, &result);
+        // With the chain in the database the entry is appended in the commit's transaction.
+        let db_entry = self.audit_in_db.then(|| entry_for(&result));
         // We hold the claim (version + 1), so this cannot race.
-        if !self.finalize(&row, row.version + 1, &view).await? {
+        if !self.finalize(&row, row.version + 1, &view, db_entry).await? {
             return Err(ServiceError::Contended);
         }
         crate::faults::point(crate::faults::COMMITTED).await;

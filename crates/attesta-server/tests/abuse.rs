@@ -317,7 +317,7 @@ async fn escalation_is_notified_once(kind: &str) {
             assert_eq!(events.len(), 1, "{event} for {id}");
         }
     }
-    let audited = s.audit().iter().filter(|e| e["verdict"] == "escalated").count();
+    let audited = s.audit().await.iter().filter(|e| e["verdict"] == "escalated").count();
     if kind == "sqlite" {
         assert_eq!(audited, ids.len(), "one audit entry per expiry");
     }

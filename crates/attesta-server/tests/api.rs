@@ -63,7 +63,7 @@ async fn confirm_early_is_refused_then_approved_once(kind: &str) {
     // Single use: nobody can answer again, not even someone else.
     let (status, body) = s.post(&format!("/v1/requests/{id}/answer"), Some(&s.bob), answer.clone()).await;
     assert_eq!((status, body["error"]["code"].as_str()), (409, Some("already_decided")));
-    let audit = s.audit();
+    let audit = s.audit().await;
     assert_eq!(audit.len(), 1);
     assert_eq!(audit[0]["approver_ids"], json!(["alice"]));
     assert_eq!(audit[0]["approver_authenticated"], true);
@@ -142,7 +142,7 @@ async fn multi_party_needs_distinct_approvers(kind: &str) {
     let (status, body) = s.post(&format!("/v1/requests/{id}/answer"), Some(&s.bob), json!({"response": {"kind": "quiz", "answer": quiz_answers(&steps[1])}})).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["decision"]["verdict"], "approved", "{body}");
-    let audit = s.audit();
+    let audit = s.audit().await;
     assert_eq!(audit.last().unwrap()["approver_ids"], json!(["alice", "bob"]));
     assert_eq!(audit.last().unwrap()["approver_authenticated"], true);
     assert_eq!(audit.last().unwrap()["challenge_type"], "multi_party");
@@ -161,7 +161,7 @@ async fn expiry_follows_fail_mode(kind: &str) {
         assert!(started.elapsed() < Duration::from_secs(5), "{mode}: released late");
         let (status, body) = s.post(&format!("/v1/requests/{id}/answer"), Some(&s.alice), json!({"response": {"kind": "confirm", "answer": "y"}})).await;
         assert_eq!((status, body["error"]["code"].as_str()), (409, Some("already_decided")), "{mode}");
-        assert_eq!(s.audit().last().unwrap()["verdict"], verdict);
+        assert_eq!(s.audit().await.last().unwrap()["verdict"], verdict);
     }
 }
 
@@ -306,7 +306,41 @@ async fn agent_requirements_only_raise_the_review(kind: &str) {
     assert_ne!(created["status"], "approved", "{created}");
 }
 
+/// Two servers with separate working directories on one PostgreSQL database write one intact
+/// audit chain in the database (no local files); the export verifies with the audit tools.
+async fn one_audit_chain_for_a_fleet(kind: &str) {
+    let s = start(kind, BASE_YAML).await;
+    if kind != "postgres" {
+        return;
+    }
+    let (second, _stop, second_dir) = start_second(&s).await;
+    let mut decided = 0;
+    for i in 0..24 {
+        let base = if i % 2 == 0 { s.base.clone() } else { second.clone() };
+        let id = s.create(medium()).await["request_id"].as_str().unwrap().to_owned();
+        let http = &s.http;
+        http.get(format!("{base}/v1/requests/{id}")).bearer_auth(&s.alice).send().await.unwrap();
+        let body = if i % 3 == 0 { json!({"decision": "deny", "reason": "fleet test"}) } else { json!({"response": {"kind": "confirm", "answer": "y"}}) };
+        let res = http.post(format!("{base}/v1/requests/{id}/answer")).bearer_auth(&s.alice).json(&body).send().await.unwrap();
+        assert_eq!(res.status(), 200);
+        decided += 1;
+    }
+    let entries = s.audit().await;
+    assert_eq!(entries.len(), decided);
+    assert!(!second_dir.path().join(".attesta/audit.jsonl").exists());
+    let export = s.dir.path().join("fleet.jsonl");
+    attesta_server::db::export_audit_chain(&*s.db, &export).await.unwrap();
+    let mut options = attesta::audit::VerifyOptions { checkpoint_key: None, checkpoint_file: None, active_segment_only: false, ignore_unterminated_tail: false, progress: None };
+    let report = attesta::audit::verify(&export, &mut options).unwrap();
+    assert!(report.intact, "{report:?}");
+    // The servers' own verify endpoint reads the same chain.
+    let (status, body) = s.get("/v1/audit/verify", Some(&s.alice)).await;
+    assert_eq!(status, 200);
+    assert_eq!(body["intact"], true, "{body}");
+}
+
 scenarios!(
+    one_audit_chain_for_a_fleet,
     agent_requirements_only_raise_the_review,
     unauthenticated_is_401,
     roles_are_enforced,

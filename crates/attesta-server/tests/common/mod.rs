@@ -123,8 +123,17 @@ impl Server {
         let rows = self.db.query("SELECT key_json FROM requests WHERE id = $1", vec![id.into()]).await.unwrap();
         serde_json::from_str(rows[0][0].text().unwrap()).unwrap()
     }
-    pub fn audit(&self) -> Vec<Value> {
-        let text = std::fs::read_to_string(self.dir.path().join(".attesta/audit.jsonl")).unwrap_or_default();
+    /// The audit log: the JSONL file (SQLite) or the database chain (PostgreSQL).
+    pub async fn audit(&self) -> Vec<Value> {
+        let file = self.dir.path().join(".attesta/audit.jsonl");
+        if self.db.kind() == "postgres" {
+            assert!(!file.exists(), "a PostgreSQL server wrote a local audit file");
+            let export = self.dir.path().join("chain-export.jsonl");
+            db::export_audit_chain(&*self.db, &export).await.unwrap();
+            let text = std::fs::read_to_string(&export).unwrap();
+            return text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+        }
+        let text = std::fs::read_to_string(file).unwrap_or_default();
         text.lines().map(|l| serde_json::from_str(l).unwrap()).collect()
     }
 }
