@@ -503,7 +503,15 @@ pub async fn export_audit_chain(db: &dyn SqlBackend, path: &Path) -> Result<u64,
         .query("SELECT line FROM audit_chain ORDER BY seq", vec![])
         .await?;
     let io = |e: std::io::Error| DbError::Dir { path: path.to_owned(), source: e };
-    let mut file = std::io::BufWriter::new(std::fs::File::create(path).map_err(io)?);
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        // Decisions and their arguments: owner only, like the audit file itself.
+        options.mode(0o600);
+    }
+    let mut file = std::io::BufWriter::new(options.open(path).map_err(io)?);
     for r in &rows {
         file.write_all(r[0].text().unwrap_or_default().as_bytes()).map_err(io)?;
         file.write_all(b"\n").map_err(io)?;
