@@ -41,5 +41,13 @@ export ATTESTA_TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:$PGPORT/postgres
 step "approval server API and abuse-limit tests against PostgreSQL"
 cargo test -p attesta-server --test api --test abuse --no-fail-fast -- --ignored
 
+step "load: 100 agents x 20 requests, 2 approvers, 2 servers on one PostgreSQL (exactly once, one chain)"
+cargo test -p attesta-server --test load --no-fail-fast -- --ignored --nocapture
+
+step "attesta audit verify --db reads the fleet's chain"
+AUDIT_DB="attesta_cli_$$"
+"${AS_PG[@]}" "$PGBIN/psql" -h 127.0.0.1 -p "$PGPORT" -U postgres -qc "CREATE DATABASE $AUDIT_DB" >/dev/null
+cargo run -q -p attesta-cli --bin attesta -- audit verify --db "postgres://postgres@127.0.0.1:$PGPORT/$AUDIT_DB"
+
 step "attesta evaluate released through two server processes sharing PostgreSQL"
 cargo test -p attesta-cli --test server --no-fail-fast -- --ignored

@@ -263,7 +263,7 @@ pub fn router(state: Arc<AppState>) -> Router {
 /// every response (refusals included).
 async fn guard(State(state): State<Arc<AppState>>, mut request: Request, next: Next) -> Response {
     let mut response = match precheck(&state, &request) {
-        Err(refused) => refused,
+        Err(refused) => refused.into_response(),
         Ok(client) => {
             request.extensions_mut().insert(client);
             next.run(request).await
@@ -277,7 +277,7 @@ async fn guard(State(state): State<Arc<AppState>>, mut request: Request, next: N
 }
 
 /// The Host and Origin checks; on success, the client's key for the sign-in throttle.
-fn precheck(state: &AppState, request: &Request) -> Result<ClientKey, Response> {
+fn precheck(state: &AppState, request: &Request) -> Result<ClientKey, ApiError> {
     let host = request
         .headers()
         .get(header::HOST)
@@ -292,8 +292,7 @@ fn precheck(state: &AppState, request: &Request) -> Result<ClientKey, Response> 
             StatusCode::MISDIRECTED_REQUEST,
             "bad_host",
             "unexpected Host header; add it to server.allowed_hosts",
-        )
-        .into_response());
+        ));
     }
     if request.method() != Method::GET
         && request.method() != Method::HEAD
@@ -301,7 +300,7 @@ fn precheck(state: &AppState, request: &Request) -> Result<ClientKey, Response> 
     {
         let origin_host = origin.split("://").nth(1).unwrap_or("").to_ascii_lowercase();
         if !state.allowed_hosts.contains(&origin_host) {
-            return Err(ApiError::new(StatusCode::FORBIDDEN, "bad_origin", "cross-origin request refused").into_response());
+            return Err(ApiError::new(StatusCode::FORBIDDEN, "bad_origin", "cross-origin request refused"));
         }
     }
     let client = request

@@ -842,13 +842,17 @@ impl Service {
         }
         crate::faults::point(crate::faults::CLAIMED).await;
         let entry_for = |result: &ApprovalResult| {
-            let mut ctx = row.ctx.clone();
-            ctx.metadata.insert("request_id".into(), Value::from(id));
-            ctx.metadata
+            let mut entry = AuditEntry::from_decision(&row.ctx, result, &self.redactor);
+            // The server's own fields go in after redaction: a request id is no secret, and a
+            // UUID whose digits happen to pass a card-number check must stay findable.
+            entry.metadata.insert("request_id".into(), Value::from(id));
+            entry
+                .metadata
                 .insert("reviewer".into(), Value::from("server"));
-            ctx.metadata
+            entry
+                .metadata
                 .insert("queue_seconds".into(), json!(((total - review) * 1000.0).round() / 1000.0));
-            AuditEntry::from_decision(&ctx, result, &self.redactor)
+            entry
         };
         if let Some(log) = &self.audit {
             let entry = entry_for(&result);
