@@ -47,7 +47,13 @@ cargo test -p attesta-server --test load --no-fail-fast -- --ignored --nocapture
 step "attesta audit verify --db reads the fleet's chain"
 AUDIT_DB="attesta_cli_$$"
 "${AS_PG[@]}" "$PGBIN/psql" -h 127.0.0.1 -p "$PGPORT" -U postgres -qc "CREATE DATABASE $AUDIT_DB" >/dev/null
-cargo run -q -p attesta-cli --bin attesta -- audit verify --db "postgres://postgres@127.0.0.1:$PGPORT/$AUDIT_DB"
+AUDIT_URL="postgres://postgres@127.0.0.1:$PGPORT/$AUDIT_DB"
+# A database that is not a server's is refused with a reason; a server's (migrated) one verifies.
+if cargo run -q -p attesta-cli --bin attesta -- audit verify --db "$AUDIT_URL" 2>/dev/null; then
+  echo "audit verify --db accepted a database without an audit chain" >&2; exit 1
+fi
+cargo run -q -p attesta-cli --bin attesta -- serve --db "$AUDIT_URL" list >/dev/null
+cargo run -q -p attesta-cli --bin attesta -- audit verify --db "$AUDIT_URL"
 
 step "attesta evaluate released through two server processes sharing PostgreSQL"
 cargo test -p attesta-cli --test server --no-fail-fast -- --ignored

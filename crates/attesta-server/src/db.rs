@@ -79,6 +79,8 @@ pub enum DbError {
     Connect(tokio_postgres::Error),
     #[error("the storage thread stopped: {0}")]
     Worker(String),
+    #[error("this database has no audit chain: it is not the database of an `attesta serve` fleet")]
+    NoAuditChain,
     #[error("unexpected column type in {0}")]
     Column(String),
     #[error("cannot create the database directory {path}: {source}")]
@@ -499,6 +501,12 @@ impl SqlBackend for Postgres {
 /// returns the number of entries.
 pub async fn export_audit_chain(db: &dyn SqlBackend, path: &Path) -> Result<u64, DbError> {
     use std::io::Write;
+    if db.kind() == "postgres" {
+        let found = db.query("SELECT to_regclass('audit_chain')::text", vec![]).await?;
+        if found.first().is_none_or(|r| r[0] == Val::Null) {
+            return Err(DbError::NoAuditChain);
+        }
+    }
     let rows = db
         .query("SELECT line FROM audit_chain ORDER BY seq", vec![])
         .await?;
