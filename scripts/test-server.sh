@@ -38,8 +38,22 @@ step "starting a throwaway PostgreSQL on 127.0.0.1:$PGPORT"
   || { cat "$PGDATA/log" >&2; echo "PostgreSQL did not start" >&2; exit 1; }
 export ATTESTA_TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:$PGPORT/postgres"
 
-step "approval server API tests against PostgreSQL"
-cargo test -p attesta-server --test api --no-fail-fast -- --ignored
+step "approval server API and abuse-limit tests against PostgreSQL"
+cargo test -p attesta-server --test api --test abuse --no-fail-fast -- --ignored
+
+step "load: 100 agents x 20 requests, 2 approvers, 2 servers on one PostgreSQL (exactly once, one chain)"
+cargo test -p attesta-server --test load --no-fail-fast -- --ignored --nocapture
+
+step "attesta audit verify --db reads the fleet's chain"
+AUDIT_DB="attesta_cli_$$"
+"${AS_PG[@]}" "$PGBIN/psql" -h 127.0.0.1 -p "$PGPORT" -U postgres -qc "CREATE DATABASE $AUDIT_DB" >/dev/null
+AUDIT_URL="postgres://postgres@127.0.0.1:$PGPORT/$AUDIT_DB"
+# A database that is not a server's is refused with a reason; a server's (migrated) one verifies.
+if cargo run -q -p attesta-cli --bin attesta -- audit verify --db "$AUDIT_URL" 2>/dev/null; then
+  echo "audit verify --db accepted a database without an audit chain" >&2; exit 1
+fi
+cargo run -q -p attesta-cli --bin attesta -- serve --db "$AUDIT_URL" list >/dev/null
+cargo run -q -p attesta-cli --bin attesta -- audit verify --db "$AUDIT_URL"
 
 step "attesta evaluate released through two server processes sharing PostgreSQL"
 cargo test -p attesta-cli --test server --no-fail-fast -- --ignored

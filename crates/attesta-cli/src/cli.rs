@@ -169,6 +169,9 @@ pub struct LogArg {
     /// Audit log path (default: audit.path from the config, else .attesta/audit.jsonl).
     #[arg(long = "log", value_name = "PATH")]
     pub log: Option<PathBuf>,
+    /// Read the audit chain a PostgreSQL fleet of `attesta serve` keeps in its database.
+    #[arg(long = "db", value_name = "URL", conflicts_with = "log")]
+    pub db: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

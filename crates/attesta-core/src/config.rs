@@ -418,6 +418,9 @@ pub struct ServerConfig {
     /// Notifications sent by `attesta serve`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub webhooks: Vec<WebhookConfig>,
+    /// Most requests one agent may have pending on `attesta serve` (default 50); more get 429.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_pending_per_agent: Option<u32>,
 }
 
 /// One notification endpoint of the approval server.

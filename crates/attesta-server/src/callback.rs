@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
-use crate::db::{DbError, SqlBackend, Val};
+use crate::db::{DbError, SqlBackend, Stmt, Val};
 use crate::webhook::{MAX_ATTEMPTS, backoff_ms, sign};
 
 /// Longest accepted `callback_url`.
@@ -165,7 +165,7 @@ pub async fn register(
     .await?;
     let rows = db
         .query(
-            "SELECT decision_json, function_name FROM requests WHERE id = $1",
+            "SELECT decision_json, function_name FROM requests WHERE id = $1 AND status NOT IN ('pending', 'deciding')",
             vec![request_id.into()],
         )
         .await?;
@@ -178,16 +178,19 @@ pub async fn register(
     Ok(())
 }
 
-/// Queues the notification for a decided request, if it has a callback. Idempotent: only the
+/// Queues the notification for a request decided before its callback was registered.
+async fn decided(db: &dyn SqlBackend, decision: &Value, function_name: &str) -> Result<(), DbError> {
+    if let Some(stmt) = decided_statement(decision, function_name) {
+        db.execute(&stmt.sql, stmt.params).await?;
+    }
+    Ok(())
+}
+
+/// The statement that queues the notification for a decided request, if it has a callback;
+/// run inside the decision's own transaction. Idempotent: only the
 /// first call for a request fills the body, so one decision gives one notification.
-pub async fn decided(
-    db: &dyn SqlBackend,
-    decision: &Value,
-    function_name: &str,
-) -> Result<(), DbError> {
-    let Some(request_id) = decision["request_id"].as_str() else {
-        return Ok(());
-    };
+pub fn decided_statement(decision: &Value, function_name: &str) -> Option<Stmt> {
+    let request_id = decision["request_id"].as_str()?;
     let now = jiff::Timestamp::now();
     let event_id = uuid::Uuid::now_v7().to_string();
     let body = json!({
@@ -207,7 +210,8 @@ pub async fn decided(
             "audit_entry_id": decision["audit_entry_id"],
         },
     });
-    db.execute(
+    // Zero rows when the request has no callback (or it was already filled): any count is fine.
+    Some(Stmt::new(
         "UPDATE callbacks SET event_id = $1, body = $2, next_attempt_at = $3 WHERE request_id = $4 AND body IS NULL",
         vec![
             event_id.into(),
@@ -215,9 +219,7 @@ pub async fn decided(
             Val::Int(now.as_millisecond()),
             request_id.into(),
         ],
-    )
-    .await?;
-    Ok(())
+    ))
 }
 
 /// The delivery worker's HTTP client: bounded, never follows redirects.

@@ -2,9 +2,10 @@
 //! types (text, integer, real, null) that both SQLite and PostgreSQL store the same way. The
 //! domain code in `store.rs` is written once; each backend only moves rows.
 //!
-//! Concurrency across server instances uses optimistic versioning (`UPDATE … WHERE version = $n`)
-//! instead of transactions, so the same statements are safe on a single SQLite file and on one
-//! PostgreSQL database shared by several servers.
+//! Concurrency across server instances uses optimistic versioning (`UPDATE … WHERE version = $n`),
+//! so the same statements are safe on a single SQLite file and on one PostgreSQL database shared
+//! by several servers. What must happen together (a request's final state and its outbox rows)
+//! runs as one [`SqlBackend::transaction`] whose version check rolls everything back on a race.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -78,6 +79,8 @@ pub enum DbError {
     Connect(tokio_postgres::Error),
     #[error("the storage thread stopped: {0}")]
     Worker(String),
+    #[error("this database has no audit chain: it is not the database of an `attesta serve` fleet")]
+    NoAuditChain,
     #[error("unexpected column type in {0}")]
     Column(String),
     #[error("cannot create the database directory {path}: {source}")]
@@ -100,6 +103,47 @@ pub trait SqlBackend: Send + Sync {
     ) -> BoxFuture<'a, Result<Vec<Row>, DbError>>;
     /// Runs several statements (migrations) as one batch.
     fn batch<'a>(&'a self, sql: &'a str) -> BoxFuture<'a, Result<(), DbError>>;
+    /// Runs the statements in one transaction. A statement with `expect` must change exactly
+    /// that many rows; otherwise everything is rolled back and `Ok(false)` returned.
+    fn transaction<'a>(&'a self, stmts: Vec<Stmt>) -> BoxFuture<'a, Result<bool, DbError>>;
+    /// Like [`SqlBackend::transaction`], then appends `entry` to the database audit chain in the
+    /// same transaction, under an advisory lock that orders appends across servers. Only
+    /// PostgreSQL keeps the chain in the database (SQLite servers write the JSONL file).
+    fn transaction_audited<'a>(
+        &'a self,
+        stmts: Vec<Stmt>,
+        entry: attesta_core::audit::AuditEntry,
+    ) -> BoxFuture<'a, Result<bool, DbError>> {
+        let _ = (stmts, entry);
+        Box::pin(async { Err(DbError::Worker("this database keeps no audit chain".into())) })
+    }
+}
+
+/// Advisory lock key ordering appends to the database audit chain.
+pub const AUDIT_LOCK: i64 = 7374;
+
+/// One statement of a [`SqlBackend::transaction`].
+#[derive(Debug, Clone)]
+pub struct Stmt {
+    pub sql: String,
+    pub params: Vec<Val>,
+    /// Rows the statement must change (`None`: any number).
+    pub expect: Option<u64>,
+}
+
+impl Stmt {
+    pub fn new(sql: impl Into<String>, params: Vec<Val>) -> Stmt {
+        Stmt {
+            sql: sql.into(),
+            params,
+            expect: None,
+        }
+    }
+    /// The statement must change exactly `n` rows or the transaction is rolled back.
+    pub fn expect(mut self, n: u64) -> Stmt {
+        self.expect = Some(n);
+        self
+    }
 }
 
 /// Embedded SQLite: one connection behind a mutex, used from the blocking thread pool.
@@ -233,25 +277,77 @@ impl SqlBackend for Sqlite {
         let sql = sql.to_owned();
         self.run(move |c| c.execute_batch(&sql))
     }
+
+    fn transaction<'a>(&'a self, stmts: Vec<Stmt>) -> BoxFuture<'a, Result<bool, DbError>> {
+        self.run(move |c| {
+            // IMMEDIATE: take the write lock first, so a second process waits instead of failing.
+            let tx = rusqlite::Transaction::new_unchecked(c, rusqlite::TransactionBehavior::Immediate)?;
+            for stmt in &stmts {
+                let p = sqlite_params(&stmt.params);
+                let n = tx
+                    .prepare_cached(&to_sqlite(&stmt.sql))?
+                    .execute(rusqlite::params_from_iter(p))? as u64;
+                if stmt.expect.is_some_and(|e| e != n) {
+                    tx.rollback()?;
+                    return Ok(false);
+                }
+            }
+            tx.commit()?;
+            Ok(true)
+        })
+    }
 }
 
 /// PostgreSQL through one pipelining client connection (tokio-postgres multiplexes
 /// concurrent queries over it).
 pub struct Postgres {
     client: tokio_postgres::Client,
+    /// Connections for transactions (a transaction owns its connection while it runs).
+    tx_clients: Vec<tokio::sync::Mutex<tokio_postgres::Client>>,
+    next_tx: std::sync::atomic::AtomicUsize,
+}
+
+/// Transactions one server runs at once on PostgreSQL.
+const PG_TX_CONNECTIONS: usize = 3;
+
+async fn pg_connect(url: &str) -> Result<tokio_postgres::Client, DbError> {
+    let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls)
+        .await
+        .map_err(DbError::Connect)?;
+    tokio::spawn(async move {
+        if let Err(error) = connection.await {
+            tracing::error!(%error, "PostgreSQL connection closed");
+        }
+    });
+    Ok(client)
 }
 
 impl Postgres {
     pub async fn connect(url: &str) -> Result<Postgres, DbError> {
-        let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls)
-            .await
-            .map_err(DbError::Connect)?;
-        tokio::spawn(async move {
-            if let Err(error) = connection.await {
-                tracing::error!(%error, "PostgreSQL connection closed");
+        let client = pg_connect(url).await?;
+        let mut tx_clients = Vec::with_capacity(PG_TX_CONNECTIONS);
+        for _ in 0..PG_TX_CONNECTIONS {
+            tx_clients.push(tokio::sync::Mutex::new(pg_connect(url).await?));
+        }
+        Ok(Postgres {
+            client,
+            tx_clients,
+            next_tx: std::sync::atomic::AtomicUsize::new(0),
+        })
+    }
+
+    /// A free transaction connection (or the next one in turn, waited for).
+    async fn tx_client(&self) -> tokio::sync::MutexGuard<'_, tokio_postgres::Client> {
+        for c in &self.tx_clients {
+            if let Ok(guard) = c.try_lock() {
+                return guard;
             }
-        });
-        Ok(Postgres { client })
+        }
+        let i = self
+            .next_tx
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            % self.tx_clients.len();
+        self.tx_clients[i].lock().await
     }
 }
 
@@ -335,10 +431,106 @@ impl SqlBackend for Postgres {
     fn batch<'a>(&'a self, sql: &'a str) -> BoxFuture<'a, Result<(), DbError>> {
         Box::pin(async move { Ok(self.client.batch_execute(sql).await?) })
     }
+
+    fn transaction<'a>(&'a self, stmts: Vec<Stmt>) -> BoxFuture<'a, Result<bool, DbError>> {
+        Box::pin(async move {
+            let mut client = self.tx_client().await;
+            let tx = client.transaction().await?;
+            for stmt in stmts {
+                let owned = pg_params(stmt.params);
+                let refs: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> = owned
+                    .iter()
+                    .map(|b| b.as_ref() as &(dyn tokio_postgres::types::ToSql + Sync))
+                    .collect();
+                let n = tx.execute(stmt.sql.as_str(), &refs).await?;
+                if stmt.expect.is_some_and(|e| e != n) {
+                    tx.rollback().await?;
+                    return Ok(false);
+                }
+            }
+            tx.commit().await?;
+            Ok(true)
+        })
+    }
+
+    fn transaction_audited<'a>(
+        &'a self,
+        stmts: Vec<Stmt>,
+        mut entry: attesta_core::audit::AuditEntry,
+    ) -> BoxFuture<'a, Result<bool, DbError>> {
+        Box::pin(async move {
+            let mut client = self.tx_client().await;
+            let tx = client.transaction().await?;
+            for stmt in stmts {
+                let owned = pg_params(stmt.params);
+                let refs: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> = owned
+                    .iter()
+                    .map(|b| b.as_ref() as &(dyn tokio_postgres::types::ToSql + Sync))
+                    .collect();
+                let n = tx.execute(stmt.sql.as_str(), &refs).await?;
+                if stmt.expect.is_some_and(|e| e != n) {
+                    tx.rollback().await?;
+                    return Ok(false);
+                }
+            }
+            // Held until commit: one append at a time across every server on this database.
+            tx.execute("SELECT pg_advisory_xact_lock($1)", &[&AUDIT_LOCK]).await?;
+            let last = tx
+                .query_opt("SELECT seq, chain_hash FROM audit_chain ORDER BY seq DESC LIMIT 1", &[])
+                .await?;
+            let (seq, previous) = match last {
+                Some(row) => (row.get::<_, i64>(0), row.get::<_, String>(1)),
+                None => (0, attesta_core::audit::GENESIS.to_owned()),
+            };
+            let line = entry
+                .seal(u64::try_from(seq).unwrap_or(0) + 1, &previous)
+                .map_err(|e| DbError::Worker(format!("sealing the audit entry: {e}")))?;
+            let line = String::from_utf8(line).map_err(|e| DbError::Worker(e.to_string()))?;
+            tx.execute(
+                "INSERT INTO audit_chain (seq, entry_id, chain_hash, line, created_at) VALUES ($1, $2, $3, $4, $5)",
+                &[&(seq + 1), &entry.entry_id, &entry.chain_hash, &line, &jiff::Timestamp::now().as_millisecond()],
+            )
+            .await?;
+            tx.commit().await?;
+            Ok(true)
+        })
+    }
+}
+
+/// Writes the database audit chain as a JSONL audit log (the format `attesta audit` reads);
+/// returns the number of entries.
+pub async fn export_audit_chain(db: &dyn SqlBackend, path: &Path) -> Result<u64, DbError> {
+    use std::io::Write;
+    if db.kind() == "postgres" {
+        let found = db.query("SELECT to_regclass('audit_chain')::text", vec![]).await?;
+        if found.first().is_none_or(|r| r[0] == Val::Null) {
+            return Err(DbError::NoAuditChain);
+        }
+    }
+    let rows = db
+        .query("SELECT line FROM audit_chain ORDER BY seq", vec![])
+        .await?;
+    let io = |e: std::io::Error| DbError::Dir { path: path.to_owned(), source: e };
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        // Decisions and their arguments: owner only, like the audit file itself.
+        options.mode(0o600);
+    }
+    let mut file = std::io::BufWriter::new(options.open(path).map_err(io)?);
+    for r in &rows {
+        file.write_all(r[0].text().unwrap_or_default().as_bytes()).map_err(io)?;
+        file.write_all(b"\n").map_err(io)?;
+    }
+    file.flush().map_err(io)?;
+    Ok(rows.len() as u64)
 }
 
 /// Versioned migrations, shared by both backends (types chosen so both accept them).
-const MIGRATIONS: &[(i64, &str)] = &[(
+const MIGRATIONS: &[(i64, &str)] = &[
+    (
     1,
     "CREATE TABLE identities (
         id TEXT PRIMARY KEY,
@@ -399,7 +591,32 @@ const MIGRATIONS: &[(i64, &str)] = &[(
         last_error TEXT
     );
     CREATE INDEX outbox_due ON outbox(delivered_at, next_attempt_at);",
-)];
+    ),
+    (
+        2,
+        // Names are unique case-insensitively (names are ASCII, so lower() agrees on both).
+        "CREATE UNIQUE INDEX identities_name_ci ON identities (lower(name));
+         CREATE INDEX requests_agent_status ON requests(agent_identity, status);",
+    ),
+    (
+        3,
+        // At most one outbox row per request, event and endpoint: a decision or an escalation
+        // recorded twice (two servers, a retry after a crash) cannot notify twice.
+        "ALTER TABLE outbox ADD COLUMN dedup_key TEXT;
+         CREATE UNIQUE INDEX outbox_dedup ON outbox(dedup_key);",
+    ),
+    (
+        4,
+        // The audit chain of a PostgreSQL fleet: one row per entry, its JSONL line as written.
+        "CREATE TABLE audit_chain (
+            seq BIGINT PRIMARY KEY,
+            entry_id TEXT NOT NULL UNIQUE,
+            chain_hash TEXT NOT NULL,
+            line TEXT NOT NULL,
+            created_at BIGINT NOT NULL
+        );",
+    ),
+];
 
 /// Applies the migrations not yet recorded in `schema_migrations`.
 pub async fn migrate(db: &dyn SqlBackend) -> Result<(), DbError> {

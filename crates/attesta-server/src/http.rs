@@ -22,12 +22,13 @@ use crate::service::{AnswerBody, PENDING, Service, ServiceError};
 use crate::web;
 
 pub const SESSION_COOKIE: &str = "attesta_session";
-const SESSION_TTL_MS: i64 = 12 * 3600 * 1000;
 /// Longest long-poll a client may ask for.
 const MAX_WAIT_SECONDS: u64 = 60;
 
 pub struct AppState {
     pub service: Arc<Service>,
+    /// Sign-in throttling and the bound on concurrent password hashes.
+    pub login_guard: crate::abuse::LoginGuard,
     /// Accepted `Host` header values (lowercase `host[:port]`).
     pub allowed_hosts: HashSet<String>,
     pub secure_cookies: bool,
@@ -36,11 +37,15 @@ pub struct AppState {
 /// A JSON error: `{"error": {"code", "message"}}`.
 #[derive(Debug)]
 pub struct ApiError {
-    status: StatusCode,
-    code: &'static str,
-    message: String,
-    retry_after: Option<f64>,
+    pub(crate) status: StatusCode,
+    pub(crate) code: &'static str,
+    pub(crate) message: String,
+    pub(crate) retry_after: Option<f64>,
 }
+
+/// The calling client's address as the sign-in throttle counts it (set by [`guard`]).
+#[derive(Debug, Clone)]
+pub struct ClientKey(pub String);
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
@@ -50,6 +55,15 @@ impl ApiError {
             message: message.into(),
             retry_after: None,
         }
+    }
+    /// Adds `Retry-After` (seconds) and `retry_after_seconds`.
+    pub fn retry_after(mut self, seconds: f64) -> Self {
+        self.retry_after = Some(seconds);
+        self
+    }
+    pub(crate) fn retry_after_header(&self) -> Option<HeaderValue> {
+        self.retry_after
+            .and_then(|r| HeaderValue::from_str(&format!("{}", r.ceil().max(1.0) as u64)).ok())
     }
     fn unauthorized() -> Self {
         ApiError::new(
@@ -79,9 +93,7 @@ impl IntoResponse for ApiError {
                 .headers_mut()
                 .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }
-        if let Some(r) = self.retry_after
-            && let Ok(v) = HeaderValue::from_str(&format!("{}", r.ceil() as u64))
-        {
+        if let Some(v) = self.retry_after_header() {
             response.headers_mut().insert(header::RETRY_AFTER, v);
         }
         response
@@ -112,6 +124,9 @@ impl From<ServiceError> for ApiError {
             }
             ServiceError::NotDecided(_) => ApiError::new(StatusCode::CONFLICT, "pending", message),
             ServiceError::Invalid(_) => ApiError::new(StatusCode::BAD_REQUEST, "invalid", message),
+            ServiceError::Quota { retry_after, .. } => {
+                ApiError::new(StatusCode::TOO_MANY_REQUESTS, "quota", message).retry_after(retry_after)
+            }
             ServiceError::Contended => {
                 ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "contended", message)
             }
@@ -138,14 +153,14 @@ impl From<crate::identity::IdentityError> for ApiError {
     }
 }
 
-type ApiResult<T> = Result<T, ApiError>;
+pub type ApiResult<T> = Result<T, ApiError>;
 
 /// Who is calling, and how.
-struct Caller {
-    identity: Identity,
+pub(crate) struct Caller {
+    pub(crate) identity: Identity,
 }
 
-fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+pub(crate) fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
@@ -159,13 +174,17 @@ fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
 
 /// Bearer token first, then the session cookie. A session used for anything but a read must
 /// carry its CSRF token in `X-CSRF-Token`; the check runs before any state changes.
-async fn authenticate(state: &AppState, method: &Method, headers: &HeaderMap) -> ApiResult<Caller> {
+pub(crate) async fn authenticate(
+    state: &AppState,
+    method: &Method,
+    headers: &HeaderMap,
+) -> ApiResult<Caller> {
     let ids = &state.service.identities;
     if let Some(auth) = headers.get(header::AUTHORIZATION) {
         let token = auth
             .to_str()
             .ok()
-            .and_then(|v| v.strip_prefix("Bearer "))
+            .and_then(bearer_token)
             .ok_or_else(ApiError::unauthorized)?;
         return match ids.authenticate_token(token).await? {
             Some(identity) => Ok(Caller { identity }),
@@ -194,6 +213,13 @@ async fn authenticate(state: &AppState, method: &Method, headers: &HeaderMap) ->
     Ok(Caller { identity })
 }
 
+/// The token of an `Authorization: Bearer …` header; the scheme is case-insensitive (RFC 9110).
+fn bearer_token(value: &str) -> Option<&str> {
+    let (scheme, rest) = value.trim().split_once([' ', '\t'])?;
+    let token = rest.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
+}
+
 async fn require(
     state: &AppState,
     method: &Method,
@@ -210,14 +236,14 @@ async fn require(
 pub fn router(state: Arc<AppState>) -> Router {
     Router::new()
         .route("/", get(web::inbox))
-        .route("/login", get(web::login))
+        .route("/login", get(crate::login::page).post(crate::login::form))
         .route("/requests/{id}", get(web::request_page))
         .route("/history", get(web::history))
         .route("/audit", get(web::audit))
         .route("/static/{file}", get(web::asset))
         .route("/healthz", get(|| async { Json(json!({"status": "ok"})) }))
-        .route("/v1/session", post(login).delete(logout))
-        .route("/v1/me", get(me))
+        .route("/v1/session", post(crate::login::login).delete(crate::login::logout))
+        .route("/v1/me", get(crate::login::me))
         .route("/v1/requests", post(create).get(list))
         .route("/v1/requests/{id}", get(read))
         .route("/v1/requests/{id}/wait", get(wait))
@@ -233,8 +259,25 @@ pub fn router(state: Arc<AppState>) -> Router {
         .with_state(state)
 }
 
-/// Host check, Origin check for state changes, and security headers on every response.
-async fn guard(State(state): State<Arc<AppState>>, request: Request, next: Next) -> Response {
+/// Host check, Origin check for state changes, errors in the JSON shape, and security headers on
+/// every response (refusals included).
+async fn guard(State(state): State<Arc<AppState>>, mut request: Request, next: Next) -> Response {
+    let mut response = match precheck(&state, &request) {
+        Err(refused) => refused.into_response(),
+        Ok(client) => {
+            request.extensions_mut().insert(client);
+            next.run(request).await
+        }
+    };
+    if response.status().is_client_error() || response.status().is_server_error() {
+        response = json_error(response).await;
+    }
+    security_headers(response.headers_mut());
+    response
+}
+
+/// The Host and Origin checks; on success, the client's key for the sign-in throttle.
+fn precheck(state: &AppState, request: &Request) -> Result<ClientKey, ApiError> {
     let host = request
         .headers()
         .get(header::HOST)
@@ -245,12 +288,11 @@ async fn guard(State(state): State<Arc<AppState>>, request: Request, next: Next)
         .is_some_and(|h| state.allowed_hosts.contains(h));
     if !host_ok {
         // DNS rebinding: a page on another name must not reach the server through the browser.
-        return ApiError::new(
+        return Err(ApiError::new(
             StatusCode::MISDIRECTED_REQUEST,
             "bad_host",
             "unexpected Host header; add it to server.allowed_hosts",
-        )
-        .into_response();
+        ));
     }
     if request.method() != Method::GET
         && request.method() != Method::HEAD
@@ -258,11 +300,56 @@ async fn guard(State(state): State<Arc<AppState>>, request: Request, next: Next)
     {
         let origin_host = origin.split("://").nth(1).unwrap_or("").to_ascii_lowercase();
         if !state.allowed_hosts.contains(&origin_host) {
-            return ApiError::new(StatusCode::FORBIDDEN, "bad_origin", "cross-origin request refused").into_response();
+            return Err(ApiError::new(StatusCode::FORBIDDEN, "bad_origin", "cross-origin request refused"));
         }
     }
-    let mut response = next.run(request).await;
-    let h = response.headers_mut();
+    let client = request
+        .extensions()
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map_or_else(|| "unknown".to_owned(), |c| crate::abuse::client_key(c.0.ip()));
+    Ok(ClientKey(client))
+}
+
+/// Turns an error the framework produced in plain text (body too large, wrong content type,
+/// unreadable query, unknown method) into `{"error": {"code", "message"}}`. HTML pages (the
+/// sign-in form's refusals) and errors already in JSON pass unchanged.
+async fn json_error(response: Response) -> Response {
+    let kind = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if kind.starts_with("application/json") || kind.starts_with("text/html") {
+        return response;
+    }
+    let status = response.status();
+    let retry = response.headers().get(header::RETRY_AFTER).cloned();
+    let text = axum::body::to_bytes(response.into_body(), 16 * 1024)
+        .await
+        .map(|b| String::from_utf8_lossy(&b).trim().to_owned())
+        .unwrap_or_default();
+    let code = match status {
+        StatusCode::PAYLOAD_TOO_LARGE => "too_large",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
+        StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
+        StatusCode::NOT_FOUND => "not_found",
+        StatusCode::UNPROCESSABLE_ENTITY | StatusCode::BAD_REQUEST => "invalid",
+        s if s.is_server_error() => "internal",
+        _ => "invalid",
+    };
+    let message = if text.is_empty() {
+        status.canonical_reason().unwrap_or("error").to_owned()
+    } else {
+        text
+    };
+    let mut out = ApiError::new(status, code, message).into_response();
+    if let Some(r) = retry {
+        out.headers_mut().insert(header::RETRY_AFTER, r);
+    }
+    out
+}
+
+fn security_headers(h: &mut HeaderMap) {
     h.insert(
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static(
@@ -275,84 +362,12 @@ async fn guard(State(state): State<Arc<AppState>>, request: Request, next: Next)
         HeaderValue::from_static("nosniff"),
     );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    h.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
-    );
+    // A page may ask for `same-origin` (the sign-in page does: with `no-referrer` a browser
+    // sends `Origin: null` on its form POST, which the Origin check must refuse).
+    h.entry(header::REFERRER_POLICY)
+        .or_insert(HeaderValue::from_static("no-referrer"));
     h.entry(header::CACHE_CONTROL)
         .or_insert(HeaderValue::from_static("no-store"));
-    response
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct LoginBody {
-    name: String,
-    password: String,
-}
-
-async fn login(
-    State(state): State<Arc<AppState>>,
-    Json(body): Json<LoginBody>,
-) -> ApiResult<Response> {
-    let ids = &state.service.identities;
-    let Some(identity) = ids.verify_password(&body.name, &body.password).await? else {
-        return Err(ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "bad_credentials",
-            "wrong name or password",
-        ));
-    };
-    let (secret, csrf) = ids.create_session(&identity, SESSION_TTL_MS).await?;
-    let secure = if state.secure_cookies { "; Secure" } else { "" };
-    let cookie = format!(
-        "{SESSION_COOKIE}={secret}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{secure}",
-        SESSION_TTL_MS / 1000
-    );
-    let mut response =
-        Json(json!({ "name": identity.name, "role": identity.role, "csrf_token": csrf }))
-            .into_response();
-    if let Ok(v) = HeaderValue::from_str(&cookie) {
-        response.headers_mut().insert(header::SET_COOKIE, v);
-    }
-    Ok(response)
-}
-
-async fn logout(
-    State(state): State<Arc<AppState>>,
-    method: Method,
-    headers: HeaderMap,
-) -> ApiResult<Response> {
-    authenticate(&state, &method, &headers).await?;
-    if let Some(secret) = cookie(&headers, SESSION_COOKIE) {
-        state.service.identities.end_session(&secret).await?;
-    }
-    let mut response = StatusCode::NO_CONTENT.into_response();
-    response.headers_mut().insert(
-        header::SET_COOKIE,
-        HeaderValue::from_static("attesta_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"),
-    );
-    Ok(response)
-}
-
-async fn me(
-    State(state): State<Arc<AppState>>,
-    method: Method,
-    headers: HeaderMap,
-) -> ApiResult<Json<Value>> {
-    let caller = authenticate(&state, &method, &headers).await?;
-    let csrf = match cookie(&headers, SESSION_COOKIE) {
-        Some(secret) if headers.get(header::AUTHORIZATION).is_none() => state
-            .service
-            .identities
-            .authenticate_session(&secret)
-            .await?
-            .map(|(_, c)| c),
-        _ => None,
-    };
-    Ok(Json(
-        json!({ "name": caller.identity.name, "role": caller.identity.role, "csrf_token": csrf }),
-    ))
 }
 
 async fn create(
@@ -377,24 +392,14 @@ async fn create(
     Ok((StatusCode::CREATED, Json(created)))
 }
 
-#[derive(Deserialize)]
-struct ListQuery {
-    status: Option<String>,
-    limit: Option<i64>,
-}
-
 async fn list(
     State(state): State<Arc<AppState>>,
     method: Method,
     headers: HeaderMap,
-    Query(q): Query<ListQuery>,
+    Query(q): Query<crate::listing::ListQuery>,
 ) -> ApiResult<Json<Value>> {
     require(&state, &method, &headers, Role::Approver).await?;
-    let items = state
-        .service
-        .list(q.status.as_deref(), q.limit.unwrap_or(100))
-        .await?;
-    Ok(Json(json!({ "requests": items })))
+    Ok(Json(state.service.list(&q).await?))
 }
 
 async fn read(
@@ -539,40 +544,32 @@ async fn inbox_events(
     require(&state, &method, &headers, Role::Approver).await?;
     let service = state.service.clone();
     let rx = service.changes.subscribe();
+    let mut pending = service.pending_watch.subscribe();
+    pending.mark_unchanged();
     struct S {
         rx: tokio::sync::broadcast::Receiver<crate::service::Change>,
-        last: Option<Vec<String>>,
-        service: Arc<Service>,
+        pending: tokio::sync::watch::Receiver<Arc<Vec<(String, i64)>>>,
     }
-    let stream = futures::stream::unfold(
-        S {
-            rx,
-            last: None,
-            service,
-        },
-        |mut s| async move {
-            loop {
-                tokio::select! {
-                    msg = s.rx.recv() => match msg {
-                        Ok(change) => return Some((Ok(Event::default().event("request").data(json!(change).to_string())), s)),
-                        Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
-                        Err(_) => return None,
-                    },
-                    _ = tokio::time::sleep(s.service.poll_interval.max(Duration::from_millis(500))) => {
-                        let pending = s.service.list(Some(PENDING), 500).await.unwrap_or_default();
-                        let ids: Vec<String> = pending.iter().filter_map(|r| r["request_id"].as_str().map(str::to_owned)).collect();
-                        if s.last.as_ref() != Some(&ids) {
-                            let first = s.last.is_none();
-                            s.last = Some(ids.clone());
-                            if !first {
-                                return Some((Ok(Event::default().event("pending").data(json!({"request_ids": ids}).to_string())), s));
-                            }
-                        }
+    // No database access per stream: local changes come from the broadcast channel, changes made
+    // through other servers from the one watcher this server runs (`Service::watch_pending`).
+    let stream = futures::stream::unfold(S { rx, pending }, |mut s| async move {
+        loop {
+            tokio::select! {
+                msg = s.rx.recv() => match msg {
+                    Ok(change) => return Some((Ok(Event::default().event("request").data(json!(change).to_string())), s)),
+                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
+                    Err(_) => return None,
+                },
+                changed = s.pending.changed() => {
+                    if changed.is_err() {
+                        return None;
                     }
+                    let ids: Vec<String> = s.pending.borrow_and_update().iter().map(|(id, _)| id.clone()).collect();
+                    return Some((Ok(Event::default().event("pending").data(json!({"request_ids": ids}).to_string())), s));
                 }
             }
-        },
-    );
+        }
+    });
     Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
 }
 
@@ -584,7 +581,7 @@ where
     F: FnOnce(std::path::PathBuf) -> Result<T, attesta::audit::AuditError> + Send + 'static,
 {
     require(state, method, headers, Role::Approver).await?;
-    let Some(path) = state.service.audit_path() else {
+    let Some(file) = state.service.audit_file().await? else {
         return Err(ApiError::new(
             StatusCode::NOT_FOUND,
             "no_audit",
@@ -592,10 +589,14 @@ where
         ));
     };
     let internal = |e: String| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "audit", e);
-    let value = tokio::task::spawn_blocking(move || read(path))
-        .await
-        .map_err(|e| internal(e.to_string()))?
-        .map_err(|e| internal(e.to_string()))?;
+    let value = tokio::task::spawn_blocking(move || {
+        let out = read(file.path.clone());
+        drop(file);
+        out
+    })
+    .await
+    .map_err(|e| internal(e.to_string()))?
+    .map_err(|e| internal(e.to_string()))?;
     Ok(Json(json!(value)).into_response())
 }
 

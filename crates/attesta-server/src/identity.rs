@@ -128,7 +128,8 @@ impl Identities {
         let existing = self
             .db
             .query(
-                "SELECT id FROM identities WHERE name = $1",
+                // Names are unique whatever their case: `Carol` must not pass for `carol`.
+                "SELECT id FROM identities WHERE lower(name) = lower($1)",
                 vec![name.into()],
             )
             .await?;
@@ -187,7 +188,7 @@ impl Identities {
         let rows = self
             .db
             .query(
-                "SELECT id FROM identities WHERE name = $1 AND revoked_at IS NULL",
+                "SELECT id FROM identities WHERE lower(name) = lower($1) AND revoked_at IS NULL",
                 vec![name.into()],
             )
             .await?;
@@ -283,14 +284,14 @@ impl Identities {
         let rows = self
             .db
             .query(
-                "SELECT password_hash, id, name, kind FROM identities WHERE name = $1 AND revoked_at IS NULL AND kind = 'approver'",
+                "SELECT password_hash, id, name, kind FROM identities WHERE lower(name) = lower($1) AND revoked_at IS NULL AND kind = 'approver'",
                 vec![name.into()],
             )
             .await?;
         let row = rows.first();
         let hash = row.and_then(|r| r[0].text()).map(str::to_owned);
         let password = password.to_owned();
-        let ok = tokio::task::spawn_blocking(move || match hash {
+        let ok = crate::hashing::run(move || match hash {
             Some(h) => PasswordHash::new(&h).is_ok_and(|parsed| {
                 Argon2::default()
                     .verify_password(password.as_bytes(), &parsed)

@@ -6,11 +6,16 @@
 //! for the decision and consumes it once. Storage is SQLite by default and PostgreSQL when
 //! `server.database_url` is a `postgres://` URL, so several instances can share one database.
 
+pub mod abuse;
 pub mod callback;
 pub mod charts;
 pub mod db;
+pub mod faults;
 pub mod http;
+pub mod hashing;
 pub mod identity;
+pub mod listing;
+pub mod login;
 pub mod service;
 pub mod web;
 pub mod webhook;
@@ -154,7 +159,9 @@ pub async fn start(
         .without_trust()
         .build()
         .map_err(|e| ServerError::Config(e.to_string()))?;
-    let audit = if config.audit.enabled {
+    // A PostgreSQL fleet keeps one audit chain in the database; SQLite keeps the JSONL file.
+    let audit_in_db = config.audit.enabled && db.kind() == "postgres";
+    let audit = if config.audit.enabled && !audit_in_db {
         let path = options.config.audit_path();
         Some(Arc::new(
             AuditLog::open(path.clone(), &config.audit)
@@ -173,10 +180,22 @@ pub async fn start(
     } else {
         Duration::from_secs(1)
     };
-    let service = Arc::new(
-        service::Service::new(db.clone(), attesta, audit, outbox, poll)
-            .map_err(ServerError::Config)?,
-    );
+    let mut service = service::Service::new(db.clone(), attesta, audit, outbox, poll)
+        .map_err(ServerError::Config)?;
+    if audit_in_db {
+        service = service.with_database_audit();
+    }
+    let service = Arc::new(service);
+
+    // Decisions a stopped server left half-made are settled before anyone is served. A single
+    // SQLite server owns its file, so every claim it finds is from a previous run; servers
+    // sharing PostgreSQL settle only claims too old to be in progress elsewhere.
+    let min_age = if db.kind() == "sqlite" { 0 } else { service::STALE_CLAIM_MS };
+    match service.recover(min_age).await {
+        Ok(0) => {}
+        Ok(n) => tracing::warn!(settled = n, "settled decisions a stopped server left half-made"),
+        Err(error) => tracing::error!(%error, "settling half-made decisions; the sweeper retries"),
+    }
 
     let listener = tokio::net::TcpListener::bind(addr)
         .await
@@ -209,6 +228,7 @@ pub async fn start(
         .is_some_and(|u| u.starts_with("https://"));
     let state = Arc::new(http::AppState {
         service: service.clone(),
+        login_guard: abuse::LoginGuard::new(abuse::LoginGuard::default_slots()),
         allowed_hosts,
         secure_cookies,
     });
@@ -225,6 +245,10 @@ pub async fn start(
             }
         })
     };
+    let watcher = {
+        let service = service.clone();
+        tokio::spawn(async move { service.watch_pending().await })
+    };
     let client = reqwest::Client::builder()
         .timeout(Duration::from_secs(10))
         .build()
@@ -233,7 +257,10 @@ pub async fn start(
     let callbacks = tokio::spawn(callback::run(db.clone(), callback::client()));
 
     let task = tokio::spawn(async move {
-        axum::serve(listener, app)
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
             .with_graceful_shutdown(shutdown)
             .await
     });
@@ -242,6 +269,6 @@ pub async fn start(
         addr: bound,
         database_kind: db.kind(),
         task,
-        background: vec![sweeper, deliverer, callbacks],
+        background: vec![sweeper, deliverer, watcher, callbacks],
     })
 }

@@ -26,12 +26,17 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use tokio::sync::broadcast;
 
-use crate::db::{DbError, SqlBackend, Val};
+use crate::db::{DbError, SqlBackend, Stmt, Val};
 use crate::identity::{Identities, Identity};
+use crate::listing::ListQuery;
 use crate::webhook::Outbox;
 
 /// Request statuses. `deciding` is internal (a decision being recorded).
 pub const PENDING: &str = "pending";
+/// A claim older than this whose server never committed it is settled by the sweeper.
+pub const STALE_CLAIM_MS: i64 = 30_000;
+/// Default of `server.max_pending_per_agent`.
+pub const DEFAULT_MAX_PENDING: u32 = 50;
 const DECIDING: &str = "deciding";
 
 #[derive(Debug, thiserror::Error)]
@@ -56,8 +61,27 @@ pub enum ServiceError {
     Invalid(String),
     #[error("the request is being updated by another server; try again")]
     Contended,
+    #[error(
+        "this agent already has {limit} requests waiting for a decision (server.max_pending_per_agent); \
+         wait for some to be decided"
+    )]
+    Quota { limit: u32, retry_after: f64 },
     #[error("stored data is corrupt: {0}")]
     Corrupt(String),
+}
+
+/// A JSONL copy of the audit chain (see [`Service::audit_file`]).
+pub struct AuditFile {
+    pub path: std::path::PathBuf,
+    temporary: bool,
+}
+
+impl Drop for AuditFile {
+    fn drop(&mut self) {
+        if self.temporary {
+            let _ = std::fs::remove_file(&self.path);
+        }
+    }
 }
 
 /// A change other tasks may care about (waiters, SSE streams).
@@ -118,7 +142,10 @@ struct Loaded {
     public: PublicChallenge,
     key: AnswerKey,
     state: ReqState,
+    /// The final decision (never set while `deciding`).
     decision: Option<DecisionView>,
+    /// While `deciding`: the decision being recorded (what recovery commits if it was audited).
+    prepared: Option<DecisionView>,
     consumed_at: Option<i64>,
     version: i64,
 }
@@ -133,6 +160,13 @@ fn parse_json<T: for<'de> Deserialize<'de>>(v: &Val, what: &str) -> Result<T, Se
 
 fn loaded_from(r: &[Val]) -> Result<Loaded, ServiceError> {
     let text = |i: usize| r[i].text().unwrap_or_default().to_owned();
+    let stored: Option<DecisionView> = if r[11] == Val::Null {
+        None
+    } else {
+        Some(parse_json(&r[11], "decision")?)
+    };
+    let deciding = r[4].text() == Some(DECIDING);
+    let (decision, prepared) = if deciding { (None, stored) } else { (stored, None) };
     Ok(Loaded {
         id: text(0),
         agent_identity: text(1),
@@ -145,14 +179,19 @@ fn loaded_from(r: &[Val]) -> Result<Loaded, ServiceError> {
         public: parse_json(&r[8], "challenge")?,
         key: parse_json(&r[9], "answer key")?,
         state: parse_json(&r[10], "state")?,
-        decision: if r[11] == Val::Null {
-            None
-        } else {
-            Some(parse_json(&r[11], "decision")?)
-        },
+        decision,
+        prepared,
         consumed_at: r[12].int(),
         version: r[13].int().unwrap_or(0),
     })
+}
+
+fn real(v: &Val) -> f64 {
+    match v {
+        Val::Real(x) => *x,
+        Val::Int(i) => *i as f64,
+        _ => 0.0,
+    }
 }
 
 fn now_ms() -> i64 {
@@ -199,8 +238,13 @@ pub struct Service {
     attesta: Attesta,
     config: Config,
     audit: Option<Arc<AuditLog>>,
+    /// The audit chain lives in the database (PostgreSQL fleets) instead of a file.
+    audit_in_db: bool,
     redactor: Redactor,
     pub changes: broadcast::Sender<Change>,
+    /// The pending requests (id, row version), kept by [`Service::watch_pending`]; inbox
+    /// streams subscribe to it instead of each querying the database.
+    pub pending_watch: tokio::sync::watch::Sender<Arc<Vec<(String, i64)>>>,
     outbox: Outbox,
     /// How often waiters re-read the database (catches decisions made by another server).
     pub poll_interval: Duration,
@@ -218,14 +262,17 @@ impl Service {
         let redactor =
             Redactor::new(&config.audit.redaction).map_err(|e| format!("audit.redaction: {e}"))?;
         let (changes, _) = broadcast::channel(1024);
+        let (pending_watch, _) = tokio::sync::watch::channel(Arc::new(Vec::new()));
         Ok(Service {
             identities: Identities::new(db.clone()),
             db,
             attesta,
             config,
             audit,
+            audit_in_db: false,
             redactor,
             changes,
+            pending_watch,
             outbox,
             poll_interval,
         })
@@ -235,8 +282,30 @@ impl Service {
         &self.config
     }
 
+    /// Keeps the audit chain in the database (PostgreSQL), appended with each decision.
+    pub fn with_database_audit(mut self) -> Self {
+        self.audit = None;
+        self.audit_in_db = true;
+        self
+    }
+
     pub fn audit_path(&self) -> Option<std::path::PathBuf> {
         self.audit.as_ref().map(|a| a.path().to_owned())
+    }
+
+    /// The audit chain as a JSONL file for the readers (`stats`, `verify`, charts): the log file
+    /// itself, or the database chain exported to a temporary file removed when dropped.
+    pub async fn audit_file(&self) -> Result<Option<AuditFile>, ServiceError> {
+        if let Some(path) = self.audit_path() {
+            return Ok(Some(AuditFile { path, temporary: false }));
+        }
+        if !self.audit_in_db {
+            return Ok(None);
+        }
+        let path = std::env::temp_dir().join(format!("attesta-audit-{}.jsonl", uuid::Uuid::new_v4().simple()));
+        let file = AuditFile { path, temporary: true };
+        crate::db::export_audit_chain(&*self.db, &file.path).await?;
+        Ok(Some(file))
     }
 
     fn publish(&self, id: &str, status: &str) {
@@ -358,10 +427,12 @@ impl Service {
             ..ReqState::default()
         };
         let to_json = |v: &dyn erased::Json| v.json();
-        self.db
-            .execute(
-                &format!("INSERT INTO requests ({COLUMNS}, function_name, risk_level, risk_score, challenge_type) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, NULL, NULL, 1, $12, $13, $14, $15)"),
+        let quota = self.config.server.max_pending_per_agent.unwrap_or(DEFAULT_MAX_PENDING);
+        // One statement: the count and the insert cannot be split by a concurrent request.
+        let insert = Stmt::new(
+            format!("INSERT INTO requests ({COLUMNS}, function_name, risk_level, risk_score, challenge_type) \
+                 SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, NULL, NULL, 1, $12, $13, $14, $15 \
+                 WHERE (SELECT COUNT(*) FROM requests WHERE agent_identity = $2 AND status IN ($5, $17) AND expires_at > $3) < $16"),
                 vec![
                     id.clone().into(),
                     agent.id.clone().into(),
@@ -378,9 +449,33 @@ impl Service {
                     level.as_str().into(),
                     Val::Real(assessment.score),
                     public.challenge_type.as_str().into(),
+                    Val::Int(i64::from(quota)),
+                    DECIDING.into(),
                 ],
-            )
-            .await?;
+        )
+        .expect(1);
+        let decided_at_once = directives.block.is_some() || challenge == ChallengeType::AutoApprove;
+        let mut stmts = vec![insert];
+        if !decided_at_once {
+            // The `request.created` notification is queued in the same transaction.
+            stmts.extend(self.outbox.statements(
+                "request.created",
+                json!({
+                    "request_id": id,
+                    "action": ctx.function_name,
+                    "risk_level": level,
+                    "risk_score": assessment.score,
+                    "challenge": public.challenge_type,
+                    "agent": agent.name,
+                    "expires_at": ts(expires),
+                }),
+                &id,
+            ));
+        }
+        let inserted = self.db.transaction(stmts).await?;
+        if !inserted {
+            return Err(self.quota_refusal(agent, quota).await?);
+        }
         self.publish(&id, PENDING);
 
         // Decided without a human: a block rule, or an auto-approve level.
@@ -408,28 +503,11 @@ impl Service {
                 vec![],
             )
             .await?;
-        } else {
-            self.outbox
-                .enqueue(
-                    &*self.db,
-                    "request.created",
-                    json!({
-                        "request_id": id,
-                        "action": ctx.function_name,
-                        "risk_level": level,
-                        "risk_score": assessment.score,
-                        "challenge": public.challenge_type,
-                        "agent": agent.name,
-                        "expires_at": ts(expires),
-                    }),
-                    &id,
-                )
-                .await?;
         }
         let row = self.load(&id).await?;
         Ok(json!({
             "request_id": id,
-            "status": row.status,
+            "status": public_status(&row.status),
             "action_digest": digest,
             "risk_level": level,
             "risk_score": assessment.score,
@@ -438,6 +516,21 @@ impl Service {
             "expires_at": ts(expires),
             "decision": row.decision,
         }))
+    }
+
+    /// The refusal for an agent at its quota: retry when its oldest pending request expires
+    /// (at the latest; a decision frees a slot sooner), between 1 s and 1 min.
+    async fn quota_refusal(&self, agent: &Identity, limit: u32) -> Result<ServiceError, ServiceError> {
+        let rows = self
+            .db
+            .query(
+                "SELECT MIN(expires_at) FROM requests WHERE agent_identity = $1 AND status = $2 AND expires_at > $3",
+                vec![agent.id.clone().into(), PENDING.into(), Val::Int(now_ms())],
+            )
+            .await?;
+        let first = rows.first().and_then(|r| r[0].int()).unwrap_or(0);
+        let retry_after = ((first - now_ms()) as f64 / 1000.0).clamp(1.0, 60.0).ceil();
+        Ok(ServiceError::Quota { limit, retry_after })
     }
 
     async fn load(&self, id: &str) -> Result<Loaded, ServiceError> {
@@ -511,27 +604,18 @@ impl Service {
             }
         };
         let approvers = row.state.answers.iter().map(|a| a.name.clone()).collect();
+        // The escalation event is queued with the decision, in its transaction: only the server
+        // whose claim won records it, so a request escalates once.
         match self
-            .decide(&row.id, verdict, reason.clone(), Some(result), approvers)
+            .decide(&row.id, verdict, reason, Some(result), approvers)
             .await
         {
-            Ok(_) | Err(ServiceError::AlreadyDecided { .. }) => {}
-            Err(e) => return Err(e),
+            Ok(_) | Err(ServiceError::AlreadyDecided { .. }) => Ok(()),
+            Err(e) => Err(e),
         }
-        if verdict == Verdict::Escalated {
-            self.outbox
-                .enqueue(
-                    &*self.db,
-                    "request.escalated",
-                    json!({"request_id": row.id, "action": row.ctx.function_name, "reason": reason}),
-                    &row.id,
-                )
-                .await?;
-        }
-        Ok(())
     }
 
-    /// Expires every overdue request (run periodically).
+    /// Expires every overdue request and settles decisions left half-made (run periodically).
     pub async fn sweep(&self) -> Result<usize, ServiceError> {
         let rows = self
             .db
@@ -546,30 +630,160 @@ impl Service {
             self.expire(&row).await?;
             n += 1;
         }
-        // A server that stopped between claiming and recording a decision leaves `deciding`;
-        // after a minute it is denied (fail closed).
-        let stale = self
-            .db
-            .query(
-                "SELECT id, version FROM requests WHERE status = $1 AND decided_at < $2",
-                vec![DECIDING.into(), Val::Int(now_ms() - 60_000)],
-            )
-            .await?;
-        for r in stale {
-            let (Some(id), Some(v)) = (r[0].text(), r[1].int()) else {
-                continue;
-            };
-            if self
-                .cas(id, v, "status = $1", vec![Verdict::Denied.as_str().into()])
-                .await?
-            {
-                self.publish(id, Verdict::Denied.as_str());
-            }
-        }
+        self.recover(STALE_CLAIM_MS).await?;
         Ok(n)
     }
 
-    /// Claims the request, writes the audit entry, then publishes the decision.
+    /// Settles decisions claimed at least `min_age_ms` ago but never committed (a server stopped
+    /// between its claim and its commit). The claim holds the prepared decision: if its audit
+    /// entry was written the decision is committed as prepared (with its outbox rows), otherwise
+    /// the request goes back to pending, as if nobody had answered. Either way one decision, one
+    /// audit entry, one notification.
+    pub async fn recover(&self, min_age_ms: i64) -> Result<usize, ServiceError> {
+        let rows = self
+            .db
+            .query(
+                &format!("SELECT {COLUMNS} FROM requests WHERE status = $1 AND decided_at <= $2"),
+                vec![DECIDING.into(), Val::Int(now_ms() - min_age_ms)],
+            )
+            .await?;
+        if rows.is_empty() {
+            return Ok(0);
+        }
+        let claims: Vec<Loaded> = rows.iter().map(|r| loaded_from(r)).collect::<Result<_, _>>()?;
+        let wanted: std::collections::HashSet<String> = claims
+            .iter()
+            .filter_map(|c| c.prepared.as_ref().map(|p| p.audit_entry_id.clone()))
+            .filter(|id| !id.is_empty())
+            .collect();
+        let written = self.audit_entries_present(wanted).await?;
+        let mut settled = 0;
+        for claim in claims {
+            let Some(prepared) = claim.prepared.clone() else {
+                // A claim from an older server version: nothing prepared, deny (fail closed).
+                let mut view = self.denied_view(&claim, "the server stopped while recording this decision");
+                view.audit_entry_id.clear();
+                if self.finalize(&claim, claim.version, &view, None).await? {
+                    settled += 1;
+                }
+                continue;
+            };
+            // A database chain is appended in the commit's own transaction: a claim left behind
+            // was never audited. A file chain may hold the entry of a claim that never committed.
+            let audited = !self.audit_in_db
+                && (self.audit.is_none()
+                    || prepared.audit_entry_id.is_empty()
+                    || written.contains(&prepared.audit_entry_id));
+            let done = if audited {
+                tracing::warn!(request = claim.id, "committing a decision whose server stopped after auditing it");
+                self.finalize(&claim, claim.version, &prepared, None).await?
+            } else {
+                tracing::warn!(request = claim.id, "a server stopped before auditing this decision; the request is pending again");
+                self.cas(
+                    &claim.id,
+                    claim.version,
+                    "status = $1, decision_json = NULL, decided_at = NULL",
+                    vec![PENDING.into()],
+                )
+                .await?
+            };
+            if done {
+                settled += 1;
+                self.publish(&claim.id, if audited { &prepared.status } else { PENDING });
+            }
+        }
+        Ok(settled)
+    }
+
+    /// Which of these audit entry ids are in the log.
+    async fn audit_entries_present(
+        &self,
+        wanted: std::collections::HashSet<String>,
+    ) -> Result<std::collections::HashSet<String>, ServiceError> {
+        let Some(path) = self.audit_path() else {
+            return Ok(Default::default());
+        };
+        if wanted.is_empty() || !path.exists() {
+            return Ok(Default::default());
+        }
+        tokio::task::spawn_blocking(move || {
+            let reader = attesta::audit::AuditReader::new(path);
+            let mut found = std::collections::HashSet::new();
+            for entry in reader.entries().map_err(|e| e.to_string())? {
+                let entry = entry.map_err(|e| e.to_string())?;
+                if wanted.contains(&entry.entry_id) {
+                    found.insert(entry.entry_id);
+                }
+            }
+            Ok::<_, String>(found)
+        })
+        .await
+        .map_err(|e| ServiceError::Corrupt(e.to_string()))?
+        .map_err(|e| ServiceError::Corrupt(format!("reading the audit log: {e}")))
+    }
+
+    fn denied_view(&self, row: &Loaded, reason: &str) -> DecisionView {
+        DecisionView {
+            request_id: row.id.clone(),
+            status: Verdict::Denied.as_str().to_owned(),
+            verdict: Verdict::Denied,
+            reason: reason.to_owned(),
+            action_digest: row.action_digest.clone(),
+            approvers: Vec::new(),
+            approver_authenticated: true,
+            challenge: None,
+            risk: row.assessment.clone(),
+            audit_entry_id: String::new(),
+            decided_at: Timestamp::now(),
+        }
+    }
+
+    /// Commits a claimed decision: the request's final state and its outbox rows in one
+    /// transaction, guarded by the claim's version. `false`: someone else settled it first.
+    async fn finalize(
+        &self,
+        row: &Loaded,
+        claimed_version: i64,
+        view: &DecisionView,
+        audit_entry: Option<AuditEntry>,
+    ) -> Result<bool, ServiceError> {
+        let json = serde_json::to_string(view).map_err(|e| ServiceError::Corrupt(e.to_string()))?;
+        let mut stmts = vec![Stmt::new(
+            "UPDATE requests SET status = $1, decision_json = $2, version = version + 1 WHERE id = $3 AND version = $4 AND status = $5",
+            vec![view.status.clone().into(), json.into(), row.id.clone().into(), Val::Int(claimed_version), DECIDING.into()],
+        )
+        .expect(1)];
+        stmts.extend(self.outbox.statements(
+            "request.decided",
+            json!({
+                "request_id": row.id,
+                "action": row.ctx.function_name,
+                "verdict": view.verdict,
+                "reason": view.reason,
+                "approvers": view.approvers,
+                "risk_level": view.risk.level,
+                "audit_entry_id": view.audit_entry_id,
+            }),
+            &row.id,
+        ));
+        // The request's own callback, if it has one, is filled in the same transaction.
+        stmts.extend(crate::callback::decided_statement(&json!(view), &row.ctx.function_name));
+        if view.verdict == Verdict::Escalated {
+            stmts.extend(self.outbox.statements(
+                "request.escalated",
+                json!({"request_id": row.id, "action": row.ctx.function_name, "reason": view.reason}),
+                &row.id,
+            ));
+        }
+        Ok(match audit_entry {
+            Some(entry) => self.db.transaction_audited(stmts, entry).await?,
+            None => self.db.transaction(stmts).await?,
+        })
+    }
+
+    /// Decides a request exactly once: claim it (`deciding`, holding the prepared decision),
+    /// write the audit entry, then commit the final state with its outbox rows in one
+    /// transaction. A crash between the steps is settled by [`Service::recover`].
     async fn decide(
         &self,
         id: &str,
@@ -582,34 +796,26 @@ impl Service {
         if row.status != PENDING {
             return Err(ServiceError::AlreadyDecided {
                 id: id.to_owned(),
-                status: row.status,
+                status: public_status(&row.status).to_owned(),
             });
         }
         let decided = now_ms();
-        if !self
-            .cas(
-                id,
-                row.version,
-                "status = $1, decided_at = $2",
-                vec![DECIDING.into(), Val::Int(decided)],
-            )
-            .await?
-        {
-            let now = self.load(id).await?;
-            return Err(ServiceError::AlreadyDecided {
-                id: id.to_owned(),
-                status: now.status,
-            });
-        }
         let entry_id = uuid::Uuid::now_v7().to_string();
+        let total = (decided - row.created_at).max(0) as f64 / 1000.0;
+        // Review time runs from when the deciding approver first opened the request; the time
+        // before that is queue time, recorded separately.
+        let review = challenge
+            .as_ref()
+            .filter(|_| !approvers.is_empty())
+            .map_or(0.0, |c| c.review_seconds.clamp(0.0, total));
         let mut result = ApprovalResult {
             verdict,
             risk: row.assessment.clone(),
             challenge,
             approvers,
             approver_authenticated: true,
-            review_seconds: (decided - row.created_at) as f64 / 1000.0,
-            audit_entry_id: entry_id.clone(),
+            review_seconds: review,
+            audit_entry_id: if self.audit.is_some() || self.audit_in_db { entry_id } else { String::new() },
             modification: None,
             reason,
             mode: Mode::Enforce,
@@ -618,12 +824,40 @@ impl Service {
             intercepted_at: ts(row.created_at),
             decided_at: ts(decided),
         };
-        if let Some(log) = &self.audit {
-            let mut ctx = row.ctx.clone();
-            ctx.metadata.insert("request_id".into(), Value::from(id));
-            ctx.metadata
+        let prepared = self.view_of(&row, &result);
+        let prepared_json =
+            serde_json::to_string(&prepared).map_err(|e| ServiceError::Corrupt(e.to_string()))?;
+        if !self
+            .cas(
+                id,
+                row.version,
+                "status = $1, decided_at = $2, decision_json = $3",
+                vec![DECIDING.into(), Val::Int(decided), prepared_json.into()],
+            )
+            .await?
+        {
+            let now = self.load(id).await?;
+            return Err(ServiceError::AlreadyDecided {
+                id: id.to_owned(),
+                status: public_status(&now.status).to_owned(),
+            });
+        }
+        crate::faults::point(crate::faults::CLAIMED).await;
+        let entry_for = |result: &ApprovalResult| {
+            let mut entry = AuditEntry::from_decision(&row.ctx, result, &self.redactor);
+            // The server's own fields go in after redaction: a request id is no secret, and a
+            // UUID whose digits happen to pass a card-number check must stay findable.
+            entry.metadata.insert("request_id".into(), Value::from(id));
+            entry
+                .metadata
                 .insert("reviewer".into(), Value::from("server"));
-            let entry = AuditEntry::from_decision(&ctx, &result, &self.redactor);
+            entry
+                .metadata
+                .insert("queue_seconds".into(), json!(((total - review) * 1000.0).round() / 1000.0));
+            entry
+        };
+        if let Some(log) = &self.audit {
+            let entry = entry_for(&result);
             let log = log.clone();
             let written = tokio::task::spawn_blocking(move || log.append(entry)).await;
             let failure = match written {
@@ -638,11 +872,23 @@ impl Service {
                 result.reason = format!("audit write failed, so the action is denied: {error}");
                 result.audit_entry_id.clear();
             }
-        } else {
-            result.audit_entry_id.clear();
         }
-        let view = DecisionView {
-            request_id: id.to_owned(),
+        crate::faults::point(crate::faults::AUDITED).await;
+        let view = self.view_of(&row, &result);
+        // With the chain in the database the entry is appended in the commit's transaction.
+        let db_entry = self.audit_in_db.then(|| entry_for(&result));
+        // We hold the claim (version + 1), so this cannot race.
+        if !self.finalize(&row, row.version + 1, &view, db_entry).await? {
+            return Err(ServiceError::Contended);
+        }
+        crate::faults::point(crate::faults::COMMITTED).await;
+        self.publish(id, &view.status);
+        Ok(view)
+    }
+
+    fn view_of(&self, row: &Loaded, result: &ApprovalResult) -> DecisionView {
+        DecisionView {
+            request_id: row.id.clone(),
             status: result.verdict.as_str().to_owned(),
             verdict: result.verdict,
             reason: result.reason.clone(),
@@ -653,40 +899,7 @@ impl Service {
             risk: result.risk.clone(),
             audit_entry_id: result.audit_entry_id.clone(),
             decided_at: result.decided_at,
-        };
-        let json =
-            serde_json::to_string(&view).map_err(|e| ServiceError::Corrupt(e.to_string()))?;
-        // We hold the claim (version + 1), so this cannot race.
-        if !self
-            .cas(
-                id,
-                row.version + 1,
-                "status = $1, decision_json = $2",
-                vec![view.status.clone().into(), json.into()],
-            )
-            .await?
-        {
-            return Err(ServiceError::Contended);
         }
-        self.publish(id, &view.status);
-        self.outbox
-            .enqueue(
-                &*self.db,
-                "request.decided",
-                json!({
-                    "request_id": id,
-                    "action": row.ctx.function_name,
-                    "verdict": view.verdict,
-                    "reason": view.reason,
-                    "approvers": view.approvers,
-                    "risk_level": view.risk.level,
-                    "audit_entry_id": view.audit_entry_id,
-                }),
-                id,
-            )
-            .await?;
-        crate::callback::decided(&*self.db, &json!(view), &row.ctx.function_name).await?;
-        Ok(view)
     }
 
     /// The agent's view of its own request.
@@ -783,50 +996,136 @@ impl Service {
         Err(ServiceError::Contended)
     }
 
-    /// Pending (or recent decided) requests for the inbox.
-    pub async fn list(&self, status: Option<&str>, limit: i64) -> Result<Vec<Value>, ServiceError> {
-        let limit = limit.clamp(1, 500);
-        let rows = match status {
-            Some("decided") => {
-                self.db
-                    .query(
-                        "SELECT id, function_name, risk_level, risk_score, challenge_type, status, created_at, expires_at, decided_at, state_json, agent_identity
-                         FROM requests WHERE status <> $1 AND status <> $2 ORDER BY created_at DESC LIMIT $3",
-                        vec![PENDING.into(), DECIDING.into(), Val::Int(limit)],
-                    )
-                    .await?
+    /// The one database watcher of this server: re-reads the pending set (ids and row versions)
+    /// every `poll_interval` and notifies subscribers when it changed, which catches requests
+    /// created, answered or decided through other servers sharing the database.
+    pub async fn watch_pending(&self) {
+        loop {
+            match self
+                .db
+                .query(
+                    "SELECT id, version FROM requests WHERE status = $1 AND expires_at > $2 ORDER BY created_at, id",
+                    vec![PENDING.into(), Val::Int(now_ms())],
+                )
+                .await
+            {
+                Ok(rows) => {
+                    let snapshot: Vec<(String, i64)> = rows
+                        .iter()
+                        .filter_map(|r| Some((r[0].text()?.to_owned(), r[1].int()?)))
+                        .collect();
+                    self.pending_watch.send_if_modified(|current| {
+                        if **current == snapshot {
+                            false
+                        } else {
+                            *current = Arc::new(snapshot);
+                            true
+                        }
+                    });
+                }
+                Err(error) => tracing::warn!(%error, "watching pending requests"),
             }
-            _ => {
-                self.db
-                    .query(
-                        "SELECT id, function_name, risk_level, risk_score, challenge_type, status, created_at, expires_at, decided_at, state_json, agent_identity
-                         FROM requests WHERE status = $1 AND expires_at > $2 ORDER BY created_at LIMIT $3",
-                        vec![PENDING.into(), Val::Int(now_ms()), Val::Int(limit)],
-                    )
-                    .await?
-            }
-        };
+            tokio::time::sleep(self.poll_interval).await;
+        }
+    }
+
+    /// A page of requests for the inbox: `{"requests", "total", "next_cursor"}`.
+    pub async fn list(&self, query: &ListQuery) -> Result<Value, ServiceError> {
         let names = self.agent_names().await?;
-        Ok(rows
-            .iter()
-            .map(|r| {
-                let state: ReqState = serde_json::from_str(r[9].text().unwrap_or("{}")).unwrap_or_default();
-                json!({
-                    "request_id": r[0].text(),
-                    "action": r[1].text(),
-                    "risk_level": r[2].text(),
-                    "risk_score": match r[3] { Val::Real(x) => x, Val::Int(i) => i as f64, _ => 0.0 },
-                    "challenge": r[4].text(),
-                    "status": r[5].text(),
-                    "created_at": ts(r[6].int().unwrap_or(0)),
-                    "expires_at": ts(r[7].int().unwrap_or(0)),
-                    "decided_at": r[8].int().map(ts),
-                    "approvals": state.answers.len(),
-                    "approvers_required": state.approvers_required,
-                    "agent": r[10].text().and_then(|a| names.get(a).cloned()),
-                })
+        let plan = crate::listing::plan(query, now_ms(), |name| {
+            names
+                .iter()
+                .find(|(_, n)| n.eq_ignore_ascii_case(name))
+                .map(|(id, _)| id.clone())
+        })
+        .map_err(|e| ServiceError::Invalid(e.0))?;
+        let total = self
+            .db
+            .query(
+                &format!("SELECT COUNT(*) FROM requests WHERE {}", plan.filter),
+                plan.params.clone(),
+            )
+            .await?
+            .first()
+            .and_then(|r| r[0].int())
+            .unwrap_or(0);
+        let mut filter = plan.filter.clone();
+        let mut params = plan.params.clone();
+        if let Some((page, extra)) = &plan.page_filter {
+            filter = format!("{filter} AND {page}");
+            params.extend(extra.iter().cloned());
+        }
+        params.push(Val::Int(plan.limit + 1));
+        let rows = self
+            .db
+            .query(
+                &format!(
+                    "SELECT id, function_name, risk_level, risk_score, challenge_type, status, created_at, expires_at, decided_at, \
+                     state_json, agent_identity, public_json, context_json, decision_json \
+                     FROM requests WHERE {filter} ORDER BY {} LIMIT ${}",
+                    plan.order,
+                    params.len()
+                ),
+                params,
+            )
+            .await?;
+        let more = rows.len() as i64 > plan.limit;
+        let rows = &rows[..rows.len().min(plan.limit as usize)];
+        let next_cursor = if more {
+            rows.last().map(|r| {
+                crate::listing::cursor(
+                    plan.by_risk,
+                    real(&r[3]),
+                    r[6].int().unwrap_or(0),
+                    r[0].text().unwrap_or_default(),
+                )
             })
-            .collect())
+        } else {
+            None
+        };
+        let items: Vec<Value> = rows.iter().map(|r| self.list_item(r, &names)).collect();
+        Ok(json!({ "requests": items, "total": total, "next_cursor": next_cursor }))
+    }
+
+    /// One row of the list: what an approver needs to triage without opening it.
+    fn list_item(&self, r: &[Val], names: &BTreeMap<String, String>) -> Value {
+        let state: ReqState = serde_json::from_str(r[9].text().unwrap_or("{}")).unwrap_or_default();
+        let public: Option<PublicChallenge> = r[11].text().and_then(|t| serde_json::from_str(t).ok());
+        let ctx: Option<ActionContext> = r[12].text().and_then(|t| serde_json::from_str(t).ok());
+        let decision: Option<DecisionView> = r[13].text().and_then(|t| serde_json::from_str(t).ok());
+        let status = r[5].text().unwrap_or_default();
+        json!({
+            "request_id": r[0].text(),
+            "action": r[1].text(),
+            "risk_level": r[2].text(),
+            "risk_score": real(&r[3]),
+            "challenge": r[4].text(),
+            "status": public_status(status),
+            "created_at": ts(r[6].int().unwrap_or(0)),
+            "expires_at": ts(r[7].int().unwrap_or(0)),
+            "decided_at": r[8].int().filter(|_| status != DECIDING).map(ts),
+            "approvals": state.answers.len(),
+            "approvers_required": state.approvers_required,
+            "agent": r[10].text().and_then(|a| names.get(a).cloned()),
+            "arguments": public.as_ref().map(|p| p.action.arguments.clone()),
+            "environment": public.as_ref().and_then(|p| p.action.environment.clone()),
+            "factors": public.as_ref().map(|p| p.action.factors.iter().map(|f| json!({"name": f.name, "evidence": f.evidence})).collect::<Vec<_>>()),
+            "agent_reason": ctx.as_ref().and_then(|c| self.agent_reason(c)),
+            "verdict": decision.as_ref().filter(|_| status != DECIDING).map(|d| d.verdict),
+            "fail_mode": self.config.policy.fail_mode,
+        })
+    }
+
+    /// What the agent says it is doing this for (`metadata.reason`, else `hints.reason`),
+    /// redacted. It is the agent's claim, and shown as such.
+    fn agent_reason(&self, ctx: &ActionContext) -> Option<String> {
+        let raw = ctx
+            .metadata
+            .get("reason")
+            .or_else(|| ctx.hints.get("reason"))
+            .and_then(Value::as_str)?;
+        let redacted = self.redactor.redact_value(&Value::from(raw));
+        redacted.as_str().map(|s| s.chars().take(2000).collect())
     }
 
     async fn agent_names(&self) -> Result<BTreeMap<String, String>, ServiceError> {
@@ -890,7 +1189,18 @@ impl Service {
             "your_step": if row.status == PENDING && !already { your_challenge } else { None },
             "step_index": step_index,
             "approvers_required": row.state.approvers_required,
-            "approvals": row.state.answers.iter().map(|a| json!({"approver": a.name, "at": ts(a.at)})).collect::<Vec<_>>(),
+            // Earlier approvers' own explanations (teach-back text, redacted) are shown to later
+            // ones; quiz answers are not (they would hand the next approver the answers).
+            "approvals": row.state.answers.iter().map(|a| json!({
+                "approver": a.name,
+                "at": ts(a.at),
+                "explanation": match &a.response {
+                    Response::TeachBack(text) => self.redactor.redact_value(&Value::from(text.as_str())).as_str().map(str::to_owned),
+                    _ => None,
+                },
+            })).collect::<Vec<_>>(),
+            "agent_reason": self.agent_reason(&row.ctx),
+            "fail_mode": self.config.policy.fail_mode,
             "already_answered": already,
             "opened_at": opened_at.map(ts),
             "min_review_seconds": min_review,
@@ -1136,7 +1446,7 @@ impl Service {
                         .decide(id, verdict, reason, Some(result), approvers)
                         .await?;
                     let mut out = outcome(&row, "decided", passed, Some(view));
-                    out.approvals = state.answers.len();
+                    out.approvals = state.answers.len() - usize::from(!passed);
                     return Ok(out);
                 }
             }
@@ -1158,7 +1468,8 @@ fn outcome(
             .map_or_else(|| PENDING.to_owned(), |d| d.status.clone()),
         result,
         passed,
-        approvals: row.state.answers.len() + usize::from(result == "decided"),
+        // An approval counts only if it passed: a deny or a failed answer is not "approvals: 1".
+        approvals: row.state.answers.len() + usize::from(result == "decided" && passed),
         approvers_required: row.state.approvers_required,
         decision,
     }

@@ -10,18 +10,14 @@ use axum::response::{IntoResponse, Response};
 
 use crate::http::html;
 
-const LOGIN_HTML: &str = include_str!("web/login.html");
 const INBOX_HTML: &str = include_str!("web/inbox.html");
 const REQUEST_HTML: &str = include_str!("web/request.html");
 const HISTORY_HTML: &str = include_str!("web/history.html");
 const AUDIT_HTML: &str = include_str!("web/audit.html");
 const APP_JS: &str = include_str!("web/app.js");
 const CHARTS_JS: &str = include_str!("web/charts.js");
+const PRESENT_JS: &str = include_str!("web/present.js");
 const APP_CSS: &str = include_str!("web/app.css");
-
-pub async fn login() -> Response {
-    html(LOGIN_HTML)
-}
 
 pub async fn inbox() -> Response {
     html(INBOX_HTML)
@@ -44,6 +40,7 @@ pub async fn asset(Path(file): Path<String>) -> Response {
     let (body, kind) = match file.as_str() {
         "app.js" => (APP_JS, "text/javascript; charset=utf-8"),
         "charts.js" => (CHARTS_JS, "text/javascript; charset=utf-8"),
+        "present.js" => (PRESENT_JS, "text/javascript; charset=utf-8"),
         "app.css" => (APP_CSS, "text/css; charset=utf-8"),
         _ => return (StatusCode::NOT_FOUND, "not found").into_response(),
     };

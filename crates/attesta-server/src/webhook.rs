@@ -15,7 +15,7 @@ use hmac::{Hmac, KeyInit, Mac};
 use serde_json::{Value, json};
 use sha2::Sha256;
 
-use crate::db::{DbError, SqlBackend, Val};
+use crate::db::{DbError, SqlBackend, Stmt, Val};
 
 pub const MAX_ATTEMPTS: i64 = 10;
 
@@ -64,9 +64,20 @@ impl Outbox {
         data: Value,
         request_id: &str,
     ) -> Result<(), DbError> {
+        for stmt in self.statements(event, data, request_id) {
+            db.execute(&stmt.sql, stmt.params).await?;
+        }
+        Ok(())
+    }
+
+    /// The outbox rows for one event, to run inside the transaction that records the change.
+    /// Each row's `dedup_key` (request, event, endpoint) is unique: the same event for the same
+    /// request is never queued twice, whichever server records it.
+    pub fn statements(&self, event: &str, data: Value, request_id: &str) -> Vec<Stmt> {
         let now = jiff::Timestamp::now();
         let link = self.link(request_id);
-        for hook in self.hooks.iter() {
+        let mut out = Vec::new();
+        for (n, hook) in self.hooks.iter().enumerate() {
             if !hook.events.is_empty() && !hook.events.iter().any(|e| e == event) {
                 continue;
             }
@@ -81,9 +92,9 @@ impl Outbox {
                 }),
                 WebhookFormat::Slack => slack_message(event, &data, link.as_deref()),
             };
-            db.execute(
-                "INSERT INTO outbox (id, event, url, format, secret_env, body, created_at, attempts, next_attempt_at, locked_until, delivered_at, last_error)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, 0, $7, 0, NULL, NULL)",
+            out.push(Stmt::new(
+                "INSERT INTO outbox (id, event, url, format, secret_env, body, created_at, attempts, next_attempt_at, locked_until, delivered_at, last_error, dedup_key)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, 0, $7, 0, NULL, NULL, $8) ON CONFLICT (dedup_key) DO NOTHING",
                 vec![
                     id.into(),
                     event.into(),
@@ -96,11 +107,11 @@ impl Outbox {
                     hook.secret_env.clone().into(),
                     body.to_string().into(),
                     Val::Int(now.as_millisecond()),
+                    format!("{request_id}/{event}/{n}/{}", hook.url).into(),
                 ],
-            )
-            .await?;
+            ));
         }
-        Ok(())
+        out
     }
 
     /// Delivers due events until the process stops.
@@ -118,20 +129,64 @@ impl Outbox {
     }
 }
 
+/// Characters a reader cannot see or that reorder what they see: controls, zero-width
+/// characters, bidi embeddings/overrides/isolates, the BOM, tag characters.
+fn hidden(c: char) -> bool {
+    c.is_control()
+        || matches!(c as u32,
+            0xAD | 0x61C | 0x115F | 0x1160 | 0x180E | 0x200B..=0x200F | 0x2028..=0x202E
+            | 0x2060..=0x206F | 0x3164 | 0xFE00..=0xFE0F | 0xFEFF | 0xFFA0 | 0xFFF9..=0xFFFB
+            | 0xE0000..=0xE007F)
+}
+
+fn script(c: char) -> Option<&'static str> {
+    match c as u32 {
+        0x41..=0x5A | 0x61..=0x7A | 0xC0..=0x24F => Some("Latin"),
+        0x370..=0x3FF => Some("Greek"),
+        0x400..=0x52F => Some("Cyrillic"),
+        _ => None,
+    }
+}
+
+/// Agent-supplied text for a Slack message: mrkdwn control characters escaped (so an action
+/// name cannot forge a link or a mention), hidden characters shown as `⟨U+202E⟩`, backticks
+/// neutralised, and words mixing scripts (a Cyrillic `а` in `pаypal`) flagged.
+pub fn slack_text(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    for c in raw.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '`' => out.push('\''),
+            c if hidden(c) => out.push_str(&format!("⟨U+{:04X}⟩", c as u32)),
+            c => out.push(c),
+        }
+    }
+    let mixed = raw.split(|c: char| !c.is_alphabetic()).any(|word| {
+        let mut seen = None;
+        word.chars().filter_map(script).any(|s| seen.replace(s).is_some_and(|prev| prev != s))
+    });
+    if mixed {
+        out.push_str(" (look-alike letters: mixes scripts)");
+    }
+    out
+}
+
 /// A Slack incoming-webhook message (`text` with mrkdwn and a link).
 fn slack_message(event: &str, data: &Value, link: Option<&str>) -> Value {
-    let action = data["action"].as_str().unwrap_or("an action");
+    let action = slack_text(data["action"].as_str().unwrap_or("an action"));
     let level = data["risk_level"].as_str().unwrap_or("unknown");
     let what = match event {
         "request.created" => format!(":warning: Approval needed: `{action}` ({level} risk)"),
         "request.decided" => format!(
             "Decision for `{action}`: *{}* — {}",
             data["verdict"].as_str().unwrap_or("?"),
-            data["reason"].as_str().unwrap_or("")
+            slack_text(data["reason"].as_str().unwrap_or(""))
         ),
         "request.escalated" => format!(
             ":rotating_light: Escalated: `{action}` — {}",
-            data["reason"].as_str().unwrap_or("")
+            slack_text(data["reason"].as_str().unwrap_or(""))
         ),
         other => format!("{other}: `{action}`"),
     };
@@ -220,5 +275,24 @@ async fn send(
         Ok(())
     } else {
         Err(format!("HTTP {}", response.status()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn agent_text_cannot_forge_links_or_hide_characters_in_slack() {
+        let forged = slack_text("drop_table <https://evil.example|Open the request> <!channel>");
+        assert!(!forged.contains('<') && !forged.contains('>'), "{forged}");
+        assert_eq!(slack_text("pay\u{202E}exe.pdf"), "pay⟨U+202E⟩exe.pdf");
+        assert_eq!(slack_text("a\u{200B}b`c"), "a⟨U+200B⟩b'c");
+        assert!(slack_text("p\u{0430}ypal").ends_with("(look-alike letters: mixes scripts)"));
+        assert_eq!(slack_text("transfer_funds"), "transfer_funds");
+        assert_eq!(slack_text("Überweisung"), "Überweisung");
+        let message = slack_message("request.created", &json!({"action": "x<y>", "risk_level": "high"}), Some("https://a.example/requests/1"));
+        let text = message["text"].as_str().unwrap();
+        assert!(text.contains("x&lt;y&gt;") && text.ends_with("<https://a.example/requests/1|Open the request>"), "{text}");
     }
 }

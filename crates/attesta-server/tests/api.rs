@@ -4,144 +4,13 @@
 //! `postgres_*` tests, ignored unless `ATTESTA_TEST_POSTGRES_URL` points at a server;
 //! `scripts/test-server.sh` starts a throwaway cluster and runs them with `--ignored`).
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+#[macro_use]
+mod common;
+
 use std::time::Duration;
 
-use attesta::config_file::LoadedConfig;
-use attesta_server::{ServeOptions, db};
+use common::*;
 use serde_json::{Value, json};
-use sha2::{Digest, Sha256};
-
-struct Server {
-    base: String,
-    addr: std::net::SocketAddr,
-    db: Arc<dyn db::SqlBackend>,
-    dir: tempfile::TempDir,
-    agent: String,
-    alice: String,
-    bob: String,
-    http: reqwest::Client,
-    _stop: tokio::sync::oneshot::Sender<()>,
-}
-
-/// A fresh database: a temp SQLite file, or a new PostgreSQL database per test.
-async fn database(kind: &str, dir: &std::path::Path) -> String {
-    if kind == "sqlite" {
-        return dir.join("server.db").display().to_string();
-    }
-    let admin = std::env::var("ATTESTA_TEST_POSTGRES_URL")
-        .expect("ATTESTA_TEST_POSTGRES_URL must name a PostgreSQL server (scripts/test-server.sh starts one)");
-    let (client, conn) = tokio_postgres::connect(&admin, tokio_postgres::NoTls).await.expect("connect to PostgreSQL");
-    tokio::spawn(conn);
-    let name = format!("attesta_t_{}", uuid::Uuid::new_v4().simple());
-    client.batch_execute(&format!("CREATE DATABASE {name}")).await.expect("create database");
-    let (base, _) = admin.rsplit_once('/').expect("URL with a database name");
-    format!("{base}/{name}")
-}
-
-async fn start(kind: &str, yaml: &str) -> Server {
-    let dir = tempfile::tempdir().unwrap();
-    let db_url = database(kind, dir.path()).await;
-    let cfg = dir.path().join("attesta.yaml");
-    std::fs::write(&cfg, yaml).unwrap();
-    let loaded = LoadedConfig::load(&cfg).unwrap();
-    let options = ServeOptions { config: loaded, listen: Some("127.0.0.1:0".into()), db: Some(db_url.clone()), insecure_http: false };
-    let ids = attesta_server::open_identities(&options).await.unwrap();
-    let agent = ids.add_agent("bot").await.unwrap();
-    let alice = ids.add_approver("alice", Some("alice-password")).await.unwrap();
-    let bob = ids.add_approver("bob", Some("bob-password")).await.unwrap();
-    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    let running = attesta_server::start(options, async move {
-        let _ = rx.await;
-    })
-    .await
-    .unwrap();
-    let addr = running.addr;
-    tokio::spawn(running.wait());
-    let db = db::open(&db_url).await.unwrap();
-    Server {
-        base: format!("http://{addr}"),
-        addr,
-        db,
-        dir,
-        agent,
-        alice,
-        bob,
-        http: reqwest::Client::builder().timeout(Duration::from_secs(60)).build().unwrap(),
-        _stop: tx,
-    }
-}
-
-const BASE_YAML: &str = "policy:\n  minimum_review_seconds: {low: 0, medium: 0, high: 0, critical: 0}\n  timeout_seconds: 60\n";
-
-impl Server {
-    async fn call(&self, method: reqwest::Method, path: &str, token: Option<&str>, body: Option<Value>) -> (u16, Value) {
-        let mut req = self.http.request(method, format!("{}{path}", self.base));
-        if let Some(t) = token {
-            req = req.bearer_auth(t);
-        }
-        if let Some(b) = body {
-            req = req.json(&b);
-        }
-        let res = req.send().await.unwrap();
-        let status = res.status().as_u16();
-        (status, res.json().await.unwrap_or(Value::Null))
-    }
-    async fn get(&self, path: &str, token: Option<&str>) -> (u16, Value) {
-        self.call(reqwest::Method::GET, path, token, None).await
-    }
-    async fn post(&self, path: &str, token: Option<&str>, body: Value) -> (u16, Value) {
-        self.call(reqwest::Method::POST, path, token, Some(body)).await
-    }
-    async fn create(&self, ctx: Value) -> Value {
-        let (status, body) = self.post("/v1/requests", Some(&self.agent), ctx).await;
-        assert_eq!(status, 201, "{body}");
-        body
-    }
-    /// The stored answer key (the test plays a human who read the action correctly).
-    async fn key(&self, id: &str) -> Value {
-        let rows = self.db.query("SELECT key_json FROM requests WHERE id = $1", vec![id.into()]).await.unwrap();
-        serde_json::from_str(rows[0][0].text().unwrap()).unwrap()
-    }
-    fn audit(&self) -> Vec<Value> {
-        let text = std::fs::read_to_string(self.dir.path().join(".attesta/audit.jsonl")).unwrap_or_default();
-        text.lines().map(|l| serde_json::from_str(l).unwrap()).collect()
-    }
-}
-
-fn medium() -> Value {
-    json!({"function_name": "update_record", "kwargs": {"table": "invoices", "id": 42}})
-}
-fn high() -> Value {
-    json!({"function_name": "delete_file", "kwargs": {"path": "/var/app/data/report.csv"}})
-}
-fn critical() -> Value {
-    json!({"function_name": "drop_table", "kwargs": {"table": "customers", "database": "production"}, "environment": "production"})
-}
-
-fn quiz_answers(key: &Value) -> Vec<String> {
-    key["expected"]["answers"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| a["accepted"]["value"].as_str().unwrap().to_owned())
-        .collect()
-}
-
-fn teach_back_text(key: &Value) -> String {
-    let terms: Vec<String> = key["expected"]["key_terms"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|g| g["phrases"][0].as_str().or(g["label"].as_str()).unwrap().to_owned())
-        .collect();
-    format!(
-        "This operation will permanently affect {} and also {} which the whole team relies upon, so I have checked the consequences carefully before agreeing to it today",
-        terms[0],
-        terms.get(1).cloned().unwrap_or_default()
-    )
-}
 
 // ---------------------------------------------------------------------------------------------
 
@@ -194,7 +63,7 @@ async fn confirm_early_is_refused_then_approved_once(kind: &str) {
     // Single use: nobody can answer again, not even someone else.
     let (status, body) = s.post(&format!("/v1/requests/{id}/answer"), Some(&s.bob), answer.clone()).await;
     assert_eq!((status, body["error"]["code"].as_str()), (409, Some("already_decided")));
-    let audit = s.audit();
+    let audit = s.audit().await;
     assert_eq!(audit.len(), 1);
     assert_eq!(audit[0]["approver_ids"], json!(["alice"]));
     assert_eq!(audit[0]["approver_authenticated"], true);
@@ -273,7 +142,7 @@ async fn multi_party_needs_distinct_approvers(kind: &str) {
     let (status, body) = s.post(&format!("/v1/requests/{id}/answer"), Some(&s.bob), json!({"response": {"kind": "quiz", "answer": quiz_answers(&steps[1])}})).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["decision"]["verdict"], "approved", "{body}");
-    let audit = s.audit();
+    let audit = s.audit().await;
     assert_eq!(audit.last().unwrap()["approver_ids"], json!(["alice", "bob"]));
     assert_eq!(audit.last().unwrap()["approver_authenticated"], true);
     assert_eq!(audit.last().unwrap()["challenge_type"], "multi_party");
@@ -292,7 +161,7 @@ async fn expiry_follows_fail_mode(kind: &str) {
         assert!(started.elapsed() < Duration::from_secs(5), "{mode}: released late");
         let (status, body) = s.post(&format!("/v1/requests/{id}/answer"), Some(&s.alice), json!({"response": {"kind": "confirm", "answer": "y"}})).await;
         assert_eq!((status, body["error"]["code"].as_str()), (409, Some("already_decided")), "{mode}");
-        assert_eq!(s.audit().last().unwrap()["verdict"], verdict);
+        assert_eq!(s.audit().await.last().unwrap()["verdict"], verdict);
     }
 }
 
@@ -358,44 +227,6 @@ async fn wrong_host_and_headers(kind: &str) {
     assert!(!page.contains("http://") && !page.contains("https://"), "external assets in the inbox page");
 }
 
-/// HMAC-SHA256 written out from its definition (RFC 2104), independent of the server's code.
-fn hmac_sha256(key: &[u8], msg: &[u8]) -> String {
-    let mut k = [0u8; 64];
-    if key.len() > 64 {
-        k[..32].copy_from_slice(&Sha256::digest(key));
-    } else {
-        k[..key.len()].copy_from_slice(key);
-    }
-    let ipad: Vec<u8> = k.iter().map(|b| b ^ 0x36).collect();
-    let opad: Vec<u8> = k.iter().map(|b| b ^ 0x5c).collect();
-    let inner = Sha256::digest([ipad.as_slice(), msg].concat());
-    hex::encode(Sha256::digest([opad.as_slice(), inner.as_slice()].concat()))
-}
-
-type Received = Arc<Mutex<Vec<(HashMap<String, String>, String)>>>;
-
-/// A webhook receiver that fails its first `fail_first` deliveries with HTTP 500.
-async fn receiver(fail_first: usize) -> (String, Received) {
-    let got: Received = Arc::new(Mutex::new(Vec::new()));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let store = got.clone();
-    let app = axum::Router::new().route(
-        "/hook",
-        axum::routing::post(move |headers: axum::http::HeaderMap, body: String| {
-            let store = store.clone();
-            async move {
-                let h = headers.iter().map(|(k, v)| (k.to_string(), v.to_str().unwrap_or("").to_owned())).collect();
-                let mut g = store.lock().unwrap();
-                g.push((h, body));
-                if g.len() <= fail_first { axum::http::StatusCode::INTERNAL_SERVER_ERROR } else { axum::http::StatusCode::OK }
-            }
-        }),
-    );
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    (format!("http://{addr}/hook"), got)
-}
-
 async fn webhooks_are_signed_retried_and_slack_compatible(kind: &str) {
     let secret = "whsec-test-secret-0123456789";
     unsafe_env_set("ATTESTA_TEST_WEBHOOK_SECRET", secret);
@@ -431,13 +262,6 @@ async fn webhooks_are_signed_retried_and_slack_compatible(kind: &str) {
     let text = slack["text"].as_str().unwrap();
     assert!(text.contains(&format!("<https://approvals.example.com/requests/{id}|")), "{text}");
     assert!(text.contains("update_record"), "{text}");
-}
-
-#[allow(unsafe_code)]
-fn unsafe_env_set(k: &str, v: &str) {
-    // Tests in this file run on separate runtimes; setting an env var before the server starts
-    // is the way the server is configured in production too.
-    unsafe { std::env::set_var(k, v) };
 }
 
 async fn long_poll_released_by_decision(kind: &str) {
@@ -482,29 +306,41 @@ async fn agent_requirements_only_raise_the_review(kind: &str) {
     assert_ne!(created["status"], "approved", "{created}");
 }
 
-macro_rules! scenarios {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    super::$name("sqlite").await;
-                }
-            )*
-        }
-        mod postgres {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                #[ignore = "needs PostgreSQL: scripts/test-server.sh runs it with ATTESTA_TEST_POSTGRES_URL"]
-                async fn $name() {
-                    super::$name("postgres").await;
-                }
-            )*
-        }
-    };
+/// Two servers with separate working directories on one PostgreSQL database write one intact
+/// audit chain in the database (no local files); the export verifies with the audit tools.
+async fn one_audit_chain_for_a_fleet(kind: &str) {
+    let s = start(kind, BASE_YAML).await;
+    if kind != "postgres" {
+        return;
+    }
+    let (second, _stop, second_dir) = start_second(&s).await;
+    let mut decided = 0;
+    for i in 0..24 {
+        let base = if i % 2 == 0 { s.base.clone() } else { second.clone() };
+        let id = s.create(medium()).await["request_id"].as_str().unwrap().to_owned();
+        let http = &s.http;
+        http.get(format!("{base}/v1/requests/{id}")).bearer_auth(&s.alice).send().await.unwrap();
+        let body = if i % 3 == 0 { json!({"decision": "deny", "reason": "fleet test"}) } else { json!({"response": {"kind": "confirm", "answer": "y"}}) };
+        let res = http.post(format!("{base}/v1/requests/{id}/answer")).bearer_auth(&s.alice).json(&body).send().await.unwrap();
+        assert_eq!(res.status(), 200);
+        decided += 1;
+    }
+    let entries = s.audit().await;
+    assert_eq!(entries.len(), decided);
+    assert!(!second_dir.path().join(".attesta/audit.jsonl").exists());
+    let export = s.dir.path().join("fleet.jsonl");
+    attesta_server::db::export_audit_chain(&*s.db, &export).await.unwrap();
+    let mut options = attesta::audit::VerifyOptions { checkpoint_key: None, checkpoint_file: None, active_segment_only: false, ignore_unterminated_tail: false, progress: None };
+    let report = attesta::audit::verify(&export, &mut options).unwrap();
+    assert!(report.intact, "{report:?}");
+    // The servers' own verify endpoint reads the same chain.
+    let (status, body) = s.get("/v1/audit/verify", Some(&s.alice)).await;
+    assert_eq!(status, 200);
+    assert_eq!(body["intact"], true, "{body}");
 }
 
 scenarios!(
+    one_audit_chain_for_a_fleet,
     agent_requirements_only_raise_the_review,
     unauthenticated_is_401,
     roles_are_enforced,

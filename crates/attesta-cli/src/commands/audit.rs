@@ -20,6 +20,36 @@ use crate::output::{Style, bar};
 const DEFAULT_KEY_ENV: &str = "ATTESTA_CHECKPOINT_KEY";
 
 pub fn run(global: &GlobalArgs, command: AuditCommand) -> CliResult {
+    let result = run_command(global, command);
+    let _ = std::fs::remove_file(db_export_path());
+    result
+}
+
+fn db_export_path() -> PathBuf {
+    std::env::temp_dir().join(format!("attesta-audit-db-{}.jsonl", std::process::id()))
+}
+
+/// Exports the audit chain of `attesta serve`'s PostgreSQL database for the file-based readers.
+fn db_export(url: &str) -> Result<PathBuf, CliError> {
+    if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+        return Err(CliError::failure(format!(
+            "--db takes the postgres:// URL of a server fleet's database (SQLite servers keep the audit file: use --log); got {url}"
+        )));
+    }
+    let path = db_export_path();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| CliError::failure(format!("cannot start the runtime: {e}")))?;
+    rt.block_on(async {
+        let db = attesta_server::db::Postgres::connect(url).await?;
+        attesta_server::db::export_audit_chain(&db, &path).await
+    })
+    .map_err(|e| CliError::failure(format!("reading the audit chain from the database: {e}")))?;
+    Ok(path)
+}
+
+fn run_command(global: &GlobalArgs, command: AuditCommand) -> CliResult {
     let loaded = load_config(global)?;
     match command {
         AuditCommand::Verify { log, checkpoint } => run_verify(global, &loaded, &log, checkpoint),
@@ -118,8 +148,12 @@ fn audit_err(e: attesta::audit::AuditError) -> CliError {
     CliError::failure(e.to_string())
 }
 
-/// `--log` when given, else the config's audit path; a missing log is a failure that says so.
+/// `--log` when given, `--db` (the database chain, exported to a private temporary file), else
+/// the config's audit path; a missing log is a failure that says so.
 fn log_path(loaded: &LoadedConfig, log: &LogArg) -> Result<PathBuf, CliError> {
+    if let Some(url) = &log.db {
+        return db_export(url);
+    }
     let path = log.log.clone().unwrap_or_else(|| loaded.audit_path());
     if !path.exists() {
         return Err(CliError::failure(format!(

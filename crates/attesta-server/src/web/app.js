@@ -91,7 +91,7 @@ const Attesta = (() => {
       return me;
     } catch (e) {
       if (e.status === 401) {
-        location.href = '/login?next=' + encodeURIComponent(location.pathname);
+        location.href = '/login?next=' + encodeURIComponent(location.pathname + location.search);
         return null;
       }
       throw e;
@@ -135,7 +135,19 @@ const Attesta = (() => {
     return source;
   }
 
-  return { api, el, showError, duration, when, riskBadge, verdictBadge, label, session, chrome, live };
+  // A same-origin path or '/': resolved by the browser's own URL parser, so whatever it would
+  // strip or rewrite (tabs, newlines, backslashes, `//host`, schemes) is judged as it will be read.
+  function sameOriginPath(raw) {
+    try {
+      const url = new URL(String(raw || '/'), location.origin);
+      if (url.origin !== location.origin) return '/';
+      return url.pathname + url.search + url.hash;
+    } catch (e) {
+      return '/';
+    }
+  }
+
+  return { api, el, showError, duration, when, riskBadge, verdictBadge, label, session, chrome, live, sameOriginPath };
 })();
 
 // ---------------------------------------------------------------------------------------------
@@ -154,9 +166,9 @@ async function loginPage() {
         name: document.getElementById('login-name').value,
         password: document.getElementById('login-password').value,
       });
-      // Only a local path: `next` must not send the browser to another site.
-      const next = new URLSearchParams(location.search).get('next') || '/';
-      location.href = /^\/(?!\/)[^\\]*$/.test(next) ? next : '/';
+      // The server already reduced `next` to a same-origin path; check again the way the
+      // browser will read it (tabs and newlines dropped, `\` as `/`) before following it.
+      location.href = Attesta.sameOriginPath(document.getElementById('login-next').value);
     } catch (e) {
       out.textContent = e.status === 401 ? 'Wrong name or password.' : e.message;
       out.hidden = false;
@@ -170,52 +182,214 @@ async function loginPage() {
 
 async function inboxPage() {
   const { api, el, riskBadge, duration, label } = Attesta;
+  const F = AttestaFormat;
   if (!await Attesta.session()) return;
   Attesta.chrome('inbox');
-  const rows = document.getElementById('pending-rows');
+  const list = document.getElementById('pending-list');
   const empty = document.getElementById('pending-empty');
+  const totalEl = document.getElementById('pending-total');
+  const pageInfo = document.getElementById('page-info');
+  const nextBtn = document.getElementById('next-page');
+  const firstBtn = document.getElementById('first-page');
+  const bulkBtn = document.getElementById('bulk-deny');
+  const bulkReason = document.getElementById('bulk-reason');
+  const bulkResult = document.getElementById('bulk-result');
+  const selectAll = document.getElementById('select-all');
   const seen = new Set();
+  const selected = new Set();
+  const PAGE = 25;
   let first = true;
   let items = [];
+  let cursors = [null];   // cursor of each page shown so far (null: the first page)
+  let nextCursor = null;
+  let focusIndex = -1;
+  let urgent = 0;
+
+  function query(cursor) {
+    const p = new URLSearchParams({ status: 'pending', limit: String(PAGE) });
+    for (const id of ['q', 'risk', 'agent', 'action', 'sort']) {
+      const v = document.getElementById('f-' + id).value.trim();
+      if (v) p.set(id, v);
+    }
+    if (cursor) p.set('cursor', cursor);
+    return '/v1/requests?' + p.toString();
+  }
 
   function tick() {
     const now = Date.now();
-    for (const tr of rows.children) {
-      const r = items.find((i) => i.request_id === tr.dataset.id);
+    for (const li of list.children) {
+      const r = items.find((i) => i.request_id === li.dataset.id);
       if (!r) continue;
-      tr.querySelector('.waiting').textContent = duration((now - Date.parse(r.created_at)) / 1000);
-      tr.querySelector('.expires').textContent = duration((Date.parse(r.expires_at) - now) / 1000);
+      li.querySelector('.waiting').textContent = 'waiting ' + duration((now - Date.parse(r.created_at)) / 1000);
+      li.querySelector('.expires').textContent = (r.fail_mode === 'allow' ? 'auto-approves in ' : 'expires in ') + duration((Date.parse(r.expires_at) - now) / 1000);
     }
+  }
+
+  function row(r, index) {
+    const href = '/requests/' + encodeURIComponent(r.request_id);
+    const box = el('input', { type: 'checkbox', class: 'pick', 'aria-label': 'Select ' + r.action, checked: selected.has(r.request_id) });
+    box.addEventListener('change', () => {
+      if (box.checked) selected.add(r.request_id); else selected.delete(r.request_id);
+      syncBulk();
+    });
+    const line = F.summary(r.action, r.arguments, r.environment);
+    const marks = F.mixedScripts(JSON.stringify(r.arguments || {}) + ' ' + (r.agent_reason || ''));
+    const li = el('li', { class: 'req risk-row-' + r.risk_level, dataset: { id: r.request_id, risk: r.risk_level, index: String(index) } },
+      el('div', { class: 'pick-cell' }, box),
+      el('div', { class: 'main-cell' },
+        el('p', { class: 'summary' }, riskBadge(r.risk_level, r.risk_score), ' ', el('a', { href, class: 'action', text: line })),
+        el('p', { class: 'raw muted' }, el('code', { class: 'fn', text: F.visible(r.action) }), ' · ',
+          el('span', { class: 'challenge', text: label(r.challenge) }), ' · approvals ',
+          el('span', { class: 'approvals', text: r.approvals + ' / ' + r.approvers_required }), ' · agent ',
+          el('span', { class: 'agent', text: r.agent || '–' })),
+        r.agent_reason ? el('p', { class: 'claim' }, el('span', { class: 'claim-label', text: 'Agent says (unverified): ' }), F.visible(r.agent_reason)) : null,
+        marks.length ? el('p', { class: 'warn confusable', text: 'Look-alike letters: ' + marks.map((m) => '“' + m.word + '” mixes ' + m.scripts.join(' and ')).join('; ') }) : null,
+        el('p', { class: 'times' }, el('span', { class: 'waiting' }), ' · ', el('span', { class: 'expires' }))));
+    li.addEventListener('click', (ev) => {
+      if (ev.target.closest('a, input')) return;
+      setFocus(index);
+    });
+    if (!first && !seen.has(r.request_id)) li.classList.add('new');
+    return li;
+  }
+
+  function syncBulk() {
+    bulkBtn.disabled = selected.size === 0;
+    bulkBtn.textContent = selected.size ? 'Deny selected (' + selected.size + ')' : 'Deny selected';
+    selectAll.checked = items.length > 0 && items.every((r) => selected.has(r.request_id));
+  }
+
+  function setFocus(i) {
+    const rows = [...list.children];
+    if (!rows.length) { focusIndex = -1; return; }
+    focusIndex = Math.max(0, Math.min(rows.length - 1, i));
+    rows.forEach((li, j) => li.classList.toggle('focused', j === focusIndex));
+    rows[focusIndex].setAttribute('tabindex', '-1');
+    rows[focusIndex].focus({ preventScroll: false });
+  }
+
+  function notifyNew(fresh) {
+    if (first) return;
+    const worrying = fresh.filter((r) => (r.risk_level === 'high' || r.risk_level === 'critical') && !seen.has(r.request_id));
+    if (!worrying.length || !('Notification' in window) || Notification.permission !== 'granted') return;
+    for (const r of worrying) {
+      try {
+        new Notification('Approval needed: ' + r.risk_level + ' risk', { body: F.summary(r.action, r.arguments, r.environment), tag: r.request_id });
+      } catch (e) { /* notifications unavailable */ }
+    }
+  }
+
+  async function badge() {
+    // The tab title counts pending high and critical requests, whatever the filters.
+    const data = await api('GET', '/v1/requests?status=pending&risk=high,critical&limit=1');
+    urgent = data.total;
+    document.title = (urgent ? '(' + urgent + ') ' : '') + 'Pending approvals — Attesta';
   }
 
   async function refresh() {
-    const data = await api('GET', '/v1/requests?status=pending');
+    const cursor = cursors[cursors.length - 1];
+    const data = await api('GET', query(cursor));
     items = data.requests;
-    const fresh = [];
-    for (const r of items) {
-      const link = el('a', { href: '/requests/' + encodeURIComponent(r.request_id), text: r.action, class: 'action' });
-      const tr = el('tr', { class: 'row', dataset: { id: r.request_id, risk: r.risk_level } },
-        el('td', {}, link),
-        el('td', {}, riskBadge(r.risk_level, r.risk_score)),
-        el('td', { text: label(r.challenge) }),
-        el('td', { class: 'approvals', text: r.approvals + ' / ' + r.approvers_required }),
-        el('td', { text: r.agent || '–' }),
-        el('td', { class: 'waiting' }),
-        el('td', { class: 'expires' }));
-      if (!first && !seen.has(r.request_id)) tr.classList.add('new');
-      seen.add(r.request_id);
-      fresh.push(tr);
-    }
-    rows.replaceChildren(...fresh);
+    nextCursor = data.next_cursor;
+    notifyNew(items);
+    const keep = list.children[focusIndex] && list.children[focusIndex].dataset.id;
+    list.replaceChildren(...items.map(row));
+    for (const r of items) seen.add(r.request_id);
+    totalEl.textContent = '(' + data.total + ')';
+    const start = (cursors.length - 1) * PAGE;
+    pageInfo.textContent = items.length ? (start + 1) + '–' + (start + items.length) + ' of ' + data.total : '';
+    nextBtn.disabled = !nextCursor;
+    firstBtn.disabled = cursors.length === 1;
     empty.hidden = items.length > 0;
-    document.getElementById('pending').hidden = items.length === 0;
+    for (const id of [...selected]) if (!items.some((r) => r.request_id === id)) selected.delete(id);
+    syncBulk();
     first = false;
+    const again = items.findIndex((r) => r.request_id === keep);
+    if (again >= 0) setFocusQuiet(again);
     tick();
+    await badge();
   }
 
+  function setFocusQuiet(i) {
+    focusIndex = i;
+    [...list.children].forEach((li, j) => li.classList.toggle('focused', j === i));
+  }
+
+  nextBtn.addEventListener('click', () => { if (nextCursor) { cursors.push(nextCursor); refresh().catch(fail); } });
+  firstBtn.addEventListener('click', () => { cursors = [null]; refresh().catch(fail); });
+  let debounce = null;
+  document.getElementById('filters').addEventListener('input', () => {
+    clearTimeout(debounce);
+    debounce = setTimeout(() => { cursors = [null]; refresh().catch(fail); }, 200);
+  });
+  document.getElementById('filters').addEventListener('submit', (ev) => ev.preventDefault());
+  selectAll.addEventListener('change', () => {
+    for (const r of items) { if (selectAll.checked) selected.add(r.request_id); else selected.delete(r.request_id); }
+    for (const box of list.querySelectorAll('input.pick')) box.checked = selectAll.checked;
+    syncBulk();
+  });
+  bulkBtn.addEventListener('click', async () => {
+    const reason = bulkReason.value.trim();
+    if (!reason) { bulkResult.textContent = 'Say why you deny them.'; bulkReason.focus(); return; }
+    bulkBtn.disabled = true;
+    let denied = 0;
+    const failed = [];
+    for (const id of [...selected]) {
+      try {
+        await api('POST', '/v1/requests/' + encodeURIComponent(id) + '/answer', { decision: 'deny', reason });
+        denied += 1;
+        selected.delete(id);
+      } catch (e) {
+        failed.push(e.message);
+        selected.delete(id);
+      }
+    }
+    bulkResult.textContent = 'Denied ' + denied + '.' + (failed.length ? ' Not denied: ' + failed.length + ' (' + failed[0] + ')' : '');
+    await refresh().catch(fail);
+  });
+
+  const help = document.getElementById('shortcuts');
+  document.getElementById('help').addEventListener('click', () => help.showModal());
+  const notify = document.getElementById('notify');
+  if ('Notification' in window && Notification.permission !== 'granted') {
+    notify.hidden = Notification.permission === 'denied';
+    notify.addEventListener('click', async () => {
+      const answer = await Notification.requestPermission();
+      notify.hidden = answer === 'granted' || answer === 'denied';
+    });
+  }
+  document.addEventListener('keydown', (ev) => {
+    if (ev.ctrlKey || ev.metaKey || ev.altKey) return;
+    const typing = ev.target.closest && ev.target.closest('input, textarea, select');
+    if (typing) {
+      if (ev.key === 'Escape') ev.target.blur();
+      return;
+    }
+    const current = items[focusIndex];
+    switch (ev.key) {
+      case 'j': setFocus(focusIndex + 1); break;
+      case 'k': setFocus(focusIndex <= 0 ? 0 : focusIndex - 1); break;
+      case 'o': case 'Enter': case 'a':
+        if (current) location.href = '/requests/' + encodeURIComponent(current.request_id) + (ev.key === 'a' ? '#answer' : '');
+        break;
+      case 'x': case 'd':
+        if (!current) break;
+        if (ev.key === 'd' || !selected.has(current.request_id)) selected.add(current.request_id); else selected.delete(current.request_id);
+        list.children[focusIndex].querySelector('input.pick').checked = selected.has(current.request_id);
+        syncBulk();
+        if (ev.key === 'd') bulkReason.focus();
+        break;
+      case '/': document.getElementById('f-q').focus(); break;
+      case '?': if (help.open) help.close(); else help.showModal(); break;
+      default: return;
+    }
+    ev.preventDefault();
+  });
+
+  const fail = (e) => Attesta.showError(e.message);
   await refresh();
   setInterval(tick, 1000);
-  Attesta.live(() => refresh().catch((e) => Attesta.showError(e.message)),
+  Attesta.live(() => refresh().catch(fail),
     document.getElementById('live-status'), document.getElementById('live-dot'));
 }
 
@@ -301,8 +475,44 @@ async function requestPage() {
     return el('section', { class: 'approvals' },
       el('h2', { text: 'Approvals ' + r.approvals.length + ' of ' + r.approvers_required }),
       r.approvals.length
-        ? el('ol', {}, r.approvals.map((a) => el('li', { text: a.approver + ' at ' + when(a.at) })))
+        ? el('ol', {}, r.approvals.map((a) => el('li', {},
+          el('span', { text: a.approver + ' at ' + when(a.at) }),
+          a.explanation ? el('blockquote', { class: 'explanation' },
+            el('p', { class: 'claim-label', text: a.approver + ' explained:' }), el('p', { text: AttestaFormat.visible(a.explanation) })) : null)))
         : el('p', { class: 'muted', text: 'Nobody has approved yet. Each approver must be a different person.' }));
+  }
+
+  // Key, raw value and (when it helps) a readable form of each argument.
+  function argumentsTable(args) {
+    const F = AttestaFormat;
+    const rows = [];
+    (args.args || []).forEach((v, i) => rows.push(['#' + (i + 1), v]));
+    for (const [k, v] of Object.entries(args.kwargs || {})) rows.push([k, v]);
+    if (!rows.length) return el('p', { class: 'muted', text: 'No arguments.' });
+    return el('table', { class: 'args', id: 'arguments-table' },
+      el('thead', {}, el('tr', {}, el('th', { scope: 'col', text: 'Argument' }), el('th', { scope: 'col', text: 'Value as sent' }), el('th', { scope: 'col', text: 'Read as' }))),
+      el('tbody', {}, rows.map(([k, v]) => {
+        const raw = typeof v === 'string' ? v : JSON.stringify(v);
+        const nice = F.formatted(k, v);
+        const marks = F.mixedScripts(raw);
+        return el('tr', {},
+          el('th', { scope: 'row' }, el('code', { text: F.visible(k) })),
+          el('td', { class: 'raw-value' }, el('code', { text: F.visible(raw) })),
+          el('td', { class: 'nice-value' }, nice === null ? '' : nice,
+            marks.length ? el('span', { class: 'warn confusable', text: ' look-alike letters: ' + marks.map((m) => m.word + ' mixes ' + m.scripts.join(' and ')).join('; ') }) : null));
+      })));
+  }
+
+  // What happens if nobody answers in time; `allow` is said loudly.
+  function expiryNote(r) {
+    const at = when(r.expires_at);
+    if (r.fail_mode === 'allow') {
+      return el('p', { id: 'expiry', class: 'warn expiry-allow', role: 'note', text: 'If nobody answers by ' + at + ', this action is APPROVED automatically (server policy fail_mode: allow). Deny it if in doubt.' });
+    }
+    if (r.fail_mode === 'escalate') {
+      return el('p', { id: 'expiry', class: 'note', text: 'If nobody answers by ' + at + ', it is not approved and is escalated (fail_mode: escalate).' });
+    }
+    return el('p', { id: 'expiry', class: 'note', text: 'If nobody answers by ' + at + ', it is denied (fail_mode: deny).' });
   }
 
   // The form for the challenge this approver answers now.
@@ -483,7 +693,8 @@ async function requestPage() {
     document.title = a.action + ' — Attesta';
     const parts = [
       el('header', { class: 'request-head' },
-        el('h1', {}, el('code', { text: a.action })),
+        el('p', { id: 'summary', class: 'summary big', text: AttestaFormat.summary(a.action, a.arguments, a.environment) }),
+        el('h1', {}, el('code', { text: AttestaFormat.visible(a.action) })),
         el('p', { class: 'meta' }, riskBadge(a.risk_level, a.risk_score), ' ',
           pending ? el('span', { class: 'badge status-pending', text: 'pending' }) : verdictBadge(r.status), ' ',
           el('span', { text: label(c.challenge_type) + (r.approvers_required > 1 ? ' · ' + r.approvers_required + ' approvers' : '') }))),
@@ -493,10 +704,16 @@ async function requestPage() {
         el('dt', { text: 'Requested' }), el('dd', { text: when(r.created_at) }),
         pending ? [el('dt', { text: 'Expires' }), el('dd', { text: when(r.expires_at) })] : null,
         el('dt', { text: 'Action digest' }), el('dd', {}, el('code', { class: 'digest', title: r.action_digest, text: r.action_digest.slice(0, 16) + '…' }))),
-      a.description ? el('section', { class: 'description' }, el('h2', { text: 'Description' }), el('p', { text: a.description })) : null,
+      pending ? expiryNote(r) : null,
+      r.agent_reason ? el('section', { class: 'claim', id: 'agent-reason' }, el('h2', { text: 'Why, according to the agent' }),
+        el('p', { class: 'claim-label', text: 'The agent\'s own claim, not verified by Attesta:' }), el('p', { text: AttestaFormat.visible(r.agent_reason) })) : null,
+      a.description ? el('section', { class: 'description' }, el('h2', { text: 'Description' }),
+        el('p', { class: 'claim-label', text: 'As the agent describes the tool (a claim):' }), el('p', { text: AttestaFormat.visible(a.description) })) : null,
       el('section', {}, el('h2', { text: 'Arguments' }),
-        el('pre', { id: 'arguments', class: 'arguments', tabindex: 0, 'aria-label': 'Arguments (secrets redacted)' }, JSON.stringify(a.arguments, null, 2)),
-        el('p', { class: 'hint', text: 'Secrets found in the arguments are shown as [REDACTED:kind].' })),
+        argumentsTable(a.arguments),
+        el('details', {}, el('summary', { text: 'Raw JSON' }),
+          el('pre', { id: 'arguments', class: 'arguments', tabindex: 0, 'aria-label': 'Arguments (secrets redacted)' }, AttestaFormat.visible(JSON.stringify(a.arguments, null, 2)))),
+        el('p', { class: 'hint', text: 'Secrets found in the arguments are shown as [REDACTED:kind]; invisible characters as ⟨U+…⟩.' })),
       el('section', {}, el('h2', { text: 'Risk' }), factorsTable(a.factors)),
       approvalsList(r),
     ];
@@ -506,13 +723,17 @@ async function requestPage() {
       parts.push(el('section', { id: 'waiting', class: 'notice' }, el('h2', { text: 'You have approved' }),
         el('p', { text: 'Waiting for ' + (r.approvers_required - r.approvals.length) + ' more approver(s); they must be different people.' })));
     } else if (pending && r.your_step) {
-      parts.push(el('section', { class: 'answer' }, el('h2', { text: 'Your challenge' }), challengeForm(r.your_step, r)));
+      parts.push(el('section', { class: 'answer', id: 'answer' }, el('h2', { text: 'Your challenge' }), challengeForm(r.your_step, r)));
       parts.push(denyForm(r));
     }
     root.replaceChildren(...parts.filter(Boolean));
     root.setAttribute('aria-busy', 'false');
     root.dataset.status = r.status;
     if (pending && r.your_step && !r.already_answered) startCountdown(r.review_remaining_seconds || 0);
+    if (location.hash === '#answer' && document.getElementById('answer')) {
+      const target = document.querySelector('#answer input, #answer textarea, #answer button');
+      if (target) target.focus();
+    }
   }
 
   async function load() {

@@ -64,29 +64,33 @@ test('a request posted by an agent appears live in the open inbox', async () => 
   const page = await newPage(browser);
   await login(page, server, 'alice');
   await page.locator('#live-status').filter({ hasText: 'Live' }).waitFor();
-  const rows = page.locator('#pending-rows tr');
+  const rows = page.locator('#pending-list li.req');
   assert.equal(await rows.count(), 0);
 
   // No reload from here on: the rows must arrive over the event stream.
   const created = [];
   created.push(await server.create({ function_name: 'update_record', kwargs: { table: 'invoices', id: 42, status: 'paid' }, agent_id: 'billing-bot' }));
-  await page.locator(`#pending-rows tr[data-id="${created[0].request_id}"]`).waitFor({ timeout: 5000 });
+  await page.locator(`#pending-list li.req[data-id="${created[0].request_id}"]`).waitFor({ timeout: 5000 });
   created.push(await server.create({ function_name: 'delete_file', kwargs: { path: '/var/app/data/report.csv' } }));
   created.push(await server.create({ function_name: 'send_payment', kwargs: { recipient: 'ops@example.com', amount: '2500.00', currency: 'EUR', api_key: 'sk_live_51HxAbCdEfGhIjKlMnOpQrStUv' } }));
   created.push(await server.create({ function_name: 'drop_table', kwargs: { table: 'customers', database: 'production' }, environment: 'production' }));
-  await page.waitForFunction((n) => document.querySelectorAll('#pending-rows tr').length === n, created.length, { timeout: 5000 });
+  await page.waitForFunction((n) => document.querySelectorAll('#pending-list li.req').length === n, created.length, { timeout: 5000 });
 
-  const first = page.locator(`#pending-rows tr[data-id="${created[0].request_id}"]`);
-  assert.equal(await first.locator('a.action').textContent(), 'update_record');
+  const first = page.locator(`#pending-list li.req[data-id="${created[0].request_id}"]`);
+  assert.equal(await first.locator('a.action').textContent(), 'Update record 42 in table invoices');
+  assert.equal(await first.locator('code.fn').textContent(), 'update_record');
   assert.equal((await first.locator('.badge').textContent()).split(' ')[0], 'medium');
   assert.equal(await first.locator('.approvals').textContent(), '0 / 1');
-  const critical = page.locator(`#pending-rows tr[data-id="${created[3].request_id}"]`);
+  const critical = page.locator(`#pending-list li.req[data-id="${created[3].request_id}"]`);
   assert.equal(await critical.locator('.approvals').textContent(), '0 / 2');
-  assert.equal(await critical.locator('td').nth(2).textContent(), 'multi party');
+  assert.equal(await critical.locator('.challenge').textContent(), 'multi party');
+  assert.equal(await page.locator('#pending-total').textContent(), '(4)');
+  const payment = page.locator(`#pending-list li.req[data-id="${created[2].request_id}"]`);
+  assert.equal(await payment.locator('a.action').textContent(), 'Send €2,500.00 to ops@example.com');
   assert.equal(await page.locator('#pending-empty').isHidden(), true);
 
   // The request page shows the redacted arguments, never the secret itself.
-  await page.locator(`#pending-rows tr[data-id="${created[2].request_id}"] a.action`).click();
+  await page.locator(`#pending-list li.req[data-id="${created[2].request_id}"] a.action`).click();
   await page.waitForURL(`**/requests/${created[2].request_id}`);
   const args = await page.locator('#arguments').textContent();
   assert.match(args, /\[REDACTED:/);
@@ -95,9 +99,8 @@ test('a request posted by an agent appears live in the open inbox', async () => 
   assert.ok(await page.locator('table.factors tbody tr').count() > 0, 'risk factors are listed');
 
   await page.goto(server.url + '/');
-  await page.waitForFunction((n) => document.querySelectorAll('#pending-rows tr').length === n, created.length);
+  await page.waitForFunction((n) => document.querySelectorAll('#pending-list li.req').length === n, created.length);
   await page.locator('#live-status').filter({ hasText: 'Live' }).waitFor();
-  await page.screenshot({ path: screenshotPath('web-inbox.png'), fullPage: true });
   assert.deepEqual(page.problems, []);
   await page.context().close();
 });
