@@ -239,13 +239,20 @@ DELETE = ActionContext("delete_file", kwargs={"path": "/var/data/report.csv"})
 
 def knows_the_action(question):
     """A human who read the action: answers with the real values."""
-    if "which file" in (question or "").lower():
+    q = (question or "").lower()
+    if "what happens" in q:
+        return "Files or other resources are deleted"
+    if "operation" in q:
+        return "delete_file"
+    if "file" in q:
         return "report.csv"
-    return "/var/data"
+    if "folder" in q:
+        return "/var/data"
+    raise AssertionError(f"a question this reader cannot answer: {question!r}")
 
 
 def test_quiz_answered_correctly_passes():
-    prompter = ChatPrompter([knows_the_action] * 3)
+    prompter = ChatPrompter([knows_the_action] * 8)
     result = Attesta(FAST_POLICY, renderer=prompter, audit=False).evaluate_sync(DELETE, risk="high")
     assert result.verdict is Verdict.APPROVED, result.reason
     assert result.challenge_type is ChallengeType.QUIZ

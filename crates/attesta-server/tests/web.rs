@@ -298,7 +298,12 @@ async fn a_stale_multi_party_page_is_refused_without_failing_the_review() {
     assert_eq!(bob_view["your_step"]["challenge_type"], "quiz");
 
     // Reloaded, Bob answers the quiz from what the action says.
-    let facts = json!({"table": "customers", "environment": "production"});
+    let facts = json!({
+        "table": "customers",
+        "environment": "production",
+        "operation": "drop_table",
+        "consequence": "Database records are destroyed or rewritten",
+    });
     let answers: Vec<String> = bob_view["your_step"]["body"]["questions"]
         .as_array()
         .unwrap()
@@ -306,7 +311,7 @@ async fn a_stale_multi_party_page_is_refused_without_failing_the_review() {
         .map(|q| {
             facts[q["topic"].as_str().unwrap()]
                 .as_str()
-                .unwrap()
+                .unwrap_or_else(|| panic!("a question this reader cannot answer: {q}"))
                 .to_owned()
         })
         .collect();

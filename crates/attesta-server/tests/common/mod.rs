@@ -157,6 +157,8 @@ pub fn quiz_answers(key: &Value) -> Vec<String> {
         .collect()
 }
 
+/// An honest explanation built from the key: the effect the action has, in plain words, and the
+/// key terms it touches.
 pub fn teach_back_text(key: &Value) -> String {
     let terms: Vec<String> = key["expected"]["key_terms"]
         .as_array()
@@ -164,8 +166,21 @@ pub fn teach_back_text(key: &Value) -> String {
         .iter()
         .map(|g| g["phrases"][0].as_str().or(g["label"].as_str()).unwrap().to_owned())
         .collect();
+    let effect = match key["expected"]["consequences"][0].as_str() {
+        Some("data_destroyed") => "permanently destroys every record of",
+        Some("deleted") => "deletes",
+        Some("money_out") => "pays money out from",
+        Some("sent_out") => "sends data out of",
+        Some("access") => "changes who has access to",
+        Some("stopped") => "stops",
+        Some("deployed") => "deploys new code to",
+        Some("overwritten") => "overwrites",
+        Some("execute") => "runs downloaded code against",
+        Some("secret_key") => "replaces the secret key of",
+        _ => "changes",
+    };
     format!(
-        "This operation will permanently affect {} and also {} which the whole team relies upon, so I have checked the consequences carefully before agreeing to it today",
+        "This {effect} {} in {} which the whole team relies upon, and it cannot be undone, so I checked it carefully",
         terms[0],
         terms.get(1).cloned().unwrap_or_default()
     )
