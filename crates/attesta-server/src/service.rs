@@ -339,10 +339,17 @@ impl Service {
     }
 
     /// Creates a request (or decides it at once: low risk auto-approves, a block rule denies).
-    pub async fn create(
+    pub async fn create(&self, agent: &Identity, ctx: ActionContext) -> Result<Value, ServiceError> {
+        self.create_in_session(agent, ctx, None).await
+    }
+
+    /// [`create`](Self::create) judged in the agent's session context (which can only raise the
+    /// server's assessment; see [`crate::session_context`]).
+    pub async fn create_in_session(
         &self,
         agent: &Identity,
         mut ctx: ActionContext,
+        session: Option<&crate::session_context::SessionContext>,
     ) -> Result<Value, ServiceError> {
         if ctx.function_name.trim().is_empty() {
             return Err(ServiceError::Invalid(
@@ -365,6 +372,10 @@ impl Service {
         let assessment = match self.assess(&ctx) {
             Ok(a) => a,
             Err(why) => return Err(ServiceError::Invalid(format!("risk scoring failed: {why}"))),
+        };
+        let assessment = match session.filter(|s| !s.is_empty()) {
+            Some(session) => session.raise(&ctx, assessment, &|call| self.assess(call)),
+            None => assessment,
         };
         let policy = &self.config.policy;
         let level = assessment.level;
