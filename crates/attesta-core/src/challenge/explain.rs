@@ -182,6 +182,9 @@ pub(crate) fn effect_spec(c: Consequence, action_tokens: &[String]) -> EffectSpe
                 "lose access",
                 "loses access",
                 "lose their",
+                "locks down",
+                "lock down",
+                "restrict",
             ]
             .to_vec(),
         },
@@ -347,14 +350,95 @@ const VERBS: &[(&str, &[&str], &[&str])] = &[
         &["charged", "charges"],
     ),
     ("charg", &["bill", "collect", "take"], &["refund"]),
+    (
+        "cancel",
+        &["stop", "end", "terminat", "abort", "revok"],
+        &["renew", "reactivat", "resum", "extend"],
+    ),
+    (
+        "attach",
+        &["add", "give", "gives", "grant", "link"],
+        &["detach", "remov"],
+    ),
+    (
+        "detach",
+        &["remov", "unlink", "take"],
+        &["attaches", "adds"],
+    ),
+    (
+        "uninstall",
+        &["remov", "delet", "gone", "tear"],
+        &["installs", "install$"],
+    ),
+    (
+        "install",
+        &["set up", "sets up", "add", "deploy"],
+        &["uninstall", "removes"],
+    ),
+    (
+        "approv",
+        &[
+            "allow", "authoriz", "let", "lets", "permit", "give", "gives", "grant",
+        ],
+        &["revok", "reject", "denies", "deny$"],
+    ),
+    (
+        "authoriz",
+        &["allow", "open", "permit", "grant", "let", "lets"],
+        &["revok", "closes", "close$", "blocks", "denies"],
+    ),
+    (
+        "open",
+        &["expos", "allow", "reachabl", "public"],
+        &["closes", "close$", "blocks"],
+    ),
+    ("clos", &["shut", "block"], &["opens", "reopen"]),
+    (
+        "push",
+        &["upload", "send", "overwrit", "roll"],
+        &["pulls", "pull$"],
+    ),
+    (
+        "creat",
+        &["add", "new", "set up", "make", "makes"],
+        &["deletes", "removes", "drops"],
+    ),
+    (
+        "shar",
+        &["send", "sent", "give", "gives", "expos", "disclos"],
+        &["stops sharing", "stop sharing", "unshar", "revok"],
+    ),
+    (
+        "forward",
+        &["send", "sent", "redirect", "copy", "copies"],
+        &["stops forward", "no longer forward"],
+    ),
+    (
+        "invit",
+        &["add", "give", "gives", "grant", "join"],
+        &["removes", "kicks", "revok"],
+    ),
+    (
+        "purg",
+        &["delet", "remov", "empt", "clear", "wipe", "gone", "drop"],
+        &["restores", "replays", "backup"],
+    ),
 ];
 
-/// The spec for the action's own verb (its first name token), when it is a known verb.
-pub(crate) fn verb_spec(action_tokens: &[String]) -> Option<EffectSpec> {
-    let first = action_tokens.iter().find(|t| t.len() >= 3)?;
-    VERBS
+/// The spec for the action's own verb: the first name token when it is a known verb, else the
+/// first known verb among the name's other tokens and then the command's first words
+/// (`run_shell` → `systemctl stop x` → `stop`).
+pub(crate) fn verb_spec(action_tokens: &[String], command_tokens: &[String]) -> Option<EffectSpec> {
+    let known = |t: &String| {
+        VERBS
+            .iter()
+            .find(|(verb, _, _)| t.len() >= 3 && t.starts_with(verb))
+    };
+    action_tokens
         .iter()
-        .find(|(verb, _, _)| first.starts_with(verb))
+        .find(|t| t.len() >= 3)
+        .and_then(known)
+        .or_else(|| action_tokens.iter().chain(command_tokens).find_map(known))
         .map(|(verb, same, opposite)| {
             let mut stems: Vec<&'static str> = vec![verb];
             stems.extend_from_slice(same);
@@ -423,11 +507,15 @@ pub(crate) fn plain_words(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// "could delete anything" describes a possibility, not what the action does.
+/// "could delete anything" describes a possibility, not what the action does; "until someone
+/// starts it again" describes what undoes it.
 fn hypothetical(words: &[String], at: usize) -> bool {
-    words[at.saturating_sub(4)..at]
-        .iter()
-        .any(|w| ["could", "can", "might", "may", "able"].contains(&w.as_str()))
+    words[at.saturating_sub(4)..at].iter().any(|w| {
+        [
+            "could", "can", "might", "may", "able", "until", "till", "untill", "unless", "if",
+        ]
+        .contains(&w.as_str())
+    })
 }
 
 fn negated(words: &[String], at: usize) -> bool {
@@ -496,6 +584,28 @@ pub(crate) fn judge_effect(words: &[String], lower: &str, specs: &[EffectSpec]) 
 /// Every value a number written in `text` may stand for: `27,300`, `27300`, `27.300,00`,
 /// `27 300`, `27.3k`, `€27,300.00`, `1.2m`.
 pub(crate) fn numbers_in(text: &str) -> Vec<f64> {
+    number_groups(text)
+        .into_iter()
+        .flat_map(|g| g.values)
+        .collect()
+}
+
+/// One number written in a text: every value it may stand for, and whether it stands alone
+/// (not part of a word such as `ec2`, `2fa` or `orders_2022`).
+pub(crate) struct NumberGroup {
+    pub values: Vec<f64>,
+    pub standalone: bool,
+    /// The digits as written, without separators (`4931` of "ending 4931").
+    pub digits: String,
+}
+
+/// Letters that may follow a standalone number: units and multipliers.
+const UNITS: &[&str] = &[
+    "k", "m", "mg", "ms", "s", "h", "d", "gb", "mb", "tb", "kb", "x", "th", "st", "nd", "rd",
+    "min", "am", "pm", "g", "kg", "ml", "l",
+];
+
+pub(crate) fn number_groups(text: &str) -> Vec<NumberGroup> {
     let chars: Vec<char> = text.chars().collect();
     let mut out = Vec::new();
     let mut i = 0;
@@ -525,9 +635,32 @@ pub(crate) fn numbers_in(text: &str) -> Vec<f64> {
             Some('m') if !chars.get(j + 1).is_some_and(|c| c.is_alphabetic()) => 1e6,
             _ => 1.0,
         };
-        for v in interpretations(&raw) {
-            out.push(v * factor);
-        }
+        let glued_before = start > 0 && {
+            let p = chars[start - 1];
+            (p.is_alphanumeric() || p == '_')
+                // `v4.12.0` is a version number on its own.
+                && !(p.eq_ignore_ascii_case(&'v')
+                    && (start < 2 || !chars[start - 2].is_alphanumeric()))
+        };
+        let suffix: String = chars[i..]
+            .iter()
+            .take_while(|c| c.is_alphabetic())
+            .collect::<String>()
+            .to_lowercase();
+        // `8d21`, `2fa`: letters that are no unit, or a unit followed by more of a code.
+        let glued_after = !suffix.is_empty()
+            && (!UNITS.contains(&suffix.as_str())
+                || chars
+                    .get(i + suffix.chars().count())
+                    .is_some_and(|c| c.is_alphanumeric() || *c == '_'));
+        out.push(NumberGroup {
+            values: interpretations(&raw)
+                .into_iter()
+                .map(|v| v * factor)
+                .collect(),
+            standalone: !glued_before && !glued_after,
+            digits: raw.chars().filter(char::is_ascii_digit).collect(),
+        });
     }
     out
 }
@@ -623,6 +756,51 @@ mod tests {
         }
         assert!(!states_amount("sends 2,730 euros", &[27300.0]));
         assert!(!states_amount("sends money", &[27300.0]));
+    }
+
+    #[test]
+    fn standalone_numbers_are_told_from_codes() {
+        let standalone = |t: &str| -> Vec<String> {
+            number_groups(t)
+                .into_iter()
+                .filter(|g| g.standalone)
+                .map(|g| g.digits)
+                .collect()
+        };
+        assert_eq!(standalone("opens port 22 on ec2"), ["22"]);
+        assert_eq!(
+            standalone("disables 2fa for orders_2022"),
+            Vec::<String>::new()
+        );
+        assert_eq!(standalone("a 10mg dose, 12.84k devices"), ["10", "1284"]);
+        assert_eq!(standalone("deploys v4.12.0"), ["4120"]);
+        assert_eq!(standalone("wallet 0x9f2c…8d21"), Vec::<String>::new());
+    }
+
+    #[test]
+    fn the_verb_of_a_shell_command_sets_the_direction() {
+        let spec = verb_spec(
+            &["run".into(), "shell".into()],
+            &["sudo".into(), "systemctl".into(), "stop".into()],
+        )
+        .expect("stop is a known verb");
+        let judge =
+            |t: &str| judge_effect(&plain_words(t), &t.to_lowercase(), &[spec_clone(&spec)]);
+        assert_eq!(
+            judge("this starts the database again"),
+            EffectVerdict::Reversed
+        );
+        assert_eq!(
+            judge("this stops the database until someone starts it again"),
+            EffectVerdict::Stated
+        );
+    }
+
+    fn spec_clone(s: &EffectSpec) -> EffectSpec {
+        EffectSpec {
+            stems: s.stems.clone(),
+            opposites: s.opposites.clone(),
+        }
     }
 
     #[test]

@@ -85,6 +85,10 @@ pub struct TeachBackKey {
     /// Tokens of the action name (for direction: grant vs revoke, deploy vs rollback).
     #[serde(default)]
     pub action_tokens: Vec<String>,
+    /// The first words of command-like arguments (`systemctl stop x`, `helm uninstall y`): the
+    /// verb of a shell action when its name (`run_shell`) has none.
+    #[serde(default)]
+    pub command_tokens: Vec<String>,
     /// Amounts the explanation must state exactly (any common format).
     #[serde(default)]
     pub amounts: Vec<f64>,
@@ -493,6 +497,18 @@ pub(crate) fn generate(
     }
     vocabulary.sort_unstable();
     vocabulary.dedup();
+    let command_tokens: Vec<String> = strings
+        .iter()
+        .filter(|s| s.contains(' ') && s.len() <= 4096)
+        .flat_map(|s| {
+            s.split_whitespace()
+                .filter(|w| !w.starts_with('-'))
+                .take(3)
+                .map(str::to_lowercase)
+                .collect::<Vec<_>>()
+        })
+        .take(24)
+        .collect();
     let key = TeachBackKey {
         action: ctx.function_name.clone(),
         arguments,
@@ -503,6 +519,7 @@ pub(crate) fn generate(
         argument_dump,
         consequences,
         action_tokens: name_tokens_for_key,
+        command_tokens,
         amounts,
         vocabulary,
     };

@@ -6,7 +6,7 @@
 use super::consequence::{self, Consequence};
 use super::explain::{self, EffectVerdict};
 use super::teach_back::{KeyTermCategory, KeyTermGroup, TeachBackKey};
-use super::text::words;
+use super::text::{amounts_equal, words};
 
 /// Share of content words that must relate to the action.
 const RELEVANT_SHARE: f64 = 0.5;
@@ -92,7 +92,7 @@ pub(super) fn understanding_failure(
         .map(|c| explain::effect_spec(c, &key.action_tokens))
         .collect();
     if !specs.is_empty() {
-        specs.extend(explain::verb_spec(&key.action_tokens));
+        specs.extend(explain::verb_spec(&key.action_tokens, &key.command_tokens));
     }
     if !specs.is_empty() {
         match explain::judge_effect(&plain, lower, &specs) {
@@ -198,7 +198,7 @@ pub(super) fn understanding_failure(
             && !token
                 .match_indices('.')
                 .map(|(i, _)| &token[i + 1..])
-                .any(|suffix| suffix.contains('.') && key.argument_dump.contains(suffix))
+                .any(|suffix| suffix.contains('.') && contains_whole_name(&key.argument_dump, suffix))
         {
             return Some(format!(
                 "the explanation names {} that is not part of this action",
@@ -210,8 +210,38 @@ pub(super) fn understanding_failure(
             ));
         }
     }
+    // A snake_case identifier (`postgres_main`, `invoices_dlq`) that the action does not
+    // contain names something else.
+    if words(lower).iter().any(|token| {
+        let t = token.trim_matches(|c: char| !c.is_alphanumeric());
+        t.contains('_')
+            && t.split('_').filter(|p| !p.is_empty()).count() >= 2
+            && !key.argument_dump.contains(t)
+            && !key.action.to_lowercase().contains(t)
+    }) {
+        return Some("the explanation names something that is not part of this action".to_owned());
+    }
     if !key.amounts.is_empty() && !explain::states_amount(text, &key.amounts) {
         return Some("the explanation does not state the amount exactly".to_owned());
+    }
+    // A number the action does not have (a port, a count, a dose, days, an IP address, a
+    // version) means the explanation describes a different action.
+    if let Some((numbers, codes)) = action_numbers(key)
+        && explain::number_groups(text).iter().any(|g| {
+            g.standalone
+                && !g.values.iter().any(|v| {
+                    numbers.iter().any(|a| {
+                        amounts_equal(*a, *v) || amounts_equal(*a * 100.0, *v)
+                    })
+                })
+                // "the IBAN ending 4931": the end (or start) of a long code.
+                && !(g.digits.len() >= 3
+                    && codes
+                        .iter()
+                        .any(|c| c.starts_with(&g.digits) || c.ends_with(&g.digits)))
+        })
+    {
+        return Some("the explanation states a number that is not part of this action".to_owned());
     }
     let related = |w: &str| {
         key.vocabulary
@@ -247,4 +277,58 @@ pub(super) fn understanding_failure(
         );
     }
     None
+}
+
+/// Bytes of argument text searched for the action's numbers.
+const NUMBER_TEXT_BYTES: usize = 64 * 1024;
+
+/// Every number the action's name and arguments contain, and their long digit runs (codes such
+/// as IBANs), or `None` when they are too large to read whole (then no number is judged foreign).
+fn action_numbers(key: &TeachBackKey) -> Option<(Vec<f64>, Vec<String>)> {
+    fn walk(v: &serde_json::Value, out: &mut Vec<f64>, budget: &mut usize) -> bool {
+        match v {
+            serde_json::Value::String(s) => {
+                if s.len() > *budget {
+                    return false;
+                }
+                *budget -= s.len();
+                out.extend(explain::numbers_in(s));
+                true
+            }
+            serde_json::Value::Number(n) => {
+                out.extend(n.as_f64());
+                out.extend(explain::numbers_in(&n.to_string()));
+                true
+            }
+            serde_json::Value::Array(items) => items.iter().all(|x| walk(x, out, budget)),
+            serde_json::Value::Object(map) => map.iter().all(|(k, x)| {
+                out.extend(explain::numbers_in(k));
+                walk(x, out, budget)
+            }),
+            _ => true,
+        }
+    }
+    let mut out = explain::numbers_in(&key.action);
+    let mut budget = NUMBER_TEXT_BYTES;
+    if !walk(&key.arguments, &mut out, &mut budget) {
+        return None;
+    }
+    let codes = key
+        .argument_dump
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|run| run.len() >= 6)
+        .map(str::to_owned)
+        .collect();
+    Some((out, codes))
+}
+
+/// Whether `name` occurs in `text` as a whole host or file name, not as the tail of a longer
+/// one (`acme-infra.net` inside `lb-eu-west.acme-infra.net` does not count).
+fn contains_whole_name(text: &str, name: &str) -> bool {
+    text.match_indices(name).any(|(i, _)| {
+        !text[..i]
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_alphanumeric() || c == '-' || c == '.')
+    })
 }
