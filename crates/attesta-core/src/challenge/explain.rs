@@ -48,6 +48,7 @@ pub(crate) fn effect_spec(c: Consequence, action_tokens: &[String]) -> EffectSpe
                 "only checks",
                 "checks the balance",
                 "into our",
+                "draft",
             ]
             .to_vec(),
         },
@@ -171,6 +172,11 @@ pub(crate) fn effect_spec(c: Consequence, action_tokens: &[String]) -> EffectSpe
                 "rights",
                 "token",
                 "admin",
+                "public",
+                "anyone",
+                "everyone",
+                "expos",
+                "open",
                 "readable",
                 "writable",
                 "creat",
@@ -189,7 +195,10 @@ pub(crate) fn effect_spec(c: Consequence, action_tokens: &[String]) -> EffectSpe
             .to_vec(),
         },
         Consequence::Execute => EffectSpec {
-            stems: ["run", "execut", "download", "install", "script"].to_vec(),
+            stems: [
+                "run", "execut", "download", "install", "script", "appl", "migrat",
+            ]
+            .to_vec(),
             opposites: [].to_vec(),
         },
         Consequence::Stopped => EffectSpec {
@@ -217,7 +226,8 @@ pub(crate) fn effect_spec(c: Consequence, action_tokens: &[String]) -> EffectSpe
         Consequence::Deployed => EffectSpec {
             stems: [
                 "deploy", "releas", "ship", "rollout", "merg", "promot", "version", "updat",
-                "upgrad", "replac", "live$", "scal",
+                "upgrad", "replac", "live$", "scal", "rolls out", "roll out", "rolling out",
+                "push",
             ]
             .to_vec(),
             opposites: [
@@ -519,9 +529,14 @@ fn hypothetical(words: &[String], at: usize) -> bool {
 }
 
 fn negated(words: &[String], at: usize) -> bool {
-    words[at.saturating_sub(3)..at]
-        .iter()
-        .any(|w| NEGATIONS.contains(&w.as_str()) || w.ends_with("n't"))
+    let is_negation = |w: &String| NEGATIONS.contains(&w.as_str()) || w.ends_with("n't");
+    if words[at.saturating_sub(3)..at].iter().any(is_negation) {
+        return true;
+    }
+    // "nothing gets deleted or removed": the negation reaches across `or` / `nor` / `and`.
+    at >= 2
+        && ["or", "nor", "and"].contains(&words[at - 1].as_str())
+        && negated(words, at - 2)
 }
 
 /// What the explanation does with the action's effect.
@@ -533,10 +548,18 @@ pub(crate) enum EffectVerdict {
     Reversed,
 }
 
-pub(crate) fn judge_effect(words: &[String], lower: &str, specs: &[EffectSpec]) -> EffectVerdict {
+/// `own` holds the words naming the action's targets (sorted): an opposite cue that is one of
+/// them names the target ("the backup" of `backup.gpg`), it does not reverse the effect.
+pub(crate) fn judge_effect(
+    words: &[String],
+    lower: &str,
+    specs: &[EffectSpec],
+    own: &[String],
+) -> EffectVerdict {
+    let own_word = |w: &str| own.binary_search_by(|v| v.as_str().cmp(w)).is_ok();
     // An opposite stated plainly (not negated) reverses the meaning whatever else is said.
     for spec in specs {
-        for opposite in &spec.opposites {
+        for opposite in spec.opposites.iter().filter(|o| o.contains(' ') || !own_word(o.trim_end_matches('$'))) {
             if opposite.contains(' ') {
                 if let Some(pos) = lower.find(opposite) {
                     let before = plain_words(&lower[..pos]);
@@ -546,7 +569,7 @@ pub(crate) fn judge_effect(words: &[String], lower: &str, specs: &[EffectSpec]) 
                 }
             } else if let Some(i) = words.iter().position(|w| match opposite.strip_suffix('$') {
                 Some(exact) => w == exact,
-                None => w.starts_with(opposite),
+                None => w.starts_with(opposite) && !own_word(w),
             }) && !negated(words, i)
                 && !hypothetical(words, i)
             {
@@ -785,7 +808,7 @@ mod tests {
         )
         .expect("stop is a known verb");
         let judge =
-            |t: &str| judge_effect(&plain_words(t), &t.to_lowercase(), &[spec_clone(&spec)]);
+            |t: &str| judge_effect(&plain_words(t), &t.to_lowercase(), &[spec_clone(&spec)], &[]);
         assert_eq!(
             judge("this starts the database again"),
             EffectVerdict::Reversed
@@ -806,7 +829,7 @@ mod tests {
     #[test]
     fn negation_and_reversal_are_caught() {
         let spec = [effect_spec(Consequence::Deleted, &["delete".into()])];
-        let judge = |t: &str| judge_effect(&plain_words(t), &t.to_lowercase(), &spec);
+        let judge = |t: &str| judge_effect(&plain_words(t), &t.to_lowercase(), &spec, &[]);
         assert_eq!(judge("this deletes the report"), EffectVerdict::Stated);
         assert_eq!(
             judge("this does not delete the report"),

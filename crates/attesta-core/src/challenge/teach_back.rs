@@ -294,6 +294,11 @@ fn target_phrases(kind: FactKind, value: &str) -> Vec<String> {
                 for part in local.split(['.', '_', '-']) {
                     push(part);
                 }
+            } else if !v.contains(char::is_whitespace) && v.len() >= 12 {
+                // A wallet or account code is read and quoted by its ends: "bc1qxy…0wlh".
+                let compact: String = v.chars().filter(|c| c.is_alphanumeric()).collect();
+                push(&compact[compact.len() - 4..]);
+                push(&compact[..6]);
             } else {
                 for part in v.split_whitespace() {
                     push(part);
