@@ -54,7 +54,7 @@ pub(crate) fn effect_spec(c: Consequence, action_tokens: &[String]) -> EffectSpe
         },
         Consequence::SecretKey => EffectSpec {
             stems: [
-                "key", "rotat", "delet", "destroy", "export", "revok", "replac", "expos", "schedul",
+                "rotat", "delet", "destroy", "export", "revok", "replac", "expos", "schedul",
             ]
             .to_vec(),
             opposites: [].to_vec(),
@@ -173,8 +173,6 @@ pub(crate) fn effect_spec(c: Consequence, action_tokens: &[String]) -> EffectSpe
                 "token",
                 "admin",
                 "public",
-                "anyone",
-                "everyone",
                 "expos",
                 "open",
                 "readable",
@@ -196,7 +194,7 @@ pub(crate) fn effect_spec(c: Consequence, action_tokens: &[String]) -> EffectSpe
         },
         Consequence::Execute => EffectSpec {
             stems: [
-                "run", "execut", "download", "install", "script", "appl", "migrat",
+                "run", "execut", "install", "script", "appl", "migrat",
             ]
             .to_vec(),
             opposites: [].to_vec(),
@@ -236,6 +234,8 @@ pub(crate) fn effect_spec(c: Consequence, action_tokens: &[String]) -> EffectSpe
                 "rollback",
                 "revert",
                 "nothing new",
+                "back from",
+                "back to the previous",
             ]
             .to_vec(),
         },
@@ -571,6 +571,8 @@ pub(crate) fn judge_effect(
                 Some(exact) => w == exact,
                 None => w.starts_with(opposite) && !own_word(w),
             }) && !negated(words, i)
+                // "every application starts failing" says what follows, not the opposite.
+                && !words.get(i + 1).is_some_and(|n| n.len() > 5 && n.ends_with("ing"))
                 && !hypothetical(words, i)
             {
                 return EffectVerdict::Reversed;

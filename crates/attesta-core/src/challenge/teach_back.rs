@@ -140,7 +140,7 @@ const EFFECTS: &[(&str, &[&str])] = &[
     (
         "execute",
         &[
-            "run", "ran$", "execut", "exec", "launch", "invok", "command", "script",
+            "run", "ran$", "execut", "exec", "launch", "invok", "command", "script", "appl",
         ],
     ),
     (
