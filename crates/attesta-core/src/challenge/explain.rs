@@ -193,10 +193,7 @@ pub(crate) fn effect_spec(c: Consequence, action_tokens: &[String]) -> EffectSpe
             .to_vec(),
         },
         Consequence::Execute => EffectSpec {
-            stems: [
-                "run", "execut", "install", "script", "appl", "migrat",
-            ]
-            .to_vec(),
+            stems: ["run", "execut", "install", "script", "appl", "migrat"].to_vec(),
             opposites: [].to_vec(),
         },
         Consequence::Stopped => EffectSpec {
@@ -223,8 +220,21 @@ pub(crate) fn effect_spec(c: Consequence, action_tokens: &[String]) -> EffectSpe
         },
         Consequence::Deployed => EffectSpec {
             stems: [
-                "deploy", "releas", "ship", "rollout", "merg", "promot", "version", "updat",
-                "upgrad", "replac", "live$", "scal", "rolls out", "roll out", "rolling out",
+                "deploy",
+                "releas",
+                "ship",
+                "rollout",
+                "merg",
+                "promot",
+                "version",
+                "updat",
+                "upgrad",
+                "replac",
+                "live$",
+                "scal",
+                "rolls out",
+                "roll out",
+                "rolling out",
                 "push",
             ]
             .to_vec(),
@@ -534,9 +544,7 @@ fn negated(words: &[String], at: usize) -> bool {
         return true;
     }
     // "nothing gets deleted or removed": the negation reaches across `or` / `nor` / `and`.
-    at >= 2
-        && ["or", "nor", "and"].contains(&words[at - 1].as_str())
-        && negated(words, at - 2)
+    at >= 2 && ["or", "nor", "and"].contains(&words[at - 1].as_str()) && negated(words, at - 2)
 }
 
 /// What the explanation does with the action's effect.
@@ -559,7 +567,11 @@ pub(crate) fn judge_effect(
     let own_word = |w: &str| own.binary_search_by(|v| v.as_str().cmp(w)).is_ok();
     // An opposite stated plainly (not negated) reverses the meaning whatever else is said.
     for spec in specs {
-        for opposite in spec.opposites.iter().filter(|o| o.contains(' ') || !own_word(o.trim_end_matches('$'))) {
+        for opposite in spec
+            .opposites
+            .iter()
+            .filter(|o| o.contains(' ') || !own_word(o.trim_end_matches('$')))
+        {
             if opposite.contains(' ') {
                 if let Some(pos) = lower.find(opposite) {
                     let before = plain_words(&lower[..pos]);
@@ -809,8 +821,14 @@ mod tests {
             &["sudo".into(), "systemctl".into(), "stop".into()],
         )
         .expect("stop is a known verb");
-        let judge =
-            |t: &str| judge_effect(&plain_words(t), &t.to_lowercase(), &[spec_clone(&spec)], &[]);
+        let judge = |t: &str| {
+            judge_effect(
+                &plain_words(t),
+                &t.to_lowercase(),
+                &[spec_clone(&spec)],
+                &[],
+            )
+        };
         assert_eq!(
             judge("this starts the database again"),
             EffectVerdict::Reversed

@@ -212,7 +212,9 @@ pub(super) fn understanding_failure(
         if looks_address {
             let address = token.trim_matches(|c: char| !c.is_alphanumeric());
             if !key.argument_dump.contains(address) {
-                return Some("the explanation names an address that is not part of this action".to_owned());
+                return Some(
+                    "the explanation names an address that is not part of this action".to_owned(),
+                );
             }
             continue;
         }
@@ -227,7 +229,9 @@ pub(super) fn understanding_failure(
                     .any(|p| p.contains('/') && p.len() >= 2 && path.starts_with(p.as_str()))
             })
         {
-            return Some("the explanation names a file or folder that is not part of this action".to_owned());
+            return Some(
+                "the explanation names a file or folder that is not part of this action".to_owned(),
+            );
         }
         if (looks_file || looks_address)
             && !targets.iter().any(|g| {
@@ -261,7 +265,9 @@ pub(super) fn understanding_failure(
             && !key.argument_dump.contains(said)
             && key.argument_dump.contains(other)
         {
-            return Some("the explanation states a value that is not part of this action".to_owned());
+            return Some(
+                "the explanation states a value that is not part of this action".to_owned(),
+            );
         }
     }
     // A snake_case identifier (`postgres_main`, `invoices_dlq`) that the action does not
