@@ -443,6 +443,36 @@ const VERBS: &[(&str, &[&str], &[&str])] = &[
         &["delet", "remov", "empt", "clear", "wipe", "gone", "drop"],
         &["restores", "replays", "backup"],
     ),
+    (
+        "flush",
+        &["remov", "delet", "clear", "empt", "wipe", "drop"],
+        &["adds", "add$"],
+    ),
+    ("prun", &["remov", "delet", "clean", "clear", "wipe"], &[]),
+    (
+        "merg",
+        &["combin", "fold", "join", "consolidat", "discard"],
+        &["splits", "split$"],
+    ),
+    (
+        "export",
+        &[
+            "send", "sent", "copy", "copies", "writ", "dump", "upload", "shar",
+        ],
+        &["imports"],
+    ),
+    (
+        "import",
+        &["load", "read", "add", "insert", "upload"],
+        &["exports"],
+    ),
+    (
+        "archiv",
+        &["move", "moves", "stor", "keep", "compress"],
+        &["restores", "unarchiv"],
+    ),
+    ("reboot", &["restart", "power cycl", "stop", "down$"], &[]),
+    ("restart", &["reboot", "stop", "start", "bounce"], &[]),
 ];
 
 /// The spec for the action's own verb: the first name token when it is a known verb, else the
