@@ -317,14 +317,18 @@ impl Service {
 
     /// Scores with the server's own policy. The agent's claimed environment can only raise the
     /// risk: the higher of the two assessments wins.
+    /// `server.declared_environment: false` ignores the claim altogether.
     fn assess(&self, ctx: &ActionContext) -> Result<RiskAssessment, String> {
-        let claimed = self.attesta.assess(ctx, None)?;
         if ctx.environment.is_none() {
-            return Ok(claimed);
+            return self.attesta.assess(ctx, None);
         }
         let mut own = ctx.clone();
         own.environment = None;
         let server = self.attesta.assess(&own, None)?;
+        if !self.config.server.declared_environment.unwrap_or(true) {
+            return Ok(server);
+        }
+        let claimed = self.attesta.assess(ctx, None)?;
         Ok(
             if server.score > claimed.score || server.level > claimed.level {
                 server
