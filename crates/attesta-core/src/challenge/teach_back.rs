@@ -294,11 +294,13 @@ fn target_phrases(kind: FactKind, value: &str) -> Vec<String> {
                 for part in local.split(['.', '_', '-']) {
                     push(part);
                 }
-            } else if !v.contains(char::is_whitespace) && v.len() >= 12 {
+            } else if !v.contains(char::is_whitespace)
+                && v.chars().filter(char::is_ascii_alphanumeric).count() >= 12
+            {
                 // A wallet or account code is read and quoted by its ends: "bc1qxy…0wlh".
-                let compact: String = v.chars().filter(|c| c.is_alphanumeric()).collect();
-                push(&compact[compact.len() - 4..]);
-                push(&compact[..6]);
+                let compact: Vec<char> = v.chars().filter(char::is_ascii_alphanumeric).collect();
+                push(&compact[compact.len() - 4..].iter().collect::<String>());
+                push(&compact[..6].iter().collect::<String>());
             } else {
                 for part in v.split_whitespace() {
                     push(part);
@@ -309,9 +311,10 @@ fn target_phrases(kind: FactKind, value: &str) -> Vec<String> {
             // Long codes are read and quoted by their ends: "0x9f2c…8d21", "ending 3000".
             let compact: String = v.chars().filter(|c| c.is_alphanumeric()).collect();
             push(&compact);
-            if compact.len() >= 12 {
-                push(&compact[compact.len() - 4..]);
-                push(&compact[..6]);
+            let chars: Vec<char> = compact.chars().collect();
+            if chars.len() >= 12 {
+                push(&chars[chars.len() - 4..].iter().collect::<String>());
+                push(&chars[..6].iter().collect::<String>());
             }
         }
         FactKind::Role | FactKind::Service | FactKind::Resource | FactKind::Repository => {
