@@ -180,4 +180,10 @@ fn held_out_explanations() {
         "teach-back held-out 4 (hand-written)",
         include_str!("corpus/teach_back_heldout4.jsonl"),
     );
+    // A fifth batch (26 cases), written before the last change (negated passive clauses) and
+    // never tuned on.
+    evaluate(
+        "teach-back held-out 5 (hand-written, untuned)",
+        include_str!("corpus/teach_back_heldout5.jsonl"),
+    );
 }

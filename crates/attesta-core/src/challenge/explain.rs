@@ -577,6 +577,63 @@ fn negated(words: &[String], at: usize) -> bool {
     at >= 2 && ["or", "nor", "and"].contains(&words[at - 1].as_str()) && negated(words, at - 2)
 }
 
+/// "no containers, images or volumes are deleted": a negated subject reaches a passive verb of
+/// its clause, unless a new subject or clause starts in between ("no undo, it is deleted").
+fn passive_negated(lower: &str, at: usize) -> bool {
+    const AUX: &[&str] = &[
+        "are", "is", "was", "were", "be", "been", "get", "gets", "got", "getting",
+    ];
+    const STOP: &[&str] = &[
+        "but",
+        "and",
+        "so",
+        "then",
+        "because",
+        "which",
+        "while",
+        "until",
+        "when",
+        "where",
+        "it",
+        "they",
+        "this",
+        "that",
+        "he",
+        "she",
+        "we",
+        "you",
+        "i",
+        "everything",
+        "all",
+    ];
+    let mut offset = 0;
+    for clause in lower.split(['.', ';', ':', '!', '?', '\n']) {
+        let words = plain_words(clause);
+        if at >= offset + words.len() {
+            offset += words.len();
+            continue;
+        }
+        let local = at - offset;
+        let passive = words[local.saturating_sub(2)..local]
+            .iter()
+            .any(|w| AUX.contains(&w.as_str()));
+        if !passive {
+            return false;
+        }
+        for w in words[local.saturating_sub(10)..local].iter().rev() {
+            if STOP.contains(&w.as_str()) {
+                return false;
+            }
+            if ["no", "none", "nothing", "neither", "nobody", "never", "not"].contains(&w.as_str())
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+    false
+}
+
 /// What the explanation does with the action's effect.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum EffectVerdict {
@@ -634,7 +691,7 @@ pub(crate) fn judge_effect(
         }
         for (i, w) in words.iter().enumerate() {
             if spec.stems.iter().any(|s| stem_matches(w, s)) {
-                if !negated(words, i) {
+                if !negated(words, i) && !passive_negated(lower, i) {
                     return EffectVerdict::Stated;
                 }
                 seen = true;
@@ -898,5 +955,17 @@ mod tests {
             EffectVerdict::Stated
         );
         assert_eq!(judge("it is fine"), EffectVerdict::Missing);
+        assert_eq!(
+            judge("this checks them; no files, folders or links are deleted"),
+            EffectVerdict::Negated
+        );
+        assert_eq!(
+            judge("there is no undo, it is deleted for good"),
+            EffectVerdict::Stated
+        );
+        assert_eq!(
+            judge("nothing can be recovered. the files are deleted"),
+            EffectVerdict::Stated
+        );
     }
 }
