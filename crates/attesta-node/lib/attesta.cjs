@@ -248,16 +248,27 @@ function observe(nativeSession, value, tool) {
   // BigInts become their digits and repeated (or cyclic) objects a marker, so every string of
   // the result is still read: nothing is skipped because it would not serialise.
   const seen = new WeakSet();
-  const json = JSON.stringify(value, (_key, v) => {
-    if (typeof v === 'bigint') return v.toString();
-    if (v && typeof v === 'object') {
-      if (seen.has(v)) return '[circular]';
-      seen.add(v);
-    }
-    return v;
-  });
-  if (json === undefined) return nativeSession.observeText(String(value), tool);
-  return nativeSession.observeJson(json, tool);
+  let json;
+  try {
+    json = JSON.stringify(value, (_key, v) => {
+      if (typeof v === 'bigint') return v.toString();
+      if (v && typeof v === 'object') {
+        if (seen.has(v)) return '[circular]';
+        seen.add(v);
+      }
+      return v;
+    });
+  } catch {
+    json = undefined; // a toJSON or getter that throws: read the result as text instead
+  }
+  if (json !== undefined) return nativeSession.observeJson(json, tool);
+  let text;
+  try {
+    text = String(value);
+  } catch {
+    text = Object.prototype.toString.call(value);
+  }
+  return nativeSession.observeText(text, tool);
 }
 
 /**

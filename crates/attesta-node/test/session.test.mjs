@@ -51,6 +51,7 @@ for (const [name, result] of Object.entries({
   deep: JSON.parse('{"a":'.repeat(20) + JSON.stringify(INJECTION) + '}'.repeat(20)),
   bigint: { n: 1n, text: INJECTION },
   cyclic: (() => { const o = { text: INJECTION }; o.self = o; return o; })(),
+  throwingToJSON: { toJSON() { throw new Error('no'); }, toString() { return INJECTION; } },
 })) {
   test(`session: an injection is found in a ${name} result`, () => {
     const s = new Attesta({ audit: false, trust: false }).session(null, { userRequest: 'find me a lasagne recipe' });
