@@ -95,7 +95,12 @@ fn script_of(words: &[String]) -> Option<(String, Option<bool>)> {
         let mut j = i + 1;
         while j < words.len() && words[j].starts_with('-') {
             // Inline code or a module is not a file (`-c`, `-e`, `-m`): the scorer reads those.
-            if matches!(words[j].as_str(), "-c" | "-e" | "-m" | "--eval" | "-r" | "--command" | "-Command") {
+            let inline = if is_shell {
+                matches!(words[j].as_str(), "-c" | "-s")
+            } else {
+                matches!(words[j].as_str(), "-c" | "-e" | "-m" | "-p" | "--eval" | "--print" | "-r" | "--command" | "-Command")
+            };
+            if inline {
                 return None;
             }
             j += 1;
