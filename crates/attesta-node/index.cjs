@@ -21,6 +21,7 @@ const RiskLevel = Object.freeze({
 
 module.exports = {
   Attesta: core.Attesta,
+  Session: core.Session,
   gate: core.gate,
   defaultAttesta: core.defaultAttesta,
   verifyAudit: core.verifyAudit,

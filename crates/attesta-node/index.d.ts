@@ -229,6 +229,28 @@ export declare class Attesta {
   assess(ctx: ActionContext, options?: { risk?: RiskLevelValue }): RiskAssessment;
   derive(options: Pick<AttestaOptions, 'riskScorer' | 'reviewer' | 'challengeMap'>): Attesta;
   gate<F extends (...args: any[]) => any>(fn: F, options?: GateOptions): Gated<F>;
+  /** A Session of this pipeline (same configuration and files), judging calls in context. */
+  session(sessionId?: string | null, options?: { userRequest?: string }): Session;
+}
+
+/**
+ * One agent session: an Attesta that judges each call in the context of the user's request and
+ * the tool results so far. Use it wherever an Attesta goes; the AI SDK and LangChain
+ * integrations feed tool results to it.
+ */
+export declare class Session extends Attesta {
+  constructor(attesta?: Attesta | null, sessionId?: string | null, options?: { userRequest?: string });
+  readonly sessionId: string | null;
+  /** What the user asked for; several requests accumulate. */
+  userRequest(text: string): void;
+  /** A tool's result: a string, bytes, or anything JSON-serialisable. */
+  observeResult(result: unknown, options?: { tool?: string }): void;
+  readonly hasRequest: boolean;
+  /** Set once a tool result carried instructions aimed at the agent. */
+  readonly taint: { source: string; evidence: string } | null;
+  readonly calls: Array<{ number: number; functionName: string; level: RiskLevelValue }>;
+  /** Throws: a session cannot start another one. */
+  session(): never;
 }
 
 /** gate() with the default instance ($ATTESTA_CONFIG, else ./attesta.yaml, else defaults). */

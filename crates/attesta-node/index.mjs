@@ -3,6 +3,7 @@ import cjs from './index.cjs';
 
 export const {
   Attesta,
+  Session,
   gate,
   defaultAttesta,
   verifyAudit,

@@ -154,6 +154,12 @@ fn evaluate_low_is_approved_and_audited() {
     assert_eq!(run.code, 0, "{}", run.transcript());
     let result: Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(result["verdict"], "approved");
+    // One shape for risk across commands: the flat fields of `score --json` and audit entries.
+    assert_eq!(result["risk_level"], result["risk"]["level"], "{result}");
+    assert_eq!(result["risk_score"], result["risk"]["score"], "{result}");
+    let scored: Value = serde_json::from_str(&p.run(&["score", "--json"], READ).stdout).unwrap();
+    assert_eq!(scored["risk_level"], result["risk_level"], "{scored}");
+    assert!(scored["risk_score"].is_f64(), "{scored}");
     let log = p.read(".attesta/audit.jsonl");
     let entry: Value = serde_json::from_str(log.lines().next().unwrap()).unwrap();
     assert_eq!(entry["entry_id"], result["audit_entry_id"]);

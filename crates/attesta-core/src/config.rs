@@ -421,6 +421,10 @@ pub struct ServerConfig {
     /// Most requests one agent may have pending on `attesta serve` (default 50); more get 429.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_pending_per_agent: Option<u32>,
+    /// Whether `attesta serve` lets an agent's declared `environment` count in scoring (default
+    /// true). It can only raise the risk (a declared production); `false` ignores it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub declared_environment: Option<bool>,
 }
 
 /// One notification endpoint of the approval server.

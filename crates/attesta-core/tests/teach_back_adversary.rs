@@ -64,6 +64,10 @@ fn evaluate(label: &str, corpus: &str) -> Figures {
             &[],
         )
         .expect("no lockout");
+        if std::env::var("TEACH_BACK_DEBUG").is_ok_and(|ids| ids.split(',').any(|id| id == case.id))
+        {
+            println!("{}: {key:#?}\n{:?}", case.id, result.details);
+        }
         let style = case.style.split(':').next().unwrap_or("").to_owned();
         let entry = by_style
             .entry(format!(
@@ -157,10 +161,29 @@ fn held_out_explanations() {
         "held-out fakes rejected {:.1} %",
         f.fake_rate
     );
-    // A second batch, written after the validator was final and never tuned on: its figures
-    // are reported as they are.
+    // A second batch, written after the validator was first finished; its first measurement
+    // is in docs/challenges.md, general fixes followed from its failure classes.
     evaluate(
-        "teach-back held-out 2 (hand-written, untuned)",
+        "teach-back held-out 2 (hand-written)",
         include_str!("corpus/teach_back_heldout2.jsonl"),
+    );
+    // A third batch (176 cases, eleven domains, terse/long/non-native/typos/bullets, other
+    // number formats), written before the validator changes; its first measurement is in
+    // docs/challenges.md, general fixes followed from its failure classes.
+    evaluate(
+        "teach-back held-out 3 (hand-written)",
+        include_str!("corpus/teach_back_heldout3.jsonl"),
+    );
+    // A fourth batch (64 cases, new actions), written after the changes that set 3 prompted;
+    // its first measurement (before any change it prompted) is in docs/challenges.md.
+    evaluate(
+        "teach-back held-out 4 (hand-written)",
+        include_str!("corpus/teach_back_heldout4.jsonl"),
+    );
+    // A fifth batch (26 cases), written before the last change (negated passive clauses) and
+    // never tuned on.
+    evaluate(
+        "teach-back held-out 5 (hand-written, untuned)",
+        include_str!("corpus/teach_back_heldout5.jsonl"),
     );
 }

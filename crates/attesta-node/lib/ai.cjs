@@ -5,7 +5,8 @@
 // - attestaToolApproval(attesta): v7's `toolApproval` callback. Never throws (the SDK would
 //   fail the step): anything that goes wrong is a denial with a reason. MODIFIED is denied,
 //   because v7 cannot replace a tool's input from an approval.
-// - gateTools(tools, attesta): wraps each tool's `execute` (v5, v6, v7); a denied call never
+// - gateTools(tools, attesta): wraps each tool's `execute` (v5, v6, v7), and feeds each result to
+//   the session when `attesta` is a Session; a denied call never
 //   runs and the model receives the denial; MODIFIED runs with the reviewer's input.
 
 const common = require('./common.cjs');
@@ -123,7 +124,7 @@ function gateTools(tools, attesta, options = {}) {
           if (options.onDenied === 'result') return { denied: true, reason: denial.message };
           throw denial;
         }
-        return execute.call(tool, runInput, execOptions);
+        return common.observeOutput(attesta, await execute.call(tool, runInput, execOptions), name);
       },
     };
   }

@@ -125,6 +125,9 @@ const OPTION_KEYS = new Set([
   'environment', 'challengeMap', 'scorerTimeoutMs',
 ]);
 
+/** The native session a pipeline is built with (a symbol: not an option users pass). */
+const SESSION = Symbol('attesta.session');
+
 function buildPipeline(options) {
   const unknown = Object.keys(options).filter((k) => !OPTION_KEYS.has(k)).sort();
   if (unknown.length) throw new TypeError(`Attesta() got unexpected option(s): ${unknown.join(', ')}`);
@@ -157,7 +160,7 @@ function buildPipeline(options) {
     native_options.reviewerName = r.name;
     reviewFn = r.callback;
   }
-  return new native.Pipeline(native_options, scoreFn, reviewFn);
+  return new native.Pipeline(native_options, scoreFn, reviewFn, options[SESSION]);
 }
 
 class Attesta {
@@ -227,7 +230,117 @@ class Attesta {
   gate(fn, options) {
     return makeGate(() => this, fn, options);
   }
+
+  /**
+   * A Session of this pipeline: the same configuration and files, with every call judged in the
+   * context of one agent session. Options: `userRequest`.
+   */
+  session(sessionId, options = {}) {
+    return new Session(this, sessionId, options);
+  }
 }
+
+/** Text of a tool result for the session: strings and bytes as text, anything else as JSON. */
+function observe(nativeSession, value, tool) {
+  if (typeof value === 'string') return nativeSession.observeText(value, tool);
+  if (value instanceof Uint8Array) return nativeSession.observeText(Buffer.from(value).toString('utf8'), tool);
+  if (value === undefined || value === null) return undefined;
+  // BigInts become their digits and repeated (or cyclic) objects a marker, so every string of
+  // the result is still read: nothing is skipped because it would not serialise.
+  const seen = new WeakSet();
+  let json;
+  try {
+    json = JSON.stringify(value, (_key, v) => {
+      if (typeof v === 'bigint') return v.toString();
+      if (v && typeof v === 'object') {
+        if (seen.has(v)) return '[circular]';
+        seen.add(v);
+      }
+      return v;
+    });
+  } catch {
+    json = undefined; // a toJSON or getter that throws: read the result as text instead
+  }
+  if (json !== undefined) return nativeSession.observeJson(json, tool);
+  let text;
+  try {
+    text = String(value);
+  } catch {
+    text = Object.prototype.toString.call(value);
+  }
+  return nativeSession.observeText(text, tool);
+}
+
+/**
+ * One agent session: an Attesta that judges each call in the context of what the session has
+ * seen (docs/typescript.md, "Sessions"). Feed it the user's request (`userRequest`) and tool
+ * results (`observeResult`); every evaluate, gate and integration given the session gets the
+ * session-aware score. Memory is bounded whatever is fed in.
+ */
+class Session extends Attesta {
+  constructor(attesta, sessionId, options = {}) {
+    const base = attesta ?? defaultAttesta();
+    if (!(base instanceof Attesta)) throw new TypeError('Session needs an Attesta instance');
+    if (base instanceof Session) throw new TypeError('a Session cannot start another session; call session() on the Attesta instance');
+    if (sessionId != null && typeof sessionId !== 'string') throw new TypeError('sessionId must be a string');
+    if (options === null || typeof options !== 'object') throw new TypeError('session() options must be an object');
+    const nativeSession = new native.NativeSession();
+    super({ ...base._options, [SESSION]: nativeSession });
+    this._session = nativeSession;
+    this.sessionId = sessionId ?? null;
+    if (options.userRequest != null) this.userRequest(options.userRequest);
+  }
+
+  /** What the user asked for (a prompt). Several requests accumulate. */
+  userRequest(text) {
+    if (typeof text !== 'string') throw new TypeError('userRequest needs the request text (a string)');
+    this._session.userRequest(text);
+  }
+
+  /**
+   * A tool's result: a string, bytes, or anything JSON-serialisable. `tool` names the tool
+   * that produced it, for the evidence of a taint (default: the most recent call).
+   */
+  observeResult(result, options = {}) {
+    const tool = options?.tool;
+    if (tool != null && typeof tool !== 'string') throw new TypeError('tool must be a string');
+    observe(this._session, result, tool ?? undefined);
+  }
+
+  get hasRequest() {
+    return this._session.hasRequest;
+  }
+  /** `{ source, evidence }` once a tool result carried instructions aimed at the agent. */
+  get taint() {
+    const t = this._session.taint;
+    return t ? { source: t[0], evidence: t[1] } : null;
+  }
+  /** The calls seen, most recent last: `{ number, functionName, level }`. */
+  get calls() {
+    return JSON.parse(this._session.callsJson).map(([number, functionName, level]) => ({ number, functionName, level }));
+  }
+
+  _withId(ctx) {
+    if (this.sessionId != null && ctx && typeof ctx === 'object' && ctx.sessionId == null) {
+      return { ...ctx, sessionId: this.sessionId };
+    }
+    return ctx;
+  }
+  evaluate(ctx, options) {
+    return super.evaluate(this._withId(ctx), options);
+  }
+  assess(ctx, options) {
+    return super.assess(this._withId(ctx), options);
+  }
+  gate(fn, options) {
+    const opts = options ?? {};
+    return super.gate(fn, this.sessionId != null && opts.sessionId == null ? { ...opts, sessionId: this.sessionId } : opts);
+  }
+  session() {
+    throw new TypeError('a Session cannot start another session; call session() on the Attesta instance');
+  }
+}
+
 
 function makeGate(owner, fn, options) {
   const opts = common.checkGateOptions(options);
@@ -294,6 +407,7 @@ scorers.DefaultRiskScorer.prototype.score = function score(ctx) {
 
 module.exports = {
   Attesta,
+  Session,
   gate,
   defaultAttesta,
   verifyAudit,

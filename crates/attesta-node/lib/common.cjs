@@ -298,7 +298,24 @@ function describeError(error) {
   }
 }
 
+/**
+ * Feeds a tool's output to `owner` when it is a Session (duck-typed, so the integrations work
+ * with RemoteAttesta without loading the addon). A LangChain message is read by its content.
+ * A failure here never hides the output from the agent: the output is returned either way.
+ */
+function observeOutput(owner, output, tool) {
+  if (!owner || typeof owner.observeResult !== 'function' || typeof owner.userRequest !== 'function') return output;
+  let value = output;
+  if (value && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Uint8Array) &&
+      'content' in value && typeof value.lc_serializable === 'boolean') {
+    value = value.content;
+  }
+  owner.observeResult(value, { tool });
+  return output;
+}
+
 module.exports = {
+  observeOutput,
   RiskLevel,
   Verdict,
   ChallengeType,

@@ -91,8 +91,8 @@ function attestaMiddleware(attesta, options = {}) {
       } catch (error) {
         return denial(call, error.message);
       }
-      if (args === call.args) return handler(request);
-      return handler({ ...request, toolCall: { ...call, args } });
+      const output = await (args === call.args ? handler(request) : handler({ ...request, toolCall: { ...call, args } }));
+      return common.observeOutput(attesta, output, call.name);
     },
   });
 }
@@ -118,7 +118,7 @@ function gateTool(tool, attesta, options = {}) {
       if (options.onDenied === 'result') return denied.message;
       throw denied;
     }
-    return tool.invoke(runInput, config);
+    return common.observeOutput(attesta, await tool.invoke(runInput, config), tool.name);
   }, { name: tool.name, description: tool.description, schema: tool.schema });
 }
 

@@ -14,6 +14,7 @@ mod bridge;
 mod result;
 mod reviewer;
 mod scorer;
+mod session;
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -152,6 +153,7 @@ impl Pipeline {
         options: PipelineOptions,
         score_callback: Option<JsCall>,
         review_callback: Option<JsCall>,
+        session: Option<&session::NativeSession>,
     ) -> Result<Self> {
         let loaded = load(&options)?;
         let config_path = loaded
@@ -177,7 +179,18 @@ impl Pipeline {
             )
             .map_err(invalid)?;
             scores_in_js = tree.calls_js;
-            builder = builder.scorer(tree.scorer);
+            builder = builder.scorer(match session {
+                Some(session) => Arc::new(attesta_core::session::SessionScorer::new(
+                    Box::new(tree.scorer),
+                    session.shared(),
+                )),
+                None => tree.scorer,
+            });
+        } else if let Some(session) = session {
+            builder = builder.scorer(Arc::new(attesta_core::session::SessionScorer::new(
+                Box::new(attesta_core::scoring::DefaultRiskScorer::new()),
+                session.shared(),
+            )));
         }
         if let Some(callback) = review_callback {
             let shape = match options.reviewer_shape.as_deref() {

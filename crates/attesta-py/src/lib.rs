@@ -9,6 +9,7 @@ mod enums;
 mod result;
 mod reviewer;
 mod scorer;
+mod session;
 
 use std::future::Future;
 use std::path::PathBuf;
@@ -81,13 +82,26 @@ struct Recipe {
     trust_path: Option<PathBuf>,
     trust: Option<bool>,
     environment: Option<String>,
+    /// Session context: every call is judged in it and recorded there.
+    session: Option<Arc<Mutex<attesta_core::Session>>>,
 }
 
 impl Recipe {
     fn build(&self) -> PyResult<Attesta> {
         let mut builder = AttestaBuilder::from_loaded(self.loaded.clone());
-        if let Some(s) = &self.scorer {
-            builder = builder.scorer(Arc::clone(s));
+        match (&self.scorer, &self.session) {
+            (inner, Some(session)) => {
+                let inner: Box<dyn attesta_core::scoring::RiskScorer> = match inner {
+                    Some(s) => Box::new(Arc::clone(s)),
+                    None => Box::new(attesta_core::scoring::DefaultRiskScorer::new()),
+                };
+                builder = builder.scorer(Arc::new(attesta_core::session::SessionScorer::new(
+                    inner,
+                    Arc::clone(session),
+                )));
+            }
+            (Some(s), None) => builder = builder.scorer(Arc::clone(s)),
+            (None, None) => {}
         }
         if let Some(r) = &self.reviewer {
             builder = builder.reviewer(Arc::clone(r));
@@ -263,20 +277,25 @@ impl Pipeline {
             trust_path: trust_store_path,
             trust,
             environment,
+            session: None,
         };
         Pipeline::from_recipe(recipe)
     }
 
     /// A sibling pipeline with the same configuration and files but another scorer, renderer or
     /// challenge map.
-    #[pyo3(signature = (*, scorer=None, renderer=None, challenge_map=None))]
+    #[pyo3(signature = (*, scorer=None, renderer=None, challenge_map=None, session=None))]
     fn derive(
         &self,
         scorer: Option<&Bound<'_, PyAny>>,
         renderer: Option<&Bound<'_, PyAny>>,
         challenge_map: Option<&Bound<'_, PyAny>>,
+        session: Option<PyRef<'_, session::NativeSession>>,
     ) -> PyResult<Self> {
         let mut recipe = self.recipe.clone();
+        if let Some(session) = session {
+            recipe.session = Some(session.shared());
+        }
         if let Some(s) = scorer.filter(|s| !s.is_none()) {
             recipe.scorer = Some(scorer::scorer_from_py(s, false)?);
         }
@@ -479,6 +498,7 @@ fn discover_config(dir: PathBuf) -> PyResult<Option<PathBuf>> {
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Pipeline>()?;
     m.add_class::<Pending>()?;
+    m.add_class::<session::NativeSession>()?;
     m.add_class::<PyApprovalResult>()?;
     m.add_function(wrap_pyfunction!(level_from_score, m)?)?;
     m.add_function(wrap_pyfunction!(default_score, m)?)?;

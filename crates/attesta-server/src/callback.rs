@@ -16,7 +16,7 @@ use std::time::Duration;
 use serde_json::{Value, json};
 
 use crate::db::{DbError, SqlBackend, Stmt, Val};
-use crate::webhook::{MAX_ATTEMPTS, backoff_ms, sign};
+use crate::webhook::{MAX_ATTEMPTS, backoff_ms};
 
 /// Longest accepted `callback_url`.
 pub const MAX_URL_LEN: usize = 2048;
@@ -314,30 +314,7 @@ async fn send(
     secret: Option<&str>,
     body: &str,
 ) -> Result<(), String> {
-    let timestamp = jiff::Timestamp::now().as_second();
-    let mut request = client
-        .post(url)
-        .header("content-type", "application/json")
-        .header("x-attesta-event", "request.decided")
-        .header("x-attesta-event-id", event_id)
-        .header("x-attesta-timestamp", timestamp.to_string())
-        .body(body.to_owned());
-    if let Some(secret) = secret {
-        request = request.header(
-            "x-attesta-signature",
-            sign(secret.as_bytes(), timestamp, body),
-        );
-    }
-    // The error text never carries the URL: it may hold a resume token.
-    let response = request
-        .send()
-        .await
-        .map_err(|e| e.without_url().to_string())?;
-    if response.status().is_success() {
-        Ok(())
-    } else {
-        Err(format!("HTTP {}", response.status()))
-    }
+    crate::webhook::post_signed(client, Some("request.decided"), event_id, url, secret, body).await
 }
 
 #[cfg(test)]

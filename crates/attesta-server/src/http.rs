@@ -381,9 +381,10 @@ async fn create(
     let mut fields: serde_json::Map<String, Value> = serde_json::from_slice(&body)
         .map_err(|e| invalid(format!("the body is not an ActionContext: {e}")))?;
     let callback = crate::callback::take_from_body(&mut fields).map_err(|e| invalid(e.to_string()))?;
+    let session = crate::session_context::take_from_body(&mut fields).map_err(|e| invalid(e.to_string()))?;
     let ctx: ActionContext = serde_json::from_value(Value::Object(fields))
         .map_err(|e| invalid(format!("the body is not an ActionContext: {e}")))?;
-    let created = state.service.create(&agent, ctx).await?;
+    let created = state.service.create_in_session(&agent, ctx, session.as_ref()).await?;
     if let (Some(callback), Some(id)) = (callback, created["request_id"].as_str()) {
         crate::callback::register(&*state.service.db, id, &callback)
             .await

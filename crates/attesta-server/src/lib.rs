@@ -17,6 +17,7 @@ pub mod identity;
 pub mod listing;
 pub mod login;
 pub mod service;
+pub mod session_context;
 pub mod web;
 pub mod webhook;
 

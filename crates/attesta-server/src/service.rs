@@ -317,14 +317,18 @@ impl Service {
 
     /// Scores with the server's own policy. The agent's claimed environment can only raise the
     /// risk: the higher of the two assessments wins.
+    /// `server.declared_environment: false` ignores the claim altogether.
     fn assess(&self, ctx: &ActionContext) -> Result<RiskAssessment, String> {
-        let claimed = self.attesta.assess(ctx, None)?;
         if ctx.environment.is_none() {
-            return Ok(claimed);
+            return self.attesta.assess(ctx, None);
         }
         let mut own = ctx.clone();
         own.environment = None;
         let server = self.attesta.assess(&own, None)?;
+        if !self.config.server.declared_environment.unwrap_or(true) {
+            return Ok(server);
+        }
+        let claimed = self.attesta.assess(ctx, None)?;
         Ok(
             if server.score > claimed.score || server.level > claimed.level {
                 server
@@ -335,10 +339,17 @@ impl Service {
     }
 
     /// Creates a request (or decides it at once: low risk auto-approves, a block rule denies).
-    pub async fn create(
+    pub async fn create(&self, agent: &Identity, ctx: ActionContext) -> Result<Value, ServiceError> {
+        self.create_in_session(agent, ctx, None).await
+    }
+
+    /// [`create`](Self::create) judged in the agent's session context (which can only raise the
+    /// server's assessment; see [`crate::session_context`]).
+    pub async fn create_in_session(
         &self,
         agent: &Identity,
         mut ctx: ActionContext,
+        session: Option<&crate::session_context::SessionContext>,
     ) -> Result<Value, ServiceError> {
         if ctx.function_name.trim().is_empty() {
             return Err(ServiceError::Invalid(
@@ -361,6 +372,10 @@ impl Service {
         let assessment = match self.assess(&ctx) {
             Ok(a) => a,
             Err(why) => return Err(ServiceError::Invalid(format!("risk scoring failed: {why}"))),
+        };
+        let assessment = match session.filter(|s| !s.is_empty()) {
+            Some(session) => session.raise(&ctx, assessment, &|call| self.assess(call)),
+            None => assessment,
         };
         let policy = &self.config.policy;
         let level = assessment.level;

@@ -255,22 +255,41 @@ async fn send(
     secret_env: Option<&str>,
     body: &str,
 ) -> Result<(), String> {
+    let secret = match secret_env {
+        Some(var) => Some(
+            std::env::var(var)
+                .map_err(|_| format!("environment variable {var} (the webhook secret) is not set"))?,
+        ),
+        None => None,
+    };
+    post_signed(client, None, id, url, secret.as_deref(), body).await
+}
+
+/// POSTs one JSON delivery with its event id and timestamp headers, signed when there is a secret
+/// (`x-attesta-signature`, see [`sign`]). A failure's text never carries the URL: webhook and
+/// callback URLs can hold secrets (a Slack hook's token, a resume token).
+pub(crate) async fn post_signed(
+    client: &reqwest::Client,
+    event: Option<&str>,
+    event_id: &str,
+    url: &str,
+    secret: Option<&str>,
+    body: &str,
+) -> Result<(), String> {
     let timestamp = jiff::Timestamp::now().as_second();
     let mut request = client
         .post(url)
         .header("content-type", "application/json")
-        .header("x-attesta-event-id", id)
+        .header("x-attesta-event-id", event_id)
         .header("x-attesta-timestamp", timestamp.to_string())
         .body(body.to_owned());
-    if let Some(var) = secret_env {
-        let secret = std::env::var(var)
-            .map_err(|_| format!("environment variable {var} (the webhook secret) is not set"))?;
-        request = request.header(
-            "x-attesta-signature",
-            sign(secret.as_bytes(), timestamp, body),
-        );
+    if let Some(event) = event {
+        request = request.header("x-attesta-event", event);
     }
-    let response = request.send().await.map_err(|e| e.to_string())?;
+    if let Some(secret) = secret {
+        request = request.header("x-attesta-signature", sign(secret.as_bytes(), timestamp, body));
+    }
+    let response = request.send().await.map_err(|e| e.without_url().to_string())?;
     if response.status().is_success() {
         Ok(())
     } else {

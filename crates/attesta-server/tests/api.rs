@@ -306,6 +306,38 @@ async fn agent_requirements_only_raise_the_review(kind: &str) {
     assert_ne!(created["status"], "approved", "{created}");
 }
 
+/// A declared environment counts when the server's policy allows it, and only ever raises.
+async fn declared_environment_only_raises(kind: &str) {
+    // The risk of a request declared in `environment`, as approvers see it.
+    async fn risk(s: &Server, environment: Option<&str>) -> (f64, String) {
+        let mut action = medium();
+        if let Some(e) = environment {
+            action["environment"] = json!(e);
+        }
+        let created = s.create(action).await;
+        let id = created["request_id"].as_str().unwrap();
+        let (_, view) = s.get(&format!("/v1/requests/{id}"), Some(&s.alice)).await;
+        let action = &view["challenge"]["action"];
+        (action["risk_score"].as_f64().unwrap_or_else(|| panic!("{view}")), action["factors"].to_string())
+    }
+    let s = start(kind, BASE_YAML).await;
+    let (plain, _) = risk(&s, None).await;
+    let (prod, evidence) = risk(&s, Some("production")).await;
+    assert!(prod > plain, "a declared production counts: {prod} vs {plain}: {evidence}");
+    assert!(evidence.contains("production context"), "{evidence}");
+
+    // A server deployed in production stays in production whatever the agent declares.
+    let yaml = format!("{BASE_YAML}risk:\n  environment: production\n");
+    let s = start(kind, &yaml).await;
+    let (_, evidence) = risk(&s, Some("development")).await;
+    assert!(evidence.contains("production context"), "a declared environment lowered the risk: {evidence}");
+
+    let yaml = format!("{BASE_YAML}server:\n  declared_environment: false\n");
+    let s = start(kind, &yaml).await;
+    let (_, evidence) = risk(&s, Some("production")).await;
+    assert!(!evidence.contains("production"), "ignored by policy: {evidence}");
+}
+
 /// Two servers with separate working directories on one PostgreSQL database write one intact
 /// audit chain in the database (no local files); the export verifies with the audit tools.
 async fn one_audit_chain_for_a_fleet(kind: &str) {
@@ -342,6 +374,7 @@ async fn one_audit_chain_for_a_fleet(kind: &str) {
 scenarios!(
     one_audit_chain_for_a_fleet,
     agent_requirements_only_raise_the_review,
+    declared_environment_only_raises,
     unauthenticated_is_401,
     roles_are_enforced,
     confirm_early_is_refused_then_approved_once,

@@ -301,14 +301,28 @@ async fn a_stale_multi_party_page_is_refused_without_failing_the_review() {
     let facts = json!({
         "table": "customers",
         "environment": "production",
+        "resource": "production",
         "operation": "drop_table",
-        "consequence": "Database records are destroyed or rewritten",
     });
+    // Dropping a table destroys records: the one option saying data is destroyed or deleted.
+    let consequence = |q: &Value| -> String {
+        let options = q["format"]["options"].as_array().unwrap();
+        let fits: Vec<&str> = options
+            .iter()
+            .filter_map(Value::as_str)
+            .filter(|o| o.contains("records are destroyed") || o.contains("are deleted"))
+            .collect();
+        assert_eq!(fits.len(), 1, "{q}");
+        fits[0].to_owned()
+    };
     let answers: Vec<String> = bob_view["your_step"]["body"]["questions"]
         .as_array()
         .unwrap()
         .iter()
         .map(|q| {
+            if q["topic"] == "consequence" {
+                return consequence(q);
+            }
             facts[q["topic"].as_str().unwrap()]
                 .as_str()
                 .unwrap_or_else(|| panic!("a question this reader cannot answer: {q}"))

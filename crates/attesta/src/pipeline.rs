@@ -721,10 +721,21 @@ impl Attesta {
         }
     }
 
+    /// The environment an action is assessed and recorded in: the configured (or detected) one,
+    /// unless the caller declares a stricter one. A declaration never loosens it: an agent saying
+    /// `dev` in production is still in production.
     fn environment_for(&self, ctx: &ActionContext) -> String {
+        let base = &self.inner.environment;
         match ctx.environment.as_deref() {
-            Some(env) if !env.trim().is_empty() => normalize_environment(env),
-            _ => self.inner.environment.clone(),
+            Some(env) if !env.trim().is_empty() => {
+                let declared = normalize_environment(env);
+                if self.inner.engine.is_stricter_environment(&declared, base) {
+                    declared
+                } else {
+                    base.clone()
+                }
+            }
+            _ => base.clone(),
         }
     }
 }

@@ -509,6 +509,14 @@ fn deny_lines_are_read_strictly() {
         Some(Some("wrong host".into()))
     );
     assert_eq!(deny_request("deny", false), Some(None));
+    // An earlier multi-party approver takes their approval back.
+    assert_eq!(
+        deny_request("withdraw: backup not verified", false),
+        Some(Some("backup not verified".into()))
+    );
+    assert_eq!(deny_request("withdraws the key", false), None);
+    assert!(attesta::reviewer::is_details_request(" ? "));
+    assert!(!attesta::reviewer::is_details_request("? a"));
     assert_eq!(
         deny_request("/deny too risky", false),
         Some(Some("too risky".into()))

@@ -208,14 +208,20 @@ fn a_wrong_quiz_answer_denies_without_revealing_the_right_one() {
         .answers
         .iter()
         .map(|a| match &a.accepted {
-            AcceptedAnswer::Choice { index, value } => {
-                ((if *index == 0 { "b" } else { "a" }).to_owned(), value.clone())
-            }
+            AcceptedAnswer::Choice { index, value } => (
+                (if *index == 0 { "b" } else { "a" }).to_owned(),
+                value.clone(),
+            ),
             AcceptedAnswer::Exact { value } => ("zz-not-it-zz".to_owned(), value.clone()),
         })
         .collect();
     assert!(wrong.len() >= 2, "HIGH quizzes ask at least two questions");
-    let value = &wrong.iter().find(|(_, v)| v.contains("invoices")).or(wrong.first()).unwrap().1;
+    let value = &wrong
+        .iter()
+        .find(|(_, v)| v.contains("invoices"))
+        .or(wrong.first())
+        .unwrap()
+        .1;
 
     let mut s = PtySession::spawn(&request, true);
     let before = s.wait_for("Answer: ", 1);
@@ -317,5 +323,65 @@ fn without_a_controlling_terminal_the_reviewer_is_unavailable() {
     assert!(
         error.contains("no reviewer is reachable") && error.contains("/dev/tty"),
         "{error}"
+    );
+}
+
+#[test]
+fn later_approvers_read_earlier_explanations_see_details_on_a_key_and_may_withdraw() {
+    let request = json!({
+        "ctx": {"function_name": "drop_database", "args": ["customers"], "environment": "production"},
+        "challenge": "multi_party",
+        "risk_score": 0.95,
+        "approvers_required": 3
+    });
+    let mut s = PtySession::spawn(&request, true);
+    s.wait_for("? shows all details", 1);
+    s.wait_for("Your name: ", 1);
+    s.type_line("Alice");
+    s.wait_for("Your explanation: ", 1);
+    let alice = "This permanently drops the customers database in production so every customer record \
+                 is destroyed and cannot be restored afterwards";
+    s.type_line(alice);
+    s.wait_for("Approver 1 of 3 passed", 1);
+    s.wait_for("Your name: ", 2);
+    s.type_line("Bob");
+    // `?` shows every argument and factor, then asks again.
+    s.wait_for("Your explanation: ", 2);
+    s.type_line("?");
+    s.wait_for("Risk factors (all):", 1);
+    s.wait_for("Arguments (in full):", 1);
+    s.wait_for("Your explanation: ", 3);
+    // Bob explains the action himself (too little content for a quiz) and reads Alice's only
+    // afterwards, so he cannot copy it.
+    let before = s.text();
+    assert!(!before.contains("Approver 1 explained"), "{before}");
+    s.type_line(
+        "Drops the whole customers database in production, so all customer records are gone for good \
+         and nothing can be recovered later",
+    );
+    s.wait_for(
+        "Approver 1 had explained: This permanently drops the customers database",
+        1,
+    );
+    s.wait_for("Approver 2 of 3 passed", 1);
+    s.wait_for("Your name: ", 3);
+    s.type_line("Carol");
+    // The confirming approver reads both explanations before answering.
+    s.wait_for("Approver 1 explained: This permanently drops", 1);
+    s.wait_for(
+        "Approver 2 explained: Drops the whole customers database",
+        1,
+    );
+    s.wait_for("Approve? [y/N] ", 1);
+    // A no (here: an approval taken back) ends the review at once, with its reason.
+    s.type_line("withdraw: the backup has not been verified");
+    s.wait_for("DENIED", 1);
+    let (outcome, code) = s.finish();
+    assert_eq!(outcome["verdict"], "denied", "{outcome}");
+    assert_eq!(code, 3);
+    let reason = outcome["reason"].as_str().unwrap_or_default();
+    assert!(
+        reason.contains("the backup has not been verified"),
+        "{outcome}"
     );
 }

@@ -87,7 +87,8 @@ def test_context_carries_the_threshold_environment_and_source() -> None:
 # -- the threshold acts ---------------------------------------------------------------------------
 
 
-MEDIUM_ACTION = ("update_billing", {"customer_id": "cust_123", "amount": 500, "currency": "USD"})
+# In the middle of the scale even in production (the plugin declares production, which only raises).
+MEDIUM_ACTION = ("update_record", {"table": "invoices", "id": 42, "status": "paid"})
 
 
 def test_threshold_at_and_below_the_score(audit_log: Path) -> None:

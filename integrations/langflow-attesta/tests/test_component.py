@@ -84,12 +84,13 @@ def test_threshold_acts(component_module: ModuleType, audit_log: Path, risk_leve
 
 
 def test_scored_threshold(component_module: ModuleType, audit_log: Path) -> None:
-    kwargs = {"customer_id": "cust_123", "amount": 500, "currency": "USD"}
-    assessment = score_of("update_billing", kwargs)
-    assert 0.05 < assessment.score < 0.95 and assessment.level.value != "critical"
-    at = run(component_module, function_name="update_billing", action_args=kwargs, risk_threshold=assessment.score)
+    # In the middle of the scale even in production (the component declares production).
+    kwargs = {"table": "invoices", "id": 42, "status": "paid"}
+    assessment = score_of("update_record", kwargs)
+    assert 0.05 < assessment.score < 0.95 and assessment.level.value != "critical", assessment
+    at = run(component_module, function_name="update_record", action_args=kwargs, risk_threshold=assessment.score)
     assert at["verdict"] == "approved"
-    below = run(component_module, function_name="update_billing", action_args=kwargs, risk_threshold=assessment.score - 0.01)
+    below = run(component_module, function_name="update_record", action_args=kwargs, risk_threshold=assessment.score - 0.01)
     assert below["verdict"] == "denied"
 
 

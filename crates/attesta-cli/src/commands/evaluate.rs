@@ -83,7 +83,14 @@ pub fn run(global: &GlobalArgs, args: &EvaluateArgs) -> CliResult {
 
     let mut out = std::io::stdout().lock();
     if global.json {
-        writeln!(out, "{}", serde_json::to_string(&result).map_err(|e| CliError::failure(e.to_string()))?)?;
+        // The same flat risk fields as `score --json`, audit entries and the integrations, beside
+        // the full assessment under `risk`.
+        let mut doc = serde_json::to_value(&result).map_err(|e| CliError::failure(e.to_string()))?;
+        if let Some(map) = doc.as_object_mut() {
+            map.insert("risk_score".into(), serde_json::json!(result.risk.score));
+            map.insert("risk_level".into(), serde_json::json!(result.risk.level));
+        }
+        writeln!(out, "{doc}")?;
     } else {
         let style = Style::for_stdout();
         writeln!(

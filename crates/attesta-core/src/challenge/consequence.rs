@@ -55,6 +55,26 @@ impl Consequence {
         ALL.iter().copied().find(|c| c.name() == name)
     }
 
+    /// Whether an approver could fairly read one as the other ("a table is dropped" is both
+    /// "records are destroyed" and "resources are deleted"). A consequence that could be true
+    /// beside the right answer is never offered as a wrong one.
+    pub(crate) fn confusable(self, other: Consequence) -> bool {
+        use Consequence::*;
+        let family = |c: Consequence| match c {
+            DataDestroyed | Deleted | Overwritten => 0,
+            SecretKey => 1,
+            Execute | Stopped | Deployed => 2,
+            MoneyOut => 3,
+            SentOut => 4,
+            Access => 5,
+        };
+        self == other
+            || family(self) == family(other)
+            // Destroying, replacing or exposing a key also deletes, overwrites or changes access.
+            || matches!((self, other), (SecretKey, DataDestroyed | Deleted | Overwritten | Access | SentOut))
+            || matches!((other, self), (SecretKey, DataDestroyed | Deleted | Overwritten | Access | SentOut))
+    }
+
     /// The option text: similar length and form for every consequence.
     pub(crate) fn label(self) -> &'static str {
         match self {
@@ -184,7 +204,23 @@ pub(crate) fn consequences(ctx: &ActionContext, factors: &[RiskFactor]) -> Vec<C
                 ],
             ),
     );
-    add(Consequence::DataDestroyed, sql_destroys);
+    let destroys_by_name = any(
+        &name,
+        &["drop", "delet", "truncat", "purg", "wipe", "eras", "destroy", "remov"],
+    );
+    let names_stored_data = |words: &[String]| {
+        any(
+            words,
+            &[
+                "table", "database", "db$", "record", "row", "collection", "schema", "column",
+                "index", "keyspace",
+            ],
+        )
+    };
+    add(
+        Consequence::DataDestroyed,
+        sql_destroys || (destroys_by_name && (names_stored_data(&name) || names_stored_data(&keys))),
+    );
     add(
         Consequence::Deleted,
         any(
@@ -289,6 +325,14 @@ mod tests {
                 DataDestroyed,
             ),
             (
+                ActionContext::new("drop_table").with_kwarg("table", "customers"),
+                DataDestroyed,
+            ),
+            (
+                ActionContext::new("delete_records").with_kwarg("ids", "1,2"),
+                DataDestroyed,
+            ),
+            (
                 ActionContext::new("transfer_funds").with_kwarg("amount", 10),
                 MoneyOut,
             ),
@@ -337,5 +381,20 @@ mod tests {
             );
         }
         assert!(of(ActionContext::new("ping")).is_empty());
+    }
+
+    #[test]
+    fn a_dropped_table_is_never_offered_deletion_as_a_wrong_answer() {
+        let applicable = of(ActionContext::new("drop_table").with_kwarg("table", "customers"));
+        for wrong in [Consequence::Deleted, Consequence::DataDestroyed, Consequence::Overwritten] {
+            assert!(applicable.iter().any(|a| a.confusable(wrong)), "{wrong:?}");
+        }
+        assert!(!applicable.iter().any(|a| a.confusable(Consequence::MoneyOut)));
+        // Symmetric, so the order of the applicable list never matters.
+        for a in ALL {
+            for b in ALL {
+                assert_eq!(a.confusable(*b), b.confusable(*a), "{a:?} {b:?}");
+            }
+        }
     }
 }

@@ -48,12 +48,13 @@ pub(crate) fn effect_spec(c: Consequence, action_tokens: &[String]) -> EffectSpe
                 "only checks",
                 "checks the balance",
                 "into our",
+                "draft",
             ]
             .to_vec(),
         },
         Consequence::SecretKey => EffectSpec {
             stems: [
-                "key", "rotat", "delet", "destroy", "export", "revok", "replac", "expos", "schedul",
+                "rotat", "delet", "destroy", "export", "revok", "replac", "expos", "schedul",
             ]
             .to_vec(),
             opposites: [].to_vec(),
@@ -171,6 +172,9 @@ pub(crate) fn effect_spec(c: Consequence, action_tokens: &[String]) -> EffectSpe
                 "rights",
                 "token",
                 "admin",
+                "public",
+                "expos",
+                "open",
                 "readable",
                 "writable",
                 "creat",
@@ -182,11 +186,14 @@ pub(crate) fn effect_spec(c: Consequence, action_tokens: &[String]) -> EffectSpe
                 "lose access",
                 "loses access",
                 "lose their",
+                "locks down",
+                "lock down",
+                "restrict",
             ]
             .to_vec(),
         },
         Consequence::Execute => EffectSpec {
-            stems: ["run", "execut", "download", "install", "script"].to_vec(),
+            stems: ["run", "execut", "install", "script", "appl", "migrat"].to_vec(),
             opposites: [].to_vec(),
         },
         Consequence::Stopped => EffectSpec {
@@ -213,8 +220,22 @@ pub(crate) fn effect_spec(c: Consequence, action_tokens: &[String]) -> EffectSpe
         },
         Consequence::Deployed => EffectSpec {
             stems: [
-                "deploy", "releas", "ship", "rollout", "merg", "promot", "version", "updat",
-                "upgrad", "replac", "live$", "scal",
+                "deploy",
+                "releas",
+                "ship",
+                "rollout",
+                "merg",
+                "promot",
+                "version",
+                "updat",
+                "upgrad",
+                "replac",
+                "live$",
+                "scal",
+                "rolls out",
+                "roll out",
+                "rolling out",
+                "push",
             ]
             .to_vec(),
             opposites: [
@@ -223,6 +244,8 @@ pub(crate) fn effect_spec(c: Consequence, action_tokens: &[String]) -> EffectSpe
                 "rollback",
                 "revert",
                 "nothing new",
+                "back from",
+                "back to the previous",
             ]
             .to_vec(),
         },
@@ -347,14 +370,125 @@ const VERBS: &[(&str, &[&str], &[&str])] = &[
         &["charged", "charges"],
     ),
     ("charg", &["bill", "collect", "take"], &["refund"]),
+    (
+        "cancel",
+        &["stop", "end", "terminat", "abort", "revok"],
+        &["renew", "reactivat", "resum", "extend"],
+    ),
+    (
+        "attach",
+        &["add", "give", "gives", "grant", "link"],
+        &["detach", "remov"],
+    ),
+    (
+        "detach",
+        &["remov", "unlink", "take"],
+        &["attaches", "adds"],
+    ),
+    (
+        "uninstall",
+        &["remov", "delet", "gone", "tear"],
+        &["installs", "install$"],
+    ),
+    (
+        "install",
+        &["set up", "sets up", "add", "deploy"],
+        &["uninstall", "removes"],
+    ),
+    (
+        "approv",
+        &[
+            "allow", "authoriz", "let", "lets", "permit", "give", "gives", "grant",
+        ],
+        &["revok", "reject", "denies", "deny$"],
+    ),
+    (
+        "authoriz",
+        &["allow", "open", "permit", "grant", "let", "lets"],
+        &["revok", "closes", "close$", "blocks", "denies"],
+    ),
+    (
+        "open",
+        &["expos", "allow", "reachabl", "public"],
+        &["closes", "close$", "blocks"],
+    ),
+    ("clos", &["shut", "block"], &["opens", "reopen"]),
+    (
+        "push",
+        &["upload", "send", "overwrit", "roll"],
+        &["pulls", "pull$"],
+    ),
+    (
+        "creat",
+        &["add", "new", "set up", "make", "makes"],
+        &["deletes", "removes", "drops"],
+    ),
+    (
+        "shar",
+        &["send", "sent", "give", "gives", "expos", "disclos"],
+        &["stops sharing", "stop sharing", "unshar", "revok"],
+    ),
+    (
+        "forward",
+        &["send", "sent", "redirect", "copy", "copies"],
+        &["stops forward", "no longer forward"],
+    ),
+    (
+        "invit",
+        &["add", "give", "gives", "grant", "join"],
+        &["removes", "kicks", "revok"],
+    ),
+    (
+        "purg",
+        &["delet", "remov", "empt", "clear", "wipe", "gone", "drop"],
+        &["restores", "replays", "backup"],
+    ),
+    (
+        "flush",
+        &["remov", "delet", "clear", "empt", "wipe", "drop"],
+        &["adds", "add$"],
+    ),
+    ("prun", &["remov", "delet", "clean", "clear", "wipe"], &[]),
+    (
+        "merg",
+        &["combin", "fold", "join", "consolidat", "discard"],
+        &["splits", "split$"],
+    ),
+    (
+        "export",
+        &[
+            "send", "sent", "copy", "copies", "writ", "dump", "upload", "shar",
+        ],
+        &["imports"],
+    ),
+    (
+        "import",
+        &["load", "read", "add", "insert", "upload"],
+        &["exports"],
+    ),
+    (
+        "archiv",
+        &["move", "moves", "stor", "keep", "compress"],
+        &["restores", "unarchiv"],
+    ),
+    ("reboot", &["restart", "power cycl", "stop", "down$"], &[]),
+    ("restart", &["reboot", "stop", "start", "bounce"], &[]),
 ];
 
-/// The spec for the action's own verb (its first name token), when it is a known verb.
-pub(crate) fn verb_spec(action_tokens: &[String]) -> Option<EffectSpec> {
-    let first = action_tokens.iter().find(|t| t.len() >= 3)?;
-    VERBS
+/// The spec for the action's own verb: the first name token when it is a known verb, else the
+/// first known verb among the name's other tokens and then the command's first words
+/// (`run_shell` → `systemctl stop x` → `stop`).
+pub(crate) fn verb_spec(action_tokens: &[String], command_tokens: &[String]) -> Option<EffectSpec> {
+    let known = |t: &String| {
+        VERBS
+            .iter()
+            .find(|(verb, _, _)| t.len() >= 3 && t.starts_with(verb))
+    };
+    action_tokens
         .iter()
-        .find(|(verb, _, _)| first.starts_with(verb))
+        .find(|t| t.len() >= 3)
+        .and_then(known)
+        .or_else(|| action_tokens.iter().chain(command_tokens).find_map(known))
         .map(|(verb, same, opposite)| {
             let mut stems: Vec<&'static str> = vec![verb];
             stems.extend_from_slice(same);
@@ -423,17 +557,81 @@ pub(crate) fn plain_words(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// "could delete anything" describes a possibility, not what the action does.
+/// "could delete anything" describes a possibility, not what the action does; "until someone
+/// starts it again" describes what undoes it.
 fn hypothetical(words: &[String], at: usize) -> bool {
-    words[at.saturating_sub(4)..at]
-        .iter()
-        .any(|w| ["could", "can", "might", "may", "able"].contains(&w.as_str()))
+    words[at.saturating_sub(4)..at].iter().any(|w| {
+        [
+            "could", "can", "might", "may", "able", "until", "till", "untill", "unless", "if",
+        ]
+        .contains(&w.as_str())
+    })
 }
 
 fn negated(words: &[String], at: usize) -> bool {
-    words[at.saturating_sub(3)..at]
-        .iter()
-        .any(|w| NEGATIONS.contains(&w.as_str()) || w.ends_with("n't"))
+    let is_negation = |w: &String| NEGATIONS.contains(&w.as_str()) || w.ends_with("n't");
+    if words[at.saturating_sub(3)..at].iter().any(is_negation) {
+        return true;
+    }
+    // "nothing gets deleted or removed": the negation reaches across `or` / `nor` / `and`.
+    at >= 2 && ["or", "nor", "and"].contains(&words[at - 1].as_str()) && negated(words, at - 2)
+}
+
+/// "no containers, images or volumes are deleted": a negated subject reaches a passive verb of
+/// its clause, unless a new subject or clause starts in between ("no undo, it is deleted").
+fn passive_negated(lower: &str, at: usize) -> bool {
+    const AUX: &[&str] = &[
+        "are", "is", "was", "were", "be", "been", "get", "gets", "got", "getting",
+    ];
+    const STOP: &[&str] = &[
+        "but",
+        "and",
+        "so",
+        "then",
+        "because",
+        "which",
+        "while",
+        "until",
+        "when",
+        "where",
+        "it",
+        "they",
+        "this",
+        "that",
+        "he",
+        "she",
+        "we",
+        "you",
+        "i",
+        "everything",
+        "all",
+    ];
+    let mut offset = 0;
+    for clause in lower.split(['.', ';', ':', '!', '?', '\n']) {
+        let words = plain_words(clause);
+        if at >= offset + words.len() {
+            offset += words.len();
+            continue;
+        }
+        let local = at - offset;
+        let passive = words[local.saturating_sub(2)..local]
+            .iter()
+            .any(|w| AUX.contains(&w.as_str()));
+        if !passive {
+            return false;
+        }
+        for w in words[local.saturating_sub(10)..local].iter().rev() {
+            if STOP.contains(&w.as_str()) {
+                return false;
+            }
+            if ["no", "none", "nothing", "neither", "nobody", "never", "not"].contains(&w.as_str())
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+    false
 }
 
 /// What the explanation does with the action's effect.
@@ -445,10 +643,22 @@ pub(crate) enum EffectVerdict {
     Reversed,
 }
 
-pub(crate) fn judge_effect(words: &[String], lower: &str, specs: &[EffectSpec]) -> EffectVerdict {
+/// `own` holds the words naming the action's targets (sorted): an opposite cue that is one of
+/// them names the target ("the backup" of `backup.gpg`), it does not reverse the effect.
+pub(crate) fn judge_effect(
+    words: &[String],
+    lower: &str,
+    specs: &[EffectSpec],
+    own: &[String],
+) -> EffectVerdict {
+    let own_word = |w: &str| own.binary_search_by(|v| v.as_str().cmp(w)).is_ok();
     // An opposite stated plainly (not negated) reverses the meaning whatever else is said.
     for spec in specs {
-        for opposite in &spec.opposites {
+        for opposite in spec
+            .opposites
+            .iter()
+            .filter(|o| o.contains(' ') || !own_word(o.trim_end_matches('$')))
+        {
             if opposite.contains(' ') {
                 if let Some(pos) = lower.find(opposite) {
                     let before = plain_words(&lower[..pos]);
@@ -458,8 +668,10 @@ pub(crate) fn judge_effect(words: &[String], lower: &str, specs: &[EffectSpec]) 
                 }
             } else if let Some(i) = words.iter().position(|w| match opposite.strip_suffix('$') {
                 Some(exact) => w == exact,
-                None => w.starts_with(opposite),
+                None => w.starts_with(opposite) && !own_word(w),
             }) && !negated(words, i)
+                // "every application starts failing" says what follows, not the opposite.
+                && !words.get(i + 1).is_some_and(|n| n.len() > 5 && n.ends_with("ing"))
                 && !hypothetical(words, i)
             {
                 return EffectVerdict::Reversed;
@@ -479,7 +691,7 @@ pub(crate) fn judge_effect(words: &[String], lower: &str, specs: &[EffectSpec]) 
         }
         for (i, w) in words.iter().enumerate() {
             if spec.stems.iter().any(|s| stem_matches(w, s)) {
-                if !negated(words, i) {
+                if !negated(words, i) && !passive_negated(lower, i) {
                     return EffectVerdict::Stated;
                 }
                 seen = true;
@@ -496,6 +708,28 @@ pub(crate) fn judge_effect(words: &[String], lower: &str, specs: &[EffectSpec]) 
 /// Every value a number written in `text` may stand for: `27,300`, `27300`, `27.300,00`,
 /// `27 300`, `27.3k`, `€27,300.00`, `1.2m`.
 pub(crate) fn numbers_in(text: &str) -> Vec<f64> {
+    number_groups(text)
+        .into_iter()
+        .flat_map(|g| g.values)
+        .collect()
+}
+
+/// One number written in a text: every value it may stand for, and whether it stands alone
+/// (not part of a word such as `ec2`, `2fa` or `orders_2022`).
+pub(crate) struct NumberGroup {
+    pub values: Vec<f64>,
+    pub standalone: bool,
+    /// The digits as written, without separators (`4931` of "ending 4931").
+    pub digits: String,
+}
+
+/// Letters that may follow a standalone number: units and multipliers.
+const UNITS: &[&str] = &[
+    "k", "m", "mg", "ms", "s", "h", "d", "gb", "mb", "tb", "kb", "x", "th", "st", "nd", "rd",
+    "min", "am", "pm", "g", "kg", "ml", "l",
+];
+
+pub(crate) fn number_groups(text: &str) -> Vec<NumberGroup> {
     let chars: Vec<char> = text.chars().collect();
     let mut out = Vec::new();
     let mut i = 0;
@@ -525,9 +759,32 @@ pub(crate) fn numbers_in(text: &str) -> Vec<f64> {
             Some('m') if !chars.get(j + 1).is_some_and(|c| c.is_alphabetic()) => 1e6,
             _ => 1.0,
         };
-        for v in interpretations(&raw) {
-            out.push(v * factor);
-        }
+        let glued_before = start > 0 && {
+            let p = chars[start - 1];
+            (p.is_alphanumeric() || p == '_')
+                // `v4.12.0` is a version number on its own.
+                && !(p.eq_ignore_ascii_case(&'v')
+                    && (start < 2 || !chars[start - 2].is_alphanumeric()))
+        };
+        let suffix: String = chars[i..]
+            .iter()
+            .take_while(|c| c.is_alphabetic())
+            .collect::<String>()
+            .to_lowercase();
+        // `8d21`, `2fa`: letters that are no unit, or a unit followed by more of a code.
+        let glued_after = !suffix.is_empty()
+            && (!UNITS.contains(&suffix.as_str())
+                || chars
+                    .get(i + suffix.chars().count())
+                    .is_some_and(|c| c.is_alphanumeric() || *c == '_'));
+        out.push(NumberGroup {
+            values: interpretations(&raw)
+                .into_iter()
+                .map(|v| v * factor)
+                .collect(),
+            standalone: !glued_before && !glued_after,
+            digits: raw.chars().filter(char::is_ascii_digit).collect(),
+        });
     }
     out
 }
@@ -626,9 +883,60 @@ mod tests {
     }
 
     #[test]
+    fn standalone_numbers_are_told_from_codes() {
+        let standalone = |t: &str| -> Vec<String> {
+            number_groups(t)
+                .into_iter()
+                .filter(|g| g.standalone)
+                .map(|g| g.digits)
+                .collect()
+        };
+        assert_eq!(standalone("opens port 22 on ec2"), ["22"]);
+        assert_eq!(
+            standalone("disables 2fa for orders_2022"),
+            Vec::<String>::new()
+        );
+        assert_eq!(standalone("a 10mg dose, 12.84k devices"), ["10", "1284"]);
+        assert_eq!(standalone("deploys v4.12.0"), ["4120"]);
+        assert_eq!(standalone("wallet 0x9f2c…8d21"), Vec::<String>::new());
+    }
+
+    #[test]
+    fn the_verb_of_a_shell_command_sets_the_direction() {
+        let spec = verb_spec(
+            &["run".into(), "shell".into()],
+            &["sudo".into(), "systemctl".into(), "stop".into()],
+        )
+        .expect("stop is a known verb");
+        let judge = |t: &str| {
+            judge_effect(
+                &plain_words(t),
+                &t.to_lowercase(),
+                &[spec_clone(&spec)],
+                &[],
+            )
+        };
+        assert_eq!(
+            judge("this starts the database again"),
+            EffectVerdict::Reversed
+        );
+        assert_eq!(
+            judge("this stops the database until someone starts it again"),
+            EffectVerdict::Stated
+        );
+    }
+
+    fn spec_clone(s: &EffectSpec) -> EffectSpec {
+        EffectSpec {
+            stems: s.stems.clone(),
+            opposites: s.opposites.clone(),
+        }
+    }
+
+    #[test]
     fn negation_and_reversal_are_caught() {
         let spec = [effect_spec(Consequence::Deleted, &["delete".into()])];
-        let judge = |t: &str| judge_effect(&plain_words(t), &t.to_lowercase(), &spec);
+        let judge = |t: &str| judge_effect(&plain_words(t), &t.to_lowercase(), &spec, &[]);
         assert_eq!(judge("this deletes the report"), EffectVerdict::Stated);
         assert_eq!(
             judge("this does not delete the report"),
@@ -647,5 +955,17 @@ mod tests {
             EffectVerdict::Stated
         );
         assert_eq!(judge("it is fine"), EffectVerdict::Missing);
+        assert_eq!(
+            judge("this checks them; no files, folders or links are deleted"),
+            EffectVerdict::Negated
+        );
+        assert_eq!(
+            judge("there is no undo, it is deleted for good"),
+            EffectVerdict::Stated
+        );
+        assert_eq!(
+            judge("nothing can be recovered. the files are deleted"),
+            EffectVerdict::Stated
+        );
     }
 }

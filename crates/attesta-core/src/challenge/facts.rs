@@ -349,9 +349,12 @@ impl Collector {
                 ["push", _remote, branch, ..] => {
                     self.push(FactKind::Branch, branch.trim_start_matches('+'))
                 }
-                ["checkout" | "switch" | "merge" | "rebase", branch, ..] => {
-                    self.push(FactKind::Branch, branch)
-                }
+                // `git reset --hard origin/main`: the ref the checkout is reset to.
+                [
+                    "checkout" | "switch" | "merge" | "rebase" | "reset",
+                    branch,
+                    ..,
+                ] => self.push(FactKind::Branch, branch),
                 _ => {}
             }
         }

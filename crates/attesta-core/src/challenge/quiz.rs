@@ -378,7 +378,7 @@ pub(crate) fn generate(
     let consequence = applicable.first().and_then(|primary| {
         let mut wrong: Vec<String> = consequence::ALL
             .iter()
-            .filter(|c| !applicable.contains(c))
+            .filter(|c| !applicable.iter().any(|a| a.confusable(**c)))
             .map(|c| c.label().to_owned())
             .collect();
         rng.shuffle(&mut wrong);

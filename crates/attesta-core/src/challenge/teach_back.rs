@@ -85,6 +85,10 @@ pub struct TeachBackKey {
     /// Tokens of the action name (for direction: grant vs revoke, deploy vs rollback).
     #[serde(default)]
     pub action_tokens: Vec<String>,
+    /// The first words of command-like arguments (`systemctl stop x`, `helm uninstall y`): the
+    /// verb of a shell action when its name (`run_shell`) has none.
+    #[serde(default)]
+    pub command_tokens: Vec<String>,
     /// Amounts the explanation must state exactly (any common format).
     #[serde(default)]
     pub amounts: Vec<f64>,
@@ -136,7 +140,7 @@ const EFFECTS: &[(&str, &[&str])] = &[
     (
         "execute",
         &[
-            "run", "ran$", "execut", "exec", "launch", "invok", "command", "script",
+            "run", "ran$", "execut", "exec", "launch", "invok", "command", "script", "appl",
         ],
     ),
     (
@@ -290,6 +294,13 @@ fn target_phrases(kind: FactKind, value: &str) -> Vec<String> {
                 for part in local.split(['.', '_', '-']) {
                     push(part);
                 }
+            } else if !v.contains(char::is_whitespace)
+                && v.chars().filter(char::is_ascii_alphanumeric).count() >= 12
+            {
+                // A wallet or account code is read and quoted by its ends: "bc1qxy…0wlh".
+                let compact: Vec<char> = v.chars().filter(char::is_ascii_alphanumeric).collect();
+                push(&compact[compact.len() - 4..].iter().collect::<String>());
+                push(&compact[..6].iter().collect::<String>());
             } else {
                 for part in v.split_whitespace() {
                     push(part);
@@ -300,9 +311,10 @@ fn target_phrases(kind: FactKind, value: &str) -> Vec<String> {
             // Long codes are read and quoted by their ends: "0x9f2c…8d21", "ending 3000".
             let compact: String = v.chars().filter(|c| c.is_alphanumeric()).collect();
             push(&compact);
-            if compact.len() >= 12 {
-                push(&compact[compact.len() - 4..]);
-                push(&compact[..6]);
+            let chars: Vec<char> = compact.chars().collect();
+            if chars.len() >= 12 {
+                push(&chars[chars.len() - 4..].iter().collect::<String>());
+                push(&chars[..6].iter().collect::<String>());
             }
         }
         FactKind::Role | FactKind::Service | FactKind::Resource | FactKind::Repository => {
@@ -493,6 +505,18 @@ pub(crate) fn generate(
     }
     vocabulary.sort_unstable();
     vocabulary.dedup();
+    let command_tokens: Vec<String> = strings
+        .iter()
+        .filter(|s| s.contains(' ') && s.len() <= 4096)
+        .flat_map(|s| {
+            s.split_whitespace()
+                .filter(|w| !w.starts_with('-'))
+                .take(3)
+                .map(str::to_lowercase)
+                .collect::<Vec<_>>()
+        })
+        .take(24)
+        .collect();
     let key = TeachBackKey {
         action: ctx.function_name.clone(),
         arguments,
@@ -503,6 +527,7 @@ pub(crate) fn generate(
         argument_dump,
         consequences,
         action_tokens: name_tokens_for_key,
+        command_tokens,
         amounts,
         vocabulary,
     };

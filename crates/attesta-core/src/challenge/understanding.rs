@@ -6,7 +6,7 @@
 use super::consequence::{self, Consequence};
 use super::explain::{self, EffectVerdict};
 use super::teach_back::{KeyTermCategory, KeyTermGroup, TeachBackKey};
-use super::text::words;
+use super::text::{amounts_equal, words};
 
 /// Share of content words that must relate to the action.
 const RELEVANT_SHARE: f64 = 0.5;
@@ -91,37 +91,48 @@ pub(super) fn understanding_failure(
         .filter_map(|c| Consequence::from_name(c))
         .map(|c| explain::effect_spec(c, &key.action_tokens))
         .collect();
-    if !specs.is_empty() {
-        specs.extend(explain::verb_spec(&key.action_tokens));
-    }
-    if !specs.is_empty() {
-        match explain::judge_effect(&plain, lower, &specs) {
-            EffectVerdict::Stated => {}
-            EffectVerdict::Missing => {
-                return Some(
-                    "the explanation does not say what the action will do (its effect)".to_owned(),
-                );
-            }
-            EffectVerdict::Negated => {
-                return Some("the explanation says the action's effect will not happen; describe what it really does".to_owned());
-            }
-            EffectVerdict::Reversed => {
-                return Some(
-                    "the explanation describes the opposite of what the action does".to_owned(),
-                );
-            }
-        }
-    } else if key
+    let from_consequences = !specs.is_empty();
+    // The action's own verb (also of a shell command) always sets the direction.
+    specs.extend(explain::verb_spec(&key.action_tokens, &key.command_tokens));
+    let effect_terms = key
         .key_terms
         .iter()
-        .any(|g| g.category == KeyTermCategory::Effect)
-        && !matched
+        .any(|g| g.category == KeyTermCategory::Effect);
+    let effect_named = matched
+        .iter()
+        .any(|g| g.category == KeyTermCategory::Effect);
+    let verdict = if specs.is_empty() {
+        EffectVerdict::Missing
+    } else {
+        // Words naming the action's targets (`backup` of `backup.gpg`) are not opposite cues.
+        let mut target_words: Vec<String> = key
+            .key_terms
             .iter()
-            .any(|g| g.category == KeyTermCategory::Effect)
-    {
-        return Some(
-            "the explanation does not say what the action will do (its effect)".to_owned(),
-        );
+            .filter(|g| g.category == KeyTermCategory::Target)
+            .flat_map(|g| g.phrases.iter())
+            .flat_map(|p| explain::plain_words(p))
+            .collect();
+        target_words.sort_unstable();
+        target_words.dedup();
+        explain::judge_effect(&plain, lower, &specs, &target_words)
+    };
+    match verdict {
+        EffectVerdict::Stated => {}
+        // Without a known consequence, the effect words of the action's name also count.
+        EffectVerdict::Missing if !from_consequences && (effect_named || !effect_terms) => {}
+        EffectVerdict::Missing => {
+            return Some(
+                "the explanation does not say what the action will do (its effect)".to_owned(),
+            );
+        }
+        EffectVerdict::Negated => {
+            return Some("the explanation says the action's effect will not happen; describe what it really does".to_owned());
+        }
+        EffectVerdict::Reversed => {
+            return Some(
+                "the explanation describes the opposite of what the action does".to_owned(),
+            );
+        }
     }
     let targets: Vec<&KeyTermGroup> = key
         .key_terms
@@ -148,15 +159,28 @@ pub(super) fn understanding_failure(
             .copied()
             .filter(|g| g.label.starts_with(&format!("{kind}: ")))
             .collect();
-        if own.is_empty() {
+        // Words of this kind inside the action's values (`finance-prod`, `AdministratorAccess`).
+        let in_action: Vec<&str> = closed
+            .iter()
+            .copied()
+            .filter(|w| {
+                key.argument_dump
+                    .split(|c: char| !c.is_alphanumeric())
+                    .any(|t| t == *w || (kind == "role" && t.starts_with(w)))
+            })
+            .collect();
+        if own.is_empty() && (kind == "role" || in_action.is_empty()) {
             continue;
         }
         let ok = |w: &str| {
-            own.iter().any(|g| {
-                g.phrases
-                    .iter()
-                    .any(|p| p.contains(w) || (w == "prod" && p.starts_with("prod")))
-            })
+            in_action.contains(&w)
+                || (w == "prod" && in_action.contains(&"production"))
+                || (w == "production" && in_action.contains(&"prod"))
+                || own.iter().any(|g| {
+                    g.phrases
+                        .iter()
+                        .any(|p| p.contains(w) || (w == "prod" && p.starts_with("prod")))
+                })
         };
         if plain.iter().any(|w| closed.contains(&w.as_str()) && !ok(w)) {
             return Some(format!(
@@ -184,6 +208,31 @@ pub(super) fn understanding_failure(
                 && ext.chars().all(|c| c.is_ascii_alphabetic())
         }) && !token.contains('/');
         let looks_address = token.contains('@') && token.contains('.');
+        // An address is exact: another mailbox at the action's domain is another recipient.
+        if looks_address {
+            let address = token.trim_matches(|c: char| !c.is_alphanumeric());
+            if !key.argument_dump.contains(address) {
+                return Some(
+                    "the explanation names an address that is not part of this action".to_owned(),
+                );
+            }
+            continue;
+        }
+        // A path is exact too (a path below one of the action's folders is part of it).
+        let path = token.trim_end_matches(|c: char| !c.is_alphanumeric());
+        if (path.starts_with('/') || path.starts_with("~/"))
+            && path.matches('/').count() >= 2
+            && !key.argument_dump.contains(path)
+            && !targets.iter().any(|g| {
+                g.phrases
+                    .iter()
+                    .any(|p| p.contains('/') && p.len() >= 2 && path.starts_with(p.as_str()))
+            })
+        {
+            return Some(
+                "the explanation names a file or folder that is not part of this action".to_owned(),
+            );
+        }
         if (looks_file || looks_address)
             && !targets.iter().any(|g| {
                 g.phrases.iter().any(|p| {
@@ -198,7 +247,7 @@ pub(super) fn understanding_failure(
             && !token
                 .match_indices('.')
                 .map(|(i, _)| &token[i + 1..])
-                .any(|suffix| suffix.contains('.') && key.argument_dump.contains(suffix))
+                .any(|suffix| suffix.contains('.') && contains_whole_name(&key.argument_dump, suffix))
         {
             return Some(format!(
                 "the explanation names {} that is not part of this action",
@@ -210,8 +259,49 @@ pub(super) fn understanding_failure(
             ));
         }
     }
+    // "set to true" for an action that sets `false` (and the other way round).
+    for (said, other) in [("true", "false"), ("false", "true")] {
+        if plain.iter().any(|w| w == said)
+            && !key.argument_dump.contains(said)
+            && key.argument_dump.contains(other)
+        {
+            return Some(
+                "the explanation states a value that is not part of this action".to_owned(),
+            );
+        }
+    }
+    // A snake_case identifier (`postgres_main`, `invoices_dlq`) that the action does not
+    // contain names something else.
+    if words(lower).iter().any(|token| {
+        let t = token.trim_matches(|c: char| !c.is_alphanumeric());
+        t.contains('_')
+            && t.split('_').filter(|p| !p.is_empty()).count() >= 2
+            && !key.argument_dump.contains(t)
+            && !key.action.to_lowercase().contains(t)
+    }) {
+        return Some("the explanation names something that is not part of this action".to_owned());
+    }
     if !key.amounts.is_empty() && !explain::states_amount(text, &key.amounts) {
         return Some("the explanation does not state the amount exactly".to_owned());
+    }
+    // A number the action does not have (a port, a count, a dose, days, an IP address, a
+    // version) means the explanation describes a different action.
+    if let Some((numbers, codes)) = action_numbers(key)
+        && explain::number_groups(text).iter().any(|g| {
+            g.standalone
+                && !g.values.iter().any(|v| {
+                    numbers.iter().any(|a| {
+                        amounts_equal(*a, *v) || amounts_equal(*a * 100.0, *v)
+                    })
+                })
+                // "the IBAN ending 4931": the end (or start) of a long code.
+                && !(g.digits.len() >= 3
+                    && codes
+                        .iter()
+                        .any(|c| c.starts_with(&g.digits) || c.ends_with(&g.digits)))
+        })
+    {
+        return Some("the explanation states a number that is not part of this action".to_owned());
     }
     let related = |w: &str| {
         key.vocabulary
@@ -247,4 +337,58 @@ pub(super) fn understanding_failure(
         );
     }
     None
+}
+
+/// Bytes of argument text searched for the action's numbers.
+const NUMBER_TEXT_BYTES: usize = 64 * 1024;
+
+/// Every number the action's name and arguments contain, and their long digit runs (codes such
+/// as IBANs), or `None` when they are too large to read whole (then no number is judged foreign).
+fn action_numbers(key: &TeachBackKey) -> Option<(Vec<f64>, Vec<String>)> {
+    fn walk(v: &serde_json::Value, out: &mut Vec<f64>, budget: &mut usize) -> bool {
+        match v {
+            serde_json::Value::String(s) => {
+                if s.len() > *budget {
+                    return false;
+                }
+                *budget -= s.len();
+                out.extend(explain::numbers_in(s));
+                true
+            }
+            serde_json::Value::Number(n) => {
+                out.extend(n.as_f64());
+                out.extend(explain::numbers_in(&n.to_string()));
+                true
+            }
+            serde_json::Value::Array(items) => items.iter().all(|x| walk(x, out, budget)),
+            serde_json::Value::Object(map) => map.iter().all(|(k, x)| {
+                out.extend(explain::numbers_in(k));
+                walk(x, out, budget)
+            }),
+            _ => true,
+        }
+    }
+    let mut out = explain::numbers_in(&key.action);
+    let mut budget = NUMBER_TEXT_BYTES;
+    if !walk(&key.arguments, &mut out, &mut budget) {
+        return None;
+    }
+    let codes = key
+        .argument_dump
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|run| run.len() >= 6)
+        .map(str::to_owned)
+        .collect();
+    Some((out, codes))
+}
+
+/// Whether `name` occurs in `text` as a whole host or file name, not as the tail of a longer
+/// one (`acme-infra.net` inside `lb-eu-west.acme-infra.net` does not count).
+fn contains_whole_name(text: &str, name: &str) -> bool {
+    text.match_indices(name).any(|(i, _)| {
+        !text[..i]
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_alphanumeric() || c == '-' || c == '.')
+    })
 }

@@ -143,6 +143,38 @@ pub(super) const EXPLAIN_WORDS: &[&str] = &[
     "password", "credential", "credentials", "login", "contractor", "vendor", "supplier",
     "employee", "employees", "salary", "salaries", "payroll", "invoice", "invoices", "tax",
     "taxes", "report", "reports", "backup", "backups", "log", "logs", "history", "git",
+    // Networks and exposure.
+    "internet", "online", "network", "networks", "connect", "connects", "connection",
+    "connections", "reach", "reachable", "inbound", "outbound", "incoming", "outgoing", "port",
+    "ports", "firewall", "ssh", "http", "https", "tls", "public", "publicly", "world",
+    "everyone", "everybody", "anybody", "visitors", "internal", "vpn", "ip", "servers", "hosts",
+    "load", "balancer", "endpoint", "endpoints", "api", "website", "site", "sites", "app", "apps",
+    "application", "applications", "login", "log-in", "sign", "signed", "logged", "link", "links",
+    "download", "downloads", "browser",
+    // Devices, buildings, IoT.
+    "device", "devices", "sensor", "sensors", "door", "doors", "lock", "locked", "room", "rooms",
+    "building", "badge", "camera", "cameras", "recorded", "recording", "video", "alarm",
+    "thermostat", "thermostats", "fleet", "firmware", "homes", "home", "walk", "enter", "inside",
+    "physical",
+    // Health records.
+    "patient", "patients", "doctor", "doctors", "nurse", "nurses", "medical", "health", "clinical",
+    "lab", "results", "prescription", "dose", "pharmacy", "drug", "medication", "hospital",
+    "research",
+    // Storage, time, quantity.
+    "disk", "disks", "snapshot", "snapshots", "point", "month", "months", "year", "years",
+    "weeks", "seconds", "ago", "newer", "latest", "older", "oldest", "more", "less", "half",
+    "twice", "double", "times", "percent", "several", "many", "few", "count", "number",
+    // Money and crypto.
+    "wallet", "coins", "coin", "contract", "contracts", "allowance", "spend", "spender",
+    "unlimited", "blockchain", "chain", "final", "irreversibly", "irreversible", "card", "cards",
+    "stripe", "commission", "fee", "fees", "price", "prices", "cheaper", "expensive",
+    // Messages, queues, prompts, commands.
+    "queue", "queues", "messages", "replay", "replayed", "inbox", "question", "asked", "asking",
+    "confirmation", "confirm", "prompt", "auto", "automatically", "command", "commands", "shell",
+    "terminal", "tool", "root", "sudo", "superuser", "process", "processes", "job", "jobs",
+    "turn", "turns", "turned", "switch", "switched", "setting", "settings", "config",
+    "configuration", "policy", "policies", "rule", "rules", "members", "member", "group",
+    "groups", "workspace", "organisation's", "org", "everything", "whole", "tree", "data",
 ];
 
 #[rustfmt::skip]

@@ -508,7 +508,12 @@ impl RiskScorer for DefaultRiskScorer {
                 .nouns
                 .iter()
                 .any(|n| matches!(*n, "production" | "prod" | "prd" | "live"))
-            || hint_f.production;
+            || hint_f.production
+            // A declared production environment can only make the action more serious.
+            || ctx
+                .environment
+                .as_deref()
+                .is_some_and(|e| super::normalize_environment(e) == "production");
         let normalisation_sev = normalized.finding.as_ref().map_or(0.0, |(s, _)| *s);
         let (score, floor, floor_evidence) = combine(
             weighted,

@@ -156,6 +156,19 @@ impl RiskEngine {
         }
     }
 
+    /// Whether assessing in `declared` is stricter than in `base` (both normalised): production
+    /// beats everything, otherwise the higher configured multiplier wins; a tie keeps `base`.
+    pub fn is_stricter_environment(&self, declared: &str, base: &str) -> bool {
+        if declared == base || base == "production" {
+            return false;
+        }
+        if declared == "production" {
+            return true;
+        }
+        let m = |e: &str| self.multipliers.get(e).copied().unwrap_or(1.0);
+        m(declared) > m(base)
+    }
+
     /// Assesses one action. `code_override` beats `risk.overrides` (exact action name); either
     /// bypasses the scorer, profiles, amplifiers and environment entirely. Otherwise: scorer →
     /// domain profiles → amplifiers → environment multiplier (only raises). Escalation rules run
@@ -166,6 +179,17 @@ impl RiskEngine {
         code_override: Option<RiskLevel>,
         environment: &str,
     ) -> RiskAssessment {
+        // Scorers see the environment the action is assessed in, so a production deployment
+        // counts as production context even when the caller declared nothing.
+        let in_production;
+        let ctx = if environment == "production"
+            && ctx.environment.as_deref().map(normalize_environment).as_deref() != Some("production")
+        {
+            in_production = ctx.clone().with_environment("production");
+            &in_production
+        } else {
+            ctx
+        };
         let args_text: OnceCell<String> = OnceCell::new();
         let args_text_fn = || {
             args_text

@@ -144,11 +144,30 @@ impl Session {
 
     /// The result of the most recent call, as text.
     pub fn observe_result(&mut self, text: &str) {
-        let source = match self.calls.back() {
-            Some(c) => format!("call #{} {}", c.number, c.function_name),
-            None => "a tool result".to_owned(),
+        self.observe_result_of(None, text);
+    }
+
+    /// A tool result whose tool the entry point knows (`tool`): the evidence names the most
+    /// recent call of that tool, or the tool itself when the session did not see the call.
+    pub fn observe_result_of(&mut self, tool: Option<&str>, text: &str) {
+        let source = match tool {
+            Some(tool) => {
+                let name: String = crate::scoring::names::normalize(tool)
+                    .text
+                    .chars()
+                    .take(80)
+                    .collect();
+                match self.calls.iter().rev().find(|c| c.function_name == name) {
+                    Some(c) => format!("call #{} {}", c.number, c.function_name),
+                    None => format!("a result of {name}"),
+                }
+            }
+            None => match self.calls.back() {
+                Some(c) => format!("call #{} {}", c.number, c.function_name),
+                None => "a tool result".to_owned(),
+            },
         };
-        if let Some(evidence) = injection_evidence(text) {
+        if let Some(evidence) = injection_evidence_whole(text) {
             if self.taint.is_none() {
                 self.taint = Some(Taint { source, evidence });
             }
@@ -167,9 +186,15 @@ impl Session {
 
     /// The result of the most recent call, as JSON (strings are read, bounded).
     pub fn observe_result_json(&mut self, value: &Value) {
+        self.observe_result_json_of(None, value);
+    }
+
+    /// [`observe_result_json`](Self::observe_result_json) for a known tool (see
+    /// [`observe_result_of`](Self::observe_result_of)).
+    pub fn observe_result_json_of(&mut self, tool: Option<&str>, value: &Value) {
         let mut text = String::new();
         collect_text(value, &mut text, 0);
-        self.observe_result(&text);
+        self.observe_result_of(tool, &text);
     }
 
     /// The taint, if a tool result carried instructions aimed at the agent.
@@ -402,8 +427,56 @@ fn edits_path_argument(ctx: &ActionContext) -> bool {
     relative_in_project(p)
 }
 
+/// Bytes of one result read for injected instructions; a larger one is read window by window
+/// (padding must not hide an instruction), and one past [`MAX_RESULT_SCAN`] taints unread.
+const SCAN_WINDOW: usize = 256 * 1024;
+const SCAN_OVERLAP: usize = 4 * 1024;
+const MAX_RESULT_SCAN: usize = 16 * 1024 * 1024;
+
+fn floor_boundary(text: &str, mut i: usize) -> usize {
+    while i > 0 && !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// [`injection_evidence`] over the whole of `text`, not only its first window.
+fn injection_evidence_whole(text: &str) -> Option<String> {
+    if let Some(found) = injection_evidence(text) {
+        return Some(found);
+    }
+    if text.len() <= SCAN_WINDOW {
+        return None;
+    }
+    if text.len() > MAX_RESULT_SCAN {
+        return Some(format!(
+            "a tool result of {} bytes is too large to read for instructions",
+            text.len()
+        ));
+    }
+    let mut start = SCAN_WINDOW - SCAN_OVERLAP;
+    while start < text.len() {
+        let from = floor_boundary(text, start);
+        let to = floor_boundary(text, (from + SCAN_WINDOW).min(text.len()));
+        if let Some(found) = injection_evidence(&text[from..to]) {
+            return Some(found);
+        }
+        if to >= text.len() {
+            break;
+        }
+        start = to - SCAN_OVERLAP;
+    }
+    None
+}
+
 fn collect_text(value: &Value, out: &mut String, depth: usize) {
-    if out.len() >= 256 * 1024 || depth > 16 {
+    if out.len() >= MAX_RESULT_SCAN {
+        return;
+    }
+    if depth > 16 {
+        // Deeper than read field by field: its text still counts, as JSON.
+        out.push_str(&value.to_string());
+        out.push('\n');
         return;
     }
     match value {

@@ -26,7 +26,7 @@ from ._types import (
     Verdict,
 )
 from ._scorers import CompositeRiskScorer, DefaultRiskScorer, FixedRiskScorer, MaxRiskScorer
-from ._core import Attesta, default_attesta, gate
+from ._core import Attesta, Session, default_attesta, gate, session
 
 __all__ = [
     "ActionContext",
@@ -45,8 +45,10 @@ __all__ = [
     "RiskFactor",
     "RiskLevel",
     "RiskScorer",
+    "Session",
     "Verdict",
     "__version__",
     "default_attesta",
     "gate",
+    "session",
 ]

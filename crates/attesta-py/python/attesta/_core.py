@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import functools
 import inspect
 import json
 import os
 import threading
-from typing import Any, Callable, Dict, Mapping, Optional, Tuple, TypeVar, Union, overload
+from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple, TypeVar, Union, overload
 
 from . import _native
 from ._native import ApprovalResult
 from ._types import ActionContext, AttestaDenied, RiskAssessment, RiskLevel, Verdict
 
-__all__ = ["Attesta", "gate", "default_attesta"]
+__all__ = ["Attesta", "Session", "gate", "default_attesta", "session"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 PathLike = Union[str, "os.PathLike[str]"]
@@ -171,6 +172,11 @@ class Attesta:
             self._pipeline.derive(scorer=risk_scorer, renderer=renderer, challenge_map=challenge_map)
         )
 
+    def session(self, session_id: Optional[str] = None, *, user_request: Optional[str] = None) -> "Session":
+        """A :class:`Session` of this pipeline: the same configuration, audit log and trust
+        store, with every call judged in the context of one agent session."""
+        return Session(self, session_id, user_request=user_request)
+
     @overload
     def gate(self, func: F) -> F: ...
 
@@ -191,6 +197,97 @@ class Attesta:
         if func is not None:
             return _Gate(lambda: self, options).wrap(func)
         return lambda f: _Gate(lambda: self, options).wrap(f)
+
+
+class Session(Attesta):
+    """One agent session: an :class:`Attesta` that judges each call in the context of what the
+    session has seen (see "Session context" in docs/scoring.md).
+
+    Tell it the user's request (:meth:`user_request`) and the tool results
+    (:meth:`observe_result`); every evaluation, gate and integration that uses the session then
+    gets the session-aware score: a tool result carrying instructions aimed at the agent raises
+    later calls that send data out, move money, change access or destroy; targets nobody named
+    raise a call; reading secrets then sending out is raised; a reversible MEDIUM change to
+    targets the user named may be lowered to LOW. A session only ever lowers within those rules,
+    never below what a configured rule or an explicit ``risk=`` override says.
+
+    Memory is bounded whatever is fed in. Thread-safe; use one session per agent run. Every call
+    evaluated (or assessed) through the session is recorded in it, in order.
+
+    The framework integrations (LangChain, LangGraph, OpenAI Agents) feed tool results to the
+    session themselves when they are given one in place of an :class:`Attesta`.
+    """
+
+    def __init__(self, attesta: Optional[Attesta] = None, session_id: Optional[str] = None, *, user_request: Optional[str] = None) -> None:
+        base = default_attesta() if attesta is None else attesta
+        if session_id is not None and not isinstance(session_id, str):
+            raise TypeError(f"session_id must be a str, got {type(session_id).__name__}")
+        self._native_session = _native.NativeSession()
+        self._pipeline = base._pipeline.derive(session=self._native_session)
+        self.session_id = session_id
+        if user_request is not None:
+            self.user_request(user_request)
+
+    def __repr__(self) -> str:
+        return f"Session(session_id={self.session_id!r}, calls={len(self.calls)}, tainted={self.taint is not None})"
+
+    def user_request(self, text: str) -> None:
+        """What the user asked for (a prompt). Several requests accumulate."""
+        if not isinstance(text, str):
+            raise TypeError(f"user_request needs the request text (str), got {type(text).__name__}")
+        self._native_session.user_request(text)
+
+    def observe_result(self, result: Any, *, tool: Optional[str] = None) -> None:
+        """A tool's result: text (``str``/``bytes``) or anything JSON-like (dicts, lists, …).
+        ``tool`` names the tool that produced it, for the evidence of a taint (default: the most
+        recent call)."""
+        if tool is not None and not isinstance(tool, str):
+            raise TypeError(f"tool must be a str, got {type(tool).__name__}")
+        self._native_session.observe_result(result, tool)
+
+    @property
+    def has_request(self) -> bool:
+        return self._native_session.has_request
+
+    @property
+    def taint(self) -> Optional[Tuple[str, str]]:
+        """``(source, evidence)`` when a tool result carried instructions aimed at the agent."""
+        return self._native_session.taint
+
+    @property
+    def calls(self) -> List[Tuple[int, str, str]]:
+        """The calls seen, most recent last: ``(number, function_name, level)``."""
+        return self._native_session.calls
+
+    def _with_id(self, ctx: ActionContext) -> ActionContext:
+        if self.session_id is not None and ctx.session_id is None:
+            return dataclasses.replace(ctx, session_id=self.session_id)
+        return ctx
+
+    async def evaluate(self, ctx: ActionContext, *, risk: Any = None, min_review_seconds: Optional[float] = None) -> ApprovalResult:
+        return await super().evaluate(self._with_id(ctx), risk=risk, min_review_seconds=min_review_seconds)
+
+    def evaluate_sync(self, ctx: ActionContext, *, risk: Any = None, min_review_seconds: Optional[float] = None) -> ApprovalResult:
+        return super().evaluate_sync(self._with_id(ctx), risk=risk, min_review_seconds=min_review_seconds)
+
+    def assess(self, ctx: ActionContext, *, risk: Any = None) -> RiskAssessment:
+        """Scores an action in the session (recorded there) without asking anyone or writing
+        to the audit log."""
+        return super().assess(self._with_id(ctx), risk=risk)
+
+    def session(self, session_id: Optional[str] = None, *, user_request: Optional[str] = None) -> "Session":
+        raise TypeError("a Session cannot start another session; call session() on the Attesta instance")
+
+    def gate(self, func: Optional[F] = None, **options: Any) -> Any:
+        if self.session_id is not None:
+            options.setdefault("session_id", self.session_id)
+        return super().gate(func, **options)
+
+
+def observe_result(owner: Any, result: Any, *, tool: Optional[str] = None) -> None:
+    """Feeds a tool result to ``owner`` when it is a :class:`Session` (integrations call this)."""
+    if isinstance(owner, Session):
+        owner.observe_result(result, tool=tool)
 
 
 _default_lock = threading.Lock()
@@ -331,6 +428,11 @@ def _arguments(result: ApprovalResult, args: Tuple[Any, ...], kwargs: Dict[str, 
             raise AttestaDenied("Action denied: the reviewer's modification is not {\"args\": [...], \"kwargs\": {...}}", result)
         return tuple(new_args), dict(new_kwargs)
     return args, kwargs
+
+
+def session(session_id: Optional[str] = None, *, user_request: Optional[str] = None) -> Session:
+    """A :class:`Session` of :func:`default_attesta`."""
+    return default_attesta().session(session_id, user_request=user_request)
 
 
 def gate(func: Optional[F] = None, **options: Any) -> Any:

@@ -8,6 +8,7 @@ from ._types import ActionContext, ChallengeType, RiskAssessment, RiskLevel, Ver
 
 __all__ = [
     "Pipeline",
+    "NativeSession",
     "Pending",
     "ApprovalResult",
     "level_from_score",
@@ -79,6 +80,18 @@ class Pending:
     def cancel(self) -> None: ...
 
 @final
+class NativeSession:
+    def __new__(cls) -> "NativeSession": ...
+    def user_request(self, text: str) -> None: ...
+    def observe_result(self, result: Any, tool: Optional[str] = None) -> None: ...
+    @property
+    def has_request(self) -> bool: ...
+    @property
+    def taint(self) -> Optional[Tuple[str, str]]: ...
+    @property
+    def calls(self) -> List[Tuple[int, str, str]]: ...
+
+@final
 class Pipeline:
     def __new__(
         cls,
@@ -94,7 +107,9 @@ class Pipeline:
         challenge_map: Optional[Mapping[Any, Any]] = None,
         config_json: Optional[str] = None,
     ) -> "Pipeline": ...
-    def derive(self, *, scorer: Any = None, renderer: Any = None, challenge_map: Any = None) -> "Pipeline": ...
+    def derive(
+        self, *, scorer: Any = None, renderer: Any = None, challenge_map: Any = None, session: Optional["NativeSession"] = None
+    ) -> "Pipeline": ...
     def evaluate_blocking(
         self, ctx: _Context, risk: _Risk = None, min_review_seconds: Optional[float] = None, seed: Optional[int] = None
     ) -> ApprovalResult: ...

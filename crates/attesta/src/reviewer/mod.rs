@@ -93,9 +93,10 @@ mod terminal;
 
 pub use callback::CallbackReviewer;
 pub use non_interactive::{NO_REVIEWER_REASON, NonInteractiveReviewer};
-pub use render::{ApproverSlot, Style, render_challenge, render_question};
+pub use render::{ApproverSlot, Style, render_challenge, render_details, render_question};
 pub use runner::{
     ChallengeRunner, LineAsk, MonotonicClock, NoticeKind, Prompter, SystemClock, deny_request,
+    is_details_request,
 };
 pub use server::{DEFAULT_AGENT_TOKEN_ENV, REQUIRES_KEY, ServerReviewer, action_digest};
 #[cfg(unix)]

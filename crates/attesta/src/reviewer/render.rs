@@ -237,7 +237,7 @@ pub fn render_challenge(
             out,
             "{}",
             style.dim(
-                "To deny at once, answer n or deny: <reason> (never held for the review time)."
+                "To deny at once, answer n or deny: <reason> (never held for the review time); ? shows all details."
             )
         );
     }
@@ -249,6 +249,38 @@ pub fn render_challenge(
                 "Take at least {:.0}s to review; earlier answers are rejected.",
                 public.min_review_seconds
             ))
+        );
+    }
+    out
+}
+
+/// Everything the compact prompt leaves out, shown on `?`: every argument in full and every
+/// risk factor with its evidence (zero-score ones included, marked as such).
+pub fn render_details(public: &PublicChallenge) -> String {
+    let a = &public.action;
+    let mut out = String::new();
+    let _ = writeln!(out, "Details of {}:", show_value(&a.action, 200));
+    let _ = writeln!(out, "Arguments (in full):");
+    let pretty = serde_json::to_string_pretty(&a.arguments).unwrap_or_default();
+    for line in pretty.lines() {
+        let _ = writeln!(out, "  {}", show_value(line, 64 * 1024));
+    }
+    let mut factors: Vec<_> = a.factors.iter().collect();
+    factors.sort_by(|x, y| {
+        (y.score * y.weight)
+            .partial_cmp(&(x.score * x.weight))
+            .unwrap_or(std::cmp::Ordering::Equal)
+    });
+    let _ = writeln!(out, "Risk factors (all):");
+    for f in factors {
+        let _ = writeln!(
+            out,
+            "  • {} (score {:.2}, weight {:.2}){}: {}",
+            f.name,
+            f.score,
+            f.weight,
+            if f.score > 0.0 { "" } else { ", did not count" },
+            show_value(&f.evidence, 2000)
         );
     }
     out

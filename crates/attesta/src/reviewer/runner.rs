@@ -13,7 +13,7 @@ use attesta_core::{ChallengeResult, ChallengeType, Verdict};
 use futures::future::BoxFuture;
 use serde_json::Value;
 
-use super::render::{ApproverSlot, render_question};
+use super::render::{ApproverSlot, render_details, render_question};
 use super::{ReviewOutcome, ReviewRequest, ReviewerError};
 
 /// A monotonic clock: time since an arbitrary fixed origin. Injectable so tests need no sleeping.
@@ -134,7 +134,13 @@ struct Collected {
     denied: Option<Option<String>>,
 }
 
-/// Whether a line is an explicit "no": `n`, `no`, `deny`, `deny: reason`, `n - reason`. For a
+/// Whether a line asks for the action's details (`?`, `details`).
+pub fn is_details_request(line: &str) -> bool {
+    matches!(line.trim().to_lowercase().as_str(), "?" | "d?" | "details")
+}
+
+/// Whether a line is an explicit "no": `n`, `no`, `deny`, `deny: reason`, `n - reason`,
+/// `withdraw: reason` (an earlier multi-party approver taking their approval back). For a
 /// confirmation anything but `y`/`yes` is a no, and any text after the no is its reason.
 /// Returns the reason (if any) when it is a no.
 pub fn deny_request(line: &str, confirm: bool) -> Option<Option<String>> {
@@ -149,7 +155,7 @@ pub fn deny_request(line: &str, confirm: bool) -> Option<Option<String>> {
             .trim();
         (!rest.is_empty()).then(|| rest.chars().take(500).collect::<String>())
     };
-    for prefix in ["/deny", "!deny", "deny", "no", "n"] {
+    for prefix in ["/deny", "!deny", "deny", "withdraw", "no", "n"] {
         if let Some(rest) = lower.strip_prefix(prefix)
             && (rest.is_empty()
                 || rest.starts_with(|c: char| c.is_whitespace() || ":-,;".contains(c)))
@@ -341,6 +347,7 @@ impl ChallengeRunner {
         let authenticated = prompter.authenticated();
         let validators = self.validator_refs();
         let mut early_total = 0;
+        let mut explanations: Vec<(usize, String)> = Vec::new();
         prompter.present(public, None).await?;
         let result = loop {
             let Some(index) = session.current_index() else {
@@ -376,6 +383,20 @@ impl ChallengeRunner {
                 break session.abandon("the review has fewer steps than approvers");
             };
             prompter.present(step, Some(slot)).await?;
+            // Later approvers read what the earlier ones understood; one who explains the action
+            // too reads them only after answering, so an explanation cannot be copied.
+            let own_teach_back = matches!(step.body, ChallengeBody::TeachBack { .. });
+            for (who, text) in explanations.iter().filter(|_| !own_teach_back) {
+                prompter
+                    .notice(
+                        NoticeKind::Info,
+                        &format!(
+                            "Approver {who} explained: {}",
+                            attesta_core::display::show_value(text, 2000)
+                        ),
+                    )
+                    .await?;
+            }
             let shown_at = clock.now();
             let collected = collect(
                 step,
@@ -398,8 +419,28 @@ impl ChallengeRunner {
                 break session.abandon("the input closed before an approver answered");
             };
             let elapsed = secs(clock.now().saturating_sub(shown_at));
+            let explanation = match &response {
+                Response::TeachBack(text) => Some(text.clone()),
+                _ => None,
+            };
+            if own_teach_back {
+                for (who, text) in &explanations {
+                    prompter
+                        .notice(
+                            NoticeKind::Info,
+                            &format!(
+                                "Approver {who} had explained: {}",
+                                attesta_core::display::show_value(text, 2000)
+                            ),
+                        )
+                        .await?;
+                }
+            }
             match session.submit(&response, elapsed, &validators) {
                 Ok(MultiPartyStep::Next(_)) => {
+                    if let Some(text) = explanation {
+                        explanations.push((index + 1, text));
+                    }
                     prompter
                         .notice(
                             NoticeKind::Info,
@@ -538,6 +579,13 @@ async fn collect(
             let Some(line) = prompter.ask_line(ask).await? else {
                 return Ok(None);
             };
+            // `?` shows every argument and risk factor in full, then asks again.
+            if is_details_request(&line) {
+                prompter
+                    .notice(NoticeKind::Info, &render_details(public))
+                    .await?;
+                continue;
+            }
             // "No" is never too early.
             if let Some(reason) = deny_request(&line, confirm) {
                 denied = Some(reason);

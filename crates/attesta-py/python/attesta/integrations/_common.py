@@ -5,15 +5,28 @@ from __future__ import annotations
 import json
 from typing import Any, Dict, Mapping, Optional, Tuple
 
-from .._core import Attesta, default_attesta
+from .._core import Attesta, Session, default_attesta
 from .._native import ApprovalResult
 from .._types import ActionContext, Verdict
 
-__all__ = ["resolve_attesta", "parse_arguments", "denial_text", "build_context", "modified_kwargs"]
+__all__ = ["resolve_attesta", "parse_arguments", "denial_text", "build_context", "modified_kwargs", "observe_output"]
 
 
 def resolve_attesta(attesta: Optional[Attesta]) -> Attesta:
     return default_attesta() if attesta is None else attesta
+
+
+def observe_output(owner: Any, output: Any, tool: str) -> None:
+    """Feeds a tool's output to the session when ``owner`` is a :class:`attesta.Session`, so later
+    calls are judged knowing what the tool returned. Messages (``ToolMessage``) are read by their
+    content and artifact."""
+    if not isinstance(owner, Session):
+        return
+    content = getattr(output, "content", None)
+    if content is not None and not isinstance(output, (str, bytes, Mapping)):
+        artifact = getattr(output, "artifact", None)
+        output = content if artifact is None else {"content": content, "artifact": artifact}
+    owner.observe_result(output, tool=tool)
 
 
 def parse_arguments(raw: Any) -> Dict[str, Any]:

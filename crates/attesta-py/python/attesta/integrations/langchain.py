@@ -3,7 +3,8 @@
 ``AttestaToolWrapper(attesta, tool)`` is itself a LangChain tool with the same name, description
 and argument schema. Each call is evaluated first; a denied call never reaches the wrapped tool
 and comes back to the model as an error tool result (``ToolMessage`` with ``status="error"``)
-saying why, unless ``raise_on_deny=True``.
+saying why, unless ``raise_on_deny=True``. Given an :class:`attesta.Session` as ``attesta``, the
+wrapper feeds each tool's output to the session.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ except ImportError as missing:  # pragma: no cover - depends on the environment
 
 from .._core import Attesta
 from .._types import AttestaDenied
-from ._common import build_context, denial_text, modified_kwargs, resolve_attesta
+from ._common import build_context, denial_text, modified_kwargs, observe_output, resolve_attesta
 
 __all__ = ["AttestaToolWrapper", "gate_tools"]
 
@@ -93,13 +94,17 @@ class AttestaToolWrapper(BaseTool):
         tool_input = self._input(args, kwargs)
         owner = resolve_attesta(self.attesta)
         result = owner.evaluate_sync(self._context(tool_input), risk=self.risk, min_review_seconds=self.min_review_seconds)
-        return self.tool.run(self._decide(tool_input, result))
+        output = self.tool.run(self._decide(tool_input, result))
+        observe_output(owner, output, self.name)
+        return output
 
     async def _arun(self, *args: Any, **kwargs: Any) -> Any:
         tool_input = self._input(args, kwargs)
         owner = resolve_attesta(self.attesta)
         result = await owner.evaluate(self._context(tool_input), risk=self.risk, min_review_seconds=self.min_review_seconds)
-        return await self.tool.arun(self._decide(tool_input, result))
+        output = await self.tool.arun(self._decide(tool_input, result))
+        observe_output(owner, output, self.name)
+        return output
 
 
 def gate_tools(attesta: Optional[Attesta], tools: Iterable[BaseTool], **options: Any) -> List[AttestaToolWrapper]:

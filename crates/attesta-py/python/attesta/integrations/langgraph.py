@@ -3,7 +3,8 @@
 ``AttestaToolNode(tools, attesta)`` is LangGraph's ``ToolNode`` with Attesta on its tool-call hook
 (``wrap_tool_call``/``awrap_tool_call``): every tool call of the model's message is evaluated
 before it runs; denied calls are answered with a ``ToolMessage`` (``status="error"``) saying why,
-approved calls run, modified calls run with the reviewer's arguments.
+approved calls run, modified calls run with the reviewer's arguments. Given an
+:class:`attesta.Session` as ``attesta``, each tool's result is fed to the session.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ except ImportError as missing:  # pragma: no cover - depends on the environment
     raise ImportError(f"attesta.integrations.langgraph needs langgraph: pip install 'attesta[langgraph]' ({missing})") from missing
 
 from .._core import Attesta
-from ._common import build_context, denial_text, modified_kwargs, resolve_attesta
+from ._common import build_context, denial_text, modified_kwargs, observe_output, resolve_attesta
 
 __all__ = ["AttestaToolNode", "create_approval_node", "attesta_tool_call_wrappers"]
 
@@ -65,15 +66,23 @@ def attesta_tool_call_wrappers(
             return request.override(tool_call={**call, "args": new_args})
         return request
 
+    def observe(owner: Any, request: Any, output: Any) -> Any:
+        # A Command (graph control) carries no result to read; a ToolMessage does.
+        if isinstance(output, ToolMessage):
+            observe_output(owner, output, request.tool_call["name"])
+        return output
+
     def wrap(request: Any, execute: Callable[[Any], Any]) -> Any:
-        result = resolve_attesta(attesta).evaluate_sync(context(request))
+        owner = resolve_attesta(attesta)
+        result = owner.evaluate_sync(context(request))
         decided = decide(request, result)
-        return decided if isinstance(decided, ToolMessage) else execute(decided)
+        return decided if isinstance(decided, ToolMessage) else observe(owner, request, execute(decided))
 
     async def awrap(request: Any, execute: Callable[[Any], Any]) -> Any:
-        result = await resolve_attesta(attesta).evaluate(context(request))
+        owner = resolve_attesta(attesta)
+        result = await owner.evaluate(context(request))
         decided = decide(request, result)
-        return decided if isinstance(decided, ToolMessage) else await execute(decided)
+        return decided if isinstance(decided, ToolMessage) else observe(owner, request, await execute(decided))
 
     return wrap, awrap
 

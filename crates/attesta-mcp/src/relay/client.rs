@@ -1,301 +1,14 @@
-//! The relay: two line-framed streams, one gate.
-//!
-//! ```text
-//!  client ──stdin──▶ client reader ──▶ server writer ──▶ server stdin
-//!                        │  tools/call ─▶ decision task (one per call / batch) ─┬─▶ server writer
-//!                        │                                                      └─▶ client writer (denials)
-//!  client ◀─stdout── client writer ◀── server reader ◀── server stdout
-//!                        ▲
-//!                        └── elicitation requests, parse errors
-//! ```
-//!
-//! Every message is forwarded as the exact bytes that arrived, except:
-//! - `tools/call` (request or notification, alone or inside a batch) waits for the gate in its
-//!   own task, so pings, lists and other calls keep flowing while a human thinks;
-//! - `notifications/cancelled` naming a call under review cancels that review and is not
-//!   forwarded (the server never saw the call);
-//! - responses to the proxy's own elicitation requests are consumed here;
-//! - lines that are not JSON are answered with `-32700` (from the client) or dropped with a log
-//!   line (from the server, whose client could not use them either);
-//! - lines over the size limit are skipped with a clear error (a `-32600` response to the
-//!   client when the line came from it).
-//!
-//! ## Batches
-//!
-//! A batch with no `tools/call` in it is forwarded unchanged. A batch with one is split: its
-//! other members are forwarded at once, each as a message of its own, and each call is
-//! forwarded on its own as soon as it is approved (calls are decided concurrently). The
-//! server's responses to those members are held back and, together with the proxy's answers
-//! for denied calls and invalid members, returned to the client as **one** array once every
-//! request of the batch has its response, as JSON-RPC requires of a batch. Splitting rather
-//! than forwarding a reduced batch means a slow review never delays the batch's other members,
-//! and it works with servers that do not accept batches at all (MCP removed them in
-//! 2025-06-18, and the official Python SDK rejects them). A batch of only notifications gets no
-//! response, as JSON-RPC says.
+//! Client → server: every line from the client is forwarded as it arrived, except `tools/call`
+//! (alone or in a batch), which waits for the gate in a task of its own, cancellations of calls
+//! under review, and answers to the proxy's own elicitation requests.
 
-use std::collections::{HashMap, HashSet};
-use std::panic::AssertUnwindSafe;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Duration;
-
-use attesta_core::Verdict;
-use bytes::Bytes;
-use futures::{FutureExt, StreamExt};
-use serde_json::Value;
-use serde_json::value::RawValue;
-use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
-use tokio::sync::{mpsc, oneshot};
-use tokio_util::codec::FramedRead;
-use tokio_util::sync::CancellationToken;
-
-use crate::elicitation::{ClientReply, Elicitor};
-use crate::framing::{DEFAULT_MAX_LINE_BYTES, Frame, LineFramer};
-use crate::gate::{GateDecision, ReviewCancellation, ToolCall, ToolCallGate};
-use crate::message::{
-    self, IdKey, Kind, Peek, ToolInfo, codes, error_response, is_batch, result_response, to_line,
-};
-
-/// Messages queued towards one side before the producer waits (back-pressure, not a limit on
-/// concurrent reviews).
-const QUEUE_DEPTH: usize = 256;
-
-/// Relay settings.
-#[derive(Debug, Clone)]
-pub struct RelayOptions {
-    /// Longest accepted message line in bytes (default 16 MiB).
-    pub max_line_bytes: usize,
-    /// How long a cancelled review may take to record its cancellation before it is dropped.
-    pub cancel_grace: Duration,
-    /// When the client's input ends, how long decisions already under way may still finish
-    /// (and their calls reach the server) before the rest are cancelled and the server's input
-    /// is closed. Lets `printf '…' | attesta mcp wrap -- server` work; a human review still
-    /// pending after this is cancelled.
-    pub eof_grace: Duration,
-    /// Session context fed with every `tools/call` result the server returns (the scorer reads
-    /// it through [`attesta_core::session::SessionScorer`]). `None`: results are not observed.
-    pub session: Option<Arc<Mutex<attesta_core::Session>>>,
-}
-
-impl Default for RelayOptions {
-    fn default() -> Self {
-        RelayOptions {
-            max_line_bytes: DEFAULT_MAX_LINE_BYTES,
-            cancel_grace: Duration::from_secs(5),
-            eof_grace: Duration::from_secs(2),
-            session: None,
-        }
-    }
-}
-
-/// Counters for tests and the exit log line.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct RelayStats {
-    pub client_messages: u64,
-    pub server_messages: u64,
-    pub calls_gated: u64,
-    pub calls_denied: u64,
-    pub reviews_cancelled: u64,
-    pub malformed_lines: u64,
-    pub oversize_lines: u64,
-}
-
-#[derive(Default)]
-pub(crate) struct State {
-    tools: HashMap<String, ToolInfo>,
-    tools_list_requests: HashSet<IdKey>,
-    pending_reviews: HashMap<IdKey, ReviewCancellation>,
-    /// Split batches still collecting responses, by number.
-    batches: HashMap<u64, BatchCollector>,
-    /// Which split batch a forwarded request's response belongs to.
-    batch_routes: HashMap<IdKey, u64>,
-    next_batch: u64,
-    pub(crate) proxy_requests: HashMap<IdKey, oneshot::Sender<ClientReply>>,
-    /// Decisions not yet acted on (counted until their call is forwarded or answered).
-    in_flight: usize,
-    stats: RelayStats,
-}
-
-/// The responses of one split batch, gathered until every request has one.
-#[derive(Default)]
-struct BatchCollector {
-    /// Forwarded requests whose responses have not arrived yet.
-    awaiting: usize,
-    /// Calls still under review.
-    undecided: usize,
-    responses: Vec<Value>,
-}
-
-impl State {
-    /// Takes the batch's responses once nothing more is expected for it.
-    fn complete_batch(&mut self, batch: u64) -> Option<Vec<Value>> {
-        let collector = self.batches.get(&batch)?;
-        if collector.awaiting > 0 || collector.undecided > 0 {
-            return None;
-        }
-        self.batches.remove(&batch).map(|c| c.responses).filter(|r| !r.is_empty())
-    }
-
-    /// Expects a server response for `id` as part of `batch`.
-    fn route_to_batch(&mut self, batch: u64, id: IdKey) {
-        if let Some(collector) = self.batches.get_mut(&batch) {
-            collector.awaiting += 1;
-            self.batch_routes.insert(id, batch);
-        }
-    }
-}
-
-/// State shared by the reader loops, the decision tasks and the [`Elicitor`].
-pub(crate) struct Shared {
-    state: Mutex<State>,
-    pub(crate) to_client: mpsc::Sender<Bytes>,
-    pub(crate) elicitation: AtomicBool,
-    pub(crate) next_request_id: AtomicU64,
-    options: RelayOptions,
-}
-
-impl Shared {
-    pub(crate) fn lock(&self) -> MutexGuard<'_, State> {
-        // A panic while holding the lock leaves plain maps behind, still usable: keep going.
-        self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-
-    fn cancel_all(&self, reason: &str) {
-        let pending: Vec<_> = {
-            let mut state = self.lock();
-            state.proxy_requests.clear();
-            state.pending_reviews.drain().map(|(_, c)| c).collect()
-        };
-        for cancellation in pending {
-            cancellation.cancel(reason);
-        }
-    }
-
-    async fn send_client(&self, value: &Value) {
-        let _ = self.to_client.send(to_line(value)).await;
-    }
-}
-
-/// A relay between one MCP client and one MCP server.
-pub struct Relay {
-    shared: Arc<Shared>,
-    client_rx: mpsc::Receiver<Bytes>,
-    client_closed: CancellationToken,
-}
-
-impl std::fmt::Debug for Relay {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Relay").field("options", &self.shared.options).finish()
-    }
-}
-
-impl Relay {
-    pub fn new(options: RelayOptions) -> Relay {
-        let (to_client, client_rx) = mpsc::channel(QUEUE_DEPTH);
-        let shared = Arc::new(Shared {
-            state: Mutex::new(State::default()),
-            to_client,
-            elicitation: AtomicBool::new(false),
-            next_request_id: AtomicU64::new(1),
-            options,
-        });
-        Relay { shared, client_rx, client_closed: CancellationToken::new() }
-    }
-
-    /// Fires when the client's input has ended (the server's input is being closed).
-    pub fn client_closed(&self) -> CancellationToken {
-        self.client_closed.clone()
-    }
-
-    /// A handle for sending elicitation requests to this relay's client (for reviewers).
-    /// The session context this relay feeds, if any.
-    pub fn session(&self) -> Option<Arc<Mutex<attesta_core::Session>>> {
-        self.shared.options.session.clone()
-    }
-
-    pub fn elicitor(&self) -> Elicitor {
-        Elicitor { shared: self.shared.clone() }
-    }
-
-    /// Runs until the server's output ends (it exited or closed stdout). When the client's
-    /// input ends first, the server's input is closed and pending reviews are cancelled; the
-    /// relay keeps forwarding the server's last messages until it finishes.
-    pub async fn run<CI, CO, SI, SO>(
-        self,
-        gate: Arc<dyn ToolCallGate>,
-        client_in: CI,
-        client_out: CO,
-        server_out: SI,
-        server_in: SO,
-    ) -> RelayStats
-    where
-        CI: AsyncRead + Unpin + Send + 'static,
-        CO: AsyncWrite + Unpin + Send + 'static,
-        SI: AsyncRead + Unpin + Send + 'static,
-        SO: AsyncWrite + Unpin + Send + 'static,
-    {
-        let Relay { shared, client_rx, client_closed } = self;
-        let (to_server, server_rx) = mpsc::channel(QUEUE_DEPTH);
-        let shutdown = CancellationToken::new();
-
-        let client_writer = tokio::spawn(write_loop(client_out, client_rx, shutdown.clone(), "client"));
-        let server_writer = tokio::spawn(write_loop(server_in, server_rx, client_closed.clone(), "server"));
-        let client_reader = tokio::spawn(
-            ClientSide { shared: shared.clone(), gate, to_server }.read_loop(client_in, client_closed.clone()),
-        );
-
-        server_read_loop(&shared, server_out).await;
-
-        // The server is gone: nothing pending can be delivered any more.
-        shared.cancel_all("the MCP server exited");
-        client_reader.abort();
-        shutdown.cancel();
-        let _ = client_writer.await;
-        server_writer.abort();
-        let stats = shared.lock().stats.clone();
-        tracing::debug!(?stats, "relay finished");
-        stats
-    }
-}
-
-/// Writes queued lines; on `stop`, writes what is already queued and then closes the stream.
-async fn write_loop<W: AsyncWrite + Unpin>(
-    mut out: W,
-    mut rx: mpsc::Receiver<Bytes>,
-    stop: CancellationToken,
-    side: &'static str,
-) {
-    loop {
-        let line = tokio::select! {
-            biased;
-            line = rx.recv() => line,
-            () = stop.cancelled() => rx.try_recv().ok(),
-        };
-        let Some(line) = line else { break };
-        if let Err(e) = out.write_all(&line).await {
-            tracing::warn!(side, error = %e, "cannot write to the {side}; dropping its queue");
-            return;
-        }
-        // Flush only when nothing else is queued: one syscall per burst, no added latency.
-        if rx.is_empty()
-            && let Err(e) = out.flush().await
-        {
-            tracing::warn!(side, error = %e, "cannot flush output to the {side}");
-            return;
-        }
-    }
-    let _ = out.flush().await;
-    let _ = out.shutdown().await;
-}
-
-// ---------------------------------------------------------------------------------------------
-// client → server
+use super::*;
 
 #[derive(Clone)]
-struct ClientSide {
-    shared: Arc<Shared>,
-    gate: Arc<dyn ToolCallGate>,
-    to_server: mpsc::Sender<Bytes>,
+pub(super) struct ClientSide {
+    pub(super) shared: Arc<Shared>,
+    pub(super) gate: Arc<dyn ToolCallGate>,
+    pub(super) to_server: mpsc::Sender<Bytes>,
 }
 
 /// One member of a batch after classification.
@@ -309,7 +22,7 @@ enum Member<'a> {
 }
 
 impl ClientSide {
-    async fn read_loop<R: AsyncRead + Unpin>(self, input: R, closed: CancellationToken) {
+    pub(super) async fn read_loop<R: AsyncRead + Unpin>(self, input: R, closed: CancellationToken) {
         let mut frames = FramedRead::new(input, LineFramer::new(self.shared.options.max_line_bytes));
         while let Some(frame) = frames.next().await {
             match frame {
@@ -650,7 +363,7 @@ impl ClientSide {
         {
             let mut state = self.shared.lock();
             // An allowed call whose modification cannot be applied is answered as a denial.
-            let decision = decision.map(|d| if d.allows() { line_for_server(&d, raw.get().as_bytes()) } else { Err(d) });
+            let decision = decision.map(|d| if d.allows() { line_for_server(&d, raw.get().as_bytes()) } else { Err(Box::new(d)) });
             match (decision, &id) {
                 (Some(Ok(line)), _) => {
                     if let Some(id) = &id {
@@ -723,8 +436,8 @@ impl From<Member<'_>> for OwnedMember {
 /// A modification is the reviewer's condition for letting the call run. When it is missing
 /// (a `Modified` verdict without arguments) or cannot be written into the request, forwarding
 /// the original would run exactly what the reviewer rejected, so the call is denied instead.
-fn line_for_server(decision: &GateDecision, payload: &[u8]) -> Result<Option<Bytes>, GateDecision> {
-    let unapplied = |why: &str| GateDecision {
+fn line_for_server(decision: &GateDecision, payload: &[u8]) -> Result<Option<Bytes>, Box<GateDecision>> {
+    let unapplied = |why: &str| Box::new(GateDecision {
         verdict: Verdict::Denied,
         reason: format!(
             "the reviewer modified the call, but {why}; denied rather than running the original arguments ({})",
@@ -732,7 +445,7 @@ fn line_for_server(decision: &GateDecision, payload: &[u8]) -> Result<Option<Byt
         ),
         modified_arguments: None,
         ..decision.clone()
-    };
+    });
     match (&decision.modified_arguments, decision.verdict) {
         (Some(arguments), _) => match rewrite_arguments(payload, arguments) {
             Some(line) => Ok(Some(line)),
@@ -752,92 +465,6 @@ fn rewrite_arguments(payload: &[u8], arguments: &Value) -> Option<Bytes> {
     let mut message: Value = serde_json::from_slice(payload).ok()?;
     *message.get_mut("params")?.as_object_mut()?.entry("arguments").or_insert(Value::Null) = arguments.clone();
     Some(to_line(&message))
-}
-
-
-// ---------------------------------------------------------------------------------------------
-// server → client
-
-async fn server_read_loop<R: AsyncRead + Unpin>(shared: &Arc<Shared>, output: R) {
-    let mut frames = FramedRead::new(output, LineFramer::new(shared.options.max_line_bytes));
-    while let Some(frame) = frames.next().await {
-        match frame {
-            Ok(Frame::Line(line)) => {
-                if let Some(line) = server_line(shared, line) {
-                    for line in line {
-                        if shared.to_client.send(line).await.is_err() {
-                            return;
-                        }
-                    }
-                }
-            }
-            Ok(Frame::Oversize { length }) => {
-                shared.lock().stats.oversize_lines += 1;
-                let limit = shared.options.max_line_bytes;
-                tracing::error!(length, limit, "server message of {length} bytes exceeds the {limit}-byte line limit; dropped (raise --max-line-bytes if this is legitimate)");
-            }
-            Err(e) => {
-                tracing::warn!(error = %e, "cannot read from the server");
-                return;
-            }
-        }
-    }
-}
-
-/// Decides what to send the client for one server line (usually the line itself).
-fn server_line(shared: &Shared, line: Bytes) -> Option<Vec<Bytes>> {
-    let payload = Frame::payload(&line);
-    if payload.iter().all(u8::is_ascii_whitespace) {
-        return None;
-    }
-    if is_batch(payload) {
-        // Batches from the server (answers to batches we forwarded unchanged) pass as they are.
-        shared.lock().stats.server_messages += 1;
-        return Some(vec![line]);
-    }
-    let peek = match serde_json::from_slice::<Peek<'_>>(payload) {
-        Ok(peek) => peek,
-        Err(e) => {
-            let mut state = shared.lock();
-            state.stats.server_messages += 1;
-            state.stats.malformed_lines += 1;
-            drop(state);
-            tracing::warn!(error = %e, "malformed line from the server dropped");
-            return None;
-        }
-    };
-    // Only responses need a look (tool descriptions, split batches); the rest passes untouched.
-    let (Some(id), None) = (peek.id, peek.method) else {
-        shared.lock().stats.server_messages += 1;
-        return Some(vec![line]);
-    };
-    let Some(id) = IdKey::from_raw(id) else {
-        shared.lock().stats.server_messages += 1;
-        return Some(vec![line]);
-    };
-    let mut state = shared.lock();
-    state.stats.server_messages += 1;
-    if state.tools_list_requests.remove(&id) {
-        for (name, info) in message::listed_tools(peek.result) {
-            state.tools.insert(name, info);
-        }
-    } else if let (Some(session), Some(result)) = (&shared.options.session, peek.result) {
-        // A tool result (or any other response): the session looks for instructions aimed at
-        // the agent and for secrets in it.
-        if let Ok(value) = serde_json::from_str::<Value>(result.get()) {
-            session.lock().unwrap_or_else(std::sync::PoisonError::into_inner).observe_result_json(&value);
-        }
-    }
-    if let Some(batch) = state.batch_routes.remove(&id) {
-        // A member of a split batch: hold it until the batch is complete.
-        let Ok(response) = serde_json::from_slice::<Value>(payload) else { return None };
-        if let Some(c) = state.batches.get_mut(&batch) {
-            c.awaiting = c.awaiting.saturating_sub(1);
-            c.responses.push(response);
-        }
-        return state.complete_batch(batch).map(|responses| vec![to_line(&Value::Array(responses))]);
-    }
-    Some(vec![line])
 }
 
 #[cfg(test)]

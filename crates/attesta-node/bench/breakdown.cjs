@@ -1,0 +1,39 @@
+// Where one auto-approved `evaluate` spends its time across the napi boundary: the pieces of
+// `await attesta.evaluate(ctx)` timed alone (median of N calls each).
+//
+//   node crates/attesta-node/bench/breakdown.cjs [N]
+//
+// Build the addon in release mode first (`napi build --platform --release`).
+'use strict';
+const native = require('../lib/native.cjs');
+const common = require('../lib/common.cjs');
+
+const N = Number(process.argv[2] || 50000);
+function median(fn) {
+  for (let i = 0; i < Math.min(2000, N); i++) fn();
+  const samples = new Float64Array(N);
+  for (let i = 0; i < N; i++) {
+    const start = process.hrtime.bigint();
+    fn();
+    samples[i] = Number(process.hrtime.bigint() - start);
+  }
+  samples.sort();
+  return (samples[N >> 1] / 1000).toFixed(2);
+}
+
+const pipeline = new native.Pipeline({ audit: false, trust: false });
+const ctx = { functionName: 'read_file', kwargs: { path: 'notes.txt' } };
+const json = common.wireJson(ctx, 'node');
+const out = pipeline.evaluate(json);
+if (typeof out !== 'string' || !out.startsWith('{"verdict":"approved"')) throw new Error('not auto-approved');
+const head = out.slice(0, out.indexOf('\n'));
+const rows = [
+  ['serialise the context (wireJson)', () => common.wireJson(ctx, 'node')],
+  ['native evaluate (pipeline + result text)', () => pipeline.evaluate(json)],
+  ['native assess (scoring + assessment text)', () => pipeline.assess(json)],
+  ['native defaultScore (scorer alone)', () => native.defaultScore(json)],
+  ['JSON.parse of the result head', () => JSON.parse(head)],
+  ['an empty native call', () => native.nativeVersion()],
+];
+console.log(`node ${process.version}, ${N} calls per row (median µs)`);
+for (const [label, fn] of rows) console.log(`${label.padEnd(45)} ${median(fn).padStart(8)}`);
