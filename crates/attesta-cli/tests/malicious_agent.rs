@@ -782,7 +782,6 @@ fn unreadable_scripts_fail_closed() {
     let p = lab.project();
     fs::write(p.join("big.sh"), format!("{}rm -rf ~\n", "echo padding padding padding\n".repeat(12_000))).unwrap();
     fs::write(p.join("bin.py"), [0xff_u8, 0xfe, 0x00, 0x41]).unwrap();
-    fs::write(p.join("ok.sh"), "cargo build\n").unwrap();
     for agent in AGENTS {
         for cmd in ["bash big.sh", "python3 bin.py", "bash missing.sh"] {
             match lab.attack(agent, &Tool::Shell(cmd.into()), &lab.project(), &[]) {
