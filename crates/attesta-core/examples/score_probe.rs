@@ -13,7 +13,8 @@ fn cpu_micros() -> f64 {
     let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
     let after = stat.rsplit(')').next().unwrap_or("");
     let f: Vec<&str> = after.split_whitespace().collect();
-    let ticks: f64 = f.get(11).and_then(|v| v.parse().ok()).unwrap_or(0.0) + f.get(12).and_then(|v| v.parse().ok()).unwrap_or(0.0);
+    let ticks: f64 = f.get(11).and_then(|v| v.parse().ok()).unwrap_or(0.0)
+        + f.get(12).and_then(|v| v.parse().ok()).unwrap_or(0.0);
     ticks * 10_000.0
 }
 
@@ -30,15 +31,24 @@ fn measure(name: &str, n: usize, mut f: impl FnMut()) {
 }
 
 fn main() {
-    let n: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(200_000);
+    let n: usize = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(200_000);
     let scorer = DefaultRiskScorer::new();
     let typical = ActionContext::new("mcp__github__create_issue")
         .with_kwarg("owner", "acme")
         .with_kwarg("repo", "payments-service")
         .with_kwarg("title", "Retry webhook deliveries on 502")
-        .with_kwarg("body", "Deliveries to https://hooks.example.com fail intermittently; add back-off.");
+        .with_kwarg(
+            "body",
+            "Deliveries to https://hooks.example.com fail intermittently; add back-off.",
+        );
     let shell = ActionContext::new("Bash")
-        .with_kwarg("command", "cd /srv/app && git pull --rebase && cargo build --release 2>&1 | tail -20")
+        .with_kwarg(
+            "command",
+            "cd /srv/app && git pull --rebase && cargo build --release 2>&1 | tail -20",
+        )
         .with_kwarg("description", "Update and build the service");
     let line = "Quarterly report line 0042: revenue grew 4.2% to 1,250,000 EUR; see https://intranet.example/reports/q3 for details.\n";
     let big = ActionContext::new("write_file")
@@ -49,7 +59,8 @@ fn main() {
         .with_kwarg("subject", "Notes")
         .with_kwarg("body", "The notes from today's meeting.");
     let base = scorer.score(&send);
-    let result = "Search results: 1. Lasagne with ricotta and spinach, 45 minutes, serves 6. ".repeat(28);
+    let result =
+        "Search results: 1. Lasagne with ricotta and spinach, 45 minutes, serves 6. ".repeat(28);
     let mut session = Session::new();
     session.user_request("Email bob@acme.io the notes from today's meeting");
 
@@ -64,7 +75,9 @@ fn main() {
     });
     measure("session/user_request_event", n, || {
         let mut s = Session::new();
-        s.user_request(black_box("Email bob@acme.io the notes from today's meeting"));
+        s.user_request(black_box(
+            "Email bob@acme.io the notes from today's meeting",
+        ));
         black_box(s);
     });
     measure("session/observe_result_2kb", n / 10, || {

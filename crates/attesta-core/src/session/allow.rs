@@ -45,7 +45,9 @@ impl AllowEntry {
 /// Why a prefix cannot be allowed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AllowError {
-    #[error("only a single simple command can be allowed (no operators, pipes, substitutions, redirections, quotes or variables)")]
+    #[error(
+        "only a single simple command can be allowed (no operators, pipes, substitutions, redirections, quotes or variables)"
+    )]
     NotSimple,
     #[error("the prefix `{0}` is not a whole-word prefix of the approved command")]
     NotAPrefix(String),
@@ -67,7 +69,10 @@ pub fn simple_command_words(command: &str) -> Option<Vec<&str>> {
         return None;
     }
     let plain = command.chars().all(|c| {
-        c == ' ' || c == '\t' || c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/' | '=' | ':' | '@' | ',' | '+' | '%')
+        c == ' '
+            || c == '\t'
+            || c.is_ascii_alphanumeric()
+            || matches!(c, '-' | '_' | '.' | '/' | '=' | ':' | '@' | ',' | '+' | '%')
     });
     if !plain {
         return None;
@@ -85,10 +90,49 @@ fn runs_its_argument(word: &str) -> bool {
     let base = word.rsplit('/').next().unwrap_or(word);
     matches!(
         base,
-        "sh" | "bash" | "dash" | "zsh" | "ksh" | "fish" | "source" | "." | "eval" | "exec" | "env" | "sudo" | "doas" | "su"
-            | "nohup" | "nice" | "timeout" | "time" | "xargs" | "watch" | "busybox" | "chroot" | "flock" | "command"
-            | "builtin" | "node" | "deno" | "bun" | "ruby" | "perl" | "php" | "lua" | "npx" | "pnpx" | "bunx" | "uvx"
-            | "ssh" | "docker" | "kubectl" | "find" | "awk" | "sed" | "make" | "just"
+        "sh" | "bash"
+            | "dash"
+            | "zsh"
+            | "ksh"
+            | "fish"
+            | "source"
+            | "."
+            | "eval"
+            | "exec"
+            | "env"
+            | "sudo"
+            | "doas"
+            | "su"
+            | "nohup"
+            | "nice"
+            | "timeout"
+            | "time"
+            | "xargs"
+            | "watch"
+            | "busybox"
+            | "chroot"
+            | "flock"
+            | "command"
+            | "builtin"
+            | "node"
+            | "deno"
+            | "bun"
+            | "ruby"
+            | "perl"
+            | "php"
+            | "lua"
+            | "npx"
+            | "pnpx"
+            | "bunx"
+            | "uvx"
+            | "ssh"
+            | "docker"
+            | "kubectl"
+            | "find"
+            | "awk"
+            | "sed"
+            | "make"
+            | "just"
     ) || base.starts_with("python")
         || base.starts_with("pypy")
         || word.contains('/')
@@ -121,7 +165,8 @@ impl AllowList {
             words: prefix_words.iter().map(|w| (*w).to_owned()).collect(),
             approved_by: approved_by.to_owned(),
         };
-        self.entries.retain(|e| !(e.tool == entry.tool && e.words == entry.words));
+        self.entries
+            .retain(|e| !(e.tool == entry.tool && e.words == entry.words));
         if self.entries.len() >= MAX_ALLOWED {
             self.entries.remove(0);
         }
@@ -162,7 +207,8 @@ mod tests {
 
     fn list(command: &str, prefix: &str) -> AllowList {
         let mut l = AllowList::default();
-        l.allow("Bash", command, prefix, Medium, "alice").expect("allowed");
+        l.allow("Bash", command, prefix, Medium, "alice")
+            .expect("allowed");
         l
     }
 
@@ -191,8 +237,14 @@ mod tests {
             assert!(l.matching("Bash", cmd, Medium).is_none(), "{cmd}");
         }
         // Dangerous continuations are left to the score: above MEDIUM never matches.
-        assert!(l.matching("Bash", "git push --force origin main", High).is_none());
-        assert!(l.matching("Bash", "git push --force origin main", Critical).is_none());
+        assert!(
+            l.matching("Bash", "git push --force origin main", High)
+                .is_none()
+        );
+        assert!(
+            l.matching("Bash", "git push --force origin main", Critical)
+                .is_none()
+        );
         // Another tool never matches.
         assert!(l.matching("mcp__shell__run", "git status", Low).is_none());
         // The ordinary case does.
@@ -212,17 +264,55 @@ mod tests {
     #[test]
     fn what_cannot_be_allowed() {
         let mut l = AllowList::default();
-        assert_eq!(l.allow("Bash", "rm -rf build", "rm", High, "a"), Err(AllowError::Level(High)));
-        assert_eq!(l.allow("Bash", "rm -rf ~", "rm", Critical, "a"), Err(AllowError::Level(Critical)));
-        assert_eq!(l.allow("Bash", "make && rm x", "make", Medium, "a"), Err(AllowError::NotSimple));
-        assert!(matches!(l.allow("Bash", "cargo build", "cargo test", Medium, "a"), Err(AllowError::NotAPrefix(_))));
-        assert!(matches!(l.allow("Bash", "cargo build", "car", Medium, "a"), Err(AllowError::NotAPrefix(_))));
-        for bare in ["bash x.sh", "python3 x.py", "sudo apt update", "env ls", "xargs rm", "npx prettier", "./x.sh"] {
+        assert_eq!(
+            l.allow("Bash", "rm -rf build", "rm", High, "a"),
+            Err(AllowError::Level(High))
+        );
+        assert_eq!(
+            l.allow("Bash", "rm -rf ~", "rm", Critical, "a"),
+            Err(AllowError::Level(Critical))
+        );
+        assert_eq!(
+            l.allow("Bash", "make && rm x", "make", Medium, "a"),
+            Err(AllowError::NotSimple)
+        );
+        assert!(matches!(
+            l.allow("Bash", "cargo build", "cargo test", Medium, "a"),
+            Err(AllowError::NotAPrefix(_))
+        ));
+        assert!(matches!(
+            l.allow("Bash", "cargo build", "car", Medium, "a"),
+            Err(AllowError::NotAPrefix(_))
+        ));
+        for bare in [
+            "bash x.sh",
+            "python3 x.py",
+            "sudo apt update",
+            "env ls",
+            "xargs rm",
+            "npx prettier",
+            "./x.sh",
+        ] {
             let first = bare.split(' ').next().unwrap();
-            assert!(matches!(l.allow("Bash", bare, first, Medium, "a"), Err(AllowError::TooBroad(_))), "{bare}");
+            assert!(
+                matches!(
+                    l.allow("Bash", bare, first, Medium, "a"),
+                    Err(AllowError::TooBroad(_))
+                ),
+                "{bare}"
+            );
         }
         // A longer prefix of those is fine: it names what runs.
-        assert!(l.allow("Bash", "python3 -m pytest -q", "python3 -m pytest", Medium, "a").is_ok());
+        assert!(
+            l.allow(
+                "Bash",
+                "python3 -m pytest -q",
+                "python3 -m pytest",
+                Medium,
+                "a"
+            )
+            .is_ok()
+        );
         assert!(l.entries().len() == 1);
     }
 
