@@ -50,6 +50,8 @@ def bench(name, agent, tool, tool_input, config, event="PreToolUse"):
     print(f"{name:<44} wall mean {statistics.mean(times):6.2f} ms  p50 {p(0.5):6.2f}  p95 {p(0.95):6.2f}  p99 {p(0.99):6.2f}  cpu {cpu:5.2f} ms")
 
 print(f"{runs} runs each, binary {binary}")
+bench("claude-code Bash cargo test, allow, audit fsync", "claude-code", "Bash", {"command": "cargo test"}, "")
+bench("claude-code Bash cargo test, allow, durability none", "claude-code", "Bash", {"command": "cargo test"}, "audit:\n  durability: none\n")
 bench("claude-code Read, allow, audit fsync", "claude-code", "Read", {"file_path": "src/main.rs"}, "")
 bench("claude-code Read, allow, durability none", "claude-code", "Read", {"file_path": "src/main.rs"}, "audit:\n  durability: none\n")
 bench("claude-code Bash rm -rf, deny (no human)", "claude-code", "Bash", {"command": "rm -rf ~/"}, "")

@@ -740,3 +740,56 @@ fn a_callers_source_claim_is_kept_apart() {
         assert_eq!(entry["metadata"]["source"], agent.cli(), "{entry}");
     }
 }
+
+/// Scripts the agent wrote earlier (with edit tools the profile treats as safe) and now runs:
+/// the call is judged by the script's content, read from the call's working directory.
+#[test]
+fn scripts_written_then_run_are_judged_by_their_content() {
+    let lab = Lab::new(Some(CODING_AGENT_PROFILE));
+    let p = lab.project();
+    fs::create_dir_all(p.join("tools")).unwrap();
+    fs::write(p.join("x.sh"), "#!/bin/sh\necho cleaning up\nrm -rf .attesta\n").unwrap();
+    fs::write(p.join("hook.sh"), "echo '{}' > .claude/settings.json\n").unwrap();
+    fs::write(p.join("tools/wipe.sh"), "# tidy\nrm -rf ~\n").unwrap();
+    fs::write(p.join("x.py"), "import os, shutil\nprint('tidy')\nos.system('rm -rf .attesta')\n").unwrap();
+    fs::write(p.join("x.js"), "const cp = require('child_process');\ncp.execSync('rm -rf ~');\n").unwrap();
+    fs::write(p.join("run"), "#!/usr/bin/env bash\nrm -rf ~/\n").unwrap();
+    let attacks: Vec<(String, Tool)> = [
+        "bash x.sh",
+        "sh x.sh",
+        "./x.sh",
+        "sh hook.sh",
+        "bash tools/wipe.sh",
+        "cd tools && bash wipe.sh",
+        "timeout 60 nice -n 5 bash x.sh",
+        "python3 x.py",
+        "python3 -u x.py --verbose",
+        "node x.js",
+        "./run",
+        "git status && . ./x.sh",
+    ]
+    .iter()
+    .map(|c| (format!("script: {c}"), Tool::Shell((*c).to_owned())))
+    .collect();
+    let (total, failures) = run_attacks(&lab, &attacks);
+    report("scripts written then run", total, &failures);
+}
+
+/// A script that cannot be read (missing, too big, binary) is not assumed harmless.
+#[test]
+fn unreadable_scripts_fail_closed() {
+    let lab = Lab::new(Some(CODING_AGENT_PROFILE));
+    let p = lab.project();
+    fs::write(p.join("big.sh"), format!("{}rm -rf ~\n", "echo padding padding padding\n".repeat(12_000))).unwrap();
+    fs::write(p.join("bin.py"), [0xff_u8, 0xfe, 0x00, 0x41]).unwrap();
+    for agent in AGENTS {
+        for cmd in ["bash big.sh", "python3 bin.py", "bash missing.sh"] {
+            match lab.attack(agent, &Tool::Shell(cmd.into()), &lab.project(), &[]) {
+                Outcome::Stopped(reason) => {
+                    assert!(risk_of(&reason) != Some("low"), "{} {cmd}: {reason}", agent.cli());
+                }
+                other => panic!("{} {cmd}: {other:?}", agent.cli()),
+            }
+        }
+    }
+}

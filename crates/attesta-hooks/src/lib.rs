@@ -15,6 +15,7 @@ pub mod install;
 pub mod map;
 pub mod payload;
 pub mod respond;
+pub mod scripts;
 pub mod run;
 pub mod session;
 

@@ -51,6 +51,7 @@ fn handle_inner(agent: Agent, input: &[u8], options: &HookOptions) -> HookRespon
     let base = PathBase::new(payload.cwd.as_deref(), &options.fallback_cwd);
     let mut ctx = action_context(&payload, &base);
     crate::anchor::record_link_targets(&mut ctx, &base.cwd);
+    crate::scripts::record_executed_scripts(&mut ctx, &base.cwd);
     if let Some(id) = options.agent_id.as_ref().filter(|id| !id.trim().is_empty()) {
         ctx.agent_id = Some(id.clone());
     }

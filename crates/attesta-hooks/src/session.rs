@@ -113,13 +113,25 @@ impl SessionStore {
         read_json(&self.novelty).unwrap_or_default()
     }
 
-    /// Applies `change` to the saved session under the lock and saves it atomically.
+    /// Applies `change` to the saved session under the lock and saves it atomically (and
+    /// durably: fsynced before the rename).
     pub fn update(&self, change: impl FnOnce(&mut Session)) -> std::io::Result<()> {
+        self.update_with(change, true)
+    }
+
+    /// [`SessionStore::update`], choosing whether the new state is fsynced. Always atomic (a
+    /// reader sees the old or the new file); without fsync a machine crash may lose the update,
+    /// which for a pre-tool call's record only loses context.
+    pub fn update_with(&self, change: impl FnOnce(&mut Session), durable: bool) -> std::io::Result<()> {
         let _lock = self.lock()?;
+        let existed = self.file.exists();
         let mut session = self.load();
         change(&mut session);
-        write_atomic(&self.file, &serde_json::to_vec(&session)?)?;
-        self.prune();
+        write_atomic(&self.file, &serde_json::to_vec(&session)?, durable)?;
+        // Only a new session file can push the directory over its bound.
+        if !existed {
+            self.prune();
+        }
         Ok(())
     }
 
@@ -127,7 +139,9 @@ impl SessionStore {
     pub fn save_novelty(&self, counts: &[(String, u64)]) -> std::io::Result<()> {
         let _lock = self.lock()?;
         let counts = &counts[..counts.len().min(MAX_NOVELTY_NAMES)];
-        write_atomic(&self.novelty, &serde_json::to_vec(counts)?)
+        // Novelty counts are a hint (a lost update only makes a call look newer, never safer),
+        // so they are not fsynced.
+        write_atomic(&self.novelty, &serde_json::to_vec(counts)?, false)
     }
 
     /// Keeps at most [`MAX_SESSION_FILES`] session files, removing the least recently written.
@@ -162,12 +176,14 @@ fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Option<T> {
     serde_json::from_slice(&fs::read(path).ok()?).ok()
 }
 
-fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+fn write_atomic(path: &Path, bytes: &[u8], durable: bool) -> std::io::Result<()> {
     let tmp = path.with_extension(format!("tmp{}", std::process::id()));
     {
         let mut f = File::create(&tmp)?;
         f.write_all(bytes)?;
-        f.sync_all()?;
+        if durable {
+            f.sync_all()?;
+        }
     }
     fs::rename(&tmp, path)
 }
@@ -313,7 +329,9 @@ pub fn record(store: Option<&SessionStore>, scorer: &SessionScorer, ctx: &Action
         .ok()
         .and_then(|l| *l)
         .unwrap_or(RiskLevel::Critical);
-    let _ = store.update(|session| session.record_call(ctx, level));
+    // A call record is context for later calls, not evidence (the audit log is): atomic, not
+    // fsynced, so a safe call does not wait for the disk twice.
+    let _ = store.update_with(|session| session.record_call(ctx, level), false);
     let _ = store.save_novelty(&scorer.novelty());
 }
 

@@ -94,6 +94,50 @@ static BUILTIN_SET: LazyLock<RegexSet> = LazyLock::new(|| {
         .unwrap_or_else(|_| RegexSet::empty())
 });
 
+/// Substrings (ASCII case-insensitive) of which every built-in pattern needs at least one, or
+/// 13 digits (a card number). A text with none of them cannot match, so the set above is not
+/// even compiled for it: most hook processes redact only harmless strings, and compiling the
+/// set is the costliest thing such a process would do. A needle that shows up in harmless text
+/// only costs that compilation; a missing needle would leak a secret, so each pattern's
+/// required literal is listed (the test `prefilter_admits_every_builtin_example` checks them).
+const PREFILTER_NEEDLES: &[&str] = &[
+    "-----begin", // private_key
+    "akia", "asia", "aida", "aroa", "agpa", "anpa", "anva", "aipa", "abia", "acca", // aws_key
+    "gh", "github_pat_", // github_token
+    "xox", "hooks.slack.com", // slack_token
+    "eyj", // jwt
+    "sk_", "rk_", "pk_", "sk-", "aiza", // api_key
+    "bearer", "authorization", "://", // bearer, authorization header, URL password
+    // NAME_WORDS and the environment-assignment rule
+    "pass", "pwd", "secret", "token", "api_key", "api-key", "apikey", "access_key", "access-key",
+    "accesskey", "private_key", "private-key", "privatekey", "credential",
+    // command-line credentials
+    "mysql", "mariadb", "-u", "login", "redis-cli",
+];
+
+static PREFILTER: LazyLock<Option<aho_corasick::AhoCorasick>> = LazyLock::new(|| {
+    aho_corasick::AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(PREFILTER_NEEDLES)
+        .ok()
+});
+
+/// Whether `text` could hold a built-in secret at all (see [`PREFILTER_NEEDLES`]). `true` when
+/// in doubt (the automaton failed to build).
+fn may_hold_secret(text: &str) -> bool {
+    // Unicode case folding (`ſ` matches `s` under `(?i)`) is beyond an ASCII prefilter.
+    if !text.is_ascii() {
+        return true;
+    }
+    if text.bytes().filter(u8::is_ascii_digit).count() >= 13 {
+        return true;
+    }
+    match &*PREFILTER {
+        Some(ac) => ac.is_match(text),
+        None => true,
+    }
+}
+
 static BUILTIN_RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
     builtin_patterns()
         .into_iter()
@@ -439,11 +483,12 @@ impl Redactor {
         if !self.enabled {
             return text.to_owned();
         }
-        let set = &*BUILTIN_SET;
         let mut out: Cow<'_, str> = Cow::Borrowed(text);
-        // Most texts hold no secret: a plain match test stops early and skips the costlier
-        // search for which patterns matched (and the compilation of the per-rule regexes).
-        if set.is_match(text) {
+        // Most texts hold no secret: the literal prefilter and then a plain match test stop
+        // early and skip the costlier search for which patterns matched (and the compilation of
+        // the regexes).
+        if may_hold_secret(text) && BUILTIN_SET.is_match(text) {
+            let set = &*BUILTIN_SET;
             let rules = &*BUILTIN_RULES;
             let hits = set.matches(text);
             for (index, rule) in rules.iter().enumerate() {
@@ -679,6 +724,55 @@ mod tests {
         }
         (2..=words.len())
             .any(|k| SECRET_FIELDS.contains(&words[words.len() - k..].concat().as_str()))
+    }
+
+    #[test]
+    fn prefilter_admits_every_builtin_example() {
+        for text in [
+            "-----BEGIN RSA PRIVATE KEY-----\nabc",
+            "AKIAIOSFODNN7EXAMPLE",
+            "ghp_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+            "github_pat_aaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+            "xoxb-1234567890",
+            "https://hooks.slack.com/services/T0/B0/x",
+            "eyJhbGci.eyJzdWIi.sflKxwRJ",
+            "sk_live_abcdefghijkl",
+            "sk-proj-abcdefghijklmnopqrstuvwxyz",
+            "AIzaSyA-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+            "Authorization: Bearer abcdefghij",
+            "authorization=basic dXNlcjpwYXNz",
+            "postgres://app:hunter2@db/x",
+            "--api-key abcdef",
+            "DB_PASSWORD=hunter2",
+            "mysql -u root -phunter2",
+            "curl -u user:hunter2 https://x",
+            "sshpass -p hunter2 ssh host",
+            "docker login -p hunter2 reg",
+            "redis-cli -a hunter2",
+            "htpasswd -b file user hunter2",
+            "PGPWD=hunter2",
+            "card 4111 1111 1111 1111",
+            "paſſword=hunter2",
+        ] {
+            assert!(may_hold_secret(text), "{text}");
+            assert!(BUILTIN_SET.is_match(text), "example no longer matches: {text}");
+        }
+        assert!(!may_hold_secret("cargo test --workspace"));
+    }
+
+    proptest! {
+        #[test]
+        fn prefilter_never_hides_a_match(
+            parts in proptest::collection::vec(proptest::sample::select(vec![
+                "pass", "word", "=", " ", "-", "--", "u", "x", "AKIA", "IOSFODNN7EXAMPLE", "ey", "J",
+                "gh", "p_", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "://", "@", ":", "1234", "5678", "9",
+                "bear", "er ", "sk", "_live_", "login", "-p ", "secret", "tok", "en", "API", "KEY", "_",
+                "mysql", "redis-cli", "-a ", "xox", "b-", "BEGIN", "PRIVATE KEY", "-----",
+            ]), 0..24)
+        ) {
+            let text: String = parts.concat();
+            prop_assert!(!BUILTIN_SET.is_match(&text) || may_hold_secret(&text), "{text}");
+        }
     }
 
     fn arb_field_name() -> impl Strategy<Value = String> {

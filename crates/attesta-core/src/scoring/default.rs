@@ -438,6 +438,7 @@ impl RiskScorer for DefaultRiskScorer {
             money_action: name.class == Some(VerbClass::Money),
         };
         args::analyze(&ctx.args, &ctx.kwargs, hints, &mut findings);
+        super::scripts::analyze(&ctx.metadata, &mut findings);
         if name.class == Some(VerbClass::Read) && !name.exec_wrapper {
             // Reading from an ordinary outside host (fetching a page, searching the web) is a
             // read: the host is context, not a reason to ask. Raw IPs and data-drop hosts stay.

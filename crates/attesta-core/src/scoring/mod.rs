@@ -16,6 +16,7 @@ mod lexicon;
 pub(crate) mod names;
 mod profile;
 mod shell;
+mod scripts;
 mod sql;
 mod text;
 
@@ -30,6 +31,7 @@ pub use default::DefaultRiskScorer;
 pub use engine::RiskEngine;
 pub use environment::{detect_environment, normalize_environment};
 pub use profile::{BUILTIN_PROFILE_NAMES, builtin_profile};
+pub use scripts::{EXECUTED_SCRIPTS, UNREAD_SCRIPT};
 
 /// Anything that can score an action. Implementations must not panic on any input and must
 /// return a score in `[0, 1]` (the engine clamps and treats NaN as maximal risk regardless).

@@ -18,6 +18,7 @@
 //!   a project file while the user is directing the work) is lowered to LOW; never an override,
 //!   never a call a rule acted on, never HIGH or CRITICAL, never in a tainted session.
 
+mod allow;
 mod injection;
 mod targets;
 
@@ -31,6 +32,7 @@ use crate::context::ActionContext;
 use crate::scoring::profile_call;
 use crate::types::RiskLevel;
 
+pub use allow::{AllowEntry, AllowError, AllowList, MAX_ALLOWED, simple_command_words};
 pub use injection::{carries_secrets, injection_evidence};
 pub use targets::{Target, digits_of, targets_of};
 
@@ -82,6 +84,9 @@ pub struct Session {
     calls: VecDeque<CallRecord>,
     #[serde(default)]
     call_count: u64,
+    /// Commands a human allowed for the rest of the session (see [`AllowList`]).
+    #[serde(default)]
+    pub allowed: AllowList,
 }
 
 /// Appends `text` (lowercased) to `buf`, keeping only the last `cap` bytes.

@@ -103,7 +103,7 @@ impl Findings {
         self.signals.iter().fold(0.0, |m, s| m.max(s.severity))
     }
 
-    fn note_command(&mut self, class: CommandClass) {
+    pub(crate) fn note_command(&mut self, class: CommandClass) {
         self.command_class = Some(self.command_class.map_or(class, |c| c.max(class)));
     }
 

@@ -561,3 +561,14 @@ fn is_fork_bomb(text: &str) -> bool {
         || compact.contains("(){:|:&}")
         || (compact.contains("(){") && compact.contains("|$0&"))
 }
+
+/// The content of a script file a command runs (`bash x.sh`, `./x.sh`, `python3 x.py`), read
+/// from disk by the entry point that knows the working directory. Shell scripts are analysed as
+/// command lines; other languages like interpreter one-liners (their string literals).
+pub fn analyze_script(content: &str, is_shell: bool, findings: &mut Findings) -> CommandClass {
+    if is_shell {
+        analyze_nested(content, findings, 1)
+    } else {
+        analyze_code(content, findings, 1)
+    }
+}

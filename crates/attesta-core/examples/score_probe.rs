@@ -1,0 +1,91 @@
+//! CPU-time probe for the scorer's hot paths, for machines too busy for criterion's wall clock:
+//! `cargo run --release -p attesta-core --example score_probe [ITERATIONS]`.
+//! Prints microseconds of process CPU time (user + system, from `/proc/self/stat`) per call.
+#![allow(clippy::print_stdout)]
+
+use std::hint::black_box;
+
+use attesta_core::scoring::{DefaultRiskScorer, RiskScorer};
+use attesta_core::{ActionContext, Session};
+
+fn cpu_micros() -> f64 {
+    // utime and stime are fields 14 and 15 of /proc/self/stat, in clock ticks (100 Hz).
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let after = stat.rsplit(')').next().unwrap_or("");
+    let f: Vec<&str> = after.split_whitespace().collect();
+    let ticks: f64 = f.get(11).and_then(|v| v.parse().ok()).unwrap_or(0.0)
+        + f.get(12).and_then(|v| v.parse().ok()).unwrap_or(0.0);
+    ticks * 10_000.0
+}
+
+fn measure(name: &str, n: usize, mut f: impl FnMut()) {
+    f();
+    let start = cpu_micros();
+    let wall = std::time::Instant::now();
+    for _ in 0..n {
+        f();
+    }
+    let cpu = (cpu_micros() - start) / n as f64;
+    let wall = wall.elapsed().as_secs_f64() * 1e6 / n as f64;
+    println!("{name:<40} cpu {cpu:>10.2} µs/op   wall {wall:>10.2} µs/op   ({n} ops)");
+}
+
+fn main() {
+    let n: usize = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(200_000);
+    let scorer = DefaultRiskScorer::new();
+    let typical = ActionContext::new("mcp__github__create_issue")
+        .with_kwarg("owner", "acme")
+        .with_kwarg("repo", "payments-service")
+        .with_kwarg("title", "Retry webhook deliveries on 502")
+        .with_kwarg(
+            "body",
+            "Deliveries to https://hooks.example.com fail intermittently; add back-off.",
+        );
+    let shell = ActionContext::new("Bash")
+        .with_kwarg(
+            "command",
+            "cd /srv/app && git pull --rebase && cargo build --release 2>&1 | tail -20",
+        )
+        .with_kwarg("description", "Update and build the service");
+    let line = "Quarterly report line 0042: revenue grew 4.2% to 1,250,000 EUR; see https://intranet.example/reports/q3 for details.\n";
+    let big = ActionContext::new("write_file")
+        .with_kwarg("path", "reports/q3.md")
+        .with_kwarg("content", line.repeat(1_048_576 / line.len()));
+    let send = ActionContext::new("send_email")
+        .with_kwarg("to", "bob@acme.io")
+        .with_kwarg("subject", "Notes")
+        .with_kwarg("body", "The notes from today's meeting.");
+    let base = scorer.score(&send);
+    let result =
+        "Search results: 1. Lasagne with ricotta and spinach, 45 minutes, serves 6. ".repeat(28);
+    let mut session = Session::new();
+    session.user_request("Email bob@acme.io the notes from today's meeting");
+
+    measure("default/typical_4_args", n, || {
+        black_box(scorer.score(black_box(&typical)));
+    });
+    measure("default/shell_command", n, || {
+        black_box(scorer.score(black_box(&shell)));
+    });
+    measure("default/one_mb_argument", (n / 2_000).max(20), || {
+        black_box(scorer.score(black_box(&big)));
+    });
+    measure("session/user_request_event", n, || {
+        let mut s = Session::new();
+        s.user_request(black_box(
+            "Email bob@acme.io the notes from today's meeting",
+        ));
+        black_box(s);
+    });
+    measure("session/observe_result_2kb", n / 10, || {
+        let mut s = Session::new();
+        s.observe_result(black_box(&result));
+        black_box(s);
+    });
+    measure("session/adjust_call", n, || {
+        black_box(session.adjust(black_box(&send), base.clone()));
+    });
+}
