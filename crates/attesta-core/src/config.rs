@@ -165,6 +165,35 @@ pub struct PolicyConfig {
     pub teach_back: TeachBackPolicy,
 }
 
+impl PolicyConfig {
+    /// The challenge and number of approvers this policy asks for at `level`, raised (never
+    /// lowered) by an escalation rule's directives: a stronger challenge replaces the mapped one,
+    /// and `require_approvers` of 2 or more makes it a multi-party review of at least that many.
+    pub fn review_for(
+        &self,
+        level: RiskLevel,
+        directives: &crate::assessment::Directives,
+    ) -> (ChallengeType, u32) {
+        let mut challenge = self.challenge_map.get(level);
+        if let Some(forced) = directives.challenge
+            && forced.rigour() > challenge.rigour()
+        {
+            challenge = forced;
+        }
+        let mut approvers_required = 1;
+        if challenge == ChallengeType::MultiParty {
+            approvers_required = self.require_multi_party.get(level).max(2);
+        }
+        if let Some(n) = directives.require_approvers
+            && n >= 2
+        {
+            challenge = ChallengeType::MultiParty;
+            approvers_required = approvers_required.max(n);
+        }
+        (challenge, approvers_required)
+    }
+}
+
 impl Default for PolicyConfig {
     fn default() -> Self {
         PolicyConfig {

@@ -451,22 +451,7 @@ impl Attesta {
             return self.finish(&ctx, intercept, assessment, decision, trust_before);
         }
         let level = assessment.level;
-        let mut challenge = policy.challenge_map.get(level);
-        if let Some(forced) = directives.challenge
-            && forced.rigour() > challenge.rigour()
-        {
-            challenge = forced;
-        }
-        let mut approvers_required = 1;
-        if challenge == ChallengeType::MultiParty {
-            approvers_required = policy.require_multi_party.get(level).max(2);
-        }
-        if let Some(n) = directives.require_approvers
-            && n >= 2
-        {
-            challenge = ChallengeType::MultiParty;
-            approvers_required = approvers_required.max(n);
-        }
+        let (challenge, approvers_required) = policy.review_for(level, &directives);
         let config_min = policy.minimum_review_seconds.get(level);
         let min_review_seconds = options.min_review_seconds.map_or(config_min, |m| m.max(config_min));
 

@@ -45,23 +45,8 @@ impl Service {
         };
         let policy = &self.config.policy;
         let level = assessment.level;
-        let mut challenge = policy.challenge_map.get(level);
         let directives = assessment.directives.clone();
-        if let Some(forced) = directives.challenge
-            && forced.rigour() > challenge.rigour()
-        {
-            challenge = forced;
-        }
-        let mut approvers_required = 1;
-        if challenge == ChallengeType::MultiParty {
-            approvers_required = policy.require_multi_party.get(level).max(2);
-        }
-        if let Some(n) = directives.require_approvers
-            && n >= 2
-        {
-            challenge = ChallengeType::MultiParty;
-            approvers_required = approvers_required.max(n);
-        }
+        let (mut challenge, mut approvers_required) = policy.review_for(level, &directives);
         let mut min_review_seconds = policy.minimum_review_seconds.get(level);
         // The agent's own policy may demand more than ours: honour it, but only upwards.
         if let Some(asked) = ctx.metadata.get(attesta::reviewer::REQUIRES_KEY) {
