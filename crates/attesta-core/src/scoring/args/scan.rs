@@ -400,8 +400,12 @@ pub(super) fn is_admin_word(w: &str) -> bool {
         matches!(
             l,
             "admin"
+                | "admins"
                 | "administrator"
+                | "administrators"
                 | "administratoraccess"
+                | "superadmin"
+                | "superusers"
                 | "owner"
                 | "owners"
                 | "superuser"
