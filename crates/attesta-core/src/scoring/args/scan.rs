@@ -152,6 +152,7 @@ impl Walker<'_> {
             }
             if token.len() >= 20
                 && let Some((sev, what)) = secret_token(token.trim_start_matches(['=', ':']))
+                    .or_else(|| secret_inside_url(token))
             {
                 self.findings.push(Signal::new(
                     sev,
@@ -434,4 +435,21 @@ pub(super) fn public_principal(s: &str) -> bool {
         .trim_start_matches("\"AWS\"")
         .trim_start_matches([' ', ':']);
     rest.starts_with("\"*\"")
+}
+
+/// A known secret shape inside a URL or `key=value` text (`https://x.example/c?k=ghp_…`): how a
+/// fetch or a browser visit carries a token out. A presigned URL's access key id is not a secret
+/// (its signature authorises exactly one request), so `X-Amz-Credential` does not count.
+fn secret_inside_url(token: &str) -> Option<(f64, &'static str)> {
+    if token.len() < 24
+        || !token.bytes().any(|b| matches!(b, b'?' | b'&' | b'=' | b'/' | b'#'))
+    {
+        return None;
+    }
+    let presigned = token.to_ascii_lowercase().contains("x-amz-credential");
+    token
+        .split(['?', '&', '=', '/', '#', ':', ';', ','])
+        .filter(|part| part.len() >= 20)
+        .filter_map(secret_token)
+        .find(|(_, what)| !(presigned && *what == "AWS access key id"))
 }
