@@ -6,7 +6,7 @@
 // - `await attesta.evaluate(ctx)` of an auto-approved action,
 // - a gated async function minus the same ungated function,
 // each with the audit log off, and with it on at `durability: none` and `always` (fsync).
-// Build the addon in release mode first (`napi build --platform --release`).
+// Build the addon in release mode first (`napi build --platform --release --no-js --dts native.d.ts`, which leaves the hand-written index.d.ts alone).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir, cpus, arch } from 'node:os';
 import { join } from 'node:path';

@@ -3,7 +3,7 @@
 //
 //   node crates/attesta-node/bench/breakdown.cjs [N]
 //
-// Build the addon in release mode first (`napi build --platform --release`).
+// Build the addon in release mode first (`napi build --platform --release --no-js --dts native.d.ts`, which leaves the hand-written index.d.ts alone).
 'use strict';
 const native = require('../lib/native.cjs');
 const common = require('../lib/common.cjs');
