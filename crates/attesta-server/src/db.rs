@@ -436,17 +436,9 @@ impl SqlBackend for Postgres {
         Box::pin(async move {
             let mut client = self.tx_client().await;
             let tx = client.transaction().await?;
-            for stmt in stmts {
-                let owned = pg_params(stmt.params);
-                let refs: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> = owned
-                    .iter()
-                    .map(|b| b.as_ref() as &(dyn tokio_postgres::types::ToSql + Sync))
-                    .collect();
-                let n = tx.execute(stmt.sql.as_str(), &refs).await?;
-                if stmt.expect.is_some_and(|e| e != n) {
-                    tx.rollback().await?;
-                    return Ok(false);
-                }
+            if !pg_run_all(&tx, stmts).await? {
+                tx.rollback().await?;
+                return Ok(false);
             }
             tx.commit().await?;
             Ok(true)
@@ -461,17 +453,9 @@ impl SqlBackend for Postgres {
         Box::pin(async move {
             let mut client = self.tx_client().await;
             let tx = client.transaction().await?;
-            for stmt in stmts {
-                let owned = pg_params(stmt.params);
-                let refs: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> = owned
-                    .iter()
-                    .map(|b| b.as_ref() as &(dyn tokio_postgres::types::ToSql + Sync))
-                    .collect();
-                let n = tx.execute(stmt.sql.as_str(), &refs).await?;
-                if stmt.expect.is_some_and(|e| e != n) {
-                    tx.rollback().await?;
-                    return Ok(false);
-                }
+            if !pg_run_all(&tx, stmts).await? {
+                tx.rollback().await?;
+                return Ok(false);
             }
             // Held until commit: one append at a time across every server on this database.
             tx.execute("SELECT pg_advisory_xact_lock($1)", &[&AUDIT_LOCK]).await?;
@@ -495,6 +479,23 @@ impl SqlBackend for Postgres {
             Ok(true)
         })
     }
+}
+
+/// Runs `stmts` in `tx` in order; `false` as soon as one affects a different number of rows than
+/// it expects (the caller rolls back).
+async fn pg_run_all(tx: &tokio_postgres::Transaction<'_>, stmts: Vec<Stmt>) -> Result<bool, DbError> {
+    for stmt in stmts {
+        let owned = pg_params(stmt.params);
+        let refs: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> = owned
+            .iter()
+            .map(|b| b.as_ref() as &(dyn tokio_postgres::types::ToSql + Sync))
+            .collect();
+        let n = tx.execute(stmt.sql.as_str(), &refs).await?;
+        if stmt.expect.is_some_and(|e| e != n) {
+            return Ok(false);
+        }
+    }
+    Ok(true)
 }
 
 /// Writes the database audit chain as a JSONL audit log (the format `attesta audit` reads);

@@ -1,6 +1,9 @@
 //! `callback_url` on `POST /v1/requests`: one signed notification per decision, retried from the
 //! outbox, never to a URL the server should not call, and never a way around `consume`.
 
+#[macro_use]
+mod common;
+
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -8,7 +11,6 @@ use std::time::{Duration, Instant};
 use attesta::config_file::LoadedConfig;
 use attesta_server::{ServeOptions, db};
 use serde_json::{Value, json};
-use sha2::{Digest, Sha256};
 
 struct Server {
     base: String,
@@ -74,19 +76,6 @@ impl Server {
     }
 }
 
-/// HMAC-SHA256 from its definition (RFC 2104), independent of the server's code.
-fn hmac_sha256(key: &[u8], msg: &[u8]) -> String {
-    let mut k = [0u8; 64];
-    if key.len() > 64 {
-        k[..32].copy_from_slice(&Sha256::digest(key));
-    } else {
-        k[..key.len()].copy_from_slice(key);
-    }
-    let ipad: Vec<u8> = k.iter().map(|b| b ^ 0x36).collect();
-    let opad: Vec<u8> = k.iter().map(|b| b ^ 0x5c).collect();
-    let inner = Sha256::digest([ipad.as_slice(), msg].concat());
-    hex::encode(Sha256::digest([opad.as_slice(), inner.as_slice()].concat()))
-}
 
 type Received = Arc<Mutex<Vec<(HashMap<String, String>, String)>>>;
 
@@ -172,7 +161,7 @@ async fn decision_is_posted_signed_retried_once_and_still_needs_consume() {
     assert_eq!(calls[0].1, calls[1].1);
     for (headers, raw) in &calls {
         let ts = &headers["x-attesta-timestamp"];
-        let expected = format!("v1={}", hmac_sha256(secret.as_bytes(), format!("{ts}.{raw}").as_bytes()));
+        let expected = format!("v1={}", common::hmac_sha256(secret.as_bytes(), format!("{ts}.{raw}").as_bytes()));
         assert_eq!(headers["x-attesta-signature"], expected);
         assert_eq!(headers["x-attesta-event"], "request.decided");
         let event: Value = serde_json::from_str(raw).unwrap();
