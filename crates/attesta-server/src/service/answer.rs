@@ -198,30 +198,23 @@ impl Service {
                 elapsed,
                 at: now,
             });
+            // Both outcomes first record this approver's step (a lost race retries).
+            let json = serde_json::to_string(&state)
+                .map_err(|e| ServiceError::Corrupt(e.to_string()))?;
+            if !self
+                .cas(id, row.version, "state_json = $1", vec![json.into()])
+                .await?
+            {
+                continue;
+            }
             match step {
                 MultiPartyStep::Next(_) => {
-                    let json = serde_json::to_string(&state)
-                        .map_err(|e| ServiceError::Corrupt(e.to_string()))?;
-                    if !self
-                        .cas(id, row.version, "state_json = $1", vec![json.into()])
-                        .await?
-                    {
-                        continue;
-                    }
                     self.publish(id, PENDING);
                     let mut out = outcome(&row, "recorded", true, None);
                     out.approvals = state.answers.len();
                     return Ok(out);
                 }
                 MultiPartyStep::Finished(result) => {
-                    let json = serde_json::to_string(&state)
-                        .map_err(|e| ServiceError::Corrupt(e.to_string()))?;
-                    if !self
-                        .cas(id, row.version, "state_json = $1", vec![json.into()])
-                        .await?
-                    {
-                        continue;
-                    }
                     let passed = result.passed;
                     let approvers = result.responder_ids.clone();
                     let reason = if passed {
