@@ -4,10 +4,13 @@
 //! instructions", "do not tell the user", `<IMPORTANT>` blocks, hidden text) is the signature
 //! of an injected instruction. One strong marker taints the session; weaker ones need company.
 //! All phrases are found in one Aho-Corasick pass (ASCII case-insensitive) over the text with
-//! runs of whitespace folded, so a line break cannot split a phrase.
+//! runs of whitespace folded, so a line break cannot split a phrase. Most results hold none of
+//! them, so a vectorised literal prefilter runs first (see [`PREFILTER`]): a text without a
+//! single phrase fragment is clean without folding or walking the automaton.
 
 use std::sync::LazyLock;
 
+use aho_corasick::packed;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
 /// Results are read this far (bytes); markers sit near the top or are repeated.
@@ -134,6 +137,63 @@ static MATCHER: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| {
         .ok()
 });
 
+/// Patterns per packed (Teddy) searcher: up to 32 it uses the faster slim variant (at most 64).
+const PREFILTER_CHUNK: usize = 32;
+
+/// Everyday words a phrase's prefilter fragment avoids when the phrase has another.
+const COMMON_WORDS: &[&str] = &[
+    "a", "all", "an", "any", "are", "before", "do", "don't", "email", "if", "is", "key", "must",
+    "new", "not", "now", "of", "please", "send", "the", "this", "to", "user", "with", "without",
+    "you", "your",
+];
+
+/// A literal every phrase needs: its longest whitespace-free fragment, ASCII-lowercased. The
+/// whitespace folding only ever replaces whitespace, so a fragment without whitespace that occurs
+/// in the folded text occurs, byte for byte, in the original; and an ASCII case-insensitive
+/// occurrence is an exact one in the ASCII-lowercased text. So a text in which no fragment occurs
+/// (in its lowercased form) holds no phrase: the prefilter only skips texts the automaton would
+/// find nothing in. Derived from the tables, so it follows any change to them. `None` (no SIMD
+/// searcher on this CPU, or a phrase that is all whitespace) means every text is scanned in full.
+static PREFILTER: LazyLock<Option<Vec<packed::Searcher>>> = LazyLock::new(|| {
+    let mut fragments: Vec<String> = Vec::new();
+    for phrase in STRONG.iter().chain(WEAK.iter()) {
+        // The longest fragment that is not an everyday word (fewer false alarms), else the
+        // longest: any fragment is correct, a rarer one only filters better.
+        let longest = phrase
+            .split(char::is_whitespace)
+            .max_by_key(|f| {
+                let rare = f.len() >= 4 && !COMMON_WORDS.contains(&f.to_ascii_lowercase().as_str());
+                (rare, f.len())
+            })
+            .unwrap_or("");
+        if longest.is_empty() {
+            return None;
+        }
+        fragments.push(longest.to_ascii_lowercase());
+    }
+    fragments.sort_by_key(String::len);
+    fragments.dedup();
+    // A fragment that contains a shorter one adds nothing: the shorter one occurs wherever it does.
+    let mut kept: Vec<String> = Vec::new();
+    for f in fragments {
+        if !kept.iter().any(|k| f.contains(k.as_str())) {
+            kept.push(f);
+        }
+    }
+    kept.chunks(PREFILTER_CHUNK)
+        .map(|chunk| packed::Config::new().builder().extend(chunk).build())
+        .collect()
+});
+
+/// Whether `text` may hold a phrase (see [`PREFILTER`]); `true` when in doubt.
+fn may_hold_phrase(text: &str) -> bool {
+    let Some(searchers) = PREFILTER.as_ref() else {
+        return true;
+    };
+    let lower = text.to_ascii_lowercase();
+    searchers.iter().any(|s| s.find(lower.as_bytes()).is_some())
+}
+
 fn hidden_characters(text: &str) -> bool {
     text.chars().any(|c| {
         matches!(
@@ -150,6 +210,9 @@ pub fn injection_evidence(text: &str) -> Option<String> {
         end -= 1;
     }
     let text = &text[..end];
+    if !may_hold_phrase(text) {
+        return None;
+    }
     // Fold runs of whitespace into one space, so line breaks cannot split a phrase.
     let mut folded = String::with_capacity(text.len());
     let mut space = false;
@@ -209,27 +272,42 @@ pub fn injection_evidence(text: &str) -> Option<String> {
     None
 }
 
-/// Markers of keys and tokens in a result.
-static SECRET_MARKERS: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| {
-    AhoCorasick::new([
-        "PRIVATE KEY-----",
-        "AKIA",
-        "ghp_",
-        "github_pat_",
-        "xoxb-",
-        "xoxp-",
-        "sk_live_",
-        "aws_secret_access_key",
-        "AWS_SECRET_ACCESS_KEY",
-        "_authToken=",
-    ])
-    .ok()
+/// Markers of keys and tokens in a result (case-sensitive).
+const SECRET_MARKER_TEXTS: &[&str] = &[
+    "PRIVATE KEY-----",
+    "AKIA",
+    "ghp_",
+    "github_pat_",
+    "xoxb-",
+    "xoxp-",
+    "sk_live_",
+    "aws_secret_access_key",
+    "AWS_SECRET_ACCESS_KEY",
+    "_authToken=",
+];
+
+/// The markers as a vectorised (Teddy) searcher, or else as an automaton.
+enum SecretMarkers {
+    Packed(packed::Searcher),
+    Automaton(AhoCorasick),
+}
+
+static SECRET_MARKERS: LazyLock<Option<SecretMarkers>> = LazyLock::new(|| {
+    match packed::Config::new().builder().extend(SECRET_MARKER_TEXTS).build() {
+        Some(searcher) => Some(SecretMarkers::Packed(searcher)),
+        None => AhoCorasick::new(SECRET_MARKER_TEXTS)
+            .ok()
+            .map(SecretMarkers::Automaton),
+    }
 });
 
 /// Whether a result exposes secrets (so a later send is an escalation).
 pub fn carries_secrets(text: &str) -> bool {
     let head = &text.as_bytes()[..text.len().min(MAX_SCAN)];
-    SECRET_MARKERS.as_ref().is_none_or(|m| m.is_match(head))
+    SECRET_MARKERS.as_ref().is_none_or(|m| match m {
+        SecretMarkers::Packed(s) => s.find(head).is_some(),
+        SecretMarkers::Automaton(a) => a.is_match(head),
+    })
 }
 
 #[cfg(test)]
@@ -250,6 +328,74 @@ mod tests {
         );
         assert!(injection_evidence("Quarterly revenue grew 4% on strong demand.").is_none());
         assert!(injection_evidence("You are now subscribed to the newsletter.").is_none());
+    }
+
+    /// Folds whitespace the way [`injection_evidence`] does.
+    fn fold(text: &str) -> String {
+        let mut out = String::new();
+        let mut space = false;
+        for c in text.chars() {
+            if c.is_whitespace() {
+                if !space {
+                    out.push(' ');
+                }
+                space = true;
+            } else {
+                space = false;
+                out.push(c);
+            }
+        }
+        out
+    }
+
+    fn automaton_finds_any(text: &str) -> bool {
+        MATCHER
+            .as_ref()
+            .is_none_or(|m| m.is_match(fold(text).as_str()))
+    }
+
+    #[test]
+    fn prefilter_admits_every_phrase_in_any_case_and_spacing() {
+        assert!(PREFILTER.is_some(), "the prefilter builds on this machine");
+        for phrase in STRONG.iter().chain(WEAK.iter()) {
+            let variants = [
+                phrase.to_string(),
+                phrase.to_ascii_uppercase(),
+                phrase.replace(' ', "\n \t"),
+                phrase.replace(' ', "\u{a0}"),
+            ];
+            for variant in variants {
+                let text = format!("Results follow:{variant}and more text é");
+                assert!(automaton_finds_any(&text), "{text:?}");
+                assert!(may_hold_phrase(&text), "prefilter hides {phrase:?} in {text:?}");
+            }
+        }
+        assert!(!may_hold_phrase(
+            &"Search results: 1. Lasagne with ricotta and spinach, 45 minutes, serves 6. ".repeat(28)
+        ));
+    }
+
+    proptest::proptest! {
+        /// Texts stitched from phrase pieces, random case and random whitespace: whenever the
+        /// automaton would find a phrase, the prefilter lets the text through.
+        #[test]
+        fn prefilter_never_hides_what_the_automaton_finds(
+            pieces in proptest::collection::vec((0usize..200, 0usize..6, proptest::bool::ANY), 0..12)
+        ) {
+            let all: Vec<&str> = STRONG.iter().chain(WEAK.iter()).copied().collect();
+            let mut text = String::new();
+            for (which, gap, upper) in pieces {
+                let phrase = all[which % all.len()];
+                // A piece of a phrase (so partial phrases and joins across pieces occur too).
+                let words: Vec<&str> = phrase.split(' ').collect();
+                let piece = words[..(which % words.len()) + 1].join(" ");
+                text.push_str(&if upper { piece.to_ascii_uppercase() } else { piece });
+                text.push_str(["", " ", "\n", "  \t", "\u{2003}", "x"][gap]);
+            }
+            if automaton_finds_any(&text) {
+                proptest::prop_assert!(may_hold_phrase(&text), "{:?}", text);
+            }
+        }
     }
 
     #[test]
