@@ -116,7 +116,10 @@ const PREFILTER_NEEDLES: &[&str] = &[
 ];
 
 static PREFILTER: LazyLock<Option<aho_corasick::AhoCorasick>> = LazyLock::new(|| {
+    // A contiguous NFA, not the DFA the builder would pick for so few needles: building the DFA
+    // cost a one-shot hook process more than all the searches it then makes over short texts.
     aho_corasick::AhoCorasick::builder()
+        .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
         .ascii_case_insensitive(true)
         .build(PREFILTER_NEEDLES)
         .ok()

@@ -90,19 +90,17 @@ impl Walker<'_> {
                 format!("open to the whole internet in `{}`", snippet(key, 30)),
             ));
         }
-        let mut production_seen = false;
         let mut secret_label_pending = false;
         // Tokens are split on ASCII whitespace and punctuation only, so every slice boundary is
         // a char boundary; per-token features are gathered in the same byte pass.
         let bytes = s.as_bytes();
-        let mut start = 0;
-        let mut bits = 0u8;
-        for i in 0..=bytes.len() {
-            let class = if i == bytes.len() { SEP } else { CLASS[bytes[i] as usize] };
-            if class & SEP == 0 {
-                bits |= class;
-                continue;
-            }
+        let mut next = 0;
+        // Every token, the empty ones between adjacent separators and the one after a final
+        // separator included, as before; `next` past the end stops the walk.
+        while next <= bytes.len() {
+            let (i, bits) = token_end(bytes, next);
+            let start = next;
+            next = i + 1;
             let f = TokenFeatures {
                 assign: bits & ASSIGN != 0,
                 dollar: bits & DOLLAR != 0,
@@ -110,9 +108,7 @@ impl Walker<'_> {
                 path_char: bits & PATH != 0,
                 dot: bits & DOT != 0,
             };
-            bits = 0;
             let token = &s[start..i];
-            start = i + 1;
             if secret_label_pending && token.len() >= 4 && !is_placeholder(token) {
                 self.findings.push(Signal::new(
                     0.7,
@@ -181,23 +177,12 @@ impl Walker<'_> {
             }
         }
         self.digits(s, role, key);
-        for w in words(s) {
-            // Cheap pre-filter: every production word starts with `p` and is 3–10 long.
-            if production_seen
-                || w.len() < 3
-                || w.len() > 10
-                || !w.as_bytes()[0].eq_ignore_ascii_case(&b'p')
-            {
-                continue;
-            }
-            if with_lower(w, |l| matches!(l, "production" | "prod" | "prd")).unwrap_or(false) {
-                production_seen = true;
-                self.findings.push(Signal::new(
-                    PRODUCTION_CONTEXT,
-                    "production",
-                    format!("mentions production in `{}`", snippet(key, 30)),
-                ));
-            }
+        if mentions_production(s) {
+            self.findings.push(Signal::new(
+                PRODUCTION_CONTEXT,
+                "production",
+                format!("mentions production in `{}`", snippet(key, 30)),
+            ));
         }
     }
 
@@ -288,6 +273,11 @@ impl Walker<'_> {
         let mut found = 0;
         while i < bytes.len() && found < 16 {
             let b = bytes[i];
+            if !(b.is_ascii_digit() || b == b'+' || b == b'(') {
+                // Only these bytes can start a number: skip to the next one.
+                i = next_number_start(bytes, i);
+                continue;
+            }
             let starts = b.is_ascii_digit()
                 || ((b == b'+' || b == b'(') && bytes.get(i + 1).is_some_and(u8::is_ascii_digit));
             if !starts
@@ -396,6 +386,72 @@ impl Walker<'_> {
     }
 }
 
+/// End of the token starting at `start` (the next separator or the text's end) and the
+/// feature bits of its bytes. A loop of its own, so the bits stay in a register.
+#[inline]
+fn token_end(bytes: &[u8], start: usize) -> (usize, u8) {
+    let mut bits = 0u8;
+    let mut i = start;
+    while let Some(&b) = bytes.get(i) {
+        let class = CLASS[b as usize];
+        if class & SEP != 0 {
+            break;
+        }
+        bits |= class;
+        i += 1;
+    }
+    (i, bits)
+}
+
+/// Whether an alphanumeric word of `s` (as [`words`] splits them) is `production`, `prod` or
+/// `prd`, in any case. Every such word starts with `p`, so only those positions are looked at.
+fn mentions_production(s: &str) -> bool {
+    let bytes = s.as_bytes();
+    let mut from = 0;
+    while let Some(at) = memchr::memchr2(b'p', b'P', &bytes[from..]).map(|p| from + p) {
+        let end = bytes[at..]
+            .iter()
+            .position(|b| !b.is_ascii_alphanumeric())
+            .map_or(bytes.len(), |p| at + p);
+        let word_start = at == 0 || !bytes[at - 1].is_ascii_alphanumeric();
+        if word_start
+            && ["production", "prod", "prd"]
+                .iter()
+                .any(|w| bytes[at..end].eq_ignore_ascii_case(w.as_bytes()))
+        {
+            return true;
+        }
+        from = end.max(at + 1);
+    }
+    false
+}
+
+/// Index of the first byte at or after `from` that can start a number in
+/// [`Walker::digits`] (a digit, `+` or `(`), or the length. Eight bytes at a time.
+fn next_number_start(bytes: &[u8], from: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    // Whether a byte of `x` is below `n` (n ≤ 128; exact as an "any" test).
+    let below = |x: u64, n: u64| x.wrapping_sub(ONES * n) & !x & HIGHS != 0;
+    let mut i = from;
+    while i + 8 <= bytes.len() {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(&bytes[i..i + 8]);
+        let x = u64::from_le_bytes(word);
+        if below(x ^ (ONES * u64::from(b'0')), 10)
+            || below(x ^ (ONES * u64::from(b'+')), 1)
+            || below(x ^ (ONES * u64::from(b'(')), 1)
+        {
+            break;
+        }
+        i += 8;
+    }
+    bytes[i..]
+        .iter()
+        .position(|&b| b.is_ascii_digit() || b == b'+' || b == b'(')
+        .map_or(bytes.len(), |p| i + p)
+}
+
 pub(super) fn is_admin_word(w: &str) -> bool {
     with_lower(w, |l| {
         matches!(
@@ -446,10 +502,49 @@ fn secret_inside_url(token: &str) -> Option<(f64, &'static str)> {
     {
         return None;
     }
-    let presigned = token.to_ascii_lowercase().contains("x-amz-credential");
+    // Only asked when an access key id is found (most URLs hold no secret shape at all).
+    let presigned = || {
+        token
+            .as_bytes()
+            .windows(16)
+            .any(|w| w.eq_ignore_ascii_case(b"x-amz-credential"))
+    };
+    // Split on bytes (all separators are ASCII, so every part is whole UTF-8).
     token
-        .split(['?', '&', '=', '/', '#', ':', ';', ','])
+        .as_bytes()
+        .split(|b| matches!(b, b'?' | b'&' | b'=' | b'/' | b'#' | b':' | b';' | b','))
         .filter(|part| part.len() >= 20)
+        .filter_map(|part| std::str::from_utf8(part).ok())
         .filter_map(secret_token)
-        .find(|(_, what)| !(presigned && *what == "AWS access key id"))
+        .find(|(_, what)| !(*what == "AWS access key id" && presigned()))
+}
+
+#[cfg(test)]
+mod speed_equivalence {
+    use super::*;
+
+    fn production_reference(s: &str) -> bool {
+        words(s).any(|w| {
+            (3..=10).contains(&w.len())
+                && with_lower(w, |l| matches!(l, "production" | "prod" | "prd")).unwrap_or(false)
+        })
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn production_words_as_words_splits_them(s in "[pPrRoOdDuUcCtTiInN_ .é1/-]{0,40}") {
+            proptest::prop_assert_eq!(mentions_production(&s), production_reference(&s));
+        }
+
+        #[test]
+        fn number_starts_are_never_skipped(s in "[a-z0-9+( é€]{0,40}", from in 0usize..40) {
+            let bytes = s.as_bytes();
+            let from = from.min(bytes.len());
+            let expected = bytes[from..]
+                .iter()
+                .position(|&b| b.is_ascii_digit() || b == b'+' || b == b'(')
+                .map_or(bytes.len(), |p| from + p);
+            proptest::prop_assert_eq!(next_number_start(bytes, from), expected);
+        }
+    }
 }

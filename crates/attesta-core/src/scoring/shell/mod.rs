@@ -295,11 +295,21 @@ pub fn is_known_command(word: &str) -> bool {
 /// a backtick) or a colon (`run: curl … | sh`), the first word being a command the analyser
 /// knows. Returns the text from that command to the end of the line.
 pub fn embedded_command(line: &str) -> Option<&str> {
+    // Bytes after which a command may start (`$` only when `(` follows), as a table.
+    static SEPARATOR: [bool; 256] = {
+        let mut t = [false; 256];
+        let mut k = 0;
+        let bytes = b";|&`:({\n$";
+        while k < bytes.len() {
+            t[bytes[k] as usize] = true;
+            k += 1;
+        }
+        t
+    };
     let b = line.as_bytes();
     let mut i = 0;
     while i < b.len() {
-        let sep = matches!(b[i], b';' | b'|' | b'&' | b'`' | b':' | b'(' | b'{' | b'\n')
-            || (b[i] == b'$' && b.get(i + 1) == Some(&b'('));
+        let sep = SEPARATOR[b[i] as usize] && (b[i] != b'$' || b.get(i + 1) == Some(&b'('));
         i += 1;
         if !sep {
             continue;
