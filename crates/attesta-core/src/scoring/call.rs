@@ -5,7 +5,7 @@ use crate::context::ActionContext;
 
 use super::args::{self, ArgHints, Findings};
 use super::lexicon::VerbClass;
-use super::names::{analyze_name, normalize};
+use super::names::{NameAnalysis, analyze_name, normalize};
 
 /// The session-relevant shape of one call.
 #[derive(Debug, Clone, Default)]
@@ -29,8 +29,13 @@ pub struct CallProfile {
     pub additive_write: bool,
 }
 
-/// Profiles a call (name, arguments). Cheap enough to run once per call.
+/// Profiles a call (name, arguments). Cheap enough to run once per call; when the default
+/// scorer has just scored the same call on this thread, its analysis is reused (see
+/// [`remember`]).
 pub fn profile(ctx: &ActionContext) -> CallProfile {
+    if let Some(known) = recall(ctx) {
+        return known;
+    }
     let normalized = normalize(&ctx.function_name);
     let name = analyze_name(&normalized.text);
     let mut findings = Findings::default();
@@ -41,6 +46,85 @@ pub fn profile(ctx: &ActionContext) -> CallProfile {
         money_action: name.class == Some(VerbClass::Money),
     };
     args::analyze(&ctx.args, &ctx.kwargs, hints, &mut findings);
+    let profile = from_analysis(&name, &findings);
+    remember(ctx, &profile);
+    profile
+}
+
+/// The last call profiled on this thread, with the parts of the call its profile depends on
+/// (name and arguments), compared in full before it is reused: an entry point scores a call
+/// and then hands the same call to its [`Session`](crate::Session), which would otherwise
+/// analyse every argument a second time.
+struct Remembered {
+    function_name: String,
+    args: Vec<serde_json::Value>,
+    kwargs: serde_json::Map<String, serde_json::Value>,
+    profile: CallProfile,
+}
+
+thread_local! {
+    static LAST: std::cell::RefCell<Option<Remembered>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Calls whose arguments hold more than this many string bytes (or values) are not kept: the
+/// copy would cost more than the analysis it saves, and memory stays small.
+const REMEMBER_MAX_BYTES: usize = 16 * 1024;
+const REMEMBER_MAX_VALUES: usize = 256;
+
+/// Size budget walk: `false` as soon as the arguments exceed the bounds above.
+fn within(value: &serde_json::Value, bytes: &mut usize, values: &mut usize) -> bool {
+    *values += 1;
+    if *values > REMEMBER_MAX_VALUES || *bytes > REMEMBER_MAX_BYTES {
+        return false;
+    }
+    match value {
+        serde_json::Value::String(s) => {
+            *bytes += s.len();
+            *bytes <= REMEMBER_MAX_BYTES
+        }
+        serde_json::Value::Array(items) => items.iter().all(|v| within(v, bytes, values)),
+        serde_json::Value::Object(map) => map.iter().all(|(k, v)| {
+            *bytes += k.len();
+            within(v, bytes, values)
+        }),
+        _ => true,
+    }
+}
+
+/// Keeps `profile` as the profile of `ctx` for the next [`profile`] call on this thread.
+pub(crate) fn remember(ctx: &ActionContext, profile: &CallProfile) {
+    let (mut bytes, mut values) = (ctx.function_name.len(), 0);
+    let small = ctx.args.iter().all(|v| within(v, &mut bytes, &mut values))
+        && ctx.kwargs.iter().all(|(k, v)| {
+            bytes += k.len();
+            within(v, &mut bytes, &mut values)
+        });
+    LAST.with(|last| {
+        let mut last = last.borrow_mut();
+        *last = small.then(|| Remembered {
+            function_name: ctx.function_name.clone(),
+            args: ctx.args.clone(),
+            kwargs: ctx.kwargs.clone(),
+            profile: profile.clone(),
+        });
+    });
+}
+
+/// The remembered profile, if it is of exactly this call.
+fn recall(ctx: &ActionContext) -> Option<CallProfile> {
+    LAST.with(|last| {
+        let last = last.borrow();
+        let known = last.as_ref()?;
+        (known.function_name == ctx.function_name
+            && known.args == ctx.args
+            && known.kwargs == ctx.kwargs)
+            .then(|| known.profile.clone())
+    })
+}
+
+/// The profile from a call's name analysis and its argument findings (before the scorer adds
+/// its own signals to them).
+pub(crate) fn from_analysis(name: &NameAnalysis, findings: &Findings) -> CallProfile {
     let has = |kind: &str, min: f64| {
         findings
             .signals

@@ -438,6 +438,8 @@ impl RiskScorer for DefaultRiskScorer {
             money_action: name.class == Some(VerbClass::Money),
         };
         args::analyze(&ctx.args, &ctx.kwargs, hints, &mut findings);
+        // What a session needs to know about this call, left for it (see `call::remember`).
+        super::call::remember(ctx, &super::call::from_analysis(&name, &findings));
         super::scripts::analyze(&ctx.metadata, &mut findings);
         if name.class == Some(VerbClass::Read) && !name.exec_wrapper {
             // Reading from an ordinary outside host (fetching a page, searching the web) is a
