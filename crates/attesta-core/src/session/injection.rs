@@ -203,19 +203,28 @@ fn hidden_characters(text: &str) -> bool {
     })
 }
 
-/// Evidence when `text` carries instructions aimed at the agent, `None` otherwise.
-pub fn injection_evidence(text: &str) -> Option<String> {
-    let mut end = text.len().min(MAX_SCAN);
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    let text = &text[..end];
-    if !may_hold_phrase(text) {
-        return None;
-    }
-    // Fold runs of whitespace into one space, so line breaks cannot split a phrase.
+/// `text` with every run of whitespace (`char::is_whitespace`) replaced by one space. ASCII
+/// text is folded byte by byte (the ASCII whitespace of `char::is_whitespace` is tab, line
+/// feed, vertical tab, form feed, carriage return and space).
+fn fold_whitespace(text: &str) -> String {
     let mut folded = String::with_capacity(text.len());
     let mut space = false;
+    if text.is_ascii() {
+        let mut bytes = Vec::with_capacity(text.len());
+        for &b in text.as_bytes() {
+            if matches!(b, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ') {
+                if !space {
+                    bytes.push(b' ');
+                }
+                space = true;
+            } else {
+                space = false;
+                bytes.push(b);
+            }
+        }
+        // ASCII in, ASCII out.
+        return String::from_utf8(bytes).unwrap_or_default();
+    }
     for c in text.chars() {
         if c.is_whitespace() {
             if !space {
@@ -227,6 +236,21 @@ pub fn injection_evidence(text: &str) -> Option<String> {
             folded.push(c);
         }
     }
+    folded
+}
+
+/// Evidence when `text` carries instructions aimed at the agent, `None` otherwise.
+pub fn injection_evidence(text: &str) -> Option<String> {
+    let mut end = text.len().min(MAX_SCAN);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let text = &text[..end];
+    if !may_hold_phrase(text) {
+        return None;
+    }
+    // Fold runs of whitespace into one space, so line breaks cannot split a phrase.
+    let folded = fold_whitespace(text);
     let Some(matcher) = MATCHER.as_ref() else {
         // The phrase table failed to build (it cannot, but never assume a result is clean).
         return Some("injection phrase table unavailable".to_owned());
@@ -376,6 +400,11 @@ mod tests {
     }
 
     proptest::proptest! {
+        #[test]
+        fn ascii_folding_is_the_char_folding(text in "[ -~\t\n\r\x0b\x0c]{0,60}") {
+            proptest::prop_assert_eq!(fold_whitespace(&text), fold(&text));
+        }
+
         /// Texts stitched from phrase pieces, random case and random whitespace: whenever the
         /// automaton would find a phrase, the prefilter lets the text through.
         #[test]
