@@ -103,7 +103,20 @@ fn evaluate(label: &str, corpus: &str) -> Figures {
                 .to_lowercase();
             let mut values = Vec::new();
             strings(&case.ctx.arguments_value(), &mut values);
-            for v in values.iter().filter(|v| v.len() >= 4) {
+            // Words of the fixed failure messages ("name", "file", "value") are no leak.
+            const MESSAGE_WORDS: &[&str] = &[
+                "about", "action", "address", "affects", "amount", "arguments", "describe",
+                "describes", "different", "does", "effect", "exactly", "explanation", "file",
+                "folder", "full", "given", "happen", "itself", "kind", "least", "mostly", "much",
+                "name", "names", "needed", "number", "once", "opposite", "part", "pastes",
+                "really", "repeats", "says", "scope", "sentences", "something", "state",
+                "states", "target", "than", "that", "this", "understates", "value", "what",
+                "will", "words", "your", "host", "role", "environment",
+            ];
+            for v in values
+                .iter()
+                .filter(|v| v.len() >= 4 && !MESSAGE_WORDS.contains(&v.to_lowercase().as_str()))
+            {
                 assert!(
                     !reason.contains(&v.to_lowercase()),
                     "{}: reason {reason:?} reveals {v:?}",
@@ -183,7 +196,18 @@ fn held_out_explanations() {
     // A fifth batch (26 cases), written before the last change (negated passive clauses) and
     // never tuned on.
     evaluate(
-        "teach-back held-out 5 (hand-written, untuned)",
+        "teach-back held-out 5 (hand-written)",
         include_str!("corpus/teach_back_heldout5.jsonl"),
+    );
+    // Sets 6 and 7 (174 and 178 cases, 91 actions across eleven domains) were written by
+    // someone who never read the validator. Set 6 guided the changes after its first
+    // measurement; set 7 was only measured.
+    evaluate(
+        "teach-back held-out 6 (written blind)",
+        include_str!("corpus/teach_back_heldout6.jsonl"),
+    );
+    evaluate(
+        "teach-back held-out 7 (written blind, untuned)",
+        include_str!("corpus/teach_back_heldout7.jsonl"),
     );
 }

@@ -89,7 +89,10 @@ pub(crate) fn effect_spec(c: Consequence, action_tokens: &[String]) -> EffectSpe
                 "only reads",
                 "select only",
                 "preview",
-                "backup",
+                "backs up",
+                "makes a backup",
+                "creates a backup",
+                "takes a backup",
                 "brand new",
             ]
             .to_vec(),
@@ -115,7 +118,10 @@ pub(crate) fn effect_spec(c: Consequence, action_tokens: &[String]) -> EffectSpe
                 "create$",
                 "creating",
                 "restores",
-                "backup",
+                "backs up",
+                "makes a backup",
+                "creates a backup",
+                "takes a backup",
                 "back up",
                 "makes a copy",
                 "copies it",
@@ -130,7 +136,8 @@ pub(crate) fn effect_spec(c: Consequence, action_tokens: &[String]) -> EffectSpe
         },
         Consequence::SentOut => EffectSpec {
             stems: [
-                "send", "sent", "mail", "email", "shar", "forward", "upload", "transmit", "stream",
+                "send", "sent", "mailed", "mails$", "mailing", "emailed", "emails$", "emailing", "shar",
+                "forward", "upload", "transmit", "stream",
                 "leav", "out$", "goes$", "gets$",
             ]
             .to_vec(),
@@ -241,8 +248,10 @@ pub(crate) fn effect_spec(c: Consequence, action_tokens: &[String]) -> EffectSpe
             opposites: [
                 "rolls back",
                 "roll back",
+                "roll*back",
                 "rollback",
                 "revert",
+                "downgrad",
                 "nothing new",
                 "back from",
                 "back to the previous",
@@ -314,6 +323,11 @@ const VERBS: &[(&str, &[&str], &[&str])] = &[
             "chang", "set", "point", "modif", "replac", "edit", "overwrit",
         ],
         &[],
+    ),
+    (
+        "upgrad",
+        &["updat", "install", "replac", "new", "version", "roll", "push", "flash"],
+        &["downgrad", "roll*back", "rolls back", "back to the previous", "back from"],
     ),
     ("post", &["publish", "shar", "send", "sent", "announc"], &[]),
     (
@@ -416,7 +430,7 @@ const VERBS: &[(&str, &[&str], &[&str])] = &[
     (
         "push",
         &["upload", "send", "overwrit", "roll"],
-        &["pulls", "pull$"],
+        &["pulls", "pull$", "roll*back", "rolls back"],
     ),
     (
         "creat",
@@ -441,7 +455,7 @@ const VERBS: &[(&str, &[&str], &[&str])] = &[
     (
         "purg",
         &["delet", "remov", "empt", "clear", "wipe", "gone", "drop"],
-        &["restores", "replays", "backup"],
+        &["restores", "replays", "backs up"],
     ),
     (
         "flush",
@@ -568,6 +582,11 @@ fn hypothetical(words: &[String], at: usize) -> bool {
     })
 }
 
+/// Whether the word at `at` is negated (for other modules).
+pub(crate) fn negated_at(words: &[String], at: usize) -> bool {
+    negated(words, at)
+}
+
 fn negated(words: &[String], at: usize) -> bool {
     let is_negation = |w: &String| NEGATIONS.contains(&w.as_str()) || w.ends_with("n't");
     if words[at.saturating_sub(3)..at].iter().any(is_negation) {
@@ -650,8 +669,16 @@ pub(crate) fn judge_effect(
     lower: &str,
     specs: &[EffectSpec],
     own: &[String],
+    own_verb: Option<&str>,
 ) -> EffectVerdict {
-    let own_word = |w: &str| own.binary_search_by(|v| v.as_str().cmp(w)).is_ok();
+    // `backup` names the target `/srv/backups` too.
+    let own_word = |w: &str| {
+        own.binary_search_by(|v| v.as_str().cmp(w)).is_ok()
+            || (w.len() >= 4
+                && own
+                    .iter()
+                    .any(|t| t.len() >= 4 && (t.starts_with(w) || w.starts_with(t.as_str()))))
+    };
     // An opposite stated plainly (not negated) reverses the meaning whatever else is said.
     for spec in specs {
         for opposite in spec
@@ -659,7 +686,18 @@ pub(crate) fn judge_effect(
             .iter()
             .filter(|o| o.contains(' ') || !own_word(o.trim_end_matches('$')))
         {
-            if opposite.contains(' ') {
+            if let Some((first, second)) = opposite.split_once('*') {
+                // "rolls the fleet back": a verb and its particle apart.
+                let hit = words.iter().enumerate().any(|(i, w)| {
+                    w.starts_with(first)
+                        && words[i + 1..words.len().min(i + 7)].iter().any(|x| x == second)
+                        && !negated(words, i)
+                        && !hypothetical(words, i)
+                });
+                if hit {
+                    return EffectVerdict::Reversed;
+                }
+            } else if opposite.contains(' ') {
                 if let Some(pos) = lower.find(opposite) {
                     let before = plain_words(&lower[..pos]);
                     if !negated(&before, before.len()) && !hypothetical(&before, before.len()) {
@@ -678,31 +716,67 @@ pub(crate) fn judge_effect(
             }
         }
     }
-    let mut seen = false;
+    // Occurrences of the effect: stated outright, only as what "would" happen, or negated.
+    let (mut stated, mut conditional, mut denied) = (false, false, false);
+    // The action's own verb (from its name or command) denied
+    // outright ("but does not send it") is not made good by a looser effect word elsewhere.
+    let (mut own_stated, mut own_denied) = (false, false);
     for spec in specs {
         for phrase in spec.stems.iter().filter(|s| s.contains(' ')) {
             if let Some(pos) = lower.find(phrase) {
                 let before = plain_words(&lower[..pos]);
-                if !negated(&before, before.len()) {
-                    return EffectVerdict::Stated;
+                if negated(&before, before.len()) {
+                    denied = true;
+                } else {
+                    stated = true;
                 }
-                seen = true;
             }
         }
         for (i, w) in words.iter().enumerate() {
-            if spec.stems.iter().any(|s| stem_matches(w, s)) {
-                if !negated(words, i) && !passive_negated(lower, i) {
-                    return EffectVerdict::Stated;
+            if !spec.stems.iter().any(|s| stem_matches(w, s)) {
+                continue;
+            }
+            let own = own_verb.is_some_and(|v| !v.contains(' ') && stem_matches(w, v));
+            if negated(words, i) || passive_negated(lower, i) {
+                denied = true;
+                if own && !about_something_else(words, i) {
+                    own_denied = true;
                 }
-                seen = true;
+            } else if would(words, i) {
+                conditional = true;
+            } else {
+                stated = true;
+                own_stated |= own;
             }
         }
     }
-    if seen {
-        EffectVerdict::Negated
-    } else {
-        EffectVerdict::Missing
+    if own_denied && !own_stated {
+        return EffectVerdict::Negated;
     }
+    match (stated, conditional, denied) {
+        (true, _, _) | (false, true, false) => EffectVerdict::Stated,
+        (false, _, true) => EffectVerdict::Negated,
+        (false, false, false) => EffectVerdict::Missing,
+    }
+}
+
+/// "what `prune` would remove": a possibility, which only counts when nothing denies it.
+fn would(words: &[String], at: usize) -> bool {
+    words[at.saturating_sub(3)..at]
+        .iter()
+        .any(|w| ["would", "wouldn't", "could", "might"].contains(&w.as_str()))
+}
+
+/// "does not delete anything else", "won't touch the other files": a denial about something
+/// besides the target, which leaves the effect stated.
+fn about_something_else(words: &[String], at: usize) -> bool {
+    words[at + 1..words.len().min(at + 5)].iter().any(|w| {
+        [
+            "else", "other", "others", "rest", "remaining", "parent", "beyond", "outside",
+            "except", "besides", "further", "more", "anything", "else's",
+        ]
+        .contains(&w.as_str())
+    })
 }
 
 /// Every value a number written in `text` may stand for: `27,300`, `27300`, `27.300,00`,
@@ -849,8 +923,9 @@ pub(crate) fn relevant_share(words: &[String], related: &dyn Fn(&str) -> bool) -
         .iter()
         .filter(|w| {
             w.chars().any(|c| c.is_ascii_digit())
-                || EXPLAIN_WORDS.contains(&w.as_str())
                 || related(w)
+                || (!super::lexicon::attitude(w)
+                    && (EXPLAIN_WORDS.contains(&w.as_str()) || super::lexicon::on_topic(w)))
         })
         .count();
     hits as f64 / content.len() as f64
@@ -914,6 +989,7 @@ mod tests {
                 &t.to_lowercase(),
                 &[spec_clone(&spec)],
                 &[],
+                Some("stop"),
             )
         };
         assert_eq!(
@@ -936,7 +1012,8 @@ mod tests {
     #[test]
     fn negation_and_reversal_are_caught() {
         let spec = [effect_spec(Consequence::Deleted, &["delete".into()])];
-        let judge = |t: &str| judge_effect(&plain_words(t), &t.to_lowercase(), &spec, &[]);
+        let judge =
+            |t: &str| judge_effect(&plain_words(t), &t.to_lowercase(), &spec, &[], None);
         assert_eq!(judge("this deletes the report"), EffectVerdict::Stated);
         assert_eq!(
             judge("this does not delete the report"),

@@ -21,6 +21,7 @@
 mod consequence;
 mod explain;
 mod facts;
+mod lexicon;
 mod multi_party;
 mod peers;
 mod quiz;

@@ -93,7 +93,10 @@ pub(super) fn understanding_failure(
         .collect();
     let from_consequences = !specs.is_empty();
     // The action's own verb (also of a shell command) always sets the direction.
-    specs.extend(explain::verb_spec(&key.action_tokens, &key.command_tokens));
+    let verb = explain::verb_spec(&key.action_tokens, &key.command_tokens)
+        .or_else(|| flag_verb(key).and_then(|v| explain::verb_spec(&[v.to_owned()], &[])));
+    let own_verb = verb.as_ref().and_then(|v| v.stems.first().copied());
+    specs.extend(verb);
     let effect_terms = key
         .key_terms
         .iter()
@@ -114,12 +117,25 @@ pub(super) fn understanding_failure(
             .collect();
         target_words.sort_unstable();
         target_words.dedup();
-        explain::judge_effect(&plain, lower, &specs, &target_words)
+        explain::judge_effect(
+            &effect_words(key, &plain, lower),
+            lower,
+            &specs,
+            &target_words,
+            own_verb,
+        )
     };
     match verdict {
         EffectVerdict::Stated => {}
         // Without a known consequence, the effect words of the action's name also count.
         EffectVerdict::Missing if !from_consequences && (effect_named || !effect_terms) => {}
+        // A shell command whose program is no known verb (`iptables -F`, `git filter-repo`):
+        // its effect is said in the explanation's own verbs, which cannot be checked against it.
+        EffectVerdict::Missing
+            if !from_consequences
+                && own_verb.is_none()
+                && !key.command_tokens.is_empty()
+                && plain.iter().any(|w| super::lexicon::effect_verb(w)) => {}
         EffectVerdict::Missing => {
             return Some(
                 "the explanation does not say what the action will do (its effect)".to_owned(),
@@ -238,7 +254,7 @@ pub(super) fn understanding_failure(
                 g.phrases.iter().any(|p| {
                     p == &token
                         || p.contains(token.as_str())
-                        || (p.contains('.') && p.len() >= 4 && token.contains(p.as_str()))
+                        || (p.contains('.') && p.len() >= 4 && contains_whole_name(&token, p))
                 })
             })
             && !key.vocabulary.iter().any(|v| v == &token)
@@ -257,6 +273,44 @@ pub(super) fn understanding_failure(
                     "a file or host"
                 }
             ));
+        }
+    }
+    if let Some(word) = foreign_name(key, &plain) {
+        let _ = word;
+        return Some("the explanation names something that is not part of this action".to_owned());
+    }
+    // "made private" for an action that makes something public (and other value pairs).
+    for (said, other) in VALUE_OPPOSITES
+        .iter()
+        .flat_map(|(a, b)| [(*a, *b), (*b, *a)])
+    {
+        let said_at = plain.iter().position(|w| w == said);
+        if let Some(i) = said_at
+            && !plain.iter().any(|w| w == other)
+            && !explain::negated_at(&plain, i)
+            && whole_word(&key.argument_dump, other)
+            && !whole_word(&key.argument_dump, said)
+        {
+            return Some(
+                "the explanation states a value that is not part of this action".to_owned(),
+            );
+        }
+    }
+    // "to board@… only" for a message to several recipients.
+    let addresses: Vec<&str> = key
+        .argument_dump
+        .split(|c: char| c == '"' || c == ',' || c == ' ' || c == ';')
+        .filter(|t| t.contains('@') && t.contains('.'))
+        .collect();
+    if addresses.len() >= 2 {
+        let named = addresses.iter().filter(|a| lower.contains(*a)).count();
+        let narrowing = plain.windows(2).any(|w| {
+            (w[0] == "only" || w[0] == "just") && !["one", "a", "the"].contains(&w[1].as_str())
+        }) || lower.contains(" only");
+        if named >= 1 && named < addresses.len() && narrowing {
+            return Some(
+                "the explanation understates how much the action affects (its scope)".to_owned(),
+            );
         }
     }
     // "set to true" for an action that sets `false` (and the other way round).
@@ -391,4 +445,168 @@ fn contains_whole_name(text: &str, name: &str) -> bool {
             .next_back()
             .is_some_and(|c| c.is_alphanumeric() || c == '-' || c == '.')
     })
+}
+
+/// Nouns that say what kind of thing a name before them names ("the payroll database", "the
+/// jackets category", "the metformin prescription").
+#[rustfmt::skip]
+const KIND_NOUNS: &[&str] = &[
+    "database", "databases", "db", "table", "tables", "schema", "category", "categories",
+    "namespace", "cluster", "bucket", "repo", "repository", "branch", "channel", "folder",
+    "directory", "prescription", "drug", "medication", "service", "queue", "topic", "project",
+    "workspace", "team", "org", "organization", "organisation", "account", "group", "role",
+    "policy", "zone", "host", "server", "region", "environment", "env", "pool", "fleet",
+    "site", "device", "devices", "camera", "cameras", "door", "index", "collection", "app",
+    "deployment", "pod", "volume", "disk", "vault", "wallet", "list", "page", "document",
+    "sheet", "board", "calendar", "stack", "instance", "instances", "node", "product",
+    "products", "customer", "patient", "user", "mailbox", "domain", "subdomain", "certificate",
+    "key", "bucket", "share", "drive", "job", "pipeline", "plan", "tier", "store", "shop",
+];
+
+/// Descriptive words an honest explanation puts before a kind noun without the action naming
+/// them ("the config file", "the live database").
+#[rustfmt::skip]
+const GENERIC_MODIFIERS: &[&str] = &[
+    "data", "file", "files", "backup", "backups", "log", "logs", "config", "configuration",
+    "user", "users", "customer", "customers", "client", "clients", "cache", "temp", "tmp",
+    "main", "primary", "default", "shared", "public", "private", "internal", "external",
+    "remote", "local", "live", "old", "new", "whole", "entire", "same", "target", "source",
+    "destination", "current", "existing", "original", "sensitive", "personal", "important",
+    "company", "team", "org", "database", "db", "sql", "web", "api", "app", "application",
+    "service", "system", "root", "home", "project", "code", "git", "cloud", "storage",
+    "archive", "report", "reports", "audit", "security", "network", "access", "account",
+    "accounts", "email", "mail", "message", "payment", "payments", "money", "bank",
+    "financial", "finance", "medical", "health", "patient", "patients", "device", "devices",
+    "entire", "real", "running", "active", "empty", "full", "only", "single", "other",
+    "every", "each", "their", "his", "her", "our", "your", "its", "my", "whose", "that",
+    "this", "these", "those", "which", "what", "one", "two", "both", "all", "any", "some",
+    "given", "specified", "named", "listed", "above", "below", "mentioned", "affected",
+    "underlying", "corresponding", "relevant", "related", "whole", "big", "small", "large",
+];
+
+/// A name-like word right before a kind noun that the action does not contain: the explanation
+/// speaks of a different database, category, drug or namespace than the action's.
+fn foreign_name<'a>(key: &TeachBackKey, plain: &'a [String]) -> Option<&'a str> {
+    let action_lower = key.action.to_lowercase();
+    let in_action = |w: &str| {
+        let stem = w.strip_suffix('s').filter(|s| s.len() >= 4).unwrap_or(w);
+        key.argument_dump.contains(stem)
+            || action_lower.contains(stem)
+            || key
+                .vocabulary
+                .binary_search_by(|v| v.as_str().cmp(w))
+                .is_ok()
+            || (w == "prod" && key.argument_dump.contains("production"))
+            || (w == "production" && key.argument_dump.contains("prod"))
+    };
+    plain.windows(2).find_map(|pair| {
+        let (modifier, noun) = (pair[0].as_str(), pair[1].as_str());
+        if !KIND_NOUNS.contains(&noun)
+            || modifier.len() < 3
+            || !modifier.chars().all(|c| c.is_alphabetic())
+            || super::vocab::STOPWORDS.contains(&modifier)
+            || GENERIC_MODIFIERS.contains(&modifier)
+            || KIND_NOUNS.contains(&modifier)
+            || in_action(modifier)
+        {
+            return None;
+        }
+        // A name: a word that names things (`payroll`, `analytics`, `production`), or one that
+        // is no word of the working vocabulary at all (`jackets`, `metformin`).
+        let names_things = (modifier.len() >= 5 && super::vocab::WORDS.contains(&modifier))
+            || super::vocab::ENVIRONMENTS.contains(&modifier)
+            || NAME_WORDS.contains(&modifier);
+        let known = super::lexicon::on_topic(modifier)
+            || super::vocab::EXPLAIN_WORDS.contains(&modifier)
+            || super::lexicon::attitude(modifier);
+        // An unknown word is a name only where the action has a thing of that kind (a
+        // `category` column, a `prescription`), and not an adjective (`German`, `persistent`).
+        let adjective = ADJECTIVE_ENDINGS.iter().any(|e| modifier.ends_with(e));
+        let slot = {
+            let stem = noun.strip_suffix('s').filter(|s| s.len() >= 3).unwrap_or(noun);
+            key.argument_dump.contains(stem) || action_lower.contains(stem)
+        };
+        (names_things || (!known && !adjective && slot)).then_some(modifier)
+    })
+}
+
+const ADJECTIVE_ENDINGS: &[&str] = &[
+    "ed", "ent", "ant", "ive", "al", "ic", "ous", "able", "ible", "ful", "less", "ian", "an",
+    "ish", "ese", "ary", "ory", "ing", "ly", "ern",
+];
+
+/// Words that name departments and systems but are also ordinary vocabulary.
+#[rustfmt::skip]
+const NAME_WORDS: &[&str] = &[
+    "payroll", "hr", "marketing", "sales", "legal", "engineering", "operations", "support",
+    "billing", "analytics", "reporting", "inventory", "orders", "crm", "erp", "warehouse",
+    "finance", "accounting", "procurement", "treasury", "research", "clinical", "login", "auth",
+    "checkout", "search", "staging", "production", "development", "sandbox", "test",
+];
+
+/// Values whose opposite stated in an explanation describes a different action.
+const VALUE_OPPOSITES: &[(&str, &str)] = &[
+    ("public", "private"),
+    ("enabled", "disabled"),
+    ("enable", "disable"),
+    ("allow", "deny"),
+    ("visible", "hidden"),
+    ("unlocked", "locked"),
+    ("unlock", "lock"),
+    ("armed", "disarmed"),
+    ("online", "offline"),
+];
+
+fn whole_word(text: &str, word: &str) -> bool {
+    text.split(|c: char| !c.is_alphanumeric())
+        .any(|t| t == word)
+}
+
+/// The explanation's words for judging the effect, with names masked: a word that is part of
+/// a dotted, slashed or underscored name (`install` of `install.sh`) or that quotes the
+/// action's command after its program (`prune` of "docker system prune") names something, it
+/// does not say what happens.
+fn effect_words(key: &TeachBackKey, plain: &[String], lower: &str) -> Vec<String> {
+    let mut out = plain.to_vec();
+    let mut compound: Vec<bool> = Vec::with_capacity(plain.len());
+    for token in lower.split_whitespace() {
+        let token = token.trim_matches(|c: char| !c.is_alphanumeric());
+        let joined = token.contains(['.', '/', '_', '@', ':']);
+        for w in explain::plain_words(token) {
+            let _ = w;
+            compound.push(joined);
+        }
+    }
+    if compound.len() != out.len() {
+        return out;
+    }
+    for i in 0..out.len() {
+        let quoted = i > 0
+            && key.command_tokens.contains(&plain[i])
+            && key.command_tokens.contains(&plain[i - 1]);
+        if compound[i] || quoted {
+            out[i] = "_name".to_owned();
+        }
+    }
+    out
+}
+
+/// A verb from a shell command's options when its program is no verb (`iptables -F`,
+/// `--delete`, `--purge`).
+fn flag_verb(key: &TeachBackKey) -> Option<&'static str> {
+    const LONG: &[&str] = &[
+        "flush", "delete", "remove", "purge", "prune", "drop", "destroy", "wipe", "revoke",
+        "disable", "enable", "stop", "reset", "force",
+    ];
+    let dump = &key.argument_dump;
+    if dump.contains("iptables -f") || dump.contains("iptables --flush") || dump.contains("nft flush")
+    {
+        return Some("flush");
+    }
+    if dump.contains("iptables -d") || dump.contains("iptables -x") {
+        return Some("delet");
+    }
+    LONG.iter()
+        .find(|f| dump.contains(&format!("--{f}")))
+        .copied()
 }
