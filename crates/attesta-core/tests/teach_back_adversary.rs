@@ -134,7 +134,7 @@ fn evaluate(label: &str, corpus: &str) -> Figures {
     println!(
         "honest accepted {honest_rate:.1} % ({honest_ok}/{honest}); fakes rejected {fake_rate:.1} % ({fakes_caught}/{fakes})"
     );
-    for m in misses.iter().take(40) {
+    for m in misses.iter().take(60) {
         println!("  miss {m}");
     }
     Figures {

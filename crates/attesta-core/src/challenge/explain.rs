@@ -200,7 +200,7 @@ pub(crate) fn effect_spec(c: Consequence, action_tokens: &[String]) -> EffectSpe
             .to_vec(),
         },
         Consequence::Execute => EffectSpec {
-            stems: ["run", "execut", "install", "script", "appl", "migrat"].to_vec(),
+            stems: ["run", "execut", "install", "appl", "migrat"].to_vec(),
             opposites: [].to_vec(),
         },
         Consequence::Stopped => EffectSpec {
@@ -223,7 +223,14 @@ pub(crate) fn effect_spec(c: Consequence, action_tokens: &[String]) -> EffectSpe
                 "roll", "revert", "replac", "version", "older", "previous", "releas",
             ]
             .to_vec(),
-            opposites: [].to_vec(),
+            opposites: [
+                "upgrad",
+                "deploys the new",
+                "rolls out",
+                "roll out",
+                "newer version",
+            ]
+            .to_vec(),
         },
         Consequence::Deployed => EffectSpec {
             stems: [
@@ -325,6 +332,11 @@ const VERBS: &[(&str, &[&str], &[&str])] = &[
         &[],
     ),
     (
+        "move",
+        &["relocat", "transfer", "shift", "mov", "put", "puts"],
+        &["copies", "copy$"],
+    ),
+    (
         "upgrad",
         &["updat", "install", "replac", "new", "version", "roll", "push", "flash"],
         &["downgrad", "roll*back", "rolls back", "back to the previous", "back from"],
@@ -353,7 +365,10 @@ const VERBS: &[(&str, &[&str], &[&str])] = &[
     ("grant", &["give", "gives", "add"], &["revok", "takes away"]),
     (
         "revok",
-        &["remov", "take", "takes", "cancel"],
+        &[
+            "remov", "take", "takes", "cancel", "kill", "invalidat", "disabl", "deactivat",
+            "withdr", "pull",
+        ],
         &["grant", "gives"],
     ),
     (
@@ -429,18 +444,21 @@ const VERBS: &[(&str, &[&str], &[&str])] = &[
     ("clos", &["shut", "block"], &["opens", "reopen"]),
     (
         "push",
-        &["upload", "send", "overwrit", "roll"],
+        &["upload", "send", "overwrit", "roll", "flash", "install", "updat", "upgrad"],
         &["pulls", "pull$", "roll*back", "rolls back"],
     ),
     (
         "creat",
-        &["add", "new", "set up", "make", "makes"],
+        &["add", "new", "set up", "make", "makes", "issu", "generat", "open"],
         &["deletes", "removes", "drops"],
     ),
     (
         "shar",
-        &["send", "sent", "give", "gives", "expos", "disclos"],
-        &["stops sharing", "stop sharing", "unshar", "revok"],
+        &[
+            "send", "sent", "give", "gives", "expos", "disclos", "readable", "viewable",
+            "accessible", "public", "open",
+        ],
+        &["stops sharing", "stop sharing", "unshar", "revok", "restrict"],
     ),
     (
         "forward",
@@ -513,7 +531,7 @@ pub(crate) fn verb_spec(action_tokens: &[String], command_tokens: &[String]) -> 
         })
 }
 
-fn edit_distance_le1(a: &str, b: &str) -> bool {
+pub(crate) fn edit_distance_le1(a: &str, b: &str) -> bool {
     let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
     if a.len().abs_diff(b.len()) > 1 {
         return false;
@@ -795,6 +813,8 @@ pub(crate) struct NumberGroup {
     pub standalone: bool,
     /// The digits as written, without separators (`4931` of "ending 4931").
     pub digits: String,
+    /// Followed by a unit of time (`4 h`, `240 min`, `14 days`).
+    pub unit_of_time: bool,
 }
 
 /// Letters that may follow a standalone number: units and multipliers.
@@ -851,7 +871,18 @@ pub(crate) fn number_groups(text: &str) -> Vec<NumberGroup> {
                 || chars
                     .get(i + suffix.chars().count())
                     .is_some_and(|c| c.is_alphanumeric() || *c == '_'));
+        let next_word: String = chars[j..]
+            .iter()
+            .take_while(|c| c.is_alphabetic())
+            .collect::<String>()
+            .to_lowercase();
+        let unit_of_time = [
+            "h", "hr", "hrs", "hour", "hours", "min", "mins", "minute", "minutes", "s", "sec",
+            "secs", "second", "seconds", "d", "day", "days", "week", "weeks", "w",
+        ]
+        .contains(&next_word.as_str());
         out.push(NumberGroup {
+            unit_of_time,
             values: interpretations(&raw)
                 .into_iter()
                 .map(|v| v * factor)
@@ -925,7 +956,9 @@ pub(crate) fn relevant_share(words: &[String], related: &dyn Fn(&str) -> bool) -
             w.chars().any(|c| c.is_ascii_digit())
                 || related(w)
                 || (!super::lexicon::attitude(w)
-                    && (EXPLAIN_WORDS.contains(&w.as_str()) || super::lexicon::on_topic(w)))
+                    && (EXPLAIN_WORDS.contains(&w.as_str())
+                        || super::lexicon::on_topic(w)
+                        || super::lexicon::on_topic_typo(w)))
         })
         .count();
     hits as f64 / content.len() as f64

@@ -246,6 +246,18 @@ pub(crate) fn effect_verb(word: &str) -> bool {
     in_set(word, verb_set())
 }
 
+/// Whether `word` is a lexicon word with one typo (`acount`, `firmwre`, `aftre`), for words
+/// of at least six letters.
+pub(crate) fn on_topic_typo(word: &str) -> bool {
+    let n = word.chars().count();
+    n >= 6
+        && BASE.iter().chain(EFFECT_VERBS).any(|b| {
+            b.len().abs_diff(word.len()) <= 1
+                && b.chars().next() == word.chars().next()
+                && super::explain::edit_distance_le1(b, word)
+        })
+}
+
 fn in_set(word: &str, set: &HashSet<&'static str>) -> bool {
     let word = word.trim_end_matches(['\'', '’']);
     let word = word.strip_suffix("'s").unwrap_or(word);

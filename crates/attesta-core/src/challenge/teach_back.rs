@@ -576,10 +576,26 @@ fn group_matches(group: &KeyTermGroup, text: &str, text_words: &[String]) -> boo
                     .any(|w| w == x || w.trim_end_matches('s') == *x)
             })
     };
+    // A count or id written with separators ("2,318 records" for `2318`).
+    let as_number = |p: &String| {
+        p.len() >= 4
+            && p.chars().all(|c| c.is_ascii_digit())
+            && p.parse::<f64>().is_ok_and(|n| {
+                super::explain::numbers_in(text)
+                    .iter()
+                    .any(|v| super::text::amounts_equal(*v, n))
+            })
+    };
+    // `HEAD~5` is named by "HEAD".
+    let head = |p: &String| {
+        let l = p.to_lowercase();
+        (l.starts_with("head~") || l.starts_with("head^"))
+            && text_words.iter().any(|w| w == "head")
+    };
     group
         .phrases
         .iter()
-        .any(|p| contains_phrase(text, p) || by_parts(p))
+        .any(|p| contains_phrase(text, p) || by_parts(p) || as_number(p) || head(p))
         || group
             .stems
             .iter()
@@ -620,11 +636,16 @@ fn structural_failure(key: &TeachBackKey, text: &str, text_words: &[String]) -> 
         .collect();
     own.sort_unstable();
     own.dedup();
-    let echoed = text_words
+    // Numbers are judged elsewhere: a version `4.2.0` is not three pasted words.
+    let wordy: Vec<&String> = text_words
+        .iter()
+        .filter(|w| !w.chars().all(|c| c.is_ascii_digit()))
+        .collect();
+    let echoed = wordy
         .iter()
         .filter(|w| key.echo_tokens.contains(w))
         .count();
-    if own.len() < min_words.div_ceil(2) || echoed * 100 / text_words.len().max(1) > 60 {
+    if own.len() < min_words.div_ceil(2) || echoed * 100 / wordy.len().max(1) > 65 {
         return Some(
             "the explanation mostly repeats the action name and arguments; say in your own words what will happen"
                 .to_owned(),

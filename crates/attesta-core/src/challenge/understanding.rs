@@ -198,18 +198,55 @@ pub(super) fn understanding_failure(
                         .any(|p| p.contains(w) || (w == "prod" && p.starts_with("prod")))
                 })
         };
-        if plain.iter().any(|w| closed.contains(&w.as_str()) && !ok(w)) {
+        // "owner-level control", "admin-like rights": a comparison, not a role given.
+        let compared = |i: usize| {
+            plain
+                .get(i + 1)
+                .is_some_and(|n| ["level", "like", "equivalent"].contains(&n.as_str()))
+        };
+        if plain
+            .iter()
+            .enumerate()
+            .any(|(i, w)| closed.contains(&w.as_str()) && !ok(w) && !compared(i))
+        {
             return Some(format!(
                 "the explanation names a different {kind} than the action's"
             ));
         }
+    }
+    // A filtered statement described as touching everything without a filter.
+    let sql = key.argument_dump.contains("delete from") || key.argument_dump.contains("update ");
+    if sql
+        && key.argument_dump.contains(" where ")
+        && [
+            "no filter",
+            "no where",
+            "without a where",
+            "without any where",
+            "without any filter",
+            "without a filter",
+            "unfiltered",
+            "every single row",
+            "the entire table",
+            "the whole table",
+        ]
+        .iter()
+        .any(|p| lower.contains(p))
+    {
+        return Some(
+            "the explanation overstates or misstates how much the action affects (its scope)"
+                .to_owned(),
+        );
     }
     // Everything-scope actions (recursive, no WHERE, truncate) described as touching one thing.
     if key.key_terms.iter().any(|g| g.label == "scope: everything")
         && NARROWING.iter().any(|n| {
             lower
                 .match_indices(n)
-                .any(|(i, _)| !lower[..i].trim_end().ends_with("every"))
+                .any(|(i, _)| {
+                    let before = lower[..i].trim_end();
+                    !before.ends_with("every") && !before.ends_with("not")
+                })
         })
     {
         return Some(
@@ -218,6 +255,9 @@ pub(super) fn understanding_failure(
     }
     // A file name or address that is not part of the action means a different target.
     for token in words(lower) {
+        let token = token
+            .trim_matches(|c: char| !c.is_alphanumeric() && c != '/' && c != '~')
+            .to_owned();
         let looks_file = token.rsplit_once('.').is_some_and(|(stem, ext)| {
             stem.chars().filter(|c| c.is_alphanumeric()).count() >= 2
                 && (2..=7).contains(&ext.len())
@@ -284,17 +324,20 @@ pub(super) fn understanding_failure(
         .iter()
         .flat_map(|(a, b)| [(*a, *b), (*b, *a)])
     {
-        let said_at = plain.iter().position(|w| w == said);
+        let said_at = plain.iter().position(|w| said.contains(&w.as_str()));
         if let Some(i) = said_at
-            && !plain.iter().any(|w| w == other)
+            && !plain.iter().any(|w| other.contains(&w.as_str()))
             && !explain::negated_at(&plain, i)
-            && whole_word(&key.argument_dump, other)
-            && !whole_word(&key.argument_dump, said)
+            && asserts(&key.argument_dump, other, said)
+            && !asserts(&key.argument_dump, said, other)
         {
             return Some(
                 "the explanation states a value that is not part of this action".to_owned(),
             );
         }
+    }
+    if let Some(reason) = direction_or_currency_failure(key, &plain, lower) {
+        return Some(reason);
     }
     // "to board@… only" for a message to several recipients.
     let addresses: Vec<&str> = key
@@ -353,6 +396,18 @@ pub(super) fn understanding_failure(
                     && codes
                         .iter()
                         .any(|c| c.starts_with(&g.digits) || c.ends_with(&g.digits)))
+                // "DE89 3704 0044 …": an IBAN or card number written in groups.
+                && !(g.digits.len() >= 2
+                    && codes.iter().any(|c| c.len() >= 12 && c.contains(&g.digits)))
+                // "240 min (4 h)": the same duration in another unit.
+                && !(g.unit_of_time
+                    && g.values.iter().any(|v| {
+                        numbers.iter().any(|a| {
+                            [60.0, 24.0, 7.0, 1440.0].iter().any(|f| {
+                                amounts_equal(*a, *v * f) || amounts_equal(*a * f, *v)
+                            })
+                        })
+                    }))
         })
     {
         return Some("the explanation states a number that is not part of this action".to_owned());
@@ -544,17 +599,19 @@ const NAME_WORDS: &[&str] = &[
     "checkout", "search", "staging", "production", "development", "sandbox", "test",
 ];
 
-/// Values whose opposite stated in an explanation describes a different action.
-const VALUE_OPPOSITES: &[(&str, &str)] = &[
-    ("public", "private"),
-    ("enabled", "disabled"),
-    ("enable", "disable"),
-    ("allow", "deny"),
-    ("visible", "hidden"),
-    ("unlocked", "locked"),
-    ("unlock", "lock"),
-    ("armed", "disarmed"),
-    ("online", "offline"),
+/// Values (in their common forms) whose opposite stated in an explanation describes a
+/// different action.
+const VALUE_OPPOSITES: &[(&[&str], &[&str])] = &[
+    (&["public", "publicly"], &["private", "privately"]),
+    (
+        &["enable", "enables", "enabled", "enabling"],
+        &["disable", "disables", "disabled", "disabling"],
+    ),
+    (&["allow", "allows", "allowed"], &["deny", "denies", "denied"]),
+    (&["visible"], &["hidden"]),
+    (&["unlock", "unlocks", "unlocked"], &["lock", "locks", "locked"]),
+    (&["arm", "arms", "armed"], &["disarm", "disarms", "disarmed"]),
+    (&["online"], &["offline"]),
 ];
 
 fn whole_word(text: &str, word: &str) -> bool {
@@ -609,4 +666,102 @@ fn flag_verb(key: &TeachBackKey) -> Option<&'static str> {
     LONG.iter()
         .find(|f| dump.contains(&format!("--{f}")))
         .copied()
+}
+
+/// Whether the action's arguments say one of `forms` (a value `public`, or a flag
+/// `"enabled":true`, or an opposite flag `"private":false`).
+fn asserts(dump: &str, forms: &[&str], opposites: &[&str]) -> bool {
+    let flag = |w: &str, v: &str| {
+        dump.contains(&format!("\"{w}\":{v}")) || dump.contains(&format!("\"{w}\": {v}"))
+    };
+    forms
+        .iter()
+        .any(|w| (whole_word(dump, w) && !flag(w, "false")) || flag(w, "true"))
+        || opposites.iter().any(|w| flag(w, "false"))
+}
+
+const SOURCE_KEYS: &[&str] = &["source", "src", "from", "source_path", "source_mrn", "origin"];
+const DESTINATION_KEYS: &[&str] = &[
+    "destination", "dest", "dst", "to", "target", "target_path", "target_mrn", "destination_path",
+];
+
+/// Currencies by code, symbol and name.
+const CURRENCIES: &[(&str, &[&str])] = &[
+    ("usd", &["usd", "$", "dollar", "dollars", "us$"]),
+    ("eur", &["eur", "€", "euro", "euros"]),
+    ("gbp", &["gbp", "£", "pound", "pounds", "sterling"]),
+    ("chf", &["chf", "franc", "francs"]),
+    ("jpy", &["jpy", "¥", "yen"]),
+    ("btc", &["btc", "bitcoin", "bitcoins"]),
+    ("eth", &["eth", "ether", "ethereum"]),
+    ("usdt", &["usdt", "tether"]),
+    ("usdc", &["usdc"]),
+    ("sek", &["sek", "kronor"]),
+    ("inr", &["inr", "rupee", "rupees", "₹"]),
+];
+
+/// A move, copy or merge described the wrong way round ("from" the destination, "into" the
+/// source), or an amount in another currency than the action's.
+fn direction_or_currency_failure(key: &TeachBackKey, plain: &[String], lower: &str) -> Option<String> {
+    let kwargs = key.arguments.get("kwargs").unwrap_or(&key.arguments);
+    let value_of = |keys: &[&str]| -> Option<String> {
+        let map = kwargs.as_object()?;
+        keys.iter()
+            .find_map(|k| map.get(*k).and_then(|v| v.as_str()))
+            .map(|v| v.to_lowercase())
+            .filter(|v| v.len() >= 3)
+    };
+    if let (Some(source), Some(destination)) = (value_of(SOURCE_KEYS), value_of(DESTINATION_KEYS))
+        && source != destination
+        && !destination.starts_with(&source)
+        && !source.starts_with(&destination)
+    {
+        // A path is also named by its folder ("from /mnt/public_share").
+        let forms = |v: &str| -> Vec<String> {
+            let mut out = vec![v.to_owned()];
+            if let Some((parent, _)) = v.rsplit_once('/')
+                && parent.len() >= 3
+            {
+                out.push(parent.to_owned());
+            }
+            out
+        };
+        let preceded = |value: &str, words: &[&str]| {
+            forms(value).iter().any(|form| lower.match_indices(form.as_str()).any(|(i, _)| {
+                let before = explain::plain_words(&lower[..i]);
+                let n = before.len();
+                // The nearest preposition before the value says its role.
+                before[n.saturating_sub(4)..]
+                    .iter()
+                    .rev()
+                    .find(|w| ["from", "to", "into", "onto"].contains(&w.as_str()))
+                    .is_some_and(|w| words.contains(&w.as_str()))
+            }))
+        };
+        let into = ["into", "to", "onto"];
+        if preceded(&destination, &["from"]) || preceded(&source, &into) {
+            return Some(
+                "the explanation describes the opposite of what the action does".to_owned(),
+            );
+        }
+    }
+    // The action's currency, from a `currency`/`asset` argument or its amounts' text.
+    let currency = value_of(&["currency", "asset", "token", "coin"])?;
+    let own = CURRENCIES.iter().find(|(code, _)| *code == currency)?;
+    let names = |forms: &[&str]| {
+        forms.iter().any(|f| {
+            if f.chars().all(|c| c.is_alphabetic()) {
+                plain.iter().any(|w| w == f)
+            } else {
+                lower.contains(f)
+            }
+        })
+    };
+    let other = CURRENCIES
+        .iter()
+        .filter(|(code, _)| *code != own.0)
+        // `us$` contains `$`: a dollar sign is a dollar for any dollar currency.
+        .any(|(code, forms)| names(forms) && !(*code == "usd" && own.0 == "usdt"));
+    (other && !names(own.1))
+        .then(|| "the explanation states the amount in another currency than the action's".to_owned())
 }
