@@ -136,9 +136,9 @@ pub(crate) fn effect_spec(c: Consequence, action_tokens: &[String]) -> EffectSpe
         },
         Consequence::SentOut => EffectSpec {
             stems: [
-                "send", "sent", "mailed", "mails$", "mailing", "emailed", "emails$", "emailing", "shar",
-                "forward", "upload", "transmit", "stream",
-                "leav", "out$", "goes$", "gets$",
+                "send", "sent", "mailed", "mails$", "mailing", "emailed", "emails$", "emailing",
+                "shar", "forward", "upload", "transmit", "stream", "leav", "out$", "goes$",
+                "gets$",
             ]
             .to_vec(),
             opposites: [
@@ -338,10 +338,44 @@ const VERBS: &[(&str, &[&str], &[&str])] = &[
     ),
     (
         "upgrad",
-        &["updat", "install", "replac", "new", "version", "roll", "push", "flash"],
-        &["downgrad", "roll*back", "rolls back", "back to the previous", "back from"],
+        &[
+            "updat", "install", "replac", "new", "version", "roll", "push", "flash",
+        ],
+        &[
+            "downgrad",
+            "roll*back",
+            "rolls back",
+            "back to the previous",
+            "back from",
+        ],
     ),
-    ("post", &["publish", "shar", "send", "sent", "announc"], &[]),
+    (
+        "post",
+        &[
+            "publish",
+            "shar",
+            "send",
+            "sent",
+            "announc",
+            "tweet",
+            "broadcast",
+            "tell",
+        ],
+        &[],
+    ),
+    (
+        "rotat",
+        &[
+            "replac",
+            "new",
+            "invalidat",
+            "regenerat",
+            "renew",
+            "swap",
+            "chang",
+        ],
+        &[],
+    ),
     (
         "publish",
         &["post", "shar", "releas", "public"],
@@ -366,8 +400,16 @@ const VERBS: &[(&str, &[&str], &[&str])] = &[
     (
         "revok",
         &[
-            "remov", "take", "takes", "cancel", "kill", "invalidat", "disabl", "deactivat",
-            "withdr", "pull",
+            "remov",
+            "take",
+            "takes",
+            "cancel",
+            "kill",
+            "invalidat",
+            "disabl",
+            "deactivat",
+            "withdr",
+            "pull",
         ],
         &["grant", "gives"],
     ),
@@ -444,21 +486,40 @@ const VERBS: &[(&str, &[&str], &[&str])] = &[
     ("clos", &["shut", "block"], &["opens", "reopen"]),
     (
         "push",
-        &["upload", "send", "overwrit", "roll", "flash", "install", "updat", "upgrad"],
+        &[
+            "upload", "send", "overwrit", "roll", "flash", "install", "updat", "upgrad",
+        ],
         &["pulls", "pull$", "roll*back", "rolls back"],
     ),
     (
         "creat",
-        &["add", "new", "set up", "make", "makes", "issu", "generat", "open"],
+        &[
+            "add", "new", "set up", "make", "makes", "issu", "generat", "open",
+        ],
         &["deletes", "removes", "drops"],
     ),
     (
         "shar",
         &[
-            "send", "sent", "give", "gives", "expos", "disclos", "readable", "viewable",
-            "accessible", "public", "open",
+            "send",
+            "sent",
+            "give",
+            "gives",
+            "expos",
+            "disclos",
+            "readable",
+            "viewable",
+            "accessible",
+            "public",
+            "open",
         ],
-        &["stops sharing", "stop sharing", "unshar", "revok", "restrict"],
+        &[
+            "stops sharing",
+            "stop sharing",
+            "unshar",
+            "revok",
+            "restrict",
+        ],
     ),
     (
         "forward",
@@ -708,7 +769,9 @@ pub(crate) fn judge_effect(
                 // "rolls the fleet back": a verb and its particle apart.
                 let hit = words.iter().enumerate().any(|(i, w)| {
                     w.starts_with(first)
-                        && words[i + 1..words.len().min(i + 7)].iter().any(|x| x == second)
+                        && words[i + 1..words.len().min(i + 7)]
+                            .iter()
+                            .any(|x| x == second)
                         && !negated(words, i)
                         && !hypothetical(words, i)
                 });
@@ -790,8 +853,20 @@ fn would(words: &[String], at: usize) -> bool {
 fn about_something_else(words: &[String], at: usize) -> bool {
     words[at + 1..words.len().min(at + 5)].iter().any(|w| {
         [
-            "else", "other", "others", "rest", "remaining", "parent", "beyond", "outside",
-            "except", "besides", "further", "more", "anything", "else's",
+            "else",
+            "other",
+            "others",
+            "rest",
+            "remaining",
+            "parent",
+            "beyond",
+            "outside",
+            "except",
+            "besides",
+            "further",
+            "more",
+            "anything",
+            "else's",
         ]
         .contains(&w.as_str())
     })
@@ -815,6 +890,8 @@ pub(crate) struct NumberGroup {
     pub digits: String,
     /// Followed by a unit of time (`4 h`, `240 min`, `14 days`).
     pub unit_of_time: bool,
+    /// A percentage or a temperature (`50%`, `2–8 °C`): a comparison, not a value of the action.
+    pub relative: bool,
 }
 
 /// Letters that may follow a standalone number: units and multipliers.
@@ -881,8 +958,13 @@ pub(crate) fn number_groups(text: &str) -> Vec<NumberGroup> {
             "secs", "second", "seconds", "d", "day", "days", "week", "weeks", "w",
         ]
         .contains(&next_word.as_str());
+        let relative = matches!(chars.get(j), Some('%'))
+            || next_word == "percent"
+            || (matches!(chars.get(i), Some('–' | '-'))
+                && chars.get(i + 1).is_some_and(char::is_ascii_digit));
         out.push(NumberGroup {
             unit_of_time,
+            relative,
             values: interpretations(&raw)
                 .into_iter()
                 .map(|v| v * factor)
@@ -1045,8 +1127,7 @@ mod tests {
     #[test]
     fn negation_and_reversal_are_caught() {
         let spec = [effect_spec(Consequence::Deleted, &["delete".into()])];
-        let judge =
-            |t: &str| judge_effect(&plain_words(t), &t.to_lowercase(), &spec, &[], None);
+        let judge = |t: &str| judge_effect(&plain_words(t), &t.to_lowercase(), &spec, &[], None);
         assert_eq!(judge("this deletes the report"), EffectVerdict::Stated);
         assert_eq!(
             judge("this does not delete the report"),

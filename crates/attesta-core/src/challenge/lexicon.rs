@@ -220,8 +220,8 @@ pub(crate) fn attitude(word: &str) -> bool {
 
 /// Suffixes stripped to find a base form, longest first.
 const SUFFIXES: &[&str] = &[
-    "ations", "ation", "ments", "ment", "ingly", "ings", "ing", "edly", "ers", "ied", "ies",
-    "ed", "es", "er", "ly", "s", "d",
+    "ations", "ation", "ments", "ment", "ingly", "ings", "ing", "edly", "ers", "ied", "ies", "ed",
+    "es", "er", "ly", "s", "d",
 ];
 
 fn base_set() -> &'static HashSet<&'static str> {
@@ -289,7 +289,12 @@ fn in_set(word: &str, set: &HashSet<&'static str>) -> bool {
         }
     }
     // `deletion` → `delete`, `revocation` → `revoke`.
-    for (tail, base) in [("ion", "e"), ("ions", "e"), ("ocation", "oke"), ("ocations", "oke")] {
+    for (tail, base) in [
+        ("ion", "e"),
+        ("ions", "e"),
+        ("ocation", "oke"),
+        ("ocations", "oke"),
+    ] {
         if let Some(stem) = word.strip_suffix(tail)
             && stem.len() >= 3
             && set.contains(format!("{stem}{base}").as_str())
@@ -307,9 +312,27 @@ mod tests {
     #[test]
     fn inflections_of_the_working_vocabulary_are_on_topic() {
         for w in [
-            "wipes", "wiped", "wiping", "deletion", "revocation", "patients'", "emptied",
-            "stopped", "shipping", "diagnoses", "degrees", "sensors", "merged", "folded",
-            "discarded", "combined", "flushes", "rewrites", "firewall", "disables", "bucket's",
+            "wipes",
+            "wiped",
+            "wiping",
+            "deletion",
+            "revocation",
+            "patients'",
+            "emptied",
+            "stopped",
+            "shipping",
+            "diagnoses",
+            "degrees",
+            "sensors",
+            "merged",
+            "folded",
+            "discarded",
+            "combined",
+            "flushes",
+            "rewrites",
+            "firewall",
+            "disables",
+            "bucket's",
         ] {
             assert!(on_topic(w), "{w}");
         }
@@ -318,10 +341,36 @@ mod tests {
     #[test]
     fn everyday_filler_is_not() {
         for w in [
-            "purple", "elephants", "singing", "opera", "turnips", "pancakes", "syrup", "sunny",
-            "weather", "moonlight", "bananas", "giraffes", "cheese", "meadow", "farmers",
-            "spaghetti", "unicorn", "skateboard", "chocolate", "rainbow", "kite", "violin",
-            "cats", "kittens", "love", "music", "ocean", "marmalade", "wheat", "poems",
+            "purple",
+            "elephants",
+            "singing",
+            "opera",
+            "turnips",
+            "pancakes",
+            "syrup",
+            "sunny",
+            "weather",
+            "moonlight",
+            "bananas",
+            "giraffes",
+            "cheese",
+            "meadow",
+            "farmers",
+            "spaghetti",
+            "unicorn",
+            "skateboard",
+            "chocolate",
+            "rainbow",
+            "kite",
+            "violin",
+            "cats",
+            "kittens",
+            "love",
+            "music",
+            "ocean",
+            "marmalade",
+            "wheat",
+            "poems",
         ] {
             assert!(!on_topic(w), "{w}");
         }

@@ -586,16 +586,20 @@ fn group_matches(group: &KeyTermGroup, text: &str, text_words: &[String]) -> boo
                     .any(|v| super::text::amounts_equal(*v, n))
             })
     };
+    // `/opt/ml/checkpoints/*` is named by its folder.
+    let glob = |p: &String| {
+        let t = p.trim_end_matches('*').trim_end_matches('/');
+        t.len() >= 3 && t.len() < p.len() && contains_phrase(text, t)
+    };
     // `HEAD~5` is named by "HEAD".
     let head = |p: &String| {
         let l = p.to_lowercase();
-        (l.starts_with("head~") || l.starts_with("head^"))
-            && text_words.iter().any(|w| w == "head")
+        (l.starts_with("head~") || l.starts_with("head^")) && text_words.iter().any(|w| w == "head")
     };
     group
         .phrases
         .iter()
-        .any(|p| contains_phrase(text, p) || by_parts(p) || as_number(p) || head(p))
+        .any(|p| contains_phrase(text, p) || by_parts(p) || as_number(p) || head(p) || glob(p))
         || group
             .stems
             .iter()
@@ -641,10 +645,7 @@ fn structural_failure(key: &TeachBackKey, text: &str, text_words: &[String]) -> 
         .iter()
         .filter(|w| !w.chars().all(|c| c.is_ascii_digit()))
         .collect();
-    let echoed = wordy
-        .iter()
-        .filter(|w| key.echo_tokens.contains(w))
-        .count();
+    let echoed = wordy.iter().filter(|w| key.echo_tokens.contains(w)).count();
     if own.len() < min_words.div_ceil(2) || echoed * 100 / wordy.len().max(1) > 65 {
         return Some(
             "the explanation mostly repeats the action name and arguments; say in your own words what will happen"

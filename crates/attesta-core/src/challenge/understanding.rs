@@ -129,12 +129,12 @@ pub(super) fn understanding_failure(
         EffectVerdict::Stated => {}
         // Without a known consequence, the effect words of the action's name also count.
         EffectVerdict::Missing if !from_consequences && (effect_named || !effect_terms) => {}
-        // A shell command whose program is no known verb (`iptables -F`, `git filter-repo`):
-        // its effect is said in the explanation's own verbs, which cannot be checked against it.
+        // An action whose own verb is unknown (`chown`, `iptables -F`) or says only that
+        // something changes (`update_…`, `set_…`, `run_…`): its effect is said in the
+        // explanation's own verbs ("turns off", "raises", "changes ownership"), which cannot
+        // be checked word for word; opposites and negations still are.
         EffectVerdict::Missing
-            if !from_consequences
-                && own_verb.is_none()
-                && !key.command_tokens.is_empty()
+            if own_verb.is_none_or(|v| GENERIC_VERBS.contains(&v))
                 && plain.iter().any(|w| super::lexicon::effect_verb(w)) => {}
         EffectVerdict::Missing => {
             return Some(
@@ -241,12 +241,10 @@ pub(super) fn understanding_failure(
     // Everything-scope actions (recursive, no WHERE, truncate) described as touching one thing.
     if key.key_terms.iter().any(|g| g.label == "scope: everything")
         && NARROWING.iter().any(|n| {
-            lower
-                .match_indices(n)
-                .any(|(i, _)| {
-                    let before = lower[..i].trim_end();
-                    !before.ends_with("every") && !before.ends_with("not")
-                })
+            lower.match_indices(n).any(|(i, _)| {
+                let before = lower[..i].trim_end();
+                !before.ends_with("every") && !before.ends_with("not")
+            })
         })
     {
         return Some(
@@ -342,7 +340,7 @@ pub(super) fn understanding_failure(
     // "to board@… only" for a message to several recipients.
     let addresses: Vec<&str> = key
         .argument_dump
-        .split(|c: char| c == '"' || c == ',' || c == ' ' || c == ';')
+        .split(['"', ',', ' ', ';'])
         .filter(|t| t.contains('@') && t.contains('.'))
         .collect();
     if addresses.len() >= 2 {
@@ -383,34 +381,40 @@ pub(super) fn understanding_failure(
     }
     // A number the action does not have (a port, a count, a dose, days, an IP address, a
     // version) means the explanation describes a different action.
-    if let Some((numbers, codes)) = action_numbers(key)
-        && explain::number_groups(text).iter().any(|g| {
-            g.standalone
-                && !g.values.iter().any(|v| {
-                    numbers.iter().any(|a| {
-                        amounts_equal(*a, *v) || amounts_equal(*a * 100.0, *v)
-                    })
-                })
-                // "the IBAN ending 4931": the end (or start) of a long code.
-                && !(g.digits.len() >= 3
-                    && codes
-                        .iter()
-                        .any(|c| c.starts_with(&g.digits) || c.ends_with(&g.digits)))
-                // "DE89 3704 0044 …": an IBAN or card number written in groups.
-                && !(g.digits.len() >= 2
-                    && codes.iter().any(|c| c.len() >= 12 && c.contains(&g.digits)))
-                // "240 min (4 h)": the same duration in another unit.
-                && !(g.unit_of_time
-                    && g.values.iter().any(|v| {
-                        numbers.iter().any(|a| {
-                            [60.0, 24.0, 7.0, 1440.0].iter().any(|f| {
-                                amounts_equal(*a, *v * f) || amounts_equal(*a * f, *v)
-                            })
-                        })
-                    }))
-        })
-    {
-        return Some("the explanation states a number that is not part of this action".to_owned());
+    if let Some((numbers, codes)) = action_numbers(key) {
+        let known = |v: f64| {
+            numbers
+                .iter()
+                .any(|a| amounts_equal(*a, v) || amounts_equal(*a * 100.0, v))
+        };
+        // "the IBAN ending 4931" (the end or start of a long code); "DE89 3704 0044 …" (an
+        // IBAN or card number written in groups).
+        let part_of_code = |digits: &str| {
+            codes.iter().any(|c| {
+                (digits.len() >= 3 && (c.starts_with(digits) || c.ends_with(digits)))
+                    || (digits.len() >= 2 && c.len() >= 12 && c.contains(digits))
+            })
+        };
+        // "240 min (4 h)": the same duration in another unit.
+        let converted = |v: f64| {
+            numbers.iter().any(|a| {
+                [60.0, 24.0, 7.0, 1440.0]
+                    .iter()
+                    .any(|f| amounts_equal(*a, v * f) || amounts_equal(*a * f, v))
+            })
+        };
+        let foreign = explain::number_groups(text).iter().any(|g| {
+            let explained = g.relative
+                || g.values.iter().any(|v| known(*v))
+                || part_of_code(&g.digits)
+                || (g.unit_of_time && g.values.iter().any(|v| converted(*v)));
+            g.standalone && !explained
+        });
+        if foreign {
+            return Some(
+                "the explanation states a number that is not part of this action".to_owned(),
+            );
+        }
     }
     let related = |w: &str| {
         key.vocabulary
@@ -578,7 +582,10 @@ fn foreign_name<'a>(key: &TeachBackKey, plain: &'a [String]) -> Option<&'a str> 
         // `category` column, a `prescription`), and not an adjective (`German`, `persistent`).
         let adjective = ADJECTIVE_ENDINGS.iter().any(|e| modifier.ends_with(e));
         let slot = {
-            let stem = noun.strip_suffix('s').filter(|s| s.len() >= 3).unwrap_or(noun);
+            let stem = noun
+                .strip_suffix('s')
+                .filter(|s| s.len() >= 3)
+                .unwrap_or(noun);
             key.argument_dump.contains(stem) || action_lower.contains(stem)
         };
         (names_things || (!known && !adjective && slot)).then_some(modifier)
@@ -607,10 +614,19 @@ const VALUE_OPPOSITES: &[(&[&str], &[&str])] = &[
         &["enable", "enables", "enabled", "enabling"],
         &["disable", "disables", "disabled", "disabling"],
     ),
-    (&["allow", "allows", "allowed"], &["deny", "denies", "denied"]),
+    (
+        &["allow", "allows", "allowed"],
+        &["deny", "denies", "denied"],
+    ),
     (&["visible"], &["hidden"]),
-    (&["unlock", "unlocks", "unlocked"], &["lock", "locks", "locked"]),
-    (&["arm", "arms", "armed"], &["disarm", "disarms", "disarmed"]),
+    (
+        &["unlock", "unlocks", "unlocked"],
+        &["lock", "locks", "locked"],
+    ),
+    (
+        &["arm", "arms", "armed"],
+        &["disarm", "disarms", "disarmed"],
+    ),
     (&["online"], &["offline"]),
 ];
 
@@ -656,7 +672,9 @@ fn flag_verb(key: &TeachBackKey) -> Option<&'static str> {
         "disable", "enable", "stop", "reset", "force",
     ];
     let dump = &key.argument_dump;
-    if dump.contains("iptables -f") || dump.contains("iptables --flush") || dump.contains("nft flush")
+    if dump.contains("iptables -f")
+        || dump.contains("iptables --flush")
+        || dump.contains("nft flush")
     {
         return Some("flush");
     }
@@ -680,9 +698,23 @@ fn asserts(dump: &str, forms: &[&str], opposites: &[&str]) -> bool {
         || opposites.iter().any(|w| flag(w, "false"))
 }
 
-const SOURCE_KEYS: &[&str] = &["source", "src", "from", "source_path", "source_mrn", "origin"];
+const SOURCE_KEYS: &[&str] = &[
+    "source",
+    "src",
+    "from",
+    "source_path",
+    "source_mrn",
+    "origin",
+];
 const DESTINATION_KEYS: &[&str] = &[
-    "destination", "dest", "dst", "to", "target", "target_path", "target_mrn", "destination_path",
+    "destination",
+    "dest",
+    "dst",
+    "to",
+    "target",
+    "target_path",
+    "target_mrn",
+    "destination_path",
 ];
 
 /// Currencies by code, symbol and name.
@@ -702,7 +734,11 @@ const CURRENCIES: &[(&str, &[&str])] = &[
 
 /// A move, copy or merge described the wrong way round ("from" the destination, "into" the
 /// source), or an amount in another currency than the action's.
-fn direction_or_currency_failure(key: &TeachBackKey, plain: &[String], lower: &str) -> Option<String> {
+fn direction_or_currency_failure(
+    key: &TeachBackKey,
+    plain: &[String],
+    lower: &str,
+) -> Option<String> {
     let kwargs = key.arguments.get("kwargs").unwrap_or(&key.arguments);
     let value_of = |keys: &[&str]| -> Option<String> {
         let map = kwargs.as_object()?;
@@ -727,16 +763,18 @@ fn direction_or_currency_failure(key: &TeachBackKey, plain: &[String], lower: &s
             out
         };
         let preceded = |value: &str, words: &[&str]| {
-            forms(value).iter().any(|form| lower.match_indices(form.as_str()).any(|(i, _)| {
-                let before = explain::plain_words(&lower[..i]);
-                let n = before.len();
-                // The nearest preposition before the value says its role.
-                before[n.saturating_sub(4)..]
-                    .iter()
-                    .rev()
-                    .find(|w| ["from", "to", "into", "onto"].contains(&w.as_str()))
-                    .is_some_and(|w| words.contains(&w.as_str()))
-            }))
+            forms(value).iter().any(|form| {
+                lower.match_indices(form.as_str()).any(|(i, _)| {
+                    let before = explain::plain_words(&lower[..i]);
+                    let n = before.len();
+                    // The nearest preposition before the value says its role.
+                    before[n.saturating_sub(4)..]
+                        .iter()
+                        .rev()
+                        .find(|w| ["from", "to", "into", "onto"].contains(&w.as_str()))
+                        .is_some_and(|w| words.contains(&w.as_str()))
+                })
+            })
         };
         let into = ["into", "to", "onto"];
         if preceded(&destination, &["from"]) || preceded(&source, &into) {
@@ -762,6 +800,10 @@ fn direction_or_currency_failure(key: &TeachBackKey, plain: &[String], lower: &s
         .filter(|(code, _)| *code != own.0)
         // `us$` contains `$`: a dollar sign is a dollar for any dollar currency.
         .any(|(code, forms)| names(forms) && !(*code == "usd" && own.0 == "usdt"));
-    (other && !names(own.1))
-        .then(|| "the explanation states the amount in another currency than the action's".to_owned())
+    (other && !names(own.1)).then(|| {
+        "the explanation states the amount in another currency than the action's".to_owned()
+    })
 }
+
+/// Verbs that say only that something changes or runs.
+const GENERIC_VERBS: &[&str] = &["chang", "modif", "set", "appl", "run"];
