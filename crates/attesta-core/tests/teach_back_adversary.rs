@@ -255,4 +255,8 @@ fn held_out_explanations() {
         "teach-back held-out 7 (written blind)",
         include_str!("corpus/teach_back_heldout7.jsonl"),
     );
+    evaluate(
+        "teach-back held-out 8 (written blind)",
+        include_str!("corpus/teach_back_heldout8.jsonl"),
+    );
 }
