@@ -316,6 +316,13 @@ const VERBS: &[(&str, &[&str], &[&str])] = &[
             "deactivat",
             "stop",
             "off$",
+            "remov",
+            "bypass",
+            "mute",
+            "silenc",
+            "suppress",
+            "inhibit",
+            "strip",
         ],
         &["turns on", "turn on", "enabl", "activat", "switches on"],
     ),
@@ -327,7 +334,8 @@ const VERBS: &[(&str, &[&str], &[&str])] = &[
     (
         "updat",
         &[
-            "chang", "set", "point", "modif", "replac", "edit", "overwrit",
+            "chang", "set", "point", "modif", "replac", "edit", "overwrit", "repoint",
+            "redirect", "retarget", "switch", "mov",
         ],
         &[],
     ),
@@ -792,6 +800,11 @@ pub(crate) fn judge_effect(
                 // "every application starts failing" says what follows, not the opposite.
                 && !words.get(i + 1).is_some_and(|n| n.len() > 5 && n.ends_with("ing"))
                 && !hypothetical(words, i)
+                // "full admin, incl. deleting it": what the action makes possible.
+                && !(w_is_gerund(&words[i])
+                    && words[i.saturating_sub(2)..i].iter().any(|p| {
+                        ["incl", "including", "like", "even", "also", "such"].contains(&p.as_str())
+                    }))
             {
                 return EffectVerdict::Reversed;
             }
@@ -839,6 +852,10 @@ pub(crate) fn judge_effect(
         (false, _, true) => EffectVerdict::Negated,
         (false, false, false) => EffectVerdict::Missing,
     }
+}
+
+fn w_is_gerund(w: &str) -> bool {
+    w.len() > 5 && w.ends_with("ing")
 }
 
 /// "what `prune` would remove": a possibility, which only counts when nothing denies it.
@@ -996,8 +1013,12 @@ fn interpretations(raw: &str) -> Vec<f64> {
         }
         (Some(_), None) | (None, Some(_)) => {
             let sep = if last_dot.is_some() { '.' } else { ',' };
-            // Either thousands groups or a decimal point: keep both readings.
-            out.extend(parse(s.chars().filter(|c| *c != sep).collect()));
+            // Either thousands groups (of three digits each: `27.300`, not `7.5`) or a decimal
+            // point: keep both readings.
+            // (Versions and addresses, `4.12.0`, `203.0.113.7`, keep their digits as one code.)
+            if s.matches(sep).count() > 1 || s.split(sep).skip(1).all(|g| g.len() == 3) {
+                out.extend(parse(s.chars().filter(|c| *c != sep).collect()));
+            }
             if s.matches(sep).count() == 1 {
                 out.extend(parse(s.replace(sep, ".")));
             }

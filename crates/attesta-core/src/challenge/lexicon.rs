@@ -188,6 +188,23 @@ const BASE: &[&str] = &[
     "pressure", "level", "setpoint", "threshold", "reading", "telemetry", "gateway", "hub",
     "zigbee", "bluetooth", "wifi", "router", "modem", "home", "house", "apartment", "tenant",
     "physical", "physically", "unlocked", "locked", "armed", "disarmed", "monitoring",
+    // Calendar and clock.
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
+    "sept", "oct", "nov", "dec", "monday", "tuesday", "wednesday", "thursday", "friday",
+    "saturday", "sunday", "midnight", "noon", "utc", "gmt", "cet", "est", "pst", "am", "pm",
+    "through", "between", "starting", "ending",
+    // Names of tools and vendors that explanations mention.
+    "google", "microsoft", "amazon", "okta", "auth0", "salesforce", "hubspot", "zendesk",
+    "atlassian", "dropbox", "box", "onedrive", "sharepoint", "outlook", "gmail", "office",
+    "twilio", "sendgrid", "mailchimp", "shopify", "datadog", "pagerduty", "cloudflare",
+    "vercel", "netlify", "heroku", "ansible", "jenkins", "circleci", "sentry", "grafana",
+    "prometheus", "letsencrypt", "encrypt", "wildcard", "discord", "whatsapp", "telegram",
+    "twitter", "x", "linkedin", "facebook", "instagram", "youtube", "tiktok", "epic",
+    "ehr", "cerner", "hl7", "homeassistant", "nest", "ecobee", "hue",
+    // Words for kinds of leftovers and copies.
+    "orphaned", "dangling", "untagged", "duplicate", "leftover", "unused", "idle", "dormant",
+    "inactive", "abandoned", "deprecated",
     // Qualities that explanations name.
     "careful", "important", "sensitive", "secret", "personal", "private", "public", "live",
     "real", "actual", "active", "inactive", "enabled", "disabled", "online", "offline",

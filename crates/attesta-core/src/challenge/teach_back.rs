@@ -317,6 +317,17 @@ fn target_phrases(kind: FactKind, value: &str) -> Vec<String> {
                 push(&chars[..6].iter().collect::<String>());
             }
         }
+        // `production` is also "prod", `staging` "stage", `development` "dev".
+        FactKind::Environment => {
+            for (long, short) in [("production", "prod"), ("staging", "stage"), ("development", "dev")] {
+                if v.contains(long) {
+                    push(&v.replace(long, short));
+                }
+                if v.split(|c: char| !c.is_alphanumeric()).any(|t| t == short) {
+                    push(&v.replace(short, long));
+                }
+            }
+        }
         FactKind::Role | FactKind::Service | FactKind::Resource | FactKind::Repository => {
             for part in v.split(['/', ':', '-', '_', '.']) {
                 push(part);
@@ -418,8 +429,16 @@ pub(crate) fn generate(
         });
     }
     if groups.is_empty() {
-        // Nothing else to anchor on: the explanation must at least name what is being done.
-        let phrases: Vec<String> = name_tokens.clone();
+        // Nothing else to anchor on: the explanation must at least name what is being done,
+        // or one of the short values it is done to (`server-room-3`).
+        let mut phrases: Vec<String> = name_tokens.clone();
+        phrases.extend(
+            strings
+                .iter()
+                .filter(|s| (3..=40).contains(&s.len()) && s.chars().any(char::is_alphabetic))
+                .take(16)
+                .map(|s| s.to_lowercase()),
+        );
         if !phrases.is_empty() {
             groups.push(KeyTermGroup {
                 category: KeyTermCategory::Target,
@@ -591,6 +610,18 @@ fn group_matches(group: &KeyTermGroup, text: &str, text_words: &[String]) -> boo
         let t = p.trim_end_matches('*').trim_end_matches('/');
         t.len() >= 3 && t.len() < p.len() && contains_phrase(text, t)
     };
+    // An IBAN or card number written in groups ("CH93 0076 2011 …").
+    let grouped = |p: &String| {
+        p.len() >= 12
+            && p.chars().all(|c| c.is_ascii_alphanumeric())
+            && p.chars().any(|c| c.is_ascii_digit())
+            && text
+                .to_lowercase()
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect::<String>()
+                .contains(p.as_str())
+    };
     // `HEAD~5` is named by "HEAD".
     let head = |p: &String| {
         let l = p.to_lowercase();
@@ -599,7 +630,7 @@ fn group_matches(group: &KeyTermGroup, text: &str, text_words: &[String]) -> boo
     group
         .phrases
         .iter()
-        .any(|p| contains_phrase(text, p) || by_parts(p) || as_number(p) || head(p) || glob(p))
+        .any(|p| contains_phrase(text, p) || by_parts(p) || as_number(p) || head(p) || glob(p) || grouped(p))
         || group
             .stems
             .iter()

@@ -188,8 +188,18 @@ pub(super) fn understanding_failure(
         if own.is_empty() && (kind == "role" || in_action.is_empty()) {
             continue;
         }
+        // Role names that say the same thing.
+        let same_role = |w: &str| {
+            ROLE_SYNONYMS.iter().any(|group| {
+                group.contains(&w)
+                    && group.iter().any(|g| {
+                        in_action.contains(g) || own.iter().any(|o| o.phrases.iter().any(|p| p.contains(g)))
+                    })
+            })
+        };
         let ok = |w: &str| {
-            in_action.contains(&w)
+            same_role(w)
+                || in_action.contains(&w)
                 || (w == "prod" && in_action.contains(&"production"))
                 || (w == "production" && in_action.contains(&"prod"))
                 || own.iter().any(|g| {
@@ -207,7 +217,13 @@ pub(super) fn understanding_failure(
         if plain
             .iter()
             .enumerate()
-            .any(|(i, w)| closed.contains(&w.as_str()) && !ok(w) && !compared(i))
+            .any(|(i, w)| {
+                closed.contains(&w.as_str())
+                    && !ok(w)
+                    && !compared(i)
+                    // "no canary", "not as an admin": a role or stage the action does not use.
+                    && !explain::negated_at(&plain, i)
+            })
         {
             return Some(format!(
                 "the explanation names a different {kind} than the action's"
@@ -229,6 +245,9 @@ pub(super) fn understanding_failure(
             "every single row",
             "the entire table",
             "the whole table",
+            "not just",
+            "not only",
+            "or not",
         ]
         .iter()
         .any(|p| lower.contains(p))
@@ -237,6 +256,22 @@ pub(super) fn understanding_failure(
             "the explanation overstates or misstates how much the action affects (its scope)"
                 .to_owned(),
         );
+    }
+    // "read-only" for an action that gives write or owner rights.
+    let grants_write = ["\"writer\"", "\"editor\"", "\"owner\"", "roles/owner", "roles/editor", "\"admin\"", "write"]
+        .iter()
+        .any(|r| key.argument_dump.contains(r));
+    if grants_write
+        && ["read-only", "read only", "readonly", "view-only", "view only"]
+            .iter()
+            .any(|p| {
+                lower.match_indices(p).any(|(i, _)| {
+                    let before = explain::plain_words(&lower[..i]);
+                    !explain::negated_at(&before, before.len())
+                })
+            })
+    {
+        return Some("the explanation names a different role than the action's".to_owned());
     }
     // Everything-scope actions (recursive, no WHERE, truncate) described as touching one thing.
     if key.key_terms.iter().any(|g| g.label == "scope: everything")
@@ -807,3 +842,11 @@ fn direction_or_currency_failure(
 
 /// Verbs that say only that something changes or runs.
 const GENERIC_VERBS: &[&str] = &["chang", "modif", "set", "appl", "run"];
+
+/// Role names that grant the same rights.
+const ROLE_SYNONYMS: &[&[&str]] = &[
+    &["writer", "editor", "write", "edit"],
+    &["reader", "viewer", "read", "view"],
+    &["admin", "administrator", "superuser"],
+    &["owner", "owners"],
+];
