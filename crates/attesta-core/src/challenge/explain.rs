@@ -907,6 +907,8 @@ pub(crate) struct NumberGroup {
     pub digits: String,
     /// Followed by a unit of time (`4 h`, `240 min`, `14 days`).
     pub unit_of_time: bool,
+    /// The factor to the main unit when a minor unit follows (`sats` 1e-8, `cents` 0.01).
+    pub scale: f64,
     /// A percentage or a temperature (`50%`, `2–8 °C`): a comparison, not a value of the action.
     pub relative: bool,
 }
@@ -979,7 +981,14 @@ pub(crate) fn number_groups(text: &str) -> Vec<NumberGroup> {
             || next_word == "percent"
             || (matches!(chars.get(i), Some('–' | '-'))
                 && chars.get(i + 1).is_some_and(char::is_ascii_digit));
+        let scale = match next_word.as_str() {
+            "sat" | "sats" | "satoshi" | "satoshis" => 1e-8,
+            "cent" | "cents" | "pence" | "penny" | "pennies" | "rappen" => 0.01,
+            "gwei" => 1e-9,
+            _ => 1.0,
+        };
         out.push(NumberGroup {
+            scale,
             unit_of_time,
             relative,
             values: interpretations(&raw)

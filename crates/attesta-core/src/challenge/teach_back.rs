@@ -98,6 +98,9 @@ pub struct TeachBackKey {
 }
 
 /// Bytes of the arguments' JSON kept to recognise a pasted dump.
+/// Currencies without a minor unit.
+const ZERO_DECIMAL: &[&str] = &["jpy", "krw", "vnd", "clp", "isk", "ugx", "xaf", "xof", "pyg"];
+
 const DUMP_PREFIX_BYTES: usize = 512;
 
 /// Bytes of action text turned into the explanation's related vocabulary (a fixed budget keeps
@@ -495,10 +498,24 @@ pub(crate) fn generate(
         .iter()
         .map(|c| c.name().to_owned())
         .collect();
+    // Stripe counts in the currency's minor unit (`amount: 4999` is $49.99), except for
+    // zero-decimal currencies; wrappers differ, so an integer amount may be read either way.
+    let minor_units = ctx.function_name.to_lowercase().contains("stripe")
+        && arguments
+            .pointer("/kwargs/amount")
+            .is_some_and(|a| a.is_u64() || a.is_i64())
+        && !arguments
+            .pointer("/kwargs/currency")
+            .and_then(Value::as_str)
+            .is_some_and(|c| ZERO_DECIMAL.contains(&c.to_lowercase().as_str()));
     let amounts: Vec<f64> = facts
         .iter()
         .filter(|f| f.kind == FactKind::Amount)
         .filter_map(|f| parse_amount(&f.value))
+        .flat_map(|a| {
+            let minor = (minor_units && a.fract() == 0.0).then_some(a / 100.0);
+            std::iter::once(a).chain(minor)
+        })
         .collect();
     let mut vocabulary: Vec<String> = Vec::new();
     let mut budget = VOCABULARY_BYTES;

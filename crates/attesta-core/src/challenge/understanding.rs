@@ -440,7 +440,7 @@ pub(super) fn understanding_failure(
         };
         let foreign = explain::number_groups(text).iter().any(|g| {
             let explained = g.relative
-                || g.values.iter().any(|v| known(*v))
+                || g.values.iter().any(|v| known(*v) || known(*v * g.scale))
                 || part_of_code(&g.digits)
                 || (g.unit_of_time && g.values.iter().any(|v| converted(*v)));
             g.standalone && !explained
@@ -517,6 +517,8 @@ fn action_numbers(key: &TeachBackKey) -> Option<(Vec<f64>, Vec<String>)> {
         }
     }
     let mut out = explain::numbers_in(&key.action);
+    // The amounts as the key reads them (Stripe's minor units converted).
+    out.extend(key.amounts.iter().copied());
     let mut budget = NUMBER_TEXT_BYTES;
     if !walk(&key.arguments, &mut out, &mut budget) {
         return None;
