@@ -93,6 +93,9 @@ pub(crate) fn effect_spec(c: Consequence, action_tokens: &[String]) -> EffectSpe
                 "makes a backup",
                 "creates a backup",
                 "takes a backup",
+                "mak*backup",
+                "tak*backup",
+                "creat*backup",
                 "brand new",
             ]
             .to_vec(),
@@ -122,6 +125,9 @@ pub(crate) fn effect_spec(c: Consequence, action_tokens: &[String]) -> EffectSpe
                 "makes a backup",
                 "creates a backup",
                 "takes a backup",
+                "mak*backup",
+                "tak*backup",
+                "creat*backup",
                 "back up",
                 "makes a copy",
                 "copies it",
@@ -324,7 +330,7 @@ const VERBS: &[(&str, &[&str], &[&str])] = &[
             "inhibit",
             "strip",
         ],
-        &["turns on", "turn on", "enabl", "activat", "switches on"],
+        &["turns on", "turn on", "enabl", "activat", "switches on", "enrolls", "enrols", "enroll$", "enrol$", "enforces", "enforce$"],
     ),
     (
         "enabl",
@@ -446,7 +452,7 @@ const VERBS: &[(&str, &[&str], &[&str])] = &[
     (
         "refund",
         &["return", "back", "pay", "paid"],
-        &["charged", "charges"],
+        &["charged", "charges", "captur", "bills"],
     ),
     ("charg", &["bill", "collect", "take"], &["refund"]),
     (
@@ -793,9 +799,9 @@ pub(crate) fn judge_effect(
                         return EffectVerdict::Reversed;
                     }
                 }
-            } else if let Some(i) = words.iter().position(|w| match opposite.strip_suffix('$') {
+            } else if let Some(i) = words.iter().enumerate().position(|(i, w)| match opposite.strip_suffix('$') {
                 Some(exact) => w == exact,
-                None => w.starts_with(opposite) && !own_word(w),
+                None => w.starts_with(opposite) && (!own_word(w) || verb_position(words, i)),
             }) && !negated(words, i)
                 // "every application starts failing" says what follows, not the opposite.
                 && !words.get(i + 1).is_some_and(|n| n.len() > 5 && n.ends_with("ing"))
@@ -852,6 +858,14 @@ pub(crate) fn judge_effect(
         (false, _, true) => EffectVerdict::Negated,
         (false, false, false) => EffectVerdict::Missing,
     }
+}
+
+/// "Charges the customer", "it charges": a word where a verb stands, not the target's name
+/// (`charge` of a Stripe charge id).
+fn verb_position(words: &[String], at: usize) -> bool {
+    at == 0
+        || ["it", "this", "which", "that", "will", "then", "and", "agent", "action", "call"]
+            .contains(&words[at - 1].as_str())
 }
 
 fn w_is_gerund(w: &str) -> bool {

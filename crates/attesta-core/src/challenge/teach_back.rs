@@ -251,8 +251,12 @@ fn has_scope_marker(ctx: &ActionContext, strings: &[String]) -> bool {
                     "-fr",
                     "--recursive",
                     "--all",
+                    "-a",
+                    "flushall",
+                    "--volumes",
                 ]
                 .contains(t)
+                    || t.ends_with("/*")
                     || (t.starts_with('-')
                         && !t.starts_with("--")
                         && t.contains('r')

@@ -73,6 +73,19 @@ pub(super) fn understanding_failure(
     matched: &[&KeyTermGroup],
 ) -> Option<String> {
     let plain = explain::plain_words(lower);
+    let mut attitude: Vec<&str> = plain
+        .iter()
+        .map(String::as_str)
+        .filter(|w| super::lexicon::attitude(w) && key.vocabulary.binary_search_by(|v| v.as_str().cmp(w)).is_err())
+        .collect();
+    attitude.sort_unstable();
+    attitude.dedup();
+    if attitude.len() >= 3 {
+        return Some(
+            "the explanation says why to approve, not what the action does; describe what will happen"
+                .to_owned(),
+        );
+    }
     let distinct = {
         let mut d: Vec<&String> = plain.iter().collect();
         d.sort_unstable();
@@ -273,6 +286,12 @@ pub(super) fn understanding_failure(
     {
         return Some("the explanation names a different role than the action's".to_owned());
     }
+    let everything = key.key_terms.iter().any(|g| g.label == "scope: everything");
+    if everything && understates(&plain) {
+        return Some(
+            "the explanation understates how much the action affects (its scope)".to_owned(),
+        );
+    }
     // Everything-scope actions (recursive, no WHERE, truncate) described as touching one thing.
     if key.key_terms.iter().any(|g| g.label == "scope: everything")
         && NARROWING.iter().any(|n| {
@@ -372,14 +391,18 @@ pub(super) fn understanding_failure(
     if let Some(reason) = direction_or_currency_failure(key, &plain, lower) {
         return Some(reason);
     }
-    // "to board@… only" for a message to several recipients.
-    let addresses: Vec<&str> = key
+    // "to board@… only" for a message to several recipients, "only cam-3" of three cameras.
+    let mut addresses: Vec<String> = key
         .argument_dump
         .split(['"', ',', ' ', ';'])
         .filter(|t| t.contains('@') && t.contains('.'))
+        .map(str::to_owned)
         .collect();
+    if addresses.len() < 2 {
+        addresses = listed_values(&key.arguments);
+    }
     if addresses.len() >= 2 {
-        let named = addresses.iter().filter(|a| lower.contains(*a)).count();
+        let named = addresses.iter().filter(|a| lower.contains(a.as_str())).count();
         let narrowing = plain.windows(2).any(|w| {
             (w[0] == "only" || w[0] == "just") && !["one", "a", "the"].contains(&w[1].as_str())
         }) || lower.contains(" only");
@@ -852,3 +875,66 @@ const ROLE_SYNONYMS: &[&[&str]] = &[
     &["admin", "administrator", "superuser"],
     &["owner", "owners"],
 ];
+
+/// Strings of the action's lists with at least two items (`["cam-1", "cam-2"]`), lower case.
+fn listed_values(arguments: &serde_json::Value) -> Vec<String> {
+    fn walk(v: &serde_json::Value, out: &mut Vec<String>, depth: usize) {
+        if depth > 4 || out.len() > 64 {
+            return;
+        }
+        match v {
+            serde_json::Value::Array(items) => {
+                let strings: Vec<String> = items
+                    .iter()
+                    .filter_map(|x| x.as_str())
+                    .filter(|x| x.len() >= 3)
+                    .map(str::to_lowercase)
+                    .collect();
+                if strings.len() >= 2 && strings.len() == items.len() {
+                    out.extend(strings);
+                } else {
+                    items.iter().for_each(|x| walk(x, out, depth + 1));
+                }
+            }
+            serde_json::Value::Object(map) => map.values().for_each(|x| walk(x, out, depth + 1)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    walk(arguments, &mut out, 0);
+    out
+}
+
+/// For an action on everything (recursive, all, no filter): "removes only …", "just the
+/// oldest", "the other databases are left alone", "both lobby cameras keep recording".
+fn understates(words: &[String]) -> bool {
+    const AFTER_ONLY_OK: &[&str] = &[
+        "remain", "remains", "left", "kept", "stays", "way", "undo", "restore", "backup", "thing",
+        "copy", "option", "hope", "password", "passwords", "pin", "protected", "protect",
+    ];
+    const RETAINED: &[&str] = &[
+        "keep", "keeps", "kept", "keeping", "leave", "leaves", "leaving", "stay", "stays",
+        "remain", "remains", "untouched", "intact", "alone", "preserved", "unaffected", "spared",
+    ];
+    const OTHERS: &[&str] = &["other", "others", "both", "rest", "recent", "existing", "newer"];
+    let only = words.iter().enumerate().any(|(i, w)| {
+        (w == "only" || w == "just")
+            && !(i > 0
+                && ["not", "if", "the", "read", "view", "write", "protected", "protect"]
+                    .contains(&words[i - 1].as_str()))
+            && !words[i + 1..words.len().min(i + 5)]
+                .iter()
+                .any(|n| AFTER_ONLY_OK.contains(&n.as_str()))
+            && !explain::negated_at(words, i)
+            // "only a backup could bring it back", "just like": not about the scope.
+            && !words.get(i + 1).is_some_and(|n| ["like", "as", "in", "once", "now"].contains(&n.as_str()))
+    });
+    let retained = words.iter().enumerate().any(|(i, w)| {
+        RETAINED.contains(&w.as_str())
+            && !explain::negated_at(words, i)
+            && words[i.saturating_sub(6)..words.len().min(i + 4)]
+                .iter()
+                .any(|o| OTHERS.contains(&o.as_str()))
+    });
+    only || retained
+}
