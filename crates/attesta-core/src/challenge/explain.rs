@@ -330,7 +330,19 @@ const VERBS: &[(&str, &[&str], &[&str])] = &[
             "inhibit",
             "strip",
         ],
-        &["turns on", "turn on", "enabl", "activat", "switches on", "enrolls", "enrols", "enroll$", "enrol$", "enforces", "enforce$"],
+        &[
+            "turns on",
+            "turn on",
+            "enabl",
+            "activat",
+            "switches on",
+            "enrolls",
+            "enrols",
+            "enroll$",
+            "enrol$",
+            "enforces",
+            "enforce$",
+        ],
     ),
     (
         "enabl",
@@ -340,8 +352,9 @@ const VERBS: &[(&str, &[&str], &[&str])] = &[
     (
         "updat",
         &[
-            "chang", "set", "point", "modif", "replac", "edit", "overwrit", "repoint",
-            "redirect", "retarget", "switch", "mov",
+            "chang", "set", "point", "modif", "replac", "edit", "overwrit", "repoint", "redirect",
+            "retarget", "switch", "mov", "disabl", "enabl", "turn", "increas", "decreas", "rais",
+            "lower", "promot", "demot", "makes", "make$", "adjust",
         ],
         &[],
     ),
@@ -402,7 +415,10 @@ const VERBS: &[(&str, &[&str], &[&str])] = &[
     ),
     (
         "send",
-        &["sent", "transfer", "pay", "wire", "mail"],
+        &[
+            "sent", "transfer", "pay", "wire", "mail", "post", "publish", "announc", "tweet",
+            "messag", "notif",
+        ],
         &["receiv", "incoming"],
     ),
     (
@@ -864,8 +880,10 @@ pub(crate) fn judge_effect(
 /// (`charge` of a Stripe charge id).
 fn verb_position(words: &[String], at: usize) -> bool {
     at == 0
-        || ["it", "this", "which", "that", "will", "then", "and", "agent", "action", "call"]
-            .contains(&words[at - 1].as_str())
+        || [
+            "it", "this", "which", "that", "will", "then", "and", "agent", "action", "call",
+        ]
+        .contains(&words[at - 1].as_str())
 }
 
 fn w_is_gerund(w: &str) -> bool {
@@ -921,6 +939,8 @@ pub(crate) struct NumberGroup {
     pub digits: String,
     /// Followed by a unit of time (`4 h`, `240 min`, `14 days`).
     pub unit_of_time: bool,
+    /// Followed by a temperature unit (`86 °F`).
+    pub temperature: bool,
     /// The factor to the main unit when a minor unit follows (`sats` 1e-8, `cents` 0.01).
     pub scale: f64,
     /// A percentage or a temperature (`50%`, `2–8 °C`): a comparison, not a value of the action.
@@ -991,7 +1011,14 @@ pub(crate) fn number_groups(text: &str) -> Vec<NumberGroup> {
             "secs", "second", "seconds", "d", "day", "days", "week", "weeks", "w",
         ]
         .contains(&next_word.as_str());
-        let relative = matches!(chars.get(j), Some('%'))
+        let temperature = matches!(chars.get(j), Some('°'))
+            || ["f", "c", "fahrenheit", "celsius", "degrees"].contains(&next_word.as_str());
+        // "2–8 °C": the second end of a range is a comparison too.
+        let after_dash = start >= 2
+            && matches!(chars[start - 1], '–' | '-')
+            && chars[start - 2].is_ascii_digit();
+        let relative = after_dash
+            || matches!(chars.get(j), Some('%'))
             || next_word == "percent"
             || (matches!(chars.get(i), Some('–' | '-'))
                 && chars.get(i + 1).is_some_and(char::is_ascii_digit));
@@ -1002,6 +1029,7 @@ pub(crate) fn number_groups(text: &str) -> Vec<NumberGroup> {
             _ => 1.0,
         };
         out.push(NumberGroup {
+            temperature,
             scale,
             unit_of_time,
             relative,

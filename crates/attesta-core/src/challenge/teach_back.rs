@@ -99,7 +99,9 @@ pub struct TeachBackKey {
 
 /// Bytes of the arguments' JSON kept to recognise a pasted dump.
 /// Currencies without a minor unit.
-const ZERO_DECIMAL: &[&str] = &["jpy", "krw", "vnd", "clp", "isk", "ugx", "xaf", "xof", "pyg"];
+const ZERO_DECIMAL: &[&str] = &[
+    "jpy", "krw", "vnd", "clp", "isk", "ugx", "xaf", "xof", "pyg",
+];
 
 const DUMP_PREFIX_BYTES: usize = 512;
 
@@ -326,7 +328,11 @@ fn target_phrases(kind: FactKind, value: &str) -> Vec<String> {
         }
         // `production` is also "prod", `staging` "stage", `development` "dev".
         FactKind::Environment => {
-            for (long, short) in [("production", "prod"), ("staging", "stage"), ("development", "dev")] {
+            for (long, short) in [
+                ("production", "prod"),
+                ("staging", "stage"),
+                ("development", "dev"),
+            ] {
                 if v.contains(long) {
                     push(&v.replace(long, short));
                 }
@@ -648,14 +654,12 @@ fn group_matches(group: &KeyTermGroup, text: &str, text_words: &[String]) -> boo
         let l = p.to_lowercase();
         (l.starts_with("head~") || l.starts_with("head^")) && text_words.iter().any(|w| w == "head")
     };
-    group
-        .phrases
+    group.phrases.iter().any(|p| {
+        contains_phrase(text, p) || by_parts(p) || as_number(p) || head(p) || glob(p) || grouped(p)
+    }) || group
+        .stems
         .iter()
-        .any(|p| contains_phrase(text, p) || by_parts(p) || as_number(p) || head(p) || glob(p) || grouped(p))
-        || group
-            .stems
-            .iter()
-            .any(|s| text_words.iter().any(|w| stem_matches(w, s)))
+        .any(|s| text_words.iter().any(|w| stem_matches(w, s)))
 }
 
 /// Why a text is not an explanation, or `None` when it passes the structural checks.
@@ -817,8 +821,9 @@ mod tests {
         let vague = "I think this is fine and the agent knows what it is doing so we can go ahead with it today";
         let r = check(&key, vague, &[]);
         assert!(!r.passed);
+        let reason = r.details["reason"].as_str().unwrap();
         assert!(
-            r.details["reason"].as_str().unwrap().contains("effect"),
+            reason.contains("effect") || reason.contains("why to approve"),
             "{:?}",
             r.details
         );

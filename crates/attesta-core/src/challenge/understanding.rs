@@ -76,7 +76,13 @@ pub(super) fn understanding_failure(
     let mut attitude: Vec<&str> = plain
         .iter()
         .map(String::as_str)
-        .filter(|w| super::lexicon::attitude(w) && key.vocabulary.binary_search_by(|v| v.as_str().cmp(w)).is_err())
+        .filter(|w| {
+            super::lexicon::attitude(w)
+                && key
+                    .vocabulary
+                    .binary_search_by(|v| v.as_str().cmp(w))
+                    .is_err()
+        })
         .collect();
     attitude.sort_unstable();
     attitude.dedup();
@@ -206,7 +212,8 @@ pub(super) fn understanding_failure(
             ROLE_SYNONYMS.iter().any(|group| {
                 group.contains(&w)
                     && group.iter().any(|g| {
-                        in_action.contains(g) || own.iter().any(|o| o.phrases.iter().any(|p| p.contains(g)))
+                        in_action.contains(g)
+                            || own.iter().any(|o| o.phrases.iter().any(|p| p.contains(g)))
                     })
             })
         };
@@ -227,17 +234,13 @@ pub(super) fn understanding_failure(
                 .get(i + 1)
                 .is_some_and(|n| ["level", "like", "equivalent"].contains(&n.as_str()))
         };
-        if plain
-            .iter()
-            .enumerate()
-            .any(|(i, w)| {
-                closed.contains(&w.as_str())
+        if plain.iter().enumerate().any(|(i, w)| {
+            closed.contains(&w.as_str())
                     && !ok(w)
                     && !compared(i)
                     // "no canary", "not as an admin": a role or stage the action does not use.
                     && !explain::negated_at(&plain, i)
-            })
-        {
+        }) {
             return Some(format!(
                 "the explanation names a different {kind} than the action's"
             ));
@@ -271,18 +274,32 @@ pub(super) fn understanding_failure(
         );
     }
     // "read-only" for an action that gives write or owner rights.
-    let grants_write = ["\"writer\"", "\"editor\"", "\"owner\"", "roles/owner", "roles/editor", "\"admin\"", "write"]
-        .iter()
-        .any(|r| key.argument_dump.contains(r));
+    let grants_write = [
+        "\"writer\"",
+        "\"editor\"",
+        "\"owner\"",
+        "roles/owner",
+        "roles/editor",
+        "\"admin\"",
+        "write",
+    ]
+    .iter()
+    .any(|r| key.argument_dump.contains(r));
     if grants_write
-        && ["read-only", "read only", "readonly", "view-only", "view only"]
-            .iter()
-            .any(|p| {
-                lower.match_indices(p).any(|(i, _)| {
-                    let before = explain::plain_words(&lower[..i]);
-                    !explain::negated_at(&before, before.len())
-                })
+        && [
+            "read-only",
+            "read only",
+            "readonly",
+            "view-only",
+            "view only",
+        ]
+        .iter()
+        .any(|p| {
+            lower.match_indices(p).any(|(i, _)| {
+                let before = explain::plain_words(&lower[..i]);
+                !explain::negated_at(&before, before.len())
             })
+        })
     {
         return Some("the explanation names a different role than the action's".to_owned());
     }
@@ -402,7 +419,10 @@ pub(super) fn understanding_failure(
         addresses = listed_values(&key.arguments);
     }
     if addresses.len() >= 2 {
-        let named = addresses.iter().filter(|a| lower.contains(a.as_str())).count();
+        let named = addresses
+            .iter()
+            .filter(|a| lower.contains(a.as_str()))
+            .count();
         let narrowing = plain.windows(2).any(|w| {
             (w[0] == "only" || w[0] == "just") && !["one", "a", "the"].contains(&w[1].as_str())
         }) || lower.contains(" only");
@@ -411,6 +431,52 @@ pub(super) fn understanding_failure(
                 "the explanation understates how much the action affects (its scope)".to_owned(),
             );
         }
+    }
+    // An IBAN, account or object id the action does not contain is another target.
+    let compact_dump: String = key
+        .argument_dump
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    for token in lower.split(|c: char| c.is_whitespace() || ",;()[]{}\"'".contains(c)) {
+        let t = token.trim_matches(|c: char| !c.is_alphanumeric());
+        let letters = t.chars().filter(char::is_ascii_alphabetic).count();
+        let digits = t.chars().filter(char::is_ascii_digit).count();
+        if t.len() >= 10
+            && letters >= 2
+            && digits >= 4
+            && t.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+            && !compact_dump.contains(t)
+            && !key.action.to_lowercase().contains(t)
+        {
+            return Some(
+                "the explanation names something that is not part of this action".to_owned(),
+            );
+        }
+    }
+    // `acme/billing-docs` for an action on `acme/billing-engine`: another repository or branch.
+    for token in lower.split_whitespace() {
+        let t = token.trim_matches(|c: char| !c.is_alphanumeric());
+        if let Some((a, b)) = t.split_once('/')
+            && !t.starts_with('/')
+            && !b.contains('/')
+            && !t.contains("://")
+            && a.len() >= 2
+            && b.len() >= 2
+            && t.chars().all(|c| c.is_alphanumeric() || "-_./".contains(c))
+            && t.chars()
+                .any(|c| c.is_ascii_digit() || c == '-' || c == '_')
+            && !key.argument_dump.contains(t)
+        {
+            return Some(
+                "the explanation names something that is not part of this action".to_owned(),
+            );
+        }
+    }
+    // "8 minutes" for an action that lasts `duration_hours: 8`.
+    if let Some(reason) = unit_mismatch(key, text) {
+        return Some(reason);
     }
     // "set to true" for an action that sets `false` (and the other way round).
     for (said, other) in [("true", "false"), ("false", "true")] {
@@ -447,15 +513,24 @@ pub(super) fn understanding_failure(
         };
         // "the IBAN ending 4931" (the end or start of a long code); "DE89 3704 0044 …" (an
         // IBAN or card number written in groups).
+        let compact: String = text
+            .to_lowercase()
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
         let part_of_code = |digits: &str| {
             codes.iter().any(|c| {
-                (digits.len() >= 3 && (c.starts_with(digits) || c.ends_with(digits)))
+                (c.len() >= 12 && compact.contains(c.as_str()) && c.contains(digits))
+                    || (digits.len() >= 3 && (c.starts_with(digits) || c.ends_with(digits)))
                     || (digits.len() >= 2 && c.len() >= 12 && c.contains(digits))
             })
         };
         // "240 min (4 h)": the same duration in another unit.
         let converted = |v: f64| {
             numbers.iter().any(|a| {
+                amounts_equal((*a * 9.0 / 5.0 + 32.0).round(), v.round())
+                    || amounts_equal(((*a - 32.0) * 5.0 / 9.0).round(), v.round())
+            }) || numbers.iter().any(|a| {
                 [60.0, 24.0, 7.0, 1440.0]
                     .iter()
                     .any(|f| amounts_equal(*a, v * f) || amounts_equal(*a * f, v))
@@ -465,7 +540,7 @@ pub(super) fn understanding_failure(
             let explained = g.relative
                 || g.values.iter().any(|v| known(*v) || known(*v * g.scale))
                 || part_of_code(&g.digits)
-                || (g.unit_of_time && g.values.iter().any(|v| converted(*v)));
+                || ((g.unit_of_time || g.temperature) && g.values.iter().any(|v| converted(*v)));
             g.standalone && !explained
         });
         if foreign {
@@ -618,9 +693,10 @@ fn foreign_name<'a>(key: &TeachBackKey, plain: &'a [String]) -> Option<&'a str> 
             || (w == "prod" && key.argument_dump.contains("production"))
             || (w == "production" && key.argument_dump.contains("prod"))
     };
-    plain.windows(2).find_map(|pair| {
+    plain.windows(2).enumerate().find_map(|(i, pair)| {
         let (modifier, noun) = (pair[0].as_str(), pair[1].as_str());
         if !KIND_NOUNS.contains(&noun)
+            || explain::negated_at(plain, i)
             || modifier.len() < 3
             || !modifier.chars().all(|c| c.is_alphabetic())
             || super::vocab::STOPWORDS.contains(&modifier)
@@ -749,8 +825,9 @@ fn flag_verb(key: &TeachBackKey) -> Option<&'static str> {
 /// Whether the action's arguments say one of `forms` (a value `public`, or a flag
 /// `"enabled":true`, or an opposite flag `"private":false`).
 fn asserts(dump: &str, forms: &[&str], opposites: &[&str]) -> bool {
+    // A key ending in the word counts too (`"sso_enabled":false`).
     let flag = |w: &str, v: &str| {
-        dump.contains(&format!("\"{w}\":{v}")) || dump.contains(&format!("\"{w}\": {v}"))
+        dump.contains(&format!("{w}\":{v}")) || dump.contains(&format!("{w}\": {v}"))
     };
     forms
         .iter()
@@ -909,19 +986,53 @@ fn listed_values(arguments: &serde_json::Value) -> Vec<String> {
 /// oldest", "the other databases are left alone", "both lobby cameras keep recording".
 fn understates(words: &[String]) -> bool {
     const AFTER_ONLY_OK: &[&str] = &[
-        "remain", "remains", "left", "kept", "stays", "way", "undo", "restore", "backup", "thing",
-        "copy", "option", "hope", "password", "passwords", "pin", "protected", "protect",
+        "remain",
+        "remains",
+        "left",
+        "kept",
+        "stays",
+        "way",
+        "undo",
+        "restore",
+        "backup",
+        "thing",
+        "copy",
+        "option",
+        "hope",
+        "password",
+        "passwords",
+        "pin",
+        "protected",
+        "protect",
     ];
     const RETAINED: &[&str] = &[
-        "keep", "keeps", "kept", "keeping", "leave", "leaves", "leaving", "stay", "stays",
-        "remain", "remains", "untouched", "intact", "alone", "preserved", "unaffected", "spared",
+        "keep",
+        "keeps",
+        "kept",
+        "keeping",
+        "leave",
+        "leaves",
+        "leaving",
+        "stay",
+        "stays",
+        "remain",
+        "remains",
+        "untouched",
+        "intact",
+        "alone",
+        "preserved",
+        "unaffected",
+        "spared",
     ];
-    const OTHERS: &[&str] = &["other", "others", "both", "rest", "recent", "existing", "newer"];
+    const OTHERS: &[&str] = &[
+        "other", "others", "both", "rest", "recent", "existing", "newer",
+    ];
     let only = words.iter().enumerate().any(|(i, w)| {
+        let excused = i > 0
+            && ["not", "if", "the", "read", "view", "write", "protected", "protect"]
+                .contains(&words[i - 1].as_str());
         (w == "only" || w == "just")
-            && !(i > 0
-                && ["not", "if", "the", "read", "view", "write", "protected", "protect"]
-                    .contains(&words[i - 1].as_str()))
+            && !excused
             && !words[i + 1..words.len().min(i + 5)]
                 .iter()
                 .any(|n| AFTER_ONLY_OK.contains(&n.as_str()))
@@ -937,4 +1048,51 @@ fn understates(words: &[String]) -> bool {
                 .any(|o| OTHERS.contains(&o.as_str()))
     });
     only || retained
+}
+
+/// Time units by dimension rank.
+const TIME_UNITS: &[(&str, &[&str])] = &[
+    ("second", &["s", "sec", "secs", "second", "seconds"]),
+    ("minute", &["min", "mins", "minute", "minutes"]),
+    ("hour", &["h", "hr", "hrs", "hour", "hours"]),
+    ("day", &["d", "day", "days"]),
+    ("week", &["w", "week", "weeks"]),
+];
+
+/// A duration argument (`duration_hours: 8`) stated with its number but another unit.
+fn unit_mismatch(key: &TeachBackKey, text: &str) -> Option<String> {
+    let kwargs = key
+        .arguments
+        .get("kwargs")
+        .unwrap_or(&key.arguments)
+        .as_object()?;
+    let lower = text.to_lowercase();
+    for (k, v) in kwargs {
+        let Some(n) = v.as_f64() else { continue };
+        let k = k.to_lowercase();
+        let Some((unit, _)) = TIME_UNITS.iter().find(|(u, _)| k.contains(u)) else {
+            continue;
+        };
+        let number = super::text::format_amount(n);
+        for (i, _) in lower.match_indices(&number) {
+            let before_ok = lower[..i]
+                .chars()
+                .next_back()
+                .is_none_or(|c| !c.is_ascii_alphanumeric() && c != '.' && c != ',');
+            let rest = lower[i + number.len()..].trim_start();
+            let word: String = rest.chars().take_while(|c| c.is_alphabetic()).collect();
+            if !before_ok || word.is_empty() {
+                continue;
+            }
+            let other = TIME_UNITS
+                .iter()
+                .any(|(u, forms)| u != unit && forms.contains(&word.as_str()));
+            if other {
+                return Some(
+                    "the explanation states a number that is not part of this action".to_owned(),
+                );
+            }
+        }
+    }
+    None
 }
