@@ -419,7 +419,7 @@ const VERBS: &[(&str, &[&str], &[&str])] = &[
             "sent", "transfer", "pay", "wire", "mail", "post", "publish", "announc", "tweet",
             "messag", "notif",
         ],
-        &["receiv", "incoming"],
+        &["we receive", "we'll receive", "we will receive", "we get", "incoming"],
     ),
     (
         "transfer",
@@ -459,6 +459,16 @@ const VERBS: &[(&str, &[&str], &[&str])] = &[
         &["starts", "launch"],
     ),
     ("lock", &["block", "freez", "suspend"], &["unlock"]),
+    (
+        "mut",
+        &["silenc", "snooz", "suppress", "paus", "quiet", "off$"],
+        &["unmut", "resum"],
+    ),
+    (
+        "deactivat",
+        &["disabl", "suspend", "block", "lock", "remov", "offboard", "turn off"],
+        &["reactivat", "activates", "enabl", "restores"],
+    ),
     ("unlock", &["open", "unfreez", "reactivat"], &["locks"]),
     (
         "suspend",
@@ -602,10 +612,16 @@ const VERBS: &[(&str, &[&str], &[&str])] = &[
 /// first known verb among the name's other tokens and then the command's first words
 /// (`run_shell` → `systemctl stop x` → `stop`).
 pub(crate) fn verb_spec(action_tokens: &[String], command_tokens: &[String]) -> Option<EffectSpec> {
+    // A form of the verb (`updates`, `stopped`, `deletion`), not a longer word that starts
+    // like it (`postgres`, `address`, `sendgrid`).
+    const ENDINGS: &[&str] = &[
+        "", "e", "s", "es", "ed", "d", "ing", "ion", "ions", "er", "ers", "ped", "ping", "ted",
+        "ting", "ment", "ments", "al", "ation",
+    ];
     let known = |t: &String| {
-        VERBS
-            .iter()
-            .find(|(verb, _, _)| t.len() >= 3 && t.starts_with(verb))
+        VERBS.iter().find(|(verb, _, _)| {
+            t.len() >= 3 && t.strip_prefix(verb).is_some_and(|rest| ENDINGS.contains(&rest))
+        })
     };
     action_tokens
         .iter()
@@ -823,10 +839,11 @@ pub(crate) fn judge_effect(
                 && !words.get(i + 1).is_some_and(|n| n.len() > 5 && n.ends_with("ing"))
                 && !hypothetical(words, i)
                 // "full admin, incl. deleting it": what the action makes possible.
-                && !(w_is_gerund(&words[i])
-                    && words[i.saturating_sub(2)..i].iter().any(|p| {
-                        ["incl", "including", "like", "even", "also", "such"].contains(&p.as_str())
-                    }))
+                && !words[i.saturating_sub(2)..i].iter().any(|p| {
+                    (w_is_gerund(&words[i])
+                        && ["incl", "including", "like", "even", "also", "such"].contains(&p.as_str()))
+                        || ["include", "includes", "incl", "including"].contains(&p.as_str())
+                })
             {
                 return EffectVerdict::Reversed;
             }
@@ -978,10 +995,20 @@ pub(crate) fn number_groups(text: &str) -> Vec<NumberGroup> {
         while j < chars.len() && chars[j] == ' ' {
             j += 1;
         }
+        let spelled: String = chars[j..]
+            .iter()
+            .take_while(|c| c.is_alphabetic())
+            .collect::<String>()
+            .to_lowercase();
         let factor = match chars.get(j).map(|c| c.to_ascii_lowercase()) {
             Some('k') if !chars.get(j + 1).is_some_and(|c| c.is_alphabetic()) => 1e3,
             Some('m') if !chars.get(j + 1).is_some_and(|c| c.is_alphabetic()) => 1e6,
-            _ => 1.0,
+            _ => match spelled.as_str() {
+                "thousand" => 1e3,
+                "million" | "mio" | "mn" => 1e6,
+                "billion" | "bn" => 1e9,
+                _ => 1.0,
+            },
         };
         let glued_before = start > 0 && {
             let p = chars[start - 1];

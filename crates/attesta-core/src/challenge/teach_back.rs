@@ -510,12 +510,19 @@ pub(crate) fn generate(
         .collect();
     // Stripe counts in the currency's minor unit (`amount: 4999` is $49.99), except for
     // zero-decimal currencies; wrappers differ, so an integer amount may be read either way.
-    let minor_units = ctx.function_name.to_lowercase().contains("stripe")
-        && arguments
-            .pointer("/kwargs/amount")
-            .is_some_and(|a| a.is_u64() || a.is_i64())
+    let name = ctx.function_name.to_lowercase();
+    let integer = |p: &str| arguments.pointer(p).is_some_and(|a| a.is_u64() || a.is_i64());
+    let minor_units = ((["stripe", "adyen", "mollie", "square", "checkout_com"]
+        .iter()
+        .any(|p| name.contains(p))
+        && (integer("/kwargs/amount") || integer("/kwargs/amount/value")))
+        || ctx.kwargs.keys().any(|k| {
+            let k = k.to_lowercase();
+            (k.ends_with("_cents") || k.ends_with("_minor")) && integer(&format!("/kwargs/{k}"))
+        }))
         && !arguments
             .pointer("/kwargs/currency")
+            .or_else(|| arguments.pointer("/kwargs/amount/currency"))
             .and_then(Value::as_str)
             .is_some_and(|c| ZERO_DECIMAL.contains(&c.to_lowercase().as_str()));
     let amounts: Vec<f64> = facts
@@ -663,6 +670,26 @@ fn group_matches(group: &KeyTermGroup, text: &str, text_words: &[String]) -> boo
 }
 
 /// Why a text is not an explanation, or `None` when it passes the structural checks.
+/// Words inside quotation marks ('…', "…", ‘…’, “…”).
+fn quoted_words(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for (open, close) in [('\'', '\''), ('"', '"'), ('‘', '’'), ('“', '”')] {
+        let mut rest = text;
+        while let Some(start) = rest.find(open) {
+            let after = &rest[start + open.len_utf8()..];
+            // An apostrophe inside a word ("it's") opens nothing.
+            if open == '\'' && rest[..start].chars().next_back().is_some_and(char::is_alphanumeric) {
+                rest = after;
+                continue;
+            }
+            let Some(end) = after.find(close) else { break };
+            out.extend(words(&after[..end].to_lowercase()));
+            rest = &after[end + close.len_utf8()..];
+        }
+    }
+    out
+}
+
 fn structural_failure(key: &TeachBackKey, text: &str, text_words: &[String]) -> Option<String> {
     let trimmed = text.trim();
     if trimmed.is_empty() {
@@ -696,10 +723,12 @@ fn structural_failure(key: &TeachBackKey, text: &str, text_words: &[String]) -> 
         .collect();
     own.sort_unstable();
     own.dedup();
-    // Numbers are judged elsewhere: a version `4.2.0` is not three pasted words.
+    // Numbers are judged elsewhere (a version `4.2.0` is not three pasted words), and a quoted
+    // subject or title is quoted, not pasted.
+    let quoted = quoted_words(text);
     let wordy: Vec<&String> = text_words
         .iter()
-        .filter(|w| !w.chars().all(|c| c.is_ascii_digit()))
+        .filter(|w| !w.chars().all(|c| c.is_ascii_digit()) && !quoted.contains(*w))
         .collect();
     let echoed = wordy.iter().filter(|w| key.echo_tokens.contains(w)).count();
     if own.len() < min_words.div_ceil(2) || echoed * 100 / wordy.len().max(1) > 65 {

@@ -248,8 +248,17 @@ pub(super) fn understanding_failure(
     }
     // A filtered statement described as touching everything without a filter.
     let sql = key.argument_dump.contains("delete from") || key.argument_dump.contains("update ");
-    if sql
-        && key.argument_dump.contains(" where ")
+    // A statement with WHERE, or a bulk call with a filter argument (`created_before`,
+    // `filter`, `older_than_days`).
+    let filter_key = ["filter", "where", "before", "older", "after", "criteria", "condition", "status"]
+        .iter()
+        .any(|f| {
+            key.arguments
+                .get("kwargs")
+                .and_then(|k| k.as_object())
+                .is_some_and(|m| m.keys().any(|k| k.to_lowercase().contains(f)))
+        });
+    if ((sql && key.argument_dump.contains(" where ")) || filter_key)
         && [
             "no filter",
             "no where",
@@ -264,6 +273,8 @@ pub(super) fn understanding_failure(
             "not just",
             "not only",
             "or not",
+            "regardless",
+            "no matter",
         ]
         .iter()
         .any(|p| lower.contains(p))
