@@ -511,7 +511,11 @@ pub(crate) fn generate(
     // Stripe counts in the currency's minor unit (`amount: 4999` is $49.99), except for
     // zero-decimal currencies; wrappers differ, so an integer amount may be read either way.
     let name = ctx.function_name.to_lowercase();
-    let integer = |p: &str| arguments.pointer(p).is_some_and(|a| a.is_u64() || a.is_i64());
+    let integer = |p: &str| {
+        arguments
+            .pointer(p)
+            .is_some_and(|a| a.is_u64() || a.is_i64())
+    };
     let minor_units = ((["stripe", "adyen", "mollie", "square", "checkout_com"]
         .iter()
         .any(|p| name.contains(p))
@@ -678,7 +682,12 @@ fn quoted_words(text: &str) -> Vec<String> {
         while let Some(start) = rest.find(open) {
             let after = &rest[start + open.len_utf8()..];
             // An apostrophe inside a word ("it's") opens nothing.
-            if open == '\'' && rest[..start].chars().next_back().is_some_and(char::is_alphanumeric) {
+            if open == '\''
+                && rest[..start]
+                    .chars()
+                    .next_back()
+                    .is_some_and(char::is_alphanumeric)
+            {
                 rest = after;
                 continue;
             }
