@@ -259,10 +259,11 @@ fn held_out_explanations() {
         "teach-back held-out 8 (written blind)",
         include_str!("corpus/teach_back_heldout8.jsonl"),
     );
-    // Set 9 (241 cases, 61 actions) was written blind after all of the above and never
-    // guided a change: the figure to expect on explanations nobody has tuned for.
+    // Set 9 (241 cases, 61 actions) was written blind after all of the above; its first
+    // measurement (79.5 % honest accepted, 71.4 % fakes rejected) is the figure to expect
+    // on explanations nobody has tuned for; it guided changes after that.
     let unseen = evaluate(
-        "teach-back held-out 9 (written blind, untuned)",
+        "teach-back held-out 9 (written blind)",
         include_str!("corpus/teach_back_heldout9.jsonl"),
     );
     assert!(unseen.honest_rate >= 75.0 && unseen.fake_rate >= 70.0);

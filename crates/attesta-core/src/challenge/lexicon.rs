@@ -188,6 +188,7 @@ const BASE: &[&str] = &[
     "pressure", "level", "setpoint", "threshold", "reading", "telemetry", "gateway", "hub",
     "zigbee", "bluetooth", "wifi", "router", "modem", "home", "house", "apartment", "tenant",
     "physical", "physically", "unlocked", "locked", "armed", "disarmed", "monitoring",
+    "hot", "hotter", "cold", "colder", "warm", "warmer", "cool", "cooler", "heat", "overheat",
     // Calendar and clock.
     "january", "february", "march", "april", "may", "june", "july", "august", "september",
     "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",

@@ -532,7 +532,15 @@ pub(crate) fn generate(
     let amounts: Vec<f64> = facts
         .iter()
         .filter(|f| f.kind == FactKind::Amount)
-        .filter_map(|f| parse_amount(&f.value))
+        // Every reading of the amount as written (`NOK 284 500,00`, `27.300`).
+        .flat_map(|f| {
+            explain::number_groups(&f.value)
+                .into_iter()
+                .next()
+                .map(|g| g.values)
+                .filter(|v| !v.is_empty())
+                .unwrap_or_else(|| parse_amount(&f.value).into_iter().collect())
+        })
         .flat_map(|a| {
             let minor = (minor_units && a.fract() == 0.0).then_some(a / 100.0);
             std::iter::once(a).chain(minor)

@@ -382,7 +382,12 @@ pub(super) fn understanding_failure(
                 "the explanation names a file or folder that is not part of this action".to_owned(),
             );
         }
+        // `lock.front_door`, `lock.unlock`: an entity or service named by parts the action has.
+        let parts_known = token
+            .split('.')
+            .all(|p| p.len() >= 2 && key.argument_dump.contains(p));
         if (looks_file || looks_address)
+            && !parts_known
             && !targets.iter().any(|g| {
                 g.phrases.iter().any(|p| {
                     p == &token
@@ -492,6 +497,8 @@ pub(super) fn understanding_failure(
             && t.chars()
                 .any(|c| c.is_ascii_digit() || c == '-' || c == '_')
             && !key.argument_dump.contains(t)
+            // `owner` and `repo` given apart.
+            && !(key.argument_dump.contains(a) && key.argument_dump.contains(b))
         {
             return Some(
                 "the explanation names something that is not part of this action".to_owned(),
