@@ -181,6 +181,8 @@ struct Walker<'a> {
 
 /// JSON encoded in strings is decoded this many levels deep.
 const MAX_JSON_IN_STRING: usize = 4;
+/// A flag that skips the human confirmation step (`auto_approve: true`): HIGH on its own.
+const UNATTENDED: f64 = 0.65;
 
 /// Analyses all arguments of a call.
 pub fn analyze(
@@ -324,6 +326,16 @@ impl Walker<'_> {
                     format!("`{}` makes it public", snippet(key, 30)),
                 ));
             }
+            Value::Bool(true) if role.unattended => {
+                self.findings.push(Signal::new(
+                    UNATTENDED,
+                    "safeguard",
+                    format!(
+                        "`{}` skips the confirmation step (applies without review)",
+                        snippet(key, 30)
+                    ),
+                ));
+            }
             Value::Bool(false) if role.safeguard => {
                 self.findings.push(Signal::new(
                     0.65,
@@ -424,6 +436,25 @@ impl Walker<'_> {
                 0.5,
                 "bulk",
                 format!("`{}` = {trimmed}", snippet(key, 30)),
+            ));
+        }
+        // `anyone_with_link`, `anyone-with-link`: link sharing says so under any key (the exact
+        // `anyonewithlink` under a visibility key is found below).
+        let link_sharing = trimmed.len() <= 24
+            && !(role.visibility && trimmed.eq_ignore_ascii_case("anyonewithlink"))
+            && {
+                let mut folded = trimmed.replace(['_', '-', ' '], "");
+                folded.make_ascii_lowercase();
+                folded == "anyonewithlink" || folded == "anyonewiththelink"
+            };
+        if link_sharing {
+            self.findings.push(Signal::new(
+                0.65,
+                "exposure",
+                format!(
+                    "`{}` = {trimmed} shares with anyone who has the link",
+                    snippet(key, 30)
+                ),
             ));
         }
         if role.visibility

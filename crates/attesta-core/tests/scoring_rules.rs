@@ -1,0 +1,187 @@
+//! Rules added from misses on the labelled corpus: each is general (a shape of call, not one
+//! corpus entry), and each has its counter-case that must stay calm.
+
+use attesta_core::scoring::{DefaultRiskScorer, RiskScorer};
+use attesta_core::{ActionContext, RiskAssessment, RiskLevel};
+use serde_json::{Value, json};
+
+fn call(name: &str, kwargs: Value) -> RiskAssessment {
+    let mut ctx = ActionContext::new(name);
+    if let Value::Object(map) = kwargs {
+        ctx.kwargs = map;
+    }
+    DefaultRiskScorer::new().score(&ctx)
+}
+
+fn evidence(a: &RiskAssessment) -> String {
+    a.factors
+        .iter()
+        .map(|f| format!("{}={:.2} {}", f.name, f.score, f.evidence))
+        .collect::<Vec<_>>()
+        .join(" | ")
+}
+
+#[track_caller]
+fn at_least(a: &RiskAssessment, level: RiskLevel) {
+    assert!(a.level >= level, "{} < {level}: {}", a.level, evidence(a));
+}
+
+#[track_caller]
+fn at_most(a: &RiskAssessment, level: RiskLevel) {
+    assert!(a.level <= level, "{} > {level}: {}", a.level, evidence(a));
+}
+
+#[test]
+fn unattended_infrastructure_apply_in_production_is_critical() {
+    let a = call(
+        "terraform_apply",
+        json!({"workspace": "production", "auto_approve": true}),
+    );
+    assert_eq!(a.level, RiskLevel::Critical, "{}", evidence(&a));
+    assert!(evidence(&a).contains("skips the confirmation step"));
+    // Any flag that skips the human confirmation is HIGH on its own.
+    for key in [
+        "auto_approve",
+        "skip_confirmation",
+        "noConfirm",
+        "yes",
+        "autoApprove",
+    ] {
+        let a = call("apply_changes", json!({ key: true }));
+        at_least(&a, RiskLevel::High);
+    }
+    // The same flag switched off, or a plan, is not.
+    at_most(
+        &call(
+            "terraform_apply",
+            json!({"workspace": "staging", "auto_approve": false}),
+        ),
+        RiskLevel::High,
+    );
+    at_most(
+        &call("terraform_plan", json!({"workspace": "production"})),
+        RiskLevel::Low,
+    );
+    // Applying infrastructure code is a deploy, not an edit.
+    at_least(
+        &call("pulumi_update_stack", json!({"stack": "dev"})),
+        RiskLevel::Medium,
+    );
+}
+
+#[test]
+fn dns_changes_are_high_and_dns_reads_are_low() {
+    for name in [
+        "update_dns_record",
+        "cloudflare_update_dns_record",
+        "set_nameservers",
+        "create_cname",
+    ] {
+        at_least(
+            &call(
+                name,
+                json!({"zone": "acme.example", "value": "lb-7.acme.example"}),
+            ),
+            RiskLevel::High,
+        );
+    }
+    at_most(
+        &call("list_dns_records", json!({"zone": "acme.example"})),
+        RiskLevel::Low,
+    );
+    at_most(
+        &call(
+            "get_dns_record",
+            json!({"zone": "acme.example", "name": "www"}),
+        ),
+        RiskLevel::Low,
+    );
+}
+
+#[test]
+fn link_sharing_with_anyone_is_exposure_under_any_key() {
+    for (key, value) in [
+        ("with", "anyone_with_link"),
+        ("link_sharing", "anyone-with-link"),
+        ("audience", "Anyone with the link"),
+    ] {
+        let a = call(
+            "share_document",
+            json!({"doc_id": "1AbC", key: value, "role": "editor"}),
+        );
+        at_least(&a, RiskLevel::High);
+    }
+    // Sharing with one named colleague is not.
+    at_most(
+        &call(
+            "share_document",
+            json!({"doc_id": "1AbC", "with": "maria@acme.example", "role": "reader"}),
+        ),
+        RiskLevel::Medium,
+    );
+}
+
+#[test]
+fn dispatchers_are_as_risky_as_the_action_their_arguments_name() {
+    let unlock = call(
+        "call_service",
+        json!({"domain": "lock", "service": "unlock", "entity_id": "lock.front_door"}),
+    );
+    at_least(&unlock, RiskLevel::High);
+    assert!(
+        evidence(&unlock).contains("argument `service` names the action"),
+        "{}",
+        evidence(&unlock)
+    );
+    at_least(
+        &call(
+            "call_service",
+            json!({"domain": "alarm_control_panel", "service": "alarm_disarm"}),
+        ),
+        RiskLevel::High,
+    );
+    at_least(
+        &call(
+            "admin_action",
+            json!({"action": "impersonate", "user": "cfo@acme.io"}),
+        ),
+        RiskLevel::High,
+    );
+    at_least(
+        &call(
+            "http_request",
+            json!({"method": "DELETE", "url": "https://api.acme.example/v1/users/7"}),
+        ),
+        RiskLevel::High,
+    );
+    // A dispatched read never lowers an unknown tool below its MEDIUM floor.
+    at_least(
+        &call("admin_action", json!({"action": "list"})),
+        RiskLevel::Medium,
+    );
+    at_least(
+        &call("admin_action", json!({"action": "TodoWrite"})),
+        RiskLevel::Medium,
+    );
+    // A tool that already names a clear verb keeps it.
+    at_most(
+        &call("list_automations", json!({"action": "turn_off"})),
+        RiskLevel::Low,
+    );
+}
+
+#[test]
+fn dumping_the_environment_reads_credentials() {
+    for cmd in [
+        "printenv",
+        "printenv | grep -i token",
+        "env",
+        "printenv GITHUB_TOKEN",
+        "sudo printenv AWS_SECRET_ACCESS_KEY",
+    ] {
+        at_least(&call("Bash", json!({"command": cmd})), RiskLevel::High);
+    }
+    for cmd in ["printenv PATH", "echo $HOME", "env FOO=1 cargo test"] {
+        at_most(&call("Bash", json!({"command": cmd})), RiskLevel::Medium);
+    }
+}
