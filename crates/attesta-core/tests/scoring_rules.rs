@@ -185,3 +185,46 @@ fn dumping_the_environment_reads_credentials() {
         at_most(&call("Bash", json!({"command": cmd})), RiskLevel::Medium);
     }
 }
+
+#[test]
+fn clinical_resources_are_health_data() {
+    for resource in ["Patient", "Condition", "Observation", "MedicationRequest"] {
+        let read = call("fhir_search", json!({"resourceType": resource, "params": {"patient": "pat-1"}}));
+        at_least(&read, RiskLevel::Medium);
+        assert!(evidence(&read).contains("health data"), "{}", evidence(&read));
+    }
+    // Directories of practitioners or locations are not.
+    at_most(&call("fhir_search", json!({"resourceType": "Practitioner"})), RiskLevel::Low);
+    at_most(&call("fhir_search", json!({"resourceType": "Location"})), RiskLevel::Low);
+    // Sending clinical resources out is HIGH.
+    at_least(
+        &call("fhir_export", json!({"resourceType": "Condition", "destination": "https://partner.example/in"})),
+        RiskLevel::High,
+    );
+}
+
+#[test]
+fn changing_where_money_is_paid_is_high() {
+    for name in ["update_bank_details", "change_payout_account", "add_beneficiary", "set_payee"] {
+        at_least(&call(name, json!({"employee_id": "E-2040", "iban": "DE89370400440532013000"})), RiskLevel::High);
+    }
+    at_most(&call("get_bank_details", json!({"employee_id": "E-2040"})), RiskLevel::Medium);
+    at_most(&call("list_payouts", json!({"limit": 10})), RiskLevel::Low);
+}
+
+#[test]
+fn a_click_is_as_risky_as_what_it_clicks() {
+    at_least(&call("browser_click", json!({"element": "Delete account permanently", "ref": "e301"})), RiskLevel::High);
+    at_least(&call("puppeteer_click", json!({"selector": "#delete-repository-button"})), RiskLevel::High);
+    // Clicking an ordinary link stays an unknown action (a confirmation), never lower.
+    let next = call("browser_click", json!({"element": "Next page link", "ref": "e42"}));
+    assert_eq!(next.level, RiskLevel::Medium, "{}", evidence(&next));
+}
+
+#[test]
+fn deleting_a_feature_branch_is_not_deleting_main() {
+    let feature = call("delete_branch", json!({"owner": "acme", "repo": "web", "branch": "fix/913"}));
+    assert!(feature.level < RiskLevel::Critical, "{}", evidence(&feature));
+    at_least(&feature, RiskLevel::Medium);
+    at_least(&call("delete_main_branch", json!({"repo": "web"})), RiskLevel::Critical);
+}

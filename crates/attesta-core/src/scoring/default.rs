@@ -442,6 +442,8 @@ impl RiskScorer for DefaultRiskScorer {
             if stronger_class || stronger_intent {
                 inner.sensitive = inner.sensitive.or(name.sensitive);
                 inner.high_value |= name.high_value;
+                inner.traffic |= name.traffic;
+                inner.payee |= name.payee;
                 if name.intent.map(|(i, _)| i.severity) > inner.intent.map(|(i, _)| i.severity) {
                     inner.intent = name.intent;
                 }
@@ -460,6 +462,9 @@ impl RiskScorer for DefaultRiskScorer {
                 ));
                 name = inner;
             }
+        }
+        if name.sensitive.is_none() {
+            name.sensitive = super::names::resource_sensitivity(&ctx.kwargs);
         }
         let mut findings = Findings::default();
         let hints = ArgHints {

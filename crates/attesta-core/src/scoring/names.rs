@@ -445,6 +445,9 @@ fn is_access_noun(w: &str) -> bool {
 /// Floor for changing DNS records: redirecting a domain's traffic or mail is HIGH.
 const TRAFFIC_CHANGE: f64 = 0.6;
 
+/// Floor for changing where money is paid: redirecting payments is HIGH.
+const PAYEE_CHANGE: f64 = 0.6;
+
 /// What the function name says.
 pub(crate) struct NameAnalysis {
     pub class: Option<VerbClass>,
@@ -460,6 +463,8 @@ pub(crate) struct NameAnalysis {
     pub sensitive: Option<(&'static str, &'static str)>,
     /// A state change to DNS (where a domain's traffic goes).
     pub traffic: bool,
+    /// A change to where money is paid (bank details, payout accounts, beneficiaries).
+    pub payee: bool,
 }
 
 /// Words that mark an action as a generic runner whose real verb is the command it runs.
@@ -523,6 +528,7 @@ pub(crate) fn analyze_name(full_name: &str) -> NameAnalysis {
             intent: None,
             sensitive: None,
             traffic: false,
+            payee: false,
         };
     }
     // `mcp__<server>__<tool>`: the server name is a namespace, not part of what the tool does.
@@ -550,6 +556,7 @@ pub(crate) fn analyze_name(full_name: &str) -> NameAnalysis {
     let mut empty_target = false;
     let mut has_reinstall = false;
     let mut dns = false;
+    let mut payee_words = false;
     let mut infrastructure = false;
     let mut intent: Option<(Intent, &'static str)> = None;
     let mut sensitive: Option<(&'static str, &'static str)> = None;
@@ -633,6 +640,10 @@ pub(crate) fn analyze_name(full_name: &str) -> NameAnalysis {
             has_open |= w == "open";
             has_off |= w == "off";
             has_factory |= w == "factory";
+            payee_words |= matches!(
+                w,
+                "bank" | "iban" | "payout" | "payouts" | "beneficiary" | "beneficiaries" | "payee" | "remittance"
+            );
             dns |= matches!(
                 w,
                 "dns" | "nameserver" | "nameservers" | "cname" | "mx" | "route53"
@@ -723,6 +734,8 @@ pub(crate) fn analyze_name(full_name: &str) -> NameAnalysis {
     }
     // Changing a DNS record moves a domain's traffic (and mail) somewhere else.
     let traffic = dns && class.is_some_and(|c| c > VerbClass::Read);
+    // Changing bank details or a payout account redirects future payments (invoice fraud).
+    let payee = payee_words && class == Some(VerbClass::Write);
     // `run`/`execute` make the action a wrapper only when the verb is an exec verb.
     exec_wrapper &=
         class.is_none_or(|c| c == VerbClass::Exec) || class == Some(VerbClass::Read) && sql_action;
@@ -737,6 +750,7 @@ pub(crate) fn analyze_name(full_name: &str) -> NameAnalysis {
         intent,
         sensitive,
         traffic,
+        payee,
     }
 }
 
@@ -804,6 +818,10 @@ pub(crate) fn name_factor(
         floor = TRAFFIC_CHANGE;
         evidence.push_str("; changes where a domain's traffic goes (DNS)");
     }
+    if name.payee && floor < PAYEE_CHANGE {
+        floor = PAYEE_CHANGE;
+        evidence.push_str("; changes where money is paid (bank details, payout account)");
+    }
     if let Some((intent, word)) = name.intent {
         floor = floor.max(intent.severity);
         score = score.max(intent.severity);
@@ -830,7 +848,17 @@ pub(crate) fn name_factor(
 
 /// Keys whose value names what a generic dispatcher does (`call_service {"service": "unlock"}`,
 /// `admin_action {"action": "impersonate"}`, `http_request {"method": "DELETE"}`).
-const ACTION_KEYS: &[&str] = &["service", "action", "operation", "op", "verb", "method"];
+/// A browser agent's `element`/`selector` says what a click does (`"Delete account"`).
+const ACTION_KEYS: &[&str] = &[
+    "service",
+    "action",
+    "operation",
+    "op",
+    "verb",
+    "method",
+    "element",
+    "selector",
+];
 /// Keys naming what the dispatched action acts on (`"entity_id": "lock.front_door"`).
 const TARGET_KEYS: &[&str] = &[
     "domain",
@@ -880,6 +908,41 @@ pub(crate) fn dispatched_action(
         text.push_str(target);
     }
     Some((key, text))
+}
+
+/// FHIR resource types holding a person's clinical data.
+const CLINICAL_RESOURCES: &[&str] = &[
+    "Patient",
+    "Condition",
+    "Observation",
+    "MedicationRequest",
+    "MedicationStatement",
+    "MedicationAdministration",
+    "DiagnosticReport",
+    "AllergyIntolerance",
+    "Encounter",
+    "Procedure",
+    "Immunization",
+    "CarePlan",
+    "FamilyMemberHistory",
+    "MolecularSequence",
+];
+
+/// A generic health-record tool (`fhir_search`, `read_resource`) names the data class it
+/// touches in its arguments: `{"resourceType": "Condition"}` is health data, like
+/// `get_patient_conditions` would be. Returns the sensitive class and the resource type.
+pub(crate) fn resource_sensitivity(
+    kwargs: &serde_json::Map<String, serde_json::Value>,
+) -> Option<(&'static str, &'static str)> {
+    ["resourceType", "resource_type", "resource"]
+        .iter()
+        .find_map(|key| {
+            let value = kwargs.get(*key)?.as_str()?.trim();
+            CLINICAL_RESOURCES
+                .iter()
+                .find(|r| r.eq_ignore_ascii_case(value))
+                .map(|r| ("health data", *r))
+        })
 }
 
 #[cfg(test)]
