@@ -27,6 +27,8 @@ pub(super) struct KeyRole {
     pub(super) safeguard: bool,
     /// `true` skips the human confirmation step (`auto_approve`, `skip_confirmation`, `yes`).
     pub(super) unattended: bool,
+    /// Where mail is forwarded to (`forward`, `forwarding_address`, `forward_to`).
+    pub(super) forward: bool,
     pub(super) audience: bool,
     /// Prose about the call (`description`, `reason`): not the command an exec wrapper runs.
     pub(super) descriptive: bool,
@@ -109,6 +111,7 @@ pub(super) fn key_role(key: &str) -> KeyRole {
                 {
                     role.unattended = true
                 }
+                "forward" | "forwarding" | "autoforward" => role.forward = true,
                 "list" | "segment" | "channel" => role.audience = true,
                 "description" | "desc" | "title" | "summary" | "reason" | "explanation"
                 | "justification" | "purpose" | "comment" | "rationale" => role.descriptive = true,

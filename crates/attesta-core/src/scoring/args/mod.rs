@@ -181,6 +181,8 @@ struct Walker<'a> {
 
 /// JSON encoded in strings is decoded this many levels deep.
 const MAX_JSON_IN_STRING: usize = 4;
+/// Forwarding mail to an address (a standing exfiltration channel): HIGH.
+const MAIL_FORWARDING: f64 = 0.7;
 /// A flag that skips the human confirmation step (`auto_approve: true`): HIGH on its own.
 const UNATTENDED: f64 = 0.65;
 
@@ -436,6 +438,15 @@ impl Walker<'_> {
                 0.5,
                 "bulk",
                 format!("`{}` = {trimmed}", snippet(key, 30)),
+            ));
+        }
+        // A forwarding address (a mail filter's `forward`, `forwarding_address`) sends every
+        // matching message, now and later, somewhere else: the classic mailbox takeover.
+        if role.forward && trimmed.contains('@') && !trimmed.contains(char::is_whitespace) {
+            self.findings.push(Signal::new(
+                MAIL_FORWARDING,
+                "exfiltration",
+                format!("`{}` forwards mail to {}", snippet(key, 30), snippet(trimmed, 60)),
             ));
         }
         // `anyone_with_link`, `anyone-with-link`: link sharing says so under any key (the exact

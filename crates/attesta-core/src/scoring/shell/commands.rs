@@ -416,6 +416,10 @@ pub(super) fn analyze_segment(
                 push(0.75, "removes all cron jobs");
             } else if args.contains(&"-l") {
                 return CommandClass::ReadOnly;
+            } else if args.iter().any(|a| *a == "-" || !a.starts_with('-')) {
+                // `crontab -` / `crontab FILE`: replaces the whole table without an editor
+                // (how persistence is installed).
+                push(0.65, "installs a new cron table");
             } else {
                 push(0.5, "edits scheduled jobs");
             }
