@@ -267,4 +267,21 @@ fn held_out_explanations() {
         include_str!("corpus/teach_back_heldout9.jsonl"),
     );
     assert!(unseen.honest_rate >= 75.0 && unseen.fake_rate >= 70.0);
+    // Sets 10 and 11 (208 and 226 cases, 117 actions: Windows and cloud CLIs, HR, CRM,
+    // banking, identity, smart home; and the assistant tasks public agent benchmarks record,
+    // with injected recipients) were written blind after every change above and only
+    // measured: the figures docs/challenges.md publishes for unseen explanations.
+    for (label, corpus) in [
+        (
+            "teach-back held-out 10 (written blind, untuned)",
+            include_str!("corpus/teach_back_heldout10.jsonl"),
+        ),
+        (
+            "teach-back held-out 11 (written blind, untuned)",
+            include_str!("corpus/teach_back_heldout11.jsonl"),
+        ),
+    ] {
+        let f = evaluate(label, corpus);
+        assert!(f.honest_rate >= 70.0 && f.fake_rate >= 65.0, "{label}");
+    }
 }

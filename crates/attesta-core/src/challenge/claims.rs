@@ -44,7 +44,11 @@ pub(super) const GENERIC_MODIFIERS: &[&str] = &[
 
 /// A name-like word right before a kind noun that the action does not contain: the explanation
 /// speaks of a different database, category, drug or namespace than the action's.
-pub(super) fn foreign_name<'a>(key: &TeachBackKey, plain: &'a [String]) -> Option<&'a str> {
+pub(super) fn foreign_name<'a>(
+    key: &TeachBackKey,
+    plain: &'a [String],
+    text: &str,
+) -> Option<&'a str> {
     let action_lower = key.action.to_lowercase();
     let in_action = |w: &str| {
         let stem = w.strip_suffix('s').filter(|s| s.len() >= 4).unwrap_or(w);
@@ -64,11 +68,23 @@ pub(super) fn foreign_name<'a>(key: &TeachBackKey, plain: &'a [String]) -> Optio
             || modifier.len() < 3
             || !modifier.chars().all(|c| c.is_alphabetic())
             || super::vocab::STOPWORDS.contains(&modifier)
-            || GENERIC_MODIFIERS.contains(&modifier)
+            || (GENERIC_MODIFIERS.contains(&modifier)
+                && !(noun == "branch" && BRANCH_NAMES.contains(&modifier)))
             || KIND_NOUNS.contains(&modifier)
             || in_action(modifier)
         {
             return None;
+        }
+        // "the General channel": a capitalised word inside a sentence is a name.
+        let nationality = ["an", "ian", "ese", "ish", "ch", "ss", "ek", "ai"]
+            .iter()
+            .any(|e| modifier.ends_with(e));
+        if capitalised_inside(text, modifier) && !nationality && !super::lexicon::on_topic(modifier)
+        {
+            return Some(modifier);
+        }
+        if noun == "branch" && BRANCH_NAMES.contains(&modifier) {
+            return Some(modifier);
         }
         // A name: a word that names things (`payroll`, `analytics`, `production`), or one that
         // is no word of the working vocabulary at all (`jackets`, `metformin`).
@@ -89,6 +105,39 @@ pub(super) fn foreign_name<'a>(key: &TeachBackKey, plain: &'a [String]) -> Optio
             key.argument_dump.contains(stem) || action_lower.contains(stem)
         };
         (names_things || (!known && !adjective && slot)).then_some(modifier)
+    })
+}
+
+/// Common branch names, which are also ordinary words.
+const BRANCH_NAMES: &[&str] = &[
+    "main",
+    "master",
+    "develop",
+    "release",
+    "staging",
+    "production",
+];
+
+/// Whether `word` is written with a capital inside a sentence (not after `.`, `!`, `?`, `:` or
+/// at the start).
+fn capitalised_inside(text: &str, word: &str) -> bool {
+    let mut cap = String::new();
+    let mut chars = word.chars();
+    if let Some(first) = chars.next() {
+        cap.extend(first.to_uppercase());
+        cap.push_str(chars.as_str());
+    }
+    text.match_indices(&cap).any(|(i, _)| {
+        let before = text[..i].trim_end();
+        let whole = !text[i + cap.len()..]
+            .chars()
+            .next()
+            .is_some_and(char::is_alphanumeric)
+            && !text[..i]
+                .chars()
+                .next_back()
+                .is_some_and(char::is_alphanumeric);
+        whole && !before.is_empty() && !before.ends_with(['.', '!', '?', ':', '-', '*', '•', '\n'])
     })
 }
 
@@ -188,16 +237,55 @@ pub(super) fn flag_verb(key: &TeachBackKey) -> Option<&'static str> {
 
 /// Whether the action's arguments say one of `forms` (a value `public`, or a flag
 /// `"enabled":true`, or an opposite flag `"private":false`).
-pub(super) fn asserts(dump: &str, forms: &[&str], opposites: &[&str]) -> bool {
+pub(super) fn asserts(key: &TeachBackKey, forms: &[&str], opposites: &[&str]) -> bool {
+    let dump = key.argument_dump.as_str();
     // A key ending in the word counts too (`"sso_enabled":false`).
     let flag = |w: &str, v: &str| {
         dump.contains(&format!("{w}\":{v}")) || dump.contains(&format!("{w}\": {v}"))
     };
+    // What the call does is said by its operation or state arguments (`service: unlock`),
+    // not by a domain or entity that shares the word (`domain: lock`).
+    let operation: String = key
+        .arguments
+        .get("kwargs")
+        .and_then(|k| k.as_object())
+        .map(|m| {
+            m.iter()
+                .filter(|(k, _)| OPERATION_KEYS.contains(&k.to_lowercase().as_str()))
+                .filter_map(|(_, v)| v.as_str())
+                .collect::<Vec<_>>()
+                .join(" ")
+                .to_lowercase()
+        })
+        .unwrap_or_default();
+    let said = if operation.is_empty() {
+        dump
+    } else {
+        operation.as_str()
+    };
     forms
         .iter()
-        .any(|w| (whole_word(dump, w) && !flag(w, "false")) || flag(w, "true"))
+        .any(|w| (whole_word(said, w) && !flag(w, "false")) || flag(w, "true"))
         || opposites.iter().any(|w| flag(w, "false"))
 }
+
+/// Arguments that say what a call does or sets.
+const OPERATION_KEYS: &[&str] = &[
+    "service",
+    "action",
+    "state",
+    "status",
+    "operation",
+    "op",
+    "mode",
+    "visibility",
+    "acl",
+    "access",
+    "privacy",
+    "command",
+    "method",
+    "setting",
+];
 
 pub(super) const SOURCE_KEYS: &[&str] = &[
     "source",

@@ -236,8 +236,12 @@ fn collect_strings(value: &Value, values: &mut Vec<String>, keys: &mut Vec<Strin
 fn has_scope_marker(ctx: &ActionContext, strings: &[String]) -> bool {
     let flags_broad = ctx.kwargs.iter().any(|(k, v)| {
         let k = k.to_lowercase();
-        (k.contains("recursive") || k == "all" || k.contains("force") || k.contains("cascade"))
-            && v == &Value::Bool(true)
+        ((k.contains("recursive") || k == "all" || k.contains("force") || k.contains("cascade"))
+            && v == &Value::Bool(true))
+            // `deleteMany({})`: an empty filter matches everything.
+            || (["filter", "query", "where", "selector"].contains(&k.as_str())
+                && (v.as_object().is_some_and(serde_json::Map::is_empty)
+                    || v.as_str().is_some_and(|s| s.trim().is_empty() || s.trim() == "{}")))
     });
     flags_broad
         || strings.iter().any(|s| {
@@ -259,6 +263,8 @@ fn has_scope_marker(ctx: &ActionContext, strings: &[String]) -> bool {
                 ]
                 .contains(t)
                     || t.ends_with("/*")
+                    || t.starts_with("all_")
+                    || t.starts_with("all-")
                     || (t.starts_with('-')
                         && !t.starts_with("--")
                         && t.contains('r')

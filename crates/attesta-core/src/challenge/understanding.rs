@@ -158,7 +158,9 @@ pub(super) fn understanding_failure(
         // be checked word for word; opposites and negations still are.
         EffectVerdict::Missing
             if own_verb.is_none_or(|v| GENERIC_VERBS.contains(&v))
-                && plain.iter().any(|w| super::lexicon::effect_verb(w)) => {}
+                && plain.iter().enumerate().any(|(i, w)| {
+                    super::lexicon::effect_verb(w) && !explain::negated_at(&plain, i)
+                }) => {}
         EffectVerdict::Missing => {
             return Some(
                 "the explanation does not say what the action will do (its effect)".to_owned(),
@@ -413,7 +415,7 @@ pub(super) fn understanding_failure(
             ));
         }
     }
-    if let Some(word) = foreign_name(key, &plain) {
+    if let Some(word) = foreign_name(key, &plain, text) {
         let _ = word;
         return Some("the explanation names something that is not part of this action".to_owned());
     }
@@ -426,8 +428,8 @@ pub(super) fn understanding_failure(
         if let Some(i) = said_at
             && !plain.iter().any(|w| other.contains(&w.as_str()))
             && !explain::negated_at(&plain, i)
-            && asserts(&key.argument_dump, other, said)
-            && !asserts(&key.argument_dump, said, other)
+            && asserts(key, other, said)
+            && !asserts(key, said, other)
         {
             return Some(
                 "the explanation states a value that is not part of this action".to_owned(),
@@ -436,6 +438,55 @@ pub(super) fn understanding_failure(
     }
     if let Some(reason) = direction_or_currency_failure(key, &plain, lower) {
         return Some(reason);
+    }
+    // A link for anyone, or a public share, described as for one person.
+    let anyone = [
+        "\"anyone\"",
+        "anyone_with_link",
+        "anyonewithlink",
+        "\"public\"",
+        "\"domain\"",
+    ]
+    .iter()
+    .any(|a| key.argument_dump.contains(a));
+    if anyone
+        && [
+            "nobody else",
+            "no one else",
+            "one specific",
+            "only one person",
+            "a single person",
+            "just one person",
+        ]
+        .iter()
+        .any(|p| lower.contains(p))
+    {
+        return Some(
+            "the explanation understates how much the action affects (its scope)".to_owned(),
+        );
+    }
+    // Something the action includes (`include_comments: true`) said to be left out.
+    if let Some(kwargs) = key.arguments.get("kwargs").and_then(|k| k.as_object()) {
+        for (k, v) in kwargs {
+            let k = k.to_lowercase();
+            let Some(what) = k
+                .strip_prefix("include_")
+                .or_else(|| k.strip_prefix("with_"))
+            else {
+                continue;
+            };
+            let stem = what.trim_end_matches('s');
+            if v == &serde_json::Value::Bool(true)
+                && stem.len() >= 3
+                && ["without", "excluding", "except", "no"].iter().any(|neg| {
+                    plain
+                        .windows(4)
+                        .any(|w| w[0] == *neg && w[1..].iter().any(|x| x.starts_with(stem)))
+                })
+            {
+                return Some("the explanation leaves out something the action includes".to_owned());
+            }
+        }
     }
     // "to board@… only" for a message to several recipients, "only cam-3" of three cameras.
     let mut addresses: Vec<String> = key
