@@ -95,6 +95,17 @@ impl Walker<'_> {
                 format!("policy grants access to everyone in `{}`", snippet(key, 30)),
             ));
         }
+        // A Kubernetes manifest binding `cluster-admin` hands out the whole cluster.
+        if dash && s.contains("cluster-admin") && s.contains("RoleBinding") {
+            self.findings.push(Signal::new(
+                0.8,
+                "privilege",
+                format!(
+                    "manifest in `{}` binds the cluster-admin role",
+                    snippet(key, 30)
+                ),
+            ));
+        }
         if slash && (s.contains("0.0.0.0/0") || s.contains("::/0")) {
             self.findings.push(Signal::new(
                 0.7,
