@@ -189,44 +189,99 @@ fn dumping_the_environment_reads_credentials() {
 #[test]
 fn clinical_resources_are_health_data() {
     for resource in ["Patient", "Condition", "Observation", "MedicationRequest"] {
-        let read = call("fhir_search", json!({"resourceType": resource, "params": {"patient": "pat-1"}}));
+        let read = call(
+            "fhir_search",
+            json!({"resourceType": resource, "params": {"patient": "pat-1"}}),
+        );
         at_least(&read, RiskLevel::Medium);
-        assert!(evidence(&read).contains("health data"), "{}", evidence(&read));
+        assert!(
+            evidence(&read).contains("health data"),
+            "{}",
+            evidence(&read)
+        );
     }
     // Directories of practitioners or locations are not.
-    at_most(&call("fhir_search", json!({"resourceType": "Practitioner"})), RiskLevel::Low);
-    at_most(&call("fhir_search", json!({"resourceType": "Location"})), RiskLevel::Low);
+    at_most(
+        &call("fhir_search", json!({"resourceType": "Practitioner"})),
+        RiskLevel::Low,
+    );
+    at_most(
+        &call("fhir_search", json!({"resourceType": "Location"})),
+        RiskLevel::Low,
+    );
     // Sending clinical resources out is HIGH.
     at_least(
-        &call("fhir_export", json!({"resourceType": "Condition", "destination": "https://partner.example/in"})),
+        &call(
+            "fhir_export",
+            json!({"resourceType": "Condition", "destination": "https://partner.example/in"}),
+        ),
         RiskLevel::High,
     );
 }
 
 #[test]
 fn changing_where_money_is_paid_is_high() {
-    for name in ["update_bank_details", "change_payout_account", "add_beneficiary", "set_payee"] {
-        at_least(&call(name, json!({"employee_id": "E-2040", "iban": "DE89370400440532013000"})), RiskLevel::High);
+    for name in [
+        "update_bank_details",
+        "change_payout_account",
+        "add_beneficiary",
+        "set_payee",
+    ] {
+        at_least(
+            &call(
+                name,
+                json!({"employee_id": "E-2040", "iban": "DE89370400440532013000"}),
+            ),
+            RiskLevel::High,
+        );
     }
-    at_most(&call("get_bank_details", json!({"employee_id": "E-2040"})), RiskLevel::Medium);
+    at_most(
+        &call("get_bank_details", json!({"employee_id": "E-2040"})),
+        RiskLevel::Medium,
+    );
     at_most(&call("list_payouts", json!({"limit": 10})), RiskLevel::Low);
 }
 
 #[test]
 fn a_click_is_as_risky_as_what_it_clicks() {
-    at_least(&call("browser_click", json!({"element": "Delete account permanently", "ref": "e301"})), RiskLevel::High);
-    at_least(&call("puppeteer_click", json!({"selector": "#delete-repository-button"})), RiskLevel::High);
+    at_least(
+        &call(
+            "browser_click",
+            json!({"element": "Delete account permanently", "ref": "e301"}),
+        ),
+        RiskLevel::High,
+    );
+    at_least(
+        &call(
+            "puppeteer_click",
+            json!({"selector": "#delete-repository-button"}),
+        ),
+        RiskLevel::High,
+    );
     // Clicking an ordinary link stays an unknown action (a confirmation), never lower.
-    let next = call("browser_click", json!({"element": "Next page link", "ref": "e42"}));
+    let next = call(
+        "browser_click",
+        json!({"element": "Next page link", "ref": "e42"}),
+    );
     assert_eq!(next.level, RiskLevel::Medium, "{}", evidence(&next));
 }
 
 #[test]
 fn deleting_a_feature_branch_is_not_deleting_main() {
-    let feature = call("delete_branch", json!({"owner": "acme", "repo": "web", "branch": "fix/913"}));
-    assert!(feature.level < RiskLevel::Critical, "{}", evidence(&feature));
+    let feature = call(
+        "delete_branch",
+        json!({"owner": "acme", "repo": "web", "branch": "fix/913"}),
+    );
+    assert!(
+        feature.level < RiskLevel::Critical,
+        "{}",
+        evidence(&feature)
+    );
     at_least(&feature, RiskLevel::Medium);
-    at_least(&call("delete_main_branch", json!({"repo": "web"})), RiskLevel::Critical);
+    at_least(
+        &call("delete_main_branch", json!({"repo": "web"})),
+        RiskLevel::Critical,
+    );
 }
 
 #[test]
@@ -236,10 +291,19 @@ fn mail_forwarding_rules_are_exfiltration() {
         json!({"criteria": {"to": "ceo@acme.example"}, "action": {"forward": "archive-ceo@protonmail.example"}}),
     );
     at_least(&a, RiskLevel::High);
-    at_least(&call("update_mailbox_settings", json!({"forwarding_address": "me@elsewhere.example"})), RiskLevel::High);
+    at_least(
+        &call(
+            "update_mailbox_settings",
+            json!({"forwarding_address": "me@elsewhere.example"}),
+        ),
+        RiskLevel::High,
+    );
     // A filter that only labels stays a plain change.
     at_most(
-        &call("create_filter", json!({"criteria": {"from": "billing@vendor.example"}, "action": {"addLabelIds": ["Receipts"]}})),
+        &call(
+            "create_filter",
+            json!({"criteria": {"from": "billing@vendor.example"}, "action": {"addLabelIds": ["Receipts"]}}),
+        ),
         RiskLevel::Medium,
     );
 }
@@ -247,22 +311,46 @@ fn mail_forwarding_rules_are_exfiltration() {
 #[test]
 fn binding_cluster_admin_is_critical_and_ordinary_manifests_are_not() {
     let binding = "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata:\n  name: agent-admin\nroleRef:\n  kind: ClusterRole\n  name: cluster-admin\nsubjects:\n- kind: ServiceAccount\n  name: default\n  namespace: default\n";
-    at_least(&call("kubectl_apply", json!({"manifest": binding})), RiskLevel::High);
     at_least(
-        &call("Bash", json!({"command": format!("kubectl apply -f - <<'EOF'\n{binding}EOF")})),
+        &call("kubectl_apply", json!({"manifest": binding})),
+        RiskLevel::High,
+    );
+    at_least(
+        &call(
+            "Bash",
+            json!({"command": format!("kubectl apply -f - <<'EOF'\n{binding}EOF")}),
+        ),
         RiskLevel::High,
     );
     let config_map = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web-config\n  namespace: staging\ndata:\n  LOG_LEVEL: debug\n";
-    at_most(&call("kubectl_apply", json!({"manifest": config_map})), RiskLevel::Medium);
-    at_most(&call("kubectl_get", json!({"resourceType": "clusterrolebindings"})), RiskLevel::Low);
+    at_most(
+        &call("kubectl_apply", json!({"manifest": config_map})),
+        RiskLevel::Medium,
+    );
+    at_most(
+        &call(
+            "kubectl_get",
+            json!({"resourceType": "clusterrolebindings"}),
+        ),
+        RiskLevel::Low,
+    );
 }
 
 #[test]
 fn installing_a_cron_table_is_high() {
     at_least(
-        &call("Bash", json!({"command": "crontab -l | { cat; echo '*/5 * * * * /tmp/.x/run'; } | crontab -"})),
+        &call(
+            "Bash",
+            json!({"command": "crontab -l | { cat; echo '*/5 * * * * /tmp/.x/run'; } | crontab -"}),
+        ),
         RiskLevel::High,
     );
-    at_least(&call("Bash", json!({"command": "crontab /tmp/jobs.txt"})), RiskLevel::High);
-    at_most(&call("Bash", json!({"command": "crontab -l"})), RiskLevel::Low);
+    at_least(
+        &call("Bash", json!({"command": "crontab /tmp/jobs.txt"})),
+        RiskLevel::High,
+    );
+    at_most(
+        &call("Bash", json!({"command": "crontab -l"})),
+        RiskLevel::Low,
+    );
 }

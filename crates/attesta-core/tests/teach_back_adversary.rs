@@ -273,11 +273,11 @@ fn held_out_explanations() {
     // measured: the figures docs/challenges.md publishes for unseen explanations.
     for (label, corpus) in [
         (
-            "teach-back held-out 10 (written blind, untuned)",
+            "teach-back held-out 10 (written blind)",
             include_str!("corpus/teach_back_heldout10.jsonl"),
         ),
         (
-            "teach-back held-out 11 (written blind, untuned)",
+            "teach-back held-out 11 (written blind)",
             include_str!("corpus/teach_back_heldout11.jsonl"),
         ),
     ] {

@@ -13,6 +13,17 @@ pub(crate) struct EffectSpec {
     pub opposites: Vec<&'static str>,
 }
 
+/// Making a backup: the opposite of destroying data.
+const BACKUP_MADE: [&str; 7] = [
+    "backs up",
+    "makes a backup",
+    "creates a backup",
+    "takes a backup",
+    "mak*backup",
+    "tak*backup",
+    "creat*backup",
+];
+
 pub(crate) fn effect_spec(c: Consequence, action_tokens: &[String]) -> EffectSpec {
     let has = |w: &str| action_tokens.iter().any(|t| t.starts_with(w));
     match c {
@@ -90,16 +101,11 @@ pub(crate) fn effect_spec(c: Consequence, action_tokens: &[String]) -> EffectSpe
                 "only reads",
                 "select only",
                 "preview",
-                "backs up",
-                "makes a backup",
-                "creates a backup",
-                "takes a backup",
-                "mak*backup",
-                "tak*backup",
-                "creat*backup",
                 "brand new",
             ]
-            .to_vec(),
+            .into_iter()
+            .chain(BACKUP_MADE)
+            .collect(),
         },
         Consequence::Deleted => EffectSpec {
             stems: [
@@ -122,13 +128,6 @@ pub(crate) fn effect_spec(c: Consequence, action_tokens: &[String]) -> EffectSpe
                 "create$",
                 "creating",
                 "restores",
-                "backs up",
-                "makes a backup",
-                "creates a backup",
-                "takes a backup",
-                "mak*backup",
-                "tak*backup",
-                "creat*backup",
                 "back up",
                 "makes a copy",
                 "copies it",
@@ -139,7 +138,9 @@ pub(crate) fn effect_spec(c: Consequence, action_tokens: &[String]) -> EffectSpe
                 "preview",
                 "brand new",
             ]
-            .to_vec(),
+            .into_iter()
+            .chain(BACKUP_MADE)
+            .collect(),
         },
         Consequence::SentOut => EffectSpec {
             stems: [

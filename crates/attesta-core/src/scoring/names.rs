@@ -642,7 +642,14 @@ pub(crate) fn analyze_name(full_name: &str) -> NameAnalysis {
             has_factory |= w == "factory";
             payee_words |= matches!(
                 w,
-                "bank" | "iban" | "payout" | "payouts" | "beneficiary" | "beneficiaries" | "payee" | "remittance"
+                "bank"
+                    | "iban"
+                    | "payout"
+                    | "payouts"
+                    | "beneficiary"
+                    | "beneficiaries"
+                    | "payee"
+                    | "remittance"
             );
             dns |= matches!(
                 w,

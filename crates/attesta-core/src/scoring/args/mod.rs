@@ -446,7 +446,11 @@ impl Walker<'_> {
             self.findings.push(Signal::new(
                 MAIL_FORWARDING,
                 "exfiltration",
-                format!("`{}` forwards mail to {}", snippet(key, 30), snippet(trimmed, 60)),
+                format!(
+                    "`{}` forwards mail to {}",
+                    snippet(key, 30),
+                    snippet(trimmed, 60)
+                ),
             ));
         }
         // `anyone_with_link`, `anyone-with-link`: link sharing says so under any key (the exact
