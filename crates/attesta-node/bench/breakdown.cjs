@@ -25,7 +25,7 @@ const pipeline = new native.Pipeline({ audit: false, trust: false });
 const ctx = { functionName: 'read_file', kwargs: { path: 'notes.txt' } };
 const json = common.wireJson(ctx, 'node');
 const out = pipeline.evaluate(json);
-if (typeof out !== 'string' || !out.startsWith('{"verdict":"approved"')) throw new Error('not auto-approved');
+if (typeof out !== 'string' || !out.startsWith('["approved"')) throw new Error('not auto-approved');
 const head = out.slice(0, out.indexOf('\n'));
 const rows = [
   ['serialise the context (wireJson)', () => common.wireJson(ctx, 'node')],
