@@ -16,6 +16,7 @@ pub use attesta_core::{
 };
 pub mod events;
 pub mod pipeline;
+pub mod session_allow;
 
 pub use events::Event;
 pub use pipeline::{Arguments, Attesta, AttestaBuilder, AttestaDenied, BuildError, EvaluateOptions};

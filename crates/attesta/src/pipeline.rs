@@ -117,6 +117,10 @@ pub struct EvaluateOptions {
     /// Minimum review seconds for this call, overriding the config's per-level value (never lower
     /// than the config's for the level).
     pub min_review_seconds: Option<f64>,
+    /// The agent session's allow-list, from entry points that keep per-session state (the
+    /// coding-agent hooks). A MEDIUM confirmation it covers is auto-approved and audited with
+    /// the rule; otherwise the reviewer may offer to extend it (see [`crate::session_allow`]).
+    pub session_allow: Option<crate::session_allow::SessionAllow>,
 }
 
 struct Inner {
@@ -423,6 +427,7 @@ impl Attesta {
         };
 
         // Trust lowers non-critical, non-overridden risk for agents with a good record.
+        let scored_level = assessment.level;
         let mut trust_before = None;
         if let (Some(store), Some(agent)) = (&inner.trust, ctx.agent_id.as_deref()) {
             let domain = trust_domain(&ctx.function_name, &inner.config.trust.domains);
@@ -481,6 +486,19 @@ impl Attesta {
                 authenticated: false,
                 modification: None,
             }
+        } else if let Some(entry) = options
+            .session_allow
+            .as_ref()
+            .and_then(|allow| allow.matching(scored_level, &assessment, challenge, approvers_required))
+        {
+            Decision {
+                verdict: Verdict::Approved,
+                reason: crate::session_allow::matched_reason(entry),
+                challenge: Some(crate::session_allow::matched_challenge(entry)),
+                approvers: Vec::new(),
+                authenticated: false,
+                modification: None,
+            }
         } else {
             inner.events.emit(|| Event::ChallengeIssued {
                 entry_id: entry_id.get().to_owned(),
@@ -498,6 +516,10 @@ impl Attesta {
                 teach_back: policy.teach_back,
                 seed: options.seed.unwrap_or_else(random_seed),
                 timeout_seconds: policy.timeout_seconds,
+                session_allow: options
+                    .session_allow
+                    .as_ref()
+                    .and_then(|allow| allow.offer(scored_level, &assessment, challenge, approvers_required)),
             };
             let decision = self.verify(&request, &directives.notify, entry_id).await;
             if let Some(result) = &decision.challenge {
@@ -771,7 +793,11 @@ impl Decision {
     /// Checks a reviewer's claim before trusting it: an approval needs a passed challenge, enough
     /// distinct approvers for multi-party, and (for MODIFIED) a modification.
     fn from_outcome(outcome: ReviewOutcome, request: &ReviewRequest, policy_unattended: Unattended) -> Self {
-        let ReviewOutcome { verdict, challenge, approvers, authenticated, modification, reason } = outcome;
+        let ReviewOutcome { verdict, mut challenge, approvers, authenticated, modification, reason } = outcome;
+        // A session allow-list grant counts only where it was offered, and only with an approval.
+        if request.session_allow.is_none() || verdict != Verdict::Approved {
+            challenge.details.remove(crate::reviewer::SESSION_ALLOW_GRANTED);
+        }
         let denied = |why: String, challenge: ChallengeResult, approvers: Vec<String>| Decision {
             verdict: Verdict::Denied,
             reason: why,

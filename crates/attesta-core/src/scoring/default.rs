@@ -429,7 +429,43 @@ impl RiskScorer for DefaultRiskScorer {
 
     fn score(&self, ctx: &ActionContext) -> RiskAssessment {
         let normalized = normalize(&ctx.function_name);
-        let name = analyze_name(&normalized.text);
+        let mut name = analyze_name(&normalized.text);
+        // A generic dispatcher is as risky as the action its arguments name, never less.
+        let mut dispatched_note = None;
+        if let Some((key, text)) = super::names::dispatched_action(&name, &ctx.kwargs) {
+            let mut inner = analyze_name(&text);
+            let stronger_intent =
+                inner.intent.map(|(i, _)| i.severity) > name.intent.map(|(i, _)| i.severity);
+            // Only ever raises: a dispatched "get" does not make an unknown tool a read.
+            let stronger_class =
+                inner.class > name.class && inner.class.is_some_and(|c| c > VerbClass::Read);
+            if stronger_class || stronger_intent {
+                inner.sensitive = inner.sensitive.or(name.sensitive);
+                inner.high_value |= name.high_value;
+                inner.traffic |= name.traffic;
+                inner.payee |= name.payee;
+                if name.intent.map(|(i, _)| i.severity) > inner.intent.map(|(i, _)| i.severity) {
+                    inner.intent = name.intent;
+                }
+                if inner.class < name.class {
+                    inner.class = name.class;
+                    inner.verb = name.verb;
+                }
+                for noun in &name.nouns {
+                    if !inner.nouns.contains(noun) {
+                        inner.nouns.push(noun);
+                    }
+                }
+                dispatched_note = Some(format!(
+                    "argument `{key}` names the action ({})",
+                    crate::display::show_value(&text, 60)
+                ));
+                name = inner;
+            }
+        }
+        if name.sensitive.is_none() {
+            name.sensitive = super::names::resource_sensitivity(&ctx.kwargs);
+        }
         let mut findings = Findings::default();
         let hints = ArgHints {
             push_action: name.verb == "push",
@@ -491,7 +527,10 @@ impl RiskScorer for DefaultRiskScorer {
         } else {
             findings.command_class
         };
-        let name_f = name_factor(&name, delegated);
+        let mut name_f = name_factor(&name, delegated);
+        if let Some(note) = dispatched_note {
+            name_f.evidence = format!("{note}: {}", name_f.evidence);
+        }
         let args_f = args_factor(&findings);
         let doc_f = doc_factor(ctx.function_doc.as_deref());
         let hint_f = hints_factor(&ctx.hints);
