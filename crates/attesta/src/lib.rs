@@ -8,6 +8,7 @@ pub mod audit;
 pub mod trust_store;
 pub mod config_file;
 pub mod config_levels;
+mod entry_id;
 
 pub use attesta_core::{
     ActionContext, ApprovalResult, ChallengeMap, ChallengeResult, ChallengeType, Mode, RiskAssessment,
