@@ -21,7 +21,12 @@ pub struct RiskFactor {
 }
 
 impl RiskFactor {
-    pub fn new(name: impl Into<String>, score: f64, weight: f64, evidence: impl Into<String>) -> Self {
+    pub fn new(
+        name: impl Into<String>,
+        score: f64,
+        weight: f64,
+        evidence: impl Into<String>,
+    ) -> Self {
         RiskFactor {
             name: name.into(),
             score,
@@ -117,5 +122,9 @@ impl RiskAssessment {
 
 /// Clamps into `[0, 1]`; NaN is treated as maximal risk.
 pub fn clamp_score(score: f64) -> f64 {
-    if score.is_nan() { 1.0 } else { score.clamp(0.0, 1.0) }
+    if score.is_nan() {
+        1.0
+    } else {
+        score.clamp(0.0, 1.0)
+    }
 }

@@ -77,7 +77,12 @@ pub struct ReviewSeconds {
 
 impl Default for ReviewSeconds {
     fn default() -> Self {
-        ReviewSeconds { low: 0.0, medium: 3.0, high: 10.0, critical: 30.0 }
+        ReviewSeconds {
+            low: 0.0,
+            medium: 3.0,
+            high: 10.0,
+            critical: 30.0,
+        }
     }
 }
 
@@ -105,7 +110,12 @@ pub struct MultiPartyApprovers {
 
 impl Default for MultiPartyApprovers {
     fn default() -> Self {
-        MultiPartyApprovers { low: 2, medium: 2, high: 2, critical: 2 }
+        MultiPartyApprovers {
+            low: 2,
+            medium: 2,
+            high: 2,
+            critical: 2,
+        }
     }
 }
 
@@ -222,7 +232,10 @@ pub struct QuizPolicy {
 
 impl Default for QuizPolicy {
     fn default() -> Self {
-        QuizPolicy { questions: 2, min_correct: None }
+        QuizPolicy {
+            questions: 2,
+            min_correct: None,
+        }
     }
 }
 
@@ -235,7 +248,10 @@ pub struct TeachBackPolicy {
 
 impl Default for TeachBackPolicy {
     fn default() -> Self {
-        TeachBackPolicy { min_words: 15, min_key_terms: 2 }
+        TeachBackPolicy {
+            min_words: 15,
+            min_key_terms: 2,
+        }
     }
 }
 
@@ -418,7 +434,11 @@ pub struct RedactionConfig {
 
 impl Default for RedactionConfig {
     fn default() -> Self {
-        RedactionConfig { enabled: true, keys: Vec::new(), patterns: Vec::new() }
+        RedactionConfig {
+            enabled: true,
+            keys: Vec::new(),
+            patterns: Vec::new(),
+        }
     }
 }
 

@@ -32,7 +32,10 @@ pub struct ActionContext {
 
 impl ActionContext {
     pub fn new(function_name: impl Into<String>) -> Self {
-        ActionContext { function_name: function_name.into(), ..Default::default() }
+        ActionContext {
+            function_name: function_name.into(),
+            ..Default::default()
+        }
     }
 
     pub fn with_arg(mut self, value: impl Into<Value>) -> Self {

@@ -30,12 +30,33 @@ use crate::context::ActionContext;
 use crate::types::RiskLevel;
 
 /// Attesta's own configuration file names.
-const CONFIG_NAMES: [&str; 4] = ["attesta.yaml", "attesta.yml", "attesta.json", "attesta.toml"];
+const CONFIG_NAMES: [&str; 4] = [
+    "attesta.yaml",
+    "attesta.yml",
+    "attesta.json",
+    "attesta.toml",
+];
 
 /// Agent directories whose named files hold hooks, permissions or MCP servers.
 const AGENT_FILES: &[(&str, &[&str])] = &[
-    (".claude", &["settings.json", "settings.local.json", "managed-settings.json", ".mcp.json"]),
-    (".codex", &["config.toml", "hooks.json", "requirements.toml", "managed_config.toml"]),
+    (
+        ".claude",
+        &[
+            "settings.json",
+            "settings.local.json",
+            "managed-settings.json",
+            ".mcp.json",
+        ],
+    ),
+    (
+        ".codex",
+        &[
+            "config.toml",
+            "hooks.json",
+            "requirements.toml",
+            "managed_config.toml",
+        ],
+    ),
     (".gemini", &["settings.json", "system-settings.json"]),
     (".cursor", &["mcp.json", "hooks.json", "settings.json"]),
     (".vscode", &["mcp.json", "settings.json"]),
@@ -53,10 +74,17 @@ const ANYWHERE_NAMES: &[&str] = &[
 
 /// Directories that as a whole belong to the gate or to an agent's configuration: creating,
 /// replacing, moving or deleting the directory itself is protected.
-const PROTECTED_DIRS: &[&str] = &[".attesta", ".claude", ".codex", ".gemini", ".cursor", ".vscode"];
+const PROTECTED_DIRS: &[&str] = &[
+    ".attesta", ".claude", ".codex", ".gemini", ".cursor", ".vscode",
+];
 
 /// System-wide directories of the managed level and of the agents' managed settings.
-const SYSTEM_DIRS: &[&str] = &["/etc/attesta", "/etc/claude-code", "/etc/codex", "/etc/gemini-cli"];
+const SYSTEM_DIRS: &[&str] = &[
+    "/etc/attesta",
+    "/etc/claude-code",
+    "/etc/codex",
+    "/etc/gemini-cli",
+];
 
 /// Names a glob in the current directory is tested against (`rm attesta.y*ml`, `rm .atte?ta/*`).
 const GLOB_TARGETS: &[&str] = &[
@@ -111,28 +139,106 @@ const READ_TOOLS: &[&str] = &[
 ];
 
 /// MCP tool name prefixes that only read.
-const READ_PREFIXES: &[&str] = &["read_", "get_", "list_", "search_", "find_", "view_", "stat_", "show_", "describe_"];
+const READ_PREFIXES: &[&str] = &[
+    "read_",
+    "get_",
+    "list_",
+    "search_",
+    "find_",
+    "view_",
+    "stat_",
+    "show_",
+    "describe_",
+];
 
 /// Programs that only read when run without output redirection.
 const READ_PROGRAMS: &[&str] = &[
-    "cat", "less", "more", "head", "tail", "grep", "egrep", "fgrep", "rg", "ls", "stat", "wc", "file", "diff", "cmp",
-    "md5sum", "sha1sum", "sha256sum", "sha512sum", "b2sum", "jq", "yq", "echo", "printf", "test", "[", "true",
-    "false", "cd", "pwd", "which", "type", "realpath", "readlink", "basename", "dirname", "tree", "du", "bat",
-    "nl", "od", "xxd", "hexdump", "strings", "column", "lsattr", "getfacl", "namei",
+    "cat",
+    "less",
+    "more",
+    "head",
+    "tail",
+    "grep",
+    "egrep",
+    "fgrep",
+    "rg",
+    "ls",
+    "stat",
+    "wc",
+    "file",
+    "diff",
+    "cmp",
+    "md5sum",
+    "sha1sum",
+    "sha256sum",
+    "sha512sum",
+    "b2sum",
+    "jq",
+    "yq",
+    "echo",
+    "printf",
+    "test",
+    "[",
+    "true",
+    "false",
+    "cd",
+    "pwd",
+    "which",
+    "type",
+    "realpath",
+    "readlink",
+    "basename",
+    "dirname",
+    "tree",
+    "du",
+    "bat",
+    "nl",
+    "od",
+    "xxd",
+    "hexdump",
+    "strings",
+    "column",
+    "lsattr",
+    "getfacl",
+    "namei",
 ];
 
 /// Git subcommands that only read.
-const GIT_READ: &[&str] =
-    &["status", "diff", "log", "show", "blame", "ls-files", "ls-tree", "rev-parse", "cat-file", "grep", "check-ignore"];
+const GIT_READ: &[&str] = &[
+    "status",
+    "diff",
+    "log",
+    "show",
+    "blame",
+    "ls-files",
+    "ls-tree",
+    "rev-parse",
+    "cat-file",
+    "grep",
+    "check-ignore",
+];
 
 /// Attesta subcommands an agent may run on its own: they read, or they go through the gate.
-const ATTESTA_READ: &[&str] = &["audit", "policy", "score", "evaluate", "version", "help", "--help", "-h", "--version", "-V"];
+const ATTESTA_READ: &[&str] = &[
+    "audit",
+    "policy",
+    "score",
+    "evaluate",
+    "version",
+    "help",
+    "--help",
+    "-h",
+    "--version",
+    "-V",
+];
 
 /// Audit subcommands that change the log's files.
 const AUDIT_WRITES: &[&str] = &["repair", "checkpoint"];
 
 /// Commands that run the rest of their words as another command.
-const WRAPPERS: &[&str] = &["sudo", "doas", "env", "nohup", "nice", "ionice", "command", "exec", "time", "stdbuf", "setsid"];
+const WRAPPERS: &[&str] = &[
+    "sudo", "doas", "env", "nohup", "nice", "ionice", "command", "exec", "time", "stdbuf", "setsid",
+];
 
 /// Shell tools of the three agents and common MCP shells.
 fn is_shell_tool(name: &str) -> bool {
@@ -140,8 +246,19 @@ fn is_shell_tool(name: &str) -> bool {
     let last = lower.rsplit("__").next().unwrap_or(&lower);
     matches!(
         last,
-        "bash" | "run_shell_command" | "shell" | "exec_command" | "local_shell" | "execute_command" | "run_command"
-            | "terminal" | "run_terminal_cmd" | "exec" | "sh" | "powershell" | "container.exec"
+        "bash"
+            | "run_shell_command"
+            | "shell"
+            | "exec_command"
+            | "local_shell"
+            | "execute_command"
+            | "run_command"
+            | "terminal"
+            | "run_terminal_cmd"
+            | "exec"
+            | "sh"
+            | "powershell"
+            | "container.exec"
     )
 }
 
@@ -150,8 +267,13 @@ fn is_read_tool(name: &str) -> bool {
     if READ_TOOLS.contains(&lower.as_str()) {
         return true;
     }
-    match lower.strip_prefix("mcp__").and_then(|rest| rest.split_once("__")) {
-        Some((_, tool)) => READ_PREFIXES.iter().any(|p| tool.starts_with(p)) || READ_TOOLS.contains(&tool),
+    match lower
+        .strip_prefix("mcp__")
+        .and_then(|rest| rest.split_once("__"))
+    {
+        Some((_, tool)) => {
+            READ_PREFIXES.iter().any(|p| tool.starts_with(p)) || READ_TOOLS.contains(&tool)
+        }
         None => false,
     }
 }
@@ -209,7 +331,11 @@ impl Protection {
 
     /// The first protected file `ctx` would change, if any.
     pub fn check(&self, ctx: &ActionContext) -> Option<ProtectedHit> {
-        let cwd = ctx.metadata.get("cwd").and_then(Value::as_str).map(PathBuf::from);
+        let cwd = ctx
+            .metadata
+            .get("cwd")
+            .and_then(Value::as_str)
+            .map(PathBuf::from);
         let name = ctx.function_name.as_str();
         if is_shell_tool(name) {
             let texts = command_texts(ctx);
@@ -218,8 +344,14 @@ impl Protection {
                     return Some(hit);
                 }
             }
-            let read_only = texts.iter().all(|t| !has_dynamic_code(t) && split_commands(t).iter().all(Simple::read_only));
-            return if read_only { None } else { self.check_links(ctx) };
+            let read_only = texts
+                .iter()
+                .all(|t| !has_dynamic_code(t) && split_commands(t).iter().all(Simple::read_only));
+            return if read_only {
+                None
+            } else {
+                self.check_links(ctx)
+            };
         }
         if is_read_tool(name) {
             return None;
@@ -233,7 +365,10 @@ impl Protection {
                 return;
             }
             if let Some(target) = self.protected(text, cwd.as_deref()) {
-                found = Some(ProtectedHit { target, how: format!("the {name} tool") });
+                found = Some(ProtectedHit {
+                    target,
+                    how: format!("the {name} tool"),
+                });
             }
         };
         for (key, value) in &ctx.kwargs {
@@ -250,7 +385,10 @@ impl Protection {
     fn check_links(&self, ctx: &ActionContext) -> Option<ProtectedHit> {
         let targets = ctx.metadata.get("resolved_paths")?.as_array()?;
         targets.iter().filter_map(Value::as_str).find_map(|t| {
-            self.protected(t, None).map(|target| ProtectedHit { target, how: "a symbolic link to it".into() })
+            self.protected(t, None).map(|target| ProtectedHit {
+                target,
+                how: "a symbolic link to it".into(),
+            })
         })
     }
 
@@ -292,10 +430,16 @@ impl Protection {
                 for word in command.all_words() {
                     for piece in pieces(word) {
                         if let Some(target) = self.protected(piece, cwd.as_deref()) {
-                            return Some(ProtectedHit { target, how: "a shell command".into() });
+                            return Some(ProtectedHit {
+                                target,
+                                how: "a shell command".into(),
+                            });
                         }
                         if let Some(target) = glob_hit(piece) {
-                            return Some(ProtectedHit { target, how: "a shell glob".into() });
+                            return Some(ProtectedHit {
+                                target,
+                                how: "a shell glob".into(),
+                            });
                         }
                     }
                 }
@@ -316,17 +460,36 @@ impl Protection {
             return None;
         }
         let acts = words.iter().any(|w| {
-            matches!(w.as_str(), "-delete" | "-exec" | "-execdir" | "-ok" | "-okdir" | "-fprint" | "-fprintf" | "-fls")
+            matches!(
+                w.as_str(),
+                "-delete"
+                    | "-exec"
+                    | "-execdir"
+                    | "-ok"
+                    | "-okdir"
+                    | "-fprint"
+                    | "-fprintf"
+                    | "-fls"
+            )
         });
         if !acts {
             return None;
         }
         let _ = cwd;
         for pair in words.windows(2) {
-            if matches!(pair[0].as_str(), "-name" | "-iname" | "-path" | "-ipath" | "-wholename" | "-regex" | "-iregex") {
+            if matches!(
+                pair[0].as_str(),
+                "-name" | "-iname" | "-path" | "-ipath" | "-wholename" | "-regex" | "-iregex"
+            ) {
                 let pattern = pair[1].rsplit('/').next().unwrap_or(&pair[1]);
-                if let Some(name) = FIND_TARGETS.iter().find(|t| glob_match(&pattern.to_ascii_lowercase(), t)) {
-                    return Some(ProtectedHit { target: (*name).to_owned(), how: "find with -delete/-exec".into() });
+                if let Some(name) = FIND_TARGETS
+                    .iter()
+                    .find(|t| glob_match(&pattern.to_ascii_lowercase(), t))
+                {
+                    return Some(ProtectedHit {
+                        target: (*name).to_owned(),
+                        how: "find with -delete/-exec".into(),
+                    });
                 }
             }
         }
@@ -354,7 +517,12 @@ fn extends(path: &Path, base: &Path) -> bool {
     if path.starts_with(base) {
         return true;
     }
-    match (path.parent(), base.parent(), path.file_name(), base.file_name()) {
+    match (
+        path.parent(),
+        base.parent(),
+        path.file_name(),
+        base.file_name(),
+    ) {
         (Some(pp), Some(bp), Some(pn), Some(bn)) => {
             pp == bp && pn.to_string_lossy().starts_with(&*bn.to_string_lossy())
         }
@@ -377,7 +545,10 @@ pub fn is_named_protected(path: &Path) -> bool {
         return false;
     };
     let text = path.to_string_lossy().to_lowercase();
-    if SYSTEM_DIRS.iter().any(|d| text == *d || text.starts_with(&format!("{d}/"))) {
+    if SYSTEM_DIRS
+        .iter()
+        .any(|d| text == *d || text.starts_with(&format!("{d}/")))
+    {
         return true;
     }
     // Attesta's data directory at any level, and its configuration files anywhere.
@@ -388,7 +559,10 @@ pub fn is_named_protected(path: &Path) -> bool {
         return true;
     }
     // The user level: ~/.config/attesta (or $XDG_CONFIG_HOME/attesta).
-    if parts.windows(2).any(|w| w[0] == ".config" && w[1] == "attesta") {
+    if parts
+        .windows(2)
+        .any(|w| w[0] == ".config" && w[1] == "attesta")
+    {
         return true;
     }
     // An agent's own directory as a whole, or its hook/settings/MCP files.
@@ -401,13 +575,18 @@ pub fn is_named_protected(path: &Path) -> bool {
         }
     }
     // Claude Desktop's directory (Linux ~/.config/Claude, macOS ~/Library/Application Support/Claude).
-    if parts.windows(2).any(|w| (w[0] == ".config" || w[0] == "application support") && w[1] == "claude") {
+    if parts
+        .windows(2)
+        .any(|w| (w[0] == ".config" || w[0] == "application support") && w[1] == "claude")
+    {
         return true;
     }
     // VS Code and Cursor user settings (…/Code/User/settings.json, …/Cursor/User/mcp.json).
     if parts.len() >= 3
         && parts[parts.len() - 2] == "user"
-        && (parts[parts.len() - 3].starts_with("code") || parts[parts.len() - 3] == "cursor" || parts[parts.len() - 3] == "vscodium")
+        && (parts[parts.len() - 3].starts_with("code")
+            || parts[parts.len() - 3] == "cursor"
+            || parts[parts.len() - 3] == "vscodium")
         && matches!(last.as_str(), "settings.json" | "mcp.json")
     {
         return true;
@@ -422,13 +601,18 @@ pub fn is_named_protected(path: &Path) -> bool {
 /// A tool argument that names a path: a path-ish key, or a single token with a slash.
 fn path_like(key: &str, text: &str) -> bool {
     let key = key.to_ascii_lowercase();
-    let keyed = ["path", "file", "dir", "dest", "target", "source", "src", "to", "from", "location", "uri", "output", "adds", "updates", "deletes", "moves"]
-        .iter()
-        .any(|k| key.contains(k));
+    let keyed = [
+        "path", "file", "dir", "dest", "target", "source", "src", "to", "from", "location", "uri",
+        "output", "adds", "updates", "deletes", "moves",
+    ]
+    .iter()
+    .any(|k| key.contains(k));
     if text.contains('\n') {
         return false;
     }
-    keyed || (!text.contains(char::is_whitespace) && (text.contains('/') || CONFIG_NAMES.contains(&text)))
+    keyed
+        || (!text.contains(char::is_whitespace)
+            && (text.contains('/') || CONFIG_NAMES.contains(&text)))
 }
 
 fn walk(key: &str, value: &Value, visit: &mut dyn FnMut(&str, &str)) {
@@ -447,7 +631,11 @@ fn command_texts(ctx: &ActionContext) -> Vec<String> {
         match ctx.kwargs.get(key) {
             Some(Value::String(s)) => out.push(s.clone()),
             Some(Value::Array(items)) => {
-                let words: Vec<String> = items.iter().filter_map(Value::as_str).map(shell_quote).collect();
+                let words: Vec<String> = items
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .map(shell_quote)
+                    .collect();
                 if !words.is_empty() {
                     out.push(words.join(" "));
                 }
@@ -471,7 +659,9 @@ fn shell_quote(word: &str) -> String {
 fn resolve(raw: &str, cwd: Option<&Path>) -> PathBuf {
     let p = Path::new(raw);
     let joined = match cwd {
-        Some(cwd) if p.is_relative() && !raw.starts_with('~') && !raw.starts_with('$') => cwd.join(p),
+        Some(cwd) if p.is_relative() && !raw.starts_with('~') && !raw.starts_with('$') => {
+            cwd.join(p)
+        }
         _ => p.to_path_buf(),
     };
     normalize(&joined)
@@ -517,7 +707,9 @@ impl Simple {
             }
             if WRAPPERS.contains(&program_name(w)) {
                 i += 1;
-                while i < self.words.len() && (self.words[i].starts_with('-') || self.words[i].contains('=')) {
+                while i < self.words.len()
+                    && (self.words[i].starts_with('-') || self.words[i].contains('='))
+                {
                     i += 1;
                 }
                 continue;
@@ -553,9 +745,16 @@ impl Simple {
             return attesta_command(words).is_none();
         }
         // Only the very first word is the program; `self.words[0]` may be a wrapper (`sudo`).
-        self.words.first().is_some_and(|w| !WRAPPERS.contains(&program_name(w)))
+        self.words
+            .first()
+            .is_some_and(|w| !WRAPPERS.contains(&program_name(w)))
             && READ_PROGRAMS.contains(&program)
-            && !words.iter().any(|w| w == "-i" || w.starts_with("--in-place") || w.starts_with("-o") || w.starts_with("--output"))
+            && !words.iter().any(|w| {
+                w == "-i"
+                    || w.starts_with("--in-place")
+                    || w.starts_with("-o")
+                    || w.starts_with("--output")
+            })
     }
 }
 
@@ -566,8 +765,13 @@ fn program_name(word: &str) -> &str {
 /// `$(…)`, backticks, `eval`, `source` and process substitution run code this module does not
 /// follow; a command that contains them is never treated as read-only.
 fn has_dynamic_code(text: &str) -> bool {
-    text.contains("$(") || text.contains('`') || text.contains("<(") || text.contains(">(")
-        || text.split(|c: char| !c.is_ascii_alphanumeric() && c != '_').any(|w| matches!(w, "eval" | "source" | "xargs"))
+    text.contains("$(")
+        || text.contains('`')
+        || text.contains("<(")
+        || text.contains(">(")
+        || text
+            .split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+            .any(|w| matches!(w, "eval" | "source" | "xargs"))
 }
 
 /// Splits on `;`, `&`, `|`, newlines and parentheses into simple commands; removes quotes and
@@ -580,7 +784,12 @@ fn split_commands(text: &str) -> Vec<Simple> {
     let mut pending_redirect: Option<bool> = None; // Some(writes)
     let mut chars = text.chars().peekable();
 
-    fn finish_word(word: &mut String, in_word: &mut bool, current: &mut Simple, pending: &mut Option<bool>) {
+    fn finish_word(
+        word: &mut String,
+        in_word: &mut bool,
+        current: &mut Simple,
+        pending: &mut Option<bool>,
+    ) {
         if *in_word {
             let w = std::mem::take(word);
             match pending.take() {
@@ -710,7 +919,9 @@ fn split_commands(text: &str) -> Vec<Simple> {
                     commands.push(std::mem::take(&mut current));
                 }
             }
-            c if c.is_whitespace() => finish_word(&mut word, &mut in_word, &mut current, &mut pending_redirect),
+            c if c.is_whitespace() => {
+                finish_word(&mut word, &mut in_word, &mut current, &mut pending_redirect)
+            }
             other => {
                 word.push(other);
                 in_word = true;
@@ -729,8 +940,13 @@ fn split_commands(text: &str) -> Vec<Simple> {
 /// the text of `bash -c '…'`).
 fn pieces(word: &str) -> impl Iterator<Item = &str> {
     std::iter::once(word).chain(
-        word.split(|c: char| matches!(c, '=' | ':' | ',' | '\'' | '"' | '(' | ')' | ';' | '>' | '<' | '|' | '&') || c.is_whitespace())
-            .filter(|p| !p.is_empty()),
+        word.split(|c: char| {
+            matches!(
+                c,
+                '=' | ':' | ',' | '\'' | '"' | '(' | ')' | ';' | '>' | '<' | '|' | '&'
+            ) || c.is_whitespace()
+        })
+        .filter(|p| !p.is_empty()),
     )
 }
 
@@ -740,11 +956,17 @@ fn glob_hit(piece: &str) -> Option<String> {
         return None;
     }
     let lower = piece.to_ascii_lowercase();
-    let components: Vec<&str> = lower.split('/').filter(|c| !c.is_empty() && *c != ".").collect();
+    let components: Vec<&str> = lower
+        .split('/')
+        .filter(|c| !c.is_empty() && *c != ".")
+        .collect();
     let first = *components.first()?;
     // The first component names something in the current directory.
     if first.contains(['*', '?', '[']) || components.len() == 1 {
-        return GLOB_TARGETS.iter().find(|t| glob_match(first, t) && !(first.starts_with('*') && t.starts_with('.'))).map(|t| (*t).to_owned());
+        return GLOB_TARGETS
+            .iter()
+            .find(|t| glob_match(first, t) && !(first.starts_with('*') && t.starts_with('.')))
+            .map(|t| (*t).to_owned());
     }
     None
 }
@@ -797,7 +1019,11 @@ fn attesta_command(words: &[String]) -> Option<ProtectedHit> {
     if program_name(first) != "attesta" {
         return None;
     }
-    let rest: Vec<&str> = words[1..].iter().map(String::as_str).filter(|w| !w.starts_with('-')).collect();
+    let rest: Vec<&str> = words[1..]
+        .iter()
+        .map(String::as_str)
+        .filter(|w| !w.starts_with('-'))
+        .collect();
     let sub = rest.first().copied().unwrap_or("");
     let changes = match sub {
         "" => false,
@@ -806,7 +1032,10 @@ fn attesta_command(words: &[String]) -> Option<ProtectedHit> {
         "mcp" | "serve" | "approver" => false,
         s => !ATTESTA_READ.contains(&s),
     };
-    changes.then(|| ProtectedHit { target: format!("Attesta's state (`attesta {}`)", rest.join(" ")), how: "an attesta command".into() })
+    changes.then(|| ProtectedHit {
+        target: format!("Attesta's state (`attesta {}`)", rest.join(" ")),
+        how: "an attesta command".into(),
+    })
 }
 
 /// `git clean -x/-X` deletes ignored files, `.attesta/` included; `git stash --all` moves them.
@@ -816,13 +1045,20 @@ fn git_special(words: &[String]) -> Option<ProtectedHit> {
         return None;
     }
     let sub = words.iter().skip(1).find(|w| !w.starts_with('-'))?;
-    let flags = || words.iter().filter(|w| w.starts_with('-') && !w.starts_with("--"));
+    let flags = || {
+        words
+            .iter()
+            .filter(|w| w.starts_with('-') && !w.starts_with("--"))
+    };
     let hit = match sub.as_str() {
         "clean" => flags().any(|f| f.contains('x') || f.contains('X')),
         "stash" => words.iter().any(|w| w == "--all") || flags().any(|f| f.contains('a')),
         _ => false,
     };
-    hit.then(|| ProtectedHit { target: ".attesta/ (ignored by git)".into(), how: format!("git {sub}") })
+    hit.then(|| ProtectedHit {
+        target: ".attesta/ (ignored by git)".into(),
+        how: format!("git {sub}"),
+    })
 }
 
 #[cfg(test)]
@@ -859,7 +1095,12 @@ mod tests {
         ] {
             assert!(is_named_protected(Path::new(p)), "{p}");
         }
-        for p in ["/home/u/project/src/main.rs", "/home/u/project/.claude/agents/x.md", "/home/u/project/docs/settings.json", "/home/u/.config/git/config"] {
+        for p in [
+            "/home/u/project/src/main.rs",
+            "/home/u/project/.claude/agents/x.md",
+            "/home/u/project/docs/settings.json",
+            "/home/u/.config/git/config",
+        ] {
             assert!(!is_named_protected(Path::new(p)), "{p}");
         }
     }
@@ -910,16 +1151,35 @@ mod tests {
 
     #[test]
     fn file_tools_and_exceptions() {
-        let write = ctx("Write", json!({"file_path": "/home/u/project/.mcp.json", "content": "{}"}));
+        let write = ctx(
+            "Write",
+            json!({"file_path": "/home/u/project/.mcp.json", "content": "{}"}),
+        );
         assert!(Protection::default().check(&write).is_some());
-        assert!(Protection::default().allow("/home/u/project/.mcp.json").check(&write).is_none());
+        assert!(
+            Protection::default()
+                .allow("/home/u/project/.mcp.json")
+                .check(&write)
+                .is_none()
+        );
         let read = ctx("Read", json!({"file_path": "/home/u/project/.mcp.json"}));
         assert!(Protection::default().check(&read).is_none());
-        let content = ctx("Write", json!({"file_path": "/home/u/project/README.md", "content": "see attesta.yaml and .claude/settings.json"}));
+        let content = ctx(
+            "Write",
+            json!({"file_path": "/home/u/project/README.md", "content": "see attesta.yaml and .claude/settings.json"}),
+        );
         assert!(Protection::default().check(&content).is_none());
         let custom = ctx("Write", json!({"file_path": "/var/log/gate.jsonl.lock"}));
-        assert!(Protection::default().protect("/var/log/gate.jsonl").check(&custom).is_some());
-        let patch = ctx("apply_patch", json!({"updates": ["/home/u/project/src/lib.rs"], "moves_to": ["/home/u/project/old/attesta.yaml"]}));
+        assert!(
+            Protection::default()
+                .protect("/var/log/gate.jsonl")
+                .check(&custom)
+                .is_some()
+        );
+        let patch = ctx(
+            "apply_patch",
+            json!({"updates": ["/home/u/project/src/lib.rs"], "moves_to": ["/home/u/project/old/attesta.yaml"]}),
+        );
         assert!(Protection::default().check(&patch).is_some());
     }
 

@@ -340,7 +340,12 @@ mod tests {
         for raw in [0.3, 0.31, 0.45, 0.59, 0.6, 0.79] {
             let mut a = RiskAssessment::from_score(raw, "test", Vec::new());
             apply_trust(&mut a, 1.0, 1.0);
-            assert!(a.level >= RiskLevel::Medium, "{raw} became {} ({})", a.level, a.score);
+            assert!(
+                a.level >= RiskLevel::Medium,
+                "{raw} became {} ({})",
+                a.level,
+                a.score
+            );
         }
         let mut low = RiskAssessment::from_score(0.25, "test", Vec::new());
         apply_trust(&mut low, 1.0, 0.3);

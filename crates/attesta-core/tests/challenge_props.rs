@@ -323,4 +323,3 @@ fn early_answers_are_rejected_for_every_challenge_type() {
         assert_eq!(err.remaining_seconds, 2.0, "{challenge}");
     }
 }
-

@@ -105,8 +105,8 @@ fn concordance(scored: &[Scored]) -> f64 {
 fn corpus_report_and_quality_bars() {
     let cases = load();
     assert!(
-        cases.len() >= 220,
-        "corpus has {} calls; keep at least 220",
+        cases.len() >= 600,
+        "corpus has {} calls; keep at least 600",
         cases.len()
     );
     for c in &cases {
@@ -171,8 +171,13 @@ fn corpus_report_and_quality_bars() {
             eb.total_cmp(&ea)
         })
     });
+    // `ATTESTA_CORPUS_MISSES=N` lists more of them (all with a large N).
+    let shown = std::env::var("ATTESTA_CORPUS_MISSES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(12);
     println!("worst misses:");
-    for s in misses.iter().take(12) {
+    for s in misses.iter().take(shown) {
         let args = serde_json::to_string(&s.case.ctx.kwargs).unwrap_or_default();
         let args: String = args.chars().take(70).collect();
         println!(

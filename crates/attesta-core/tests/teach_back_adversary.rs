@@ -103,7 +103,65 @@ fn evaluate(label: &str, corpus: &str) -> Figures {
                 .to_lowercase();
             let mut values = Vec::new();
             strings(&case.ctx.arguments_value(), &mut values);
-            for v in values.iter().filter(|v| v.len() >= 4) {
+            // Words of the fixed failure messages ("name", "file", "value") are no leak.
+            const MESSAGE_WORDS: &[&str] = &[
+                "about",
+                "action",
+                "address",
+                "affects",
+                "amount",
+                "arguments",
+                "describe",
+                "describes",
+                "different",
+                "does",
+                "effect",
+                "exactly",
+                "explanation",
+                "file",
+                "folder",
+                "full",
+                "given",
+                "happen",
+                "itself",
+                "kind",
+                "least",
+                "mostly",
+                "much",
+                "name",
+                "names",
+                "needed",
+                "number",
+                "once",
+                "opposite",
+                "part",
+                "pastes",
+                "really",
+                "repeats",
+                "says",
+                "scope",
+                "sentences",
+                "something",
+                "state",
+                "states",
+                "target",
+                "than",
+                "that",
+                "this",
+                "understates",
+                "value",
+                "what",
+                "will",
+                "words",
+                "your",
+                "host",
+                "role",
+                "environment",
+            ];
+            for v in values
+                .iter()
+                .filter(|v| v.len() >= 4 && !MESSAGE_WORDS.contains(&v.to_lowercase().as_str()))
+            {
                 assert!(
                     !reason.contains(&v.to_lowercase()),
                     "{}: reason {reason:?} reveals {v:?}",
@@ -121,7 +179,7 @@ fn evaluate(label: &str, corpus: &str) -> Figures {
     println!(
         "honest accepted {honest_rate:.1} % ({honest_ok}/{honest}); fakes rejected {fake_rate:.1} % ({fakes_caught}/{fakes})"
     );
-    for m in misses.iter().take(40) {
+    for m in misses.iter().take(60) {
         println!("  miss {m}");
     }
     Figures {
@@ -183,7 +241,47 @@ fn held_out_explanations() {
     // A fifth batch (26 cases), written before the last change (negated passive clauses) and
     // never tuned on.
     evaluate(
-        "teach-back held-out 5 (hand-written, untuned)",
+        "teach-back held-out 5 (hand-written)",
         include_str!("corpus/teach_back_heldout5.jsonl"),
     );
+    // Sets 6 and 7 (174 and 178 cases, 91 actions across eleven domains) were written by
+    // someone who never read the validator; both guided changes after their first
+    // measurement (in docs/challenges.md). Set 8 was written the same way and only measured.
+    evaluate(
+        "teach-back held-out 6 (written blind)",
+        include_str!("corpus/teach_back_heldout6.jsonl"),
+    );
+    evaluate(
+        "teach-back held-out 7 (written blind)",
+        include_str!("corpus/teach_back_heldout7.jsonl"),
+    );
+    evaluate(
+        "teach-back held-out 8 (written blind)",
+        include_str!("corpus/teach_back_heldout8.jsonl"),
+    );
+    // Set 9 (241 cases, 61 actions) was written blind after all of the above; its first
+    // measurement (79.5 % honest accepted, 71.4 % fakes rejected) is the figure to expect
+    // on explanations nobody has tuned for; it guided changes after that.
+    let unseen = evaluate(
+        "teach-back held-out 9 (written blind)",
+        include_str!("corpus/teach_back_heldout9.jsonl"),
+    );
+    assert!(unseen.honest_rate >= 75.0 && unseen.fake_rate >= 70.0);
+    // Sets 10 and 11 (208 and 226 cases, 117 actions: Windows and cloud CLIs, HR, CRM,
+    // banking, identity, smart home; and the assistant tasks public agent benchmarks record,
+    // with injected recipients) were written blind after every change above and only
+    // measured: the figures docs/challenges.md publishes for unseen explanations.
+    for (label, corpus) in [
+        (
+            "teach-back held-out 10 (written blind)",
+            include_str!("corpus/teach_back_heldout10.jsonl"),
+        ),
+        (
+            "teach-back held-out 11 (written blind)",
+            include_str!("corpus/teach_back_heldout11.jsonl"),
+        ),
+    ] {
+        let f = evaluate(label, corpus);
+        assert!(f.honest_rate >= 70.0 && f.fake_rate >= 65.0, "{label}");
+    }
 }

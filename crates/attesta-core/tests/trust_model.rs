@@ -84,7 +84,10 @@ fn a_denial_lowers_trust() {
     assert_eq!(record.denials, 1);
 
     // With a prior above zero a first denial goes below it; with the default (0) it stays at 0.
-    let primed = TrustParams { initial_score: 0.3, ..params };
+    let primed = TrustParams {
+        initial_score: 0.3,
+        ..params
+    };
     let mut fresh = TrustRecord::new(&primed, t0());
     fresh.record(
         &primed,
@@ -95,7 +98,13 @@ fn a_denial_lowers_trust() {
     );
     assert!(fresh.score(&primed, t0()) < primed.initial_score);
     let mut fresh = TrustRecord::new(&params, t0());
-    fresh.record(&params, TrustEvent::Denied { level: RiskLevel::Low }, t0());
+    fresh.record(
+        &params,
+        TrustEvent::Denied {
+            level: RiskLevel::Low,
+        },
+        t0(),
+    );
     assert_eq!(fresh.score(&params, t0()), 0.0);
 }
 

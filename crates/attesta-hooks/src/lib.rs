@@ -9,6 +9,7 @@
 //! Every failure — unreadable input, a broken configuration, a panic — becomes a denial in the
 //! agent's format: nothing is allowed because something broke.
 
+pub mod allow;
 pub mod anchor;
 pub mod deadline;
 pub mod install;

@@ -73,7 +73,10 @@ fn handle_inner(agent: Agent, input: &[u8], options: &HookOptions) -> HookRespon
             return HookResponse::failure(agent, &format!("cannot start Attesta: {error}"));
         }
     };
-    let result = attesta.evaluate_blocking(ctx.clone(), EvaluateOptions::default());
+    let session_allow = crate::allow::for_call(&ctx, store.as_ref(), scorer.allowed());
+    let options = EvaluateOptions { session_allow: session_allow.clone(), ..EvaluateOptions::default() };
+    let result = attesta.evaluate_blocking(ctx.clone(), options);
+    crate::allow::remember_grant(store.as_ref(), session_allow.as_ref(), &result);
     crate::session::record(store.as_ref(), &scorer, &ctx);
     HookResponse::decision(agent, &decision_for(&result))
 }

@@ -204,6 +204,11 @@ impl SessionScorer {
         }
     }
 
+    /// The commands the session's human allowed (see [`crate::allow`]).
+    pub fn allowed(&self) -> &attesta_core::session::AllowList {
+        &self.session.allowed
+    }
+
     /// Novelty counts after this process's calls, for saving.
     pub fn novelty(&self) -> Vec<(String, u64)> {
         self.inner.history(MAX_NOVELTY_NAMES)

@@ -1,5 +1,6 @@
 // Where one auto-approved `evaluate` spends its time across the napi boundary: the pieces of
-// `await attesta.evaluate(ctx)` timed alone (median of N calls each).
+// `await attesta.evaluate(ctx)` timed alone: the median wall time of N calls each, and the mean
+// CPU time (user + system) per call over the same loop.
 //
 //   node crates/attesta-node/bench/breakdown.cjs [N]
 //
@@ -12,20 +13,22 @@ const N = Number(process.argv[2] || 50000);
 function median(fn) {
   for (let i = 0; i < Math.min(2000, N); i++) fn();
   const samples = new Float64Array(N);
+  const cpu = process.cpuUsage();
   for (let i = 0; i < N; i++) {
     const start = process.hrtime.bigint();
     fn();
     samples[i] = Number(process.hrtime.bigint() - start);
   }
+  const used = process.cpuUsage(cpu);
   samples.sort();
-  return (samples[N >> 1] / 1000).toFixed(2);
+  return [(samples[N >> 1] / 1000).toFixed(2), ((used.user + used.system) / N).toFixed(2)];
 }
 
 const pipeline = new native.Pipeline({ audit: false, trust: false });
 const ctx = { functionName: 'read_file', kwargs: { path: 'notes.txt' } };
 const json = common.wireJson(ctx, 'node');
 const out = pipeline.evaluate(json);
-if (typeof out !== 'string' || !out.startsWith('{"verdict":"approved"')) throw new Error('not auto-approved');
+if (typeof out !== 'string' || !out.startsWith('["approved"')) throw new Error('not auto-approved');
 const head = out.slice(0, out.indexOf('\n'));
 const rows = [
   ['serialise the context (wireJson)', () => common.wireJson(ctx, 'node')],
@@ -35,5 +38,9 @@ const rows = [
   ['JSON.parse of the result head', () => JSON.parse(head)],
   ['an empty native call', () => native.nativeVersion()],
 ];
-console.log(`node ${process.version}, ${N} calls per row (median µs)`);
-for (const [label, fn] of rows) console.log(`${label.padEnd(45)} ${median(fn).padStart(8)}`);
+console.log(`node ${process.version}, ${N} calls per row`);
+console.log(`${''.padEnd(45)} ${'median µs'.padStart(10)} ${'cpu µs'.padStart(8)}`);
+for (const [label, fn] of rows) {
+  const [wall, cpu] = median(fn);
+  console.log(`${label.padEnd(45)} ${wall.padStart(10)} ${cpu.padStart(8)}`);
+}

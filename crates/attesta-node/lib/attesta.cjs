@@ -79,9 +79,9 @@ function checkReviewer(reviewer) {
 }
 
 /**
- * The camelCase ApprovalResult of the native text (see src/result.rs): the head is parsed now,
- * the risk factors and the challenge result when first read. Both are enumerable own
- * properties, so spreading and JSON.stringify see them like the others.
+ * The camelCase ApprovalResult of the native text (see src/result.rs): the head, an array read
+ * by position, is parsed now; the risk factors and the challenge result when first read. Both
+ * are enumerable own properties, so spreading and JSON.stringify see them like the others.
  */
 function finish(text) {
   const a = text.indexOf('\n');
@@ -90,33 +90,33 @@ function finish(text) {
   let factors;
   let challenge;
   return {
-    verdict: h.verdict,
-    allowed: h.verdict === 'approved' || h.verdict === 'modified',
-    riskScore: h.risk_score,
-    riskLevel: h.risk_level,
+    verdict: h[0],
+    allowed: h[0] === 'approved' || h[0] === 'modified',
+    riskScore: h[1],
+    riskLevel: h[2],
     get riskFactors() {
       if (factors === undefined) factors = JSON.parse(text.slice(a + 1, b));
       return factors;
     },
-    scorer: h.scorer,
-    challengeType: h.challenge_type ?? null,
-    challengePassed: h.challenge_passed,
+    scorer: h[3],
+    challengeType: h[4],
+    challengePassed: h[5],
     get challenge() {
       if (challenge === undefined) challenge = JSON.parse(text.slice(b + 1));
       return challenge;
     },
-    reason: h.reason,
-    approvers: h.approvers,
-    approverAuthenticated: h.approver_authenticated,
-    auditEntryId: h.audit_entry_id,
-    modification: h.modification ?? null,
-    reviewSeconds: h.review_seconds,
-    mode: h.mode,
-    enforcedVerdict: h.enforced_verdict,
-    trustBefore: h.trust_before ?? null,
-    interceptedAt: h.intercepted_at,
-    decidedAt: h.decided_at,
-    denialMessage: h.denial_message,
+    reason: h[6],
+    approvers: h[7],
+    approverAuthenticated: h[8],
+    auditEntryId: h[9],
+    modification: h[10],
+    reviewSeconds: h[11],
+    mode: h[12],
+    enforcedVerdict: h[13],
+    trustBefore: h[14],
+    interceptedAt: h[15],
+    decidedAt: h[16],
+    denialMessage: h[17],
   };
 }
 

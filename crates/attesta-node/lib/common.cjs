@@ -140,11 +140,33 @@ function toWire(ctx, source) {
   return wire;
 }
 
-/** JSON text of the wire form; values JSON cannot carry (BigInt, cycles) are a clear error. */
+/** `,"key":value` as JSON.stringify writes that property of an object ('' when it leaves it out). */
+function member(key, value) {
+  if (value === undefined) return '';
+  const text = JSON.stringify(value);
+  return text === undefined ? '' : `,"${key}":${text}`;
+}
+
+/**
+ * JSON text of the wire form, the text `JSON.stringify(toWire(ctx, source))` gives, written
+ * member by member: each `JSON.stringify` call has a fixed cost, so the parts the caller left
+ * out (no args, hints or metadata) are written as constants. Values JSON cannot carry (BigInt,
+ * cycles) are a clear error.
+ */
 function wireJson(ctx, source) {
-  const wire = toWire(ctx, source);
+  const w = toWire(ctx, source);
   try {
-    return JSON.stringify(wire);
+    let text = '{"function_name":' + JSON.stringify(w.function_name);
+    text += ctx.args == null ? ',"args":[]' : member('args', w.args);
+    text += ctx.kwargs == null ? ',"kwargs":{}' : member('kwargs', w.kwargs);
+    text += ctx.hints == null ? ',"hints":{}' : member('hints', w.hints);
+    if (ctx.metadata == null) text += source ? `,"metadata":{"source":${JSON.stringify(source)}}` : ',"metadata":{}';
+    else text += member('metadata', w.metadata);
+    text += member('function_doc', w.function_doc);
+    text += member('agent_id', w.agent_id);
+    text += member('session_id', w.session_id);
+    text += member('environment', w.environment);
+    return text + '}';
   } catch (error) {
     throw new TypeError(`ActionContext cannot be serialised to JSON: ${error.message}`);
   }

@@ -51,6 +51,43 @@ test('the pure-JS fromScore (used by /remote) agrees with the Rust core everywhe
   }
 });
 
+test('the wire text written member by member is the text JSON.stringify gives the wire object', () => {
+  const common = require('../lib/common.cjs');
+  const date = new Date(0);
+  const custom = { toJSON: () => ({ replaced: true }) };
+  const dropped = { toJSON: () => undefined };
+  const values = [undefined, null, 0, -1.5, 1e21, '', 'é"\\\n\u2028😀', [], [1, undefined, 'x'], {}, { a: undefined, b: [null] },
+    date, custom, dropped, { nested: { deep: [date, custom] } }];
+  const pick = (i, k) => values[(i * 7 + k * 13) % values.length];
+  const cases = [
+    { functionName: 'read_file' },
+    { functionName: 'read_file', kwargs: { path: 'notes.txt' } },
+    { functionName: 'x', args: [], kwargs: {}, hints: {}, metadata: {} },
+    { functionName: 'x', metadata: { source: 'mine' } },
+    { functionName: 'x', metadata: { other: 1 } },
+    { functionName: 'x', args: null, kwargs: null, hints: null, metadata: null, functionDoc: null, agentId: undefined },
+    { functionName: '"quoted"\n', functionDoc: 'doc', agentId: 'a', sessionId: 's', environment: 'production' },
+  ];
+  for (let i = 0; i < 60; i++) {
+    cases.push({
+      functionName: `f${i}`,
+      args: [pick(i, 0), pick(i, 1)],
+      kwargs: { k: pick(i, 2), [`k${i}`]: pick(i, 3) },
+      hints: i % 3 ? { h: pick(i, 4) } : undefined,
+      metadata: i % 2 ? { m: pick(i, 5) } : undefined,
+    });
+  }
+  for (const ctx of cases) {
+    for (const source of [undefined, 'node', 'we"ird']) {
+      assert.equal(common.wireJson(ctx, source), JSON.stringify(common.toWire(ctx, source)), JSON.stringify(ctx));
+    }
+  }
+  const cyclic = { functionName: 'x', kwargs: {} };
+  cyclic.kwargs.self = cyclic.kwargs;
+  assert.throws(() => common.wireJson(cyclic, 'node'), /ActionContext cannot be serialised to JSON/);
+  assert.throws(() => common.wireJson({ functionName: 'x', args: [1n] }), /ActionContext cannot be serialised to JSON/);
+});
+
 test('the seed example: new Attesta() then await evaluate() of a low-risk call is approved', async (t) => {
   const dir = tempDir(t);
   const attesta = new Attesta({ auditPath: `${dir}/audit.jsonl`, trust: false });

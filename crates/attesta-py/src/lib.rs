@@ -216,6 +216,7 @@ fn options(
         risk_override,
         seed,
         min_review_seconds,
+        ..EvaluateOptions::default()
     })
 }
 

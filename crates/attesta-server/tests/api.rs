@@ -148,6 +148,36 @@ async fn multi_party_needs_distinct_approvers(kind: &str) {
     assert_eq!(audit.last().unwrap()["challenge_type"], "multi_party");
 }
 
+async fn multi_party_approver_may_withdraw(kind: &str) {
+    let s = start(kind, BASE_YAML).await;
+    let created = s.create(critical()).await;
+    let id = created["request_id"].as_str().unwrap();
+    let key = s.key(id).await;
+    let steps = key["expected"]["steps"].as_array().unwrap();
+    s.get(&format!("/v1/requests/{id}"), Some(&s.alice)).await;
+    let (status, body) = s
+        .post(&format!("/v1/requests/{id}/answer"), Some(&s.alice), json!({"response": {"kind": "teach_back", "answer": teach_back_text(&steps[0])}}))
+        .await;
+    assert_eq!((status, body["result"].as_str()), (200, Some("recorded")), "{body}");
+    // Having approved step 1, alice may still stop the action before anyone else answers.
+    let (status, body) = s
+        .post(&format!("/v1/requests/{id}/answer"), Some(&s.alice), json!({"decision": "deny", "reason": "I misread the table name"}))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["decision"]["verdict"], "denied", "{body}");
+    let (_, waited) = s.get(&format!("/v1/requests/{id}/wait?timeout=1"), Some(&s.agent)).await;
+    assert!(waited.to_string().contains("approval withdrawn by alice: I misread the table name"), "{waited}");
+    let audit = s.audit().await;
+    let last = audit.last().unwrap();
+    assert_eq!(last["verdict"], "denied");
+    assert_eq!(last["approver_ids"], json!(["alice"]), "{last}");
+    assert_eq!(last["challenge"]["details"]["withdrawn"], true, "{last}");
+    // Bob can no longer approve it.
+    s.get(&format!("/v1/requests/{id}"), Some(&s.bob)).await;
+    let (status, body) = s.post(&format!("/v1/requests/{id}/answer"), Some(&s.bob), json!({"response": {"kind": "quiz", "answer": quiz_answers(&steps[1])}})).await;
+    assert_eq!((status, body["error"]["code"].as_str()), (409, Some("already_decided")), "{body}");
+}
+
 async fn expiry_follows_fail_mode(kind: &str) {
     for (mode, verdict) in [("deny", "timed_out"), ("escalate", "escalated"), ("allow", "approved")] {
         let yaml = format!("policy:\n  timeout_seconds: 1\n  fail_mode: {mode}\n");
@@ -381,6 +411,7 @@ scenarios!(
     decision_cannot_be_replayed_onto_another_action,
     quiz_wrong_denies_without_revealing,
     multi_party_needs_distinct_approvers,
+    multi_party_approver_may_withdraw,
     expiry_follows_fail_mode,
     forged_csrf_never_changes_state,
     wrong_host_and_headers,

@@ -116,6 +116,7 @@ async fn main() -> ExitCode {
         teach_back: input.teach_back,
         seed: input.seed,
         timeout_seconds: input.timeout_seconds,
+        session_allow: None,
     };
     match TerminalReviewer::new().review(&request).await {
         Ok(outcome) => {

@@ -8,6 +8,7 @@ pub mod audit;
 pub mod trust_store;
 pub mod config_file;
 pub mod config_levels;
+mod entry_id;
 
 pub use attesta_core::{
     ActionContext, ApprovalResult, ChallengeMap, ChallengeResult, ChallengeType, Mode, RiskAssessment,
@@ -15,6 +16,7 @@ pub use attesta_core::{
 };
 pub mod events;
 pub mod pipeline;
+pub mod session_allow;
 
 pub use events::Event;
 pub use pipeline::{Arguments, Attesta, AttestaBuilder, AttestaDenied, BuildError, EvaluateOptions};

@@ -24,6 +24,7 @@ use serde_json::Value;
 
 use crate::audit::AuditLog;
 use crate::config_file::{ConfigFileError, LoadedConfig};
+use crate::entry_id::EntryId;
 use crate::events::{Event, EventBus};
 use crate::reviewer::{
     NonInteractiveReviewer, ReviewOutcome, ReviewRequest, Reviewer, ReviewerError, ServerReviewer, TerminalReviewer,
@@ -116,6 +117,10 @@ pub struct EvaluateOptions {
     /// Minimum review seconds for this call, overriding the config's per-level value (never lower
     /// than the config's for the level).
     pub min_review_seconds: Option<f64>,
+    /// The agent session's allow-list, from entry points that keep per-session state (the
+    /// coding-agent hooks). A MEDIUM confirmation it covers is auto-approved and audited with
+    /// the rule; otherwise the reviewer may offer to extend it (see [`crate::session_allow`]).
+    pub session_allow: Option<crate::session_allow::SessionAllow>,
 }
 
 struct Inner {
@@ -399,14 +404,20 @@ impl Attesta {
         let inner = &*self.inner;
         let intercepted_at = Timestamp::now();
         let started = Instant::now();
-        let entry_id = uuid::Uuid::now_v7().to_string();
         let policy = &inner.config.policy;
         let mode = policy.mode;
-        let environment = self.environment_for(&ctx);
-        let intercept = Intercept { entry_id: entry_id.clone(), intercepted_at, started, mode, environment: environment.clone() };
+        let intercept = Intercept {
+            entry_id: EntryId::new(inner.audit.is_some()),
+            intercepted_at,
+            started,
+            mode,
+            environment: self.environment_for(&ctx),
+        };
+        let entry_id = &intercept.entry_id;
+        let environment = intercept.environment.as_str();
 
         // Stage 1: risk scoring (a panicking scorer denies).
-        let mut assessment = match score_guarded(&inner.engine, &ctx, options.risk_override, &environment) {
+        let mut assessment = match score_guarded(&inner.engine, &ctx, options.risk_override, environment) {
             Ok(a) => a,
             Err(why) => {
                 let assessment = failure_assessment(&why);
@@ -416,6 +427,7 @@ impl Attesta {
         };
 
         // Trust lowers non-critical, non-overridden risk for agents with a good record.
+        let scored_level = assessment.level;
         let mut trust_before = None;
         if let (Some(store), Some(agent)) = (&inner.trust, ctx.agent_id.as_deref()) {
             let domain = trust_domain(&ctx.function_name, &inner.config.trust.domains);
@@ -431,7 +443,7 @@ impl Attesta {
             }
         }
         inner.events.emit(|| Event::RiskScored {
-            entry_id: entry_id.clone(),
+            entry_id: entry_id.get().to_owned(),
             action: ctx.function_name.clone(),
             assessment: assessment.clone(),
         });
@@ -440,7 +452,7 @@ impl Attesta {
         let directives = assessment.directives.clone();
         if !directives.notify.is_empty() {
             inner.events.emit(|| Event::Notify {
-                entry_id: entry_id.clone(),
+                entry_id: entry_id.get().to_owned(),
                 action: ctx.function_name.clone(),
                 roles: directives.notify.clone(),
                 assessment: assessment.clone(),
@@ -474,9 +486,22 @@ impl Attesta {
                 authenticated: false,
                 modification: None,
             }
+        } else if let Some(entry) = options
+            .session_allow
+            .as_ref()
+            .and_then(|allow| allow.matching(scored_level, &assessment, challenge, approvers_required))
+        {
+            Decision {
+                verdict: Verdict::Approved,
+                reason: crate::session_allow::matched_reason(entry),
+                challenge: Some(crate::session_allow::matched_challenge(entry)),
+                approvers: Vec::new(),
+                authenticated: false,
+                modification: None,
+            }
         } else {
             inner.events.emit(|| Event::ChallengeIssued {
-                entry_id: entry_id.clone(),
+                entry_id: entry_id.get().to_owned(),
                 action: ctx.function_name.clone(),
                 challenge,
             });
@@ -491,11 +516,15 @@ impl Attesta {
                 teach_back: policy.teach_back,
                 seed: options.seed.unwrap_or_else(random_seed),
                 timeout_seconds: policy.timeout_seconds,
+                session_allow: options
+                    .session_allow
+                    .as_ref()
+                    .and_then(|allow| allow.offer(scored_level, &assessment, challenge, approvers_required)),
             };
-            let decision = self.verify(&request, &directives.notify, &entry_id).await;
+            let decision = self.verify(&request, &directives.notify, entry_id).await;
             if let Some(result) = &decision.challenge {
                 inner.events.emit(|| Event::ChallengeCompleted {
-                    entry_id: entry_id.clone(),
+                    entry_id: entry_id.get().to_owned(),
                     action: ctx.function_name.clone(),
                     challenge,
                     passed: result.passed,
@@ -508,7 +537,7 @@ impl Attesta {
     }
 
     /// Runs the reviewer under the timeout and turns every failure into a denial.
-    async fn verify(&self, request: &ReviewRequest, notify: &[String], entry_id: &str) -> Decision {
+    async fn verify(&self, request: &ReviewRequest, notify: &[String], entry_id: &EntryId) -> Decision {
         let policy = &self.inner.config.policy;
         // Configs built in code skip validation: never let an absurd value panic here.
         let timeout = Duration::try_from_secs_f64(policy.timeout_seconds.max(0.0)).unwrap_or(Duration::from_secs(604_800));
@@ -534,7 +563,7 @@ impl Attesta {
                     FailMode::Escalate => {
                         let reason = format!("no answer within {seconds} s; escalated (policy.fail_mode: escalate)");
                         self.inner.events.emit(|| Event::Escalated {
-                            entry_id: entry_id.to_owned(),
+                            entry_id: entry_id.get().to_owned(),
                             action: request.ctx.function_name.clone(),
                             reason: reason.clone(),
                             notify: notify.to_vec(),
@@ -557,14 +586,14 @@ impl Attesta {
 
     /// The approval server could not be reached: `policy.fail_mode` decides, as for a timeout,
     /// except that `allow` also needs `policy.unattended: allow` (nobody saw the action).
-    fn server_unreachable(&self, request: &ReviewRequest, why: &str, notify: &[String], entry_id: &str) -> Decision {
+    fn server_unreachable(&self, request: &ReviewRequest, why: &str, notify: &[String], entry_id: &EntryId) -> Decision {
         let policy = &self.inner.config.policy;
         let challenge = ChallengeResult::new(request.challenge, false).with_detail("server_unreachable", why);
         match policy.fail_mode {
             FailMode::Escalate => {
                 let reason = format!("{why}; escalated (policy.fail_mode: escalate)");
                 self.inner.events.emit(|| Event::Escalated {
-                    entry_id: entry_id.to_owned(),
+                    entry_id: entry_id.get().to_owned(),
                     action: request.ctx.function_name.clone(),
                     reason: reason.clone(),
                     notify: notify.to_vec(),
@@ -624,7 +653,7 @@ impl Attesta {
         };
 
         if let Some(log) = &inner.audit {
-            result.audit_entry_id = entry_id;
+            result.audit_entry_id = entry_id.into_string();
             let mut entry = AuditEntry::from_decision(ctx, &result, &inner.redactor);
             // Record the environment the decision was made for, detected or given.
             entry.environment = Some(environment);
@@ -656,12 +685,12 @@ impl Attesta {
             }
         }
 
-        let entry_id = result.audit_entry_id.clone();
+        let entry_id = || result.audit_entry_id.clone();
         if result.verdict.runs() {
-            inner.events.emit(|| Event::Approved { entry_id, action: ctx.function_name.clone(), verdict: result.verdict });
+            inner.events.emit(|| Event::Approved { entry_id: entry_id(), action: ctx.function_name.clone(), verdict: result.verdict });
         } else {
             inner.events.emit(|| Event::Denied {
-                entry_id,
+                entry_id: entry_id(),
                 action: ctx.function_name.clone(),
                 verdict: result.verdict,
                 reason: result.reason.clone(),
@@ -727,7 +756,7 @@ impl Attesta {
 
 /// When and where a call was intercepted: what the record needs besides the decision.
 struct Intercept {
-    entry_id: String,
+    entry_id: EntryId,
     intercepted_at: Timestamp,
     started: Instant,
     mode: Mode,
@@ -764,7 +793,11 @@ impl Decision {
     /// Checks a reviewer's claim before trusting it: an approval needs a passed challenge, enough
     /// distinct approvers for multi-party, and (for MODIFIED) a modification.
     fn from_outcome(outcome: ReviewOutcome, request: &ReviewRequest, policy_unattended: Unattended) -> Self {
-        let ReviewOutcome { verdict, challenge, approvers, authenticated, modification, reason } = outcome;
+        let ReviewOutcome { verdict, mut challenge, approvers, authenticated, modification, reason } = outcome;
+        // A session allow-list grant counts only where it was offered, and only with an approval.
+        if request.session_allow.is_none() || verdict != Verdict::Approved {
+            challenge.details.remove(crate::reviewer::SESSION_ALLOW_GRANTED);
+        }
         let denied = |why: String, challenge: ChallengeResult, approvers: Vec<String>| Decision {
             verdict: Verdict::Denied,
             reason: why,

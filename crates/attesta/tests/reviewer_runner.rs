@@ -142,6 +142,7 @@ fn request(ctx: ActionContext, challenge: ChallengeType, min_review: f64) -> Rev
         teach_back: TeachBackPolicy::default(),
         seed: 99,
         timeout_seconds: 300.0,
+        session_allow: None,
     }
 }
 
@@ -528,4 +529,102 @@ fn deny_lines_are_read_strictly() {
     );
     assert_eq!(deny_request("b", false), None);
     assert_eq!(deny_request("n", false), Some(None));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The session allow-list answer at a MEDIUM confirmation.
+
+fn offered(command: &str, min_review: f64) -> ReviewRequest {
+    let mut req = request(
+        ActionContext::new("Bash").with_kwarg("command", command),
+        ChallengeType::Confirm,
+        min_review,
+    );
+    req.approvers_required = 1;
+    req.session_allow = Some(attesta::reviewer::AllowOffer {
+        tool: "Bash".into(),
+        command: command.into(),
+    });
+    req
+}
+
+#[test]
+fn allow_answer_approves_and_grants_what_the_human_chose() {
+    let clock = ManualClock::default();
+    // `a` alone: the exact command.
+    let req = offered("cargo build --release", 0.0);
+    let mut p = ScriptedPrompter::new(&clock, vec![say(0.0, "a")], &[]);
+    let log = Arc::clone(&p.log);
+    let outcome = block(ChallengeRunner::new().run(&req, &mut p, &clock)).unwrap();
+    assert_eq!(outcome.verdict, Verdict::Approved);
+    assert_eq!(
+        outcome.challenge.details[attesta::reviewer::SESSION_ALLOW_GRANTED],
+        json!({"tool": "Bash", "prefix": "cargo build --release"})
+    );
+    assert!(outcome.reason.contains("allowed for the rest of the session"), "{}", outcome.reason);
+    let log = log.lock().unwrap();
+    assert!(log.asks[0].0.contains("a = also allow"), "{:?}", log.asks);
+    assert!(
+        log.notices.iter().any(|n| n.0 == NoticeKind::Info && n.1.contains("exactly `cargo build --release`")),
+        "the human is shown what the grant covers: {:?}",
+        log.notices
+    );
+
+    // `a <prefix>`: a whole-word prefix they typed.
+    let mut p = ScriptedPrompter::new(&clock, vec![say(0.0, "a cargo build")], &[]);
+    let outcome = block(ChallengeRunner::new().run(&req, &mut p, &clock)).unwrap();
+    assert_eq!(
+        outcome.challenge.details[attesta::reviewer::SESSION_ALLOW_GRANTED]["prefix"],
+        "cargo build"
+    );
+}
+
+#[test]
+fn allow_answers_that_cannot_be_honoured_are_refused_and_asked_again() {
+    let clock = ManualClock::default();
+    let req = offered("cargo build --release", 0.0);
+    // Not a prefix, smuggled operators, a bare interpreter: each refused; then a plain yes
+    // approves without any grant.
+    let mut p = ScriptedPrompter::new(
+        &clock,
+        vec![say(0.0, "a cargo test"), say(0.0, "a cargo build; rm -rf ~"), say(0.0, "a car"), say(0.0, "y")],
+        &[],
+    );
+    let log = Arc::clone(&p.log);
+    let outcome = block(ChallengeRunner::new().run(&req, &mut p, &clock)).unwrap();
+    assert_eq!(outcome.verdict, Verdict::Approved);
+    assert!(!outcome.challenge.details.contains_key(attesta::reviewer::SESSION_ALLOW_GRANTED));
+    let refused = log.lock().unwrap().notices.iter().filter(|n| n.0 == NoticeKind::Rejected).count();
+    assert_eq!(refused, 3);
+
+    // A command that is not a single simple command is never offered as a whole.
+    let req = offered("make && rm -rf ~", 0.0);
+    let mut p = ScriptedPrompter::new(&clock, vec![say(0.0, "a"), say(0.0, "n")], &[]);
+    let outcome = block(ChallengeRunner::new().run(&req, &mut p, &clock)).unwrap();
+    assert_eq!(outcome.verdict, Verdict::Denied);
+    assert!(!outcome.challenge.details.contains_key(attesta::reviewer::SESSION_ALLOW_GRANTED));
+}
+
+#[test]
+fn allow_answer_waits_out_the_minimum_review_time_like_yes() {
+    let clock = ManualClock::default();
+    let req = offered("npm run build", 3.0);
+    // An early `a` is rejected like an early `y`; the later plain `y` carries no grant.
+    let mut p = ScriptedPrompter::new(&clock, vec![say(1.0, "a"), say(3.0, "y")], &[]);
+    let outcome = block(ChallengeRunner::new().run(&req, &mut p, &clock)).unwrap();
+    assert_eq!(outcome.verdict, Verdict::Approved);
+    assert_eq!(outcome.challenge.details["early_answers"], 1);
+    assert!(!outcome.challenge.details.contains_key(attesta::reviewer::SESSION_ALLOW_GRANTED));
+}
+
+#[test]
+fn without_an_offer_a_is_a_no() {
+    let clock = ManualClock::default();
+    let mut req = offered("cargo build", 0.0);
+    req.session_allow = None;
+    let mut p = ScriptedPrompter::new(&clock, vec![say(0.0, "a")], &[]);
+    let log = Arc::clone(&p.log);
+    let outcome = block(ChallengeRunner::new().run(&req, &mut p, &clock)).unwrap();
+    assert_eq!(outcome.verdict, Verdict::Denied);
+    assert!(!log.lock().unwrap().asks[0].0.contains("allow"));
 }

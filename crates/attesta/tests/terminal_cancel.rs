@@ -36,6 +36,7 @@ fn request() -> ReviewRequest {
         teach_back: TeachBackPolicy::default(),
         seed: 1,
         timeout_seconds: 300.0,
+        session_allow: None,
     }
 }
 

@@ -102,17 +102,50 @@ static BUILTIN_SET: LazyLock<RegexSet> = LazyLock::new(|| {
 /// required literal is listed (the test `prefilter_admits_every_builtin_example` checks them).
 const PREFILTER_NEEDLES: &[&str] = &[
     "-----begin", // private_key
-    "akia", "asia", "aida", "aroa", "agpa", "anpa", "anva", "aipa", "abia", "acca", // aws_key
-    "gh", "github_pat_", // github_token
-    "xox", "hooks.slack.com", // slack_token
-    "eyj", // jwt
-    "sk_", "rk_", "pk_", "sk-", "aiza", // api_key
-    "bearer", "authorization", "://", // bearer, authorization header, URL password
+    "akia",
+    "asia",
+    "aida",
+    "aroa",
+    "agpa",
+    "anpa",
+    "anva",
+    "aipa",
+    "abia",
+    "acca", // aws_key
+    "gh",
+    "github_pat_", // github_token
+    "xox",
+    "hooks.slack.com", // slack_token
+    "eyj",             // jwt
+    "sk_",
+    "rk_",
+    "pk_",
+    "sk-",
+    "aiza", // api_key
+    "bearer",
+    "authorization",
+    "://", // bearer, authorization header, URL password
     // NAME_WORDS and the environment-assignment rule
-    "pass", "pwd", "secret", "token", "api_key", "api-key", "apikey", "access_key", "access-key",
-    "accesskey", "private_key", "private-key", "privatekey", "credential",
+    "pass",
+    "pwd",
+    "secret",
+    "token",
+    "api_key",
+    "api-key",
+    "apikey",
+    "access_key",
+    "access-key",
+    "accesskey",
+    "private_key",
+    "private-key",
+    "privatekey",
+    "credential",
     // command-line credentials
-    "mysql", "mariadb", "-u", "login", "redis-cli",
+    "mysql",
+    "mariadb",
+    "-u",
+    "login",
+    "redis-cli",
 ];
 
 static PREFILTER: LazyLock<Option<aho_corasick::AhoCorasick>> = LazyLock::new(|| {
@@ -552,7 +585,10 @@ mod tests {
             ("MYSQL_PWD=mysqlsecret1 mysql", "mysqlsecret1"),
             ("curl -u admin:curlpass77 https://x.example", "curlpass77"),
             ("sshpass -p sshsecret42 ssh host", "sshsecret42"),
-            ("docker login -u bob -p dockersecret8 registry", "dockersecret8"),
+            (
+                "docker login -u bob -p dockersecret8 registry",
+                "dockersecret8",
+            ),
             ("redis-cli -h cache -a redissecret5 ping", "redissecret5"),
             ("htpasswd -b .htpasswd alice htsecret31", "htsecret31"),
         ];
@@ -569,7 +605,10 @@ mod tests {
         for secret in ["\"123\"", "078-05-1120", "4321"] {
             assert!(!out.contains(secret), "{out}");
         }
-        assert!(out.contains("\"pin\":17"), "a GPIO pin number is not a secret: {out}");
+        assert!(
+            out.contains("\"pin\":17"),
+            "a GPIO pin number is not a secret: {out}"
+        );
     }
 
     #[test]
@@ -758,7 +797,10 @@ mod tests {
             "paſſword=hunter2",
         ] {
             assert!(may_hold_secret(text), "{text}");
-            assert!(BUILTIN_SET.is_match(text), "example no longer matches: {text}");
+            assert!(
+                BUILTIN_SET.is_match(text),
+                "example no longer matches: {text}"
+            );
         }
         assert!(!may_hold_secret("cargo test --workspace"));
     }

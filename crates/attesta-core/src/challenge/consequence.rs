@@ -206,20 +206,31 @@ pub(crate) fn consequences(ctx: &ActionContext, factors: &[RiskFactor]) -> Vec<C
     );
     let destroys_by_name = any(
         &name,
-        &["drop", "delet", "truncat", "purg", "wipe", "eras", "destroy", "remov"],
+        &[
+            "drop", "delet", "truncat", "purg", "wipe", "eras", "destroy", "remov",
+        ],
     );
     let names_stored_data = |words: &[String]| {
         any(
             words,
             &[
-                "table", "database", "db$", "record", "row", "collection", "schema", "column",
-                "index", "keyspace",
+                "table",
+                "database",
+                "db$",
+                "record",
+                "row",
+                "collection",
+                "schema",
+                "column",
+                "index",
+                "keyspace",
             ],
         )
     };
     add(
         Consequence::DataDestroyed,
-        sql_destroys || (destroys_by_name && (names_stored_data(&name) || names_stored_data(&keys))),
+        sql_destroys
+            || (destroys_by_name && (names_stored_data(&name) || names_stored_data(&keys))),
     );
     add(
         Consequence::Deleted,
@@ -386,10 +397,18 @@ mod tests {
     #[test]
     fn a_dropped_table_is_never_offered_deletion_as_a_wrong_answer() {
         let applicable = of(ActionContext::new("drop_table").with_kwarg("table", "customers"));
-        for wrong in [Consequence::Deleted, Consequence::DataDestroyed, Consequence::Overwritten] {
+        for wrong in [
+            Consequence::Deleted,
+            Consequence::DataDestroyed,
+            Consequence::Overwritten,
+        ] {
             assert!(applicable.iter().any(|a| a.confusable(wrong)), "{wrong:?}");
         }
-        assert!(!applicable.iter().any(|a| a.confusable(Consequence::MoneyOut)));
+        assert!(
+            !applicable
+                .iter()
+                .any(|a| a.confusable(Consequence::MoneyOut))
+        );
         // Symmetric, so the order of the applicable list never matters.
         for a in ALL {
             for b in ALL {

@@ -4,6 +4,7 @@
 
 use super::consequence::Consequence;
 use super::text::amounts_equal;
+pub(crate) use super::verbs::verb_spec;
 use super::vocab::{EXPLAIN_WORDS, NEGATIONS, STOPWORDS};
 
 /// Effect words (prefixes; `$` = whole word) and opposite cues for one consequence.
@@ -11,6 +12,17 @@ pub(crate) struct EffectSpec {
     pub stems: Vec<&'static str>,
     pub opposites: Vec<&'static str>,
 }
+
+/// Making a backup: the opposite of destroying data.
+const BACKUP_MADE: [&str; 7] = [
+    "backs up",
+    "makes a backup",
+    "creates a backup",
+    "takes a backup",
+    "mak*backup",
+    "tak*backup",
+    "creat*backup",
+];
 
 pub(crate) fn effect_spec(c: Consequence, action_tokens: &[String]) -> EffectSpec {
     let has = |w: &str| action_tokens.iter().any(|t| t.starts_with(w));
@@ -89,10 +101,11 @@ pub(crate) fn effect_spec(c: Consequence, action_tokens: &[String]) -> EffectSpe
                 "only reads",
                 "select only",
                 "preview",
-                "backup",
                 "brand new",
             ]
-            .to_vec(),
+            .into_iter()
+            .chain(BACKUP_MADE)
+            .collect(),
         },
         Consequence::Deleted => EffectSpec {
             stems: [
@@ -115,7 +128,6 @@ pub(crate) fn effect_spec(c: Consequence, action_tokens: &[String]) -> EffectSpe
                 "create$",
                 "creating",
                 "restores",
-                "backup",
                 "back up",
                 "makes a copy",
                 "copies it",
@@ -126,12 +138,15 @@ pub(crate) fn effect_spec(c: Consequence, action_tokens: &[String]) -> EffectSpe
                 "preview",
                 "brand new",
             ]
-            .to_vec(),
+            .into_iter()
+            .chain(BACKUP_MADE)
+            .collect(),
         },
         Consequence::SentOut => EffectSpec {
             stems: [
-                "send", "sent", "mail", "email", "shar", "forward", "upload", "transmit", "stream",
-                "leav", "out$", "goes$", "gets$",
+                "send", "sent", "mailed", "mails$", "mailing", "emailed", "emails$", "emailing",
+                "shar", "forward", "upload", "transmit", "stream", "leav", "out$", "goes$",
+                "gets$",
             ]
             .to_vec(),
             opposites: [
@@ -193,7 +208,7 @@ pub(crate) fn effect_spec(c: Consequence, action_tokens: &[String]) -> EffectSpe
             .to_vec(),
         },
         Consequence::Execute => EffectSpec {
-            stems: ["run", "execut", "install", "script", "appl", "migrat"].to_vec(),
+            stems: ["run", "execut", "install", "appl", "migrat"].to_vec(),
             opposites: [].to_vec(),
         },
         Consequence::Stopped => EffectSpec {
@@ -216,7 +231,14 @@ pub(crate) fn effect_spec(c: Consequence, action_tokens: &[String]) -> EffectSpe
                 "roll", "revert", "replac", "version", "older", "previous", "releas",
             ]
             .to_vec(),
-            opposites: [].to_vec(),
+            opposites: [
+                "upgrad",
+                "deploys the new",
+                "rolls out",
+                "roll out",
+                "newer version",
+            ]
+            .to_vec(),
         },
         Consequence::Deployed => EffectSpec {
             stems: [
@@ -241,8 +263,10 @@ pub(crate) fn effect_spec(c: Consequence, action_tokens: &[String]) -> EffectSpe
             opposites: [
                 "rolls back",
                 "roll back",
+                "roll*back",
                 "rollback",
                 "revert",
+                "downgrad",
                 "nothing new",
                 "back from",
                 "back to the previous",
@@ -270,236 +294,7 @@ pub(crate) fn effect_spec(c: Consequence, action_tokens: &[String]) -> EffectSpe
     }
 }
 
-/// Common action verbs (as name-token prefixes), what else says the same, and what says the
-/// opposite. Used with the action's own first verb, whatever its consequence.
-const VERBS: &[(&str, &[&str], &[&str])] = &[
-    (
-        "delet",
-        &[
-            "remov", "eras", "wipe", "destroy", "purg", "gone", "throw", "discard",
-        ],
-        &["creates", "restores", "recreat"],
-    ),
-    (
-        "remov",
-        &["delet", "eras", "wipe", "drop", "take", "takes"],
-        &["adds", "add$", "creates"],
-    ),
-    (
-        "drop",
-        &["delet", "remov", "destroy", "gone"],
-        &["creates", "create$"],
-    ),
-    (
-        "disabl",
-        &[
-            "turn off",
-            "turns off",
-            "switch off",
-            "switches off",
-            "deactivat",
-            "stop",
-            "off$",
-        ],
-        &["turns on", "turn on", "enabl", "activat", "switches on"],
-    ),
-    (
-        "enabl",
-        &["turn on", "turns on", "switch on", "activat", "on$"],
-        &["turns off", "turn off", "disabl", "deactivat"],
-    ),
-    (
-        "updat",
-        &[
-            "chang", "set", "point", "modif", "replac", "edit", "overwrit",
-        ],
-        &[],
-    ),
-    ("post", &["publish", "shar", "send", "sent", "announc"], &[]),
-    (
-        "publish",
-        &["post", "shar", "releas", "public"],
-        &["unpublish"],
-    ),
-    (
-        "reset",
-        &["throw", "discard", "revert", "wipe", "lost", "lose"],
-        &["stash", "saves all"],
-    ),
-    (
-        "send",
-        &["sent", "transfer", "pay", "wire", "mail"],
-        &["receiv", "incoming"],
-    ),
-    (
-        "transfer",
-        &["send", "sent", "pay", "wire", "move"],
-        &["receiv", "incoming"],
-    ),
-    ("grant", &["give", "gives", "add"], &["revok", "takes away"]),
-    (
-        "revok",
-        &["remov", "take", "takes", "cancel"],
-        &["grant", "gives"],
-    ),
-    (
-        "add",
-        &["grant", "give", "gives", "creat", "insert"],
-        &["remov", "delet"],
-    ),
-    (
-        "start",
-        &["launch", "run", "begin", "boot"],
-        &["stops", "stop$", "shuts"],
-    ),
-    (
-        "stop",
-        &["halt", "shut", "kill", "end", "terminat"],
-        &["starts", "launch"],
-    ),
-    ("lock", &["block", "freez", "suspend"], &["unlock"]),
-    ("unlock", &["open", "unfreez", "reactivat"], &["locks"]),
-    (
-        "suspend",
-        &["block", "lock", "pause", "freez"],
-        &["reactivat", "unsuspend"],
-    ),
-    (
-        "refund",
-        &["return", "back", "pay", "paid"],
-        &["charged", "charges"],
-    ),
-    ("charg", &["bill", "collect", "take"], &["refund"]),
-    (
-        "cancel",
-        &["stop", "end", "terminat", "abort", "revok"],
-        &["renew", "reactivat", "resum", "extend"],
-    ),
-    (
-        "attach",
-        &["add", "give", "gives", "grant", "link"],
-        &["detach", "remov"],
-    ),
-    (
-        "detach",
-        &["remov", "unlink", "take"],
-        &["attaches", "adds"],
-    ),
-    (
-        "uninstall",
-        &["remov", "delet", "gone", "tear"],
-        &["installs", "install$"],
-    ),
-    (
-        "install",
-        &["set up", "sets up", "add", "deploy"],
-        &["uninstall", "removes"],
-    ),
-    (
-        "approv",
-        &[
-            "allow", "authoriz", "let", "lets", "permit", "give", "gives", "grant",
-        ],
-        &["revok", "reject", "denies", "deny$"],
-    ),
-    (
-        "authoriz",
-        &["allow", "open", "permit", "grant", "let", "lets"],
-        &["revok", "closes", "close$", "blocks", "denies"],
-    ),
-    (
-        "open",
-        &["expos", "allow", "reachabl", "public"],
-        &["closes", "close$", "blocks"],
-    ),
-    ("clos", &["shut", "block"], &["opens", "reopen"]),
-    (
-        "push",
-        &["upload", "send", "overwrit", "roll"],
-        &["pulls", "pull$"],
-    ),
-    (
-        "creat",
-        &["add", "new", "set up", "make", "makes"],
-        &["deletes", "removes", "drops"],
-    ),
-    (
-        "shar",
-        &["send", "sent", "give", "gives", "expos", "disclos"],
-        &["stops sharing", "stop sharing", "unshar", "revok"],
-    ),
-    (
-        "forward",
-        &["send", "sent", "redirect", "copy", "copies"],
-        &["stops forward", "no longer forward"],
-    ),
-    (
-        "invit",
-        &["add", "give", "gives", "grant", "join"],
-        &["removes", "kicks", "revok"],
-    ),
-    (
-        "purg",
-        &["delet", "remov", "empt", "clear", "wipe", "gone", "drop"],
-        &["restores", "replays", "backup"],
-    ),
-    (
-        "flush",
-        &["remov", "delet", "clear", "empt", "wipe", "drop"],
-        &["adds", "add$"],
-    ),
-    ("prun", &["remov", "delet", "clean", "clear", "wipe"], &[]),
-    (
-        "merg",
-        &["combin", "fold", "join", "consolidat", "discard"],
-        &["splits", "split$"],
-    ),
-    (
-        "export",
-        &[
-            "send", "sent", "copy", "copies", "writ", "dump", "upload", "shar",
-        ],
-        &["imports"],
-    ),
-    (
-        "import",
-        &["load", "read", "add", "insert", "upload"],
-        &["exports"],
-    ),
-    (
-        "archiv",
-        &["move", "moves", "stor", "keep", "compress"],
-        &["restores", "unarchiv"],
-    ),
-    ("reboot", &["restart", "power cycl", "stop", "down$"], &[]),
-    ("restart", &["reboot", "stop", "start", "bounce"], &[]),
-];
-
-/// The spec for the action's own verb: the first name token when it is a known verb, else the
-/// first known verb among the name's other tokens and then the command's first words
-/// (`run_shell` → `systemctl stop x` → `stop`).
-pub(crate) fn verb_spec(action_tokens: &[String], command_tokens: &[String]) -> Option<EffectSpec> {
-    let known = |t: &String| {
-        VERBS
-            .iter()
-            .find(|(verb, _, _)| t.len() >= 3 && t.starts_with(verb))
-    };
-    action_tokens
-        .iter()
-        .find(|t| t.len() >= 3)
-        .and_then(known)
-        .or_else(|| action_tokens.iter().chain(command_tokens).find_map(known))
-        .map(|(verb, same, opposite)| {
-            let mut stems: Vec<&'static str> = vec![verb];
-            stems.extend_from_slice(same);
-            EffectSpec {
-                stems,
-                opposites: opposite.to_vec(),
-            }
-        })
-}
-
-fn edit_distance_le1(a: &str, b: &str) -> bool {
+pub(crate) fn edit_distance_le1(a: &str, b: &str) -> bool {
     let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
     if a.len().abs_diff(b.len()) > 1 {
         return false;
@@ -566,6 +361,11 @@ fn hypothetical(words: &[String], at: usize) -> bool {
         ]
         .contains(&w.as_str())
     })
+}
+
+/// Whether the word at `at` is negated (for other modules).
+pub(crate) fn negated_at(words: &[String], at: usize) -> bool {
+    negated(words, at)
 }
 
 fn negated(words: &[String], at: usize) -> bool {
@@ -650,8 +450,16 @@ pub(crate) fn judge_effect(
     lower: &str,
     specs: &[EffectSpec],
     own: &[String],
+    own_verb: Option<&str>,
 ) -> EffectVerdict {
-    let own_word = |w: &str| own.binary_search_by(|v| v.as_str().cmp(w)).is_ok();
+    // `backup` names the target `/srv/backups` too.
+    let own_word = |w: &str| {
+        own.binary_search_by(|v| v.as_str().cmp(w)).is_ok()
+            || (w.len() >= 4
+                && own
+                    .iter()
+                    .any(|t| t.len() >= 4 && (t.starts_with(w) || w.starts_with(t.as_str()))))
+    };
     // An opposite stated plainly (not negated) reverses the meaning whatever else is said.
     for spec in specs {
         for opposite in spec
@@ -659,50 +467,131 @@ pub(crate) fn judge_effect(
             .iter()
             .filter(|o| o.contains(' ') || !own_word(o.trim_end_matches('$')))
         {
-            if opposite.contains(' ') {
+            if let Some((first, second)) = opposite.split_once('*') {
+                // "rolls the fleet back": a verb and its particle apart.
+                let hit = words.iter().enumerate().any(|(i, w)| {
+                    w.starts_with(first)
+                        && words[i + 1..words.len().min(i + 7)]
+                            .iter()
+                            .any(|x| x == second)
+                        && !negated(words, i)
+                        && !hypothetical(words, i)
+                });
+                if hit {
+                    return EffectVerdict::Reversed;
+                }
+            } else if opposite.contains(' ') {
                 if let Some(pos) = lower.find(opposite) {
                     let before = plain_words(&lower[..pos]);
                     if !negated(&before, before.len()) && !hypothetical(&before, before.len()) {
                         return EffectVerdict::Reversed;
                     }
                 }
-            } else if let Some(i) = words.iter().position(|w| match opposite.strip_suffix('$') {
+            } else if let Some(i) = words.iter().enumerate().position(|(i, w)| match opposite.strip_suffix('$') {
                 Some(exact) => w == exact,
-                None => w.starts_with(opposite) && !own_word(w),
+                None => w.starts_with(opposite) && (!own_word(w) || verb_position(words, i)),
             }) && !negated(words, i)
                 // "every application starts failing" says what follows, not the opposite.
                 && !words.get(i + 1).is_some_and(|n| n.len() > 5 && n.ends_with("ing"))
                 && !hypothetical(words, i)
+                // "full admin, incl. deleting it": what the action makes possible.
+                && !words[i.saturating_sub(2)..i].iter().any(|p| {
+                    (w_is_gerund(&words[i])
+                        && ["incl", "including", "like", "even", "also", "such"].contains(&p.as_str()))
+                        || ["include", "includes", "incl", "including"].contains(&p.as_str())
+                })
             {
                 return EffectVerdict::Reversed;
             }
         }
     }
-    let mut seen = false;
+    // Occurrences of the effect: stated outright, only as what "would" happen, or negated.
+    let (mut stated, mut conditional, mut denied) = (false, false, false);
+    // The action's own verb (from its name or command) denied
+    // outright ("but does not send it") is not made good by a looser effect word elsewhere.
+    let (mut own_stated, mut own_denied) = (false, false);
     for spec in specs {
         for phrase in spec.stems.iter().filter(|s| s.contains(' ')) {
             if let Some(pos) = lower.find(phrase) {
                 let before = plain_words(&lower[..pos]);
-                if !negated(&before, before.len()) {
-                    return EffectVerdict::Stated;
+                if negated(&before, before.len()) {
+                    denied = true;
+                } else {
+                    stated = true;
                 }
-                seen = true;
             }
         }
         for (i, w) in words.iter().enumerate() {
-            if spec.stems.iter().any(|s| stem_matches(w, s)) {
-                if !negated(words, i) && !passive_negated(lower, i) {
-                    return EffectVerdict::Stated;
+            if !spec.stems.iter().any(|s| stem_matches(w, s)) {
+                continue;
+            }
+            let own = own_verb.is_some_and(|v| !v.contains(' ') && stem_matches(w, v));
+            if negated(words, i) || passive_negated(lower, i) {
+                denied = true;
+                if own && !about_something_else(words, i) {
+                    own_denied = true;
                 }
-                seen = true;
+            } else if would(words, i) {
+                conditional = true;
+            } else {
+                stated = true;
+                own_stated |= own;
             }
         }
     }
-    if seen {
-        EffectVerdict::Negated
-    } else {
-        EffectVerdict::Missing
+    if own_denied && !own_stated {
+        return EffectVerdict::Negated;
     }
+    match (stated, conditional, denied) {
+        (true, _, _) | (false, true, false) => EffectVerdict::Stated,
+        (false, _, true) => EffectVerdict::Negated,
+        (false, false, false) => EffectVerdict::Missing,
+    }
+}
+
+/// "Charges the customer", "it charges": a word where a verb stands, not the target's name
+/// (`charge` of a Stripe charge id).
+fn verb_position(words: &[String], at: usize) -> bool {
+    at == 0
+        || [
+            "it", "this", "which", "that", "will", "then", "and", "agent", "action", "call",
+        ]
+        .contains(&words[at - 1].as_str())
+}
+
+fn w_is_gerund(w: &str) -> bool {
+    w.len() > 5 && w.ends_with("ing")
+}
+
+/// "what `prune` would remove": a possibility, which only counts when nothing denies it.
+fn would(words: &[String], at: usize) -> bool {
+    words[at.saturating_sub(3)..at]
+        .iter()
+        .any(|w| ["would", "wouldn't", "could", "might"].contains(&w.as_str()))
+}
+
+/// "does not delete anything else", "won't touch the other files": a denial about something
+/// besides the target, which leaves the effect stated.
+fn about_something_else(words: &[String], at: usize) -> bool {
+    words[at + 1..words.len().min(at + 5)].iter().any(|w| {
+        [
+            "else",
+            "other",
+            "others",
+            "rest",
+            "remaining",
+            "parent",
+            "beyond",
+            "outside",
+            "except",
+            "besides",
+            "further",
+            "more",
+            "anything",
+            "else's",
+        ]
+        .contains(&w.as_str())
+    })
 }
 
 /// Every value a number written in `text` may stand for: `27,300`, `27300`, `27.300,00`,
@@ -721,6 +610,14 @@ pub(crate) struct NumberGroup {
     pub standalone: bool,
     /// The digits as written, without separators (`4931` of "ending 4931").
     pub digits: String,
+    /// Followed by a unit of time (`4 h`, `240 min`, `14 days`).
+    pub unit_of_time: bool,
+    /// Followed by a temperature unit (`86 °F`).
+    pub temperature: bool,
+    /// The factor to the main unit when a minor unit follows (`sats` 1e-8, `cents` 0.01).
+    pub scale: f64,
+    /// A percentage or a temperature (`50%`, `2–8 °C`): a comparison, not a value of the action.
+    pub relative: bool,
 }
 
 /// Letters that may follow a standalone number: units and multipliers.
@@ -754,10 +651,20 @@ pub(crate) fn number_groups(text: &str) -> Vec<NumberGroup> {
         while j < chars.len() && chars[j] == ' ' {
             j += 1;
         }
+        let spelled: String = chars[j..]
+            .iter()
+            .take_while(|c| c.is_alphabetic())
+            .collect::<String>()
+            .to_lowercase();
         let factor = match chars.get(j).map(|c| c.to_ascii_lowercase()) {
             Some('k') if !chars.get(j + 1).is_some_and(|c| c.is_alphabetic()) => 1e3,
             Some('m') if !chars.get(j + 1).is_some_and(|c| c.is_alphabetic()) => 1e6,
-            _ => 1.0,
+            _ => match spelled.as_str() {
+                "thousand" => 1e3,
+                "million" | "mio" | "mn" => 1e6,
+                "billion" | "bn" => 1e9,
+                _ => 1.0,
+            },
         };
         let glued_before = start > 0 && {
             let p = chars[start - 1];
@@ -777,7 +684,38 @@ pub(crate) fn number_groups(text: &str) -> Vec<NumberGroup> {
                 || chars
                     .get(i + suffix.chars().count())
                     .is_some_and(|c| c.is_alphanumeric() || *c == '_'));
+        let next_word: String = chars[j..]
+            .iter()
+            .take_while(|c| c.is_alphabetic())
+            .collect::<String>()
+            .to_lowercase();
+        let unit_of_time = [
+            "h", "hr", "hrs", "hour", "hours", "min", "mins", "minute", "minutes", "s", "sec",
+            "secs", "second", "seconds", "d", "day", "days", "week", "weeks", "w",
+        ]
+        .contains(&next_word.as_str());
+        let temperature = matches!(chars.get(j), Some('°'))
+            || ["f", "c", "fahrenheit", "celsius", "degrees"].contains(&next_word.as_str());
+        // "2–8 °C": the second end of a range is a comparison too.
+        let after_dash = start >= 2
+            && matches!(chars[start - 1], '–' | '-')
+            && chars[start - 2].is_ascii_digit();
+        let relative = after_dash
+            || matches!(chars.get(j), Some('%'))
+            || next_word == "percent"
+            || (matches!(chars.get(i), Some('–' | '-'))
+                && chars.get(i + 1).is_some_and(char::is_ascii_digit));
+        let scale = match next_word.as_str() {
+            "sat" | "sats" | "satoshi" | "satoshis" => 1e-8,
+            "cent" | "cents" | "pence" | "penny" | "pennies" | "rappen" => 0.01,
+            "gwei" => 1e-9,
+            _ => 1.0,
+        };
         out.push(NumberGroup {
+            temperature,
+            scale,
+            unit_of_time,
+            relative,
             values: interpretations(&raw)
                 .into_iter()
                 .map(|v| v * factor)
@@ -809,8 +747,12 @@ fn interpretations(raw: &str) -> Vec<f64> {
         }
         (Some(_), None) | (None, Some(_)) => {
             let sep = if last_dot.is_some() { '.' } else { ',' };
-            // Either thousands groups or a decimal point: keep both readings.
-            out.extend(parse(s.chars().filter(|c| *c != sep).collect()));
+            // Either thousands groups (of three digits each: `27.300`, not `7.5`) or a decimal
+            // point: keep both readings.
+            // (Versions and addresses, `4.12.0`, `203.0.113.7`, keep their digits as one code.)
+            if s.matches(sep).count() > 1 || s.split(sep).skip(1).all(|g| g.len() == 3) {
+                out.extend(parse(s.chars().filter(|c| *c != sep).collect()));
+            }
             if s.matches(sep).count() == 1 {
                 out.extend(parse(s.replace(sep, ".")));
             }
@@ -849,8 +791,11 @@ pub(crate) fn relevant_share(words: &[String], related: &dyn Fn(&str) -> bool) -
         .iter()
         .filter(|w| {
             w.chars().any(|c| c.is_ascii_digit())
-                || EXPLAIN_WORDS.contains(&w.as_str())
                 || related(w)
+                || (!super::lexicon::attitude(w)
+                    && (EXPLAIN_WORDS.contains(&w.as_str())
+                        || super::lexicon::on_topic(w)
+                        || super::lexicon::on_topic_typo(w)))
         })
         .count();
     hits as f64 / content.len() as f64
@@ -914,6 +859,7 @@ mod tests {
                 &t.to_lowercase(),
                 &[spec_clone(&spec)],
                 &[],
+                Some("stop"),
             )
         };
         assert_eq!(
@@ -936,7 +882,7 @@ mod tests {
     #[test]
     fn negation_and_reversal_are_caught() {
         let spec = [effect_spec(Consequence::Deleted, &["delete".into()])];
-        let judge = |t: &str| judge_effect(&plain_words(t), &t.to_lowercase(), &spec, &[]);
+        let judge = |t: &str| judge_effect(&plain_words(t), &t.to_lowercase(), &spec, &[], None);
         assert_eq!(judge("this deletes the report"), EffectVerdict::Stated);
         assert_eq!(
             judge("this does not delete the report"),

@@ -18,9 +18,11 @@
 //! - Multi-party: approver 1 gets a teach-back, approver 2 a quiz, approvers 3+ a confirm, each
 //!   generated with its own seed derived from the review's seed.
 
+mod claims;
 mod consequence;
 mod explain;
 mod facts;
+mod lexicon;
 mod multi_party;
 mod peers;
 mod quiz;
@@ -28,6 +30,7 @@ mod rng;
 mod teach_back;
 mod text;
 mod understanding;
+mod verbs;
 mod vocab;
 
 use serde::{Deserialize, Serialize};

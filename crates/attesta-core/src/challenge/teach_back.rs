@@ -98,6 +98,11 @@ pub struct TeachBackKey {
 }
 
 /// Bytes of the arguments' JSON kept to recognise a pasted dump.
+/// Currencies without a minor unit.
+const ZERO_DECIMAL: &[&str] = &[
+    "jpy", "krw", "vnd", "clp", "isk", "ugx", "xaf", "xof", "pyg",
+];
+
 const DUMP_PREFIX_BYTES: usize = 512;
 
 /// Bytes of action text turned into the explanation's related vocabulary (a fixed budget keeps
@@ -231,8 +236,12 @@ fn collect_strings(value: &Value, values: &mut Vec<String>, keys: &mut Vec<Strin
 fn has_scope_marker(ctx: &ActionContext, strings: &[String]) -> bool {
     let flags_broad = ctx.kwargs.iter().any(|(k, v)| {
         let k = k.to_lowercase();
-        (k.contains("recursive") || k == "all" || k.contains("force") || k.contains("cascade"))
-            && v == &Value::Bool(true)
+        ((k.contains("recursive") || k == "all" || k.contains("force") || k.contains("cascade"))
+            && v == &Value::Bool(true))
+            // `deleteMany({})`: an empty filter matches everything.
+            || (["filter", "query", "where", "selector"].contains(&k.as_str())
+                && (v.as_object().is_some_and(serde_json::Map::is_empty)
+                    || v.as_str().is_some_and(|s| s.trim().is_empty() || s.trim() == "{}")))
     });
     flags_broad
         || strings.iter().any(|s| {
@@ -248,8 +257,14 @@ fn has_scope_marker(ctx: &ActionContext, strings: &[String]) -> bool {
                     "-fr",
                     "--recursive",
                     "--all",
+                    "-a",
+                    "flushall",
+                    "--volumes",
                 ]
                 .contains(t)
+                    || t.ends_with("/*")
+                    || t.starts_with("all_")
+                    || t.starts_with("all-")
                     || (t.starts_with('-')
                         && !t.starts_with("--")
                         && t.contains('r')
@@ -315,6 +330,21 @@ fn target_phrases(kind: FactKind, value: &str) -> Vec<String> {
             if chars.len() >= 12 {
                 push(&chars[chars.len() - 4..].iter().collect::<String>());
                 push(&chars[..6].iter().collect::<String>());
+            }
+        }
+        // `production` is also "prod", `staging` "stage", `development` "dev".
+        FactKind::Environment => {
+            for (long, short) in [
+                ("production", "prod"),
+                ("staging", "stage"),
+                ("development", "dev"),
+            ] {
+                if v.contains(long) {
+                    push(&v.replace(long, short));
+                }
+                if v.split(|c: char| !c.is_alphanumeric()).any(|t| t == short) {
+                    push(&v.replace(short, long));
+                }
             }
         }
         FactKind::Role | FactKind::Service | FactKind::Resource | FactKind::Repository => {
@@ -418,8 +448,16 @@ pub(crate) fn generate(
         });
     }
     if groups.is_empty() {
-        // Nothing else to anchor on: the explanation must at least name what is being done.
-        let phrases: Vec<String> = name_tokens.clone();
+        // Nothing else to anchor on: the explanation must at least name what is being done,
+        // or one of the short values it is done to (`server-room-3`).
+        let mut phrases: Vec<String> = name_tokens.clone();
+        phrases.extend(
+            strings
+                .iter()
+                .filter(|s| (3..=40).contains(&s.len()) && s.chars().any(char::is_alphabetic))
+                .take(16)
+                .map(|s| s.to_lowercase()),
+        );
         if !phrases.is_empty() {
             groups.push(KeyTermGroup {
                 category: KeyTermCategory::Target,
@@ -476,10 +514,43 @@ pub(crate) fn generate(
         .iter()
         .map(|c| c.name().to_owned())
         .collect();
+    // Stripe counts in the currency's minor unit (`amount: 4999` is $49.99), except for
+    // zero-decimal currencies; wrappers differ, so an integer amount may be read either way.
+    let name = ctx.function_name.to_lowercase();
+    let integer = |p: &str| {
+        arguments
+            .pointer(p)
+            .is_some_and(|a| a.is_u64() || a.is_i64())
+    };
+    let minor_units = ((["stripe", "adyen", "mollie", "square", "checkout_com"]
+        .iter()
+        .any(|p| name.contains(p))
+        && (integer("/kwargs/amount") || integer("/kwargs/amount/value")))
+        || ctx.kwargs.keys().any(|k| {
+            let k = k.to_lowercase();
+            (k.ends_with("_cents") || k.ends_with("_minor")) && integer(&format!("/kwargs/{k}"))
+        }))
+        && !arguments
+            .pointer("/kwargs/currency")
+            .or_else(|| arguments.pointer("/kwargs/amount/currency"))
+            .and_then(Value::as_str)
+            .is_some_and(|c| ZERO_DECIMAL.contains(&c.to_lowercase().as_str()));
     let amounts: Vec<f64> = facts
         .iter()
         .filter(|f| f.kind == FactKind::Amount)
-        .filter_map(|f| parse_amount(&f.value))
+        // Every reading of the amount as written (`NOK 284 500,00`, `27.300`).
+        .flat_map(|f| {
+            explain::number_groups(&f.value)
+                .into_iter()
+                .next()
+                .map(|g| g.values)
+                .filter(|v| !v.is_empty())
+                .unwrap_or_else(|| parse_amount(&f.value).into_iter().collect())
+        })
+        .flat_map(|a| {
+            let minor = (minor_units && a.fract() == 0.0).then_some(a / 100.0);
+            std::iter::once(a).chain(minor)
+        })
         .collect();
     let mut vocabulary: Vec<String> = Vec::new();
     let mut budget = VOCABULARY_BYTES;
@@ -576,17 +647,72 @@ fn group_matches(group: &KeyTermGroup, text: &str, text_words: &[String]) -> boo
                     .any(|w| w == x || w.trim_end_matches('s') == *x)
             })
     };
-    group
-        .phrases
+    // A count or id written with separators ("2,318 records" for `2318`).
+    let as_number = |p: &String| {
+        p.len() >= 4
+            && p.chars().all(|c| c.is_ascii_digit())
+            && p.parse::<f64>().is_ok_and(|n| {
+                super::explain::numbers_in(text)
+                    .iter()
+                    .any(|v| super::text::amounts_equal(*v, n))
+            })
+    };
+    // `/opt/ml/checkpoints/*` is named by its folder.
+    let glob = |p: &String| {
+        let t = p.trim_end_matches('*').trim_end_matches('/');
+        t.len() >= 3 && t.len() < p.len() && contains_phrase(text, t)
+    };
+    // An IBAN or card number written in groups ("CH93 0076 2011 …").
+    let grouped = |p: &String| {
+        p.len() >= 12
+            && p.chars().all(|c| c.is_ascii_alphanumeric())
+            && p.chars().any(|c| c.is_ascii_digit())
+            && text
+                .to_lowercase()
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect::<String>()
+                .contains(p.as_str())
+    };
+    // `HEAD~5` is named by "HEAD".
+    let head = |p: &String| {
+        let l = p.to_lowercase();
+        (l.starts_with("head~") || l.starts_with("head^")) && text_words.iter().any(|w| w == "head")
+    };
+    group.phrases.iter().any(|p| {
+        contains_phrase(text, p) || by_parts(p) || as_number(p) || head(p) || glob(p) || grouped(p)
+    }) || group
+        .stems
         .iter()
-        .any(|p| contains_phrase(text, p) || by_parts(p))
-        || group
-            .stems
-            .iter()
-            .any(|s| text_words.iter().any(|w| stem_matches(w, s)))
+        .any(|s| text_words.iter().any(|w| stem_matches(w, s)))
 }
 
 /// Why a text is not an explanation, or `None` when it passes the structural checks.
+/// Words inside quotation marks ('…', "…", ‘…’, “…”).
+fn quoted_words(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for (open, close) in [('\'', '\''), ('"', '"'), ('‘', '’'), ('“', '”')] {
+        let mut rest = text;
+        while let Some(start) = rest.find(open) {
+            let after = &rest[start + open.len_utf8()..];
+            // An apostrophe inside a word ("it's") opens nothing.
+            if open == '\''
+                && rest[..start]
+                    .chars()
+                    .next_back()
+                    .is_some_and(char::is_alphanumeric)
+            {
+                rest = after;
+                continue;
+            }
+            let Some(end) = after.find(close) else { break };
+            out.extend(words(&after[..end].to_lowercase()));
+            rest = &after[end + close.len_utf8()..];
+        }
+    }
+    out
+}
+
 fn structural_failure(key: &TeachBackKey, text: &str, text_words: &[String]) -> Option<String> {
     let trimmed = text.trim();
     if trimmed.is_empty() {
@@ -620,11 +746,15 @@ fn structural_failure(key: &TeachBackKey, text: &str, text_words: &[String]) -> 
         .collect();
     own.sort_unstable();
     own.dedup();
-    let echoed = text_words
+    // Numbers are judged elsewhere (a version `4.2.0` is not three pasted words), and a quoted
+    // subject or title is quoted, not pasted.
+    let quoted = quoted_words(text);
+    let wordy: Vec<&String> = text_words
         .iter()
-        .filter(|w| key.echo_tokens.contains(w))
-        .count();
-    if own.len() < min_words.div_ceil(2) || echoed * 100 / text_words.len().max(1) > 60 {
+        .filter(|w| !w.chars().all(|c| c.is_ascii_digit()) && !quoted.contains(*w))
+        .collect();
+    let echoed = wordy.iter().filter(|w| key.echo_tokens.contains(w)).count();
+    if own.len() < min_words.div_ceil(2) || echoed * 100 / wordy.len().max(1) > 65 {
         return Some(
             "the explanation mostly repeats the action name and arguments; say in your own words what will happen"
                 .to_owned(),
@@ -743,8 +873,9 @@ mod tests {
         let vague = "I think this is fine and the agent knows what it is doing so we can go ahead with it today";
         let r = check(&key, vague, &[]);
         assert!(!r.passed);
+        let reason = r.details["reason"].as_str().unwrap();
         assert!(
-            r.details["reason"].as_str().unwrap().contains("effect"),
+            reason.contains("effect") || reason.contains("why to approve"),
             "{:?}",
             r.details
         );

@@ -110,10 +110,19 @@ pub(crate) fn normalize_host(answer: &str) -> String {
 
 /// Parses an amount as a human would type it: `$1,200.50`, `1200.5 USD`, `€ 30`.
 pub(crate) fn parse_amount(answer: &str) -> Option<f64> {
-    let cleaned: String = unquote(answer)
+    let kept: String = unquote(answer)
         .chars()
-        .filter(|c| c.is_ascii_digit() || *c == '.' || *c == '-')
+        .filter(|c| c.is_ascii_digit() || *c == '.' || *c == ',' || *c == '-')
         .collect();
+    // A decimal comma (`284 500,00`, `27.300,5`) or thousands commas (`1,249.50`).
+    let decimal_comma = kept
+        .rsplit_once(',')
+        .is_some_and(|(_, after)| (1..=2).contains(&after.len()) && !after.contains('.'));
+    let cleaned: String = if decimal_comma {
+        kept.replace('.', "").replace(',', ".")
+    } else {
+        kept.replace(',', "")
+    };
     let has_letters_inside = unquote(answer)
         .trim_matches(|c: char| c.is_alphabetic() || c.is_whitespace() || "$€£¥".contains(c))
         .chars()

@@ -3,6 +3,10 @@
 //! explanation's own words about the action? Failure messages say what is missing, never the
 //! right answer.
 
+use super::claims::{
+    GENERIC_VERBS, ROLE_SYNONYMS, VALUE_OPPOSITES, asserts, direction_or_currency_failure,
+    effect_words, flag_verb, foreign_name, listed_values, understates, unit_mismatch,
+};
 use super::consequence::{self, Consequence};
 use super::explain::{self, EffectVerdict};
 use super::teach_back::{KeyTermCategory, KeyTermGroup, TeachBackKey};
@@ -73,6 +77,25 @@ pub(super) fn understanding_failure(
     matched: &[&KeyTermGroup],
 ) -> Option<String> {
     let plain = explain::plain_words(lower);
+    let mut attitude: Vec<&str> = plain
+        .iter()
+        .map(String::as_str)
+        .filter(|w| {
+            super::lexicon::attitude(w)
+                && key
+                    .vocabulary
+                    .binary_search_by(|v| v.as_str().cmp(w))
+                    .is_err()
+        })
+        .collect();
+    attitude.sort_unstable();
+    attitude.dedup();
+    if attitude.len() >= 3 {
+        return Some(
+            "the explanation says why to approve, not what the action does; describe what will happen"
+                .to_owned(),
+        );
+    }
     let distinct = {
         let mut d: Vec<&String> = plain.iter().collect();
         d.sort_unstable();
@@ -93,7 +116,10 @@ pub(super) fn understanding_failure(
         .collect();
     let from_consequences = !specs.is_empty();
     // The action's own verb (also of a shell command) always sets the direction.
-    specs.extend(explain::verb_spec(&key.action_tokens, &key.command_tokens));
+    let verb = explain::verb_spec(&key.action_tokens, &key.command_tokens)
+        .or_else(|| flag_verb(key).and_then(|v| explain::verb_spec(&[v.to_owned()], &[])));
+    let own_verb = verb.as_ref().and_then(|v| v.stems.first().copied());
+    specs.extend(verb);
     let effect_terms = key
         .key_terms
         .iter()
@@ -114,12 +140,27 @@ pub(super) fn understanding_failure(
             .collect();
         target_words.sort_unstable();
         target_words.dedup();
-        explain::judge_effect(&plain, lower, &specs, &target_words)
+        explain::judge_effect(
+            &effect_words(key, &plain, lower),
+            lower,
+            &specs,
+            &target_words,
+            own_verb,
+        )
     };
     match verdict {
         EffectVerdict::Stated => {}
         // Without a known consequence, the effect words of the action's name also count.
         EffectVerdict::Missing if !from_consequences && (effect_named || !effect_terms) => {}
+        // An action whose own verb is unknown (`chown`, `iptables -F`) or says only that
+        // something changes (`update_…`, `set_…`, `run_…`): its effect is said in the
+        // explanation's own verbs ("turns off", "raises", "changes ownership"), which cannot
+        // be checked word for word; opposites and negations still are.
+        EffectVerdict::Missing
+            if own_verb.is_none_or(|v| GENERIC_VERBS.contains(&v))
+                && plain.iter().enumerate().any(|(i, w)| {
+                    super::lexicon::effect_verb(w) && !explain::negated_at(&plain, i)
+                }) => {}
         EffectVerdict::Missing => {
             return Some(
                 "the explanation does not say what the action will do (its effect)".to_owned(),
@@ -172,8 +213,19 @@ pub(super) fn understanding_failure(
         if own.is_empty() && (kind == "role" || in_action.is_empty()) {
             continue;
         }
+        // Role names that say the same thing.
+        let same_role = |w: &str| {
+            ROLE_SYNONYMS.iter().any(|group| {
+                group.contains(&w)
+                    && group.iter().any(|g| {
+                        in_action.contains(g)
+                            || own.iter().any(|o| o.phrases.iter().any(|p| p.contains(g)))
+                    })
+            })
+        };
         let ok = |w: &str| {
-            in_action.contains(&w)
+            same_role(w)
+                || in_action.contains(&w)
                 || (w == "prod" && in_action.contains(&"production"))
                 || (w == "production" && in_action.contains(&"prod"))
                 || own.iter().any(|g| {
@@ -182,18 +234,114 @@ pub(super) fn understanding_failure(
                         .any(|p| p.contains(w) || (w == "prod" && p.starts_with("prod")))
                 })
         };
-        if plain.iter().any(|w| closed.contains(&w.as_str()) && !ok(w)) {
+        // "owner-level control", "admin-like rights": a comparison, not a role given.
+        let compared = |i: usize| {
+            plain
+                .get(i + 1)
+                .is_some_and(|n| ["level", "like", "equivalent"].contains(&n.as_str()))
+        };
+        if plain.iter().enumerate().any(|(i, w)| {
+            closed.contains(&w.as_str())
+                    && !ok(w)
+                    && !compared(i)
+                    // "no canary", "not as an admin": a role or stage the action does not use.
+                    && !explain::negated_at(&plain, i)
+        }) {
             return Some(format!(
                 "the explanation names a different {kind} than the action's"
             ));
         }
     }
+    // A filtered statement described as touching everything without a filter.
+    let sql = key.argument_dump.contains("delete from") || key.argument_dump.contains("update ");
+    // A statement with WHERE, or a bulk call with a filter argument (`created_before`,
+    // `filter`, `older_than_days`).
+    let filter_key = [
+        "filter",
+        "where",
+        "before",
+        "older",
+        "after",
+        "criteria",
+        "condition",
+        "status",
+    ]
+    .iter()
+    .any(|f| {
+        key.arguments
+            .get("kwargs")
+            .and_then(|k| k.as_object())
+            .is_some_and(|m| m.keys().any(|k| k.to_lowercase().contains(f)))
+    });
+    if ((sql && key.argument_dump.contains(" where ")) || filter_key)
+        && [
+            "no filter",
+            "no where",
+            "without a where",
+            "without any where",
+            "without any filter",
+            "without a filter",
+            "unfiltered",
+            "every single row",
+            "the entire table",
+            "the whole table",
+            "not just",
+            "not only",
+            "or not",
+            "regardless",
+            "no matter",
+        ]
+        .iter()
+        .any(|p| lower.contains(p))
+    {
+        return Some(
+            "the explanation overstates or misstates how much the action affects (its scope)"
+                .to_owned(),
+        );
+    }
+    // "read-only" for an action that gives write or owner rights.
+    let grants_write = [
+        "\"writer\"",
+        "\"editor\"",
+        "\"owner\"",
+        "roles/owner",
+        "roles/editor",
+        "\"admin\"",
+        "write",
+    ]
+    .iter()
+    .any(|r| key.argument_dump.contains(r));
+    if grants_write
+        && [
+            "read-only",
+            "read only",
+            "readonly",
+            "view-only",
+            "view only",
+        ]
+        .iter()
+        .any(|p| {
+            lower.match_indices(p).any(|(i, _)| {
+                let before = explain::plain_words(&lower[..i]);
+                !explain::negated_at(&before, before.len())
+            })
+        })
+    {
+        return Some("the explanation names a different role than the action's".to_owned());
+    }
+    let everything = key.key_terms.iter().any(|g| g.label == "scope: everything");
+    if everything && understates(&plain) {
+        return Some(
+            "the explanation understates how much the action affects (its scope)".to_owned(),
+        );
+    }
     // Everything-scope actions (recursive, no WHERE, truncate) described as touching one thing.
     if key.key_terms.iter().any(|g| g.label == "scope: everything")
         && NARROWING.iter().any(|n| {
-            lower
-                .match_indices(n)
-                .any(|(i, _)| !lower[..i].trim_end().ends_with("every"))
+            lower.match_indices(n).any(|(i, _)| {
+                let before = lower[..i].trim_end();
+                !before.ends_with("every") && !before.ends_with("not")
+            })
         })
     {
         return Some(
@@ -202,6 +350,9 @@ pub(super) fn understanding_failure(
     }
     // A file name or address that is not part of the action means a different target.
     for token in words(lower) {
+        let token = token
+            .trim_matches(|c: char| !c.is_alphanumeric() && c != '/' && c != '~')
+            .to_owned();
         let looks_file = token.rsplit_once('.').is_some_and(|(stem, ext)| {
             stem.chars().filter(|c| c.is_alphanumeric()).count() >= 2
                 && (2..=7).contains(&ext.len())
@@ -233,12 +384,17 @@ pub(super) fn understanding_failure(
                 "the explanation names a file or folder that is not part of this action".to_owned(),
             );
         }
+        // `lock.front_door`, `lock.unlock`: an entity or service named by parts the action has.
+        let parts_known = token
+            .split('.')
+            .all(|p| p.len() >= 2 && key.argument_dump.contains(p));
         if (looks_file || looks_address)
+            && !parts_known
             && !targets.iter().any(|g| {
                 g.phrases.iter().any(|p| {
                     p == &token
                         || p.contains(token.as_str())
-                        || (p.contains('.') && p.len() >= 4 && token.contains(p.as_str()))
+                        || (p.contains('.') && p.len() >= 4 && contains_whole_name(&token, p))
                 })
             })
             && !key.vocabulary.iter().any(|v| v == &token)
@@ -258,6 +414,151 @@ pub(super) fn understanding_failure(
                 }
             ));
         }
+    }
+    if let Some(word) = foreign_name(key, &plain, text) {
+        let _ = word;
+        return Some("the explanation names something that is not part of this action".to_owned());
+    }
+    // "made private" for an action that makes something public (and other value pairs).
+    for (said, other) in VALUE_OPPOSITES
+        .iter()
+        .flat_map(|(a, b)| [(*a, *b), (*b, *a)])
+    {
+        let said_at = plain.iter().position(|w| said.contains(&w.as_str()));
+        if let Some(i) = said_at
+            && !plain.iter().any(|w| other.contains(&w.as_str()))
+            && !explain::negated_at(&plain, i)
+            && asserts(key, other, said)
+            && !asserts(key, said, other)
+        {
+            return Some(
+                "the explanation states a value that is not part of this action".to_owned(),
+            );
+        }
+    }
+    if let Some(reason) = direction_or_currency_failure(key, &plain, lower) {
+        return Some(reason);
+    }
+    // A link for anyone, or a public share, described as for one person.
+    let anyone = [
+        "\"anyone\"",
+        "anyone_with_link",
+        "anyonewithlink",
+        "\"public\"",
+        "\"domain\"",
+    ]
+    .iter()
+    .any(|a| key.argument_dump.contains(a));
+    if anyone
+        && [
+            "nobody else",
+            "no one else",
+            "one specific",
+            "only one person",
+            "a single person",
+            "just one person",
+        ]
+        .iter()
+        .any(|p| lower.contains(p))
+    {
+        return Some(
+            "the explanation understates how much the action affects (its scope)".to_owned(),
+        );
+    }
+    // Something the action includes (`include_comments: true`) said to be left out.
+    if let Some(kwargs) = key.arguments.get("kwargs").and_then(|k| k.as_object()) {
+        for (k, v) in kwargs {
+            let k = k.to_lowercase();
+            let Some(what) = k
+                .strip_prefix("include_")
+                .or_else(|| k.strip_prefix("with_"))
+            else {
+                continue;
+            };
+            let stem = what.trim_end_matches('s');
+            if v == &serde_json::Value::Bool(true)
+                && stem.len() >= 3
+                && ["without", "excluding", "except", "no"].iter().any(|neg| {
+                    plain
+                        .windows(4)
+                        .any(|w| w[0] == *neg && w[1..].iter().any(|x| x.starts_with(stem)))
+                })
+            {
+                return Some("the explanation leaves out something the action includes".to_owned());
+            }
+        }
+    }
+    // "to board@… only" for a message to several recipients, "only cam-3" of three cameras.
+    let mut addresses: Vec<String> = key
+        .argument_dump
+        .split(['"', ',', ' ', ';'])
+        .filter(|t| t.contains('@') && t.contains('.'))
+        .map(str::to_owned)
+        .collect();
+    if addresses.len() < 2 {
+        addresses = listed_values(&key.arguments);
+    }
+    if addresses.len() >= 2 {
+        let named = addresses
+            .iter()
+            .filter(|a| lower.contains(a.as_str()))
+            .count();
+        let narrowing = plain.windows(2).any(|w| {
+            (w[0] == "only" || w[0] == "just") && !["one", "a", "the"].contains(&w[1].as_str())
+        }) || lower.contains(" only");
+        if named >= 1 && named < addresses.len() && narrowing {
+            return Some(
+                "the explanation understates how much the action affects (its scope)".to_owned(),
+            );
+        }
+    }
+    // An IBAN, account or object id the action does not contain is another target.
+    let compact_dump: String = key
+        .argument_dump
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    for token in lower.split(|c: char| c.is_whitespace() || ",;()[]{}\"'".contains(c)) {
+        let t = token.trim_matches(|c: char| !c.is_alphanumeric());
+        let letters = t.chars().filter(char::is_ascii_alphabetic).count();
+        let digits = t.chars().filter(char::is_ascii_digit).count();
+        if t.len() >= 10
+            && letters >= 2
+            && digits >= 4
+            && t.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+            && !compact_dump.contains(t)
+            && !key.action.to_lowercase().contains(t)
+        {
+            return Some(
+                "the explanation names something that is not part of this action".to_owned(),
+            );
+        }
+    }
+    // `acme/billing-docs` for an action on `acme/billing-engine`: another repository or branch.
+    for token in lower.split_whitespace() {
+        let t = token.trim_matches(|c: char| !c.is_alphanumeric());
+        if let Some((a, b)) = t.split_once('/')
+            && !t.starts_with('/')
+            && !b.contains('/')
+            && !t.contains("://")
+            && a.len() >= 2
+            && b.len() >= 2
+            && t.chars().all(|c| c.is_alphanumeric() || "-_./".contains(c))
+            && t.chars()
+                .any(|c| c.is_ascii_digit() || c == '-' || c == '_')
+            && !key.argument_dump.contains(t)
+            // `owner` and `repo` given apart.
+            && !(key.argument_dump.contains(a) && key.argument_dump.contains(b))
+        {
+            return Some(
+                "the explanation names something that is not part of this action".to_owned(),
+            );
+        }
+    }
+    // "8 minutes" for an action that lasts `duration_hours: 8`.
+    if let Some(reason) = unit_mismatch(key, text) {
+        return Some(reason);
     }
     // "set to true" for an action that sets `false` (and the other way round).
     for (said, other) in [("true", "false"), ("false", "true")] {
@@ -286,22 +587,49 @@ pub(super) fn understanding_failure(
     }
     // A number the action does not have (a port, a count, a dose, days, an IP address, a
     // version) means the explanation describes a different action.
-    if let Some((numbers, codes)) = action_numbers(key)
-        && explain::number_groups(text).iter().any(|g| {
-            g.standalone
-                && !g.values.iter().any(|v| {
-                    numbers.iter().any(|a| {
-                        amounts_equal(*a, *v) || amounts_equal(*a * 100.0, *v)
-                    })
-                })
-                // "the IBAN ending 4931": the end (or start) of a long code.
-                && !(g.digits.len() >= 3
-                    && codes
-                        .iter()
-                        .any(|c| c.starts_with(&g.digits) || c.ends_with(&g.digits)))
-        })
-    {
-        return Some("the explanation states a number that is not part of this action".to_owned());
+    if let Some((numbers, codes)) = action_numbers(key) {
+        let known = |v: f64| {
+            numbers
+                .iter()
+                .any(|a| amounts_equal(*a, v) || amounts_equal(*a * 100.0, v))
+        };
+        // "the IBAN ending 4931" (the end or start of a long code); "DE89 3704 0044 …" (an
+        // IBAN or card number written in groups).
+        let compact: String = text
+            .to_lowercase()
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        let part_of_code = |digits: &str| {
+            codes.iter().any(|c| {
+                (c.len() >= 12 && compact.contains(c.as_str()) && c.contains(digits))
+                    || (digits.len() >= 3 && (c.starts_with(digits) || c.ends_with(digits)))
+                    || (digits.len() >= 2 && c.len() >= 12 && c.contains(digits))
+            })
+        };
+        // "240 min (4 h)": the same duration in another unit.
+        let converted = |v: f64| {
+            numbers.iter().any(|a| {
+                amounts_equal((*a * 9.0 / 5.0 + 32.0).round(), v.round())
+                    || amounts_equal(((*a - 32.0) * 5.0 / 9.0).round(), v.round())
+            }) || numbers.iter().any(|a| {
+                [60.0, 24.0, 7.0, 1440.0]
+                    .iter()
+                    .any(|f| amounts_equal(*a, v * f) || amounts_equal(*a * f, v))
+            })
+        };
+        let foreign = explain::number_groups(text).iter().any(|g| {
+            let explained = g.relative
+                || g.values.iter().any(|v| known(*v) || known(*v * g.scale))
+                || part_of_code(&g.digits)
+                || ((g.unit_of_time || g.temperature) && g.values.iter().any(|v| converted(*v)));
+            g.standalone && !explained
+        });
+        if foreign {
+            return Some(
+                "the explanation states a number that is not part of this action".to_owned(),
+            );
+        }
     }
     let related = |w: &str| {
         key.vocabulary
@@ -369,6 +697,8 @@ fn action_numbers(key: &TeachBackKey) -> Option<(Vec<f64>, Vec<String>)> {
         }
     }
     let mut out = explain::numbers_in(&key.action);
+    // The amounts as the key reads them (Stripe's minor units converted).
+    out.extend(key.amounts.iter().copied());
     let mut budget = NUMBER_TEXT_BYTES;
     if !walk(&key.arguments, &mut out, &mut budget) {
         return None;

@@ -165,7 +165,9 @@ pub(crate) fn check(config: &Config) -> Check {
         }
     })?;
     for (i, hook) in config.server.webhooks.iter().enumerate() {
-        c.at(&["server", "webhooks"], |c| c.at_index(i, |c| check_webhook(c, hook)))?;
+        c.at(&["server", "webhooks"], |c| {
+            c.at_index(i, |c| check_webhook(c, hook))
+        })?;
     }
     if config.reviewer == Some(ReviewerKind::Allow) && config.policy.unattended != Unattended::Allow
     {
@@ -228,7 +230,9 @@ fn check_policy(c: &mut Checker, config: &Config) -> Check {
                     c.name(),
                     policy.timeout_seconds
                 ),
-                Some("a request nobody answers for a week should follow fail_mode, not wait forever"),
+                Some(
+                    "a request nobody answers for a week should follow fail_mode, not wait forever",
+                ),
             );
         }
         Ok(())

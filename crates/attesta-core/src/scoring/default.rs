@@ -429,7 +429,45 @@ impl RiskScorer for DefaultRiskScorer {
 
     fn score(&self, ctx: &ActionContext) -> RiskAssessment {
         let normalized = normalize(&ctx.function_name);
-        let name = analyze_name(&normalized.text);
+        let mut name = analyze_name(&normalized.text);
+        // A generic dispatcher is as risky as the action its arguments name, never less.
+        let mut dispatched_note = None;
+        if let Some((key, text)) = super::names::dispatched_action(&name, &ctx.kwargs) {
+            let mut inner = analyze_name(&text);
+            let stronger_intent =
+                inner.intent.map(|(i, _)| i.severity) > name.intent.map(|(i, _)| i.severity);
+            // Only ever raises: a dispatched "get" does not make an unknown tool a read.
+            let stronger_class =
+                inner.class > name.class && inner.class.is_some_and(|c| c > VerbClass::Read);
+            if stronger_class || stronger_intent {
+                inner.sensitive = inner.sensitive.or(name.sensitive);
+                inner.high_value |= name.high_value;
+                inner.traffic |= name.traffic;
+                inner.payee |= name.payee;
+                if name.intent.map(|(i, _)| i.severity) > inner.intent.map(|(i, _)| i.severity) {
+                    inner.intent = name.intent;
+                }
+                if inner.class < name.class {
+                    inner.class = name.class;
+                    inner.verb = name.verb;
+                }
+                for noun in &name.nouns {
+                    if !inner.nouns.contains(noun) {
+                        inner.nouns.push(noun);
+                    }
+                }
+                dispatched_note = Some(format!(
+                    "argument `{key}` names the action ({})",
+                    crate::display::show_value(&text, 60)
+                ));
+                name = inner;
+            }
+        }
+        let mut sensitivity_from_resource = false;
+        if name.sensitive.is_none() {
+            name.sensitive = super::names::resource_sensitivity(&ctx.kwargs);
+            sensitivity_from_resource = name.sensitive.is_some();
+        }
         let mut findings = Findings::default();
         let hints = ArgHints {
             push_action: name.verb == "push",
@@ -438,8 +476,12 @@ impl RiskScorer for DefaultRiskScorer {
             money_action: name.class == Some(VerbClass::Money),
         };
         args::analyze(&ctx.args, &ctx.kwargs, hints, &mut findings);
-        // What a session needs to know about this call, left for it (see `call::remember`).
-        super::call::remember(ctx, &super::call::from_analysis(&name, &findings));
+        // What a session needs to know about this call, left for it (see `call::remember`);
+        // only when the name was read as `call::profile` reads it (no dispatch, no resource
+        // sensitivity), so the session sees the same profile either way.
+        if dispatched_note.is_none() && !sensitivity_from_resource {
+            super::call::remember(ctx, &super::call::from_analysis(&name, &findings));
+        }
         super::scripts::analyze(&ctx.metadata, &mut findings);
         if name.class == Some(VerbClass::Read) && !name.exec_wrapper {
             // Reading from an ordinary outside host (fetching a page, searching the web) is a
@@ -493,7 +535,10 @@ impl RiskScorer for DefaultRiskScorer {
         } else {
             findings.command_class
         };
-        let name_f = name_factor(&name, delegated);
+        let mut name_f = name_factor(&name, delegated);
+        if let Some(note) = dispatched_note {
+            name_f.evidence = format!("{note}: {}", name_f.evidence);
+        }
         let args_f = args_factor(&findings);
         let doc_f = doc_factor(ctx.function_doc.as_deref());
         let hint_f = hints_factor(&ctx.hints);

@@ -183,7 +183,12 @@ impl RiskEngine {
         // counts as production context even when the caller declared nothing.
         let in_production;
         let ctx = if environment == "production"
-            && ctx.environment.as_deref().map(normalize_environment).as_deref() != Some("production")
+            && ctx
+                .environment
+                .as_deref()
+                .map(normalize_environment)
+                .as_deref()
+                != Some("production")
         {
             in_production = ctx.clone().with_environment("production");
             &in_production

@@ -633,7 +633,6 @@ pub static NOUNS: LazyLock<FastMap<Noun>> = LazyLock::new(|| {
                 "dns",
                 "zone",
                 "domain",
-                "branch",
                 "main",
                 "master",
             ],
@@ -652,6 +651,9 @@ pub static NOUNS: LazyLock<FastMap<Noun>> = LazyLock::new(|| {
                 "container",
                 "pod",
                 "pods",
+                // A branch is an object to weigh, but deleting a feature branch is not deleting
+                // `main` (which stays high-value above).
+                "branch",
             ],
             noun(0.1, false),
         ),

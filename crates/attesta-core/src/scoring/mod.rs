@@ -15,8 +15,8 @@ mod environment;
 mod lexicon;
 pub(crate) mod names;
 mod profile;
-mod shell;
 mod scripts;
+mod shell;
 mod sql;
 mod text;
 

@@ -442,6 +442,12 @@ fn is_access_noun(w: &str) -> bool {
     )
 }
 
+/// Floor for changing DNS records: redirecting a domain's traffic or mail is HIGH.
+const TRAFFIC_CHANGE: f64 = 0.6;
+
+/// Floor for changing where money is paid: redirecting payments is HIGH.
+const PAYEE_CHANGE: f64 = 0.6;
+
 /// What the function name says.
 pub(crate) struct NameAnalysis {
     pub class: Option<VerbClass>,
@@ -455,6 +461,10 @@ pub(crate) struct NameAnalysis {
     pub intent: Option<(Intent, &'static str)>,
     /// A sensitive data class the name mentions, and the word.
     pub sensitive: Option<(&'static str, &'static str)>,
+    /// A state change to DNS (where a domain's traffic goes).
+    pub traffic: bool,
+    /// A change to where money is paid (bank details, payout accounts, beneficiaries).
+    pub payee: bool,
 }
 
 /// Words that mark an action as a generic runner whose real verb is the command it runs.
@@ -517,6 +527,8 @@ pub(crate) fn analyze_name(full_name: &str) -> NameAnalysis {
             sql_action: false,
             intent: None,
             sensitive: None,
+            traffic: false,
+            payee: false,
         };
     }
     // `mcp__<server>__<tool>`: the server name is a namespace, not part of what the tool does.
@@ -543,6 +555,9 @@ pub(crate) fn analyze_name(full_name: &str) -> NameAnalysis {
     let mut reinstall_target = false;
     let mut empty_target = false;
     let mut has_reinstall = false;
+    let mut dns = false;
+    let mut payee_words = false;
+    let mut infrastructure = false;
     let mut intent: Option<(Intent, &'static str)> = None;
     let mut sensitive: Option<(&'static str, &'static str)> = None;
     let mut seen_tokens = 0usize;
@@ -625,6 +640,32 @@ pub(crate) fn analyze_name(full_name: &str) -> NameAnalysis {
             has_open |= w == "open";
             has_off |= w == "off";
             has_factory |= w == "factory";
+            payee_words |= matches!(
+                w,
+                "bank"
+                    | "iban"
+                    | "payout"
+                    | "payouts"
+                    | "beneficiary"
+                    | "beneficiaries"
+                    | "payee"
+                    | "remittance"
+            );
+            dns |= matches!(
+                w,
+                "dns" | "nameserver" | "nameservers" | "cname" | "mx" | "route53"
+            );
+            infrastructure |= matches!(
+                w,
+                "terraform"
+                    | "tofu"
+                    | "pulumi"
+                    | "cloudformation"
+                    | "infrastructure"
+                    | "infra"
+                    | "stack"
+                    | "stacks"
+            );
             has_reinstall |= matches!(w, "reinstall" | "reimage" | "reformat" | "repave");
         });
     });
@@ -693,6 +734,15 @@ pub(crate) fn analyze_name(full_name: &str) -> NameAnalysis {
             verb = if has_reinstall { "reinstall" } else { "empty" };
         }
     }
+    // Applying infrastructure code (`terraform_apply`, `update_stack`) changes what runs: a
+    // deploy, not an edit.
+    if infrastructure && class == Some(VerbClass::Write) {
+        class = Some(VerbClass::Deploy);
+    }
+    // Changing a DNS record moves a domain's traffic (and mail) somewhere else.
+    let traffic = dns && class.is_some_and(|c| c > VerbClass::Read);
+    // Changing bank details or a payout account redirects future payments (invoice fraud).
+    let payee = payee_words && class == Some(VerbClass::Write);
     // `run`/`execute` make the action a wrapper only when the verb is an exec verb.
     exec_wrapper &=
         class.is_none_or(|c| c == VerbClass::Exec) || class == Some(VerbClass::Read) && sql_action;
@@ -706,6 +756,8 @@ pub(crate) fn analyze_name(full_name: &str) -> NameAnalysis {
         sql_action,
         intent,
         sensitive,
+        traffic,
+        payee,
     }
 }
 
@@ -769,6 +821,14 @@ pub(crate) fn name_factor(
     if floor >= 0.8 {
         evidence.push_str("; destroys a high-value object");
     }
+    if name.traffic && floor < TRAFFIC_CHANGE {
+        floor = TRAFFIC_CHANGE;
+        evidence.push_str("; changes where a domain's traffic goes (DNS)");
+    }
+    if name.payee && floor < PAYEE_CHANGE {
+        floor = PAYEE_CHANGE;
+        evidence.push_str("; changes where money is paid (bank details, payout account)");
+    }
     if let Some((intent, word)) = name.intent {
         floor = floor.max(intent.severity);
         score = score.max(intent.severity);
@@ -791,6 +851,105 @@ pub(crate) fn name_factor(
         evidence,
         production: false,
     }
+}
+
+/// Keys whose value names what a generic dispatcher does (`call_service {"service": "unlock"}`,
+/// `admin_action {"action": "impersonate"}`, `http_request {"method": "DELETE"}`).
+/// A browser agent's `element`/`selector` says what a click does (`"Delete account"`).
+const ACTION_KEYS: &[&str] = &[
+    "service",
+    "action",
+    "operation",
+    "op",
+    "verb",
+    "method",
+    "element",
+    "selector",
+];
+/// Keys naming what the dispatched action acts on (`"entity_id": "lock.front_door"`).
+const TARGET_KEYS: &[&str] = &[
+    "domain",
+    "entity_id",
+    "entity",
+    "device",
+    "target",
+    "resource",
+];
+/// Longest value read as part of a dispatched action's name.
+const MAX_DISPATCH_WORD: usize = 64;
+
+/// For a tool whose own name says little (an unrecognised verb, or a generic `call`, `invoke`,
+/// `perform`, `trigger`, `handle`), the action its arguments name, read like a function name:
+/// `(key, "unlock lock.front_door")`. `None` when no argument names one.
+pub(crate) fn dispatched_action(
+    name: &NameAnalysis,
+    kwargs: &serde_json::Map<String, serde_json::Value>,
+) -> Option<(&'static str, String)> {
+    let generic = name.class.is_none()
+        || matches!(
+            name.verb,
+            "call"
+                | "invoke"
+                | "dispatch"
+                | "perform"
+                | "trigger"
+                | "do"
+                | "handle"
+                | "process"
+                | "submit"
+        );
+    if !generic || name.exec_wrapper || kwargs.is_empty() {
+        return None;
+    }
+    let short = |key: &str| {
+        kwargs
+            .get(key)
+            .and_then(serde_json::Value::as_str)
+            .map(str::trim)
+            .filter(|v| !v.is_empty() && v.len() <= MAX_DISPATCH_WORD)
+    };
+    let (key, action) = ACTION_KEYS.iter().find_map(|k| short(k).map(|v| (*k, v)))?;
+    let mut text = action.to_owned();
+    for target in TARGET_KEYS.iter().filter_map(|k| short(k)) {
+        text.push(' ');
+        text.push_str(target);
+    }
+    Some((key, text))
+}
+
+/// FHIR resource types holding a person's clinical data.
+const CLINICAL_RESOURCES: &[&str] = &[
+    "Patient",
+    "Condition",
+    "Observation",
+    "MedicationRequest",
+    "MedicationStatement",
+    "MedicationAdministration",
+    "DiagnosticReport",
+    "AllergyIntolerance",
+    "Encounter",
+    "Procedure",
+    "Immunization",
+    "CarePlan",
+    "FamilyMemberHistory",
+    "MolecularSequence",
+];
+
+/// A generic health-record tool (`fhir_search`, `read_resource`) names the data class it
+/// touches in its arguments: `{"resourceType": "Condition"}` is health data, like
+/// `get_patient_conditions` would be. Returns the sensitive class and the resource type.
+pub(crate) fn resource_sensitivity(
+    kwargs: &serde_json::Map<String, serde_json::Value>,
+) -> Option<(&'static str, &'static str)> {
+    ["resourceType", "resource_type", "resource"]
+        .iter()
+        .find_map(|key| {
+            let value = kwargs.get(*key)?.as_str()?.trim();
+            CLINICAL_RESOURCES
+                .iter()
+                .find(|r| r.eq_ignore_ascii_case(value))
+                .map(|r| ("health data", *r))
+        })
 }
 
 #[cfg(test)]

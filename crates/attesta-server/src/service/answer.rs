@@ -24,17 +24,6 @@ impl Service {
             {
                 return Err(ServiceError::DigestMismatch(id.to_owned()));
             }
-            if row
-                .state
-                .answers
-                .iter()
-                .any(|a| a.identity_id == approver.id)
-            {
-                return Err(ServiceError::AlreadyAnswered(format!(
-                    "'{}' has already approved this action; a different person must approve",
-                    approver.name
-                )));
-            }
             if body.decision.as_deref() == Some("deny") {
                 // Denying needs no minimum review time: stopping an action is always allowed.
                 let elapsed = row
@@ -57,19 +46,46 @@ impl Service {
                     .details
                     .insert("denied_by".into(), Value::from(approver.name.clone()));
                 result.details.insert("reason".into(), Value::from(reason));
+                // An approver who approved an earlier step may still withdraw until the
+                // request is decided.
+                let withdrawn = row
+                    .state
+                    .answers
+                    .iter()
+                    .any(|a| a.identity_id == approver.id);
+                if withdrawn {
+                    result.details.insert("withdrawn".into(), Value::from(true));
+                }
                 let mut approvers: Vec<String> =
                     row.state.answers.iter().map(|a| a.name.clone()).collect();
-                approvers.push(approver.name.clone());
+                if !withdrawn {
+                    approvers.push(approver.name.clone());
+                }
                 let view = self
                     .decide(
                         id,
                         Verdict::Denied,
-                        format!("denied by {}: {reason}", approver.name),
+                        format!(
+                            "{} by {}: {reason}",
+                            if withdrawn { "approval withdrawn" } else { "denied" },
+                            approver.name
+                        ),
                         Some(result),
                         approvers,
                     )
                     .await?;
                 return Ok(outcome(&row, "decided", false, Some(view)));
+            }
+            if row
+                .state
+                .answers
+                .iter()
+                .any(|a| a.identity_id == approver.id)
+            {
+                return Err(ServiceError::AlreadyAnswered(format!(
+                    "'{}' has already approved this action; a different person must approve",
+                    approver.name
+                )));
             }
             let now = now_ms();
             let Some(opened) = row.state.opened.get(&approver.id).copied() else {

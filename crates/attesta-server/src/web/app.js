@@ -598,13 +598,18 @@ async function requestPage() {
     return form;
   }
 
-  function denyForm(r) {
+  // `withdraw`: an approver who already approved a step may still stop the action until it
+  // is decided.
+  function denyForm(r, withdraw) {
     const reason = el('textarea', { id: 'deny-reason', name: 'reason', rows: 2, required: true });
     const out = el('p', { id: 'deny-result', role: 'alert', hidden: true });
     const form = el('form', { id: 'deny-form', class: 'deny', novalidate: true },
-      el('h2', { text: 'Deny' }),
+      el('h2', { text: withdraw ? 'Withdraw your approval' : 'Deny' }),
       el('label', { for: 'deny-reason', text: 'Reason (recorded in the audit log and sent to the agent)' }), reason,
-      el('div', { class: 'actions' }, el('button', { type: 'submit', id: 'deny-submit', class: 'danger', text: 'Deny this action' })),
+      el('div', { class: 'actions' }, el('button', {
+        type: 'submit', id: 'deny-submit', class: 'danger',
+        text: withdraw ? 'Withdraw and deny this action' : 'Deny this action',
+      })),
       out);
     form.addEventListener('submit', async (ev) => {
       ev.preventDefault();
@@ -722,6 +727,7 @@ async function requestPage() {
     } else if (pending && r.already_answered) {
       parts.push(el('section', { id: 'waiting', class: 'notice' }, el('h2', { text: 'You have approved' }),
         el('p', { text: 'Waiting for ' + (r.approvers_required - r.approvals.length) + ' more approver(s); they must be different people.' })));
+      parts.push(denyForm(r, true));
     } else if (pending && r.your_step) {
       parts.push(el('section', { class: 'answer', id: 'answer' }, el('h2', { text: 'Your challenge' }), challengeForm(r.your_step, r)));
       parts.push(denyForm(r));

@@ -155,6 +155,46 @@ test('a critical request needs two different approvers, each in their own sessio
   await bob.context().close();
 });
 
+test('an approver who approved a step may withdraw until the request is decided', async () => {
+  const req = await server.create({ function_name: 'drop_table', kwargs: { table: 'invoices', database: 'production' }, environment: 'production' });
+  assert.equal(req.challenge, 'multi_party');
+  const alice = await newPage(browser);
+  const bob = await newPage(browser);
+  await login(alice, server, 'alice');
+  await login(bob, server, 'bob');
+  await alice.goto(`${server.url}/requests/${req.request_id}`);
+  await bob.goto(`${server.url}/requests/${req.request_id}`);
+  const explain = alice.getByRole('button', { name: 'Submit explanation' });
+  await explain.waitFor();
+  await alice.getByLabel('Your explanation').fill(
+    'This permanently drops the invoices table from the production database, deleting every invoice row and its schema, and it cannot be undone afterwards.');
+  await alice.waitForFunction(() => !document.getElementById('answer-submit').disabled, null, { timeout: 6000 });
+  await explain.click();
+  await alice.locator('#waiting').waitFor();
+
+  // Second thoughts: the waiting page offers a withdrawal, which needs a reason.
+  const withdraw = alice.getByRole('button', { name: 'Withdraw and deny this action' });
+  await withdraw.waitFor();
+  await withdraw.click();
+  await alice.locator('#deny-result').filter({ hasText: 'Say why you deny it.' }).waitFor();
+  await alice.getByLabel(/Reason/).fill('I read the wrong database name');
+  await withdraw.click();
+  await alice.locator('#decision').waitFor();
+  assert.equal(await alice.locator('#decision h2').textContent(), 'Not approved');
+  assert.match(await alice.locator('#decision').textContent(), /approval withdrawn by alice: I read the wrong database name/);
+
+  // Bob's open page learns of it live and offers nothing to approve.
+  await bob.locator('#decision').waitFor({ timeout: 5000 });
+  assert.equal(await bob.locator('#decision h2').textContent(), 'Not approved');
+  assert.equal(await bob.getByRole('button', { name: 'Submit answers' }).count(), 0);
+  const waited = await server.wait(req.request_id);
+  assert.equal(waited.body.verdict, 'denied');
+  assert.deepEqual(alice.problems, []);
+  assert.deepEqual(bob.problems, []);
+  await alice.context().close();
+  await bob.context().close();
+});
+
 test('the audit page draws its charts from the log and shows the chain intact', async () => {
   // A few more decisions so every chart has something to show: a quick confirm by bob.
   const page = await newPage(browser);

@@ -27,7 +27,27 @@ pub struct ReviewRequest {
     pub seed: u64,
     /// Seconds the pipeline will wait before applying `fail_mode` (for countdowns).
     pub timeout_seconds: f64,
+    /// Set on a MEDIUM confirmation of a single simple command when the entry point keeps a
+    /// session allow-list: the human may also allow the command (or a prefix) for the rest of
+    /// the agent session. The grant comes back in the outcome's challenge details under
+    /// [`SESSION_ALLOW_GRANTED`].
+    pub session_allow: Option<AllowOffer>,
 }
+
+/// A command the reviewer may allow for the rest of the agent session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AllowOffer {
+    /// The tool the command goes to (`Bash`, `shell`, `run_shell_command`).
+    pub tool: String,
+    /// The command as the agent sent it.
+    pub command: String,
+}
+
+/// Challenge detail carrying a session allow-list grant: `{"tool": …, "prefix": …}`.
+pub const SESSION_ALLOW_GRANTED: &str = "session_allow_granted";
+/// Challenge detail of a call approved by a session allow-list entry:
+/// `{"tool": …, "rule": …, "granted_by": …}`.
+pub const SESSION_ALLOW_MATCHED: &str = "session_allow";
 
 /// What a reviewer brings back.
 #[derive(Debug, Clone, PartialEq)]
@@ -83,6 +103,7 @@ pub trait Reviewer: Send + Sync {
     }
 }
 
+mod allow;
 mod callback;
 mod non_interactive;
 pub mod render;
@@ -91,6 +112,7 @@ mod server;
 #[cfg(unix)]
 mod terminal;
 
+pub use allow::{allow_answer, AllowAnswer};
 pub use callback::CallbackReviewer;
 pub use non_interactive::{NO_REVIEWER_REASON, NonInteractiveReviewer};
 pub use render::{ApproverSlot, Style, render_challenge, render_details, render_question};

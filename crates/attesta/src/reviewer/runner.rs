@@ -13,8 +13,9 @@ use attesta_core::{ChallengeResult, ChallengeType, Verdict};
 use futures::future::BoxFuture;
 use serde_json::Value;
 
+use super::allow::{AllowAnswer, allow_answer};
 use super::render::{ApproverSlot, render_details, render_question};
-use super::{ReviewOutcome, ReviewRequest, ReviewerError};
+use super::{AllowOffer, ReviewOutcome, ReviewRequest, ReviewerError, SESSION_ALLOW_GRANTED};
 
 /// A monotonic clock: time since an arbitrary fixed origin. Injectable so tests need no sleeping.
 pub trait MonotonicClock: Send + Sync {
@@ -129,6 +130,8 @@ impl std::fmt::Debug for ChallengeRunner {
 
 struct Collected {
     response: Option<Response>,
+    /// The prefix the human allowed for the session with their approval (`a`), if any.
+    granted: Option<String>,
     early_answers: u32,
     /// The reviewer said no (with an optional reason): never delayed by the minimum review time.
     denied: Option<Option<String>>,
@@ -219,7 +222,11 @@ impl ChallengeRunner {
                     .await?
             }
             _ => {
-                self.run_single(&public, &key, prompter, clock, deadline_at)
+                let offer = request
+                    .session_allow
+                    .as_ref()
+                    .filter(|_| matches!(public.body, ChallengeBody::Confirm { .. }));
+                self.run_single(&public, &key, prompter, clock, deadline_at, offer)
                     .await?
             }
         };
@@ -254,6 +261,7 @@ impl ChallengeRunner {
         prompter: &mut dyn Prompter,
         clock: &dyn MonotonicClock,
         deadline_at: Option<Duration>,
+        offer: Option<&AllowOffer>,
     ) -> Result<ReviewOutcome, ReviewerError> {
         prompter.present(public, None).await?;
         let shown_at = clock.now();
@@ -264,6 +272,7 @@ impl ChallengeRunner {
             clock,
             shown_at,
             deadline_at,
+            offer,
         )
         .await?;
         let operator = prompter.operator();
@@ -311,8 +320,18 @@ impl ChallengeRunner {
             result.responder_ids = vec![op.clone()];
         }
         let approvers: Vec<String> = operator.into_iter().collect();
+        let granted = match (collected.granted, offer) {
+            (Some(prefix), Some(offer)) if result.passed => {
+                result.details.insert(
+                    SESSION_ALLOW_GRANTED.into(),
+                    serde_json::json!({"tool": offer.tool, "prefix": prefix}),
+                );
+                format!("; `{prefix}` allowed for the rest of the session")
+            }
+            _ => String::new(),
+        };
         Ok(if result.passed {
-            let reason = format!("approved after {}", label(public.challenge_type));
+            let reason = format!("approved after {}{granted}", label(public.challenge_type));
             ReviewOutcome {
                 verdict: Verdict::Approved,
                 challenge: result,
@@ -405,6 +424,7 @@ impl ChallengeRunner {
                 clock,
                 shown_at,
                 deadline_at,
+                None,
             )
             .await?;
             early_total += collected.early_answers;
@@ -559,10 +579,13 @@ async fn collect(
     clock: &dyn MonotonicClock,
     shown_at: Duration,
     deadline_at: Option<Duration>,
+    offer: Option<&AllowOffer>,
 ) -> Result<Collected, ReviewerError> {
     let mut early_answers = 0;
     let mut denied: Option<Option<String>> = None;
+    let mut granted: Option<String> = None;
     let confirm = matches!(public.body, ChallengeBody::Confirm { .. });
+    let offer = offer.filter(|_| confirm);
     let mut ask = async |prompter: &mut dyn Prompter,
                          question: Option<&str>,
                          prompt: &str|
@@ -576,15 +599,32 @@ async fn collect(
                 unlocks_in: (min_review_seconds - elapsed).max(0.0),
                 deadline: deadline_at.map(|d| secs(d.saturating_sub(now))),
             };
-            let Some(line) = prompter.ask_line(ask).await? else {
+            let Some(mut line) = prompter.ask_line(ask).await? else {
                 return Ok(None);
             };
+            // Only the answer that finally approves can carry a grant.
+            granted = None;
             // `?` shows every argument and risk factor in full, then asks again.
             if is_details_request(&line) {
                 prompter
                     .notice(NoticeKind::Info, &render_details(public))
                     .await?;
                 continue;
+            }
+            // `a [prefix]`: approve and allow the command for the rest of the session.
+            if let Some(offer) = offer {
+                match allow_answer(&line, offer) {
+                    AllowAnswer::NotAllow => {}
+                    AllowAnswer::Refused(why) => {
+                        prompter.notice(NoticeKind::Rejected, &why).await?;
+                        continue;
+                    }
+                    AllowAnswer::Granted { prefix, covers } => {
+                        prompter.notice(NoticeKind::Info, &covers).await?;
+                        granted = Some(prefix);
+                        line = "y".to_owned();
+                    }
+                }
             }
             // "No" is never too early.
             if let Some(reason) = deny_request(&line, confirm) {
@@ -605,9 +645,14 @@ async fn collect(
     };
     let response = match &public.body {
         ChallengeBody::AutoApprove => Some(Response::AutoApprove),
-        ChallengeBody::Confirm { .. } => ask(prompter, None, "Approve? [y/N] ")
-            .await?
-            .map(Response::Confirm),
+        ChallengeBody::Confirm { .. } => {
+            let prompt = if offer.is_some() {
+                "Approve? [y/N] (a = also allow this command for the rest of the session, a <prefix> = allow commands starting with <prefix>) "
+            } else {
+                "Approve? [y/N] "
+            };
+            ask(prompter, None, prompt).await?.map(Response::Confirm)
+        }
         ChallengeBody::TeachBack { .. } => ask(prompter, None, "Your explanation: ")
             .await?
             .map(Response::TeachBack),
@@ -629,6 +674,11 @@ async fn collect(
         ChallengeBody::MultiParty { .. } => None,
     };
     Ok(Collected {
+        granted: if denied.is_some() || response.is_none() {
+            None
+        } else {
+            granted
+        },
         response: if denied.is_some() { None } else { response },
         early_answers,
         denied,

@@ -25,6 +25,10 @@ pub(super) struct KeyRole {
     pub(super) private: bool,
     pub(super) grant: bool,
     pub(super) safeguard: bool,
+    /// `true` skips the human confirmation step (`auto_approve`, `skip_confirmation`, `yes`).
+    pub(super) unattended: bool,
+    /// Where mail is forwarded to (`forward`, `forwarding_address`, `forward_to`).
+    pub(super) forward: bool,
     pub(super) audience: bool,
     /// Prose about the call (`description`, `reason`): not the command an exec wrapper runs.
     pub(super) descriptive: bool,
@@ -98,6 +102,16 @@ pub(super) fn key_role(key: &str) -> KeyRole {
                 | "authentication" | "logging" | "audit" | "reviews" | "checks" | "signing" => {
                     role.safeguard = true
                 }
+                "autoapprove" | "noconfirm" | "noninteractive" | "yes" | "assumeyes" => {
+                    role.unattended = true
+                }
+                "approve" | "approval" if prev == Some("auto") => role.unattended = true,
+                "confirm" | "confirmation" | "prompt" | "prompts" | "review" | "approval"
+                    if matches!(prev, Some("skip" | "no" | "without" | "bypass")) =>
+                {
+                    role.unattended = true
+                }
+                "forward" | "forwarding" | "autoforward" => role.forward = true,
                 "list" | "segment" | "channel" => role.audience = true,
                 "description" | "desc" | "title" | "summary" | "reason" | "explanation"
                 | "justification" | "purpose" | "comment" | "rationale" => role.descriptive = true,
@@ -115,6 +129,11 @@ pub(super) fn key_role(key: &str) -> KeyRole {
                 "encryption" => "encryption",
                 "master" => "master",
                 "license" => "license",
+                "auto" => "auto",
+                "skip" => "skip",
+                "no" => "no",
+                "without" => "without",
+                "bypass" => "bypass",
                 _ => "",
             });
         });

@@ -181,6 +181,10 @@ struct Walker<'a> {
 
 /// JSON encoded in strings is decoded this many levels deep.
 const MAX_JSON_IN_STRING: usize = 4;
+/// Forwarding mail to an address (a standing exfiltration channel): HIGH.
+const MAIL_FORWARDING: f64 = 0.7;
+/// A flag that skips the human confirmation step (`auto_approve: true`): HIGH on its own.
+const UNATTENDED: f64 = 0.65;
 
 /// Analyses all arguments of a call.
 pub fn analyze(
@@ -324,6 +328,16 @@ impl Walker<'_> {
                     format!("`{}` makes it public", snippet(key, 30)),
                 ));
             }
+            Value::Bool(true) if role.unattended => {
+                self.findings.push(Signal::new(
+                    UNATTENDED,
+                    "safeguard",
+                    format!(
+                        "`{}` skips the confirmation step (applies without review)",
+                        snippet(key, 30)
+                    ),
+                ));
+            }
             Value::Bool(false) if role.safeguard => {
                 self.findings.push(Signal::new(
                     0.65,
@@ -424,6 +438,38 @@ impl Walker<'_> {
                 0.5,
                 "bulk",
                 format!("`{}` = {trimmed}", snippet(key, 30)),
+            ));
+        }
+        // A forwarding address (a mail filter's `forward`, `forwarding_address`) sends every
+        // matching message, now and later, somewhere else: the classic mailbox takeover.
+        if role.forward && trimmed.contains('@') && !trimmed.contains(char::is_whitespace) {
+            self.findings.push(Signal::new(
+                MAIL_FORWARDING,
+                "exfiltration",
+                format!(
+                    "`{}` forwards mail to {}",
+                    snippet(key, 30),
+                    snippet(trimmed, 60)
+                ),
+            ));
+        }
+        // `anyone_with_link`, `anyone-with-link`: link sharing says so under any key (the exact
+        // `anyonewithlink` under a visibility key is found below).
+        let link_sharing = trimmed.len() <= 24
+            && !(role.visibility && trimmed.eq_ignore_ascii_case("anyonewithlink"))
+            && {
+                let mut folded = trimmed.replace(['_', '-', ' '], "");
+                folded.make_ascii_lowercase();
+                folded == "anyonewithlink" || folded == "anyonewiththelink"
+            };
+        if link_sharing {
+            self.findings.push(Signal::new(
+                0.65,
+                "exposure",
+                format!(
+                    "`{}` = {trimmed} shares with anyone who has the link",
+                    snippet(key, 30)
+                ),
             ));
         }
         if role.visibility

@@ -19,7 +19,19 @@ static CLASS: [u8; 256] = {
         t[i] = if b.is_ascii_whitespace()
             || matches!(
                 b,
-                b'"' | b'\'' | b',' | b';' | b'<' | b'>' | b'(' | b')' | b'[' | b']' | b'{' | b'}' | b'`' | b'|'
+                b'"' | b'\''
+                    | b','
+                    | b';'
+                    | b'<'
+                    | b'>'
+                    | b'('
+                    | b')'
+                    | b'['
+                    | b']'
+                    | b'{'
+                    | b'}'
+                    | b'`'
+                    | b'|'
             ) {
             SEP
         } else {
@@ -81,6 +93,17 @@ impl Walker<'_> {
                 0.75,
                 "exposure",
                 format!("policy grants access to everyone in `{}`", snippet(key, 30)),
+            ));
+        }
+        // A Kubernetes manifest binding `cluster-admin` hands out the whole cluster.
+        if dash && s.contains("cluster-admin") && s.contains("RoleBinding") {
+            self.findings.push(Signal::new(
+                0.8,
+                "privilege",
+                format!(
+                    "manifest in `{}` binds the cluster-admin role",
+                    snippet(key, 30)
+                ),
             ));
         }
         if slash && (s.contains("0.0.0.0/0") || s.contains("::/0")) {
@@ -498,7 +521,9 @@ pub(super) fn public_principal(s: &str) -> bool {
 /// (its signature authorises exactly one request), so `X-Amz-Credential` does not count.
 fn secret_inside_url(token: &str) -> Option<(f64, &'static str)> {
     if token.len() < 24
-        || !token.bytes().any(|b| matches!(b, b'?' | b'&' | b'=' | b'/' | b'#'))
+        || !token
+            .bytes()
+            .any(|b| matches!(b, b'?' | b'&' | b'=' | b'/' | b'#'))
     {
         return None;
     }

@@ -94,11 +94,25 @@ fn hostile_shapes_are_bounded() {
 fn account_numbers_are_not_phone_numbers() {
     let mut f = Findings::default();
     let kwargs = json!({"account_number": "123-4567-8901", "amount": 20});
-    analyze(&[], kwargs.as_object().unwrap(), ArgHints::default(), &mut f);
-    assert!(f.signals.iter().any(|s| s.detail.contains("bank account number")));
+    analyze(
+        &[],
+        kwargs.as_object().unwrap(),
+        ArgHints::default(),
+        &mut f,
+    );
+    assert!(
+        f.signals
+            .iter()
+            .any(|s| s.detail.contains("bank account number"))
+    );
     assert!(!f.signals.iter().any(|s| s.detail.contains("phone")));
     let mut g = Findings::default();
     let kwargs = json!({"phone": "138-1234-5678"});
-    analyze(&[], kwargs.as_object().unwrap(), ArgHints::default(), &mut g);
+    analyze(
+        &[],
+        kwargs.as_object().unwrap(),
+        ArgHints::default(),
+        &mut g,
+    );
     assert!(g.signals.iter().any(|s| s.detail.contains("phone")));
 }

@@ -44,6 +44,15 @@ pub(super) fn analyze_segment(
             }
             _ => {}
         }
+        // Bare `env` prints the environment (tokens and keys included), it wraps nothing.
+        if basename(first) == "env" && argv.len() == 1 {
+            findings.push(Signal::new(
+                ENVIRONMENT_DUMP,
+                "shell",
+                "prints every environment variable (tokens and keys included)".to_owned(),
+            ));
+            return CommandClass::Other;
+        }
         if is_assignment(first) {
             if disables_history(first) {
                 findings.push(Signal::new(
@@ -212,6 +221,14 @@ pub(super) fn analyze_segment(
         findings.push(Signal::new(sev, "shell", format!("{why}: {}", line())));
     };
 
+    // `printenv` alone dumps the environment; `printenv GITHUB_TOKEN` reads a secret.
+    if cmd == "printenv" && (args.is_empty() || args.iter().any(|a| names_a_secret(a))) {
+        push(
+            ENVIRONMENT_DUMP,
+            "prints environment variables that hold credentials",
+        );
+        return CommandClass::Other;
+    }
     if FETCHERS.contains(&cmd) {
         *saw_fetch = true;
     }
@@ -399,6 +416,10 @@ pub(super) fn analyze_segment(
                 push(0.75, "removes all cron jobs");
             } else if args.contains(&"-l") {
                 return CommandClass::ReadOnly;
+            } else if args.iter().any(|a| *a == "-" || !a.starts_with('-')) {
+                // `crontab -` / `crontab FILE`: replaces the whole table without an editor
+                // (how persistence is installed).
+                push(0.65, "installs a new cron table");
             } else {
                 push(0.5, "edits scheduled jobs");
             }
@@ -728,4 +749,25 @@ pub(super) fn analyze_segment(
         }
         _ => CommandClass::Other,
     }
+}
+
+/// Reading the environment's secrets (`printenv`, bare `env`): reading credentials is HIGH.
+const ENVIRONMENT_DUMP: f64 = 0.6;
+
+/// Whether an environment variable's name says it holds a credential.
+fn names_a_secret(name: &str) -> bool {
+    let upper = name.to_ascii_uppercase();
+    [
+        "TOKEN",
+        "SECRET",
+        "PASSWORD",
+        "PASSWD",
+        "API_KEY",
+        "APIKEY",
+        "PRIVATE_KEY",
+        "CREDENTIAL",
+        "ACCESS_KEY",
+    ]
+    .iter()
+    .any(|w| upper.contains(w))
 }

@@ -1,0 +1,815 @@
+//! The action's own verb: common verbs of risky operations, what else says the same, and
+//! what says the opposite ("refund" against "charge", "enable" against "disable").
+
+use super::explain::EffectSpec;
+
+/// Common action verbs (as name-token prefixes), what else says the same, and what says the
+/// opposite. Used with the action's own first verb, whatever its consequence.
+const VERBS: &[(&str, &[&str], &[&str])] = &[
+    (
+        "delet",
+        &[
+            "remov", "eras", "wipe", "destroy", "purg", "gone", "throw", "discard",
+        ],
+        &["creates", "restores", "recreat"],
+    ),
+    (
+        "remov",
+        &["delet", "eras", "wipe", "drop", "take", "takes"],
+        &["adds", "add$", "creates"],
+    ),
+    (
+        "drop",
+        &["delet", "remov", "destroy", "gone"],
+        &["creates", "create$"],
+    ),
+    (
+        "disabl",
+        &[
+            "turn off",
+            "turns off",
+            "switch off",
+            "switches off",
+            "deactivat",
+            "stop",
+            "off$",
+            "remov",
+            "bypass",
+            "mute",
+            "silenc",
+            "suppress",
+            "inhibit",
+            "strip",
+        ],
+        &[
+            "turns on",
+            "turn on",
+            "enabl",
+            "activat",
+            "switches on",
+            "enrolls",
+            "enrols",
+            "enroll$",
+            "enrol$",
+            "enforces",
+            "enforce$",
+        ],
+    ),
+    (
+        "enabl",
+        &["turn on", "turns on", "switch on", "activat", "on$"],
+        &["turns off", "turn off", "disabl", "deactivat"],
+    ),
+    (
+        "updat",
+        &[
+            "chang", "set", "point", "modif", "replac", "edit", "overwrit", "repoint", "redirect",
+            "retarget", "switch", "mov", "disabl", "enabl", "turn", "increas", "decreas", "rais",
+            "lower", "promot", "demot", "makes", "make$", "adjust",
+        ],
+        &[],
+    ),
+    (
+        "move",
+        &["relocat", "transfer", "shift", "mov", "put", "puts"],
+        &["copies", "copy$"],
+    ),
+    (
+        "upgrad",
+        &[
+            "updat", "install", "replac", "new", "version", "roll", "push", "flash",
+        ],
+        &[
+            "downgrad",
+            "roll*back",
+            "rolls back",
+            "back to the previous",
+            "back from",
+        ],
+    ),
+    (
+        "post",
+        &[
+            "publish",
+            "shar",
+            "send",
+            "sent",
+            "announc",
+            "tweet",
+            "broadcast",
+            "tell",
+        ],
+        &[],
+    ),
+    (
+        "rotat",
+        &[
+            "replac",
+            "new",
+            "invalidat",
+            "regenerat",
+            "renew",
+            "swap",
+            "chang",
+        ],
+        &[],
+    ),
+    (
+        "publish",
+        &["post", "shar", "releas", "public"],
+        &["unpublish"],
+    ),
+    (
+        "reset",
+        &["throw", "discard", "revert", "wipe", "lost", "lose"],
+        &["stash", "saves all"],
+    ),
+    (
+        "send",
+        &[
+            "sent", "transfer", "pay", "wire", "mail", "post", "publish", "announc", "tweet",
+            "messag", "notif",
+        ],
+        &[
+            "we receive",
+            "we'll receive",
+            "we will receive",
+            "we get",
+            "incoming",
+        ],
+    ),
+    (
+        "transfer",
+        &["send", "sent", "pay", "wire", "move"],
+        &["receiv", "incoming"],
+    ),
+    ("grant", &["give", "gives", "add"], &["revok", "takes away"]),
+    (
+        "revok",
+        &[
+            "remov",
+            "take",
+            "takes",
+            "cancel",
+            "kill",
+            "invalidat",
+            "disabl",
+            "deactivat",
+            "withdr",
+            "pull",
+        ],
+        &["grant", "gives"],
+    ),
+    (
+        "add",
+        &["grant", "give", "gives", "creat", "insert"],
+        &["remov", "delet"],
+    ),
+    (
+        "start",
+        &["launch", "run", "begin", "boot"],
+        &["stops", "stop$", "shuts"],
+    ),
+    (
+        "stop",
+        &["halt", "shut", "kill", "end", "terminat"],
+        &["starts", "launch"],
+    ),
+    ("lock", &["block", "freez", "suspend"], &["unlock"]),
+    (
+        "mut",
+        &["silenc", "snooz", "suppress", "paus", "quiet", "off$"],
+        &["unmut", "resum"],
+    ),
+    (
+        "deactivat",
+        &[
+            "disabl", "suspend", "block", "lock", "remov", "offboard", "turn off",
+        ],
+        &["reactivat", "activates", "enabl", "restores"],
+    ),
+    ("unlock", &["open", "unfreez", "reactivat"], &["locks"]),
+    (
+        "suspend",
+        &["block", "lock", "pause", "freez"],
+        &["reactivat", "unsuspend"],
+    ),
+    (
+        "refund",
+        &["return", "back", "pay", "paid"],
+        &["charged", "charges", "captur", "bills"],
+    ),
+    ("charg", &["bill", "collect", "take"], &["refund"]),
+    (
+        "cancel",
+        &["stop", "end", "terminat", "abort", "revok"],
+        &["renew", "reactivat", "resum", "extend"],
+    ),
+    (
+        "attach",
+        &["add", "give", "gives", "grant", "link"],
+        &["detach", "remov"],
+    ),
+    (
+        "detach",
+        &["remov", "unlink", "take"],
+        &["attaches", "adds"],
+    ),
+    (
+        "uninstall",
+        &["remov", "delet", "gone", "tear"],
+        &["installs", "install$"],
+    ),
+    (
+        "install",
+        &["set up", "sets up", "add", "deploy"],
+        &["uninstall", "removes"],
+    ),
+    (
+        "approv",
+        &[
+            "allow", "authoriz", "let", "lets", "permit", "give", "gives", "grant",
+        ],
+        &["revok", "reject", "denies", "deny$"],
+    ),
+    (
+        "authoriz",
+        &["allow", "open", "permit", "grant", "let", "lets"],
+        &["revok", "closes", "close$", "blocks", "denies"],
+    ),
+    (
+        "open",
+        &["expos", "allow", "reachabl", "public"],
+        &["closes", "close$", "blocks"],
+    ),
+    ("clos", &["shut", "block"], &["opens", "reopen"]),
+    (
+        "push",
+        &[
+            "upload", "send", "overwrit", "roll", "flash", "install", "updat", "upgrad",
+        ],
+        &["pulls", "pull$", "roll*back", "rolls back"],
+    ),
+    (
+        "creat",
+        &[
+            "add", "new", "set up", "make", "makes", "issu", "generat", "open",
+        ],
+        &["deletes", "removes", "drops"],
+    ),
+    (
+        "shar",
+        &[
+            "send",
+            "sent",
+            "give",
+            "gives",
+            "expos",
+            "disclos",
+            "readable",
+            "viewable",
+            "accessible",
+            "public",
+            "open",
+        ],
+        &[
+            "stops sharing",
+            "stop sharing",
+            "unshar",
+            "revok",
+            "restrict",
+        ],
+    ),
+    (
+        "forward",
+        &["send", "sent", "redirect", "copy", "copies"],
+        &["stops forward", "no longer forward"],
+    ),
+    (
+        "invit",
+        &["add", "give", "gives", "grant", "join"],
+        &["removes", "kicks", "revok"],
+    ),
+    (
+        "purg",
+        &["delet", "remov", "empt", "clear", "wipe", "gone", "drop"],
+        &["restores", "replays", "backs up"],
+    ),
+    (
+        "flush",
+        &["remov", "delet", "clear", "empt", "wipe", "drop"],
+        &["adds", "add$"],
+    ),
+    ("prun", &["remov", "delet", "clean", "clear", "wipe"], &[]),
+    (
+        "merg",
+        &["combin", "fold", "join", "consolidat", "discard"],
+        &["splits", "split$"],
+    ),
+    (
+        "export",
+        &[
+            "send", "sent", "copy", "copies", "writ", "dump", "upload", "shar",
+        ],
+        &["imports"],
+    ),
+    (
+        "import",
+        &["load", "read", "add", "insert", "upload"],
+        &["exports"],
+    ),
+    (
+        "archiv",
+        &["move", "moves", "stor", "keep", "compress"],
+        &["restores", "unarchiv"],
+    ),
+    (
+        "wip",
+        &[
+            "eras", "delet", "destroy", "clear", "empt", "zero", "format", "overwrit", "gone",
+            "lost",
+        ],
+        &["backs up", "restores", "copies"],
+    ),
+    (
+        "eras",
+        &["wipe", "delet", "remov", "clear", "gone"],
+        &["restores", "recover"],
+    ),
+    (
+        "destroy",
+        &[
+            "delet", "remov", "tear", "torn", "tore", "wipe", "gone", "lost", "terminat",
+        ],
+        &["creates", "provision", "builds"],
+    ),
+    (
+        "terminat",
+        &[
+            "stop", "kill", "end", "destroy", "shut", "delet", "fire", "fires",
+        ],
+        &["launch", "starts", "provision", "hire", "creates"],
+    ),
+    (
+        "kill",
+        &["stop", "terminat", "end", "shut", "abort"],
+        &["starts", "launch", "resum"],
+    ),
+    (
+        "truncat",
+        &["empt", "wipe", "clear", "delet", "remov", "eras"],
+        &["backs up", "inserts"],
+    ),
+    (
+        "empt",
+        &["clear", "delet", "remov", "purg", "wipe"],
+        &["fills", "restores"],
+    ),
+    (
+        "clear",
+        &["remov", "delet", "wipe", "empt", "reset", "flush"],
+        &["restores"],
+    ),
+    (
+        "captur",
+        &["charg", "collect", "take", "bill"],
+        &["refund", "releases the", "void"],
+    ),
+    (
+        "void",
+        &[
+            "cancel",
+            "invalidat",
+            "annul",
+            "revers",
+            "zero",
+            "write off",
+            "writes off",
+        ],
+        &["issues", "reissu"],
+    ),
+    (
+        "pay",
+        &[
+            "send", "sent", "transfer", "wire", "paid", "remit", "payout",
+        ],
+        &["we receive", "refund", "charges", "we get"],
+    ),
+    (
+        "payout",
+        &["pay", "send", "transfer", "withdr", "paid"],
+        &["deposit"],
+    ),
+    (
+        "withdr",
+        &["take out", "takes out", "send", "transfer", "move"],
+        &["deposit"],
+    ),
+    ("deposit", &["add", "put", "pay in", "pays in"], &["withdr"]),
+    (
+        "scal",
+        &[
+            "resiz", "set", "chang", "increas", "decreas", "reduc", "replica",
+        ],
+        &[],
+    ),
+    (
+        "resiz",
+        &["scal", "chang", "grow", "shrink", "increas", "decreas"],
+        &[],
+    ),
+    (
+        "assign",
+        &["give", "gives", "grant", "add", "set", "make", "makes"],
+        &["unassign", "revok"],
+    ),
+    ("unassign", &["remov", "revok", "take"], &["assigns"]),
+    (
+        "promot",
+        &[
+            "rais", "elevat", "make", "makes", "grant", "give", "gives", "upgrad",
+        ],
+        &["demot"],
+    ),
+    (
+        "demot",
+        &["lower", "remov", "downgrad", "revok"],
+        &["promot"],
+    ),
+    (
+        "block",
+        &[
+            "ban",
+            "deny",
+            "stop",
+            "lock",
+            "prevent",
+            "blacklist",
+            "blocklist",
+        ],
+        &["unblock", "allows"],
+    ),
+    (
+        "unblock",
+        &["allow", "lift", "lifts", "reenabl", "re-enabl", "restor"],
+        &["blocks"],
+    ),
+    ("ban", &["block", "suspend", "remov", "kick"], &["unban"]),
+    (
+        "subscrib",
+        &["sign up", "signs up", "add", "enrol", "join"],
+        &["unsubscrib"],
+    ),
+    (
+        "unsubscrib",
+        &["remov", "opt out", "opts out", "stop"],
+        &["subscribes"],
+    ),
+    (
+        "enrol",
+        &["add", "register", "sign up", "signs up"],
+        &["unenrol", "remov"],
+    ),
+    ("decrypt", &["unlock", "reveal", "plain"], &["encrypts"]),
+    ("encrypt", &["lock", "protect", "seal"], &["decrypt"]),
+    (
+        "download",
+        &["fetch", "pull", "get", "copy", "copies", "save"],
+        &["upload"],
+    ),
+    (
+        "upload",
+        &["send", "push", "copy", "copies", "put", "sent"],
+        &["download"],
+    ),
+    (
+        "schedul",
+        &["plan", "queue", "set up", "sets up", "book"],
+        &["unschedul", "cancels"],
+    ),
+    (
+        "book",
+        &["reserv", "schedul", "buy", "purchas", "pay"],
+        &["cancels"],
+    ),
+    ("reserv", &["book", "hold"], &["cancels"]),
+    (
+        "purchas",
+        &["buy", "bought", "pay", "paid", "order", "spend"],
+        &["sell", "sold", "refund"],
+    ),
+    (
+        "buy",
+        &["purchas", "pay", "paid", "order", "bought"],
+        &["sell", "sold"],
+    ),
+    (
+        "sell",
+        &["sold", "liquidat", "dump", "trade"],
+        &["buy", "bought", "purchas"],
+    ),
+    (
+        "increas",
+        &["rais", "grow", "bump", "up$", "higher", "more", "boost"],
+        &["decreas", "lower", "reduc", "cuts"],
+    ),
+    (
+        "decreas",
+        &["lower", "reduc", "cut", "drop", "less"],
+        &["increas", "rais"],
+    ),
+    (
+        "rais",
+        &["increas", "bump", "higher", "boost"],
+        &["lower", "decreas", "reduc"],
+    ),
+    (
+        "lower",
+        &["decreas", "reduc", "cut", "drop", "less"],
+        &["rais", "increas"],
+    ),
+    ("connect", &["link", "join", "attach"], &["disconnect"]),
+    (
+        "disconnect",
+        &["unlink", "detach", "cut", "remov"],
+        &["connects"],
+    ),
+    ("mount", &["attach", "connect"], &["unmount"]),
+    ("unmount", &["detach", "disconnect"], &["mounts"]),
+    (
+        "restor",
+        &[
+            "recover",
+            "bring back",
+            "brings back",
+            "revert",
+            "roll back",
+            "rolls back",
+            "undelet",
+        ],
+        &["delet", "wipe"],
+    ),
+    (
+        "revert",
+        &[
+            "roll back",
+            "rolls back",
+            "undo",
+            "undoes",
+            "restor",
+            "reset",
+        ],
+        &[],
+    ),
+    (
+        "rollback",
+        &[
+            "roll back",
+            "rolls back",
+            "revert",
+            "undo",
+            "previous",
+            "older",
+            "downgrad",
+        ],
+        &["upgrad", "rolls out", "roll out"],
+    ),
+    ("renam", &["chang", "mov", "call"], &[]),
+    (
+        "copy",
+        &[
+            "copies", "duplicat", "clone", "replicat", "back up", "backs up",
+        ],
+        &["moves", "delet"],
+    ),
+    ("clon", &["copy", "copies", "duplicat", "replicat"], &[]),
+    (
+        "discharg",
+        &["releas", "send home", "sends home", "end"],
+        &["admit"],
+    ),
+    (
+        "admit",
+        &["check in", "checks in", "register"],
+        &["discharg"],
+    ),
+    (
+        "prescrib",
+        &["order", "give", "gives", "start"],
+        &["discontinu", "stops"],
+    ),
+    (
+        "discontinu",
+        &["stop", "cancel", "end", "halt", "take off", "takes off"],
+        &["prescrib", "starts", "continu"],
+    ),
+    (
+        "paus",
+        &["suspend", "stop", "halt", "freez"],
+        &["resum", "unpaus"],
+    ),
+    (
+        "resum",
+        &["restart", "continu", "unpaus", "start"],
+        &["paus", "suspend"],
+    ),
+    (
+        "reject",
+        &["deny", "denies", "declin", "refus"],
+        &["approv", "accept"],
+    ),
+    ("accept", &["approv", "agree"], &["reject", "declin"]),
+    (
+        "declin",
+        &["reject", "deny", "denies", "refus"],
+        &["accept", "approv"],
+    ),
+    (
+        "deny",
+        &["reject", "block", "refus"],
+        &["allows", "approv", "grant"],
+    ),
+    (
+        "allow",
+        &["permit", "let", "lets", "open", "grant"],
+        &["deny", "denies", "blocks"],
+    ),
+    ("format", &["wipe", "eras", "reformat"], &[]),
+    (
+        "overwrit",
+        &["replac", "wipe", "writ", "clobber"],
+        &["backs up", "appends"],
+    ),
+    (
+        "writ",
+        &[
+            "save", "overwrit", "put", "creat", "replac", "chang", "wrote", "append", "add", "new$",
+        ],
+        &["only reads", "reads it"],
+    ),
+    (
+        "append",
+        &["add", "writ"],
+        &["overwrit", "replac", "truncat"],
+    ),
+    (
+        "chmod",
+        &[
+            "permission",
+            "mode",
+            "chang",
+            "make",
+            "makes",
+            "writable",
+            "readable",
+            "executable",
+        ],
+        &[],
+    ),
+    (
+        "chown",
+        &["owner", "own", "chang", "hand", "hands", "give", "gives"],
+        &[],
+    ),
+    (
+        "expir",
+        &["end", "invalidat", "revok"],
+        &["renew", "extend"],
+    ),
+    ("renew", &["extend", "reactivat"], &["cancel", "expir"]),
+    (
+        "extend",
+        &["renew", "prolong", "increas", "longer"],
+        &["shorten"],
+    ),
+    (
+        "reactivat",
+        &["restor", "enabl", "unsuspend", "turn on", "turns on"],
+        &["deactivat", "suspend", "disabl"],
+    ),
+    (
+        "deploy",
+        &[
+            "releas",
+            "ship",
+            "roll out",
+            "rolls out",
+            "push",
+            "updat",
+            "upgrad",
+            "live$",
+            "promot",
+        ],
+        &[
+            "roll*back",
+            "rolls back",
+            "rollback",
+            "revert",
+            "undeploy",
+            "downgrad",
+        ],
+    ),
+    (
+        "notif",
+        &["alert", "messag", "email", "send", "sent", "tell", "tells"],
+        &[],
+    ),
+    ("email", &["send", "sent", "mail"], &[]),
+    ("messag", &["send", "sent", "post", "text", "dm"], &[]),
+    ("tweet", &["post", "publish", "shar"], &[]),
+    (
+        "disarm",
+        &[
+            "disabl",
+            "turn off",
+            "turns off",
+            "deactivat",
+            "switch off",
+            "switches off",
+        ],
+        &["arms", "arm$", "armed"],
+    ),
+    (
+        "arm",
+        &["enabl", "activat", "turn on", "turns on", "set"],
+        &["disarm"],
+    ),
+    ("snooz", &["mute", "paus", "silenc", "delay"], &["unmut"]),
+    (
+        "confirm",
+        &["approv", "accept", "verif"],
+        &["cancel", "reject"],
+    ),
+    ("regenerat", &["rotat", "new", "replac", "reissu"], &[]),
+    (
+        "issu",
+        &["creat", "generat", "grant", "give", "gives", "mint"],
+        &["revok"],
+    ),
+    ("mint", &["creat", "issu", "generat"], &["burn"]),
+    ("burn", &["destroy", "delet", "remov"], &["mint"]),
+    (
+        "stak",
+        &["lock", "deposit", "delegat"],
+        &["unstak", "withdr"],
+    ),
+    ("swap", &["exchang", "trade", "convert"], &[]),
+    ("convert", &["exchang", "chang", "swap"], &[]),
+    ("toggl", &["switch", "turn", "flip", "enabl", "disabl"], &[]),
+    (
+        "freez",
+        &["lock", "block", "suspend", "halt", "froze"],
+        &["unfreez", "thaw"],
+    ),
+    (
+        "unfreez",
+        &["unlock", "unblock", "reactivat", "thaw"],
+        &["freez"],
+    ),
+    ("reboot", &["restart", "power cycl", "stop", "down$"], &[]),
+    ("restart", &["reboot", "stop", "start", "bounce"], &[]),
+];
+
+/// The spec for the action's own verb: the first name token when it is a known verb, else the
+/// first known verb among the name's other tokens and then the command's first words
+/// (`run_shell` → `systemctl stop x` → `stop`).
+pub(crate) fn verb_spec(action_tokens: &[String], command_tokens: &[String]) -> Option<EffectSpec> {
+    // A form of the verb (`updates`, `stopped`, `deletion`), not a longer word that starts
+    // like it (`postgres`, `address`, `sendgrid`).
+    const ENDINGS: &[&str] = &[
+        "", "e", "s", "es", "ed", "d", "ing", "ion", "ions", "er", "ers", "ped", "ping", "ted",
+        "ting", "ment", "ments", "al", "ation",
+    ];
+    let known = |t: &String| {
+        VERBS.iter().find(|(verb, _, _)| {
+            t.len() >= 3
+                && t.strip_prefix(verb)
+                    .is_some_and(|rest| ENDINGS.contains(&rest))
+        })
+    };
+    // A light verb (`create_refund`, `add_…`, `update_…`) yields to a specific one after it.
+    const LIGHT: &[&str] = &["creat", "add", "updat", "issu", "appl", "writ", "set"];
+    let first = action_tokens
+        .iter()
+        .find(|t| t.len() >= 3)
+        .and_then(known)
+        .or_else(|| action_tokens.iter().chain(command_tokens).find_map(known));
+    let specific = first
+        .filter(|(verb, _, _)| LIGHT.contains(verb))
+        .and_then(|(light, _, _)| {
+            action_tokens
+                .iter()
+                // `update_scheduled_transaction`: a participle describes, it is no verb.
+                .filter(|t| !t.ends_with("ed") && !t.ends_with("ing"))
+                .filter_map(known)
+                .find(|(verb, _, _)| verb != light && !LIGHT.contains(verb))
+        });
+    specific.or(first).map(|(verb, same, opposite)| {
+        let mut stems: Vec<&'static str> = vec![verb];
+        stems.extend_from_slice(same);
+        EffectSpec {
+            stems,
+            opposites: opposite.to_vec(),
+        }
+    })
+}
