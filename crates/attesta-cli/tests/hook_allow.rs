@@ -9,13 +9,10 @@
 mod util;
 
 use std::fs;
-use std::io::{Read, Write};
-use std::os::fd::{AsRawFd, OwnedFd};
+use std::io::Write;
 use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 use util::{Project, Run};
@@ -82,47 +79,13 @@ fn detached(p: &Proj, input: &str) -> Run {
 
 /// A pseudo-terminal as the controlling terminal; each answer is typed at the next prompt.
 fn on_terminal(p: &Proj, input: &str, answers: &[&str]) -> (Run, String) {
-    let pty = nix::pty::openpty(None, None).expect("openpty");
-    let slave: OwnedFd = pty.slave;
-    let slave_fd = slave.as_raw_fd();
-    let mut cmd = command(p);
-    // SAFETY: only async-signal-safe calls (setsid, ioctl) between fork and exec.
-    unsafe {
-        cmd.pre_exec(move || {
-            nix::unistd::setsid().map_err(std::io::Error::from)?;
-            if nix::libc::ioctl(slave_fd, nix::libc::TIOCSCTTY as _, 0) != 0 {
-                return Err(std::io::Error::last_os_error());
-            }
-            Ok(())
-        });
-    }
-    let mut child = cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("spawn");
-    drop(slave);
-    child.stdin.take().expect("stdin").write_all(input.as_bytes()).expect("payload");
-    let mut master = fs::File::from(pty.master);
-    let output = Arc::new(Mutex::new(Vec::new()));
-    let mut reader = master.try_clone().expect("clone pty");
-    let sink = Arc::clone(&output);
-    std::thread::spawn(move || {
-        let mut buf = [0u8; 4096];
-        while let Ok(n) = reader.read(&mut buf) {
-            if n == 0 {
-                break;
-            }
-            sink.lock().unwrap().extend_from_slice(&buf[..n]);
-        }
-    });
-    let text = || String::from_utf8_lossy(&output.lock().unwrap()).into_owned();
+    let mut tty = util::Terminal::spawn(command(p), input);
     for (i, answer) in answers.iter().enumerate() {
-        let start = Instant::now();
-        while text().matches("Approve? [y/N]").count() <= i {
-            assert!(start.elapsed() < Duration::from_secs(60), "no prompt #{} on the terminal:\n{}", i + 1, text());
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        master.write_all(format!("{answer}\n").as_bytes()).expect("type");
+        tty.wait_for_count("Approve? [y/N]", i + 1);
+        tty.type_line(answer);
     }
-    let run = Run::from(child.wait_with_output().expect("wait"));
-    (run, text())
+    let (output, screen) = tty.finish();
+    (Run::from(output), screen)
 }
 
 fn decision(run: &Run) -> (String, String) {

@@ -7,13 +7,10 @@
 mod util;
 
 use std::fs;
-use std::io::{Read, Write};
-use std::os::fd::{AsRawFd, OwnedFd};
+use std::io::Write;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
 
 use insta::assert_snapshot;
 use serde_json::{Value, json};
@@ -364,71 +361,14 @@ fn wrong_event_and_unusable_input_block() {
 // ---------------------------------------------------------------------------------------------
 // A human answering on the terminal.
 
-struct Tty {
-    master: fs::File,
-    output: Arc<Mutex<Vec<u8>>>,
-}
-
-impl Tty {
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.output.lock().unwrap()).into_owned()
-    }
-
-    fn wait_for(&self, needle: &str) -> String {
-        let start = Instant::now();
-        loop {
-            let text = self.text();
-            if text.contains(needle) {
-                return text;
-            }
-            assert!(start.elapsed() < Duration::from_secs(60), "no {needle:?} on the terminal:\n{text}");
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-
-    fn type_line(&mut self, line: &str) {
-        self.master.write_all(format!("{line}\n").as_bytes()).expect("write to pty");
-    }
-}
-
 /// Runs the hook with a pseudo-terminal as its controlling terminal and pipes for
 /// stdin/stdout/stderr, like an agent that runs its hooks from a terminal session.
 fn hook_with_terminal(p: &Proj, agent: &str, case: &str, answer: &str) -> (Run, String) {
-    let pty = nix::pty::openpty(None, None).expect("openpty");
-    let slave: OwnedFd = pty.slave;
-    let slave_fd = slave.as_raw_fd();
-    let mut cmd = command(p, &["hook", agent]);
-    // SAFETY: only async-signal-safe calls (setsid, ioctl) between fork and exec.
-    unsafe {
-        cmd.pre_exec(move || {
-            nix::unistd::setsid().map_err(std::io::Error::from)?;
-            if nix::libc::ioctl(slave_fd, nix::libc::TIOCSCTTY as _, 0) != 0 {
-                return Err(std::io::Error::last_os_error());
-            }
-            Ok(())
-        });
-    }
-    let mut child = cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("spawn");
-    drop(slave);
-    child.stdin.take().expect("stdin").write_all(payload(p, agent, case).as_bytes()).expect("payload");
-    let master = fs::File::from(pty.master);
-    let output = Arc::new(Mutex::new(Vec::new()));
-    let mut reader = master.try_clone().expect("clone pty");
-    let sink = Arc::clone(&output);
-    std::thread::spawn(move || {
-        let mut buf = [0u8; 4096];
-        while let Ok(n) = reader.read(&mut buf) {
-            if n == 0 {
-                break;
-            }
-            sink.lock().unwrap().extend_from_slice(&buf[..n]);
-        }
-    });
-    let mut tty = Tty { master, output };
-    tty.wait_for("Approve? [y/N]");
+    let mut tty = util::Terminal::spawn(command(p, &["hook", agent]), &payload(p, agent, case));
+    tty.wait_for_count("Approve? [y/N]", 1);
     tty.type_line(answer);
-    let run = Run::from(child.wait_with_output().expect("wait"));
-    (run, tty.text())
+    let (output, screen) = tty.finish();
+    (Run::from(output), screen)
 }
 
 #[test]

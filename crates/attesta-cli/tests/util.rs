@@ -100,3 +100,91 @@ fn regex_escape(text: &str) -> String {
     }
     out
 }
+
+/// A child process whose controlling terminal is a pseudo-terminal (stdin, stdout and stderr
+/// stay pipes), like an agent running its hooks from a terminal session. Everything the child
+/// writes to the terminal is collected.
+pub struct Terminal {
+    pub child: std::process::Child,
+    master: std::fs::File,
+    output: std::sync::Arc<std::sync::Mutex<Vec<u8>>>,
+}
+
+impl Terminal {
+    /// Starts `cmd` on a new pseudo-terminal and writes `input` to its stdin.
+    #[allow(unsafe_code)]
+    pub fn spawn(mut cmd: std::process::Command, input: &str) -> Self {
+        use std::io::{Read, Write};
+        use std::os::fd::{AsRawFd, OwnedFd};
+        use std::os::unix::process::CommandExt;
+        use std::process::Stdio;
+        let pty = nix::pty::openpty(None, None).expect("openpty");
+        let slave: OwnedFd = pty.slave;
+        let slave_fd = slave.as_raw_fd();
+        // SAFETY: only async-signal-safe calls (setsid, ioctl) between fork and exec.
+        unsafe {
+            cmd.pre_exec(move || {
+                nix::unistd::setsid().map_err(std::io::Error::from)?;
+                if nix::libc::ioctl(slave_fd, nix::libc::TIOCSCTTY as _, 0) != 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+        let mut child = cmd
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn");
+        drop(slave);
+        child.stdin.take().expect("stdin").write_all(input.as_bytes()).expect("stdin");
+        let master = std::fs::File::from(pty.master);
+        let output = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let mut reader = master.try_clone().expect("clone pty");
+        let sink = std::sync::Arc::clone(&output);
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                sink.lock().unwrap().extend_from_slice(&buf[..n]);
+            }
+        });
+        Terminal { child, master, output }
+    }
+
+    /// What the child has written to the terminal so far.
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.output.lock().unwrap()).into_owned()
+    }
+
+    /// Waits (at most a minute) until `needle` has appeared `count` times on the terminal.
+    pub fn wait_for_count(&self, needle: &str, count: usize) {
+        let start = std::time::Instant::now();
+        while self.text().matches(needle).count() < count {
+            assert!(
+                start.elapsed() < std::time::Duration::from_secs(60),
+                "{needle:?} #{count} never appeared on the terminal:\n{}",
+                self.text()
+            );
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    }
+
+    /// Types one line at the terminal.
+    pub fn type_line(&mut self, line: &str) {
+        use std::io::Write;
+        self.master.write_all(format!("{line}\n").as_bytes()).expect("write to pty");
+    }
+
+    /// Waits for the child and returns its output and everything the terminal showed.
+    pub fn finish(self) -> (Output, String) {
+        let output = self.child.wait_with_output().expect("wait");
+        // The reader thread may still be draining the last bytes.
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        let screen = String::from_utf8_lossy(&self.output.lock().unwrap()).into_owned();
+        (output, screen)
+    }
+}
