@@ -61,6 +61,10 @@ fn main() {
     let base = scorer.score(&send);
     let result =
         "Search results: 1. Lasagne with ricotta and spinach, 45 minutes, serves 6. ".repeat(28);
+    // Everyday words ("you", "your", "email", "any") that some injection phrases are made of.
+    let everyday = "Thank you for your order #4471. Your parcel ships on Monday; you can track it \
+                    any time and we will email you when it is delivered. "
+        .repeat(14);
     let mut session = Session::new();
     session.user_request("Email bob@acme.io the notes from today's meeting");
 
@@ -83,6 +87,11 @@ fn main() {
     measure("session/observe_result_2kb", n / 10, || {
         let mut s = Session::new();
         s.observe_result(black_box(&result));
+        black_box(s);
+    });
+    measure("session/observe_result_2kb_everyday_words", n / 10, || {
+        let mut s = Session::new();
+        s.observe_result(black_box(&everyday));
         black_box(s);
     });
     measure("session/adjust_call", n, || {
