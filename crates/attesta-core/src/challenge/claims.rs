@@ -64,7 +64,7 @@ pub(super) fn foreign_name<'a>(
     plain.windows(2).enumerate().find_map(|(i, pair)| {
         let (modifier, noun) = (pair[0].as_str(), pair[1].as_str());
         if !KIND_NOUNS.contains(&noun)
-            || explain::negated_at(plain, i)
+            || explain::negated(plain, i)
             || modifier.len() < 3
             || !modifier.chars().all(|c| c.is_alphabetic())
             || super::vocab::STOPWORDS.contains(&modifier)
@@ -246,9 +246,7 @@ pub(super) fn asserts(key: &TeachBackKey, forms: &[&str], opposites: &[&str]) ->
     // What the call does is said by its operation or state arguments (`service: unlock`),
     // not by a domain or entity that shares the word (`domain: lock`).
     let operation: String = key
-        .arguments
-        .get("kwargs")
-        .and_then(|k| k.as_object())
+        .kwargs()
         .map(|m| {
             m.iter()
                 .filter(|(k, _)| OPERATION_KEYS.contains(&k.to_lowercase().as_str()))
@@ -328,9 +326,8 @@ pub(super) fn direction_or_currency_failure(
     plain: &[String],
     lower: &str,
 ) -> Option<String> {
-    let kwargs = key.arguments.get("kwargs").unwrap_or(&key.arguments);
     let value_of = |keys: &[&str]| -> Option<String> {
-        let map = kwargs.as_object()?;
+        let map = key.kwargs()?;
         keys.iter()
             .find_map(|k| map.get(*k).and_then(|v| v.as_str()))
             .map(|v| v.to_lowercase())
@@ -488,13 +485,13 @@ pub(super) fn understates(words: &[String]) -> bool {
             && !words[i + 1..words.len().min(i + 5)]
                 .iter()
                 .any(|n| AFTER_ONLY_OK.contains(&n.as_str()))
-            && !explain::negated_at(words, i)
+            && !explain::negated(words, i)
             // "only a backup could bring it back", "just like": not about the scope.
             && !words.get(i + 1).is_some_and(|n| ["like", "as", "in", "once", "now"].contains(&n.as_str()))
     });
     let retained = words.iter().enumerate().any(|(i, w)| {
         RETAINED.contains(&w.as_str())
-            && !explain::negated_at(words, i)
+            && !explain::negated(words, i)
             && words[i.saturating_sub(6)..words.len().min(i + 4)]
                 .iter()
                 .any(|o| OTHERS.contains(&o.as_str()))
@@ -513,11 +510,7 @@ pub(super) const TIME_UNITS: &[(&str, &[&str])] = &[
 
 /// A duration argument (`duration_hours: 8`) stated with its number but another unit.
 pub(super) fn unit_mismatch(key: &TeachBackKey, text: &str) -> Option<String> {
-    let kwargs = key
-        .arguments
-        .get("kwargs")
-        .unwrap_or(&key.arguments)
-        .as_object()?;
+    let kwargs = key.kwargs()?;
     let lower = text.to_lowercase();
     for (k, v) in kwargs {
         let Some(n) = v.as_f64() else { continue };

@@ -363,12 +363,8 @@ fn hypothetical(words: &[String], at: usize) -> bool {
     })
 }
 
-/// Whether the word at `at` is negated (for other modules).
-pub(crate) fn negated_at(words: &[String], at: usize) -> bool {
-    negated(words, at)
-}
-
-fn negated(words: &[String], at: usize) -> bool {
+/// Whether the word at `at` is negated ("does not delete", "nothing … or removed").
+pub(crate) fn negated(words: &[String], at: usize) -> bool {
     let is_negation = |w: &String| NEGATIONS.contains(&w.as_str()) || w.ends_with("n't");
     if words[at.saturating_sub(3)..at].iter().any(is_negation) {
         return true;

@@ -97,6 +97,13 @@ pub struct TeachBackKey {
     pub vocabulary: Vec<String>,
 }
 
+impl TeachBackKey {
+    /// The action's keyword arguments.
+    pub(crate) fn kwargs(&self) -> Option<&serde_json::Map<String, Value>> {
+        self.arguments.get("kwargs").and_then(Value::as_object)
+    }
+}
+
 /// Bytes of the arguments' JSON kept to recognise a pasted dump.
 /// Currencies without a minor unit.
 const ZERO_DECIMAL: &[&str] = &[

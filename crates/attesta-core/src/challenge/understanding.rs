@@ -159,7 +159,7 @@ pub(super) fn understanding_failure(
         EffectVerdict::Missing
             if own_verb.is_none_or(|v| GENERIC_VERBS.contains(&v))
                 && plain.iter().enumerate().any(|(i, w)| {
-                    super::lexicon::effect_verb(w) && !explain::negated_at(&plain, i)
+                    super::lexicon::effect_verb(w) && !explain::negated(&plain, i)
                 }) => {}
         EffectVerdict::Missing => {
             return Some(
@@ -245,7 +245,7 @@ pub(super) fn understanding_failure(
                     && !ok(w)
                     && !compared(i)
                     // "no canary", "not as an admin": a role or stage the action does not use.
-                    && !explain::negated_at(&plain, i)
+                    && !explain::negated(&plain, i)
         }) {
             return Some(format!(
                 "the explanation names a different {kind} than the action's"
@@ -256,6 +256,10 @@ pub(super) fn understanding_failure(
     let sql = key.argument_dump.contains("delete from") || key.argument_dump.contains("update ");
     // A statement with WHERE, or a bulk call with a filter argument (`created_before`,
     // `filter`, `older_than_days`).
+    let key_names: Vec<String> = key
+        .kwargs()
+        .map(|m| m.keys().map(|k| k.to_lowercase()).collect())
+        .unwrap_or_default();
     let filter_key = [
         "filter",
         "where",
@@ -267,12 +271,7 @@ pub(super) fn understanding_failure(
         "status",
     ]
     .iter()
-    .any(|f| {
-        key.arguments
-            .get("kwargs")
-            .and_then(|k| k.as_object())
-            .is_some_and(|m| m.keys().any(|k| k.to_lowercase().contains(f)))
-    });
+    .any(|f| key_names.iter().any(|k| k.contains(f)));
     if ((sql && key.argument_dump.contains(" where ")) || filter_key)
         && [
             "no filter",
@@ -323,7 +322,7 @@ pub(super) fn understanding_failure(
         .any(|p| {
             lower.match_indices(p).any(|(i, _)| {
                 let before = explain::plain_words(&lower[..i]);
-                !explain::negated_at(&before, before.len())
+                !explain::negated(&before, before.len())
             })
         })
     {
@@ -427,7 +426,7 @@ pub(super) fn understanding_failure(
         let said_at = plain.iter().position(|w| said.contains(&w.as_str()));
         if let Some(i) = said_at
             && !plain.iter().any(|w| other.contains(&w.as_str()))
-            && !explain::negated_at(&plain, i)
+            && !explain::negated(&plain, i)
             && asserts(key, other, said)
             && !asserts(key, said, other)
         {
@@ -466,7 +465,7 @@ pub(super) fn understanding_failure(
         );
     }
     // Something the action includes (`include_comments: true`) said to be left out.
-    if let Some(kwargs) = key.arguments.get("kwargs").and_then(|k| k.as_object()) {
+    if let Some(kwargs) = key.kwargs() {
         for (k, v) in kwargs {
             let k = k.to_lowercase();
             let Some(what) = k

@@ -319,14 +319,19 @@ enum SecretMarkers {
     Automaton(AhoCorasick),
 }
 
-static SECRET_MARKERS: LazyLock<Option<SecretMarkers>> = LazyLock::new(|| {
-    match packed::Config::new().builder().extend(SECRET_MARKER_TEXTS).build() {
-        Some(searcher) => Some(SecretMarkers::Packed(searcher)),
-        None => AhoCorasick::new(SECRET_MARKER_TEXTS)
-            .ok()
-            .map(SecretMarkers::Automaton),
-    }
-});
+static SECRET_MARKERS: LazyLock<Option<SecretMarkers>> =
+    LazyLock::new(|| {
+        match packed::Config::new()
+            .builder()
+            .extend(SECRET_MARKER_TEXTS)
+            .build()
+        {
+            Some(searcher) => Some(SecretMarkers::Packed(searcher)),
+            None => AhoCorasick::new(SECRET_MARKER_TEXTS)
+                .ok()
+                .map(SecretMarkers::Automaton),
+        }
+    });
 
 /// Whether a result exposes secrets (so a later send is an escalation).
 pub fn carries_secrets(text: &str) -> bool {
@@ -394,11 +399,15 @@ mod tests {
             for variant in variants {
                 let text = format!("Results follow:{variant}and more text é");
                 assert!(automaton_finds_any(&text), "{text:?}");
-                assert!(may_hold_phrase(&text), "prefilter hides {phrase:?} in {text:?}");
+                assert!(
+                    may_hold_phrase(&text),
+                    "prefilter hides {phrase:?} in {text:?}"
+                );
             }
         }
         assert!(!may_hold_phrase(
-            &"Search results: 1. Lasagne with ricotta and spinach, 45 minutes, serves 6. ".repeat(28)
+            &"Search results: 1. Lasagne with ricotta and spinach, 45 minutes, serves 6. "
+                .repeat(28)
         ));
     }
 

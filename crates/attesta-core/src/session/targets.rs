@@ -105,8 +105,7 @@ pub fn digits_of(text: &str) -> String {
         if c.is_ascii_digit() {
             out.push(char::from(c));
             prev_digit = true;
-        } else if matches!(c, b',' | b'-' | b' ') && bytes.get(i).is_some_and(u8::is_ascii_digit)
-        {
+        } else if matches!(c, b',' | b'-' | b' ') && bytes.get(i).is_some_and(u8::is_ascii_digit) {
             // `1,250` and `123-4567-8901` are one number
         } else if c == b'.' {
             // drop the fraction: amounts compare by their integer part
