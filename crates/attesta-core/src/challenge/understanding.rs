@@ -348,7 +348,8 @@ pub(super) fn understanding_failure(
         );
     }
     // A file name or address that is not part of the action means a different target.
-    for token in words(lower) {
+    let tokens = words(lower);
+    for token in &tokens {
         let token = token
             .trim_matches(|c: char| !c.is_alphanumeric() && c != '/' && c != '~')
             .to_owned();
@@ -572,7 +573,7 @@ pub(super) fn understanding_failure(
     }
     // A snake_case identifier (`postgres_main`, `invoices_dlq`) that the action does not
     // contain names something else.
-    if words(lower).iter().any(|token| {
+    if tokens.iter().any(|token| {
         let t = token.trim_matches(|c: char| !c.is_alphanumeric());
         t.contains('_')
             && t.split('_').filter(|p| !p.is_empty()).count() >= 2
