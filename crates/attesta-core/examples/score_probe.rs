@@ -94,6 +94,30 @@ fn main() {
         s.observe_result(black_box(&everyday));
         black_box(s);
     });
+    // A long session: its buffers of trusted results are full, so each result evicts old text.
+    let mut long = Session::new();
+    for _ in 0..64 {
+        long.observe_result(&everyday);
+    }
+    measure("session/observe_result_2kb_full_session", n / 10, || {
+        long.observe_result(black_box(&everyday));
+    });
+    if std::env::var_os("PROBE_PARTS").is_some() {
+        for (label, text) in [("search", &result), ("everyday", &everyday)] {
+            measure(&format!("parts/{label}/injection_evidence"), n / 10, || {
+                black_box(attesta_core::session::injection_evidence(black_box(text)));
+            });
+            measure(&format!("parts/{label}/carries_secrets"), n / 10, || {
+                black_box(attesta_core::session::carries_secrets(black_box(text)));
+            });
+            measure(&format!("parts/{label}/digits_of"), n / 10, || {
+                black_box(attesta_core::session::digits_of(black_box(text)));
+            });
+            measure(&format!("parts/{label}/to_lowercase"), n / 10, || {
+                black_box(black_box(text).to_lowercase());
+            });
+        }
+    }
     measure("session/adjust_call", n, || {
         black_box(session.adjust(black_box(&send), base.clone()));
     });

@@ -140,39 +140,84 @@ static MATCHER: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| {
         .ok()
 });
 
-/// Patterns per packed (Teddy) searcher: up to 32 it uses the faster slim variant (at most 64).
+/// Patterns per packed searcher: fat Teddy takes up to 64; the default searcher is fastest
+/// (slim Teddy) up to 32.
+const FAT_CHUNK: usize = 64;
 const PREFILTER_CHUNK: usize = 32;
 
 /// Everyday words a phrase's prefilter fragment avoids when the phrase has another.
 const COMMON_WORDS: &[&str] = &[
-    "a", "all", "an", "any", "are", "before", "do", "don't", "email", "if", "is", "key", "must",
-    "new", "not", "now", "of", "please", "send", "the", "this", "to", "user", "with", "without",
-    "you", "your",
+    "a", "all", "an", "any", "are", "before", "do", "don't", "email", "from", "if", "is", "key",
+    "must", "new", "not", "now", "of", "please", "send", "the", "this", "to", "user", "with",
+    "without", "you", "your",
 ];
 
-/// A literal every phrase needs: its longest whitespace-free fragment, ASCII-lowercased. The
-/// whitespace folding only ever replaces whitespace, so a fragment without whitespace that occurs
-/// in the folded text occurs, byte for byte, in the original; and an ASCII case-insensitive
-/// occurrence is an exact one in the ASCII-lowercased text. So a text in which no fragment occurs
-/// (in its lowercased form) holds no phrase: the prefilter only skips texts the automaton would
-/// find nothing in. Derived from the tables, so it follows any change to them. `None` (no SIMD
-/// searcher on this CPU, or a phrase that is all whitespace) means every text is scanned in full.
+/// Words that address the agent. Without a strong phrase, a text is tainted only when it holds
+/// one of them, or `" ai "`, or hidden characters (see [`verdict`]).
+const ADDRESSING: &[&str] = &["assistant", "agent", "language model"];
+
+/// Whether `fragment` is a word worth searching for: not an everyday word, four bytes or more.
+fn rare(fragment: &str) -> bool {
+    fragment.len() >= 4 && !COMMON_WORDS.contains(&fragment)
+}
+
+/// Literals a tainted text must contain (ASCII-lowercased), as vectorised (Teddy) searchers: one
+/// whitespace-free fragment of every strong phrase and of every addressing word. The whitespace
+/// folding only ever replaces whitespace, so a fragment without whitespace that occurs in the
+/// folded text occurs, byte for byte, in the original; and an ASCII case-insensitive occurrence
+/// is an exact one in the ASCII-lowercased text. A text is tainted only by a strong phrase, or by
+/// weak ones together with words addressing the agent or hidden characters ([`verdict`]); so a
+/// text holding none of these fragments, no `" ai"` ([`ai_after_space`], which also stands for
+/// the phrases with "ai" as a later word) and no hidden characters is clean, and the
+/// prefilter only skips texts the automaton would find nothing in. Fragments are chosen so that
+/// phrases share them ("instructions" covers a dozen) and everyday words are avoided: the fewer
+/// and rarer they are, the faster the search and the fewer the false alarms. Derived from the
+/// tables, so it follows any change to them. `None` (no SIMD searcher on this CPU, or a phrase
+/// that is all whitespace) means every text is scanned in full.
 static PREFILTER: LazyLock<Option<Vec<packed::Searcher>>> = LazyLock::new(|| {
-    let mut fragments: Vec<String> = Vec::new();
-    for phrase in STRONG.iter().chain(WEAK.iter()) {
-        // The longest fragment that is not an everyday word (fewer false alarms), else the
-        // longest: any fragment is correct, a rarer one only filters better.
-        let longest = phrase
+    let phrases: Vec<String> = STRONG
+        .iter()
+        .chain(ADDRESSING.iter())
+        .map(|p| p.to_ascii_lowercase())
+        .collect();
+    let words_of = |phrase: &str| -> Vec<String> {
+        phrase
             .split(char::is_whitespace)
-            .max_by_key(|f| {
-                let rare = f.len() >= 4 && !COMMON_WORDS.contains(&f.to_ascii_lowercase().as_str());
-                (rare, f.len())
-            })
-            .unwrap_or("");
-        if longest.is_empty() {
-            return None;
+            .filter(|f| !f.is_empty())
+            .map(str::to_owned)
+            .collect()
+    };
+    // How many phrases each rare word could stand for: shared words are chosen first.
+    let mut shared: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for phrase in &phrases {
+        for word in words_of(phrase) {
+            if rare(&word) {
+                *shared.entry(word).or_default() += 1;
+            }
         }
-        fragments.push(longest.to_ascii_lowercase());
+    }
+    let mut fragments: Vec<String> = Vec::new();
+    for phrase in &phrases {
+        let words = words_of(phrase);
+        if words.iter().skip(1).any(|w| w == "ai") {
+            // Found by `ai_after_space` instead ("if you are an ai", "note to the ai").
+            continue;
+        }
+        // A rare word (the most shared, then the longest), else the longest word: any fragment
+        // is correct, a rarer and shared one only filters better.
+        let best = words.iter().max_by_key(|w| {
+            let r = rare(w);
+            (
+                r,
+                if r {
+                    shared.get(*w).copied().unwrap_or(0)
+                } else {
+                    0
+                },
+                w.len(),
+            )
+        })?;
+        fragments.push(best.clone());
     }
     fragments.sort_by_key(String::len);
     fragments.dedup();
@@ -183,18 +228,46 @@ static PREFILTER: LazyLock<Option<Vec<packed::Searcher>>> = LazyLock::new(|| {
             kept.push(f);
         }
     }
-    kept.chunks(PREFILTER_CHUNK)
-        .map(|chunk| packed::Config::new().builder().extend(chunk).build())
-        .collect()
+    // Fat Teddy (16 buckets) lets far fewer positions through to verification than slim
+    // Teddy (8) on ordinary prose: measured 0.5 µs against 1.4 µs over a 2 KB result. Where it
+    // is not available, the default searcher.
+    let build = |fat: Option<bool>, size: usize| -> Option<Vec<packed::Searcher>> {
+        kept.chunks(size)
+            .map(|chunk| {
+                packed::Config::new()
+                    .only_teddy_fat(fat)
+                    .builder()
+                    .extend(chunk)
+                    .build()
+            })
+            .collect()
+    };
+    build(Some(true), FAT_CHUNK).or_else(|| build(None, PREFILTER_CHUNK))
 });
 
-/// Whether `text` may hold a phrase (see [`PREFILTER`]); `true` when in doubt.
-fn may_hold_phrase(text: &str) -> bool {
+/// Whether the ASCII-lowercased text (`lower`) holds "ai" right after whitespace. A byte of a
+/// non-ASCII character counts as whitespace (it may be one), so this is true whenever the folded
+/// text holds `" ai"`: in `" ai "` (the agent addressed) and in every phrase with "ai" as a
+/// word after its first ("if you are an ai", "note to the ai").
+fn ai_after_space(lower: &[u8]) -> bool {
+    memchr::memmem::find_iter(lower, b"ai").any(|at| {
+        at > 0
+            && matches!(
+                lower[at - 1],
+                b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ' | 0x80..
+            )
+    })
+}
+
+/// Whether the text (`original` and its ASCII-lowercased copy `lower`) may be tainted (see
+/// [`PREFILTER`]); `true` when in doubt.
+fn may_be_tainted(original: &str, lower: &[u8]) -> bool {
     let Some(searchers) = PREFILTER.as_ref() else {
         return true;
     };
-    let lower = text.to_ascii_lowercase();
-    searchers.iter().any(|s| s.find(lower.as_bytes()).is_some())
+    (!original.is_ascii() && hidden_characters(original))
+        || searchers.iter().any(|s| s.find(lower).is_some())
+        || ai_after_space(lower)
 }
 
 fn hidden_characters(text: &str) -> bool {
@@ -208,26 +281,25 @@ fn hidden_characters(text: &str) -> bool {
 
 /// `text` with every run of whitespace (`char::is_whitespace`) replaced by one space. ASCII
 /// text is folded byte by byte (the ASCII whitespace of `char::is_whitespace` is tab, line
-/// feed, vertical tab, form feed, carriage return and space).
-fn fold_whitespace(text: &str) -> String {
+/// feed, vertical tab, form feed, carriage return and space), without a branch per byte.
+fn fold_whitespace(text: &str) -> Vec<u8> {
+    if text.is_ascii() {
+        let bytes = text.as_bytes();
+        let mut out = vec![0u8; bytes.len()];
+        let mut len = 0;
+        let mut space = false;
+        for &b in bytes {
+            let white = matches!(b, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ');
+            // Every byte is written at `len`; `len` moves on unless it is a second space.
+            out[len] = if white { b' ' } else { b };
+            len += usize::from(!(white && space));
+            space = white;
+        }
+        out.truncate(len);
+        return out;
+    }
     let mut folded = String::with_capacity(text.len());
     let mut space = false;
-    if text.is_ascii() {
-        let mut bytes = Vec::with_capacity(text.len());
-        for &b in text.as_bytes() {
-            if matches!(b, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ') {
-                if !space {
-                    bytes.push(b' ');
-                }
-                space = true;
-            } else {
-                space = false;
-                bytes.push(b);
-            }
-        }
-        // ASCII in, ASCII out.
-        return String::from_utf8(bytes).unwrap_or_default();
-    }
     for c in text.chars() {
         if c.is_whitespace() {
             if !space {
@@ -239,7 +311,7 @@ fn fold_whitespace(text: &str) -> String {
             folded.push(c);
         }
     }
-    folded
+    folded.into_bytes()
 }
 
 /// Evidence when `text` carries instructions aimed at the agent, `None` otherwise.
@@ -249,17 +321,23 @@ pub fn injection_evidence(text: &str) -> Option<String> {
         end -= 1;
     }
     let text = &text[..end];
-    if !may_hold_phrase(text) {
+    let lower = text.to_ascii_lowercase();
+    if !may_be_tainted(text, lower.as_bytes()) {
         return None;
     }
+    verdict(text, &lower)
+}
+
+/// The verdict of the automaton over `text` (`lower`: its ASCII-lowercased copy).
+fn verdict(text: &str, lower: &str) -> Option<String> {
     // Fold runs of whitespace into one space, so line breaks cannot split a phrase.
-    let folded = fold_whitespace(text);
+    let folded = fold_whitespace(lower);
     let Some(matcher) = MATCHER.as_ref() else {
         // The phrase table failed to build (it cannot, but never assume a result is clean).
         return Some("injection phrase table unavailable".to_owned());
     };
     let mut weak: Vec<&str> = Vec::new();
-    for m in matcher.find_overlapping_iter(folded.as_str()) {
+    for m in matcher.find_overlapping_iter(folded.as_slice()) {
         let index = m.pattern().as_usize();
         if index < STRONG.len() {
             return Some(format!("\"{}\"", STRONG[index]));
@@ -273,17 +351,8 @@ pub fn injection_evidence(text: &str) -> Option<String> {
     if weak.len() < 2 || (weak.len() < 3 && !hidden) {
         return None;
     }
-    let lower_has = |needle: &str| {
-        folded
-            .as_bytes()
-            .windows(needle.len())
-            .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
-    };
-    let addressed = weak
-        .iter()
-        .any(|w| matches!(*w, "assistant" | "ai agent" | "language model"))
-        || lower_has(" ai ")
-        || lower_has("agent");
+    let has = |needle: &str| memchr::memmem::find(&folded, needle.as_bytes()).is_some();
+    let addressed = ADDRESSING.iter().any(|w| has(w)) || has(" ai ");
     if (weak.len() >= 3 && addressed) || (hidden && weak.len() >= 2) {
         let mut why = weak
             .iter()
@@ -380,16 +449,19 @@ mod tests {
         out
     }
 
-    fn automaton_finds_any(text: &str) -> bool {
-        MATCHER
-            .as_ref()
-            .is_none_or(|m| m.is_match(fold(text).as_str()))
+    fn prefilter_passes(text: &str) -> bool {
+        may_be_tainted(text, text.to_ascii_lowercase().as_bytes())
+    }
+
+    /// The verdict without the prefilter.
+    fn full_verdict(text: &str) -> Option<String> {
+        verdict(text, &text.to_ascii_lowercase())
     }
 
     #[test]
     fn prefilter_admits_every_phrase_in_any_case_and_spacing() {
         assert!(PREFILTER.is_some(), "the prefilter builds on this machine");
-        for phrase in STRONG.iter().chain(WEAK.iter()) {
+        for phrase in STRONG.iter().chain(ADDRESSING.iter()).chain([&" ai "]) {
             let variants = [
                 phrase.to_string(),
                 phrase.to_ascii_uppercase(),
@@ -398,32 +470,35 @@ mod tests {
             ];
             for variant in variants {
                 let text = format!("Results follow:{variant}and more text é");
-                assert!(automaton_finds_any(&text), "{text:?}");
                 assert!(
-                    may_hold_phrase(&text),
+                    prefilter_passes(&text),
                     "prefilter hides {phrase:?} in {text:?}"
                 );
             }
         }
-        assert!(!may_hold_phrase(
-            &"Search results: 1. Lasagne with ricotta and spinach, 45 minutes, serves 6. "
-                .repeat(28)
-        ));
+        for clean in [
+            "Search results: 1. Lasagne with ricotta and spinach, 45 minutes, serves 6. ",
+            "Thank you for your order #4471. Your parcel ships on Monday; you can track it \
+             any time and we will email you when it is delivered. ",
+        ] {
+            assert!(!prefilter_passes(&clean.repeat(14)), "{clean}");
+        }
     }
 
     proptest::proptest! {
         #[test]
         fn ascii_folding_is_the_char_folding(text in "[ -~\t\n\r\x0b\x0c]{0,60}") {
-            proptest::prop_assert_eq!(fold_whitespace(&text), fold(&text));
+            proptest::prop_assert_eq!(fold_whitespace(&text), fold(&text).into_bytes());
         }
 
-        /// Texts stitched from phrase pieces, random case and random whitespace: whenever the
-        /// automaton would find a phrase, the prefilter lets the text through.
+        /// Texts stitched from phrase pieces (strong, weak, addressing), random case, random
+        /// whitespace and hidden characters: whenever the full verdict is a taint, the
+        /// prefilter lets the text through.
         #[test]
-        fn prefilter_never_hides_what_the_automaton_finds(
-            pieces in proptest::collection::vec((0usize..200, 0usize..6, proptest::bool::ANY), 0..12)
+        fn prefilter_never_hides_a_taint(
+            pieces in proptest::collection::vec((0usize..400, 0usize..9, proptest::bool::ANY), 0..14)
         ) {
-            let all: Vec<&str> = STRONG.iter().chain(WEAK.iter()).copied().collect();
+            let all: Vec<&str> = STRONG.iter().chain(WEAK.iter()).chain(ADDRESSING.iter()).copied().collect();
             let mut text = String::new();
             for (which, gap, upper) in pieces {
                 let phrase = all[which % all.len()];
@@ -431,10 +506,10 @@ mod tests {
                 let words: Vec<&str> = phrase.split(' ').collect();
                 let piece = words[..(which % words.len()) + 1].join(" ");
                 text.push_str(&if upper { piece.to_ascii_uppercase() } else { piece });
-                text.push_str(["", " ", "\n", "  \t", "\u{2003}", "x"][gap]);
+                text.push_str(["", " ", "\n", "  \t", "\u{2003}", "x", " ai ", "\u{200B}", "\nAI\u{a0}"][gap]);
             }
-            if automaton_finds_any(&text) {
-                proptest::prop_assert!(may_hold_phrase(&text), "{:?}", text);
+            if full_verdict(&text).is_some() {
+                proptest::prop_assert!(prefilter_passes(&text), "{:?}", text);
             }
         }
     }

@@ -89,18 +89,32 @@ pub struct Session {
     pub allowed: AllowList,
 }
 
-/// Appends `text` (lowercased) to `buf`, keeping only the last `cap` bytes.
+/// Appends `text` (lowercased) to `buf`, keeping at most the last `cap` bytes. When `buf` would
+/// pass `cap`, its oldest text is dropped down to three quarters of `cap`: a long session moves
+/// each kept byte a few times in all, not once per result.
 fn append_bounded(buf: &mut String, text: &str, cap: usize) {
     let mut take = text.len().min(cap);
     while !text.is_char_boundary(text.len() - take) {
         take -= 1;
     }
     let tail = &text[text.len() - take..];
+    let lowered = tail.to_lowercase();
+    let incoming = lowered.len() + usize::from(!buf.is_empty());
+    if buf.len() + incoming > cap {
+        // Keep room for the new text, and a quarter of `cap` to spare.
+        let keep = (cap - cap / 4).saturating_sub(incoming);
+        let mut cut = buf.len().saturating_sub(keep);
+        while !buf.is_char_boundary(cut) {
+            cut += 1;
+        }
+        buf.drain(..cut);
+    }
     if !buf.is_empty() {
         buf.push('\n');
     }
-    buf.push_str(&tail.to_lowercase());
+    buf.push_str(&lowered);
     if buf.len() > cap {
+        // Only when lowercasing grew the text past `cap` on its own.
         let mut cut = buf.len() - cap;
         while !buf.is_char_boundary(cut) {
             cut += 1;
