@@ -12,7 +12,7 @@
 
 use std::collections::BTreeMap;
 
-use attesta_core::challenge::{ChallengeOptions, Response, check, generate};
+use attesta_core::challenge::{ChallengeOptions, Expected, Response, check, generate};
 use attesta_core::scoring::{DefaultRiskScorer, RiskScorer};
 use attesta_core::{ActionContext, ChallengeType};
 use serde::Deserialize;
@@ -42,6 +42,11 @@ struct Figures {
 }
 
 fn evaluate(label: &str, corpus: &str) -> Figures {
+    evaluate_with(label, corpus, None)
+}
+
+/// [`evaluate`], with the policy's minimum number of words set to `min_words` when given.
+fn evaluate_with(label: &str, corpus: &str, min_words: Option<u32>) -> Figures {
     let cases: Vec<Case> = corpus
         .lines()
         .filter(|l| !l.trim().is_empty())
@@ -52,11 +57,14 @@ fn evaluate(label: &str, corpus: &str) -> Figures {
     let mut misses = Vec::new();
     for case in &cases {
         let assessment = DefaultRiskScorer::new().score(&case.ctx);
-        let (_, key) = generate(
+        let (_, mut key) = generate(
             &case.ctx,
             &assessment,
             &ChallengeOptions::new(ChallengeType::TeachBack, 1),
         );
+        if let (Some(min), Expected::TeachBack(k)) = (min_words, &mut key.expected) {
+            k.min_words = min;
+        }
         let result = check(
             &key,
             &Response::TeachBack(case.explanation.clone()),
@@ -283,5 +291,29 @@ fn held_out_explanations() {
     ] {
         let f = evaluate(label, corpus);
         assert!(f.honest_rate >= 70.0 && f.fake_rate >= 65.0, "{label}");
+    }
+    // Sets 12 and 13 (236 and 234 cases, 122 actions: shell, git, SQL, cloud, Kubernetes and CI;
+    // money, messages, HR, health, CRM, travel, files and smart home, with injected-looking
+    // recipients) were written blind after every change above, by someone who was not told of
+    // the 15-word minimum: a fifth of the honest and most fake explanations are shorter. They
+    // are measured as shipped (the minimum rejects the short ones, and the approver is told to
+    // write more) and with the minimum lowered to one word, which measures the judgement alone.
+    for (label, corpus) in [
+        (
+            "teach-back held-out 12 (written blind)",
+            include_str!("corpus/teach_back_heldout12.jsonl"),
+        ),
+        (
+            "teach-back held-out 13 (written blind)",
+            include_str!("corpus/teach_back_heldout13.jsonl"),
+        ),
+    ] {
+        let shipped = evaluate(label, corpus);
+        assert!(shipped.fake_rate >= 95.0, "{label}");
+        let judged = evaluate_with(&format!("{label}, minimum 1 word"), corpus, Some(1));
+        assert!(
+            judged.honest_rate >= 55.0 && judged.fake_rate >= 60.0,
+            "{label}"
+        );
     }
 }
