@@ -1,6 +1,8 @@
 //! CPU-time probe for the scorer's hot paths, for machines too busy for criterion's wall clock:
 //! `cargo run --release -p attesta-core --example score_probe [ITERATIONS]`.
 //! Prints microseconds of process CPU time (user + system, from `/proc/self/stat`) per call.
+//! `PROBE_ONLY=one_mb` runs only the cases whose name contains `one_mb`; `PROBE_PARTS=1` adds
+//! the parts of a session's result bookkeeping.
 #![allow(clippy::print_stdout)]
 
 use std::hint::black_box;
@@ -19,6 +21,10 @@ fn cpu_micros() -> f64 {
 }
 
 fn measure(name: &str, n: usize, mut f: impl FnMut()) {
+    // PROBE_ONLY=text runs only the cases whose name contains it (for a profiler).
+    if std::env::var("PROBE_ONLY").is_ok_and(|only| !name.contains(only.as_str())) {
+        return;
+    }
     f();
     let start = cpu_micros();
     let wall = std::time::Instant::now();
@@ -28,6 +34,41 @@ fn measure(name: &str, n: usize, mut f: impl FnMut()) {
     let cpu = (cpu_micros() - start) / n as f64;
     let wall = wall.elapsed().as_secs_f64() * 1e6 / n as f64;
     println!("{name:<40} cpu {cpu:>10.2} µs/op   wall {wall:>10.2} µs/op   ({n} ops)");
+}
+
+/// A megabyte of report text whose lines differ (numbers, ids, hosts, paths, names), so no
+/// line or token repeats the way a repeated line does.
+fn varied_megabyte() -> String {
+    const TEMPLATES: &[&str] = &[
+        "Line {n}: revenue in region {r} grew {p}.{q}% to {a},{b}00 EUR; see https://intranet{r}.example/reports/{n} for details.",
+        "- Ticket #{n} closed by dev{r}@example.com after {p} days; logs in /var/log/app/{n}.log",
+        "| {n} | order-{a}{b} | {p} items | {a}.{q} USD | shipped to warehouse {r} |",
+        "Meeting notes {n}: the team agreed to move the release of build {a}.{b}.{q} to week {p}.",
+        "Customer {a}{n} asked about invoice INV-{b}{q}; reply sent from support{r}@example.org.",
+        "See docs/section-{n}/index.md and the diagram at https://cdn{r}.example.net/img/{a}{b}.png",
+        "Sensor {r}-{n} reported {p}.{q} C at 10:{b} and {a} kPa; no action needed.",
+        "Q{r} forecast: {a},{b}00 units across {p} markets (plan v{q}), owner team-{n}.",
+    ];
+    let mut out = String::with_capacity(1_100_000);
+    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut n = 0u64;
+    while out.len() < 1_048_576 {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        let t = TEMPLATES[(x % TEMPLATES.len() as u64) as usize];
+        n += 1;
+        let line = t
+            .replace("{n}", &n.to_string())
+            .replace("{r}", &((x >> 8) % 40).to_string())
+            .replace("{p}", &((x >> 16) % 90 + 1).to_string())
+            .replace("{q}", &((x >> 24) % 10).to_string())
+            .replace("{a}", &((x >> 32) % 900 + 100).to_string())
+            .replace("{b}", &((x >> 40) % 90 + 10).to_string());
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out
 }
 
 fn main() {
@@ -54,6 +95,9 @@ fn main() {
     let big = ActionContext::new("write_file")
         .with_kwarg("path", "reports/q3.md")
         .with_kwarg("content", line.repeat(1_048_576 / line.len()));
+    let varied = ActionContext::new("write_file")
+        .with_kwarg("path", "reports/q3.md")
+        .with_kwarg("content", varied_megabyte());
     let send = ActionContext::new("send_email")
         .with_kwarg("to", "bob@acme.io")
         .with_kwarg("subject", "Notes")
@@ -77,6 +121,13 @@ fn main() {
     measure("default/one_mb_argument", (n / 2_000).max(20), || {
         black_box(scorer.score(black_box(&big)));
     });
+    measure(
+        "default/one_mb_argument_varied",
+        (n / 2_000).max(20),
+        || {
+            black_box(scorer.score(black_box(&varied)));
+        },
+    );
     measure("session/user_request_event", n, || {
         let mut s = Session::new();
         s.user_request(black_box(

@@ -65,6 +65,9 @@ pub struct Findings {
     /// [`gate_path`]); at most [`MAX_GATE_TARGETS`]. Whether that is a risk depends on the
     /// action (writing one is critical, reading one is not), so the scorer decides.
     pub gate_targets: Vec<String>,
+    /// Hashes of the (kind, detail) of every signal pushed: a signal whose hash is not here is
+    /// new without comparing it to each kept one (see [`Findings::push`]).
+    pushed: std::collections::HashSet<u64, std::hash::BuildHasherDefault<super::lexicon::Fnv>>,
 }
 
 /// Signals kept per call (see [`Findings::push`]).
@@ -75,11 +78,30 @@ pub const MAX_GATE_TARGETS: usize = 4;
 
 impl Findings {
     pub fn push(&mut self, signal: Signal) {
-        // Keep one signal per (kind, detail): repeated identical values add no evidence.
-        if self
-            .signals
-            .iter()
-            .any(|s| s.kind == signal.kind && s.detail == signal.detail)
+        // Full, and no stronger than the weakest kept: it could not take a place, duplicate or not.
+        if self.signals.len() >= MAX_SIGNALS
+            && self
+                .signals
+                .iter()
+                .all(|kept| signal.severity <= kept.severity)
+        {
+            return;
+        }
+        // Keep one signal per (kind, detail): repeated identical values add no evidence. A hash
+        // seen before is confirmed against the kept signals (hashes collide, and callers may
+        // edit kept signals); one never seen is new.
+        let hash = {
+            use std::hash::{Hash, Hasher};
+            let mut h = super::lexicon::Fnv::default();
+            signal.kind.hash(&mut h);
+            signal.detail.hash(&mut h);
+            h.finish()
+        };
+        if !self.pushed.insert(hash)
+            && self
+                .signals
+                .iter()
+                .any(|s| s.kind == signal.kind && s.detail == signal.detail)
         {
             return;
         }

@@ -132,23 +132,77 @@ pub fn history_or_log_path(token: &str) -> bool {
 }
 
 /// Paths that hold credentials or the system itself.
+/// Substrings [`sensitive_path`] looks for, found in one pass (a bit each, in this order).
+const PATH_MARKS: &[&str] = &[
+    ".aws/credentials",
+    ".git-credentials",
+    ".gnupg",
+    "/.ssh",
+    ".kube/config",
+    ".docker/config.json",
+    ".git/hooks",
+    "../",
+];
+const M_AWS: u8 = 1;
+const M_GIT_CREDENTIALS: u8 = 2;
+const M_GNUPG: u8 = 4;
+const M_SSH: u8 = 8;
+const M_KUBE: u8 = 16;
+const M_DOCKER: u8 = 32;
+const M_GIT_HOOKS: u8 = 64;
+const M_PARENT: u8 = 128;
+
+static PATH_MARKER: std::sync::LazyLock<Option<aho_corasick::AhoCorasick>> =
+    std::sync::LazyLock::new(|| aho_corasick::AhoCorasick::new(PATH_MARKS).ok());
+
+/// Which of [`PATH_MARKS`] occur in `path` (overlapping ones too).
+fn path_marks(path: &str) -> u8 {
+    // Every mark holds a dot: most path-like tokens without one are done at once.
+    if memchr::memchr(b'.', path.as_bytes()).is_none() {
+        return 0;
+    }
+    let Some(marker) = PATH_MARKER.as_ref() else {
+        return PATH_MARKS.iter().zip(0..).fold(0, |m, (mark, bit)| {
+            if path.contains(mark) {
+                m | (1 << bit)
+            } else {
+                m
+            }
+        });
+    };
+    marker
+        .find_overlapping_iter(path)
+        .fold(0, |m, found| m | (1 << found.pattern().as_usize()))
+}
+
 pub fn sensitive_path(token: &str) -> Option<(f64, &'static str)> {
     let path = token.trim_end_matches(['.', ':', ',']);
-    let base = path.rsplit(['/', '\\']).next().unwrap_or(path);
-    let lower_base = base.to_ascii_lowercase();
-    if matches!(
-        lower_base.as_str(),
-        "id_rsa" | "id_ed25519" | "id_ecdsa" | "id_dsa"
-    ) {
+    let base = match path.bytes().rposition(|b| b == b'/' || b == b'\\') {
+        Some(at) => &path[at + 1..],
+        None => path,
+    };
+    // Lowercased on the stack for ordinary names (ASCII lowercasing keeps UTF-8 valid).
+    let mut buf = [0u8; 64];
+    let owned;
+    let lower_base: &str = match buf.get_mut(..base.len()) {
+        Some(dst) => {
+            dst.copy_from_slice(base.as_bytes());
+            dst.make_ascii_lowercase();
+            std::str::from_utf8(dst).unwrap_or_default()
+        }
+        None => {
+            owned = base.to_ascii_lowercase();
+            &owned
+        }
+    };
+    if matches!(lower_base, "id_rsa" | "id_ed25519" | "id_ecdsa" | "id_dsa") {
         return Some((0.85, "SSH private key"));
     }
-    if path.contains(".aws/credentials")
-        || path.contains(".git-credentials")
-        || path.contains(".gnupg")
-    {
+    let marks = path_marks(path);
+    if marks & (M_AWS | M_GIT_CREDENTIALS | M_GNUPG) != 0 {
         return Some((0.85, "credential store"));
     }
-    if path.contains("/.ssh") || path.starts_with("~/.ssh") || path.starts_with(".ssh/") {
+    if marks & M_SSH != 0 || path.starts_with("~/.ssh") || path.starts_with(".ssh/") {
         return Some((0.8, "SSH directory"));
     }
     if matches!(
@@ -163,7 +217,7 @@ pub fn sensitive_path(token: &str) -> Option<(f64, &'static str)> {
         return Some((0.9, "raw disk device"));
     }
     if matches!(
-        lower_base.as_str(),
+        lower_base,
         ".netrc"
             | ".pgpass"
             | ".npmrc"
@@ -196,7 +250,7 @@ pub fn sensitive_path(token: &str) -> Option<(f64, &'static str)> {
     if lower_base == ".env" || lower_base.starts_with(".env.") {
         return Some((0.65, "environment secrets file"));
     }
-    if path.contains(".kube/config") || path.contains(".docker/config.json") {
+    if marks & (M_KUBE | M_DOCKER) != 0 {
         return Some((0.65, "cluster credentials"));
     }
     if path == "/root" || path.starts_with("/root/") {
@@ -225,14 +279,16 @@ pub fn sensitive_path(token: &str) -> Option<(f64, &'static str)> {
             return Some((sev, "system directory"));
         }
     }
-    let lower = path.to_ascii_lowercase();
-    if lower.starts_with("c:\\windows") || lower.starts_with("c:/windows") {
+    let windows = path.get(..10).is_some_and(|head| {
+        head.eq_ignore_ascii_case("c:\\windows") || head.eq_ignore_ascii_case("c:/windows")
+    });
+    if windows {
         return Some((0.6, "system directory"));
     }
-    if path.contains(".git/hooks") {
+    if marks & M_GIT_HOOKS != 0 {
         return Some((0.5, "git hooks (run code)"));
     }
-    if path.matches("../").count() >= 2 {
+    if marks & M_PARENT != 0 && path.matches("../").count() >= 2 {
         return Some((0.4, "path traversal"));
     }
     None

@@ -49,43 +49,31 @@ static CLASS: [u8; 256] = {
     t
 };
 
-/// Bytes whose presence anywhere in a text enables a substring search.
-const P_COLON: u8 = 1;
-const P_DASH: u8 = 2;
-const P_SLASH: u8 = 4;
-/// `"Principal"`, `allUsers`, `allAuthenticatedUsers` all contain a capital P or U.
-const P_PRINCIPAL: u8 = 8;
-
-static PRESENCE: [u8; 256] = {
-    let mut t = [0u8; 256];
-    t[b':' as usize] = P_COLON;
-    t[b'-' as usize] = P_DASH;
-    t[b'/' as usize] = P_SLASH;
-    t[b'P' as usize] = P_PRINCIPAL;
-    t[b'U' as usize] = P_PRINCIPAL;
-    t
-};
+/// Whether `needle` occurs in `s`: a vectorised search, for texts of any size (a megabyte of file
+/// content is searched for each of a dozen markers).
+fn has(s: &str, needle: &str) -> bool {
+    memchr::memmem::find(s.as_bytes(), needle.as_bytes()).is_some()
+}
 
 impl Walker<'_> {
     /// Secrets, personal data, URLs, paths and production words anywhere in a text.
     pub(super) fn scan_text(&mut self, s: &str, role: KeyRole, key: &str) {
-        // One byte pass decides which substring searches can possibly match.
-        let mut seen = 0u8;
-        for b in s.bytes() {
-            seen |= PRESENCE[b as usize];
-        }
-        let colon = seen & P_COLON != 0;
-        let dash = seen & P_DASH != 0;
-        let slash = seen & P_SLASH != 0;
-        let principal = seen & P_PRINCIPAL != 0;
-        if dash && s.contains("-----BEGIN") && s.contains("PRIVATE KEY") {
+        // Which substring searches can possibly match: a vectorised search per byte, which stops
+        // at the first occurrence (most texts that hold one hold it early).
+        let b = s.as_bytes();
+        let colon = memchr::memchr(b':', b).is_some();
+        let dash = memchr::memchr(b'-', b).is_some();
+        let slash = memchr::memchr(b'/', b).is_some();
+        // `"Principal"`, `allUsers`, `allAuthenticatedUsers` all contain a capital P or U.
+        let principal = memchr::memchr2(b'P', b'U', b).is_some();
+        if dash && has(s, "-----BEGIN") && has(s, "PRIVATE KEY") {
             self.findings.push(Signal::new(
                 0.9,
                 "secret",
                 format!("private key block in `{}`", snippet(key, 30)),
             ));
         }
-        if colon && slash && s.contains("://") {
+        if colon && slash && has(s, "://") {
             self.urls(s, key);
         }
         if principal && public_principal(s) {
@@ -96,7 +84,7 @@ impl Walker<'_> {
             ));
         }
         // A Kubernetes manifest binding `cluster-admin` hands out the whole cluster.
-        if dash && s.contains("cluster-admin") && s.contains("RoleBinding") {
+        if dash && has(s, "cluster-admin") && has(s, "RoleBinding") {
             self.findings.push(Signal::new(
                 0.8,
                 "privilege",
@@ -106,7 +94,7 @@ impl Walker<'_> {
                 ),
             ));
         }
-        if slash && (s.contains("0.0.0.0/0") || s.contains("::/0")) {
+        if slash && (has(s, "0.0.0.0/0") || has(s, "::/0")) {
             self.findings.push(Signal::new(
                 0.7,
                 "exposure",
@@ -503,10 +491,10 @@ pub(super) fn is_admin_word(w: &str) -> bool {
 
 /// An access policy whose principal is everyone (`"Principal": "*"`, `allUsers`).
 pub(super) fn public_principal(s: &str) -> bool {
-    if s.contains("allUsers") || s.contains("allAuthenticatedUsers") {
+    if has(s, "allUsers") || has(s, "allAuthenticatedUsers") {
         return true;
     }
-    let Some(at) = s.find("\"Principal\"") else {
+    let Some(at) = memchr::memmem::find(s.as_bytes(), b"\"Principal\"") else {
         return false;
     };
     let rest = s[at + 11..].trim_start_matches([' ', ':', '{']);

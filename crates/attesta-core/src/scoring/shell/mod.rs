@@ -61,7 +61,11 @@ pub enum CommandClass {
 }
 
 fn basename(word: &str) -> &str {
-    word.rsplit(['/', '\\']).next().unwrap_or(word)
+    // After the last separator (bytes: `/` and `\` never occur inside a multi-byte character).
+    match word.bytes().rposition(|b| b == b'/' || b == b'\\') {
+        Some(at) => &word[at + 1..],
+        None => word,
+    }
 }
 
 fn is_assignment(word: &str) -> bool {
@@ -288,7 +292,7 @@ pub fn is_known_command(word: &str) -> bool {
         std::collections::HashSet<&'static str, std::hash::BuildHasherDefault<super::lexicon::Fnv>>,
     > = std::sync::LazyLock::new(|| KNOWN.iter().copied().collect());
     let base = basename(word);
-    base.len() <= 12 && (KNOWN_SET.contains(base) || base.starts_with("mkfs"))
+    (2..=12).contains(&base.len()) && (KNOWN_SET.contains(base) || base.starts_with("mkfs"))
 }
 
 /// Where a command begins inside free text: after a shell operator (`&&`, `;`, `|`, `$(`,
