@@ -65,9 +65,27 @@ pub struct Findings {
     /// [`gate_path`]); at most [`MAX_GATE_TARGETS`]. Whether that is a risk depends on the
     /// action (writing one is critical, reading one is not), so the scorer decides.
     pub gate_targets: Vec<String>,
-    /// Hashes of the (kind, detail) of every signal pushed: a signal whose hash is not here is
-    /// new without comparing it to each kept one (see [`Findings::push`]).
-    pushed: std::collections::HashSet<u64, std::hash::BuildHasherDefault<super::lexicon::Fnv>>,
+    /// The hash of each kept signal's (kind, detail) as pushed, one per signal: a duplicate is
+    /// found by comparing hashes, then the one signal whose hash matches (see [`Findings::push`]).
+    hashes: Vec<u64>,
+}
+
+/// A hash of a signal's kind and detail, eight bytes at a time.
+fn signal_hash(kind: &str, detail: &str) -> u64 {
+    const K: u64 = 0x517c_c1b7_2722_0a95;
+    let mut h = (kind.len() as u64).wrapping_mul(K);
+    for part in [kind.as_bytes(), detail.as_bytes()] {
+        let mut chunks = part.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            h = (h.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(K);
+        }
+        let mut tail = [0u8; 8];
+        tail[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
+        h = (h.rotate_left(5) ^ u64::from_le_bytes(tail) ^ part.len() as u64).wrapping_mul(K);
+    }
+    h
 }
 
 /// Signals kept per call (see [`Findings::push`]).
@@ -87,37 +105,43 @@ impl Findings {
         {
             return;
         }
-        // Keep one signal per (kind, detail): repeated identical values add no evidence. A hash
-        // seen before is confirmed against the kept signals (hashes collide, and callers may
-        // edit kept signals); one never seen is new.
-        let hash = {
-            use std::hash::{Hash, Hasher};
-            let mut h = super::lexicon::Fnv::default();
-            signal.kind.hash(&mut h);
-            signal.detail.hash(&mut h);
-            h.finish()
-        };
-        if !self.pushed.insert(hash)
-            && self
+        // Keep one signal per (kind, detail): repeated identical values add no evidence. Only a
+        // kept signal with the same hash can be the same (callers may edit a kept signal's
+        // detail afterwards; its hash then no longer matches, and the edited one is not the
+        // same signal any more).
+        let hash = signal_hash(signal.kind, &signal.detail);
+        if self.hashes.len() != self.signals.len() {
+            // Signals were added by other means: hash them as they are now.
+            self.hashes = self
                 .signals
                 .iter()
-                .any(|s| s.kind == signal.kind && s.detail == signal.detail)
+                .map(|s| signal_hash(s.kind, &s.detail))
+                .collect();
+        }
+        if self
+            .hashes
+            .iter()
+            .zip(&self.signals)
+            .any(|(h, s)| *h == hash && s.kind == signal.kind && s.detail == signal.detail)
         {
             return;
         }
         if self.signals.len() < MAX_SIGNALS {
             self.signals.push(signal);
+            self.hashes.push(hash);
             return;
         }
         // Bounded, so a command with thousands of distinct findings stays linear to score; the
         // weakest signal makes room, so the strongest evidence (which decides the score) stays.
-        if let Some(weakest) = self
+        if let Some((at, weakest)) = self
             .signals
             .iter_mut()
-            .min_by(|a, b| a.severity.total_cmp(&b.severity))
+            .enumerate()
+            .min_by(|a, b| a.1.severity.total_cmp(&b.1.severity))
             && signal.severity > weakest.severity
         {
             *weakest = signal;
+            self.hashes[at] = hash;
         }
     }
 

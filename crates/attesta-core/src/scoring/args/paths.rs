@@ -157,8 +157,12 @@ static PATH_MARKER: std::sync::LazyLock<Option<aho_corasick::AhoCorasick>> =
 
 /// Which of [`PATH_MARKS`] occur in `path` (overlapping ones too).
 fn path_marks(path: &str) -> u8 {
-    // Every mark holds a dot: most path-like tokens without one are done at once.
-    if memchr::memchr(b'.', path.as_bytes()).is_none() {
+    // In every mark a dot is followed by `a`, `g`, `s`, `k`, `d` or another dot: most
+    // path-like tokens (`example.com/x`, `report.md`) hold no such pair and are done at once.
+    let bytes = path.as_bytes();
+    if !memchr::memchr_iter(b'.', bytes).any(|at| {
+        matches!(bytes.get(at + 1), Some(b'a' | b'g' | b's' | b'k' | b'd' | b'.'))
+    }) {
         return 0;
     }
     let Some(marker) = PATH_MARKER.as_ref() else {

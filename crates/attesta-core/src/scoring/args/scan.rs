@@ -102,6 +102,9 @@ impl Walker<'_> {
             ));
         }
         let mut secret_label_pending = false;
+        // Signals whose evidence names only the key are the same for every token of the text:
+        // each is pushed once (a megabyte of mail addresses makes one "email address" signal).
+        let (mut credential_pushed, mut env_pushed, mut email_pushed) = (false, false, false);
         // Tokens are split on ASCII whitespace and punctuation only, so every slice boundary is
         // a char boundary; per-token features are gathered in the same byte pass.
         let bytes = s.as_bytes();
@@ -120,7 +123,12 @@ impl Walker<'_> {
                 dot: bits & DOT != 0,
             };
             let token = &s[start..i];
-            if secret_label_pending && token.len() >= 4 && !is_placeholder(token) {
+            if secret_label_pending
+                && !credential_pushed
+                && token.len() >= 4
+                && !is_placeholder(token)
+            {
+                credential_pushed = true;
                 self.findings.push(Signal::new(
                     0.7,
                     "secret",
@@ -134,17 +142,19 @@ impl Walker<'_> {
             if f.assign {
                 match secret_label(token) {
                     SecretLabel::Label => secret_label_pending = true,
-                    SecretLabel::Inline => {
+                    SecretLabel::Inline if !credential_pushed => {
+                        credential_pushed = true;
                         self.findings.push(Signal::new(
                             0.7,
                             "secret",
                             format!("credential written out in text of `{}`", snippet(key, 30)),
                         ));
                     }
-                    SecretLabel::None => {}
+                    SecretLabel::Inline | SecretLabel::None => {}
                 }
             }
-            if f.dollar && secret_env_reference(token) {
+            if f.dollar && !env_pushed && secret_env_reference(token) {
+                env_pushed = true;
                 self.findings.push(Signal::new(
                     0.6,
                     "secret",
@@ -169,12 +179,15 @@ impl Walker<'_> {
             }
             if f.at && is_email(token.trim_matches(|c: char| matches!(c, '.' | ':' | '='))) {
                 self.emails += 1;
-                let sev = if role.recipients { 0.4 } else { 0.35 };
-                self.findings.push(Signal::new(
-                    sev,
-                    "pii",
-                    format!("email address in `{}`", snippet(key, 30)),
-                ));
+                if !email_pushed {
+                    email_pushed = true;
+                    let sev = if role.recipients { 0.4 } else { 0.35 };
+                    self.findings.push(Signal::new(
+                        sev,
+                        "pii",
+                        format!("email address in `{}`", snippet(key, 30)),
+                    ));
+                }
             }
             if (f.path_char || f.dot || token.starts_with("id_"))
                 && looks_pathlike(token)
