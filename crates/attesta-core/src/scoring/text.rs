@@ -98,6 +98,16 @@ fn is_word_byte(b: u8) -> bool {
 /// Cuts `text` to at most `max` characters for evidence, marking the cut.
 pub fn snippet(text: &str, max: usize) -> String {
     let trimmed = text.trim();
+    let head = &trimmed.as_bytes()[..trimmed.len().min(max)];
+    if head.iter().all(|&b| b.is_ascii() && !b.is_ascii_control()) {
+        // Printable ASCII: its first `max` bytes are its first `max` characters.
+        let mut out = String::with_capacity(head.len() + 3);
+        out.push_str(&trimmed[..head.len()]);
+        if trimmed.len() > max {
+            out.push('…');
+        }
+        return out;
+    }
     let mut out = String::with_capacity(trimmed.len().min(max + 3));
     for (count, c) in trimmed.chars().enumerate() {
         if count == max {
@@ -112,6 +122,26 @@ pub fn snippet(text: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// [`snippet`] character by character, as it is defined.
+    fn snippet_reference(text: &str, max: usize) -> String {
+        let mut out = String::new();
+        for (count, c) in text.trim().chars().enumerate() {
+            if count == max {
+                out.push('…');
+                return out;
+            }
+            out.push(if c.is_control() { ' ' } else { c });
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn snippet_is_its_definition(text in "[ a-z\\t\\n\u{7f}é…]{0,40}", max in 0usize..30) {
+            proptest::prop_assert_eq!(snippet(&text, max), snippet_reference(&text, max));
+        }
+    }
 
     fn tokens(name: &str) -> Vec<String> {
         let mut out = Vec::new();

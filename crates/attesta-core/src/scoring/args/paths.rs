@@ -1,53 +1,51 @@
 //! Paths: sensitive files, Attesta's own files, shell history and logs.
 
-use super::*;
-
 /// One pass over a token: could it be a path or a key file? (`/`, `\\`, `~`, a leading dot,
 /// a `.pem`/`.key`/`.sql`-style extension, or an `id_rsa`-style name.)
 pub(super) fn looks_pathlike(token: &str) -> bool {
     let b = token.as_bytes();
-    if b.first() == Some(&b'.') || b.iter().any(|c| matches!(c, b'/' | b'\\' | b'~')) {
+    if b.first() == Some(&b'.')
+        || b.iter().any(|c| matches!(c, b'/' | b'\\' | b'~'))
+        || token.starts_with("id_")
+    {
         return true;
     }
-    if token.starts_with("id_") {
-        return true;
+    let Some(dot) = b.iter().rposition(|&c| c == b'.') else {
+        return false;
+    };
+    // A sensitive extension: two to eight letters or digits, in any case.
+    let ext = &b[dot + 1..];
+    if !(2..=8).contains(&ext.len()) || !ext.iter().all(u8::is_ascii_alphanumeric) {
+        return false;
     }
-    match token.rfind('.') {
-        Some(dot) => {
-            let ext = &token[dot + 1..];
-            ext.len() <= 9
-                && ext.bytes().all(|c| c.is_ascii_alphanumeric())
-                && with_lower(ext, |e| {
-                    matches!(
-                        e,
-                        "pem"
-                            | "key"
-                            | "p12"
-                            | "pfx"
-                            | "jks"
-                            | "keystore"
-                            | "ppk"
-                            | "sql"
-                            | "dump"
-                            | "bak"
-                            | "sqlite"
-                            | "db"
-                            | "env"
-                            | "netrc"
-                            | "pgpass"
-                            | "npmrc"
-                            | "pypirc"
-                            | "json"
-                            | "yaml"
-                            | "yml"
-                            | "tfstate"
-                            | "htpasswd"
-                    )
-                })
-                .unwrap_or(false)
-        }
-        None => false,
-    }
+    let mut lower = [0u8; 8];
+    lower[..ext.len()].copy_from_slice(ext);
+    lower.make_ascii_lowercase();
+    matches!(
+        &lower[..ext.len()],
+        b"pem"
+            | b"key"
+            | b"p12"
+            | b"pfx"
+            | b"jks"
+            | b"keystore"
+            | b"ppk"
+            | b"sql"
+            | b"dump"
+            | b"bak"
+            | b"sqlite"
+            | b"db"
+            | b"env"
+            | b"netrc"
+            | b"pgpass"
+            | b"npmrc"
+            | b"pypirc"
+            | b"json"
+            | b"yaml"
+            | b"yml"
+            | b"tfstate"
+            | b"htpasswd"
+    )
 }
 
 /// Attesta's own files and the agents' hook settings, by whole path component (never by
@@ -161,7 +159,10 @@ fn path_marks(path: &str) -> u8 {
     // path-like tokens (`example.com/x`, `report.md`) hold no such pair and are done at once.
     let bytes = path.as_bytes();
     if !memchr::memchr_iter(b'.', bytes).any(|at| {
-        matches!(bytes.get(at + 1), Some(b'a' | b'g' | b's' | b'k' | b'd' | b'.'))
+        matches!(
+            bytes.get(at + 1),
+            Some(b'a' | b'g' | b's' | b'k' | b'd' | b'.')
+        )
     }) {
         return 0;
     }

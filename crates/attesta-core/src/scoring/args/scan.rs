@@ -433,6 +433,11 @@ fn mentions_production(s: &str) -> bool {
     let bytes = s.as_bytes();
     let mut from = 0;
     while let Some(at) = memchr::memchr2(b'p', b'P', &bytes[from..]).map(|p| from + p) {
+        // All three words go on with an `r`: most other `p`s are passed over at once.
+        if !matches!(bytes.get(at + 1), Some(b'r' | b'R')) {
+            from = at + 1;
+            continue;
+        }
         let end = bytes[at..]
             .iter()
             .position(|b| !b.is_ascii_alphanumeric())

@@ -116,3 +116,68 @@ fn account_numbers_are_not_phone_numbers() {
     );
     assert!(g.signals.iter().any(|s| s.detail.contains("phone")));
 }
+
+/// The definitions the byte-level `is_email` and `looks_pathlike` implement, written plainly.
+fn is_email_reference(token: &str) -> bool {
+    let Some((local, domain)) = token.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && local.len() <= 64
+        && domain.len() >= 4
+        && !domain.contains('@')
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && local
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b".+-_%".contains(&b))
+        && domain
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')
+        && domain
+            .rsplit('.')
+            .next()
+            .is_some_and(|tld| tld.len() >= 2 && tld.bytes().all(|b| b.is_ascii_alphabetic()))
+}
+
+fn looks_pathlike_reference(token: &str) -> bool {
+    const EXTENSIONS: &[&str] = &[
+        "pem", "key", "p12", "pfx", "jks", "keystore", "ppk", "sql", "dump", "bak", "sqlite", "db",
+        "env", "netrc", "pgpass", "npmrc", "pypirc", "json", "yaml", "yml", "tfstate", "htpasswd",
+    ];
+    token.starts_with('.')
+        || token.contains(['/', '\\', '~'])
+        || token.starts_with("id_")
+        || token.rfind('.').is_some_and(|dot| {
+            let ext = &token[dot + 1..];
+            ext.bytes().all(|c| c.is_ascii_alphanumeric())
+                && EXTENSIONS.contains(&ext.to_ascii_lowercase().as_str())
+        })
+}
+
+proptest::proptest! {
+    #[test]
+    fn is_email_is_its_definition(token in "[a-zA-Z0-9@.+%_\\-é]{0,24}") {
+        proptest::prop_assert_eq!(values::is_email(&token), is_email_reference(&token));
+    }
+
+    #[test]
+    fn looks_pathlike_is_its_definition(
+        token in "(id_|\\.)?[a-zA-Z0-9_é]{0,6}[./~\\\\]?(pem|KEY|Db|json|yml|htpasswd|x|tfstatex|[a-z]{0,9})"
+    ) {
+        proptest::prop_assert_eq!(paths::looks_pathlike(&token), looks_pathlike_reference(&token));
+    }
+}
+
+#[test]
+fn emails_and_paths_by_example() {
+    assert!(values::is_email("ana.lima+ops@example.co.uk"));
+    assert!(!values::is_email("ana@localhost"));
+    assert!(!values::is_email("ana@@example.com"));
+    assert!(!values::is_email("ana@example.c0m"));
+    assert!(paths::looks_pathlike("backup.SQL"));
+    assert!(paths::looks_pathlike("~"));
+    assert!(!paths::looks_pathlike("details."));
+    assert!(!paths::looks_pathlike("4.2%"));
+}

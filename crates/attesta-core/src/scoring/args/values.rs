@@ -80,26 +80,34 @@ pub(super) fn luhn(digits: &[u8]) -> bool {
 }
 
 pub(super) fn is_email(token: &str) -> bool {
-    let Some((local, domain)) = token.split_once('@') else {
+    let b = token.as_bytes();
+    let Some(at) = b.iter().position(|&c| c == b'@') else {
         return false;
     };
-    !local.is_empty()
-        && local.len() <= 64
-        && domain.len() >= 4
-        && !domain.contains('@')
-        && domain.contains('.')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-        && local
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b".+-_%".contains(&b))
-        && domain
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')
-        && domain
-            .rsplit('.')
-            .next()
-            .is_some_and(|tld| tld.len() >= 2 && tld.bytes().all(|b| b.is_ascii_alphabetic()))
+    let (local, domain) = (&b[..at], &b[at + 1..]);
+    if local.is_empty()
+        || local.len() > 64
+        || domain.len() < 4
+        || domain.first() == Some(&b'.')
+        || domain.last() == Some(&b'.')
+    {
+        return false;
+    }
+    // The domain's alphabet has no second `@`.
+    if !local
+        .iter()
+        .all(|&c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'+' | b'-' | b'_' | b'%'))
+        || !domain
+            .iter()
+            .all(|&c| c.is_ascii_alphanumeric() || c == b'.' || c == b'-')
+    {
+        return false;
+    }
+    let Some(dot) = domain.iter().rposition(|&c| c == b'.') else {
+        return false;
+    };
+    let tld = &domain[dot + 1..];
+    tld.len() >= 2 && tld.iter().all(u8::is_ascii_alphabetic)
 }
 
 /// Paste sites, request catchers and tunnels: where exfiltrated data is usually sent. Matched by
