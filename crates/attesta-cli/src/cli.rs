@@ -20,6 +20,19 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// The arguments after `attesta hook <agent>`, parsed on their own: a coding agent starts a
+/// new process for every tool call, and building the whole command tree (every subcommand's
+/// arguments and help) is a measurable share of that process. The same [`GlobalArgs`] and
+/// [`HookRunArgs`] as the full parser, so both accept exactly the same flags and values.
+#[derive(Debug, Parser)]
+#[command(name = "attesta hook", no_binary_name = true, disable_help_flag = true, disable_version_flag = true)]
+pub struct HookOnly {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(flatten)]
+    pub run: HookRunArgs,
+}
+
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
     /// Configuration file (YAML, JSON or TOML). Default: ./attesta.yaml when present.

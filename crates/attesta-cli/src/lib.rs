@@ -6,6 +6,7 @@ pub mod commands;
 pub mod error;
 pub mod input;
 pub mod output;
+mod warnings;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -17,6 +18,9 @@ use crate::error::{CliError, Exit};
 
 /// Parses the command line, runs the command and renders any error once.
 pub fn main_entry() -> ExitCode {
+    if let Some(exit) = hook_fast_path() {
+        return exit;
+    }
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -31,7 +35,35 @@ pub fn main_entry() -> ExitCode {
         }
     };
     init_logging(commands::mcp::log_level(&cli.command));
-    match run(cli) {
+    finish(run(cli))
+}
+
+/// `attesta hook claude-code|codex|gemini [FLAGS]`, parsed by [`cli::HookOnly`] alone; `None`
+/// for any other command line, or when the flags do not parse (the full parser then runs and
+/// reports the error, or prints the help, exactly as for every other command).
+fn hook_fast_path() -> Option<ExitCode> {
+    let mut args = std::env::args_os().skip(1);
+    if args.next()? != "hook" {
+        return None;
+    }
+    let agent = match args.next()?.to_str()? {
+        "claude-code" => cli::HookCommand::ClaudeCode,
+        "codex" => cli::HookCommand::Codex,
+        "gemini" => cli::HookCommand::Gemini,
+        _ => return None,
+    };
+    let parsed = <cli::HookOnly as Parser>::try_parse_from(args).ok()?;
+    if std::env::var_os("ATTESTA_LOG").is_some() {
+        init_logging(None);
+    } else {
+        warnings::install();
+    }
+    Some(finish(commands::hook::run(&parsed.global, agent(parsed.run))))
+}
+
+/// The exit code of a command's result, with its error (if any) rendered once on stderr.
+fn finish(result: Result<Exit, CliError>) -> ExitCode {
+    match result {
         Ok(exit) => exit.into(),
         Err(error) => {
             if !error.message.is_empty() {

@@ -624,3 +624,34 @@ fn install_records_the_path_it_was_invoked_by_not_the_symlink_target() {
     let command = value["hooks"]["PreToolUse"][0]["hooks"][0]["command"].as_str().unwrap().to_owned();
     assert!(command.starts_with(&format!("{} hook claude-code", link.display())), "{command}");
 }
+
+/// `attesta hook <agent>` is parsed by a parser of the hook's own flags; every spelling the full
+/// command line accepts still works, and what it rejects is still rejected (exit 2, which the
+/// agents treat as "block"), with the full parser's message.
+#[test]
+fn the_hooks_own_parser_accepts_and_rejects_what_the_full_one_does() {
+    let p = project();
+    let allowed = |args: &[&str]| {
+        let run = run_detached(command(&p, args), &payload(&p, "claude-code", "01-read"));
+        assert_eq!(run.code, 0, "{args:?}: {run:?}");
+        assert_eq!(claude_decision(&run).0, "allow", "{args:?}: {run:?}");
+    };
+    allowed(&["hook", "claude-code"]);
+    allowed(&["hook", "claude-code", "--deadline", "30", "--agent-id", "ci-bot"]);
+    allowed(&["hook", "claude-code", "--deadline=30", "--json"]);
+    // Global flags before the subcommand go through the full parser.
+    allowed(&["--json", "hook", "claude-code"]);
+    for bad in [
+        vec!["hook", "claude-code", "--bogus"],
+        vec!["hook", "claude-code", "--deadline", "soon"],
+        vec!["hook", "claude-code", "extra"],
+    ] {
+        let run = run_detached(command(&p, &bad), &payload(&p, "claude-code", "01-read"));
+        assert_eq!(run.code, 2, "{bad:?}: {run:?}");
+        assert!(run.stdout.is_empty(), "{bad:?}: {run:?}");
+        assert!(run.stderr.starts_with("error:"), "{bad:?}: {run:?}");
+    }
+    let help = run_detached(command(&p, &["hook", "claude-code", "--help"]), "");
+    assert_eq!(help.code, 0, "{help:?}");
+    assert!(help.stdout.contains("--deadline"), "{help:?}");
+}
