@@ -14,56 +14,9 @@ use attesta_core::scoring::{DefaultRiskScorer, RiskEngine, RiskScorer};
 use attesta_core::{ActionContext, Session};
 use criterion::measurement::{Measurement, ValueFormatter};
 use criterion::{Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
-use serde_json::{Value, json};
 
-fn typical_call() -> ActionContext {
-    ActionContext::new("mcp__github__create_issue")
-        .with_kwarg("owner", "acme")
-        .with_kwarg("repo", "payments-service")
-        .with_kwarg("title", "Retry webhook deliveries on 502")
-        .with_kwarg(
-            "body",
-            "Deliveries to https://hooks.example.com fail intermittently; add back-off.",
-        )
-}
-
-fn shell_call() -> ActionContext {
-    ActionContext::new("Bash")
-        .with_kwarg(
-            "command",
-            "cd /srv/app && git pull --rebase && cargo build --release 2>&1 | tail -20",
-        )
-        .with_kwarg("description", "Update and build the service")
-}
-
-fn big_payload() -> ActionContext {
-    let records: Vec<Value> = (0..200)
-        .map(|i| {
-            json!({
-                "id": i,
-                "customer": {"name": format!("Customer {i}"), "email": format!("user{i}@example.com"), "tier": "gold"},
-                "items": [{"sku": format!("SKU-{i}"), "qty": 2, "price": 19.5}],
-                "notes": "deliver to the back door, call first",
-            })
-        })
-        .collect();
-    ActionContext::new("import_orders")
-        .with_kwarg("source", "shopify")
-        .with_kwarg("records", Value::Array(records))
-}
-
-/// About 1 MB of ordinary text (prose, numbers, a URL per line) in one argument.
-fn one_mb_payload() -> ActionContext {
-    let line = "Quarterly report line 0042: revenue grew 4.2% to 1,250,000 EUR; see https://intranet.example/reports/q3 for details.\n";
-    let content = line.repeat(1_048_576 / line.len());
-    ActionContext::new("write_file")
-        .with_kwarg("path", "reports/q3.md")
-        .with_kwarg("content", content)
-}
-
-fn tool_result_2kb() -> String {
-    "Search results: 1. Lasagne with ricotta and spinach, 45 minutes, serves 6. ".repeat(28)
-}
+mod fixtures;
+use fixtures::*;
 
 fn session_cases<M: Measurement + 'static>(c: &mut Criterion<M>, prefix: &str) {
     let scorer = DefaultRiskScorer::new();
@@ -92,12 +45,27 @@ fn session_cases<M: Measurement + 'static>(c: &mut Criterion<M>, prefix: &str) {
             s
         })
     });
+    let everyday = everyday_result_2kb();
+    c.bench_function(
+        &format!("{prefix}/session/observe_result_2kb_everyday_words"),
+        |b| {
+            b.iter(|| {
+                let mut s = Session::new();
+                s.observe_result(black_box(&everyday));
+                s
+            })
+        },
+    );
     c.bench_function(&format!("{prefix}/session/assess_call_in_context"), |b| {
         b.iter(|| session.clone().assess(black_box(&send), base.clone()))
     });
     let big = one_mb_payload();
     c.bench_function(&format!("{prefix}/default/one_mb_argument"), |b| {
         b.iter(|| scorer.score(black_box(&big)))
+    });
+    let varied = one_mb_varied_payload();
+    c.bench_function(&format!("{prefix}/default/one_mb_argument_varied"), |b| {
+        b.iter(|| scorer.score(black_box(&varied)))
     });
 }
 
