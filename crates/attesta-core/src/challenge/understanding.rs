@@ -9,6 +9,7 @@ use super::claims::{
 };
 use super::consequence::{self, Consequence};
 use super::explain::{self, EffectVerdict};
+use super::numbers;
 use super::teach_back::{KeyTermCategory, KeyTermGroup, TeachBackKey};
 use super::text::{amounts_equal, words};
 
@@ -582,7 +583,7 @@ pub(super) fn understanding_failure(
     }) {
         return Some("the explanation names something that is not part of this action".to_owned());
     }
-    if !key.amounts.is_empty() && !explain::states_amount(text, &key.amounts) {
+    if !key.amounts.is_empty() && !numbers::states_amount(text, &key.amounts) {
         return Some("the explanation does not state the amount exactly".to_owned());
     }
     // A number the action does not have (a port, a count, a dose, days, an IP address, a
@@ -618,7 +619,7 @@ pub(super) fn understanding_failure(
                     .any(|f| amounts_equal(*a, v * f) || amounts_equal(*a * f, v))
             })
         };
-        let foreign = explain::number_groups(text).iter().any(|g| {
+        let foreign = numbers::number_groups(text).iter().any(|g| {
             let explained = g.relative
                 || g.values.iter().any(|v| known(*v) || known(*v * g.scale))
                 || part_of_code(&g.digits)
@@ -680,23 +681,23 @@ fn action_numbers(key: &TeachBackKey) -> Option<(Vec<f64>, Vec<String>)> {
                     return false;
                 }
                 *budget -= s.len();
-                out.extend(explain::numbers_in(s));
+                out.extend(numbers::numbers_in(s));
                 true
             }
             serde_json::Value::Number(n) => {
                 out.extend(n.as_f64());
-                out.extend(explain::numbers_in(&n.to_string()));
+                out.extend(numbers::numbers_in(&n.to_string()));
                 true
             }
             serde_json::Value::Array(items) => items.iter().all(|x| walk(x, out, budget)),
             serde_json::Value::Object(map) => map.iter().all(|(k, x)| {
-                out.extend(explain::numbers_in(k));
+                out.extend(numbers::numbers_in(k));
                 walk(x, out, budget)
             }),
             _ => true,
         }
     }
-    let mut out = explain::numbers_in(&key.action);
+    let mut out = numbers::numbers_in(&key.action);
     // The amounts as the key reads them (Stripe's minor units converted).
     out.extend(key.amounts.iter().copied());
     let mut budget = NUMBER_TEXT_BYTES;
