@@ -44,7 +44,8 @@ pub(crate) fn effect_spec(c: Consequence, action_tokens: &[String]) -> EffectSpe
         Consequence::MoneyOut => EffectSpec {
             stems: [
                 "pay", "paid", "transfer", "wire", "send", "sent", "money", "fund", "payout",
-                "withdr", "purchas", "spend", "leav", "out$", "goes$",
+                "withdr", "purchas", "spend", "leav", "out$", "goes$", "charg", "debit", "buys",
+                "buy$",
             ]
             .to_vec(),
             opposites: [
@@ -120,6 +121,11 @@ pub(crate) fn effect_spec(c: Consequence, action_tokens: &[String]) -> EffectSpe
                 "disappear",
                 "lost",
                 "drop",
+                "nuk",
+                "kill",
+                "kick",
+                "get rid",
+                "gets rid",
             ]
             .to_vec(),
             opposites: [
@@ -145,7 +151,7 @@ pub(crate) fn effect_spec(c: Consequence, action_tokens: &[String]) -> EffectSpe
             stems: [
                 "send", "sent", "mailed", "mails$", "mailing", "emailed", "emails$", "emailing",
                 "shar", "forward", "upload", "transmit", "stream", "leav", "out$", "goes$",
-                "gets$",
+                "gets$", "text$", "texts$", "texted", "texting", "blast", "broadcast", "invit",
             ]
             .to_vec(),
             opposites: [
@@ -213,7 +219,7 @@ pub(crate) fn effect_spec(c: Consequence, action_tokens: &[String]) -> EffectSpe
         Consequence::Stopped => EffectSpec {
             stems: [
                 "stop", "kill", "shut", "halt", "down$", "offline", "zero", "terminat", "scal",
-                "delet", "taking",
+                "delet", "taking", "let go", "lets go", "fired$", "dismiss",
             ]
             .to_vec(),
             opposites: [

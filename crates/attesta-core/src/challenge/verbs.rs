@@ -9,13 +9,13 @@ const VERBS: &[(&str, &[&str], &[&str])] = &[
     (
         "delet",
         &[
-            "remov", "eras", "wipe", "destroy", "purg", "gone", "throw", "discard",
+            "remov", "eras", "wipe", "destroy", "purg", "gone", "throw", "discard", "nuk", "kill",
         ],
         &["creates", "restores", "recreat"],
     ),
     (
         "remov",
-        &["delet", "eras", "wipe", "drop", "take", "takes"],
+        &["delet", "eras", "wipe", "drop", "take", "takes", "kick"],
         &["adds", "add$", "creates"],
     ),
     (
@@ -40,6 +40,7 @@ const VERBS: &[(&str, &[&str], &[&str])] = &[
             "suppress",
             "inhibit",
             "strip",
+            "disarm",
         ],
         &[
             "turns on",
@@ -136,12 +137,14 @@ const VERBS: &[(&str, &[&str], &[&str])] = &[
             "we will receive",
             "we get",
             "incoming",
+            "requests",
+            "request$",
         ],
     ),
     (
         "transfer",
         &["send", "sent", "pay", "wire", "move"],
-        &["receiv", "incoming"],
+        &["receiv", "incoming", "requests", "request$"],
     ),
     ("grant", &["give", "gives", "add"], &["revok", "takes away"]),
     (
@@ -253,7 +256,7 @@ const VERBS: &[(&str, &[&str], &[&str])] = &[
     (
         "creat",
         &[
-            "add", "new", "set up", "make", "makes", "issu", "generat", "open",
+            "add", "new", "set up", "sets up", "setting up", "make", "makes", "issu", "generat", "open", "puts", "put$", "book", "schedul",
         ],
         &["deletes", "removes", "drops"],
     ),
@@ -346,7 +349,7 @@ const VERBS: &[(&str, &[&str], &[&str])] = &[
     (
         "terminat",
         &[
-            "stop", "kill", "end", "destroy", "shut", "delet", "fire", "fires",
+            "stop", "kill", "end", "destroy", "shut", "delet", "fire", "fires", "let go", "lets go", "dismiss",
         ],
         &["launch", "starts", "provision", "hire", "creates"],
     ),
@@ -393,7 +396,7 @@ const VERBS: &[(&str, &[&str], &[&str])] = &[
         &[
             "send", "sent", "transfer", "wire", "paid", "remit", "payout",
         ],
-        &["we receive", "refund", "charges", "we get"],
+        &["we receive", "refund", "charges", "we get", "requests", "request$"],
     ),
     (
         "payout",
