@@ -18,6 +18,7 @@
 //! - Multi-party: approver 1 gets a teach-back, approver 2 a quiz, approvers 3+ a confirm, each
 //!   generated with its own seed derived from the review's seed.
 
+mod arguments;
 mod claims;
 mod consequence;
 mod explain;

@@ -210,6 +210,8 @@ fn has_scope_marker(ctx: &ActionContext, strings: &[String]) -> bool {
                 || lower.trim_start().starts_with("update"))
                 && !lower.contains(" where "))
                 || lower.trim_start().starts_with("truncate")
+                // `updateMany({}, …)`: an empty filter matches everything.
+                || lower.replace(' ', "").contains("({}")
         })
 }
 

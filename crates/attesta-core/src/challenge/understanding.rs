@@ -330,7 +330,7 @@ pub(super) fn understanding_failure(
         return Some("the explanation names a different role than the action's".to_owned());
     }
     let everything = key.key_terms.iter().any(|g| g.label == "scope: everything");
-    if everything && understates(&plain) {
+    if everything && (understates(&plain) || super::arguments::narrows_to_one(&plain)) {
         return Some(
             "the explanation understates how much the action affects (its scope)".to_owned(),
         );
@@ -437,7 +437,9 @@ pub(super) fn understanding_failure(
             );
         }
     }
-    if let Some(reason) = direction_or_currency_failure(key, &plain, lower) {
+    if let Some(reason) = direction_or_currency_failure(key, &plain, lower)
+        .or_else(|| super::arguments::argument_failure(key, &plain, lower))
+    {
         return Some(reason);
     }
     // A link for anyone, or a public share, described as for one person.

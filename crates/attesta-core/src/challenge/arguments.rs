@@ -1,0 +1,451 @@
+//! What an explanation says about the action's arguments beyond its target and amount: a
+//! side effect the action switches on said not to happen ("does not refund anyone" for
+//! `refund: true`) or one it switches off said to happen; a write mode told the other way
+//! (`mode: append` as "overwrites"); the sign of a change ("raises" for `adjust_percent: -35`,
+//! "subtracts" for `balance + 50000`); an `un…` value without its prefix ("Restricted" for
+//! `Unrestricted`); another handle or code of the same shape as the action's (`@tyler-b-88`
+//! for `@tyler-r-88`, `WH-Bristol` for `WH-Leeds`); and scope told as one item.
+
+use serde_json::Value;
+
+use super::explain;
+use super::teach_back::TeachBackKey;
+
+/// Words that deny what follows in their clause ("without informing", "non-force").
+const DENIALS: &[&str] = &[
+    "not", "no", "never", "nothing", "none", "without", "cannot", "cant", "can't", "won't",
+    "wont", "doesn't", "doesnt", "isn't", "isnt", "don't", "dont", "didn't", "neither", "nor",
+    "nobody", "non", "skip", "skips", "skipping", "instead", "anymore",
+];
+
+/// Words that start a condition or a consequence: a denial before them is about something else.
+const CLAUSE_BREAKS: &[&str] = &[
+    "until", "unless", "if", "so", "because", "once", "after", "before", "when", "and", "but",
+    "then", "which", "while",
+];
+
+/// Flag names that switch something off or stand for the approver's own step: saying that
+/// thing does not happen agrees with them ("without a prompt" for `yes: true`).
+const SUPPRESSING: &[&str] = &[
+    "auto",
+    "skip",
+    "no",
+    "ignore",
+    "disable",
+    "bypass",
+    "quiet",
+    "silent",
+    "dry",
+    "yes",
+    "confirm",
+    "confirmation",
+    "prompt",
+    "approve",
+    "approval",
+    "wait",
+    "interactive",
+    "keep",
+    "preserve",
+];
+
+/// Parts of flag names that say nothing about what happens.
+const FILLER: &[&str] = &[
+    "send", "set", "as", "is", "has", "should", "do", "the", "to", "on", "of", "all", "after",
+    "customer", "customers", "user", "users", "patient", "client", "owner", "members", "member",
+    "email", "emails", "final", "enabled", "allow", "allowed",
+];
+
+/// Side effects a switched-off flag makes sure do not happen: an explanation saying they do
+/// describes another action.
+const SIDE_EFFECTS: &[&str] = &[
+    "notify",
+    "notification",
+    "notifications",
+    "refund",
+    "backup",
+    "force",
+    "cascade",
+    "default",
+    "permanent",
+    "purge",
+    "recurring",
+];
+
+/// Other words for a flag's concept.
+fn forms(concept: &str) -> Vec<&str> {
+    match concept {
+        "notify" | "notification" | "notifications" | "notif" => {
+            vec!["notif", "inform", "tell", "tells", "alert"]
+        }
+        "recurring" | "recurrence" | "repeat" => vec!["recur", "repeat"],
+        "hard" => vec!["hard$", "permanent"],
+        "sessions" => vec!["session"],
+        _ => vec![concept],
+    }
+}
+
+/// What the opposite of a flag's concept is called ("soft-deletes" for `hard_delete: true`).
+fn opposite_forms(concept: &str) -> &'static [&'static str] {
+    match concept {
+        "hard" | "permanent" | "permanently" => &["soft$"],
+        _ => &[],
+    }
+}
+
+fn matches(word: &str, form: &str) -> bool {
+    match form.strip_suffix('$') {
+        Some(exact) => word == exact,
+        None => word.len() >= 4 && explain::stem_matches(word, form),
+    }
+}
+
+/// Whether the word at `at` is denied within its clause ("does not make it the default",
+/// "without informing the patient", "no customer gets notified").
+fn denied(words: &[String], at: usize) -> bool {
+    for w in words[at.saturating_sub(6)..at].iter().rev() {
+        if CLAUSE_BREAKS.contains(&w.as_str()) {
+            return false;
+        }
+        if DENIALS.contains(&w.as_str()) || w.ends_with("n't") {
+            return true;
+        }
+    }
+    // "notifications off", "refund disabled".
+    words
+        .get(at + 1)
+        .is_some_and(|n| ["off", "disabled", "false", "skipped"].contains(&n.as_str()))
+}
+
+/// Boolean flags said the other way: the flag's concept denied for `true`, stated for `false`.
+fn flag_failure(key: &TeachBackKey, plain: &[String], sentences: &[Vec<String>]) -> Option<String> {
+    let kwargs = key.kwargs()?;
+    for (name, value) in kwargs {
+        let Some(on) = value.as_bool() else { continue };
+        let name = name.to_lowercase();
+        let parts: Vec<&str> = name
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|p| !p.is_empty())
+            .collect();
+        if parts.iter().any(|p| SUPPRESSING.contains(p)) {
+            continue;
+        }
+        for concept in parts
+            .iter()
+            .copied()
+            // The action's own verb (`delete` of `hard_delete`) is judged as its effect.
+            .filter(|p| {
+                p.len() >= 4
+                    && !FILLER.contains(p)
+                    && !key.action_tokens.iter().any(|t| t == p)
+            })
+        {
+            let said = |w: &String| forms(concept).iter().any(|f| matches(w, f));
+            for words in sentences {
+                for (i, w) in words.iter().enumerate() {
+                    if on
+                        && opposite_forms(concept).iter().any(|f| matches(w, f))
+                        && !denied(words, i)
+                    {
+                        return Some(OPPOSITE.to_owned());
+                    }
+                    if !said(w) {
+                        continue;
+                    }
+                    if on && denied(words, i) {
+                        return Some(DENIED.to_owned());
+                    }
+                    if !on
+                        && SIDE_EFFECTS.contains(&concept)
+                        && !denied(words, i)
+                        && !plain.iter().any(|x| x == "false")
+                    {
+                        return Some(OPPOSITE.to_owned());
+                    }
+                }
+            }
+        }
+    }
+    None
+}
+
+const DENIED: &str =
+    "the explanation says something the action does will not happen; describe what it really does";
+const OPPOSITE: &str = "the explanation describes the opposite of what the action does";
+
+/// A write mode told the other way: appending described as overwriting, or the reverse.
+fn mode_failure(key: &TeachBackKey, sentences: &[Vec<String>]) -> Option<String> {
+    let kwargs = key.kwargs()?;
+    let mode = |m: &str| {
+        kwargs.iter().any(|(k, v)| {
+            let k = k.to_lowercase();
+            (k == m && v == &Value::Bool(true))
+                || (["mode", "write_mode", "operation"].contains(&k.as_str())
+                    && v.as_str().is_some_and(|s| s.eq_ignore_ascii_case(m)))
+        })
+    };
+    let wrong: &[&str] = if mode("append") {
+        &["overwrit", "replac", "clobber", "truncat"]
+    } else if mode("overwrite") || mode("replace") {
+        &["append"]
+    } else {
+        return None;
+    };
+    sentences
+        .iter()
+        .any(|words| {
+            words.iter().enumerate().any(|(i, w)| {
+                wrong.iter().any(|f| matches(w, f)) && !denied(words, i)
+            })
+        })
+        .then(|| OPPOSITE.to_owned())
+}
+
+const RAISE: &[&str] = &[
+    "rais", "increas", "hike", "markup", "boost", "bump", "grow", "plus$",
+];
+const LOWER: &[&str] = &[
+    "lower", "decreas", "reduc", "cut", "cuts", "discount", "subtract", "deduct", "minus$",
+    "drop", "drops", "markdown",
+];
+
+/// The sign of a change told the other way: "raises" for a negative adjustment, "subtracts"
+/// for `SET balance = balance + 50000`.
+fn sign_failure(key: &TeachBackKey, sentences: &[Vec<String>]) -> Option<String> {
+    let mut signs: Vec<bool> = Vec::new();
+    if let Some(kwargs) = key.kwargs() {
+        for (k, v) in kwargs {
+            let k = k.to_lowercase();
+            if ["adjust", "change", "delta", "increment"]
+                .iter()
+                .any(|p| k.contains(p))
+                && let Some(n) = v.as_f64()
+                && n != 0.0
+            {
+                signs.push(n > 0.0);
+            }
+        }
+    }
+    // `SET x = x + 5`, `x = x - 5`.
+    let dump = key.argument_dump.replace(' ', "");
+    for (i, _) in dump.match_indices('=') {
+        let after = &dump[i + 1..];
+        let name: String = after
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
+        if name.len() < 2 || name.chars().all(|c| c.is_ascii_digit()) {
+            continue;
+        }
+        let before: String = dump[..i]
+            .chars()
+            .rev()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        if before != name {
+            continue;
+        }
+        match after[name.len()..].chars().next() {
+            Some('+') => signs.push(true),
+            Some('-') => signs.push(false),
+            _ => {}
+        }
+    }
+    if signs.is_empty() || signs.iter().any(|s| *s != signs[0]) {
+        return None;
+    }
+    let wrong = if signs[0] { LOWER } else { RAISE };
+    let right = if signs[0] { RAISE } else { LOWER };
+    let says = |forms: &[&str]| {
+        sentences.iter().any(|words| {
+            words
+                .iter()
+                .enumerate()
+                .any(|(i, w)| forms.iter().any(|f| matches(w, f)) && !denied(words, i))
+        })
+    };
+    (says(wrong) && !says(right)).then(|| OPPOSITE.to_owned())
+}
+
+/// `Unrestricted` told as "restricted", `unlimited` as "limited".
+fn un_prefix_failure(key: &TeachBackKey, sentences: &[Vec<String>]) -> Option<String> {
+    let dump_words: Vec<&str> = key
+        .argument_dump
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    for w in &dump_words {
+        let Some(base) = w.strip_prefix("un") else {
+            continue;
+        };
+        if base.len() < 5 || dump_words.contains(&base) {
+            continue;
+        }
+        let mut said_base = false;
+        let mut said_un = false;
+        for words in sentences {
+            for (i, x) in words.iter().enumerate() {
+                if x == w {
+                    said_un = true;
+                } else if x == base && !denied(words, i) {
+                    said_base = true;
+                }
+            }
+        }
+        if said_base && !said_un {
+            return Some("the explanation states a value that is not part of this action".to_owned());
+        }
+    }
+    None
+}
+
+/// A handle (`@tyler-b-88`) or a prefixed code (`WH-Bristol`) shaped like one of the action's
+/// but not one of them names another target.
+fn lookalike_failure(key: &TeachBackKey, lower: &str) -> Option<String> {
+    let dump = &key.argument_dump;
+    let tokens = |text: &str| -> Vec<String> {
+        text.split(|c: char| c.is_whitespace() || ",;()[]{}\"'".contains(c))
+            .map(|t| {
+                t.trim_end_matches(|c: char| !c.is_alphanumeric())
+                    .trim_start_matches(|c: char| !c.is_alphanumeric() && c != '@')
+                    .to_owned()
+            })
+            .filter(|t| t.len() >= 3)
+            .collect()
+    };
+    let action_tokens = tokens(dump);
+    let handles = action_tokens.iter().any(|t| t.starts_with('@'));
+    // `wh-` of `wh-leeds`, `mrn-` of `mrn-00482913`: a short letter prefix and a separator.
+    let prefix = |t: &str| -> Option<String> {
+        let (head, rest) = t.split_once(['-', '_'])?;
+        (head.len() <= 4
+            && (head.len() >= 2 || rest.chars().any(|c| c.is_ascii_digit()))
+            && head.chars().all(|c| c.is_ascii_alphabetic())
+            && rest.len() >= 3
+            && rest.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_'))
+        .then(|| format!("{head}{}", &t[head.len()..=head.len()]))
+    };
+    let prefixes: Vec<String> = action_tokens.iter().filter_map(|t| prefix(t)).collect();
+    for t in tokens(lower) {
+        if dump.contains(t.as_str()) {
+            continue;
+        }
+        let other_handle = handles
+            && t.starts_with('@')
+            && t.len() >= 4
+            && t[1..].chars().all(|c| c.is_alphanumeric() || "-_.".contains(c));
+        let other_code = prefix(&t).is_some_and(|p| prefixes.contains(&p));
+        if other_handle || other_code {
+            return Some("the explanation names something that is not part of this action".to_owned());
+        }
+    }
+    None
+}
+
+/// Nouns after "one" that are not an item the action touches ("in one go", "one command").
+const NOT_ITEMS: &[&str] = &[
+    "go", "by", "command", "step", "call", "request", "shot", "batch", "statement", "query",
+    "transaction", "operation", "pass", "click", "line", "of", "more", "another", "way", "place",
+    "week", "day", "month", "year", "hour", "minute", "second", "time", "moment", "sweep",
+    "action", "run", "api", "and", "or",
+    // Containers: "one folder and everything in it" is the whole of it.
+    "directory", "folder", "dir", "table", "database", "collection", "bucket", "repo",
+    "repository", "namespace", "cluster", "group", "project", "list", "zone", "store",
+    "volume", "drive", "disk", "server", "machine", "host", "tree", "mailbox", "inbox", "org",
+    "organization", "workspace", "tenant", "domain", "channel", "account",
+];
+
+/// "for one user", "a single row", "only the next appointment": the action told as touching
+/// one item.
+pub(super) fn narrows_to_one(words: &[String]) -> bool {
+    words.iter().enumerate().any(|(i, w)| {
+        let prev = i.checked_sub(1).map(|p| words[p].as_str()).unwrap_or("");
+        let next = words.get(i + 1).map(String::as_str).unwrap_or("");
+        let one = (w == "one"
+            && !["every", "no", "any", "than", "at", "in", "each", "which", "this", "that", "the"]
+                .contains(&prev))
+            || (w == "single" && prev != "every");
+        (one && next.len() >= 3 && !NOT_ITEMS.contains(&next) && !denied(words, i))
+            || ((w == "only" || w == "just")
+                && ["next", "first", "last", "oldest", "newest", "latest"].contains(&next))
+            || (["nobody", "everyone", "everybody"].contains(&w.as_str()) && next == "else")
+            || (w == "no" && next == "one" && words.get(i + 2).is_some_and(|n| n == "else"))
+    })
+}
+
+/// Whether the action repeats (`recurring: true`, `frequency: monthly`).
+fn recurring(key: &TeachBackKey) -> bool {
+    key.kwargs().is_some_and(|m| {
+        m.iter().any(|(k, v)| {
+            let k = k.to_lowercase();
+            ((k.contains("recurring") || k.contains("repeat")) && v == &Value::Bool(true))
+                || (["frequency", "interval", "schedule", "recurrence", "cadence"]
+                    .contains(&k.as_str())
+                    && v.as_str().is_some_and(|s| {
+                        let s = s.to_lowercase();
+                        ["daily", "weekly", "monthly", "yearly", "annual", "quarterly", "every"]
+                            .iter()
+                            .any(|f| s.contains(f))
+                    }))
+        })
+    })
+}
+
+/// Whether the action handles several items (a count of at least two).
+fn several(key: &TeachBackKey) -> bool {
+    key.kwargs().is_some_and(|m| {
+        m.iter().any(|(k, v)| {
+            let k = k.to_lowercase();
+            (k.ends_with("count") || k.ends_with("occurrences") || k == "recipients")
+                && v.as_f64().is_some_and(|n| n >= 2.0)
+        })
+    })
+}
+
+/// Every check of this module, in order; `None` when the explanation passes them.
+pub(super) fn argument_failure(
+    key: &TeachBackKey,
+    plain: &[String],
+    lower: &str,
+) -> Option<String> {
+    let sentences: Vec<Vec<String>> = lower
+        .split(['.', ';', ':', '!', '?', '\n', ',', '(', ')'])
+        .map(explain::plain_words)
+        .collect();
+    // "one time per day" is a frequency, not a single occurrence.
+    let once = |p: &str| {
+        lower.match_indices(p).any(|(i, _)| {
+            let next = explain::plain_words(&lower[i + p.len()..]);
+            !next.first().is_some_and(|n| {
+                ["per", "a", "each", "every", "daily", "weekly", "monthly"].contains(&n.as_str())
+            })
+        })
+    };
+    if (recurring(key)
+        && [
+            "one-off",
+            "one-time",
+            "one time",
+            "one off",
+            "only once",
+            "just once",
+            "non-recurring",
+            "single payment",
+            "single transfer",
+        ]
+        .iter()
+        .any(|p| once(p)))
+        || (several(key) && narrows_to_one(plain))
+    {
+        return Some(
+            "the explanation understates how much the action affects (its scope)".to_owned(),
+        );
+    }
+    flag_failure(key, plain, &sentences)
+        .or_else(|| mode_failure(key, &sentences))
+        .or_else(|| sign_failure(key, &sentences))
+        .or_else(|| un_prefix_failure(key, &sentences))
+        .or_else(|| lookalike_failure(key, lower))
+}
