@@ -13,9 +13,9 @@ use super::teach_back::TeachBackKey;
 
 /// Words that deny what follows in their clause ("without informing", "non-force").
 const DENIALS: &[&str] = &[
-    "not", "no", "never", "nothing", "none", "without", "cannot", "cant", "can't", "won't",
-    "wont", "doesn't", "doesnt", "isn't", "isnt", "don't", "dont", "didn't", "neither", "nor",
-    "nobody", "non", "skip", "skips", "skipping", "instead", "anymore",
+    "not", "no", "never", "nothing", "none", "without", "cannot", "cant", "can't", "won't", "wont",
+    "doesn't", "doesnt", "isn't", "isnt", "don't", "dont", "didn't", "neither", "nor", "nobody",
+    "non", "skip", "skips", "skipping", "instead", "anymore",
 ];
 
 /// Words that start a condition or a consequence: a denial before them is about something else.
@@ -50,9 +50,34 @@ const SUPPRESSING: &[&str] = &[
 
 /// Parts of flag names that say nothing about what happens.
 const FILLER: &[&str] = &[
-    "send", "set", "as", "is", "has", "should", "do", "the", "to", "on", "of", "all", "after",
-    "customer", "customers", "user", "users", "patient", "client", "owner", "members", "member",
-    "email", "emails", "final", "enabled", "allow", "allowed",
+    "send",
+    "set",
+    "as",
+    "is",
+    "has",
+    "should",
+    "do",
+    "the",
+    "to",
+    "on",
+    "of",
+    "all",
+    "after",
+    "customer",
+    "customers",
+    "user",
+    "users",
+    "patient",
+    "client",
+    "owner",
+    "members",
+    "member",
+    "email",
+    "emails",
+    "final",
+    "enabled",
+    "allow",
+    "allowed",
 ];
 
 /// Side effects a switched-off flag makes sure do not happen: an explanation saying they do
@@ -134,9 +159,7 @@ fn flag_failure(key: &TeachBackKey, plain: &[String], sentences: &[Vec<String>])
             .copied()
             // The action's own verb (`delete` of `hard_delete`) is judged as its effect.
             .filter(|p| {
-                p.len() >= 4
-                    && !FILLER.contains(p)
-                    && !key.action_tokens.iter().any(|t| t == p)
+                p.len() >= 4 && !FILLER.contains(p) && !key.action_tokens.iter().any(|t| t == p)
             })
         {
             let said = |w: &String| forms(concept).iter().any(|f| matches(w, f));
@@ -193,9 +216,10 @@ fn mode_failure(key: &TeachBackKey, sentences: &[Vec<String>]) -> Option<String>
     sentences
         .iter()
         .any(|words| {
-            words.iter().enumerate().any(|(i, w)| {
-                wrong.iter().any(|f| matches(w, f)) && !denied(words, i)
-            })
+            words
+                .iter()
+                .enumerate()
+                .any(|(i, w)| wrong.iter().any(|f| matches(w, f)) && !denied(words, i))
         })
         .then(|| OPPOSITE.to_owned())
 }
@@ -204,8 +228,8 @@ const RAISE: &[&str] = &[
     "rais", "increas", "hike", "markup", "boost", "bump", "grow", "plus$",
 ];
 const LOWER: &[&str] = &[
-    "lower", "decreas", "reduc", "cut", "cuts", "discount", "subtract", "deduct", "minus$",
-    "drop", "drops", "markdown",
+    "lower", "decreas", "reduc", "cut", "cuts", "discount", "subtract", "deduct", "minus$", "drop",
+    "drops", "markdown",
 ];
 
 /// The sign of a change told the other way: "raises" for a negative adjustment, "subtracts"
@@ -295,7 +319,9 @@ fn un_prefix_failure(key: &TeachBackKey, sentences: &[Vec<String>]) -> Option<St
             }
         }
         if said_base && !said_un {
-            return Some("the explanation states a value that is not part of this action".to_owned());
+            return Some(
+                "the explanation states a value that is not part of this action".to_owned(),
+            );
         }
     }
     None
@@ -324,7 +350,9 @@ fn lookalike_failure(key: &TeachBackKey, lower: &str) -> Option<String> {
             && (head.len() >= 2 || rest.chars().any(|c| c.is_ascii_digit()))
             && head.chars().all(|c| c.is_ascii_alphabetic())
             && rest.len() >= 3
-            && rest.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_'))
+            && rest
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '-' || c == '_'))
         .then(|| format!("{head}{}", &t[head.len()..=head.len()]))
     };
     let prefixes: Vec<String> = action_tokens.iter().filter_map(|t| prefix(t)).collect();
@@ -335,10 +363,14 @@ fn lookalike_failure(key: &TeachBackKey, lower: &str) -> Option<String> {
         let other_handle = handles
             && t.starts_with('@')
             && t.len() >= 4
-            && t[1..].chars().all(|c| c.is_alphanumeric() || "-_.".contains(c));
+            && t[1..]
+                .chars()
+                .all(|c| c.is_alphanumeric() || "-_.".contains(c));
         let other_code = prefix(&t).is_some_and(|p| prefixes.contains(&p));
         if other_handle || other_code {
-            return Some("the explanation names something that is not part of this action".to_owned());
+            return Some(
+                "the explanation names something that is not part of this action".to_owned(),
+            );
         }
     }
     None
@@ -346,15 +378,74 @@ fn lookalike_failure(key: &TeachBackKey, lower: &str) -> Option<String> {
 
 /// Nouns after "one" that are not an item the action touches ("in one go", "one command").
 const NOT_ITEMS: &[&str] = &[
-    "go", "by", "command", "step", "call", "request", "shot", "batch", "statement", "query",
-    "transaction", "operation", "pass", "click", "line", "of", "more", "another", "way", "place",
-    "week", "day", "month", "year", "hour", "minute", "second", "time", "moment", "sweep",
-    "action", "run", "api", "and", "or",
+    "go",
+    "by",
+    "command",
+    "step",
+    "call",
+    "request",
+    "shot",
+    "batch",
+    "statement",
+    "query",
+    "transaction",
+    "operation",
+    "pass",
+    "click",
+    "line",
+    "of",
+    "more",
+    "another",
+    "way",
+    "place",
+    "week",
+    "day",
+    "month",
+    "year",
+    "hour",
+    "minute",
+    "second",
+    "time",
+    "moment",
+    "sweep",
+    "action",
+    "run",
+    "api",
+    "and",
+    "or",
     // Containers: "one folder and everything in it" is the whole of it.
-    "directory", "folder", "dir", "table", "database", "collection", "bucket", "repo",
-    "repository", "namespace", "cluster", "group", "project", "list", "zone", "store",
-    "volume", "drive", "disk", "server", "machine", "host", "tree", "mailbox", "inbox", "org",
-    "organization", "workspace", "tenant", "domain", "channel", "account",
+    "directory",
+    "folder",
+    "dir",
+    "table",
+    "database",
+    "collection",
+    "bucket",
+    "repo",
+    "repository",
+    "namespace",
+    "cluster",
+    "group",
+    "project",
+    "list",
+    "zone",
+    "store",
+    "volume",
+    "drive",
+    "disk",
+    "server",
+    "machine",
+    "host",
+    "tree",
+    "mailbox",
+    "inbox",
+    "org",
+    "organization",
+    "workspace",
+    "tenant",
+    "domain",
+    "channel",
+    "account",
 ];
 
 /// "for one user", "a single row", "only the next appointment": the action told as touching
@@ -364,8 +455,10 @@ pub(super) fn narrows_to_one(words: &[String]) -> bool {
         let prev = i.checked_sub(1).map(|p| words[p].as_str()).unwrap_or("");
         let next = words.get(i + 1).map(String::as_str).unwrap_or("");
         let one = (w == "one"
-            && !["every", "no", "any", "than", "at", "in", "each", "which", "this", "that", "the"]
-                .contains(&prev))
+            && ![
+                "every", "no", "any", "than", "at", "in", "each", "which", "this", "that", "the",
+            ]
+            .contains(&prev))
             || (w == "single" && prev != "every");
         (one && next.len() >= 3 && !NOT_ITEMS.contains(&next) && !denied(words, i))
             || ((w == "only" || w == "just")
@@ -385,9 +478,17 @@ fn recurring(key: &TeachBackKey) -> bool {
                     .contains(&k.as_str())
                     && v.as_str().is_some_and(|s| {
                         let s = s.to_lowercase();
-                        ["daily", "weekly", "monthly", "yearly", "annual", "quarterly", "every"]
-                            .iter()
-                            .any(|f| s.contains(f))
+                        [
+                            "daily",
+                            "weekly",
+                            "monthly",
+                            "yearly",
+                            "annual",
+                            "quarterly",
+                            "every",
+                        ]
+                        .iter()
+                        .any(|f| s.contains(f))
                     }))
         })
     })

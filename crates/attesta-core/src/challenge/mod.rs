@@ -21,6 +21,7 @@
 mod arguments;
 mod claims;
 mod consequence;
+mod dates;
 mod explain;
 mod facts;
 mod lexicon;

@@ -585,12 +585,30 @@ pub(super) fn understanding_failure(
     }) {
         return Some("the explanation names something that is not part of this action".to_owned());
     }
+    // Dates in any common form; the action's own dates are not judged again as numbers.
+    let undated = match super::dates::judge_dates(key, text) {
+        Ok(t) => t,
+        Err(reason) => return Some(reason),
+    };
     if !key.amounts.is_empty() && !numbers::states_amount(text, &key.amounts) {
         return Some("the explanation does not state the amount exactly".to_owned());
     }
     // A number the action does not have (a port, a count, a dose, days, an IP address, a
     // version) means the explanation describes a different action.
-    if let Some((numbers, codes)) = action_numbers(key) {
+    if let Some((mut numbers, codes)) = action_numbers(key) {
+        // A percentage change is also stated by what remains or its factor: -35 % is "65 % of
+        // the price" or "x 0.65".
+        if let Some(m) = key.kwargs() {
+            for (k, v) in m {
+                let k = k.to_lowercase();
+                if let Some(p) = v.as_f64()
+                    && (k.contains("percent") || k.contains("pct"))
+                    && p.abs() < 100.0
+                {
+                    numbers.extend([100.0 - p.abs(), 100.0 + p, (100.0 + p) / 100.0]);
+                }
+            }
+        }
         let known = |v: f64| {
             numbers
                 .iter()
@@ -621,9 +639,20 @@ pub(super) fn understanding_failure(
                     .any(|f| amounts_equal(*a, v * f) || amounts_equal(*a * f, v))
             })
         };
-        let foreign = numbers::number_groups(text).iter().any(|g| {
-            let explained = g.relative
-                || g.values.iter().any(|v| known(*v) || known(*v * g.scale))
+        // A percentage of an action that sets one (`percent_off`, `rollout_percentage`) is
+        // that value, not a comparison.
+        let percent_key = key.kwargs().is_some_and(|m| {
+            m.keys().any(|k| {
+                let k = k.to_lowercase();
+                k.contains("percent") || k.contains("pct")
+            })
+        });
+        let foreign = numbers::number_groups(&undated).iter().any(|g| {
+            let percent_value = percent_key && g.relative && !g.temperature;
+            let explained = (g.relative && !percent_value)
+                || g.values
+                    .iter()
+                    .any(|v| known(*v) || known(*v * g.scale) || (percent_value && known(-*v)))
                 || part_of_code(&g.digits)
                 || ((g.unit_of_time || g.temperature) && g.values.iter().any(|v| converted(*v)));
             g.standalone && !explained

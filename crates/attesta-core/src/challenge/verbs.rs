@@ -256,7 +256,20 @@ const VERBS: &[(&str, &[&str], &[&str])] = &[
     (
         "creat",
         &[
-            "add", "new", "set up", "sets up", "setting up", "make", "makes", "issu", "generat", "open", "puts", "put$", "book", "schedul",
+            "add",
+            "new",
+            "set up",
+            "sets up",
+            "setting up",
+            "make",
+            "makes",
+            "issu",
+            "generat",
+            "open",
+            "puts",
+            "put$",
+            "book",
+            "schedul",
         ],
         &["deletes", "removes", "drops"],
     ),
@@ -349,7 +362,8 @@ const VERBS: &[(&str, &[&str], &[&str])] = &[
     (
         "terminat",
         &[
-            "stop", "kill", "end", "destroy", "shut", "delet", "fire", "fires", "let go", "lets go", "dismiss",
+            "stop", "kill", "end", "destroy", "shut", "delet", "fire", "fires", "let go",
+            "lets go", "dismiss",
         ],
         &["launch", "starts", "provision", "hire", "creates"],
     ),
@@ -396,7 +410,14 @@ const VERBS: &[(&str, &[&str], &[&str])] = &[
         &[
             "send", "sent", "transfer", "wire", "paid", "remit", "payout",
         ],
-        &["we receive", "refund", "charges", "we get", "requests", "request$"],
+        &[
+            "we receive",
+            "refund",
+            "charges",
+            "we get",
+            "requests",
+            "request$",
+        ],
     ),
     (
         "payout",
