@@ -250,7 +250,10 @@ fn sign_failure(key: &TeachBackKey, sentences: &[Vec<String>]) -> Option<String>
         }
     }
     // `SET x = x + 5`, `x = x - 5`.
-    let dump = key.argument_dump.replace(' ', "");
+    let mut dump = key.argument_dump.clone();
+    for op in ["=", "+", "-"] {
+        dump = dump.replace(&format!(" {op}"), op).replace(&format!("{op} "), op);
+    }
     for (i, _) in dump.match_indices('=') {
         let after = &dump[i + 1..];
         let name: String = after
@@ -549,4 +552,30 @@ pub(super) fn argument_failure(
         .or_else(|| sign_failure(key, &sentences))
         .or_else(|| un_prefix_failure(key, &sentences))
         .or_else(|| lookalike_failure(key, lower))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::challenge::teach_back::generate;
+    use crate::config::TeachBackPolicy;
+    use crate::context::ActionContext;
+
+    fn key(ctx: &ActionContext) -> TeachBackKey {
+        generate(ctx, &[], &TeachBackPolicy::default()).1
+    }
+
+    #[test]
+    fn the_sign_of_a_change() {
+        let k = key(&ActionContext::new("execute_sql").with_kwarg(
+            "query",
+            "UPDATE accounts SET balance = balance + 50000 WHERE account_id = 3319",
+        ));
+        let judge = |t: &str| {
+            let lower = t.to_lowercase();
+            argument_failure(&k, &explain::plain_words(&lower), &lower)
+        };
+        assert!(judge("Subtracts 50,000 from the balance of account 3319, lowering it.").is_some());
+        assert!(judge("Adds 50,000 to the balance of account 3319, raising it.").is_none());
+    }
 }
