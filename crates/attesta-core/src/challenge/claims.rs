@@ -40,6 +40,7 @@ pub(super) const GENERIC_MODIFIERS: &[&str] = &[
     "this", "these", "those", "which", "what", "one", "two", "both", "all", "any", "some",
     "given", "specified", "named", "listed", "above", "below", "mentioned", "affected",
     "underlying", "corresponding", "relevant", "related", "whole", "big", "small", "large",
+    "banking", "merchant", "checking", "savings", "business", "online",
 ];
 
 /// A name-like word right before a kind noun that the action does not contain: the explanation
@@ -52,7 +53,13 @@ pub(super) fn foreign_name<'a>(
     let action_lower = key.action.to_lowercase();
     let in_action = |w: &str| {
         let stem = w.strip_suffix('s').filter(|s| s.len() >= 4).unwrap_or(w);
-        key.argument_dump.contains(stem)
+        // One typo forgiven ("the garge door" for `garage_door`).
+        let typo = w.len() >= 5
+            && key
+                .argument_dump
+                .split(|c: char| !c.is_alphanumeric())
+                .any(|t| t.len() >= 5 && explain::edit_distance_le1(t, w));
+        typo || key.argument_dump.contains(stem)
             || action_lower.contains(stem)
             || key
                 .vocabulary
@@ -71,6 +78,10 @@ pub(super) fn foreign_name<'a>(
             || (GENERIC_MODIFIERS.contains(&modifier)
                 && !(noun == "branch" && BRANCH_NAMES.contains(&modifier)))
             || KIND_NOUNS.contains(&modifier)
+            // "adds user x", "tightens policy": a verb, not a name.
+            || ((modifier.ends_with('s') && !modifier.ends_with("ss"))
+                || modifier.ends_with("ed"))
+                && super::lexicon::effect_verb(modifier)
             || in_action(modifier)
         {
             return None;

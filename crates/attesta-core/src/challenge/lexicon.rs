@@ -242,9 +242,32 @@ const SUFFIXES: &[&str] = &[
     "es", "er", "ly", "s", "d",
 ];
 
+/// Platforms, products and vendors actions run on: naming one ("the EBS volume", "the
+/// WooCommerce products") says where the action happens, it names no other target.
+#[rustfmt::skip]
+const PLATFORMS: &[&str] = &[
+    "aws", "ec2", "ebs", "s3", "rds", "iam", "lambda", "azure", "gcp", "gcloud", "google",
+    "microsoft", "windows", "linux", "macos", "ubuntu", "debian", "powershell", "woocommerce",
+    "wordpress", "shopify", "stripe", "adyen", "paypal", "venmo", "wise", "revolut", "square",
+    "coinbase", "ethereum", "bitcoin", "slack", "discord", "teams", "zoom", "whatsapp",
+    "telegram", "twilio", "sendgrid", "mailchimp", "hubspot", "salesforce", "zendesk", "jira",
+    "confluence", "notion", "asana", "github", "gitlab", "bitbucket", "okta", "entra", "auth0",
+    "datadog", "pagerduty", "grafana", "kubernetes", "docker", "helm", "terraform", "ansible",
+    "postgres", "postgresql", "mysql", "mongodb", "mongo", "redis", "elasticsearch", "kafka",
+    "cloudflare", "vercel", "heroku", "netlify", "outlook", "gmail", "office", "sharepoint",
+    "onedrive", "dropbox", "icloud", "xero", "quickbooks", "sap", "workday", "bamboohr",
+    "epic", "fhir", "hl7", "homeassistant", "alexa", "nest",
+];
+
 fn base_set() -> &'static HashSet<&'static str> {
     static SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
-    SET.get_or_init(|| BASE.iter().chain(EFFECT_VERBS).copied().collect())
+    SET.get_or_init(|| {
+        BASE.iter()
+            .chain(EFFECT_VERBS)
+            .chain(PLATFORMS)
+            .copied()
+            .collect()
+    })
 }
 
 fn verb_set() -> &'static HashSet<&'static str> {

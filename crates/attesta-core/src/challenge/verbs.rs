@@ -3,6 +3,17 @@
 
 use super::explain::EffectSpec;
 
+/// A restart comes back: saying it stays off describes a shutdown.
+const STAYS_OFF: &[&str] = &[
+    "powered off",
+    "stays off",
+    "stay off",
+    "leaves them off",
+    "left off",
+    "stays down",
+    "stay down",
+];
+
 /// Common action verbs (as name-token prefixes), what else says the same, and what says the
 /// opposite. Used with the action's own first verb, whatever its consequence.
 const VERBS: &[(&str, &[&str], &[&str])] = &[
@@ -216,7 +227,7 @@ const VERBS: &[(&str, &[&str], &[&str])] = &[
     (
         "detach",
         &["remov", "unlink", "take"],
-        &["attaches", "adds"],
+        &["attaches", "adds", "deletes", "destroys"],
     ),
     (
         "uninstall",
@@ -790,8 +801,12 @@ const VERBS: &[(&str, &[&str], &[&str])] = &[
         &["unlock", "unblock", "reactivat", "thaw"],
         &["freez"],
     ),
-    ("reboot", &["restart", "power cycl", "stop", "down$"], &[]),
-    ("restart", &["reboot", "stop", "start", "bounce"], &[]),
+    (
+        "reboot",
+        &["restart", "power cycl", "stop", "down$"],
+        STAYS_OFF,
+    ),
+    ("restart", &["reboot", "stop", "start", "bounce"], STAYS_OFF),
 ];
 
 /// The spec for the action's own verb: the first name token when it is a known verb, else the
