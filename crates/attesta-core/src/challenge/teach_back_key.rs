@@ -315,7 +315,18 @@ pub(crate) fn generate(
     policy: &TeachBackPolicy,
 ) -> (ChallengeBody, TeachBackKey) {
     let name_tokens = identifier_tokens(&ctx.function_name);
-    let name_tokens_for_key = name_tokens.clone();
+    // What a generic call does is said by its operation argument (`service: open_cover`,
+    // `action: remove`): its words follow the name's.
+    let mut name_tokens_for_key = name_tokens.clone();
+    for (k, v) in &ctx.kwargs {
+        if ["action", "operation", "op", "service", "verb"].contains(&k.to_lowercase().as_str())
+            && let Some(v) = v.as_str()
+            && v.len() <= 40
+            && !v.contains(char::is_whitespace)
+        {
+            name_tokens_for_key.extend(identifier_tokens(v));
+        }
+    }
     let arguments = ctx.arguments_value();
     let mut strings = Vec::new();
     let mut keys = Vec::new();
@@ -522,7 +533,16 @@ pub(crate) fn generate(
             s.split_whitespace()
                 .filter(|w| !w.starts_with('-'))
                 .take(3)
-                .map(str::to_lowercase)
+                .flat_map(|w| {
+                    let w = w.to_lowercase();
+                    // `Stop-Service`, `terminate-instances`: a verb-noun command starts with
+                    // its verb.
+                    let verb = w
+                        .split_once('-')
+                        .map(|(v, _)| v.to_owned())
+                        .filter(|v| v.len() >= 3 && v.chars().all(|c| c.is_ascii_alphabetic()));
+                    verb.into_iter().chain(std::iter::once(w))
+                })
                 .collect::<Vec<_>>()
         })
         .take(24)

@@ -157,7 +157,12 @@ const VERBS: &[(&str, &[&str], &[&str])] = &[
         &["send", "sent", "pay", "wire", "move"],
         &["receiv", "incoming", "requests", "request$"],
     ),
-    ("grant", &["give", "gives", "add"], &["revok", "takes away"]),
+    // "the user receives the owner role": what is added, seen from who gets it.
+    (
+        "grant",
+        &["give", "gives", "add", "receiv"],
+        &["revok", "takes away"],
+    ),
     (
         "revok",
         &[
@@ -176,7 +181,7 @@ const VERBS: &[(&str, &[&str], &[&str])] = &[
     ),
     (
         "add",
-        &["grant", "give", "gives", "creat", "insert"],
+        &["grant", "give", "gives", "creat", "insert", "receiv"],
         &["remov", "delet"],
     ),
     (
