@@ -344,7 +344,22 @@ pub(super) fn direction_or_currency_failure(
             .map(|v| v.to_lowercase())
             .filter(|v| v.len() >= 3)
     };
-    if let (Some(source), Some(destination)) = (value_of(SOURCE_KEYS), value_of(DESTINATION_KEYS))
+    // `from_account` / `to_account`, `source_bucket` / `destination_bucket`.
+    let value_with = |prefixes: &[&str]| -> Option<String> {
+        let map = key.kwargs()?;
+        map.iter()
+            .filter(|(k, _)| {
+                let k = k.to_lowercase();
+                prefixes.iter().any(|p| k.starts_with(p))
+            })
+            .find_map(|(_, v)| v.as_str())
+            .map(str::to_lowercase)
+            .filter(|v| v.len() >= 3)
+    };
+    let source = value_of(SOURCE_KEYS).or_else(|| value_with(&["from_", "source_", "src_"]));
+    let destination = value_of(DESTINATION_KEYS)
+        .or_else(|| value_with(&["to_", "destination_", "dest_", "target_"]));
+    if let (Some(source), Some(destination)) = (source, destination)
         && source != destination
         && !destination.starts_with(&source)
         && !source.starts_with(&destination)

@@ -308,6 +308,12 @@ pub(super) fn understanding_failure(
         "roles/editor",
         "\"admin\"",
         "write",
+        // `permission=admin` in a command, `"rw"` for read-write.
+        "=admin",
+        "=maintain",
+        "=owner",
+        "\"rw\"",
+        "read-write",
     ]
     .iter()
     .any(|r| key.argument_dump.contains(r));
@@ -318,6 +324,12 @@ pub(super) fn understanding_failure(
             "readonly",
             "view-only",
             "view only",
+            "read permission",
+            "read access",
+            "view access",
+            "read rights",
+            "can only read",
+            "can only view",
         ]
         .iter()
         .any(|p| {
