@@ -173,10 +173,73 @@ fn interpretations(raw: &str) -> Vec<f64> {
 }
 
 pub(crate) fn states_amount(text: &str, amounts: &[f64]) -> bool {
-    let found = numbers_in(text);
+    // "1 cent", "250 sats": the number in the main unit too; "two and a half", "six hundred
+    // forty": numbers written out.
+    let found: Vec<f64> = number_groups(text)
+        .into_iter()
+        .flat_map(|g| {
+            let scaled: Vec<f64> = g.values.iter().map(|v| v * g.scale).collect();
+            g.values.into_iter().chain(scaled)
+        })
+        .chain(spelled_numbers(text))
+        .collect();
     amounts
         .iter()
         .any(|a| found.iter().any(|f| amounts_equal(*a, *f)))
+}
+
+/// Numbers written out in words: "six hundred forty", "two and a half", "forty-two thousand".
+pub(crate) fn spelled_numbers(text: &str) -> Vec<f64> {
+    const UNITS: &[&str] = &[
+        "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+        "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
+        "eighteen", "nineteen",
+    ];
+    const TENS: &[&str] = &[
+        "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
+    ];
+    let words: Vec<String> = text
+        .to_lowercase()
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|w| !w.is_empty())
+        .map(str::to_owned)
+        .collect();
+    let mut out = Vec::new();
+    let (mut total, mut current, mut seen) = (0.0_f64, 0.0_f64, false);
+    let mut i = 0;
+    while i <= words.len() {
+        let w = words.get(i).map(String::as_str).unwrap_or("");
+        let next = words.get(i + 1).map(String::as_str).unwrap_or("");
+        if let Some(n) = UNITS.iter().position(|u| *u == w) {
+            current += n as f64;
+            seen = true;
+        } else if let Some(n) = TENS.iter().position(|t| *t == w) {
+            current += 20.0 + 10.0 * n as f64;
+            seen = true;
+        } else if w == "hundred" && seen {
+            current = current.max(1.0) * 100.0;
+        } else if let Some(m) = match w {
+            "thousand" => Some(1e3),
+            "million" => Some(1e6),
+            "billion" => Some(1e9),
+            _ => None,
+        } && seen
+        {
+            total += current.max(1.0) * m;
+            current = 0.0;
+        } else if seen && w == "and" && next == "a" && words.get(i + 2).is_some_and(|h| h == "half") {
+            current += 0.5;
+            i += 3;
+            continue;
+        } else if !(seen && w == "and" && (UNITS.contains(&next) || TENS.contains(&next))) {
+            if seen {
+                out.push(total + current);
+            }
+            (total, current, seen) = (0.0, 0.0, false);
+        }
+        i += 1;
+    }
+    out
 }
 
 #[cfg(test)]
@@ -202,6 +265,11 @@ mod tests {
             );
         }
         assert!(!states_amount("sends 2,730 euros", &[27300.0]));
+        assert!(states_amount("pays six hundred forty dollars", &[640.0]));
+        assert!(states_amount("moves two and a half ether", &[2.5]));
+        assert!(states_amount("a 1 cent transfer", &[0.01]));
+        assert!(states_amount("forty-two thousand and five", &[42005.0]));
+        assert!(!states_amount("sends six hundred dollars", &[640.0]));
         assert!(!states_amount("sends money", &[27300.0]));
     }
 
