@@ -252,7 +252,9 @@ fn sign_failure(key: &TeachBackKey, sentences: &[Vec<String>]) -> Option<String>
     // `SET x = x + 5`, `x = x - 5`.
     let mut dump = key.argument_dump.clone();
     for op in ["=", "+", "-"] {
-        dump = dump.replace(&format!(" {op}"), op).replace(&format!("{op} "), op);
+        dump = dump
+            .replace(&format!(" {op}"), op)
+            .replace(&format!("{op} "), op);
     }
     for (i, _) in dump.match_indices('=') {
         let after = &dump[i + 1..];
@@ -542,6 +544,17 @@ pub(super) fn argument_failure(
         .iter()
         .any(|p| once(p)))
         || (several(key) && narrows_to_one(plain))
+        || (super::dates::spans_days(key)
+            && [
+                "one day",
+                "a single day",
+                "same day",
+                "for a day",
+                "one night",
+                "a single night",
+            ]
+            .iter()
+            .any(|p| lower.contains(p)))
     {
         return Some(
             "the explanation understates how much the action affects (its scope)".to_owned(),

@@ -227,6 +227,20 @@ fn action_dates(key: &TeachBackKey) -> (Vec<DateMention>, Vec<(u32, u32)>) {
     (dates_in(&text), times)
 }
 
+/// Whether the action spans several days (a start and an end date that differ: a stay, a
+/// rental, a leave).
+pub(super) fn spans_days(key: &TeachBackKey) -> bool {
+    let (own, _) = action_dates(key);
+    let mut days: Vec<Reading> = own
+        .iter()
+        .flat_map(|m| m.readings.iter().copied())
+        .filter(|r| r.0.is_some() && r.2.is_some())
+        .collect();
+    days.sort_unstable();
+    days.dedup();
+    days.len() >= 2
+}
+
 fn same(a: &Reading, b: &Reading) -> bool {
     a.1 == b.1
         && (a.0.is_none() || b.0.is_none() || a.0 == b.0)

@@ -188,12 +188,45 @@ pub(crate) fn states_amount(text: &str, amounts: &[f64]) -> bool {
         .any(|a| found.iter().any(|f| amounts_equal(*a, *f)))
 }
 
+/// `text` with every phone-style number ("+1 (415) 555-0123", "+44 20 7946 0011") whose
+/// digits are one of `codes` blanked out: it names the action's number in groups.
+pub(crate) fn mask_codes(text: &str, codes: &[String]) -> String {
+    static PHONE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let phone = PHONE
+        .get_or_init(|| regex::Regex::new(r"(?:\+|\()\d[\d ()\-.]{5,}\d").expect("valid regex"));
+    let mut out = text.to_owned();
+    for m in phone.find_iter(text) {
+        let digits: String = m.as_str().chars().filter(char::is_ascii_digit).collect();
+        if digits.len() >= 7 && codes.iter().any(|c| c.contains(digits.as_str())) {
+            out.replace_range(m.range(), &" ".repeat(m.len()));
+        }
+    }
+    out
+}
+
 /// Numbers written out in words: "six hundred forty", "two and a half", "forty-two thousand".
 pub(crate) fn spelled_numbers(text: &str) -> Vec<f64> {
     const UNITS: &[&str] = &[
-        "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-        "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
-        "eighteen", "nineteen",
+        "zero",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "thirteen",
+        "fourteen",
+        "fifteen",
+        "sixteen",
+        "seventeen",
+        "eighteen",
+        "nineteen",
     ];
     const TENS: &[&str] = &[
         "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
@@ -227,7 +260,8 @@ pub(crate) fn spelled_numbers(text: &str) -> Vec<f64> {
         {
             total += current.max(1.0) * m;
             current = 0.0;
-        } else if seen && w == "and" && next == "a" && words.get(i + 2).is_some_and(|h| h == "half") {
+        } else if seen && w == "and" && next == "a" && words.get(i + 2).is_some_and(|h| h == "half")
+        {
             current += 0.5;
             i += 3;
             continue;

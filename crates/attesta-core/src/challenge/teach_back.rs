@@ -130,8 +130,26 @@ fn group_matches(group: &KeyTermGroup, text: &str, text_words: &[String]) -> boo
         let l = p.to_lowercase();
         (l.starts_with("head~") || l.starts_with("head^")) && text_words.iter().any(|w| w == "head")
     };
+    // A phone number written with spaces, brackets or dashes ("+1 (415) 555-0123").
+    let phone = |p: &String| {
+        let digits: String = p.chars().filter(char::is_ascii_digit).collect();
+        digits.len() >= 7
+            && p.chars()
+                .all(|c| c.is_ascii_digit() || " +()-.".contains(c))
+            && text
+                .chars()
+                .filter(|c| c.is_ascii_digit() || *c == '\n')
+                .collect::<String>()
+                .contains(digits.as_str())
+    };
     group.phrases.iter().any(|p| {
-        contains_phrase(text, p) || by_parts(p) || as_number(p) || head(p) || glob(p) || grouped(p)
+        contains_phrase(text, p)
+            || by_parts(p)
+            || as_number(p)
+            || head(p)
+            || glob(p)
+            || grouped(p)
+            || phone(p)
     }) || group
         .stems
         .iter()

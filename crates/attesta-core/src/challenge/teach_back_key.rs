@@ -34,6 +34,12 @@ const TARGET_PRIORITY: &[FactKind] = &[
     FactKind::Environment,
 ];
 
+/// Legal forms of company names, which name no company on their own.
+const COMPANY_FORMS: &[&str] = &[
+    "ltd", "ltd.", "pvt", "pvt.", "inc", "inc.", "llc", "gmbh", "corp", "corp.", "limited", "plc",
+    "bv", "ag", "sa", "srl", "co", "co.", "as", "ab", "oy", "nv", "pty",
+];
+
 /// Currencies without a minor unit.
 const ZERO_DECIMAL: &[&str] = &[
     "jpy", "krw", "vnd", "clp", "isk", "ugx", "xaf", "xof", "pyg",
@@ -256,7 +262,8 @@ fn target_phrases(kind: FactKind, value: &str) -> Vec<String> {
                 push(&compact[compact.len() - 4..].iter().collect::<String>());
                 push(&compact[..6].iter().collect::<String>());
             } else {
-                for part in v.split_whitespace() {
+                // "Kavya Softworks Pvt Ltd" is named by "Kavya", not by "Ltd".
+                for part in v.split_whitespace().filter(|p| !COMPANY_FORMS.contains(p)) {
                     push(part);
                 }
             }

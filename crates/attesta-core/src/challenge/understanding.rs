@@ -659,7 +659,8 @@ pub(super) fn understanding_failure(
                 k.contains("percent") || k.contains("pct")
             })
         });
-        let foreign = numbers::number_groups(&undated).iter().any(|g| {
+        let written = numbers::mask_codes(&undated, &codes);
+        let foreign = numbers::number_groups(&written).iter().any(|g| {
             let percent_value = percent_key && g.relative && !g.temperature;
             let explained = (g.relative && !percent_value)
                 || g.values
