@@ -259,12 +259,23 @@ const PLATFORMS: &[&str] = &[
     "epic", "fhir", "hl7", "homeassistant", "alexa", "nest",
 ];
 
+/// Shops, travel and calendars, and what people see of an action's result.
+#[rustfmt::skip]
+const SHOPS_AND_CALENDARS: &[&str] = &[
+    "stock", "item", "inventory", "sku", "seat", "flight", "booking", "ticket", "hotel",
+    "rental", "reservation", "trip", "passenger", "fare", "checkout", "cart", "msg", "appt",
+    "appointment", "reminder", "remind", "participant", "attendee", "guest", "invitee",
+    "detail", "event", "meeting", "calendar", "invite", "invitation", "add", "book", "see",
+    "show", "visible", "display",
+];
+
 fn base_set() -> &'static HashSet<&'static str> {
     static SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
     SET.get_or_init(|| {
         BASE.iter()
             .chain(EFFECT_VERBS)
             .chain(PLATFORMS)
+            .chain(SHOPS_AND_CALENDARS)
             .copied()
             .collect()
     })
@@ -291,12 +302,43 @@ pub(crate) fn effect_verb(word: &str) -> bool {
 /// of at least six letters.
 pub(crate) fn on_topic_typo(word: &str) -> bool {
     let n = word.chars().count();
-    n >= 6
-        && BASE.iter().chain(EFFECT_VERBS).any(|b| {
-            b.len().abs_diff(word.len()) <= 1
-                && b.chars().next() == word.chars().next()
-                && super::explain::edit_distance_le1(b, word)
-        })
+    // "atached" is "attached" and "disabels" "disables": the typo may sit before an ending.
+    let stems: Vec<&str> = std::iter::once(word)
+        .chain(
+            ["s", "es", "ed", "d", "ing"]
+                .iter()
+                .filter_map(|s| word.strip_suffix(s)),
+        )
+        .filter(|s| s.chars().count() >= 5)
+        .collect();
+    n >= 5
+        && BASE
+            .iter()
+            .chain(EFFECT_VERBS)
+            .chain(SHOPS_AND_CALENDARS)
+            .chain(super::vocab::EXPLAIN_WORDS)
+            // "anyting", "aftre": everyday words mistyped are no filler either.
+            .chain(super::vocab::STOPWORDS.iter().filter(|w| w.len() >= 5))
+            .any(|b| {
+                // The word itself (six letters or more) with any one edit, as before; a shorter
+                // word or a stem only with a letter left out, doubled or swapped ("rained" is
+                // no typo of "raise").
+                (n >= 6
+                    && b.len().abs_diff(word.len()) <= 1
+                    && b.chars().next() == word.chars().next()
+                    && super::explain::edit_distance_le1(b, word))
+                    || stems.iter().any(|s| {
+                        b.chars().next() == s.chars().next()
+                            && super::explain::edit_distance_le1(b, s)
+                            && (b.len() != s.len() || {
+                                let (mut x, mut y): (Vec<char>, Vec<char>) =
+                                    (b.chars().collect(), s.chars().collect());
+                                x.sort_unstable();
+                                y.sort_unstable();
+                                x == y
+                            })
+                    })
+            })
 }
 
 fn in_set(word: &str, set: &HashSet<&'static str>) -> bool {

@@ -222,7 +222,14 @@ const VERBS: &[(&str, &[&str], &[&str])] = &[
     (
         "cancel",
         &["stop", "end", "terminat", "abort", "revok"],
-        &["renew", "reactivat", "resum", "extend"],
+        &[
+            "renew",
+            "reactivat",
+            "resum",
+            "extend",
+            "reschedul",
+            "postpon",
+        ],
     ),
     (
         "attach",
@@ -387,6 +394,11 @@ const VERBS: &[(&str, &[&str], &[&str])] = &[
         "kill",
         &["stop", "terminat", "end", "shut", "abort"],
         &["starts", "launch", "resum"],
+    ),
+    (
+        "drain",
+        &["remov", "empt", "evacuat", "cordon", "takes", "take"],
+        &["adds", "add$", "back into", "uncordon", "undrain"],
     ),
     (
         "truncat",
