@@ -364,6 +364,68 @@ pub(crate) fn generate(
             g.primary = true;
         }
     }
+    // A URL names its resource by its last path segment too ("list a1b2c3d4e5" for
+    // `…/3.0/lists/a1b2c3d4e5`), and its host by the site's name ("the Mailchimp API").
+    for s in strings.iter().filter(|s| s.starts_with("http://") || s.starts_with("https://")) {
+        let rest = s.split_once("://").map_or("", |(_, r)| r);
+        let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
+        let host = host.split(':').next().unwrap_or(host).to_lowercase();
+        let Some(group) = groups
+            .iter_mut()
+            .find(|g| g.category == KeyTermCategory::Target && g.phrases.first() == Some(&host))
+        else {
+            continue;
+        };
+        let segment = path
+            .split(['?', '#'])
+            .next()
+            .unwrap_or("")
+            .trim_end_matches('/')
+            .rsplit('/')
+            .next()
+            .unwrap_or("")
+            .to_lowercase();
+        if segment.len() >= 3 && segment.chars().any(char::is_alphabetic) {
+            group.phrases.push(segment);
+        }
+        let labels: Vec<&str> = host.split('.').collect();
+        if labels.len() >= 3
+            && let Some(site) = labels.get(labels.len() - 2)
+            && site.len() >= 4
+        {
+            group.phrases.push((*site).to_owned());
+        }
+    }
+    // What an opaque id stands for, by its name (`item_name`, `Name`, `title`): naming that
+    // names the target as well as the id does.
+    for (k, v) in &ctx.kwargs {
+        let tokens = identifier_tokens(k);
+        let Some(v) = v.as_str() else { continue };
+        if !tokens.last().is_some_and(|t| t == "name" || t == "title")
+            || v.len() > 80
+            || v.contains("[REDACTED")
+            || !v.chars().any(char::is_alphabetic)
+        {
+            continue;
+        }
+        let lower = v.to_lowercase();
+        let mut phrases = vec![lower.clone()];
+        phrases.extend(
+            lower
+                .split_whitespace()
+                .map(|p| p.trim_matches(|c: char| !c.is_alphanumeric()))
+                .filter(|p| p.len() >= 4 && !COMPANY_FORMS.contains(p))
+                .filter(|p| !super::vocab::STOPWORDS.contains(p))
+                .map(str::to_owned),
+        );
+        groups.push(KeyTermGroup {
+            category: KeyTermCategory::Target,
+            label: format!("name: {v}"),
+            phrases,
+            stems: Vec::new(),
+            primary: false,
+        });
+    }
     let mut effect_tokens: Vec<String> = name_tokens.clone();
     for fact in facts.iter().filter(|f| f.kind == FactKind::Command) {
         effect_tokens.push(fact.value.to_lowercase());

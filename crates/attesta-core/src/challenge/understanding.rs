@@ -187,7 +187,12 @@ pub(super) fn understanding_failure(
             .iter()
             .any(|g| g.category == KeyTermCategory::Target)
     } else {
+        // An opaque id or an address is also named by the name the action gives it.
+        let opaque = primary
+            .iter()
+            .all(|g| g.label.starts_with("record: ") || g.label.starts_with("host: "));
         matched.iter().any(|g| g.primary)
+            || (opaque && matched.iter().any(|g| g.label.starts_with("name: ")))
     };
     if !targets.is_empty() && !named {
         return Some(
