@@ -28,6 +28,8 @@ pub(crate) struct NumberGroup {
     pub scale: f64,
     /// A percentage or a temperature (`50%`, `2–8 °C`): a comparison, not a value of the action.
     pub relative: bool,
+    /// Said to be approximate ("~58.2k", "about 1,000", "roughly 40").
+    pub approximate: bool,
 }
 
 /// Letters that may follow a standalone number: units and multipliers.
@@ -121,7 +123,31 @@ pub(crate) fn number_groups(text: &str) -> Vec<NumberGroup> {
             "gwei" => 1e-9,
             _ => 1.0,
         };
+        let before: String = chars[..start]
+            .iter()
+            .rev()
+            .skip_while(|c| c.is_whitespace())
+            .take_while(|c| c.is_alphabetic() || **c == '~')
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect::<String>()
+            .to_lowercase();
+        let approximate = [
+            "~",
+            "about",
+            "roughly",
+            "approximately",
+            "approx",
+            "around",
+            "nearly",
+            "almost",
+            "circa",
+            "ca",
+        ]
+        .contains(&before.as_str());
         out.push(NumberGroup {
+            approximate,
             temperature,
             scale,
             unit_of_time,

@@ -366,7 +366,10 @@ pub(crate) fn generate(
     }
     // A URL names its resource by its last path segment too ("list a1b2c3d4e5" for
     // `…/3.0/lists/a1b2c3d4e5`), and its host by the site's name ("the Mailchimp API").
-    for s in strings.iter().filter(|s| s.starts_with("http://") || s.starts_with("https://")) {
+    for s in strings
+        .iter()
+        .filter(|s| s.starts_with("http://") || s.starts_with("https://"))
+    {
         let rest = s.split_once("://").map_or("", |(_, r)| r);
         let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
         let host = host.split(':').next().unwrap_or(host).to_lowercase();

@@ -631,6 +631,22 @@ pub(super) fn understanding_failure(
                 .iter()
                 .any(|a| amounts_equal(*a, v) || amounts_equal(*a * 100.0, v))
         };
+        // A total worked out from the action's numbers ("3 at 348.00 each, 1,044 in total";
+        // "two 5 mg tablets, i.e. 10 mg").
+        let small = standalone_numbers(key);
+        let derived = |v: f64| {
+            small.iter().enumerate().any(|(i, a)| {
+                small[i + 1..]
+                    .iter()
+                    .any(|b| amounts_equal((a * b * 100.0).round() / 100.0, v))
+            })
+        };
+        // "~58.2k" for 58,214: a rounded number said to be one.
+        let near = |v: f64| {
+            numbers
+                .iter()
+                .any(|a| *a != 0.0 && ((a - v) / a).abs() <= 0.01)
+        };
         // "the IBAN ending 4931" (the end or start of a long code); "DE89 3704 0044 …" (an
         // IBAN or card number written in groups).
         let compact: String = text
@@ -668,9 +684,13 @@ pub(super) fn understanding_failure(
         let foreign = numbers::number_groups(&written).iter().any(|g| {
             let percent_value = percent_key && g.relative && !g.temperature;
             let explained = (g.relative && !percent_value)
-                || g.values
-                    .iter()
-                    .any(|v| known(*v) || known(*v * g.scale) || (percent_value && known(-*v)))
+                || g.values.iter().any(|v| {
+                    known(*v)
+                        || known(*v * g.scale)
+                        || (percent_value && known(-*v))
+                        || derived(*v)
+                        || (g.approximate && near(*v))
+                })
                 || part_of_code(&g.digits)
                 || ((g.unit_of_time || g.temperature) && g.values.iter().any(|v| converted(*v)));
             g.standalone && !explained
@@ -760,6 +780,33 @@ fn action_numbers(key: &TeachBackKey) -> Option<(Vec<f64>, Vec<String>)> {
         .map(str::to_owned)
         .collect();
     Some((out, codes))
+}
+
+/// The action's numbers that stand alone (JSON numbers, "2 tablets", not the digits of a
+/// code or UUID), at most 48: the factors of a total an explanation may work out.
+fn standalone_numbers(key: &TeachBackKey) -> Vec<f64> {
+    fn walk(v: &serde_json::Value, out: &mut Vec<f64>) {
+        if out.len() >= 48 {
+            return;
+        }
+        match v {
+            serde_json::Value::Number(n) => out.extend(n.as_f64()),
+            serde_json::Value::String(s) if s.len() <= 512 => out.extend(
+                numbers::number_groups(s)
+                    .into_iter()
+                    .filter(|g| g.standalone)
+                    .flat_map(|g| g.values.into_iter().take(1)),
+            ),
+            serde_json::Value::Array(items) => items.iter().for_each(|x| walk(x, out)),
+            serde_json::Value::Object(map) => map.values().for_each(|x| walk(x, out)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    walk(&key.arguments, &mut out);
+    out.retain(|a| *a != 0.0);
+    out.truncate(48);
+    out
 }
 
 /// Whether `name` occurs in `text` as a whole host or file name, not as the tail of a longer
