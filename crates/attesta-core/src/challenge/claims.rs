@@ -328,7 +328,20 @@ pub(super) const CURRENCIES: &[(&str, &[&str])] = &[
     ("usdc", &["usdc"]),
     ("sek", &["sek", "kronor"]),
     ("inr", &["inr", "rupee", "rupees", "₹"]),
+    ("cad", &["cad", "c$", "ca$", "canadian"]),
+    ("aud", &["aud", "a$", "au$", "australian"]),
+    ("nzd", &["nzd", "nz$"]),
+    ("sgd", &["sgd", "s$"]),
+    ("hkd", &["hkd", "hk$"]),
+    ("nok", &["nok", "kroner"]),
+    ("dkk", &["dkk"]),
+    ("pln", &["pln", "zloty", "złoty"]),
+    ("cny", &["cny", "rmb", "yuan"]),
 ];
+
+/// Currencies also written with a bare `$` or "dollars": only "USD" or "US$" names the US
+/// dollar against them.
+const DOLLAR_FAMILY: &[&str] = &["cad", "aud", "nzd", "sgd", "hkd", "usdt", "usdc"];
 
 /// A move, copy or merge described the wrong way round ("from" the destination, "into" the
 /// source), or an amount in another currency than the action's.
@@ -410,8 +423,14 @@ pub(super) fn direction_or_currency_failure(
     let other = CURRENCIES
         .iter()
         .filter(|(code, _)| *code != own.0)
-        // `us$` contains `$`: a dollar sign is a dollar for any dollar currency.
-        .any(|(code, forms)| names(forms) && !(*code == "usd" && own.0 == "usdt"));
+        .any(|(code, forms)| {
+            if *code == "usd" && DOLLAR_FAMILY.contains(&own.0) {
+                // `us$` contains `$`: a dollar sign is a dollar for any dollar currency.
+                own.0 != "usdt" && (names(&["usd", "us$", "us dollar"]))
+            } else {
+                names(forms)
+            }
+        });
     (other && !names(own.1)).then(|| {
         "the explanation states the amount in another currency than the action's".to_owned()
     })
