@@ -127,6 +127,15 @@ fn matches(word: &str, form: &str) -> bool {
 /// Whether the word at `at` is denied within its clause ("does not make it the default",
 /// "without informing the patient", "no customer gets notified").
 fn denied(words: &[String], at: usize) -> bool {
+    // "notifications off", "refund disabled".
+    denied_before(words, at)
+        || words
+            .get(at + 1)
+            .is_some_and(|n| ["off", "disabled", "false", "skipped"].contains(&n.as_str()))
+}
+
+/// Whether a denial comes before the word at `at` in its clause.
+fn denied_before(words: &[String], at: usize) -> bool {
     for w in words[at.saturating_sub(6)..at].iter().rev() {
         if CLAUSE_BREAKS.contains(&w.as_str()) {
             return false;
@@ -135,10 +144,7 @@ fn denied(words: &[String], at: usize) -> bool {
             return true;
         }
     }
-    // "notifications off", "refund disabled".
-    words
-        .get(at + 1)
-        .is_some_and(|n| ["off", "disabled", "false", "skipped"].contains(&n.as_str()))
+    false
 }
 
 /// Boolean flags said the other way: the flag's concept denied for `true`, stated for `false`.
@@ -510,6 +516,117 @@ fn several(key: &TeachBackKey) -> bool {
     })
 }
 
+/// Whether the action switches something on (`Some(true)`) or off: `state off`, `"on": true`,
+/// `"enabled": false`.
+fn switched(key: &TeachBackKey) -> Option<bool> {
+    let mut on = None;
+    if let Some(m) = key.kwargs() {
+        for (k, v) in m {
+            let k = k.to_lowercase();
+            if ![
+                "on", "enabled", "enable", "active", "state", "status", "power",
+            ]
+            .contains(&k.as_str())
+            {
+                continue;
+            }
+            match v {
+                Value::Bool(b) => on = Some(*b),
+                Value::String(s) => match s.to_lowercase().as_str() {
+                    "on" | "enabled" | "active" => on = Some(true),
+                    "off" | "disabled" | "inactive" => on = Some(false),
+                    _ => {}
+                },
+                _ => {}
+            }
+        }
+    }
+    let dump = &key.argument_dump;
+    if dump.contains("state off") {
+        on = Some(false);
+    } else if dump.contains("state on") {
+        on = Some(true);
+    }
+    on
+}
+
+/// Verbs whose particle `on` or `off` says the direction ("turns the firewall on").
+const SWITCH_VERBS: &[&str] = &[
+    "turn",
+    "turns",
+    "turned",
+    "turning",
+    "switch",
+    "switches",
+    "switched",
+    "switching",
+    "flip",
+    "flips",
+    "flipped",
+    "toggle",
+    "toggles",
+    "toggled",
+    "back",
+];
+
+/// "turns the firewall on", "switched off": a verb with its particle `on` or `off`.
+fn says_switched(words: &[String], to: &str) -> bool {
+    words.iter().enumerate().any(|(i, w)| {
+        SWITCH_VERBS.contains(&w.as_str())
+            && words[i + 1..words.len().min(i + 6)].iter().any(|x| x == to)
+            && !denied_before(words, i)
+    })
+}
+
+/// Switching on told as switching off, or the reverse.
+fn switch_failure(key: &TeachBackKey, sentences: &[Vec<String>]) -> Option<String> {
+    let on = switched(key)?;
+    let (right, wrong) = if on { ("on", "off") } else { ("off", "on") };
+    let says = |to: &str| sentences.iter().any(|s| says_switched(s, to));
+    (says(wrong) && !says(right)).then(|| OPPOSITE.to_owned())
+}
+
+/// A list the action includes (`include: ["comments"]`, `attachments: [...]`) said to be
+/// left out ("without any comments", "nothing is attached").
+fn list_failure(key: &TeachBackKey, sentences: &[Vec<String>]) -> Option<String> {
+    let kwargs = key.kwargs()?;
+    for (k, v) in kwargs {
+        let Some(items) = v.as_array().filter(|a| !a.is_empty()) else {
+            continue;
+        };
+        let k = k.to_lowercase();
+        let concepts: Vec<String> = if [
+            "include", "includes", "fields", "sections", "expand", "with",
+        ]
+        .contains(&k.as_str())
+        {
+            items
+                .iter()
+                .filter_map(Value::as_str)
+                .flat_map(|s| {
+                    s.to_lowercase()
+                        .split(|c: char| !c.is_alphanumeric())
+                        .filter(|p| p.len() >= 5)
+                        .map(|p| p.trim_end_matches('s').to_owned())
+                        .collect::<Vec<_>>()
+                })
+                .collect()
+        } else if k.starts_with("attachment") {
+            vec!["attach".to_owned()]
+        } else {
+            continue;
+        };
+        for words in sentences {
+            for (i, w) in words.iter().enumerate() {
+                if concepts.iter().any(|c| matches(w, c)) && denied(words, i) {
+                    return Some(DENIED.to_owned());
+                }
+            }
+        }
+    }
+    None
+}
+
 /// Every check of this module, in order; `None` when the explanation passes them.
 pub(super) fn argument_failure(
     key: &TeachBackKey,
@@ -565,6 +682,8 @@ pub(super) fn argument_failure(
         .or_else(|| sign_failure(key, &sentences))
         .or_else(|| un_prefix_failure(key, &sentences))
         .or_else(|| lookalike_failure(key, lower))
+        .or_else(|| switch_failure(key, &sentences))
+        .or_else(|| list_failure(key, &sentences))
 }
 
 #[cfg(test)]
@@ -590,5 +709,18 @@ mod tests {
         };
         assert!(judge("Subtracts 50,000 from the balance of account 3319, lowering it.").is_some());
         assert!(judge("Adds 50,000 to the balance of account 3319, raising it.").is_none());
+    }
+
+    #[test]
+    fn switched_on_told_as_off() {
+        let k = key(&ActionContext::new("launchdarkly_update_flag")
+            .with_kwarg("flagKey", "disable-fraud-checks")
+            .with_kwarg("on", true));
+        let judge = |t: &str| {
+            let lower = t.to_lowercase();
+            argument_failure(&k, &explain::plain_words(&lower), &lower)
+        };
+        assert!(judge("Turns off the disable-fraud-checks flag in production.").is_some());
+        assert!(judge("Turns on the disable-fraud-checks flag in production.").is_none());
     }
 }

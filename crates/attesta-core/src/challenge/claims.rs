@@ -188,6 +188,10 @@ pub(super) const VALUE_OPPOSITES: &[(&[&str], &[&str])] = &[
         &["disarm", "disarms", "disarmed"],
     ),
     (&["online"], &["offline"]),
+    (
+        &["void", "voids", "voided", "voiding"],
+        &["paid", "settled"],
+    ),
 ];
 
 pub(super) fn whole_word(text: &str, word: &str) -> bool {

@@ -229,6 +229,8 @@ const VERBS: &[(&str, &[&str], &[&str])] = &[
             "extend",
             "reschedul",
             "postpon",
+            "fulfil",
+            "ships",
         ],
     ),
     (
@@ -834,7 +836,7 @@ pub(crate) fn verb_spec(action_tokens: &[String], command_tokens: &[String]) -> 
     // like it (`postgres`, `address`, `sendgrid`).
     const ENDINGS: &[&str] = &[
         "", "e", "s", "es", "ed", "d", "ing", "ion", "ions", "er", "ers", "ped", "ping", "ted",
-        "ting", "ment", "ments", "al", "ation",
+        "ting", "ment", "ments", "al", "ation", "y", "ies", "ied",
     ];
     let known = |t: &String| {
         VERBS.iter().find(|(verb, _, _)| {
