@@ -343,6 +343,19 @@ pub(super) const CURRENCIES: &[(&str, &[&str])] = &[
     ("cny", &["cny", "rmb", "yuan"]),
 ];
 
+/// Whether the explanation names any currency (a code, symbol or name).
+pub(super) fn names_currency(plain: &[String], lower: &str) -> bool {
+    CURRENCIES.iter().any(|(_, forms)| {
+        forms.iter().any(|f| {
+            if f.chars().all(char::is_alphabetic) {
+                plain.iter().any(|w| w == f)
+            } else {
+                lower.contains(f)
+            }
+        })
+    })
+}
+
 /// Currencies also written with a bare `$` or "dollars": only "USD" or "US$" names the US
 /// dollar against them.
 const DOLLAR_FAMILY: &[&str] = &["cad", "aud", "nzd", "sgd", "hkd", "usdt", "usdc"];

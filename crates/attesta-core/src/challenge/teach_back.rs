@@ -68,6 +68,10 @@ pub struct TeachBackKey {
     /// Amounts the explanation must state exactly (any common format).
     #[serde(default)]
     pub amounts: Vec<f64>,
+    /// Amounts counted in a minor unit (Stripe's `amount: 4999`), as given: said with a
+    /// currency they must be said in the major unit ($49.99), not as 4,999 dollars.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub minor_unit_amounts: Vec<f64>,
     /// Lowercase words of the action, its arguments, docstring and risk evidence (bounded).
     #[serde(default)]
     pub vocabulary: Vec<String>,

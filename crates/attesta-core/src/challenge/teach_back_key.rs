@@ -574,6 +574,23 @@ pub(crate) fn generate(
             std::iter::once(a).chain(minor)
         })
         .collect();
+    // Only where the minor unit is certain: an `{"value", "currency"}` amount object (the
+    // shape of APIs that always count in minor units) or a `_cents` / `_minor` key.
+    let certainly_minor = minor_units
+        && (integer("/kwargs/amount/value")
+            || ctx.kwargs.keys().any(|k| {
+                let k = k.to_lowercase();
+                k.ends_with("_cents") || k.ends_with("_minor")
+            }));
+    let minor_unit_amounts: Vec<f64> = if certainly_minor {
+        amounts
+            .iter()
+            .copied()
+            .filter(|a| a.fract() == 0.0 && amounts.iter().any(|b| *b * 100.0 == *a))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let mut vocabulary: Vec<String> = Vec::new();
     let mut budget = VOCABULARY_BYTES;
     let sources = std::iter::once(ctx.function_name.as_str())
@@ -631,6 +648,7 @@ pub(crate) fn generate(
         action_tokens: name_tokens_for_key,
         command_tokens,
         amounts,
+        minor_unit_amounts,
         vocabulary,
     };
     (body, key)

@@ -610,6 +610,21 @@ pub(super) fn understanding_failure(
     if !key.amounts.is_empty() && !numbers::states_amount(text, &key.amounts) {
         return Some("the explanation does not state the amount exactly".to_owned());
     }
+    // `amount: 4999` in cents said as "4,999.00" or "€4,999": money said in the wrong unit.
+    let majors: Vec<f64> = key
+        .amounts
+        .iter()
+        .copied()
+        .filter(|a| !key.minor_unit_amounts.contains(a))
+        .collect();
+    if !key.minor_unit_amounts.is_empty()
+        && !numbers::states_amount(text, &majors)
+        && (super::claims::names_currency(&plain, lower)
+            || lower.contains(".00")
+            || lower.contains(",00"))
+    {
+        return Some("the explanation does not state the amount exactly".to_owned());
+    }
     // A number the action does not have (a port, a count, a dose, days, an IP address, a
     // version) means the explanation describes a different action.
     if let Some((mut numbers, codes)) = action_numbers(key) {
