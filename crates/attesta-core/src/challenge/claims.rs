@@ -19,6 +19,8 @@ pub(super) const KIND_NOUNS: &[&str] = &[
     "sheet", "board", "calendar", "stack", "instance", "instances", "node", "product",
     "products", "customer", "patient", "user", "mailbox", "domain", "subdomain", "certificate",
     "key", "bucket", "share", "drive", "job", "pipeline", "plan", "tier", "store", "shop",
+    "hotel", "restaurant", "airline", "venue", "clinic", "hospital", "pharmacy", "warehouse",
+    "office", "building",
 ];
 
 /// Descriptive words an honest explanation puts before a kind noun without the action naming

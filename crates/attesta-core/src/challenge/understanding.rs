@@ -277,7 +277,11 @@ pub(super) fn understanding_failure(
         "status",
     ]
     .iter()
-    .any(|f| key_names.iter().any(|k| k.contains(f)));
+    .any(|f| key_names.iter().any(|k| k.contains(f)))
+        // `-target=module.x`, `--filter`, `-l app=web`: a command limited to some resources.
+        || [" -target", " --target", " -filter", " --filter", " --selector", " -l "]
+            .iter()
+            .any(|f| key.argument_dump.contains(f));
     if ((sql && key.argument_dump.contains(" where ")) || filter_key)
         && [
             "no filter",
@@ -295,6 +299,13 @@ pub(super) fn understanding_failure(
             "or not",
             "regardless",
             "no matter",
+            "whole database",
+            "entire database",
+            "whole configuration",
+            "entire configuration",
+            "worldwide",
+            "all regions",
+            "every region",
         ]
         .iter()
         .any(|p| lower.contains(p))
@@ -367,6 +378,21 @@ pub(super) fn understanding_failure(
     }
     // A file name or address that is not part of the action means a different target.
     let tokens = words(lower);
+    // The action names a DNS record or host of its own (`name: login`).
+    let names_record = key.kwargs().is_some_and(|m| {
+        m.iter().any(|(k, v)| {
+            [
+                "name",
+                "record",
+                "record_name",
+                "subdomain",
+                "hostname",
+                "host",
+            ]
+            .contains(&k.to_lowercase().as_str())
+                && v.is_string()
+        })
+    });
     for token in &tokens {
         let token = token
             .trim_matches(|c: char| !c.is_alphanumeric() && c != '/' && c != '~')
@@ -389,8 +415,9 @@ pub(super) fn understanding_failure(
         }
         // A path is exact too (a path below one of the action's folders is part of it).
         let path = token.trim_end_matches(|c: char| !c.is_alphanumeric());
+        // `/admin/*` is a path too, with its glob.
         if (path.starts_with('/') || path.starts_with("~/"))
-            && path.matches('/').count() >= 2
+            && token.matches('/').count() >= 2
             && !key.argument_dump.contains(path)
             && !targets.iter().any(|g| {
                 g.phrases
@@ -417,11 +444,17 @@ pub(super) fn understanding_failure(
             })
             && !key.vocabulary.iter().any(|v| v == &token)
             && !key.argument_dump.contains(token.as_str())
-            // `www.shop.example.com` for a zone `shop.example.com`: a name inside the action's.
-            && !token
-                .match_indices('.')
-                .map(|(i, _)| &token[i + 1..])
-                .any(|suffix| suffix.contains('.') && contains_whole_name(&key.argument_dump, suffix))
+            // `www.shop.example.com` for a zone `shop.example.com`: a name inside the action's,
+            // unless the action names its record and this is another one (`api.` for `login`).
+            && !token.match_indices('.').any(|(i, _)| {
+                let (prefix, suffix) = (&token[..i], &token[i + 1..]);
+                suffix.contains('.')
+                    && contains_whole_name(&key.argument_dump, suffix)
+                    && (!names_record
+                        || prefix
+                            .split('.')
+                            .all(|l| super::claims::whole_word(&key.argument_dump, l)))
+            })
         {
             return Some(format!(
                 "the explanation names {} that is not part of this action",
