@@ -417,7 +417,7 @@ pub(super) fn understanding_failure(
         let path = token.trim_end_matches(|c: char| !c.is_alphanumeric());
         // `/admin/*` is a path too, with its glob.
         if (path.starts_with('/') || path.starts_with("~/"))
-            && token.matches('/').count() >= 2
+            && (path.matches('/').count() >= 2 || lower.contains(&format!("{path}/*")))
             && !key.argument_dump.contains(path)
             && !targets.iter().any(|g| {
                 g.phrases
