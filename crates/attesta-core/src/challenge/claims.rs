@@ -462,8 +462,8 @@ pub(super) const GENERIC_VERBS: &[&str] = &["chang", "modif", "set", "appl", "ru
 pub(super) const ROLE_SYNONYMS: &[&[&str]] = &[
     &["writer", "editor", "write", "edit"],
     &["reader", "viewer", "read", "view"],
-    &["admin", "administrator", "superuser"],
-    &["owner", "owners"],
+    // Full control either way: an owner is an administrator.
+    &["admin", "administrator", "superuser", "owner", "owners"],
 ];
 
 /// Strings of the action's lists with at least two items (`["cam-1", "cam-2"]`), lower case.

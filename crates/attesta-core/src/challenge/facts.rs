@@ -444,7 +444,13 @@ impl Collector {
             Role::Account if !trimmed.contains('\n') && trimmed.len() >= 8 => {
                 self.push(FactKind::Account, trimmed)
             }
-            Role::Permission if IDENTIFIER.is_match(trimmed) || trimmed.contains(':') => {
+            // `roles/owner`, `arn:…:policy/Admin`, `read:org`.
+            Role::Permission
+                if IDENTIFIER.is_match(trimmed)
+                    || trimmed.contains(':')
+                    || (trimmed.contains('/')
+                        && RECORD_ID.is_match(&trimmed.replace('/', "-"))) =>
+            {
                 self.push(FactKind::Role, trimmed)
             }
             Role::Service if IDENTIFIER.is_match(trimmed) => self.push(FactKind::Service, trimmed),
