@@ -255,6 +255,29 @@ fn sign_failure(key: &TeachBackKey, sentences: &[Vec<String>]) -> Option<String>
             }
         }
     }
+    // `current_dose_mg: 5, new_dose_mg: 7.5`: the change goes from the old value to the new.
+    if let Some(kwargs) = key.kwargs() {
+        let value = |prefixes: &[&str], rest: &str| {
+            kwargs.iter().find_map(|(k, v)| {
+                let k = k.to_lowercase();
+                prefixes
+                    .iter()
+                    .any(|p| k.strip_prefix(p) == Some(rest))
+                    .then(|| v.as_f64())
+                    .flatten()
+            })
+        };
+        for (k, v) in kwargs {
+            let k = k.to_lowercase();
+            if let Some(rest) = k.strip_prefix("new_")
+                && let Some(new) = v.as_f64()
+                && let Some(old) = value(&["current_", "old_", "previous_"], rest)
+                && new != old
+            {
+                signs.push(new > old);
+            }
+        }
+    }
     // `SET x = x + 5`, `x = x - 5`.
     let mut dump = key.argument_dump.clone();
     for op in ["=", "+", "-"] {
@@ -346,7 +369,7 @@ fn lookalike_failure(key: &TeachBackKey, lower: &str) -> Option<String> {
         text.split(|c: char| c.is_whitespace() || ",;()[]{}\"'".contains(c))
             .map(|t| {
                 t.trim_end_matches(|c: char| !c.is_alphanumeric())
-                    .trim_start_matches(|c: char| !c.is_alphanumeric() && c != '@')
+                    .trim_start_matches(|c: char| !c.is_alphanumeric() && c != '@' && c != '#')
                     .to_owned()
             })
             .filter(|t| t.len() >= 3)
@@ -354,6 +377,7 @@ fn lookalike_failure(key: &TeachBackKey, lower: &str) -> Option<String> {
     };
     let action_tokens = tokens(dump);
     let handles = action_tokens.iter().any(|t| t.starts_with('@'));
+    let channels = action_tokens.iter().any(|t| t.starts_with('#'));
     // `wh-` of `wh-leeds`, `mrn-` of `mrn-00482913`: a short letter prefix and a separator.
     let prefix = |t: &str| -> Option<String> {
         let (head, rest) = t.split_once(['-', '_'])?;
@@ -371,14 +395,26 @@ fn lookalike_failure(key: &TeachBackKey, lower: &str) -> Option<String> {
         if dump.contains(t.as_str()) {
             continue;
         }
-        let other_handle = handles
-            && t.starts_with('@')
+        let other_handle = ((handles && t.starts_with('@')) || (channels && t.starts_with('#')))
             && t.len() >= 4
             && t[1..]
                 .chars()
                 .all(|c| c.is_alphanumeric() || "-_.".contains(c));
         let other_code = prefix(&t).is_some_and(|p| prefixes.contains(&p));
-        if other_handle || other_code {
+        // `root:root` for `www-data:www-data`: another owner and group.
+        let other_owner = t.matches(':').count() == 1
+            && !t.contains(['@', '/'])
+            && t.split(':').all(|p| {
+                p.len() >= 2
+                    && p.chars().any(|c| c.is_ascii_alphabetic())
+                    && p.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+            })
+            && dump.contains(|c: char| c == ':')
+            && action_tokens.iter().any(|a| {
+                a.matches(':').count() == 1 && !a.contains(['@', '/', '.']) && a.len() >= 5
+            });
+        if other_handle || other_code || other_owner {
             return Some(
                 "the explanation names something that is not part of this action".to_owned(),
             );
@@ -622,6 +658,20 @@ fn list_failure(key: &TeachBackKey, sentences: &[Vec<String>]) -> Option<String>
                     return Some(DENIED.to_owned());
                 }
             }
+        }
+        // `sections: [...]` told as "every section": the list is a part, not the whole.
+        let noun = k.trim_end_matches('s');
+        if noun.len() >= 4
+            && sentences.iter().any(|words| {
+                words.windows(2).any(|p| {
+                    ["every", "all", "each"].contains(&p[0].as_str()) && p[1].starts_with(noun)
+                })
+            })
+        {
+            return Some(
+                "the explanation overstates or misstates how much the action affects (its scope)"
+                    .to_owned(),
+            );
         }
     }
     None

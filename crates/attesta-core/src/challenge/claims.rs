@@ -194,6 +194,13 @@ pub(super) const VALUE_OPPOSITES: &[(&[&str], &[&str])] = &[
         &["void", "voids", "voided", "voiding"],
         &["paid", "settled"],
     ),
+    (
+        &["accept", "accepts", "accepted", "accepting"],
+        &[
+            "drop", "drops", "dropped", "reject", "rejects", "rejected", "block", "blocks",
+            "blocking",
+        ],
+    ),
 ];
 
 pub(super) fn whole_word(text: &str, word: &str) -> bool {

@@ -102,6 +102,8 @@ pub(crate) fn effect_spec(c: Consequence, action_tokens: &[String]) -> EffectSpe
                 "select only",
                 "preview",
                 "brand new",
+                "adds a new",
+                "add a new",
             ]
             .into_iter()
             .chain(BACKUP_MADE)
@@ -142,6 +144,8 @@ pub(crate) fn effect_spec(c: Consequence, action_tokens: &[String]) -> EffectSpe
                 "read only",
                 "preview",
                 "brand new",
+                "adds a new",
+                "add a new",
             ]
             .into_iter()
             .chain(BACKUP_MADE)

@@ -117,7 +117,16 @@ pub(super) fn understanding_failure(
         .collect();
     let from_consequences = !specs.is_empty();
     // The action's own verb (also of a shell command) always sets the direction.
-    let verb = explain::verb_spec(&key.action_tokens, &key.command_tokens)
+    // A destructive flag (`git push --delete x`) says what the command does over its verb.
+    let destructive_flag = flag_verb(key).filter(|v| {
+        [
+            "delete", "remove", "purge", "prune", "drop", "destroy", "wipe", "revoke", "flush",
+        ]
+        .contains(v)
+    });
+    let verb = destructive_flag
+        .and_then(|v| explain::verb_spec(&[v.to_owned()], &[]))
+        .or_else(|| explain::verb_spec(&key.action_tokens, &key.command_tokens))
         .or_else(|| flag_verb(key).and_then(|v| explain::verb_spec(&[v.to_owned()], &[])));
     let own_verb = verb.as_ref().and_then(|v| v.stems.first().copied());
     specs.extend(verb);
