@@ -410,7 +410,7 @@ fn lookalike_failure(key: &TeachBackKey, lower: &str) -> Option<String> {
                     && p.chars()
                         .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
             })
-            && dump.contains(|c: char| c == ':')
+            && dump.contains(':')
             && action_tokens.iter().any(|a| {
                 a.matches(':').count() == 1 && !a.contains(['@', '/', '.']) && a.len() >= 5
             });
