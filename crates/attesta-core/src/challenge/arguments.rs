@@ -169,6 +169,25 @@ fn flag_failure(key: &TeachBackKey, plain: &[String], sentences: &[Vec<String>])
             })
         {
             let said = |w: &String| forms(concept).iter().any(|f| matches(w, f));
+            // `invalidate_previous`, `alarm_suppressed`: the other part said to stay valid or
+            // active ("keeps the previous version valid", "the alarm stays fully active").
+            let others: Vec<&str> = parts
+                .iter()
+                .copied()
+                .filter(|p| *p != concept && p.len() >= 4 && !FILLER.contains(p))
+                .collect();
+            if on
+                && STATE_ENDERS.iter().any(|s| concept.starts_with(s))
+                && sentences.iter().any(|words| {
+                    words.iter().any(|w| others.iter().any(|o| matches(w, o)))
+                        && words.iter().enumerate().any(|(i, w)| {
+                            STILL_ON.contains(&w.as_str()) && !denied_before(words, i)
+                        })
+                        && !words.iter().any(said)
+                })
+            {
+                return Some(DENIED.to_owned());
+            }
             for words in sentences {
                 for (i, w) in words.iter().enumerate() {
                     if on
@@ -196,6 +215,24 @@ fn flag_failure(key: &TeachBackKey, plain: &[String], sentences: &[Vec<String>])
     }
     None
 }
+
+/// Flag words that end a state (`invalidate_previous`, `alarm_suppressed`, `revoke_sessions`).
+const STATE_ENDERS: &[&str] = &[
+    "invalidat",
+    "revok",
+    "suppress",
+    "disabl",
+    "deactivat",
+    "mute",
+    "silenc",
+    "expir",
+    "kill",
+];
+
+/// Words saying a state goes on.
+const STILL_ON: &[&str] = &[
+    "valid", "active", "enabled", "armed", "working", "live", "audible", "alive", "usable",
+];
 
 const DENIED: &str =
     "the explanation says something the action does will not happen; describe what it really does";
