@@ -398,68 +398,6 @@ fn un_prefix_failure(key: &TeachBackKey, sentences: &[Vec<String>]) -> Option<St
     None
 }
 
-/// A handle (`@tyler-b-88`) or a prefixed code (`WH-Bristol`) shaped like one of the action's
-/// but not one of them names another target.
-fn lookalike_failure(key: &TeachBackKey, lower: &str) -> Option<String> {
-    let dump = &key.argument_dump;
-    let tokens = |text: &str| -> Vec<String> {
-        text.split(|c: char| c.is_whitespace() || ",;()[]{}\"'".contains(c))
-            .map(|t| {
-                t.trim_end_matches(|c: char| !c.is_alphanumeric())
-                    .trim_start_matches(|c: char| !c.is_alphanumeric() && c != '@' && c != '#')
-                    .to_owned()
-            })
-            .filter(|t| t.len() >= 3)
-            .collect()
-    };
-    let action_tokens = tokens(dump);
-    let handles = action_tokens.iter().any(|t| t.starts_with('@'));
-    let channels = action_tokens.iter().any(|t| t.starts_with('#'));
-    // `wh-` of `wh-leeds`, `mrn-` of `mrn-00482913`: a short letter prefix and a separator.
-    let prefix = |t: &str| -> Option<String> {
-        let (head, rest) = t.split_once(['-', '_'])?;
-        (head.len() <= 4
-            && (head.len() >= 2 || rest.chars().any(|c| c.is_ascii_digit()))
-            && head.chars().all(|c| c.is_ascii_alphabetic())
-            && rest.len() >= 3
-            && rest
-                .chars()
-                .all(|c| c.is_alphanumeric() || c == '-' || c == '_'))
-        .then(|| format!("{head}{}", &t[head.len()..=head.len()]))
-    };
-    let prefixes: Vec<String> = action_tokens.iter().filter_map(|t| prefix(t)).collect();
-    for t in tokens(lower) {
-        if dump.contains(t.as_str()) {
-            continue;
-        }
-        let other_handle = ((handles && t.starts_with('@')) || (channels && t.starts_with('#')))
-            && t.len() >= 4
-            && t[1..]
-                .chars()
-                .all(|c| c.is_alphanumeric() || "-_.".contains(c));
-        let other_code = prefix(&t).is_some_and(|p| prefixes.contains(&p));
-        // `root:root` for `www-data:www-data`: another owner and group.
-        let other_owner = t.matches(':').count() == 1
-            && !t.contains(['@', '/'])
-            && t.split(':').all(|p| {
-                p.len() >= 2
-                    && p.chars().any(|c| c.is_ascii_alphabetic())
-                    && p.chars()
-                        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-            })
-            && dump.contains(':')
-            && action_tokens.iter().any(|a| {
-                a.matches(':').count() == 1 && !a.contains(['@', '/', '.']) && a.len() >= 5
-            });
-        if other_handle || other_code || other_owner {
-            return Some(
-                "the explanation names something that is not part of this action".to_owned(),
-            );
-        }
-    }
-    None
-}
-
 /// Nouns after "one" that are not an item the action touches ("in one go", "one command").
 const NOT_ITEMS: &[&str] = &[
     "go",
@@ -768,7 +706,7 @@ pub(super) fn argument_failure(
         .or_else(|| mode_failure(key, &sentences))
         .or_else(|| sign_failure(key, &sentences))
         .or_else(|| un_prefix_failure(key, &sentences))
-        .or_else(|| lookalike_failure(key, lower))
+        .or_else(|| super::lookalike::lookalike_failure(key, lower))
         .or_else(|| switch_failure(key, &sentences))
         .or_else(|| list_failure(key, &sentences))
 }

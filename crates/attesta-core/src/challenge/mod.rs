@@ -25,7 +25,9 @@ mod dates;
 mod explain;
 mod facts;
 mod lexicon;
+mod lookalike;
 mod multi_party;
+mod number_claims;
 mod numbers;
 mod peers;
 mod quiz;
@@ -34,6 +36,7 @@ mod teach_back;
 mod teach_back_key;
 mod text;
 mod understanding;
+mod verb_table;
 mod verbs;
 mod vocab;
 
