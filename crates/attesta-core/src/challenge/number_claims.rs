@@ -81,7 +81,7 @@ pub(super) fn foreign_number(key: &TeachBackKey, text: &str, undated: &str) -> O
                 k.contains("percent") || k.contains("pct")
             })
         });
-        let written = numbers::mask_codes(&undated, &codes);
+        let written = numbers::mask_codes(undated, &codes);
         let foreign = numbers::number_groups(&written).iter().any(|g| {
             let percent_value = percent_key && g.relative && !g.temperature;
             let explained = (g.relative && !percent_value)
