@@ -506,6 +506,12 @@ pub(super) fn listed_values(arguments: &serde_json::Value) -> Vec<String> {
 /// oldest", "the other databases are left alone", "both lobby cameras keep recording".
 pub(super) fn understates(words: &[String]) -> bool {
     const AFTER_ONLY_OK: &[&str] = &[
+        // "they're just gone": emphasis on the effect, not a smaller scope.
+        "gone",
+        "deleted",
+        "removed",
+        "erased",
+        "wiped",
         "remain",
         "remains",
         "left",

@@ -130,6 +130,36 @@ pub(super) fn understanding_failure(
         .or_else(|| flag_verb(key).and_then(|v| explain::verb_spec(&[v.to_owned()], &[])));
     let own_verb = verb.as_ref().and_then(|v| v.stems.first().copied());
     specs.extend(verb);
+    // What the action's own switches also ask for (`deleteAfterForward: true`, `then:
+    // delete`) is no reversal.
+    let asked: String = key
+        .kwargs()
+        .map(|m| {
+            m.iter()
+                .filter_map(|(k, v)| match v {
+                    serde_json::Value::Bool(true) => Some(k.to_lowercase()),
+                    serde_json::Value::String(s)
+                        if ["then", "action", "operation", "op", "mode"]
+                            .contains(&k.to_lowercase().as_str()) =>
+                    {
+                        Some(s.to_lowercase())
+                    }
+                    _ => None,
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .unwrap_or_default();
+    for spec in &mut specs {
+        spec.opposites.retain(|o| {
+            let stem = o.trim_end_matches('$');
+            let stem = stem
+                .strip_suffix("es")
+                .or_else(|| stem.strip_suffix('s'))
+                .unwrap_or(stem);
+            stem.contains(' ') || stem.len() < 4 || !asked.contains(stem)
+        });
+    }
     let effect_terms = key
         .key_terms
         .iter()
@@ -485,8 +515,14 @@ pub(super) fn understanding_failure(
         .flat_map(|(a, b)| [(*a, *b), (*b, *a)])
     {
         let said_at = plain.iter().position(|w| said.contains(&w.as_str()));
+        // "from private to publc": the other value, typo and all.
+        let says_other = plain.iter().any(|w| {
+            other
+                .iter()
+                .any(|o| *o == w.as_str() || (o.len() >= 5 && explain::edit_distance_le1(o, w)))
+        });
         if let Some(i) = said_at
-            && !plain.iter().any(|w| other.contains(&w.as_str()))
+            && !says_other
             && !explain::negated(&plain, i)
             && asserts(key, other, said)
             && !asserts(key, said, other)
