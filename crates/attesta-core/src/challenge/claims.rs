@@ -42,7 +42,8 @@ pub(super) const GENERIC_MODIFIERS: &[&str] = &[
     "this", "these", "those", "which", "what", "one", "two", "both", "all", "any", "some",
     "given", "specified", "named", "listed", "above", "below", "mentioned", "affected",
     "underlying", "corresponding", "relevant", "related", "whole", "big", "small", "large",
-    "banking", "merchant", "checking", "savings", "business", "online",
+    "banking", "merchant", "checking", "savings", "business", "online", "guest", "mailing",
+    "contact", "distribution", "waiting",
 ];
 
 /// A name-like word right before a kind noun that the action does not contain: the explanation
