@@ -268,7 +268,8 @@ fn mode_failure(key: &TeachBackKey, sentences: &[Vec<String>]) -> Option<String>
 }
 
 const RAISE: &[&str] = &[
-    "rais", "increas", "hike", "markup", "boost", "bump", "grow", "plus$",
+    "rais", "increas", "hike", "markup", "boost", "bump", "grow", "plus$", "doubl", "tripl",
+    "twice",
 ];
 const LOWER: &[&str] = &[
     "lower", "decreas", "reduc", "cut", "cuts", "discount", "subtract", "deduct", "minus$", "drop",
@@ -317,7 +318,7 @@ fn sign_failure(key: &TeachBackKey, sentences: &[Vec<String>]) -> Option<String>
     }
     // `SET x = x + 5`, `x = x - 5`.
     let mut dump = key.argument_dump.clone();
-    for op in ["=", "+", "-"] {
+    for op in ["=", "+", "-", "*", "/"] {
         dump = dump
             .replace(&format!(" {op}"), op)
             .replace(&format!("{op} "), op);
@@ -342,9 +343,21 @@ fn sign_failure(key: &TeachBackKey, sentences: &[Vec<String>]) -> Option<String>
         if before != name {
             continue;
         }
-        match after[name.len()..].chars().next() {
+        let rest = &after[name.len()..];
+        let factor = || {
+            rest[1..]
+                .chars()
+                .take_while(|c| c.is_ascii_digit() || *c == '.')
+                .collect::<String>()
+                .parse::<f64>()
+                .ok()
+        };
+        match rest.chars().next() {
             Some('+') => signs.push(true),
             Some('-') => signs.push(false),
+            // `price = price * 0.5`, `x = x / 2`.
+            Some('*') => signs.extend(factor().filter(|f| *f != 1.0).map(|f| f > 1.0)),
+            Some('/') => signs.extend(factor().filter(|f| *f > 1.0).map(|_| false)),
             _ => {}
         }
     }

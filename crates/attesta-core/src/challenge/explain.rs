@@ -123,6 +123,9 @@ pub(crate) fn effect_spec(c: Consequence, action_tokens: &[String]) -> EffectSpe
                 "disappear",
                 "lost",
                 "drop",
+                "loses$",
+                "lose$",
+                "no longer",
                 "nuk",
                 "kill",
                 "kick",
@@ -317,6 +320,11 @@ pub(crate) fn effect_spec(c: Consequence, action_tokens: &[String]) -> EffectSpe
                 "updat",
                 "modif",
                 "regenerat",
+                // The new state said outright: "the default card becomes pm_1", "will have a
+                // daily limit of 25000".
+                "becom",
+                "will have",
+                "now has",
             ]
             .to_vec(),
             opposites: ["pulls", "pull the", "read only", "only reads"].to_vec(),

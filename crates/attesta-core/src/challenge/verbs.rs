@@ -33,7 +33,16 @@ const VERBS: &[VerbEntry] = &[
     ),
     (
         "remov",
-        &["delet", "eras", "wipe", "drop", "take", "takes", "kick"],
+        &[
+            "delet",
+            "eras",
+            "wipe",
+            "drop",
+            "take",
+            "takes",
+            "kick",
+            "no longer",
+        ],
         &["adds", "add$", "creates"],
     ),
     (
@@ -439,7 +448,7 @@ pub(crate) fn verb_spec(action_tokens: &[String], command_tokens: &[String]) -> 
     // like it (`postgres`, `address`, `sendgrid`).
     const ENDINGS: &[&str] = &[
         "", "e", "s", "es", "ed", "d", "ing", "ion", "ions", "er", "ers", "ped", "ping", "ted",
-        "ting", "ment", "ments", "al", "ation", "y", "ies", "ied",
+        "ting", "ment", "ments", "al", "ation", "y", "ies", "ied", "tion", "tions",
     ];
     let known = |t: &String| {
         VERBS
