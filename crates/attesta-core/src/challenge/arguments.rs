@@ -665,6 +665,111 @@ fn list_failure(key: &TeachBackKey, sentences: &[Vec<String>]) -> Option<String>
     None
 }
 
+/// Words saying something is left exactly as it was.
+const UNTOUCHED: &[&str] = &[
+    "untouched",
+    "unchanged",
+    "intact",
+    "unaffected",
+    "unmodified",
+];
+
+/// The action's target said to be left as it is ("keeps the contacts themselves untouched",
+/// "the agent account is unchanged"): the effect denied by construction.
+fn untouched_failure(key: &TeachBackKey, sentences: &[Vec<String>]) -> Option<String> {
+    // Nouns of the action's name (`contacts` of `hubspot_delete_contacts`) and the words of
+    // its main targets.
+    let mut nouns: Vec<String> = key
+        .action_tokens
+        .iter()
+        .filter(|t| t.len() >= 4)
+        .cloned()
+        .collect();
+    for g in key.key_terms.iter().filter(|g| g.primary) {
+        nouns.extend(g.phrases.iter().flat_map(|p| explain::plain_words(p)));
+    }
+    nouns.retain(|n| n.len() >= 4 && super::explain::verb_spec(&[n.clone()], &[]).is_none());
+    let others = [
+        "other",
+        "others",
+        "rest",
+        "else",
+        "remaining",
+        "existing",
+        "previous",
+        "old",
+        "older",
+    ];
+    sentences
+        .iter()
+        .any(|words| {
+            let kept = words
+                .iter()
+                .enumerate()
+                .any(|(i, w)| UNTOUCHED.contains(&w.as_str()) && !denied_before(words, i));
+            kept && words.iter().any(|w| {
+                nouns
+                    .iter()
+                    .any(|n| w == n || w.trim_end_matches('s') == n.trim_end_matches('s'))
+            }) && !words.iter().any(|w| others.contains(&w.as_str()))
+        })
+        .then(|| DENIED.to_owned())
+}
+
+/// Whether the action is about one item: no everything scope, no list, no count above one,
+/// no filter.
+fn single_item(key: &TeachBackKey) -> bool {
+    key.key_terms.iter().all(|g| g.label != "scope: everything")
+        && !several(key)
+        && key.kwargs().is_some_and(|m| {
+            m.iter().all(|(k, v)| {
+                let k = k.to_lowercase();
+                !v.is_array()
+                    && !v.is_object()
+                    && !["filter", "where", "query", "selector", "all", "scope"]
+                        .iter()
+                        .any(|f| k.contains(f))
+            })
+        })
+}
+
+/// One item told as all of its kind: "every email in the inbox" for `delete_email(26)`,
+/// "every Slack channel" for one channel.
+fn widens_to_all(key: &TeachBackKey, sentences: &[Vec<String>]) -> Option<String> {
+    if !single_item(key) {
+        return None;
+    }
+    // The object the action's name ends with (`email` of `delete_email`, `channel` of
+    // `remove_user_from_channel`).
+    let kinds: Vec<&str> = key
+        .action_tokens
+        .iter()
+        .take_while(|t| !["action", "operation", "op", "service"].contains(&t.as_str()))
+        .skip(1)
+        .last()
+        .map(String::as_str)
+        // A plural object (`reset_factors`, `delete_contacts`) is many already.
+        .filter(|t| t.len() >= 3 && !t.ends_with('s'))
+        .into_iter()
+        .collect();
+    let kind =
+        |w: &str| kinds.contains(&w) || w.strip_suffix('s').is_some_and(|n| kinds.contains(&n));
+    // "every email", "all channels", "every Slack channel".
+    sentences
+        .iter()
+        .any(|words| {
+            words.iter().enumerate().any(|(i, w)| {
+                ["every", "all"].contains(&w.as_str())
+                    && words[i + 1..words.len().min(i + 3)].iter().any(|n| kind(n))
+                    && !denied_before(words, i)
+            })
+        })
+        .then(|| {
+            "the explanation overstates or misstates how much the action affects (its scope)"
+                .to_owned()
+        })
+}
+
 /// Every check of this module, in order; `None` when the explanation passes them.
 pub(super) fn argument_failure(
     key: &TeachBackKey,
@@ -722,6 +827,8 @@ pub(super) fn argument_failure(
         .or_else(|| super::lookalike::lookalike_failure(key, lower))
         .or_else(|| switch_failure(key, &sentences))
         .or_else(|| list_failure(key, &sentences))
+        .or_else(|| untouched_failure(key, &sentences))
+        .or_else(|| widens_to_all(key, &sentences))
 }
 
 #[cfg(test)]

@@ -436,7 +436,18 @@ pub(super) fn direction_or_currency_failure(
         }
     }
     // The action's currency, from a `currency`/`asset` argument or its amounts' text.
-    let currency = value_of(&["currency", "asset", "token", "coin"])?;
+    // `sourceAmount` is in `sourceCurrency`.
+    let currency = value_of(&["currency", "asset", "token", "coin"]).or_else(|| {
+        let map = key.kwargs()?;
+        let amount_prefix = map.keys().find_map(|k| {
+            let k = k.to_lowercase();
+            k.strip_suffix("amount").map(str::to_owned)
+        })?;
+        map.iter()
+            .find(|(k, _)| k.to_lowercase() == format!("{amount_prefix}currency"))
+            .and_then(|(_, v)| v.as_str())
+            .map(str::to_lowercase)
+    })?;
     let own = CURRENCIES.iter().find(|(code, _)| *code == currency)?;
     let names = |forms: &[&str]| {
         forms.iter().any(|f| {

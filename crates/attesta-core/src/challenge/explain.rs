@@ -560,7 +560,11 @@ pub(crate) fn judge_effect(
                 continue;
             }
             let own = own_verb.is_some_and(|v| !v.contains(' ') && stem_matches(w, v));
-            if negated(words, i) || passive_negated(lower, i) {
+            // "schedules nothing", "notifies nobody": the verb with no object.
+            let no_object = words
+                .get(i + 1)
+                .is_some_and(|n| ["nothing", "nobody", "none"].contains(&n.as_str()));
+            if negated(words, i) || passive_negated(lower, i) || no_object {
                 denied = true;
                 if own && !about_something_else(words, i) {
                     own_denied = true;

@@ -445,9 +445,13 @@ impl Collector {
                 self.push(FactKind::Account, trimmed)
             }
             // `roles/owner`, `arn:…:policy/Admin`, `read:org`.
+            // `Global Administrator`: a role name of a few words.
             Role::Permission
                 if IDENTIFIER.is_match(trimmed)
                     || trimmed.contains(':')
+                    || (trimmed.len() <= 40
+                        && (2..=4).contains(&trimmed.split_whitespace().count())
+                        && trimmed.chars().all(|c| c.is_alphanumeric() || c == ' '))
                     || (trimmed.contains('/')
                         && RECORD_ID.is_match(&trimmed.replace('/', "-"))) =>
             {
