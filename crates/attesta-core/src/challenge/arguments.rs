@@ -9,6 +9,7 @@
 use serde_json::Value;
 
 use super::explain;
+use super::scope_words;
 use super::teach_back::TeachBackKey;
 
 /// Words that deny what follows in their clause ("without informing", "non-force").
@@ -126,7 +127,7 @@ fn matches(word: &str, form: &str) -> bool {
 
 /// Whether the word at `at` is denied within its clause ("does not make it the default",
 /// "without informing the patient", "no customer gets notified").
-fn denied(words: &[String], at: usize) -> bool {
+pub(super) fn denied(words: &[String], at: usize) -> bool {
     // "notifications off", "refund disabled".
     denied_before(words, at)
         || words
@@ -135,7 +136,7 @@ fn denied(words: &[String], at: usize) -> bool {
 }
 
 /// Whether a denial comes before the word at `at` in its clause.
-fn denied_before(words: &[String], at: usize) -> bool {
+pub(super) fn denied_before(words: &[String], at: usize) -> bool {
     for w in words[at.saturating_sub(6)..at].iter().rev() {
         if CLAUSE_BREAKS.contains(&w.as_str()) {
             return false;
@@ -411,135 +412,6 @@ fn un_prefix_failure(key: &TeachBackKey, sentences: &[Vec<String>]) -> Option<St
     None
 }
 
-/// Nouns after "one" that are not an item the action touches ("in one go", "one command").
-const NOT_ITEMS: &[&str] = &[
-    "go",
-    "by",
-    "command",
-    "step",
-    "call",
-    "request",
-    "shot",
-    "batch",
-    "statement",
-    "query",
-    "transaction",
-    "operation",
-    "pass",
-    "click",
-    "line",
-    "of",
-    "more",
-    "another",
-    "way",
-    "place",
-    "week",
-    "day",
-    "month",
-    "year",
-    "hour",
-    "minute",
-    "second",
-    "time",
-    "moment",
-    "sweep",
-    "action",
-    "run",
-    "api",
-    "and",
-    "or",
-    // Containers: "one folder and everything in it" is the whole of it.
-    "directory",
-    "folder",
-    "dir",
-    "table",
-    "database",
-    "collection",
-    "bucket",
-    "repo",
-    "repository",
-    "namespace",
-    "cluster",
-    "group",
-    "project",
-    "list",
-    "zone",
-    "store",
-    "volume",
-    "drive",
-    "disk",
-    "server",
-    "machine",
-    "host",
-    "tree",
-    "mailbox",
-    "inbox",
-    "org",
-    "organization",
-    "workspace",
-    "tenant",
-    "domain",
-    "channel",
-    "account",
-];
-
-/// "for one user", "a single row", "only the next appointment": the action told as touching
-/// one item.
-pub(super) fn narrows_to_one(words: &[String]) -> bool {
-    words.iter().enumerate().any(|(i, w)| {
-        let prev = i.checked_sub(1).map(|p| words[p].as_str()).unwrap_or("");
-        let next = words.get(i + 1).map(String::as_str).unwrap_or("");
-        let one = (w == "one"
-            && ![
-                "every", "no", "any", "than", "at", "in", "each", "which", "this", "that", "the",
-            ]
-            .contains(&prev))
-            || (w == "single" && prev != "every");
-        (one && next.len() >= 3 && !NOT_ITEMS.contains(&next) && !denied(words, i))
-            || ((w == "only" || w == "just")
-                && ["next", "first", "last", "oldest", "newest", "latest"].contains(&next))
-            || (["nobody", "everyone", "everybody"].contains(&w.as_str()) && next == "else")
-            || (w == "no" && next == "one" && words.get(i + 2).is_some_and(|n| n == "else"))
-    })
-}
-
-/// Whether the action repeats (`recurring: true`, `frequency: monthly`).
-fn recurring(key: &TeachBackKey) -> bool {
-    key.kwargs().is_some_and(|m| {
-        m.iter().any(|(k, v)| {
-            let k = k.to_lowercase();
-            ((k.contains("recurring") || k.contains("repeat")) && v == &Value::Bool(true))
-                || (["frequency", "interval", "schedule", "recurrence", "cadence"]
-                    .contains(&k.as_str())
-                    && v.as_str().is_some_and(|s| {
-                        let s = s.to_lowercase();
-                        [
-                            "daily",
-                            "weekly",
-                            "monthly",
-                            "yearly",
-                            "annual",
-                            "quarterly",
-                            "every",
-                        ]
-                        .iter()
-                        .any(|f| s.contains(f))
-                    }))
-        })
-    })
-}
-
-/// Whether the action handles several items (a count of at least two).
-fn several(key: &TeachBackKey) -> bool {
-    key.kwargs().is_some_and(|m| {
-        m.iter().any(|(k, v)| {
-            let k = k.to_lowercase();
-            (k.ends_with("count") || k.ends_with("occurrences") || k == "recipients")
-                && v.as_f64().is_some_and(|n| n >= 2.0)
-        })
-    })
-}
-
 /// Whether the action switches something on (`Some(true)`) or off: `state off`, `"on": true`,
 /// `"enabled": false`.
 fn switched(key: &TeachBackKey) -> Option<bool> {
@@ -688,7 +560,9 @@ fn untouched_failure(key: &TeachBackKey, sentences: &[Vec<String>]) -> Option<St
     for g in key.key_terms.iter().filter(|g| g.primary) {
         nouns.extend(g.phrases.iter().flat_map(|p| explain::plain_words(p)));
     }
-    nouns.retain(|n| n.len() >= 4 && super::explain::verb_spec(&[n.clone()], &[]).is_none());
+    nouns.retain(|n| {
+        n.len() >= 4 && super::explain::verb_spec(std::slice::from_ref(n), &[]).is_none()
+    });
     let others = [
         "other",
         "others",
@@ -716,60 +590,6 @@ fn untouched_failure(key: &TeachBackKey, sentences: &[Vec<String>]) -> Option<St
         .then(|| DENIED.to_owned())
 }
 
-/// Whether the action is about one item: no everything scope, no list, no count above one,
-/// no filter.
-fn single_item(key: &TeachBackKey) -> bool {
-    key.key_terms.iter().all(|g| g.label != "scope: everything")
-        && !several(key)
-        && key.kwargs().is_some_and(|m| {
-            m.iter().all(|(k, v)| {
-                let k = k.to_lowercase();
-                !v.is_array()
-                    && !v.is_object()
-                    && !["filter", "where", "query", "selector", "all", "scope"]
-                        .iter()
-                        .any(|f| k.contains(f))
-            })
-        })
-}
-
-/// One item told as all of its kind: "every email in the inbox" for `delete_email(26)`,
-/// "every Slack channel" for one channel.
-fn widens_to_all(key: &TeachBackKey, sentences: &[Vec<String>]) -> Option<String> {
-    if !single_item(key) {
-        return None;
-    }
-    // The object the action's name ends with (`email` of `delete_email`, `channel` of
-    // `remove_user_from_channel`).
-    let kinds: Vec<&str> = key
-        .action_tokens
-        .iter()
-        .take_while(|t| !["action", "operation", "op", "service"].contains(&t.as_str()))
-        .skip(1)
-        .last()
-        .map(String::as_str)
-        // A plural object (`reset_factors`, `delete_contacts`) is many already.
-        .filter(|t| t.len() >= 3 && !t.ends_with('s'))
-        .into_iter()
-        .collect();
-    let kind =
-        |w: &str| kinds.contains(&w) || w.strip_suffix('s').is_some_and(|n| kinds.contains(&n));
-    // "every email", "all channels", "every Slack channel".
-    sentences
-        .iter()
-        .any(|words| {
-            words.iter().enumerate().any(|(i, w)| {
-                ["every", "all"].contains(&w.as_str())
-                    && words[i + 1..words.len().min(i + 3)].iter().any(|n| kind(n))
-                    && !denied_before(words, i)
-            })
-        })
-        .then(|| {
-            "the explanation overstates or misstates how much the action affects (its scope)"
-                .to_owned()
-        })
-}
-
 /// Every check of this module, in order; `None` when the explanation passes them.
 pub(super) fn argument_failure(
     key: &TeachBackKey,
@@ -789,7 +609,7 @@ pub(super) fn argument_failure(
             })
         })
     };
-    if (recurring(key)
+    if (scope_words::recurring(key)
         && [
             "one-off",
             "one-time",
@@ -803,7 +623,7 @@ pub(super) fn argument_failure(
         ]
         .iter()
         .any(|p| once(p)))
-        || (several(key) && narrows_to_one(plain))
+        || (scope_words::several(key) && scope_words::narrows_to_one(plain))
         || (super::dates::spans_days(key)
             && [
                 "one day",
@@ -828,7 +648,7 @@ pub(super) fn argument_failure(
         .or_else(|| switch_failure(key, &sentences))
         .or_else(|| list_failure(key, &sentences))
         .or_else(|| untouched_failure(key, &sentences))
-        .or_else(|| widens_to_all(key, &sentences))
+        .or_else(|| scope_words::widens_to_all(key, &sentences))
 }
 
 #[cfg(test)]

@@ -32,6 +32,7 @@ mod numbers;
 mod peers;
 mod quiz;
 mod rng;
+mod scope_words;
 mod teach_back;
 mod teach_back_key;
 mod text;

@@ -397,7 +397,7 @@ pub(super) fn understanding_failure(
         return Some("the explanation names a different role than the action's".to_owned());
     }
     let everything = key.key_terms.iter().any(|g| g.label == "scope: everything");
-    if everything && (understates(&plain) || super::arguments::narrows_to_one(&plain)) {
+    if everything && (understates(&plain) || super::scope_words::narrows_to_one(&plain)) {
         return Some(
             "the explanation understates how much the action affects (its scope)".to_owned(),
         );
