@@ -93,7 +93,10 @@ pub(super) fn narrows_to_one(words: &[String]) -> bool {
             || (w == "single" && prev != "every");
         (one && next.len() >= 3 && !NOT_ITEMS.contains(&next) && !denied(words, i))
             || ((w == "only" || w == "just")
-                && ["next", "first", "last", "oldest", "newest", "latest"].contains(&next))
+                && [next, words.get(i + 2).map(String::as_str).unwrap_or("")]
+                    .iter()
+                    .take(if next == "the" { 2 } else { 1 })
+                    .any(|n| ["next", "first", "last", "oldest", "newest", "latest"].contains(n)))
             || (["nobody", "everyone", "everybody"].contains(&w.as_str()) && next == "else")
             || (w == "no" && next == "one" && words.get(i + 2).is_some_and(|n| n == "else"))
     })

@@ -354,6 +354,19 @@ pub(super) fn understanding_failure(
                 .to_owned(),
         );
     }
+    // A filtered bulk statement or command told as touching one item ("a single user in
+    // Sales"), unless it filters by an id.
+    let by_id = ["_id =", "_id=", " id =", " id=", "\"id\":"]
+        .iter()
+        .any(|p| key.argument_dump.contains(p));
+    if ((sql && key.argument_dump.contains(" where ")) || filter_key)
+        && !by_id
+        && super::scope_words::narrows_to_one(&plain)
+    {
+        return Some(
+            "the explanation understates how much the action affects (its scope)".to_owned(),
+        );
+    }
     // "read-only" for an action that gives write or owner rights.
     let grants_write = [
         "\"writer\"",
