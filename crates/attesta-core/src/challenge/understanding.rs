@@ -157,7 +157,12 @@ pub(super) fn understanding_failure(
                 .strip_suffix("es")
                 .or_else(|| stem.strip_suffix('s'))
                 .unwrap_or(stem);
-            stem.contains(' ') || stem.len() < 4 || !asked.contains(stem)
+            // Nor is the action's own light verb (`creates` for `dropbox_create_shared_link`).
+            let own_light = key.action_tokens.iter().any(|t| {
+                ["create", "add", "set", "update", "make"].contains(&t.as_str())
+                    && (t.starts_with(stem) || stem.starts_with(t.as_str()))
+            });
+            stem.contains(' ') || stem.len() < 3 || !(asked.contains(stem) || own_light)
         });
     }
     let effect_terms = key
