@@ -677,6 +677,42 @@ mod tests {
     }
 
     #[test]
+    fn switched_on_side_effects_said_not_to_happen() {
+        let k = key(&ActionContext::new("shopify_cancel_orders")
+            .with_kwarg("status", "unfulfilled")
+            .with_kwarg("refund", true)
+            .with_kwarg("notify_customer", true));
+        let judge = |t: &str| {
+            let lower = t.to_lowercase();
+            argument_failure(&k, &explain::plain_words(&lower), &lower)
+        };
+        assert!(judge("Cancels the orders but does not refund anyone.").is_some());
+        assert!(judge("Cancels the orders without informing the customers.").is_some());
+        assert!(judge("Cancels the orders, refunds them and notifies each customer.").is_none());
+        let quiet = key(&ActionContext::new("reset_user_password")
+            .with_kwarg("user", "cfo@acme.com")
+            .with_kwarg("notify_user", false));
+        let lower = "resets the password and sends the cfo a notification.";
+        assert!(argument_failure(&quiet, &explain::plain_words(lower), lower).is_some());
+        let lower = "resets the password; the cfo is not notified.";
+        assert!(argument_failure(&quiet, &explain::plain_words(lower), lower).is_none());
+    }
+
+    #[test]
+    fn appending_is_not_overwriting_and_untouched_is_not_deleted() {
+        let k = key(&ActionContext::new("write_file")
+            .with_kwarg("path", "/home/dev/.ssh/authorized_keys")
+            .with_kwarg("mode", "append"));
+        let lower = "overwrites authorized_keys with one key.";
+        assert!(argument_failure(&k, &explain::plain_words(lower), lower).is_some());
+        let lower = "appends a key to authorized_keys.";
+        assert!(argument_failure(&k, &explain::plain_words(lower), lower).is_none());
+        let k = key(&ActionContext::new("hubspot_delete_contacts").with_kwarg("list_id", "7781"));
+        let lower = "removes them from list 7781 but keeps the contacts untouched.";
+        assert!(argument_failure(&k, &explain::plain_words(lower), lower).is_some());
+    }
+
+    #[test]
     fn switched_on_told_as_off() {
         let k = key(&ActionContext::new("launchdarkly_update_flag")
             .with_kwarg("flagKey", "disable-fraud-checks")

@@ -65,3 +65,30 @@ pub(super) fn lookalike_failure(key: &TeachBackKey, lower: &str) -> Option<Strin
     }
     None
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::challenge::teach_back::generate;
+    use crate::config::TeachBackPolicy;
+    use crate::context::ActionContext;
+
+    fn failure(ctx: &ActionContext, text: &str) -> Option<String> {
+        let key = generate(ctx, &[], &TeachBackPolicy::default()).1;
+        lookalike_failure(&key, &text.to_lowercase())
+    }
+
+    #[test]
+    fn a_target_shaped_like_the_actions_is_another_target() {
+        let venmo = ActionContext::new("venmo_payment").with_kwarg("to", "@tyler-r-88");
+        assert!(failure(&venmo, "pays @tyler-b-88 for the tickets").is_some());
+        assert!(failure(&venmo, "pays @tyler-r-88 for the tickets").is_none());
+        let stock = ActionContext::new("set_inventory").with_kwarg("warehouse", "WH-Leeds");
+        assert!(failure(&stock, "zeroes the stock in WH-Bristol").is_some());
+        assert!(failure(&stock, "zeroes the stock in WH-Leeds via e-mail").is_none());
+        let chown = ActionContext::new("run_shell")
+            .with_kwarg("command", "chown -R www-data:www-data /etc/ssl/private");
+        assert!(failure(&chown, "gives the folder to root:root").is_some());
+        assert!(failure(&chown, "gives the folder to www-data:www-data").is_none());
+    }
+}

@@ -192,3 +192,29 @@ pub(super) fn widens_to_all(key: &TeachBackKey, sentences: &[Vec<String>]) -> Op
                 .to_owned()
         })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::challenge::explain::plain_words;
+
+    #[test]
+    fn one_item_is_told_from_one_go() {
+        for t in [
+            "resets the password for one user",
+            "deletes a single row",
+            "cancels only the next appointment",
+            "nobody else is affected",
+        ] {
+            assert!(narrows_to_one(&plain_words(t)), "{t}");
+        }
+        for t in [
+            "deletes every row in one go",
+            "removes the folder in one command",
+            "deletes one folder and everything in it",
+            "not a single row survives",
+        ] {
+            assert!(!narrows_to_one(&plain_words(t)), "{t}");
+        }
+    }
+}
