@@ -590,6 +590,53 @@ fn untouched_failure(key: &TeachBackKey, sentences: &[Vec<String>]) -> Option<St
         .then(|| DENIED.to_owned())
 }
 
+/// A change denied outright ("the value is not changed", "without changing them") for an
+/// action that sets, updates or changes something.
+fn unchanged_failure(key: &TeachBackKey, sentences: &[Vec<String>]) -> Option<String> {
+    let changes = key.consequences.iter().any(|c| c == "overwritten")
+        || key
+            .action_tokens
+            .iter()
+            .chain(&key.command_tokens)
+            .any(|t| {
+                [
+                    "set", "update", "change", "modify", "chmod", "chown", "edit", "write",
+                ]
+                .contains(&t.as_str())
+            })
+        // `az keyvault secret set …`: the verb further into a command.
+        || [" set ", " update ", " chmod ", " chown "]
+            .iter()
+            .any(|w| key.argument_dump.contains(w));
+    if !changes {
+        return None;
+    }
+    let others = [
+        "other",
+        "others",
+        "rest",
+        "else",
+        "remaining",
+        "existing",
+        "old",
+        "previous",
+        "older",
+        "current",
+    ];
+    sentences
+        .iter()
+        .any(|words| {
+            !words.iter().any(|w| others.contains(&w.as_str()))
+                && words.iter().enumerate().any(|(i, w)| {
+                    ["chang", "modif", "overwrit", "alter"]
+                        .iter()
+                        .any(|s| w.starts_with(s))
+                        && denied_before(words, i)
+                })
+        })
+        .then(|| DENIED.to_owned())
+}
+
 /// Every check of this module, in order; `None` when the explanation passes them.
 pub(super) fn argument_failure(
     key: &TeachBackKey,
@@ -648,6 +695,7 @@ pub(super) fn argument_failure(
         .or_else(|| switch_failure(key, &sentences))
         .or_else(|| list_failure(key, &sentences))
         .or_else(|| untouched_failure(key, &sentences))
+        .or_else(|| unchanged_failure(key, &sentences))
         .or_else(|| scope_words::widens_to_all(key, &sentences))
 }
 

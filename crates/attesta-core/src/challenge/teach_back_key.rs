@@ -323,17 +323,24 @@ pub(crate) fn generate(
 ) -> (ChallengeBody, TeachBackKey) {
     let name_tokens = identifier_tokens(&ctx.function_name);
     // What a generic call does is said by its operation argument (`service: open_cover`,
-    // `action: remove`): its words follow the name's.
-    let mut name_tokens_for_key = name_tokens.clone();
+    // `action: remove`): its words follow the name's verb, before the name's nouns.
+    let mut operation_tokens: Vec<String> = Vec::new();
     for (k, v) in &ctx.kwargs {
         if ["action", "operation", "op", "service", "verb"].contains(&k.to_lowercase().as_str())
             && let Some(v) = v.as_str()
             && v.len() <= 40
             && !v.contains(char::is_whitespace)
         {
-            name_tokens_for_key.extend(identifier_tokens(v));
+            operation_tokens.extend(identifier_tokens(v));
         }
     }
+    let name_tokens_for_key: Vec<String> = name_tokens
+        .iter()
+        .take(1)
+        .chain(&operation_tokens)
+        .chain(name_tokens.iter().skip(1))
+        .cloned()
+        .collect();
     let arguments = ctx.arguments_value();
     let mut strings = Vec::new();
     let mut keys = Vec::new();
@@ -522,6 +529,34 @@ pub(crate) fn generate(
         argument_dump.truncate(end);
     }
 
+    // A redacted argument is named by what it is ("the password"): when it is all the action
+    // has, the explanation must say that much.
+    if !groups.iter().any(|g| g.category == KeyTermCategory::Target) {
+        for (k, v) in &ctx.kwargs {
+            // A value that is all redacted, not a text with a secret inside.
+            if v.as_str().is_some_and(|s| {
+                let s = s.trim();
+                s.starts_with("[REDACTED") && s.ends_with(']') && !s.contains(' ')
+            }) {
+                let phrases: Vec<String> = identifier_tokens(k)
+                    .into_iter()
+                    .filter(|t| {
+                        t.len() >= 3 && !["new", "old", "the", "value"].contains(&t.as_str())
+                    })
+                    .flat_map(|t| [format!("{t}s"), t])
+                    .collect();
+                if !phrases.is_empty() {
+                    groups.push(KeyTermGroup {
+                        category: KeyTermCategory::Target,
+                        label: format!("redacted: {k}"),
+                        phrases,
+                        stems: Vec::new(),
+                        primary: false,
+                    });
+                }
+            }
+        }
+    }
     let min_key_terms = policy.min_key_terms;
     let body = ChallengeBody::TeachBack {
         instruction: format!(
