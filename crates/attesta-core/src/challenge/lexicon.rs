@@ -231,6 +231,30 @@ const ATTITUDE: &[&str] = &[
     "legit", "correct", "correctly", "expected", "thing", "things", "stuff", "safe",
 ];
 
+/// Everyday things no risky operation is about (weather, food, animals, music, leisure): filler
+/// around key terms ("purple elephants … singing opera about turnips") is made of them.
+#[rustfmt::skip]
+const EVERYDAY: &[&str] = &[
+    "weather", "rain", "rained", "raining", "sunny", "sunshine", "snow", "snowing", "storm",
+    "windy", "spring", "summer", "autumn", "winter", "garden", "gardens", "flower", "flowers",
+    "forest", "ocean", "beach", "mountain", "mountains", "hills", "hill", "river", "lake",
+    "moon", "sky", "sunset", "sunrise", "pancake", "pancakes", "banana", "bananas", "turnip",
+    "turnips", "soup", "pizza", "cake", "cakes", "cookie", "cookies", "cheese", "marmalade",
+    "chocolate", "breakfast", "lunch", "dinner", "dinners", "picnic", "wheat", "dogs",
+    "elephant", "elephants", "horse", "horses", "bird", "birds", "penguin", "penguins",
+    "rabbit", "rabbits", "cow", "cows", "unicorn", "unicorns", "dragon", "dragons", "purple",
+    "pink", "music", "song", "songs", "sing", "sings", "singing", "sang", "opera", "dance",
+    "dances", "dancing", "danced", "guitar", "piano", "poem", "poems", "poetry", "painting",
+    "neighbour", "neighbor", "grandma", "grandmother", "uncle", "aunt", "birthday",
+    "vacation", "weekend", "hobby", "softly", "gently", "happily", "sleepy", "dreams",
+    "dreaming", "magic", "magical", "tonight",
+];
+
+/// Whether `word` names an everyday thing no operation is about.
+pub(crate) fn everyday(word: &str) -> bool {
+    EVERYDAY.contains(&word)
+}
+
 /// Whether `word` speaks of the approver's attitude, not of the action.
 pub(crate) fn attitude(word: &str) -> bool {
     ATTITUDE.contains(&word)

@@ -97,6 +97,26 @@ pub(super) fn understanding_failure(
                 .to_owned(),
         );
     }
+    // Three everyday things the action does not mention: filler around key terms.
+    let mut everyday: Vec<&str> = plain
+        .iter()
+        .map(String::as_str)
+        .filter(|w| {
+            super::lexicon::everyday(w)
+                && key
+                    .vocabulary
+                    .binary_search_by(|v| v.as_str().cmp(w))
+                    .is_err()
+        })
+        .collect();
+    everyday.sort_unstable();
+    everyday.dedup();
+    if everyday.len() >= 3 {
+        return Some(
+            "the explanation is mostly not about this action; describe what it does and to what"
+                .to_owned(),
+        );
+    }
     let distinct = {
         let mut d: Vec<&String> = plain.iter().collect();
         d.sort_unstable();
