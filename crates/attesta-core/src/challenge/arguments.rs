@@ -637,6 +637,46 @@ fn unchanged_failure(key: &TeachBackKey, sentences: &[Vec<String>]) -> Option<St
         .then(|| DENIED.to_owned())
 }
 
+/// Phrases saying nothing really happens ("on paper only", "just a simulation").
+const NO_REAL_EFFECT: &[&str] = &[
+    "on paper only",
+    "only on paper",
+    "not actually",
+    "doesn't actually",
+    "does not actually",
+    "won't actually",
+    "nothing actually",
+    "nothing really happens",
+    "just a simulation",
+    "only a simulation",
+    "simulates",
+    "only a preview",
+    "just a preview",
+    "dry run",
+    "dry-run",
+    "no-op",
+];
+
+/// An action that really runs told as a simulation or a preview.
+fn no_real_effect(key: &TeachBackKey, lower: &str) -> Option<String> {
+    let dump = &key.argument_dump;
+    if ["dry", "preview", "simulat", "plan", "what-if", "whatif"]
+        .iter()
+        .any(|w| dump.contains(w) || key.action.to_lowercase().contains(w))
+    {
+        return None;
+    }
+    NO_REAL_EFFECT
+        .iter()
+        .any(|p| {
+            lower.match_indices(p).any(|(i, _)| {
+                let before = explain::plain_words(&lower[..i]);
+                !denied_before(&before, before.len())
+            })
+        })
+        .then(|| DENIED.to_owned())
+}
+
 /// Every check of this module, in order; `None` when the explanation passes them.
 pub(super) fn argument_failure(
     key: &TeachBackKey,
@@ -696,6 +736,7 @@ pub(super) fn argument_failure(
         .or_else(|| list_failure(key, &sentences))
         .or_else(|| untouched_failure(key, &sentences))
         .or_else(|| unchanged_failure(key, &sentences))
+        .or_else(|| no_real_effect(key, lower))
         .or_else(|| scope_words::widens_to_all(key, &sentences))
 }
 
