@@ -732,6 +732,11 @@ pub(super) fn argument_failure(
         .or_else(|| sign_failure(key, &sentences))
         .or_else(|| un_prefix_failure(key, &sentences))
         .or_else(|| super::lookalike::lookalike_failure(key, lower))
+        .or_else(|| {
+            super::lookalike::other_drive(key, lower).then(|| {
+                "the explanation names something that is not part of this action".to_owned()
+            })
+        })
         .or_else(|| switch_failure(key, &sentences))
         .or_else(|| list_failure(key, &sentences))
         .or_else(|| untouched_failure(key, &sentences))

@@ -2,7 +2,34 @@
 //! `@tyler-r-88`), channel (`#data-team`), prefixed code (`WH-Bristol` for `WH-Leeds`) or
 //! owner and group (`root:root` for `www-data:www-data`).
 
+use std::sync::OnceLock;
+
+use regex::Regex;
+
 use super::teach_back::TeachBackKey;
+
+/// Drive letters a text names: "drive D", `D:\`, "the D: drive", `-DriveLetter E`.
+fn drive_letters(text: &str) -> Vec<char> {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        Regex::new(
+            r"(?:\bdrive(?:_?letter)?\W{1,3}([a-z])\b)|(?:\b([a-z]):\\)|(?:\b([a-z]):\s+drive\b)",
+        )
+        .expect("valid regex")
+    });
+    re.captures_iter(text)
+        .filter_map(|c| (1..=3).find_map(|i| c.get(i)))
+        .filter_map(|m| m.as_str().chars().next())
+        // "a drive", "drive I …": the article and the pronoun are no letters.
+        .filter(|c| *c != 'a' && *c != 'i')
+        .collect()
+}
+
+/// Another drive than the action's ("drive D:" for `-DriveLetter E`).
+pub(super) fn other_drive(key: &TeachBackKey, lower: &str) -> bool {
+    let own = drive_letters(&key.argument_dump.replace("\\\\", "\\"));
+    !own.is_empty() && drive_letters(lower).iter().any(|d| !own.contains(d))
+}
 
 /// A handle (`@tyler-b-88`) or a prefixed code (`WH-Bristol`) shaped like one of the action's
 /// but not one of them names another target.
@@ -90,5 +117,19 @@ mod tests {
             .with_kwarg("command", "chown -R www-data:www-data /etc/ssl/private");
         assert!(failure(&chown, "gives the folder to root:root").is_some());
         assert!(failure(&chown, "gives the folder to www-data:www-data").is_none());
+    }
+
+    #[test]
+    fn another_drive_letter_is_another_drive() {
+        let key = generate(
+            &ActionContext::new("run_powershell")
+                .with_kwarg("command", "Format-Volume -DriveLetter E -FileSystem NTFS"),
+            &[],
+            &TeachBackPolicy::default(),
+        )
+        .1;
+        assert!(other_drive(&key, "formats drive d: to ntfs"));
+        assert!(other_drive(&key, "erases the d: drive"));
+        assert!(!other_drive(&key, "formats drive e: to ntfs, a drive wipe"));
     }
 }
