@@ -22,6 +22,7 @@ mod arguments;
 mod claims;
 mod consequence;
 mod dates;
+mod denials;
 mod explain;
 mod facts;
 mod lexicon;
