@@ -304,6 +304,38 @@ mod tests {
         assert!(readings("the mark 5 release").is_empty());
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 256, ..Default::default() })]
+
+        /// Any text is read without panicking, and every span is a char boundary of it.
+        #[test]
+        fn any_text_is_read(text in "\\PC{0,80}") {
+            let lower = text.to_lowercase();
+            for m in dates_in(&lower) {
+                proptest::prop_assert!(lower.is_char_boundary(m.start) && lower.is_char_boundary(m.end));
+            }
+            let _ = times_in(&lower);
+        }
+
+        /// A date written in each common form reads back as that date.
+        #[test]
+        fn every_form_reads_back(y in 1990i32..2040, m in 1u32..=12, d in 1u32..=28) {
+            let name = MONTHS[(m - 1) as usize];
+            for text in [
+                format!("on {y}-{m:02}-{d:02}"),
+                format!("on {d:02}.{m:02}.{y}"),
+                format!("on {name} {d}, {y}"),
+                format!("on {d} {name} {y}"),
+            ] {
+                let read = dates_in(&text);
+                proptest::prop_assert!(
+                    read.iter().any(|r| r.readings.contains(&(Some(y), m, Some(d)))),
+                    "{text}: {read:?}"
+                );
+            }
+        }
+    }
+
     #[test]
     fn times_in_twelve_and_twenty_four_hours() {
         let t: Vec<(u32, u32)> = times_in("at 3:30 pm, 15:30 or 9 am")

@@ -333,6 +333,55 @@ mod tests {
         assert!(!states_amount("sends money", &[27300.0]));
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 256, ..Default::default() })]
+
+        /// Any text is read without panicking; masking keeps its length.
+        #[test]
+        fn any_text_is_read(text in "\\PC{0,80}") {
+            let _ = number_groups(&text);
+            let _ = spelled_numbers(&text);
+            proptest::prop_assert_eq!(mask_codes(&text, &["4155550123".to_owned()]).len(), text.len());
+        }
+
+        /// A number written out in words reads back as that number.
+        #[test]
+        fn spelled_numbers_read_back(n in 0u32..1_000_000) {
+            const UNITS: [&str; 20] = [
+                "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+                "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen",
+                "seventeen", "eighteen", "nineteen",
+            ];
+            const TENS: [&str; 8] =
+                ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"];
+            fn below_thousand(n: u32) -> String {
+                let mut parts = Vec::new();
+                if n >= 100 {
+                    parts.push(format!("{} hundred", UNITS[(n / 100) as usize]));
+                }
+                let r = n % 100;
+                if r >= 20 {
+                    let t = TENS[(r / 10 - 2) as usize];
+                    parts.push(if r.is_multiple_of(10) { t.to_owned() } else { format!("{t}-{}", UNITS[(r % 10) as usize]) });
+                } else if r > 0 || n == 0 {
+                    parts.push(UNITS[r as usize].to_owned());
+                }
+                parts.join(" ")
+            }
+            let text = if n >= 1000 {
+                let rest = n % 1000;
+                let head = format!("{} thousand", below_thousand(n / 1000));
+                if rest == 0 { head } else { format!("{head} {}", below_thousand(rest)) }
+            } else {
+                below_thousand(n)
+            };
+            proptest::prop_assert!(
+                spelled_numbers(&format!("pays {text} dollars")).contains(&f64::from(n)),
+                "{text}"
+            );
+        }
+    }
+
     #[test]
     fn standalone_numbers_are_told_from_codes() {
         let standalone = |t: &str| -> Vec<String> {
