@@ -268,8 +268,8 @@ fn held_out_explanations() {
         include_str!("corpus/teach_back_heldout8.jsonl"),
     );
     // Set 9 (241 cases, 61 actions) was written blind after all of the above; its first
-    // measurement (79.5 % honest accepted, 71.4 % fakes rejected) is the figure to expect
-    // on explanations nobody has tuned for; it guided changes after that.
+    // measurement was 79.5 % honest accepted, 71.4 % fakes rejected; it guided changes after
+    // that.
     let unseen = evaluate(
         "teach-back held-out 9 (written blind)",
         include_str!("corpus/teach_back_heldout9.jsonl"),
@@ -277,8 +277,10 @@ fn held_out_explanations() {
     assert!(unseen.honest_rate >= 75.0 && unseen.fake_rate >= 70.0);
     // Sets 10 and 11 (208 and 226 cases, 117 actions: Windows and cloud CLIs, HR, CRM,
     // banking, identity, smart home; and the assistant tasks public agent benchmarks record,
-    // with injected recipients) were written blind after every change above and only
-    // measured: the figures docs/challenges.md publishes for unseen explanations.
+    // with injected recipients) were written blind after every change above. Their first
+    // runs (81.7 / 68.3 % and 83.6 / 76.4 %) are the figures docs/challenges.md publishes for
+    // unseen explanations; since then their failure classes (with those of sets 6–9) guided
+    // general rules, so they no longer count as held out either.
     for (label, corpus) in [
         (
             "teach-back held-out 10 (written blind)",

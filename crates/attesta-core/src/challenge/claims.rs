@@ -19,6 +19,8 @@ pub(super) const KIND_NOUNS: &[&str] = &[
     "sheet", "board", "calendar", "stack", "instance", "instances", "node", "product",
     "products", "customer", "patient", "user", "mailbox", "domain", "subdomain", "certificate",
     "key", "bucket", "share", "drive", "job", "pipeline", "plan", "tier", "store", "shop",
+    "hotel", "restaurant", "airline", "venue", "clinic", "hospital", "pharmacy", "warehouse",
+    "office", "building",
 ];
 
 /// Descriptive words an honest explanation puts before a kind noun without the action naming
@@ -40,6 +42,8 @@ pub(super) const GENERIC_MODIFIERS: &[&str] = &[
     "this", "these", "those", "which", "what", "one", "two", "both", "all", "any", "some",
     "given", "specified", "named", "listed", "above", "below", "mentioned", "affected",
     "underlying", "corresponding", "relevant", "related", "whole", "big", "small", "large",
+    "banking", "merchant", "checking", "savings", "business", "online", "guest", "mailing",
+    "contact", "distribution", "waiting",
 ];
 
 /// A name-like word right before a kind noun that the action does not contain: the explanation
@@ -52,7 +56,13 @@ pub(super) fn foreign_name<'a>(
     let action_lower = key.action.to_lowercase();
     let in_action = |w: &str| {
         let stem = w.strip_suffix('s').filter(|s| s.len() >= 4).unwrap_or(w);
-        key.argument_dump.contains(stem)
+        // One typo forgiven ("the garge door" for `garage_door`).
+        let typo = w.len() >= 5
+            && key
+                .argument_dump
+                .split(|c: char| !c.is_alphanumeric())
+                .any(|t| t.len() >= 5 && explain::edit_distance_le1(t, w));
+        typo || key.argument_dump.contains(stem)
             || action_lower.contains(stem)
             || key
                 .vocabulary
@@ -71,6 +81,10 @@ pub(super) fn foreign_name<'a>(
             || (GENERIC_MODIFIERS.contains(&modifier)
                 && !(noun == "branch" && BRANCH_NAMES.contains(&modifier)))
             || KIND_NOUNS.contains(&modifier)
+            // "adds user x", "tightens policy": a verb, not a name.
+            || ((modifier.ends_with('s') && !modifier.ends_with("ss"))
+                || modifier.ends_with("ed"))
+                && super::lexicon::effect_verb(modifier)
             || in_action(modifier)
         {
             return None;
@@ -177,6 +191,17 @@ pub(super) const VALUE_OPPOSITES: &[(&[&str], &[&str])] = &[
         &["disarm", "disarms", "disarmed"],
     ),
     (&["online"], &["offline"]),
+    (
+        &["void", "voids", "voided", "voiding"],
+        &["paid", "settled"],
+    ),
+    (
+        &["accept", "accepts", "accepted", "accepting"],
+        &[
+            "drop", "drops", "dropped", "reject", "rejects", "rejected", "block", "blocks",
+            "blocking",
+        ],
+    ),
 ];
 
 pub(super) fn whole_word(text: &str, word: &str) -> bool {
@@ -317,7 +342,33 @@ pub(super) const CURRENCIES: &[(&str, &[&str])] = &[
     ("usdc", &["usdc"]),
     ("sek", &["sek", "kronor"]),
     ("inr", &["inr", "rupee", "rupees", "₹"]),
+    ("cad", &["cad", "c$", "ca$", "canadian"]),
+    ("aud", &["aud", "a$", "au$", "australian"]),
+    ("nzd", &["nzd", "nz$"]),
+    ("sgd", &["sgd", "s$"]),
+    ("hkd", &["hkd", "hk$"]),
+    ("nok", &["nok", "kroner"]),
+    ("dkk", &["dkk"]),
+    ("pln", &["pln", "zloty", "złoty"]),
+    ("cny", &["cny", "rmb", "yuan"]),
 ];
+
+/// Whether the explanation names any currency (a code, symbol or name).
+pub(super) fn names_currency(plain: &[String], lower: &str) -> bool {
+    CURRENCIES.iter().any(|(_, forms)| {
+        forms.iter().any(|f| {
+            if f.chars().all(char::is_alphabetic) {
+                plain.iter().any(|w| w == f)
+            } else {
+                lower.contains(f)
+            }
+        })
+    })
+}
+
+/// Currencies also written with a bare `$` or "dollars": only "USD" or "US$" names the US
+/// dollar against them.
+const DOLLAR_FAMILY: &[&str] = &["cad", "aud", "nzd", "sgd", "hkd", "usdt", "usdc"];
 
 /// A move, copy or merge described the wrong way round ("from" the destination, "into" the
 /// source), or an amount in another currency than the action's.
@@ -333,7 +384,22 @@ pub(super) fn direction_or_currency_failure(
             .map(|v| v.to_lowercase())
             .filter(|v| v.len() >= 3)
     };
-    if let (Some(source), Some(destination)) = (value_of(SOURCE_KEYS), value_of(DESTINATION_KEYS))
+    // `from_account` / `to_account`, `source_bucket` / `destination_bucket`.
+    let value_with = |prefixes: &[&str]| -> Option<String> {
+        let map = key.kwargs()?;
+        map.iter()
+            .filter(|(k, _)| {
+                let k = k.to_lowercase();
+                prefixes.iter().any(|p| k.starts_with(p))
+            })
+            .find_map(|(_, v)| v.as_str())
+            .map(str::to_lowercase)
+            .filter(|v| v.len() >= 3)
+    };
+    let source = value_of(SOURCE_KEYS).or_else(|| value_with(&["from_", "source_", "src_"]));
+    let destination = value_of(DESTINATION_KEYS)
+        .or_else(|| value_with(&["to_", "destination_", "dest_", "target_"]));
+    if let (Some(source), Some(destination)) = (source, destination)
         && source != destination
         && !destination.starts_with(&source)
         && !source.starts_with(&destination)
@@ -370,7 +436,18 @@ pub(super) fn direction_or_currency_failure(
         }
     }
     // The action's currency, from a `currency`/`asset` argument or its amounts' text.
-    let currency = value_of(&["currency", "asset", "token", "coin"])?;
+    // `sourceAmount` is in `sourceCurrency`.
+    let currency = value_of(&["currency", "asset", "token", "coin"]).or_else(|| {
+        let map = key.kwargs()?;
+        let amount_prefix = map.keys().find_map(|k| {
+            let k = k.to_lowercase();
+            k.strip_suffix("amount").map(str::to_owned)
+        })?;
+        map.iter()
+            .find(|(k, _)| k.to_lowercase() == format!("{amount_prefix}currency"))
+            .and_then(|(_, v)| v.as_str())
+            .map(str::to_lowercase)
+    })?;
     let own = CURRENCIES.iter().find(|(code, _)| *code == currency)?;
     let names = |forms: &[&str]| {
         forms.iter().any(|f| {
@@ -384,8 +461,14 @@ pub(super) fn direction_or_currency_failure(
     let other = CURRENCIES
         .iter()
         .filter(|(code, _)| *code != own.0)
-        // `us$` contains `$`: a dollar sign is a dollar for any dollar currency.
-        .any(|(code, forms)| names(forms) && !(*code == "usd" && own.0 == "usdt"));
+        .any(|(code, forms)| {
+            if *code == "usd" && DOLLAR_FAMILY.contains(&own.0) {
+                // `us$` contains `$`: a dollar sign is a dollar for any dollar currency.
+                own.0 != "usdt" && (names(&["usd", "us$", "us dollar"]))
+            } else {
+                names(forms)
+            }
+        });
     (other && !names(own.1)).then(|| {
         "the explanation states the amount in another currency than the action's".to_owned()
     })
@@ -398,8 +481,8 @@ pub(super) const GENERIC_VERBS: &[&str] = &["chang", "modif", "set", "appl", "ru
 pub(super) const ROLE_SYNONYMS: &[&[&str]] = &[
     &["writer", "editor", "write", "edit"],
     &["reader", "viewer", "read", "view"],
-    &["admin", "administrator", "superuser"],
-    &["owner", "owners"],
+    // Full control either way: an owner is an administrator.
+    &["admin", "administrator", "superuser", "owner", "owners"],
 ];
 
 /// Strings of the action's lists with at least two items (`["cam-1", "cam-2"]`), lower case.
@@ -435,6 +518,12 @@ pub(super) fn listed_values(arguments: &serde_json::Value) -> Vec<String> {
 /// oldest", "the other databases are left alone", "both lobby cameras keep recording".
 pub(super) fn understates(words: &[String]) -> bool {
     const AFTER_ONLY_OK: &[&str] = &[
+        // "they're just gone": emphasis on the effect, not a smaller scope.
+        "gone",
+        "deleted",
+        "removed",
+        "erased",
+        "wiped",
         "remain",
         "remains",
         "left",

@@ -3,7 +3,6 @@
 //! mostly about the action? Failure messages say what is missing, never the right answer.
 
 use super::consequence::Consequence;
-use super::text::amounts_equal;
 pub(crate) use super::verbs::verb_spec;
 use super::vocab::{EXPLAIN_WORDS, NEGATIONS, STOPWORDS};
 
@@ -45,7 +44,8 @@ pub(crate) fn effect_spec(c: Consequence, action_tokens: &[String]) -> EffectSpe
         Consequence::MoneyOut => EffectSpec {
             stems: [
                 "pay", "paid", "transfer", "wire", "send", "sent", "money", "fund", "payout",
-                "withdr", "purchas", "spend", "leav", "out$", "goes$",
+                "withdr", "purchas", "spend", "leav", "out$", "goes$", "charg", "debit", "buys",
+                "buy$",
             ]
             .to_vec(),
             opposites: [
@@ -102,6 +102,8 @@ pub(crate) fn effect_spec(c: Consequence, action_tokens: &[String]) -> EffectSpe
                 "select only",
                 "preview",
                 "brand new",
+                "adds a new",
+                "add a new",
             ]
             .into_iter()
             .chain(BACKUP_MADE)
@@ -121,6 +123,14 @@ pub(crate) fn effect_spec(c: Consequence, action_tokens: &[String]) -> EffectSpe
                 "disappear",
                 "lost",
                 "drop",
+                "loses$",
+                "lose$",
+                "no longer",
+                "nuk",
+                "kill",
+                "kick",
+                "get rid",
+                "gets rid",
             ]
             .to_vec(),
             opposites: [
@@ -137,6 +147,8 @@ pub(crate) fn effect_spec(c: Consequence, action_tokens: &[String]) -> EffectSpe
                 "read only",
                 "preview",
                 "brand new",
+                "adds a new",
+                "add a new",
             ]
             .into_iter()
             .chain(BACKUP_MADE)
@@ -144,9 +156,30 @@ pub(crate) fn effect_spec(c: Consequence, action_tokens: &[String]) -> EffectSpe
         },
         Consequence::SentOut => EffectSpec {
             stems: [
-                "send", "sent", "mailed", "mails$", "mailing", "emailed", "emails$", "emailing",
-                "shar", "forward", "upload", "transmit", "stream", "leav", "out$", "goes$",
+                "send",
+                "sent",
+                "mailed",
+                "mails$",
+                "mailing",
+                "emailed",
+                "emails$",
+                "emailing",
+                "shar",
+                "forward",
+                "upload",
+                "transmit",
+                "stream",
+                "leav",
+                "out$",
+                "goes$",
                 "gets$",
+                "text$",
+                "texts$",
+                "texted",
+                "texting",
+                "blast",
+                "broadcast",
+                "invit",
             ]
             .to_vec(),
             opposites: [
@@ -214,7 +247,7 @@ pub(crate) fn effect_spec(c: Consequence, action_tokens: &[String]) -> EffectSpe
         Consequence::Stopped => EffectSpec {
             stems: [
                 "stop", "kill", "shut", "halt", "down$", "offline", "zero", "terminat", "scal",
-                "delet", "taking",
+                "delet", "taking", "let go", "lets go", "fired$", "dismiss",
             ]
             .to_vec(),
             opposites: [
@@ -287,6 +320,11 @@ pub(crate) fn effect_spec(c: Consequence, action_tokens: &[String]) -> EffectSpe
                 "updat",
                 "modif",
                 "regenerat",
+                // The new state said outright: "the default card becomes pm_1", "will have a
+                // daily limit of 25000".
+                "becom",
+                "will have",
+                "now has",
             ]
             .to_vec(),
             opposites: ["pulls", "pull the", "read only", "only reads"].to_vec(),
@@ -522,7 +560,11 @@ pub(crate) fn judge_effect(
                 continue;
             }
             let own = own_verb.is_some_and(|v| !v.contains(' ') && stem_matches(w, v));
-            if negated(words, i) || passive_negated(lower, i) {
+            // "schedules nothing", "notifies nobody": the verb with no object.
+            let no_object = words
+                .get(i + 1)
+                .is_some_and(|n| ["nothing", "nobody", "none"].contains(&n.as_str()));
+            if negated(words, i) || passive_negated(lower, i) || no_object {
                 denied = true;
                 if own && !about_something_else(words, i) {
                     own_denied = true;
@@ -590,181 +632,6 @@ fn about_something_else(words: &[String], at: usize) -> bool {
     })
 }
 
-/// Every value a number written in `text` may stand for: `27,300`, `27300`, `27.300,00`,
-/// `27 300`, `27.3k`, `€27,300.00`, `1.2m`.
-pub(crate) fn numbers_in(text: &str) -> Vec<f64> {
-    number_groups(text)
-        .into_iter()
-        .flat_map(|g| g.values)
-        .collect()
-}
-
-/// One number written in a text: every value it may stand for, and whether it stands alone
-/// (not part of a word such as `ec2`, `2fa` or `orders_2022`).
-pub(crate) struct NumberGroup {
-    pub values: Vec<f64>,
-    pub standalone: bool,
-    /// The digits as written, without separators (`4931` of "ending 4931").
-    pub digits: String,
-    /// Followed by a unit of time (`4 h`, `240 min`, `14 days`).
-    pub unit_of_time: bool,
-    /// Followed by a temperature unit (`86 °F`).
-    pub temperature: bool,
-    /// The factor to the main unit when a minor unit follows (`sats` 1e-8, `cents` 0.01).
-    pub scale: f64,
-    /// A percentage or a temperature (`50%`, `2–8 °C`): a comparison, not a value of the action.
-    pub relative: bool,
-}
-
-/// Letters that may follow a standalone number: units and multipliers.
-const UNITS: &[&str] = &[
-    "k", "m", "mg", "ms", "s", "h", "d", "gb", "mb", "tb", "kb", "x", "th", "st", "nd", "rd",
-    "min", "am", "pm", "g", "kg", "ml", "l",
-];
-
-pub(crate) fn number_groups(text: &str) -> Vec<NumberGroup> {
-    let chars: Vec<char> = text.chars().collect();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < chars.len() {
-        if !chars[i].is_ascii_digit() {
-            i += 1;
-            continue;
-        }
-        let start = i;
-        while i < chars.len()
-            && (chars[i].is_ascii_digit()
-                || ((chars[i] == ',' || chars[i] == '.' || chars[i] == '\'' || chars[i] == ' ')
-                    && i + 1 < chars.len()
-                    && chars[i + 1].is_ascii_digit()
-                    && (chars[i] != ' '
-                        || (i + 3 < chars.len() + 1 && group_of_three(&chars, i + 1)))))
-        {
-            i += 1;
-        }
-        let raw: String = chars[start..i].iter().collect();
-        let mut j = i;
-        while j < chars.len() && chars[j] == ' ' {
-            j += 1;
-        }
-        let spelled: String = chars[j..]
-            .iter()
-            .take_while(|c| c.is_alphabetic())
-            .collect::<String>()
-            .to_lowercase();
-        let factor = match chars.get(j).map(|c| c.to_ascii_lowercase()) {
-            Some('k') if !chars.get(j + 1).is_some_and(|c| c.is_alphabetic()) => 1e3,
-            Some('m') if !chars.get(j + 1).is_some_and(|c| c.is_alphabetic()) => 1e6,
-            _ => match spelled.as_str() {
-                "thousand" => 1e3,
-                "million" | "mio" | "mn" => 1e6,
-                "billion" | "bn" => 1e9,
-                _ => 1.0,
-            },
-        };
-        let glued_before = start > 0 && {
-            let p = chars[start - 1];
-            (p.is_alphanumeric() || p == '_')
-                // `v4.12.0` is a version number on its own.
-                && !(p.eq_ignore_ascii_case(&'v')
-                    && (start < 2 || !chars[start - 2].is_alphanumeric()))
-        };
-        let suffix: String = chars[i..]
-            .iter()
-            .take_while(|c| c.is_alphabetic())
-            .collect::<String>()
-            .to_lowercase();
-        // `8d21`, `2fa`: letters that are no unit, or a unit followed by more of a code.
-        let glued_after = !suffix.is_empty()
-            && (!UNITS.contains(&suffix.as_str())
-                || chars
-                    .get(i + suffix.chars().count())
-                    .is_some_and(|c| c.is_alphanumeric() || *c == '_'));
-        let next_word: String = chars[j..]
-            .iter()
-            .take_while(|c| c.is_alphabetic())
-            .collect::<String>()
-            .to_lowercase();
-        let unit_of_time = [
-            "h", "hr", "hrs", "hour", "hours", "min", "mins", "minute", "minutes", "s", "sec",
-            "secs", "second", "seconds", "d", "day", "days", "week", "weeks", "w",
-        ]
-        .contains(&next_word.as_str());
-        let temperature = matches!(chars.get(j), Some('°'))
-            || ["f", "c", "fahrenheit", "celsius", "degrees"].contains(&next_word.as_str());
-        // "2–8 °C": the second end of a range is a comparison too.
-        let after_dash = start >= 2
-            && matches!(chars[start - 1], '–' | '-')
-            && chars[start - 2].is_ascii_digit();
-        let relative = after_dash
-            || matches!(chars.get(j), Some('%'))
-            || next_word == "percent"
-            || (matches!(chars.get(i), Some('–' | '-'))
-                && chars.get(i + 1).is_some_and(char::is_ascii_digit));
-        let scale = match next_word.as_str() {
-            "sat" | "sats" | "satoshi" | "satoshis" => 1e-8,
-            "cent" | "cents" | "pence" | "penny" | "pennies" | "rappen" => 0.01,
-            "gwei" => 1e-9,
-            _ => 1.0,
-        };
-        out.push(NumberGroup {
-            temperature,
-            scale,
-            unit_of_time,
-            relative,
-            values: interpretations(&raw)
-                .into_iter()
-                .map(|v| v * factor)
-                .collect(),
-            standalone: !glued_before && !glued_after,
-            digits: raw.chars().filter(char::is_ascii_digit).collect(),
-        });
-    }
-    out
-}
-
-fn group_of_three(chars: &[char], at: usize) -> bool {
-    chars.len() >= at + 3
-        && chars[at..at + 3].iter().all(char::is_ascii_digit)
-        && !chars.get(at + 3).is_some_and(char::is_ascii_digit)
-}
-
-fn interpretations(raw: &str) -> Vec<f64> {
-    let s: String = raw.chars().filter(|c| *c != ' ' && *c != '\'').collect();
-    let last_dot = s.rfind('.');
-    let last_comma = s.rfind(',');
-    let parse = |t: String| t.parse::<f64>().ok().filter(|v| v.is_finite());
-    let mut out = Vec::new();
-    match (last_dot, last_comma) {
-        (Some(d), Some(c)) => {
-            let (thousands, decimal) = if d > c { (',', '.') } else { ('.', ',') };
-            let t: String = s.chars().filter(|ch| *ch != thousands).collect();
-            out.extend(parse(t.replace(decimal, ".")));
-        }
-        (Some(_), None) | (None, Some(_)) => {
-            let sep = if last_dot.is_some() { '.' } else { ',' };
-            // Either thousands groups (of three digits each: `27.300`, not `7.5`) or a decimal
-            // point: keep both readings.
-            // (Versions and addresses, `4.12.0`, `203.0.113.7`, keep their digits as one code.)
-            if s.matches(sep).count() > 1 || s.split(sep).skip(1).all(|g| g.len() == 3) {
-                out.extend(parse(s.chars().filter(|c| *c != sep).collect()));
-            }
-            if s.matches(sep).count() == 1 {
-                out.extend(parse(s.replace(sep, ".")));
-            }
-        }
-        (None, None) => out.extend(parse(s)),
-    }
-    out
-}
-
-pub(crate) fn states_amount(text: &str, amounts: &[f64]) -> bool {
-    let found = numbers_in(text);
-    amounts
-        .iter()
-        .any(|a| found.iter().any(|f| amounts_equal(*a, *f)))
-}
-
 /// Number of content words (not stop words).
 pub(crate) fn content_count(words: &[String]) -> usize {
     words
@@ -800,47 +667,6 @@ pub(crate) fn relevant_share(words: &[String], related: &dyn Fn(&str) -> bool) -
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn numbers_in_common_formats() {
-        for (text, value) in [
-            ("sends 27,300 euros", 27300.0),
-            ("sends 27300 EUR", 27300.0),
-            ("sends 27.300,00 EUR", 27300.0),
-            ("sends 27 300 EUR", 27300.0),
-            ("sends 27.3k", 27300.0),
-            ("sends €27,300.00 now", 27300.0),
-            ("pays 1,250.50", 1250.5),
-            ("pays 1.250,50", 1250.5),
-        ] {
-            assert!(
-                states_amount(text, &[value]),
-                "{text} -> {:?}",
-                numbers_in(text)
-            );
-        }
-        assert!(!states_amount("sends 2,730 euros", &[27300.0]));
-        assert!(!states_amount("sends money", &[27300.0]));
-    }
-
-    #[test]
-    fn standalone_numbers_are_told_from_codes() {
-        let standalone = |t: &str| -> Vec<String> {
-            number_groups(t)
-                .into_iter()
-                .filter(|g| g.standalone)
-                .map(|g| g.digits)
-                .collect()
-        };
-        assert_eq!(standalone("opens port 22 on ec2"), ["22"]);
-        assert_eq!(
-            standalone("disables 2fa for orders_2022"),
-            Vec::<String>::new()
-        );
-        assert_eq!(standalone("a 10mg dose, 12.84k devices"), ["10", "1284"]);
-        assert_eq!(standalone("deploys v4.12.0"), ["4120"]);
-        assert_eq!(standalone("wallet 0x9f2c…8d21"), Vec::<String>::new());
-    }
 
     #[test]
     fn the_verb_of_a_shell_command_sets_the_direction() {

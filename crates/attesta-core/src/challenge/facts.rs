@@ -78,6 +78,8 @@ static SQL_TABLE: LazyLock<Regex> = LazyLock::new(|| {
     )
     .expect("valid regex")
 });
+static PHONE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\+?[0-9][0-9 ()\-.]{6,19}$").expect("valid regex"));
 static IDENTIFIER: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^[A-Za-z_][A-Za-z0-9_.$\-]{0,63}$").expect("valid regex"));
 static RECORD_ID: LazyLock<Regex> =
@@ -110,6 +112,10 @@ enum Role {
 fn role_of(tokens: &[String]) -> Role {
     let has = |words: &[&str]| tokens.iter().any(|t| words.contains(&t.as_str()));
     let last = tokens.last().map(String::as_str).unwrap_or("");
+    // `sourceCurrency: USD` is the currency of an amount, no path or account.
+    if has(&["currency", "currencies"]) {
+        return Role::Unknown;
+    }
     if has(&[
         "command",
         "cmd",
@@ -208,7 +214,6 @@ fn role_of(tokens: &[String]) -> Role {
         "dest",
         "destination",
         "target",
-        "location",
     ]) {
         Role::Path
     } else if has(&[
@@ -403,7 +408,14 @@ impl Collector {
         match role {
             Role::Command => self.command(trimmed),
             Role::Recipient => {
-                if !EMAIL.is_match(trimmed) && IDENTIFIER.is_match(trimmed) {
+                // An identifier, a phone number (`+14155550123`) or a name (`Kavya Softworks
+                // Pvt Ltd`); addresses are found in the free text.
+                let name = trimmed.len() <= 64
+                    && trimmed.starts_with(|c: char| c.is_alphabetic())
+                    && !trimmed.contains(['\n', '/', ':']);
+                if !EMAIL.is_match(trimmed)
+                    && (IDENTIFIER.is_match(trimmed) || PHONE.is_match(trimmed) || name)
+                {
                     self.push(FactKind::Recipient, trimmed);
                 }
             }
@@ -432,7 +444,17 @@ impl Collector {
             Role::Account if !trimmed.contains('\n') && trimmed.len() >= 8 => {
                 self.push(FactKind::Account, trimmed)
             }
-            Role::Permission if IDENTIFIER.is_match(trimmed) || trimmed.contains(':') => {
+            // `roles/owner`, `arn:…:policy/Admin`, `read:org`.
+            // `Global Administrator`: a role name of a few words.
+            Role::Permission
+                if IDENTIFIER.is_match(trimmed)
+                    || trimmed.contains(':')
+                    || (trimmed.len() <= 40
+                        && (2..=4).contains(&trimmed.split_whitespace().count())
+                        && trimmed.chars().all(|c| c.is_alphanumeric() || c == ' '))
+                    || (trimmed.contains('/')
+                        && RECORD_ID.is_match(&trimmed.replace('/', "-"))) =>
+            {
                 self.push(FactKind::Role, trimmed)
             }
             Role::Service if IDENTIFIER.is_match(trimmed) => self.push(FactKind::Service, trimmed),

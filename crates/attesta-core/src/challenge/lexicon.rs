@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 /// Verbs of what an operation does to things (base forms).
 #[rustfmt::skip]
 const EFFECT_VERBS: &[&str] = &[
-    "affect", "alter", "append", "apply", "archive", "assign", "attach", "back", "backfill",
+    "affect", "allow", "alter", "append", "apply", "become", "archive", "assign", "attach", "back", "backfill",
     "block", "bounce", "break", "bump", "bypass", "cancel", "cascade", "change", "charge",
     "clean", "cleanup", "clear", "clone", "close", "collect", "combine", "commit", "compress",
     "configure", "consolidate", "copy", "corrupt", "create", "cut", "deactivate", "decommission",
@@ -231,6 +231,30 @@ const ATTITUDE: &[&str] = &[
     "legit", "correct", "correctly", "expected", "thing", "things", "stuff", "safe",
 ];
 
+/// Everyday things no risky operation is about (weather, food, animals, music, leisure): filler
+/// around key terms ("purple elephants … singing opera about turnips") is made of them.
+#[rustfmt::skip]
+const EVERYDAY: &[&str] = &[
+    "weather", "rain", "rained", "raining", "sunny", "sunshine", "snow", "snowing", "storm",
+    "windy", "spring", "summer", "autumn", "winter", "garden", "gardens", "flower", "flowers",
+    "forest", "ocean", "beach", "mountain", "mountains", "hills", "hill", "river", "lake",
+    "moon", "sky", "sunset", "sunrise", "pancake", "pancakes", "banana", "bananas", "turnip",
+    "turnips", "soup", "pizza", "cake", "cakes", "cookie", "cookies", "cheese", "marmalade",
+    "chocolate", "breakfast", "lunch", "dinner", "dinners", "picnic", "wheat", "dogs",
+    "elephant", "elephants", "horse", "horses", "bird", "birds", "penguin", "penguins",
+    "rabbit", "rabbits", "cow", "cows", "unicorn", "unicorns", "dragon", "dragons", "purple",
+    "pink", "music", "song", "songs", "sing", "sings", "singing", "sang", "opera", "dance",
+    "dances", "dancing", "danced", "guitar", "piano", "poem", "poems", "poetry", "painting",
+    "neighbour", "neighbor", "grandma", "grandmother", "uncle", "aunt", "birthday",
+    "vacation", "weekend", "hobby", "softly", "gently", "happily", "sleepy", "dreams",
+    "dreaming", "magic", "magical", "tonight",
+];
+
+/// Whether `word` names an everyday thing no operation is about.
+pub(crate) fn everyday(word: &str) -> bool {
+    EVERYDAY.contains(&word)
+}
+
 /// Whether `word` speaks of the approver's attitude, not of the action.
 pub(crate) fn attitude(word: &str) -> bool {
     ATTITUDE.contains(&word)
@@ -242,9 +266,43 @@ const SUFFIXES: &[&str] = &[
     "es", "er", "ly", "s", "d",
 ];
 
+/// Platforms, products and vendors actions run on: naming one ("the EBS volume", "the
+/// WooCommerce products") says where the action happens, it names no other target.
+#[rustfmt::skip]
+const PLATFORMS: &[&str] = &[
+    "aws", "ec2", "ebs", "s3", "rds", "iam", "lambda", "azure", "gcp", "gcloud", "google",
+    "microsoft", "windows", "linux", "macos", "ubuntu", "debian", "powershell", "woocommerce",
+    "wordpress", "shopify", "stripe", "adyen", "paypal", "venmo", "wise", "revolut", "square",
+    "coinbase", "ethereum", "bitcoin", "slack", "discord", "teams", "zoom", "whatsapp",
+    "telegram", "twilio", "sendgrid", "mailchimp", "hubspot", "salesforce", "zendesk", "jira",
+    "confluence", "notion", "asana", "github", "gitlab", "bitbucket", "okta", "entra", "auth0",
+    "datadog", "pagerduty", "grafana", "kubernetes", "docker", "helm", "terraform", "ansible",
+    "postgres", "postgresql", "mysql", "mongodb", "mongo", "redis", "elasticsearch", "kafka",
+    "cloudflare", "vercel", "heroku", "netlify", "outlook", "gmail", "office", "sharepoint",
+    "onedrive", "dropbox", "icloud", "xero", "quickbooks", "sap", "workday", "bamboohr",
+    "epic", "fhir", "hl7", "homeassistant", "alexa", "nest",
+];
+
+/// Shops, travel and calendars, and what people see of an action's result.
+#[rustfmt::skip]
+const SHOPS_AND_CALENDARS: &[&str] = &[
+    "stock", "item", "inventory", "sku", "seat", "flight", "booking", "ticket", "hotel",
+    "rental", "reservation", "trip", "passenger", "fare", "checkout", "cart", "msg", "appt",
+    "appointment", "reminder", "remind", "participant", "attendee", "guest", "invitee",
+    "detail", "event", "meeting", "calendar", "invite", "invitation", "add", "book", "see",
+    "show", "visible", "display",
+];
+
 fn base_set() -> &'static HashSet<&'static str> {
     static SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
-    SET.get_or_init(|| BASE.iter().chain(EFFECT_VERBS).copied().collect())
+    SET.get_or_init(|| {
+        BASE.iter()
+            .chain(EFFECT_VERBS)
+            .chain(PLATFORMS)
+            .chain(SHOPS_AND_CALENDARS)
+            .copied()
+            .collect()
+    })
 }
 
 fn verb_set() -> &'static HashSet<&'static str> {
@@ -268,12 +326,43 @@ pub(crate) fn effect_verb(word: &str) -> bool {
 /// of at least six letters.
 pub(crate) fn on_topic_typo(word: &str) -> bool {
     let n = word.chars().count();
-    n >= 6
-        && BASE.iter().chain(EFFECT_VERBS).any(|b| {
-            b.len().abs_diff(word.len()) <= 1
-                && b.chars().next() == word.chars().next()
-                && super::explain::edit_distance_le1(b, word)
-        })
+    // "atached" is "attached" and "disabels" "disables": the typo may sit before an ending.
+    let stems: Vec<&str> = std::iter::once(word)
+        .chain(
+            ["s", "es", "ed", "d", "ing"]
+                .iter()
+                .filter_map(|s| word.strip_suffix(s)),
+        )
+        .filter(|s| s.chars().count() >= 5)
+        .collect();
+    n >= 5
+        && BASE
+            .iter()
+            .chain(EFFECT_VERBS)
+            .chain(SHOPS_AND_CALENDARS)
+            .chain(super::vocab::EXPLAIN_WORDS)
+            // "anyting", "aftre": everyday words mistyped are no filler either.
+            .chain(super::vocab::STOPWORDS.iter().filter(|w| w.len() >= 5))
+            .any(|b| {
+                // The word itself (six letters or more) with any one edit, as before; a shorter
+                // word or a stem only with a letter left out, doubled or swapped ("rained" is
+                // no typo of "raise").
+                (n >= 6
+                    && b.len().abs_diff(word.len()) <= 1
+                    && b.chars().next() == word.chars().next()
+                    && super::explain::edit_distance_le1(b, word))
+                    || stems.iter().any(|s| {
+                        b.chars().next() == s.chars().next()
+                            && super::explain::edit_distance_le1(b, s)
+                            && (b.len() != s.len() || {
+                                let (mut x, mut y): (Vec<char>, Vec<char>) =
+                                    (b.chars().collect(), s.chars().collect());
+                                x.sort_unstable();
+                                y.sort_unstable();
+                                x == y
+                            })
+                    })
+            })
 }
 
 fn in_set(word: &str, set: &HashSet<&'static str>) -> bool {

@@ -18,18 +18,27 @@
 //! - Multi-party: approver 1 gets a teach-back, approver 2 a quiz, approvers 3+ a confirm, each
 //!   generated with its own seed derived from the review's seed.
 
+mod arguments;
 mod claims;
 mod consequence;
+mod dates;
+mod denials;
 mod explain;
 mod facts;
 mod lexicon;
+mod lookalike;
 mod multi_party;
+mod number_claims;
+mod numbers;
 mod peers;
 mod quiz;
 mod rng;
+mod scope_words;
 mod teach_back;
+mod teach_back_key;
 mod text;
 mod understanding;
+mod verb_table;
 mod verbs;
 mod vocab;
 

@@ -9,8 +9,9 @@ use super::claims::{
 };
 use super::consequence::{self, Consequence};
 use super::explain::{self, EffectVerdict};
+use super::numbers;
 use super::teach_back::{KeyTermCategory, KeyTermGroup, TeachBackKey};
-use super::text::{amounts_equal, words};
+use super::text::words;
 
 /// Share of content words that must relate to the action.
 const RELEVANT_SHARE: f64 = 0.5;
@@ -96,6 +97,26 @@ pub(super) fn understanding_failure(
                 .to_owned(),
         );
     }
+    // Three everyday things the action does not mention: filler around key terms.
+    let mut everyday: Vec<&str> = plain
+        .iter()
+        .map(String::as_str)
+        .filter(|w| {
+            super::lexicon::everyday(w)
+                && key
+                    .vocabulary
+                    .binary_search_by(|v| v.as_str().cmp(w))
+                    .is_err()
+        })
+        .collect();
+    everyday.sort_unstable();
+    everyday.dedup();
+    if everyday.len() >= 3 {
+        return Some(
+            "the explanation is mostly not about this action; describe what it does and to what"
+                .to_owned(),
+        );
+    }
     let distinct = {
         let mut d: Vec<&String> = plain.iter().collect();
         d.sort_unstable();
@@ -116,10 +137,54 @@ pub(super) fn understanding_failure(
         .collect();
     let from_consequences = !specs.is_empty();
     // The action's own verb (also of a shell command) always sets the direction.
-    let verb = explain::verb_spec(&key.action_tokens, &key.command_tokens)
+    // A destructive flag (`git push --delete x`) says what the command does over its verb.
+    let destructive_flag = flag_verb(key).filter(|v| {
+        [
+            "delete", "remove", "purge", "prune", "drop", "destroy", "wipe", "revoke", "flush",
+        ]
+        .contains(v)
+    });
+    let verb = destructive_flag
+        .and_then(|v| explain::verb_spec(&[v.to_owned()], &[]))
+        .or_else(|| explain::verb_spec(&key.action_tokens, &key.command_tokens))
         .or_else(|| flag_verb(key).and_then(|v| explain::verb_spec(&[v.to_owned()], &[])));
     let own_verb = verb.as_ref().and_then(|v| v.stems.first().copied());
     specs.extend(verb);
+    // What the action's own switches also ask for (`deleteAfterForward: true`, `then:
+    // delete`) is no reversal.
+    let asked: String = key
+        .kwargs()
+        .map(|m| {
+            m.iter()
+                .filter_map(|(k, v)| match v {
+                    serde_json::Value::Bool(true) => Some(k.to_lowercase()),
+                    serde_json::Value::String(s)
+                        if ["then", "action", "operation", "op", "mode"]
+                            .contains(&k.to_lowercase().as_str()) =>
+                    {
+                        Some(s.to_lowercase())
+                    }
+                    _ => None,
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .unwrap_or_default();
+    for spec in &mut specs {
+        spec.opposites.retain(|o| {
+            let stem = o.trim_end_matches('$');
+            let stem = stem
+                .strip_suffix("es")
+                .or_else(|| stem.strip_suffix('s'))
+                .unwrap_or(stem);
+            // Nor is the action's own light verb (`creates` for `dropbox_create_shared_link`).
+            let own_light = key.action_tokens.iter().any(|t| {
+                ["create", "add", "set", "update", "make"].contains(&t.as_str())
+                    && (t.starts_with(stem) || stem.starts_with(t.as_str()))
+            });
+            stem.contains(' ') || stem.len() < 3 || !(asked.contains(stem) || own_light)
+        });
+    }
     let effect_terms = key
         .key_terms
         .iter()
@@ -186,7 +251,12 @@ pub(super) fn understanding_failure(
             .iter()
             .any(|g| g.category == KeyTermCategory::Target)
     } else {
+        // An opaque id or an address is also named by the name the action gives it.
+        let opaque = primary
+            .iter()
+            .all(|g| g.label.starts_with("record: ") || g.label.starts_with("host: "));
         matched.iter().any(|g| g.primary)
+            || (opaque && matched.iter().any(|g| g.label.starts_with("name: ")))
     };
     if !targets.is_empty() && !named {
         return Some(
@@ -271,7 +341,11 @@ pub(super) fn understanding_failure(
         "status",
     ]
     .iter()
-    .any(|f| key_names.iter().any(|k| k.contains(f)));
+    .any(|f| key_names.iter().any(|k| k.contains(f)))
+        // `-target=module.x`, `--filter`, `-l app=web`: a command limited to some resources.
+        || [" -target", " --target", " -filter", " --filter", " --selector", " -l "]
+            .iter()
+            .any(|f| key.argument_dump.contains(f));
     if ((sql && key.argument_dump.contains(" where ")) || filter_key)
         && [
             "no filter",
@@ -289,6 +363,13 @@ pub(super) fn understanding_failure(
             "or not",
             "regardless",
             "no matter",
+            "whole database",
+            "entire database",
+            "whole configuration",
+            "entire configuration",
+            "worldwide",
+            "all regions",
+            "every region",
         ]
         .iter()
         .any(|p| lower.contains(p))
@@ -296,6 +377,19 @@ pub(super) fn understanding_failure(
         return Some(
             "the explanation overstates or misstates how much the action affects (its scope)"
                 .to_owned(),
+        );
+    }
+    // A filtered bulk statement or command told as touching one item ("a single user in
+    // Sales"), unless it filters by an id.
+    let by_id = ["_id =", "_id=", " id =", " id=", "\"id\":"]
+        .iter()
+        .any(|p| key.argument_dump.contains(p));
+    if ((sql && key.argument_dump.contains(" where ")) || filter_key)
+        && !by_id
+        && super::scope_words::narrows_to_one(&plain)
+    {
+        return Some(
+            "the explanation understates how much the action affects (its scope)".to_owned(),
         );
     }
     // "read-only" for an action that gives write or owner rights.
@@ -307,6 +401,12 @@ pub(super) fn understanding_failure(
         "roles/editor",
         "\"admin\"",
         "write",
+        // `permission=admin` in a command, `"rw"` for read-write.
+        "=admin",
+        "=maintain",
+        "=owner",
+        "\"rw\"",
+        "read-write",
     ]
     .iter()
     .any(|r| key.argument_dump.contains(r));
@@ -317,6 +417,12 @@ pub(super) fn understanding_failure(
             "readonly",
             "view-only",
             "view only",
+            "read permission",
+            "read access",
+            "view access",
+            "read rights",
+            "can only read",
+            "can only view",
         ]
         .iter()
         .any(|p| {
@@ -329,7 +435,7 @@ pub(super) fn understanding_failure(
         return Some("the explanation names a different role than the action's".to_owned());
     }
     let everything = key.key_terms.iter().any(|g| g.label == "scope: everything");
-    if everything && understates(&plain) {
+    if everything && (understates(&plain) || super::scope_words::narrows_to_one(&plain)) {
         return Some(
             "the explanation understates how much the action affects (its scope)".to_owned(),
         );
@@ -349,6 +455,21 @@ pub(super) fn understanding_failure(
     }
     // A file name or address that is not part of the action means a different target.
     let tokens = words(lower);
+    // The action names a DNS record or host of its own (`name: login`).
+    let names_record = key.kwargs().is_some_and(|m| {
+        m.iter().any(|(k, v)| {
+            [
+                "name",
+                "record",
+                "record_name",
+                "subdomain",
+                "hostname",
+                "host",
+            ]
+            .contains(&k.to_lowercase().as_str())
+                && v.is_string()
+        })
+    });
     for token in &tokens {
         let token = token
             .trim_matches(|c: char| !c.is_alphanumeric() && c != '/' && c != '~')
@@ -371,8 +492,9 @@ pub(super) fn understanding_failure(
         }
         // A path is exact too (a path below one of the action's folders is part of it).
         let path = token.trim_end_matches(|c: char| !c.is_alphanumeric());
+        // `/admin/*` is a path too, with its glob.
         if (path.starts_with('/') || path.starts_with("~/"))
-            && path.matches('/').count() >= 2
+            && (path.matches('/').count() >= 2 || lower.contains(&format!("{path}/*")))
             && !key.argument_dump.contains(path)
             && !targets.iter().any(|g| {
                 g.phrases
@@ -399,11 +521,17 @@ pub(super) fn understanding_failure(
             })
             && !key.vocabulary.iter().any(|v| v == &token)
             && !key.argument_dump.contains(token.as_str())
-            // `www.shop.example.com` for a zone `shop.example.com`: a name inside the action's.
-            && !token
-                .match_indices('.')
-                .map(|(i, _)| &token[i + 1..])
-                .any(|suffix| suffix.contains('.') && contains_whole_name(&key.argument_dump, suffix))
+            // `www.shop.example.com` for a zone `shop.example.com`: a name inside the action's,
+            // unless the action names its record and this is another one (`api.` for `login`).
+            && !token.match_indices('.').any(|(i, _)| {
+                let (prefix, suffix) = (&token[..i], &token[i + 1..]);
+                suffix.contains('.')
+                    && contains_whole_name(&key.argument_dump, suffix)
+                    && (!names_record
+                        || prefix
+                            .split('.')
+                            .all(|l| super::claims::whole_word(&key.argument_dump, l)))
+            })
         {
             return Some(format!(
                 "the explanation names {} that is not part of this action",
@@ -425,8 +553,14 @@ pub(super) fn understanding_failure(
         .flat_map(|(a, b)| [(*a, *b), (*b, *a)])
     {
         let said_at = plain.iter().position(|w| said.contains(&w.as_str()));
+        // "from private to publc": the other value, typo and all.
+        let says_other = plain.iter().any(|w| {
+            other
+                .iter()
+                .any(|o| *o == w.as_str() || (o.len() >= 5 && explain::edit_distance_le1(o, w)))
+        });
         if let Some(i) = said_at
-            && !plain.iter().any(|w| other.contains(&w.as_str()))
+            && !says_other
             && !explain::negated(&plain, i)
             && asserts(key, other, said)
             && !asserts(key, said, other)
@@ -436,7 +570,9 @@ pub(super) fn understanding_failure(
             );
         }
     }
-    if let Some(reason) = direction_or_currency_failure(key, &plain, lower) {
+    if let Some(reason) = direction_or_currency_failure(key, &plain, lower)
+        .or_else(|| super::arguments::argument_failure(key, &plain, lower))
+    {
         return Some(reason);
     }
     // A link for anyone, or a public share, described as for one person.
@@ -582,54 +718,31 @@ pub(super) fn understanding_failure(
     }) {
         return Some("the explanation names something that is not part of this action".to_owned());
     }
-    if !key.amounts.is_empty() && !explain::states_amount(text, &key.amounts) {
+    // Dates in any common form; the action's own dates are not judged again as numbers.
+    let undated = match super::dates::judge_dates(key, text) {
+        Ok(t) => t,
+        Err(reason) => return Some(reason),
+    };
+    if !key.amounts.is_empty() && !numbers::states_amount(text, &key.amounts) {
         return Some("the explanation does not state the amount exactly".to_owned());
     }
-    // A number the action does not have (a port, a count, a dose, days, an IP address, a
-    // version) means the explanation describes a different action.
-    if let Some((numbers, codes)) = action_numbers(key) {
-        let known = |v: f64| {
-            numbers
-                .iter()
-                .any(|a| amounts_equal(*a, v) || amounts_equal(*a * 100.0, v))
-        };
-        // "the IBAN ending 4931" (the end or start of a long code); "DE89 3704 0044 …" (an
-        // IBAN or card number written in groups).
-        let compact: String = text
-            .to_lowercase()
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .collect();
-        let part_of_code = |digits: &str| {
-            codes.iter().any(|c| {
-                (c.len() >= 12 && compact.contains(c.as_str()) && c.contains(digits))
-                    || (digits.len() >= 3 && (c.starts_with(digits) || c.ends_with(digits)))
-                    || (digits.len() >= 2 && c.len() >= 12 && c.contains(digits))
-            })
-        };
-        // "240 min (4 h)": the same duration in another unit.
-        let converted = |v: f64| {
-            numbers.iter().any(|a| {
-                amounts_equal((*a * 9.0 / 5.0 + 32.0).round(), v.round())
-                    || amounts_equal(((*a - 32.0) * 5.0 / 9.0).round(), v.round())
-            }) || numbers.iter().any(|a| {
-                [60.0, 24.0, 7.0, 1440.0]
-                    .iter()
-                    .any(|f| amounts_equal(*a, v * f) || amounts_equal(*a * f, v))
-            })
-        };
-        let foreign = explain::number_groups(text).iter().any(|g| {
-            let explained = g.relative
-                || g.values.iter().any(|v| known(*v) || known(*v * g.scale))
-                || part_of_code(&g.digits)
-                || ((g.unit_of_time || g.temperature) && g.values.iter().any(|v| converted(*v)));
-            g.standalone && !explained
-        });
-        if foreign {
-            return Some(
-                "the explanation states a number that is not part of this action".to_owned(),
-            );
-        }
+    // `amount: 4999` in cents said as "4,999.00" or "€4,999": money said in the wrong unit.
+    let majors: Vec<f64> = key
+        .amounts
+        .iter()
+        .copied()
+        .filter(|a| !key.minor_unit_amounts.contains(a))
+        .collect();
+    if !key.minor_unit_amounts.is_empty()
+        && !numbers::states_amount(text, &majors)
+        && (super::claims::names_currency(&plain, lower)
+            || lower.contains(".00")
+            || lower.contains(",00"))
+    {
+        return Some("the explanation does not state the amount exactly".to_owned());
+    }
+    if let Some(reason) = super::number_claims::foreign_number(key, text, &undated) {
+        return Some(reason);
     }
     let related = |w: &str| {
         key.vocabulary
@@ -665,51 +778,6 @@ pub(super) fn understanding_failure(
         );
     }
     None
-}
-
-/// Bytes of argument text searched for the action's numbers.
-const NUMBER_TEXT_BYTES: usize = 64 * 1024;
-
-/// Every number the action's name and arguments contain, and their long digit runs (codes such
-/// as IBANs), or `None` when they are too large to read whole (then no number is judged foreign).
-fn action_numbers(key: &TeachBackKey) -> Option<(Vec<f64>, Vec<String>)> {
-    fn walk(v: &serde_json::Value, out: &mut Vec<f64>, budget: &mut usize) -> bool {
-        match v {
-            serde_json::Value::String(s) => {
-                if s.len() > *budget {
-                    return false;
-                }
-                *budget -= s.len();
-                out.extend(explain::numbers_in(s));
-                true
-            }
-            serde_json::Value::Number(n) => {
-                out.extend(n.as_f64());
-                out.extend(explain::numbers_in(&n.to_string()));
-                true
-            }
-            serde_json::Value::Array(items) => items.iter().all(|x| walk(x, out, budget)),
-            serde_json::Value::Object(map) => map.iter().all(|(k, x)| {
-                out.extend(explain::numbers_in(k));
-                walk(x, out, budget)
-            }),
-            _ => true,
-        }
-    }
-    let mut out = explain::numbers_in(&key.action);
-    // The amounts as the key reads them (Stripe's minor units converted).
-    out.extend(key.amounts.iter().copied());
-    let mut budget = NUMBER_TEXT_BYTES;
-    if !walk(&key.arguments, &mut out, &mut budget) {
-        return None;
-    }
-    let codes = key
-        .argument_dump
-        .split(|c: char| !c.is_ascii_digit())
-        .filter(|run| run.len() >= 6)
-        .map(str::to_owned)
-        .collect();
-    Some((out, codes))
 }
 
 /// Whether `name` occurs in `text` as a whole host or file name, not as the tail of a longer

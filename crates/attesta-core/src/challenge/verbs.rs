@@ -3,19 +3,46 @@
 
 use super::explain::EffectSpec;
 
+/// A restart comes back: saying it stays off describes a shutdown.
+pub(super) const STAYS_OFF: &[&str] = &[
+    "powered off",
+    "stays off",
+    "stay off",
+    "leaves them off",
+    "left off",
+    "stays down",
+    "stay down",
+];
+
 /// Common action verbs (as name-token prefixes), what else says the same, and what says the
 /// opposite. Used with the action's own first verb, whatever its consequence.
-const VERBS: &[(&str, &[&str], &[&str])] = &[
+/// A verb (as a name-token prefix), what else says the same, and what says the opposite.
+pub(super) type VerbEntry = (
+    &'static str,
+    &'static [&'static str],
+    &'static [&'static str],
+);
+
+const VERBS: &[VerbEntry] = &[
     (
         "delet",
         &[
-            "remov", "eras", "wipe", "destroy", "purg", "gone", "throw", "discard",
+            "remov", "eras", "wipe", "destroy", "purg", "gone", "throw", "discard", "nuk", "kill",
         ],
         &["creates", "restores", "recreat"],
     ),
     (
         "remov",
-        &["delet", "eras", "wipe", "drop", "take", "takes"],
+        &[
+            "delet",
+            "eras",
+            "wipe",
+            "drop",
+            "take",
+            "takes",
+            "kick",
+            "no longer",
+        ],
         &["adds", "add$", "creates"],
     ),
     (
@@ -40,6 +67,7 @@ const VERBS: &[(&str, &[&str], &[&str])] = &[
             "suppress",
             "inhibit",
             "strip",
+            "disarm",
         ],
         &[
             "turns on",
@@ -136,14 +164,21 @@ const VERBS: &[(&str, &[&str], &[&str])] = &[
             "we will receive",
             "we get",
             "incoming",
+            "requests",
+            "request$",
         ],
     ),
     (
         "transfer",
         &["send", "sent", "pay", "wire", "move"],
-        &["receiv", "incoming"],
+        &["receiv", "incoming", "requests", "request$"],
     ),
-    ("grant", &["give", "gives", "add"], &["revok", "takes away"]),
+    // "the user receives the owner role": what is added, seen from who gets it.
+    (
+        "grant",
+        &["give", "gives", "add", "receiv"],
+        &["revok", "takes away"],
+    ),
     (
         "revok",
         &[
@@ -162,7 +197,7 @@ const VERBS: &[(&str, &[&str], &[&str])] = &[
     ),
     (
         "add",
-        &["grant", "give", "gives", "creat", "insert"],
+        &["grant", "give", "gives", "creat", "insert", "receiv"],
         &["remov", "delet"],
     ),
     (
@@ -203,7 +238,16 @@ const VERBS: &[(&str, &[&str], &[&str])] = &[
     (
         "cancel",
         &["stop", "end", "terminat", "abort", "revok"],
-        &["renew", "reactivat", "resum", "extend"],
+        &[
+            "renew",
+            "reactivat",
+            "resum",
+            "extend",
+            "reschedul",
+            "postpon",
+            "fulfil",
+            "ships",
+        ],
     ),
     (
         "attach",
@@ -213,7 +257,7 @@ const VERBS: &[(&str, &[&str], &[&str])] = &[
     (
         "detach",
         &["remov", "unlink", "take"],
-        &["attaches", "adds"],
+        &["attaches", "adds", "deletes", "destroys"],
     ),
     (
         "uninstall",
@@ -253,7 +297,20 @@ const VERBS: &[(&str, &[&str], &[&str])] = &[
     (
         "creat",
         &[
-            "add", "new", "set up", "make", "makes", "issu", "generat", "open",
+            "add",
+            "new",
+            "set up",
+            "sets up",
+            "setting up",
+            "make",
+            "makes",
+            "issu",
+            "generat",
+            "open",
+            "puts",
+            "put$",
+            "book",
+            "schedul",
         ],
         &["deletes", "removes", "drops"],
     ),
@@ -346,7 +403,8 @@ const VERBS: &[(&str, &[&str], &[&str])] = &[
     (
         "terminat",
         &[
-            "stop", "kill", "end", "destroy", "shut", "delet", "fire", "fires",
+            "stop", "kill", "end", "destroy", "shut", "delet", "fire", "fires", "let go",
+            "lets go", "dismiss",
         ],
         &["launch", "starts", "provision", "hire", "creates"],
     ),
@@ -354,6 +412,11 @@ const VERBS: &[(&str, &[&str], &[&str])] = &[
         "kill",
         &["stop", "terminat", "end", "shut", "abort"],
         &["starts", "launch", "resum"],
+    ),
+    (
+        "drain",
+        &["remov", "empt", "evacuat", "cordon", "takes", "take"],
+        &["adds", "add$", "back into", "uncordon", "undrain"],
     ),
     (
         "truncat",
@@ -375,399 +438,6 @@ const VERBS: &[(&str, &[&str], &[&str])] = &[
         &["charg", "collect", "take", "bill"],
         &["refund", "releases the", "void"],
     ),
-    (
-        "void",
-        &[
-            "cancel",
-            "invalidat",
-            "annul",
-            "revers",
-            "zero",
-            "write off",
-            "writes off",
-        ],
-        &["issues", "reissu"],
-    ),
-    (
-        "pay",
-        &[
-            "send", "sent", "transfer", "wire", "paid", "remit", "payout",
-        ],
-        &["we receive", "refund", "charges", "we get"],
-    ),
-    (
-        "payout",
-        &["pay", "send", "transfer", "withdr", "paid"],
-        &["deposit"],
-    ),
-    (
-        "withdr",
-        &["take out", "takes out", "send", "transfer", "move"],
-        &["deposit"],
-    ),
-    ("deposit", &["add", "put", "pay in", "pays in"], &["withdr"]),
-    (
-        "scal",
-        &[
-            "resiz", "set", "chang", "increas", "decreas", "reduc", "replica",
-        ],
-        &[],
-    ),
-    (
-        "resiz",
-        &["scal", "chang", "grow", "shrink", "increas", "decreas"],
-        &[],
-    ),
-    (
-        "assign",
-        &["give", "gives", "grant", "add", "set", "make", "makes"],
-        &["unassign", "revok"],
-    ),
-    ("unassign", &["remov", "revok", "take"], &["assigns"]),
-    (
-        "promot",
-        &[
-            "rais", "elevat", "make", "makes", "grant", "give", "gives", "upgrad",
-        ],
-        &["demot"],
-    ),
-    (
-        "demot",
-        &["lower", "remov", "downgrad", "revok"],
-        &["promot"],
-    ),
-    (
-        "block",
-        &[
-            "ban",
-            "deny",
-            "stop",
-            "lock",
-            "prevent",
-            "blacklist",
-            "blocklist",
-        ],
-        &["unblock", "allows"],
-    ),
-    (
-        "unblock",
-        &["allow", "lift", "lifts", "reenabl", "re-enabl", "restor"],
-        &["blocks"],
-    ),
-    ("ban", &["block", "suspend", "remov", "kick"], &["unban"]),
-    (
-        "subscrib",
-        &["sign up", "signs up", "add", "enrol", "join"],
-        &["unsubscrib"],
-    ),
-    (
-        "unsubscrib",
-        &["remov", "opt out", "opts out", "stop"],
-        &["subscribes"],
-    ),
-    (
-        "enrol",
-        &["add", "register", "sign up", "signs up"],
-        &["unenrol", "remov"],
-    ),
-    ("decrypt", &["unlock", "reveal", "plain"], &["encrypts"]),
-    ("encrypt", &["lock", "protect", "seal"], &["decrypt"]),
-    (
-        "download",
-        &["fetch", "pull", "get", "copy", "copies", "save"],
-        &["upload"],
-    ),
-    (
-        "upload",
-        &["send", "push", "copy", "copies", "put", "sent"],
-        &["download"],
-    ),
-    (
-        "schedul",
-        &["plan", "queue", "set up", "sets up", "book"],
-        &["unschedul", "cancels"],
-    ),
-    (
-        "book",
-        &["reserv", "schedul", "buy", "purchas", "pay"],
-        &["cancels"],
-    ),
-    ("reserv", &["book", "hold"], &["cancels"]),
-    (
-        "purchas",
-        &["buy", "bought", "pay", "paid", "order", "spend"],
-        &["sell", "sold", "refund"],
-    ),
-    (
-        "buy",
-        &["purchas", "pay", "paid", "order", "bought"],
-        &["sell", "sold"],
-    ),
-    (
-        "sell",
-        &["sold", "liquidat", "dump", "trade"],
-        &["buy", "bought", "purchas"],
-    ),
-    (
-        "increas",
-        &["rais", "grow", "bump", "up$", "higher", "more", "boost"],
-        &["decreas", "lower", "reduc", "cuts"],
-    ),
-    (
-        "decreas",
-        &["lower", "reduc", "cut", "drop", "less"],
-        &["increas", "rais"],
-    ),
-    (
-        "rais",
-        &["increas", "bump", "higher", "boost"],
-        &["lower", "decreas", "reduc"],
-    ),
-    (
-        "lower",
-        &["decreas", "reduc", "cut", "drop", "less"],
-        &["rais", "increas"],
-    ),
-    ("connect", &["link", "join", "attach"], &["disconnect"]),
-    (
-        "disconnect",
-        &["unlink", "detach", "cut", "remov"],
-        &["connects"],
-    ),
-    ("mount", &["attach", "connect"], &["unmount"]),
-    ("unmount", &["detach", "disconnect"], &["mounts"]),
-    (
-        "restor",
-        &[
-            "recover",
-            "bring back",
-            "brings back",
-            "revert",
-            "roll back",
-            "rolls back",
-            "undelet",
-        ],
-        &["delet", "wipe"],
-    ),
-    (
-        "revert",
-        &[
-            "roll back",
-            "rolls back",
-            "undo",
-            "undoes",
-            "restor",
-            "reset",
-        ],
-        &[],
-    ),
-    (
-        "rollback",
-        &[
-            "roll back",
-            "rolls back",
-            "revert",
-            "undo",
-            "previous",
-            "older",
-            "downgrad",
-        ],
-        &["upgrad", "rolls out", "roll out"],
-    ),
-    ("renam", &["chang", "mov", "call"], &[]),
-    (
-        "copy",
-        &[
-            "copies", "duplicat", "clone", "replicat", "back up", "backs up",
-        ],
-        &["moves", "delet"],
-    ),
-    ("clon", &["copy", "copies", "duplicat", "replicat"], &[]),
-    (
-        "discharg",
-        &["releas", "send home", "sends home", "end"],
-        &["admit"],
-    ),
-    (
-        "admit",
-        &["check in", "checks in", "register"],
-        &["discharg"],
-    ),
-    (
-        "prescrib",
-        &["order", "give", "gives", "start"],
-        &["discontinu", "stops"],
-    ),
-    (
-        "discontinu",
-        &["stop", "cancel", "end", "halt", "take off", "takes off"],
-        &["prescrib", "starts", "continu"],
-    ),
-    (
-        "paus",
-        &["suspend", "stop", "halt", "freez"],
-        &["resum", "unpaus"],
-    ),
-    (
-        "resum",
-        &["restart", "continu", "unpaus", "start"],
-        &["paus", "suspend"],
-    ),
-    (
-        "reject",
-        &["deny", "denies", "declin", "refus"],
-        &["approv", "accept"],
-    ),
-    ("accept", &["approv", "agree"], &["reject", "declin"]),
-    (
-        "declin",
-        &["reject", "deny", "denies", "refus"],
-        &["accept", "approv"],
-    ),
-    (
-        "deny",
-        &["reject", "block", "refus"],
-        &["allows", "approv", "grant"],
-    ),
-    (
-        "allow",
-        &["permit", "let", "lets", "open", "grant"],
-        &["deny", "denies", "blocks"],
-    ),
-    ("format", &["wipe", "eras", "reformat"], &[]),
-    (
-        "overwrit",
-        &["replac", "wipe", "writ", "clobber"],
-        &["backs up", "appends"],
-    ),
-    (
-        "writ",
-        &[
-            "save", "overwrit", "put", "creat", "replac", "chang", "wrote", "append", "add", "new$",
-        ],
-        &["only reads", "reads it"],
-    ),
-    (
-        "append",
-        &["add", "writ"],
-        &["overwrit", "replac", "truncat"],
-    ),
-    (
-        "chmod",
-        &[
-            "permission",
-            "mode",
-            "chang",
-            "make",
-            "makes",
-            "writable",
-            "readable",
-            "executable",
-        ],
-        &[],
-    ),
-    (
-        "chown",
-        &["owner", "own", "chang", "hand", "hands", "give", "gives"],
-        &[],
-    ),
-    (
-        "expir",
-        &["end", "invalidat", "revok"],
-        &["renew", "extend"],
-    ),
-    ("renew", &["extend", "reactivat"], &["cancel", "expir"]),
-    (
-        "extend",
-        &["renew", "prolong", "increas", "longer"],
-        &["shorten"],
-    ),
-    (
-        "reactivat",
-        &["restor", "enabl", "unsuspend", "turn on", "turns on"],
-        &["deactivat", "suspend", "disabl"],
-    ),
-    (
-        "deploy",
-        &[
-            "releas",
-            "ship",
-            "roll out",
-            "rolls out",
-            "push",
-            "updat",
-            "upgrad",
-            "live$",
-            "promot",
-        ],
-        &[
-            "roll*back",
-            "rolls back",
-            "rollback",
-            "revert",
-            "undeploy",
-            "downgrad",
-        ],
-    ),
-    (
-        "notif",
-        &["alert", "messag", "email", "send", "sent", "tell", "tells"],
-        &[],
-    ),
-    ("email", &["send", "sent", "mail"], &[]),
-    ("messag", &["send", "sent", "post", "text", "dm"], &[]),
-    ("tweet", &["post", "publish", "shar"], &[]),
-    (
-        "disarm",
-        &[
-            "disabl",
-            "turn off",
-            "turns off",
-            "deactivat",
-            "switch off",
-            "switches off",
-        ],
-        &["arms", "arm$", "armed"],
-    ),
-    (
-        "arm",
-        &["enabl", "activat", "turn on", "turns on", "set"],
-        &["disarm"],
-    ),
-    ("snooz", &["mute", "paus", "silenc", "delay"], &["unmut"]),
-    (
-        "confirm",
-        &["approv", "accept", "verif"],
-        &["cancel", "reject"],
-    ),
-    ("regenerat", &["rotat", "new", "replac", "reissu"], &[]),
-    (
-        "issu",
-        &["creat", "generat", "grant", "give", "gives", "mint"],
-        &["revok"],
-    ),
-    ("mint", &["creat", "issu", "generat"], &["burn"]),
-    ("burn", &["destroy", "delet", "remov"], &["mint"]),
-    (
-        "stak",
-        &["lock", "deposit", "delegat"],
-        &["unstak", "withdr"],
-    ),
-    ("swap", &["exchang", "trade", "convert"], &[]),
-    ("convert", &["exchang", "chang", "swap"], &[]),
-    ("toggl", &["switch", "turn", "flip", "enabl", "disabl"], &[]),
-    (
-        "freez",
-        &["lock", "block", "suspend", "halt", "froze"],
-        &["unfreez", "thaw"],
-    ),
-    (
-        "unfreez",
-        &["unlock", "unblock", "reactivat", "thaw"],
-        &["freez"],
-    ),
-    ("reboot", &["restart", "power cycl", "stop", "down$"], &[]),
-    ("restart", &["reboot", "stop", "start", "bounce"], &[]),
 ];
 
 /// The spec for the action's own verb: the first name token when it is a known verb, else the
@@ -778,14 +448,17 @@ pub(crate) fn verb_spec(action_tokens: &[String], command_tokens: &[String]) -> 
     // like it (`postgres`, `address`, `sendgrid`).
     const ENDINGS: &[&str] = &[
         "", "e", "s", "es", "ed", "d", "ing", "ion", "ions", "er", "ers", "ped", "ping", "ted",
-        "ting", "ment", "ments", "al", "ation",
+        "ting", "ment", "ments", "al", "ation", "y", "ies", "ied", "tion", "tions",
     ];
     let known = |t: &String| {
-        VERBS.iter().find(|(verb, _, _)| {
-            t.len() >= 3
-                && t.strip_prefix(verb)
-                    .is_some_and(|rest| ENDINGS.contains(&rest))
-        })
+        VERBS
+            .iter()
+            .chain(super::verb_table::MORE_VERBS)
+            .find(|(verb, _, _)| {
+                t.len() >= 3
+                    && t.strip_prefix(verb)
+                        .is_some_and(|rest| ENDINGS.contains(&rest))
+            })
     };
     // A light verb (`create_refund`, `add_…`, `update_…`) yields to a specific one after it.
     const LIGHT: &[&str] = &["creat", "add", "updat", "issu", "appl", "writ", "set"];

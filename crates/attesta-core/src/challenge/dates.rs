@@ -1,0 +1,347 @@
+//! Dates and times as people write them (`2024-06-14`, `14.06.2024`, `June 14, 2024`,
+//! `14 June`, `May 2024`, `3:30 pm`): an explanation may state the action's date in any of these
+//! forms, and a date the action does not have describes another action.
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use super::teach_back::TeachBackKey;
+
+/// A date as (year, month, day); a part not written is `None` ("June 14", "May 2024").
+pub(super) type Reading = (Option<i32>, u32, Option<u32>);
+
+/// One date written in a text, with every reading of it (`03/04/2024` is 3 April or 4 March).
+#[derive(Debug, Clone)]
+pub(super) struct DateMention {
+    pub readings: Vec<Reading>,
+    pub start: usize,
+    pub end: usize,
+}
+
+const MONTHS: &[&str] = &[
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
+/// The month a word names (`jun`, `june`, `sept.`), if any.
+fn month(word: &str) -> Option<u32> {
+    let w = word.trim_end_matches('.');
+    if w.len() < 3 {
+        return None;
+    }
+    MONTHS
+        .iter()
+        .position(|m| *m == w || (w.len() <= 4 && m.starts_with(w)))
+        .map(|i| i as u32 + 1)
+}
+
+struct Patterns {
+    iso: Regex,
+    year_month: Regex,
+    numeric: Regex,
+    month_first: Regex,
+    day_first: Regex,
+    month_year: Regex,
+    time: Regex,
+}
+
+fn patterns() -> &'static Patterns {
+    static P: OnceLock<Patterns> = OnceLock::new();
+    P.get_or_init(|| {
+        let month = r"([a-z]{3,9}\.?)";
+        Patterns {
+            iso: Regex::new(r"\b(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})").expect("valid regex"),
+            year_month: Regex::new(r"\b(\d{4})[-.](\d{2})\b").expect("valid regex"),
+            numeric: Regex::new(r"\b(\d{1,2})([./-])(\d{1,2})[./-](\d{4}|\d{2})\b")
+                .expect("valid regex"),
+            month_first: Regex::new(&format!(
+                r"\b{month}\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(\d{{4}})\b)?"
+            ))
+            .expect("valid regex"),
+            day_first: Regex::new(&format!(
+                r"\b(\d{{1,2}})(?:st|nd|rd|th)?(?:\s+of)?\s+{month}(?:,?\s+(\d{{4}})\b)?"
+            ))
+            .expect("valid regex"),
+            month_year: Regex::new(&format!(r"\b{month}\s+(\d{{4}})\b")).expect("valid regex"),
+            time: Regex::new(r"\b(\d{1,2})(?::(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?")
+                .expect("valid regex"),
+        }
+    })
+}
+
+fn valid(m: u32, d: Option<u32>) -> bool {
+    (1..=12).contains(&m) && d.is_none_or(|d| (1..=31).contains(&d))
+}
+
+/// Every date written in `text` (lowercase).
+pub(super) fn dates_in(text: &str) -> Vec<DateMention> {
+    let p = patterns();
+    let mut out: Vec<DateMention> = Vec::new();
+    let overlaps =
+        |out: &[DateMention], s: usize, e: usize| out.iter().any(|m| s < m.end && m.start < e);
+    let num = |s: &str| s.parse::<u32>().ok();
+    for c in p.iso.captures_iter(text) {
+        let (Some(y), Some(m), Some(d)) = (num(&c[1]), num(&c[2]), num(&c[3])) else {
+            continue;
+        };
+        if valid(m, Some(d)) {
+            let whole = c.get(0).expect("match");
+            out.push(DateMention {
+                readings: vec![(Some(y as i32), m, Some(d))],
+                start: whole.start(),
+                end: whole.end(),
+            });
+        }
+    }
+    for c in p.numeric.captures_iter(text) {
+        let whole = c.get(0).expect("match");
+        // Two-digit years only with slashes (`4.12.10` is a version).
+        if overlaps(&out, whole.start(), whole.end()) || (c[4].len() == 2 && &c[2] != "/") {
+            continue;
+        }
+        let (Some(a), Some(b), Some(y)) = (num(&c[1]), num(&c[3]), num(&c[4])) else {
+            continue;
+        };
+        let y = if y < 100 { 2000 + y as i32 } else { y as i32 };
+        let readings: Vec<Reading> = [(b, a), (a, b)]
+            .into_iter()
+            .filter(|(m, d)| valid(*m, Some(*d)))
+            .map(|(m, d)| (Some(y), m, Some(d)))
+            .collect();
+        if !readings.is_empty() {
+            out.push(DateMention {
+                readings,
+                start: whole.start(),
+                end: whole.end(),
+            });
+        }
+    }
+    for (re, month_at, day_at) in [(&p.month_first, 1, 2), (&p.day_first, 2, 1)] {
+        for c in re.captures_iter(text) {
+            let whole = c.get(0).expect("match");
+            if overlaps(&out, whole.start(), whole.end()) {
+                continue;
+            }
+            let Some(m) = month(&c[month_at]) else {
+                continue;
+            };
+            let d = num(&c[day_at]);
+            let y = c.get(3).and_then(|y| num(y.as_str())).map(|y| y as i32);
+            // "may 5" is a month only when a year follows or the word is not the verb.
+            if &c[month_at] == "may" && y.is_none() {
+                continue;
+            }
+            if valid(m, d) {
+                out.push(DateMention {
+                    readings: vec![(y, m, d)],
+                    start: whole.start(),
+                    end: whole.end(),
+                });
+            }
+        }
+    }
+    for (re, month_at) in [(&p.month_year, 1), (&p.year_month, 0)] {
+        for c in re.captures_iter(text) {
+            let whole = c.get(0).expect("match");
+            if overlaps(&out, whole.start(), whole.end()) {
+                continue;
+            }
+            let (m, y) = if month_at == 1 {
+                (month(&c[1]), num(&c[2]))
+            } else {
+                (num(&c[2]), num(&c[1]))
+            };
+            let (Some(m), Some(y)) = (m, y) else { continue };
+            if valid(m, None) && (1900..=2100).contains(&y) {
+                out.push(DateMention {
+                    readings: vec![(Some(y as i32), m, None)],
+                    start: whole.start(),
+                    end: whole.end(),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Times of day written in `text` as (hour 0–23, minute), with their spans: `15:30`, `3:30 pm`,
+/// `9 am`.
+fn times_in(text: &str) -> Vec<((u32, u32), usize, usize)> {
+    patterns()
+        .time
+        .captures_iter(text)
+        .filter_map(|c| {
+            let whole = c.get(0).expect("match");
+            let h: u32 = c[1].parse().ok()?;
+            let minute = c.get(2).and_then(|m| m.as_str().parse().ok());
+            let half = c.get(3).map(|m| m.as_str().starts_with('p'));
+            if minute.is_none() && half.is_none() {
+                return None;
+            }
+            let h = match half {
+                Some(true) if h < 12 => h + 12,
+                Some(false) if h == 12 => 0,
+                _ => h,
+            };
+            (h < 24 && minute.is_none_or(|m| m < 60)).then_some((
+                (h, minute.unwrap_or(0)),
+                whole.start(),
+                whole.end(),
+            ))
+        })
+        .collect()
+}
+
+/// Bytes of argument text searched for the action's dates.
+const DATE_TEXT_BYTES: usize = 64 * 1024;
+
+/// The dates and times of the action's arguments.
+fn action_dates(key: &TeachBackKey) -> (Vec<DateMention>, Vec<(u32, u32)>) {
+    fn walk(v: &serde_json::Value, out: &mut String) {
+        match v {
+            serde_json::Value::String(s) if out.len() + s.len() <= DATE_TEXT_BYTES => {
+                out.push_str(&s.to_lowercase());
+                out.push('\n');
+            }
+            serde_json::Value::Array(items) => items.iter().for_each(|x| walk(x, out)),
+            serde_json::Value::Object(map) => map.values().for_each(|x| walk(x, out)),
+            _ => {}
+        }
+    }
+    let mut text = String::new();
+    walk(&key.arguments, &mut text);
+    // `2024-06-12T15:30`: the time after the date's `t`.
+    let spaced = text.replace('t', " ");
+    let times = times_in(&spaced).into_iter().map(|(t, _, _)| t).collect();
+    (dates_in(&text), times)
+}
+
+/// Whether the action spans several days (a start and an end date that differ: a stay, a
+/// rental, a leave).
+pub(super) fn spans_days(key: &TeachBackKey) -> bool {
+    let (own, _) = action_dates(key);
+    let mut days: Vec<Reading> = own
+        .iter()
+        .flat_map(|m| m.readings.iter().copied())
+        .filter(|r| r.0.is_some() && r.2.is_some())
+        .collect();
+    days.sort_unstable();
+    days.dedup();
+    days.len() >= 2
+}
+
+fn same(a: &Reading, b: &Reading) -> bool {
+    a.1 == b.1
+        && (a.0.is_none() || b.0.is_none() || a.0 == b.0)
+        && (a.2.is_none() || b.2.is_none() || a.2 == b.2)
+}
+
+/// Dates and times in an explanation checked against the action's: `Err` when a full date
+/// (day and month) is not one of the action's while the action has dates; otherwise the text
+/// with the action's own dates and times blanked out, so their numbers are not judged again.
+pub(super) fn judge_dates(key: &TeachBackKey, text: &str) -> Result<String, String> {
+    let lower = text.to_lowercase();
+    let mentions = dates_in(&lower);
+    let (own, own_times) = action_dates(key);
+    let mut masked: Vec<u8> = lower.clone().into_bytes();
+    let mut blank = |s: usize, e: usize| {
+        for b in &mut masked[s..e] {
+            *b = b' ';
+        }
+    };
+    let with_day = own.iter().any(|o| o.readings.iter().any(|r| r.2.is_some()));
+    for m in &mentions {
+        let known = m
+            .readings
+            .iter()
+            .any(|r| own.iter().any(|o| o.readings.iter().any(|x| same(r, x))));
+        if known {
+            blank(m.start, m.end);
+        } else if with_day && m.readings.iter().all(|r| r.2.is_some()) {
+            return Err("the explanation states a date that is not part of this action".to_owned());
+        }
+    }
+    for (t, s, e) in times_in(&lower) {
+        if own_times.contains(&t) {
+            blank(s, e);
+        }
+    }
+    // Only ASCII bytes were replaced, inside matches of ASCII patterns.
+    Ok(String::from_utf8(masked).unwrap_or(lower))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_in_common_formats() {
+        let readings = |t: &str| -> Vec<Vec<Reading>> {
+            dates_in(t).into_iter().map(|m| m.readings).collect()
+        };
+        let june = (Some(2024), 6, Some(14));
+        assert_eq!(readings("on 2024-06-14"), [vec![june]]);
+        assert_eq!(readings("on 14.06.2024"), [vec![june]]);
+        assert_eq!(readings("on june 14, 2024"), [vec![june]]);
+        assert_eq!(readings("on 14th of june 2024"), [vec![june]]);
+        assert_eq!(readings("in may 2024"), [vec![(Some(2024), 5, None)]]);
+        assert_eq!(
+            readings("on 03/04/2024"),
+            [vec![(Some(2024), 4, Some(3)), (Some(2024), 3, Some(4))]]
+        );
+        assert!(readings("version 4.12.10 on 10.0.0.1, you may 3 times").is_empty());
+        assert!(readings("the mark 5 release").is_empty());
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 256, ..Default::default() })]
+
+        /// Any text is read without panicking, and every span is a char boundary of it.
+        #[test]
+        fn any_text_is_read(text in "\\PC{0,80}") {
+            let lower = text.to_lowercase();
+            for m in dates_in(&lower) {
+                proptest::prop_assert!(lower.is_char_boundary(m.start) && lower.is_char_boundary(m.end));
+            }
+            let _ = times_in(&lower);
+        }
+
+        /// A date written in each common form reads back as that date.
+        #[test]
+        fn every_form_reads_back(y in 1990i32..2040, m in 1u32..=12, d in 1u32..=28) {
+            let name = MONTHS[(m - 1) as usize];
+            for text in [
+                format!("on {y}-{m:02}-{d:02}"),
+                format!("on {d:02}.{m:02}.{y}"),
+                format!("on {name} {d}, {y}"),
+                format!("on {d} {name} {y}"),
+            ] {
+                let read = dates_in(&text);
+                proptest::prop_assert!(
+                    read.iter().any(|r| r.readings.contains(&(Some(y), m, Some(d)))),
+                    "{text}: {read:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn times_in_twelve_and_twenty_four_hours() {
+        let t: Vec<(u32, u32)> = times_in("at 3:30 pm, 15:30 or 9 am")
+            .into_iter()
+            .map(|(t, _, _)| t)
+            .collect();
+        assert_eq!(t, [(15, 30), (15, 30), (9, 0)]);
+    }
+}

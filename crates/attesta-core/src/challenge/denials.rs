@@ -1,0 +1,147 @@
+//! The action's effect denied by construction rather than by a negated verb: its target "kept
+//! untouched", "the value is not changed" for an action that sets it, "on paper only" for one
+//! that really runs.
+
+use super::arguments::{DENIED, denied_before};
+use super::explain;
+use super::teach_back::TeachBackKey;
+
+/// Words saying something is left exactly as it was.
+const UNTOUCHED: &[&str] = &[
+    "untouched",
+    "unchanged",
+    "intact",
+    "unaffected",
+    "unmodified",
+];
+
+/// The action's target said to be left as it is ("keeps the contacts themselves untouched",
+/// "the agent account is unchanged"): the effect denied by construction.
+pub(super) fn untouched_failure(key: &TeachBackKey, sentences: &[Vec<String>]) -> Option<String> {
+    // Nouns of the action's name (`contacts` of `hubspot_delete_contacts`) and the words of
+    // its main targets.
+    let mut nouns: Vec<String> = key
+        .action_tokens
+        .iter()
+        .filter(|t| t.len() >= 4)
+        .cloned()
+        .collect();
+    for g in key.key_terms.iter().filter(|g| g.primary) {
+        nouns.extend(g.phrases.iter().flat_map(|p| explain::plain_words(p)));
+    }
+    nouns.retain(|n| {
+        n.len() >= 4 && super::explain::verb_spec(std::slice::from_ref(n), &[]).is_none()
+    });
+    let others = [
+        "other",
+        "others",
+        "rest",
+        "else",
+        "remaining",
+        "existing",
+        "previous",
+        "old",
+        "older",
+    ];
+    sentences
+        .iter()
+        .any(|words| {
+            let kept = words
+                .iter()
+                .enumerate()
+                .any(|(i, w)| UNTOUCHED.contains(&w.as_str()) && !denied_before(words, i));
+            kept && words.iter().any(|w| {
+                nouns
+                    .iter()
+                    .any(|n| w == n || w.trim_end_matches('s') == n.trim_end_matches('s'))
+            }) && !words.iter().any(|w| others.contains(&w.as_str()))
+        })
+        .then(|| DENIED.to_owned())
+}
+
+/// A change denied outright ("the value is not changed", "without changing them") for an
+/// action that sets, updates or changes something.
+pub(super) fn unchanged_failure(key: &TeachBackKey, sentences: &[Vec<String>]) -> Option<String> {
+    let changes = key.consequences.iter().any(|c| c == "overwritten")
+        || key
+            .action_tokens
+            .iter()
+            .chain(&key.command_tokens)
+            .any(|t| {
+                [
+                    "set", "update", "change", "modify", "chmod", "chown", "edit", "write",
+                ]
+                .contains(&t.as_str())
+            })
+        // `az keyvault secret set …`: the verb further into a command.
+        || [" set ", " update ", " chmod ", " chown "]
+            .iter()
+            .any(|w| key.argument_dump.contains(w));
+    if !changes {
+        return None;
+    }
+    let others = [
+        "other",
+        "others",
+        "rest",
+        "else",
+        "remaining",
+        "existing",
+        "old",
+        "previous",
+        "older",
+        "current",
+    ];
+    sentences
+        .iter()
+        .any(|words| {
+            !words.iter().any(|w| others.contains(&w.as_str()))
+                && words.iter().enumerate().any(|(i, w)| {
+                    ["chang", "modif", "overwrit", "alter"]
+                        .iter()
+                        .any(|s| w.starts_with(s))
+                        && denied_before(words, i)
+                })
+        })
+        .then(|| DENIED.to_owned())
+}
+
+/// Phrases saying nothing really happens ("on paper only", "just a simulation").
+const NO_REAL_EFFECT: &[&str] = &[
+    "on paper only",
+    "only on paper",
+    "not actually",
+    "doesn't actually",
+    "does not actually",
+    "won't actually",
+    "nothing actually",
+    "nothing really happens",
+    "just a simulation",
+    "only a simulation",
+    "simulates",
+    "only a preview",
+    "just a preview",
+    "dry run",
+    "dry-run",
+    "no-op",
+];
+
+/// An action that really runs told as a simulation or a preview.
+pub(super) fn no_real_effect(key: &TeachBackKey, lower: &str) -> Option<String> {
+    let dump = &key.argument_dump;
+    if ["dry", "preview", "simulat", "plan", "what-if", "whatif"]
+        .iter()
+        .any(|w| dump.contains(w) || key.action.to_lowercase().contains(w))
+    {
+        return None;
+    }
+    NO_REAL_EFFECT
+        .iter()
+        .any(|p| {
+            lower.match_indices(p).any(|(i, _)| {
+                let before = explain::plain_words(&lower[..i]);
+                !denied_before(&before, before.len())
+            })
+        })
+        .then(|| DENIED.to_owned())
+}

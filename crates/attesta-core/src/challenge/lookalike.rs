@@ -1,0 +1,135 @@
+//! Targets shaped like the action's but not the action's: another handle (`@tyler-b-88` for
+//! `@tyler-r-88`), channel (`#data-team`), prefixed code (`WH-Bristol` for `WH-Leeds`) or
+//! owner and group (`root:root` for `www-data:www-data`).
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use super::teach_back::TeachBackKey;
+
+/// Drive letters a text names: "drive D", `D:\`, "the D: drive", `-DriveLetter E`.
+fn drive_letters(text: &str) -> Vec<char> {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        Regex::new(
+            r"(?:\bdrive(?:_?letter)?\W{1,3}([a-z])\b)|(?:\b([a-z]):\\)|(?:\b([a-z]):\s+drive\b)",
+        )
+        .expect("valid regex")
+    });
+    re.captures_iter(text)
+        .filter_map(|c| (1..=3).find_map(|i| c.get(i)))
+        .filter_map(|m| m.as_str().chars().next())
+        // "a drive", "drive I …": the article and the pronoun are no letters.
+        .filter(|c| *c != 'a' && *c != 'i')
+        .collect()
+}
+
+/// Another drive than the action's ("drive D:" for `-DriveLetter E`).
+pub(super) fn other_drive(key: &TeachBackKey, lower: &str) -> bool {
+    let own = drive_letters(&key.argument_dump.replace("\\\\", "\\"));
+    !own.is_empty() && drive_letters(lower).iter().any(|d| !own.contains(d))
+}
+
+/// A handle (`@tyler-b-88`) or a prefixed code (`WH-Bristol`) shaped like one of the action's
+/// but not one of them names another target.
+pub(super) fn lookalike_failure(key: &TeachBackKey, lower: &str) -> Option<String> {
+    let dump = &key.argument_dump;
+    let tokens = |text: &str| -> Vec<String> {
+        text.split(|c: char| c.is_whitespace() || ",;()[]{}\"'".contains(c))
+            .map(|t| {
+                t.trim_end_matches(|c: char| !c.is_alphanumeric())
+                    .trim_start_matches(|c: char| !c.is_alphanumeric() && c != '@' && c != '#')
+                    .to_owned()
+            })
+            .filter(|t| t.len() >= 3)
+            .collect()
+    };
+    let action_tokens = tokens(dump);
+    let handles = action_tokens.iter().any(|t| t.starts_with('@'));
+    let channels = action_tokens.iter().any(|t| t.starts_with('#'));
+    // `wh-` of `wh-leeds`, `mrn-` of `mrn-00482913`: a short letter prefix and a separator.
+    let prefix = |t: &str| -> Option<String> {
+        let (head, rest) = t.split_once(['-', '_'])?;
+        (head.len() <= 4
+            && (head.len() >= 2 || rest.chars().any(|c| c.is_ascii_digit()))
+            && head.chars().all(|c| c.is_ascii_alphabetic())
+            && rest.len() >= 3
+            && rest
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '-' || c == '_'))
+        .then(|| format!("{head}{}", &t[head.len()..=head.len()]))
+    };
+    let prefixes: Vec<String> = action_tokens.iter().filter_map(|t| prefix(t)).collect();
+    for t in tokens(lower) {
+        if dump.contains(t.as_str()) {
+            continue;
+        }
+        let other_handle = ((handles && t.starts_with('@')) || (channels && t.starts_with('#')))
+            && t.len() >= 4
+            && t[1..]
+                .chars()
+                .all(|c| c.is_alphanumeric() || "-_.".contains(c));
+        let other_code = prefix(&t).is_some_and(|p| prefixes.contains(&p));
+        // `root:root` for `www-data:www-data`: another owner and group.
+        let other_owner = t.matches(':').count() == 1
+            && !t.contains(['@', '/'])
+            && t.split(':').all(|p| {
+                p.len() >= 2
+                    && p.chars().any(|c| c.is_ascii_alphabetic())
+                    && p.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+            })
+            && dump.contains(':')
+            && action_tokens.iter().any(|a| {
+                a.matches(':').count() == 1 && !a.contains(['@', '/', '.']) && a.len() >= 5
+            });
+        if other_handle || other_code || other_owner {
+            return Some(
+                "the explanation names something that is not part of this action".to_owned(),
+            );
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::challenge::teach_back::generate;
+    use crate::config::TeachBackPolicy;
+    use crate::context::ActionContext;
+
+    fn failure(ctx: &ActionContext, text: &str) -> Option<String> {
+        let key = generate(ctx, &[], &TeachBackPolicy::default()).1;
+        lookalike_failure(&key, &text.to_lowercase())
+    }
+
+    #[test]
+    fn a_target_shaped_like_the_actions_is_another_target() {
+        let venmo = ActionContext::new("venmo_payment").with_kwarg("to", "@tyler-r-88");
+        assert!(failure(&venmo, "pays @tyler-b-88 for the tickets").is_some());
+        assert!(failure(&venmo, "pays @tyler-r-88 for the tickets").is_none());
+        let stock = ActionContext::new("set_inventory").with_kwarg("warehouse", "WH-Leeds");
+        assert!(failure(&stock, "zeroes the stock in WH-Bristol").is_some());
+        assert!(failure(&stock, "zeroes the stock in WH-Leeds via e-mail").is_none());
+        let chown = ActionContext::new("run_shell")
+            .with_kwarg("command", "chown -R www-data:www-data /etc/ssl/private");
+        assert!(failure(&chown, "gives the folder to root:root").is_some());
+        assert!(failure(&chown, "gives the folder to www-data:www-data").is_none());
+    }
+
+    #[test]
+    fn another_drive_letter_is_another_drive() {
+        let key = generate(
+            &ActionContext::new("run_powershell")
+                .with_kwarg("command", "Format-Volume -DriveLetter E -FileSystem NTFS"),
+            &[],
+            &TeachBackPolicy::default(),
+        )
+        .1;
+        assert!(other_drive(&key, "formats drive d: to ntfs"));
+        assert!(other_drive(&key, "erases the d: drive"));
+        assert!(!other_drive(&key, "formats drive e: to ntfs, a drive wipe"));
+    }
+}

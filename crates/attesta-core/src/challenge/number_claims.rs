@@ -1,0 +1,209 @@
+//! Numbers an explanation states that the action does not have: a port, a count, a dose, a
+//! version or a date's digits describe another action. The action's numbers count in any unit
+//! (240 min = 4 h, °F for °C, cents), as parts of its long codes (an IBAN's end, a phone number
+//! in groups), as a percentage's complement or factor, as a total worked out from two of them,
+//! and rounded when said to be approximate.
+
+use super::numbers;
+use super::teach_back::TeachBackKey;
+use super::text::amounts_equal;
+
+/// The first number of `text` (with the action's own dates blanked out in `undated`) that is
+/// not one of the action's, as a failure message.
+pub(super) fn foreign_number(key: &TeachBackKey, text: &str, undated: &str) -> Option<String> {
+    // A number the action does not have (a port, a count, a dose, days, an IP address, a
+    // version) means the explanation describes a different action.
+    if let Some((mut numbers, codes)) = action_numbers(key) {
+        // A percentage change is also stated by what remains or its factor: -35 % is "65 % of
+        // the price" or "x 0.65".
+        if let Some(m) = key.kwargs() {
+            for (k, v) in m {
+                let k = k.to_lowercase();
+                if let Some(p) = v.as_f64()
+                    && (k.contains("percent") || k.contains("pct"))
+                    && p.abs() < 100.0
+                {
+                    numbers.extend([100.0 - p.abs(), 100.0 + p, (100.0 + p) / 100.0]);
+                }
+            }
+        }
+        let known = |v: f64| {
+            numbers
+                .iter()
+                .any(|a| amounts_equal(*a, v) || amounts_equal(*a * 100.0, v))
+        };
+        // A total worked out from the action's numbers ("3 at 348.00 each, 1,044 in total";
+        // "two 5 mg tablets, i.e. 10 mg").
+        let small = standalone_numbers(key);
+        let derived = |v: f64| {
+            small.iter().enumerate().any(|(i, a)| {
+                small[i + 1..]
+                    .iter()
+                    .any(|b| amounts_equal((a * b * 100.0).round() / 100.0, v))
+            })
+        };
+        // "~58.2k" for 58,214: a rounded number said to be one.
+        let near = |v: f64| {
+            numbers
+                .iter()
+                .any(|a| *a != 0.0 && ((a - v) / a).abs() <= 0.01)
+        };
+        // "the IBAN ending 4931" (the end or start of a long code); "DE89 3704 0044 …" (an
+        // IBAN or card number written in groups).
+        let compact: String = text
+            .to_lowercase()
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        let part_of_code = |digits: &str| {
+            codes.iter().any(|c| {
+                (c.len() >= 12 && compact.contains(c.as_str()) && c.contains(digits))
+                    || (digits.len() >= 3 && (c.starts_with(digits) || c.ends_with(digits)))
+                    || (digits.len() >= 2 && c.len() >= 12 && c.contains(digits))
+            })
+        };
+        // "240 min (4 h)": the same duration in another unit.
+        let converted = |v: f64| {
+            numbers.iter().any(|a| {
+                amounts_equal((*a * 9.0 / 5.0 + 32.0).round(), v.round())
+                    || amounts_equal(((*a - 32.0) * 5.0 / 9.0).round(), v.round())
+            }) || numbers.iter().any(|a| {
+                [60.0, 24.0, 7.0, 1440.0]
+                    .iter()
+                    .any(|f| amounts_equal(*a, v * f) || amounts_equal(*a * f, v))
+            })
+        };
+        // A percentage of an action that sets one (`percent_off`, `rollout_percentage`) is
+        // that value, not a comparison.
+        let percent_key = key.kwargs().is_some_and(|m| {
+            m.keys().any(|k| {
+                let k = k.to_lowercase();
+                k.contains("percent") || k.contains("pct")
+            })
+        });
+        let written = numbers::mask_codes(undated, &codes);
+        let foreign = numbers::number_groups(&written).iter().any(|g| {
+            let percent_value = percent_key && g.relative && !g.temperature;
+            let explained = (g.relative && !percent_value)
+                || g.values.iter().any(|v| {
+                    known(*v)
+                        || known(*v * g.scale)
+                        || (percent_value && known(-*v))
+                        || derived(*v)
+                        || (g.approximate && near(*v))
+                })
+                || part_of_code(&g.digits)
+                || ((g.unit_of_time || g.temperature) && g.values.iter().any(|v| converted(*v)));
+            g.standalone && !explained
+        });
+        if foreign {
+            return Some(
+                "the explanation states a number that is not part of this action".to_owned(),
+            );
+        }
+    }
+    None
+}
+
+/// Bytes of argument text searched for the action's numbers.
+const NUMBER_TEXT_BYTES: usize = 64 * 1024;
+
+/// Every number the action's name and arguments contain, and their long digit runs (codes such
+/// as IBANs), or `None` when they are too large to read whole (then no number is judged foreign).
+fn action_numbers(key: &TeachBackKey) -> Option<(Vec<f64>, Vec<String>)> {
+    fn walk(v: &serde_json::Value, out: &mut Vec<f64>, budget: &mut usize) -> bool {
+        match v {
+            serde_json::Value::String(s) => {
+                if s.len() > *budget {
+                    return false;
+                }
+                *budget -= s.len();
+                out.extend(numbers::numbers_in(s));
+                true
+            }
+            serde_json::Value::Number(n) => {
+                out.extend(n.as_f64());
+                out.extend(numbers::numbers_in(&n.to_string()));
+                true
+            }
+            serde_json::Value::Array(items) => items.iter().all(|x| walk(x, out, budget)),
+            serde_json::Value::Object(map) => map.iter().all(|(k, x)| {
+                out.extend(numbers::numbers_in(k));
+                walk(x, out, budget)
+            }),
+            _ => true,
+        }
+    }
+    let mut out = numbers::numbers_in(&key.action);
+    // The amounts as the key reads them (Stripe's minor units converted).
+    out.extend(key.amounts.iter().copied());
+    let mut budget = NUMBER_TEXT_BYTES;
+    if !walk(&key.arguments, &mut out, &mut budget) {
+        return None;
+    }
+    let codes = key
+        .argument_dump
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|run| run.len() >= 6)
+        .map(str::to_owned)
+        .collect();
+    Some((out, codes))
+}
+
+/// The action's numbers that stand alone (JSON numbers, "2 tablets", not the digits of a
+/// code or UUID), at most 48: the factors of a total an explanation may work out.
+fn standalone_numbers(key: &TeachBackKey) -> Vec<f64> {
+    fn walk(v: &serde_json::Value, out: &mut Vec<f64>) {
+        if out.len() >= 48 {
+            return;
+        }
+        match v {
+            serde_json::Value::Number(n) => out.extend(n.as_f64()),
+            serde_json::Value::String(s) if s.len() <= 512 => out.extend(
+                numbers::number_groups(s)
+                    .into_iter()
+                    .filter(|g| g.standalone)
+                    .flat_map(|g| g.values.into_iter().take(1)),
+            ),
+            serde_json::Value::Array(items) => items.iter().for_each(|x| walk(x, out)),
+            serde_json::Value::Object(map) => map.values().for_each(|x| walk(x, out)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    walk(&key.arguments, &mut out);
+    out.retain(|a| *a != 0.0);
+    out.truncate(48);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::challenge::teach_back::generate;
+    use crate::config::TeachBackPolicy;
+    use crate::context::ActionContext;
+
+    fn foreign(ctx: &ActionContext, text: &str) -> bool {
+        let key = generate(ctx, &[], &TeachBackPolicy::default()).1;
+        foreign_number(&key, text, &text.to_lowercase()).is_some()
+    }
+
+    #[test]
+    fn numbers_worked_out_from_the_action_are_its_own() {
+        let buy = ActionContext::new("purchase_item")
+            .with_kwarg("quantity", 3)
+            .with_kwarg("unit_price", 348.0);
+        assert!(!foreign(&buy, "buys 3 at 348.00 each, 1,044 in total"));
+        assert!(foreign(&buy, "buys 3 at 348.00 each, 1,244 in total"));
+        let sale = ActionContext::new("bulk_price_change").with_kwarg("adjust_percent", -35);
+        assert!(!foreign(
+            &sale,
+            "marks prices down 35%, so they cost 65% (x 0.65)"
+        ));
+        assert!(foreign(&sale, "marks prices down 3.5%"));
+        let blast = ActionContext::new("whatsapp_broadcast").with_kwarg("recipients", 58214);
+        assert!(!foreign(&blast, "sends it to ~58.2k people"));
+        assert!(foreign(&blast, "sends it to 58.2k people and 12 more"));
+    }
+}

@@ -1,0 +1,220 @@
+//! How much an action touches, as an explanation says it: one item for a counted or
+//! everything-scope action ("for one user", "only the next appointment"), every item for an
+//! action on one ("every email in the inbox" for one email), once for a repeating one.
+
+use serde_json::Value;
+
+use super::arguments::{denied, denied_before};
+use super::teach_back::TeachBackKey;
+
+/// Nouns after "one" that are not an item the action touches ("in one go", "one command").
+const NOT_ITEMS: &[&str] = &[
+    "go",
+    "by",
+    "command",
+    "step",
+    "call",
+    "request",
+    "shot",
+    "batch",
+    "statement",
+    "query",
+    "transaction",
+    "operation",
+    "pass",
+    "click",
+    "line",
+    "of",
+    "more",
+    "another",
+    "way",
+    "place",
+    "week",
+    "day",
+    "month",
+    "year",
+    "hour",
+    "minute",
+    "second",
+    "time",
+    "moment",
+    "sweep",
+    "action",
+    "run",
+    "api",
+    "and",
+    "or",
+    // Containers: "one folder and everything in it" is the whole of it.
+    "directory",
+    "folder",
+    "dir",
+    "table",
+    "database",
+    "collection",
+    "bucket",
+    "repo",
+    "repository",
+    "namespace",
+    "cluster",
+    "group",
+    "project",
+    "list",
+    "zone",
+    "store",
+    "volume",
+    "drive",
+    "disk",
+    "server",
+    "machine",
+    "host",
+    "tree",
+    "mailbox",
+    "inbox",
+    "org",
+    "organization",
+    "workspace",
+    "tenant",
+    "domain",
+    "channel",
+    "account",
+];
+
+/// "for one user", "a single row", "only the next appointment": the action told as touching
+/// one item.
+pub(super) fn narrows_to_one(words: &[String]) -> bool {
+    words.iter().enumerate().any(|(i, w)| {
+        let prev = i.checked_sub(1).map(|p| words[p].as_str()).unwrap_or("");
+        let next = words.get(i + 1).map(String::as_str).unwrap_or("");
+        let one = (w == "one"
+            && ![
+                "every", "no", "any", "than", "at", "in", "each", "which", "this", "that", "the",
+            ]
+            .contains(&prev))
+            || (w == "single" && prev != "every");
+        (one && next.len() >= 3 && !NOT_ITEMS.contains(&next) && !denied(words, i))
+            || ((w == "only" || w == "just")
+                && [next, words.get(i + 2).map(String::as_str).unwrap_or("")]
+                    .iter()
+                    .take(if next == "the" { 2 } else { 1 })
+                    .any(|n| ["next", "first", "last", "oldest", "newest", "latest"].contains(n)))
+            || (["nobody", "everyone", "everybody"].contains(&w.as_str()) && next == "else")
+            || (w == "no" && next == "one" && words.get(i + 2).is_some_and(|n| n == "else"))
+    })
+}
+
+/// Whether the action repeats (`recurring: true`, `frequency: monthly`).
+pub(super) fn recurring(key: &TeachBackKey) -> bool {
+    key.kwargs().is_some_and(|m| {
+        m.iter().any(|(k, v)| {
+            let k = k.to_lowercase();
+            ((k.contains("recurring") || k.contains("repeat")) && v == &Value::Bool(true))
+                || (["frequency", "interval", "schedule", "recurrence", "cadence"]
+                    .contains(&k.as_str())
+                    && v.as_str().is_some_and(|s| {
+                        let s = s.to_lowercase();
+                        [
+                            "daily",
+                            "weekly",
+                            "monthly",
+                            "yearly",
+                            "annual",
+                            "quarterly",
+                            "every",
+                        ]
+                        .iter()
+                        .any(|f| s.contains(f))
+                    }))
+        })
+    })
+}
+
+/// Whether the action handles several items (a count of at least two).
+pub(super) fn several(key: &TeachBackKey) -> bool {
+    key.kwargs().is_some_and(|m| {
+        m.iter().any(|(k, v)| {
+            let k = k.to_lowercase();
+            (k.ends_with("count") || k.ends_with("occurrences") || k == "recipients")
+                && v.as_f64().is_some_and(|n| n >= 2.0)
+        })
+    })
+}
+
+/// Whether the action is about one item: no everything scope, no list, no count above one,
+/// no filter.
+fn single_item(key: &TeachBackKey) -> bool {
+    key.key_terms.iter().all(|g| g.label != "scope: everything")
+        && !several(key)
+        && key.kwargs().is_some_and(|m| {
+            m.iter().all(|(k, v)| {
+                let k = k.to_lowercase();
+                !v.is_array()
+                    && !v.is_object()
+                    && !["filter", "where", "query", "selector", "all", "scope"]
+                        .iter()
+                        .any(|f| k.contains(f))
+            })
+        })
+}
+
+/// One item told as all of its kind: "every email in the inbox" for `delete_email(26)`,
+/// "every Slack channel" for one channel.
+pub(super) fn widens_to_all(key: &TeachBackKey, sentences: &[Vec<String>]) -> Option<String> {
+    if !single_item(key) {
+        return None;
+    }
+    // The object the action's name ends with (`email` of `delete_email`, `channel` of
+    // `remove_user_from_channel`).
+    let kinds: Vec<&str> = key
+        .action_tokens
+        .iter()
+        .take_while(|t| !["action", "operation", "op", "service"].contains(&t.as_str()))
+        .skip(1)
+        .last()
+        .map(String::as_str)
+        // A plural object (`reset_factors`, `delete_contacts`) is many already.
+        .filter(|t| t.len() >= 3 && !t.ends_with('s'))
+        .into_iter()
+        .collect();
+    let kind =
+        |w: &str| kinds.contains(&w) || w.strip_suffix('s').is_some_and(|n| kinds.contains(&n));
+    // "every email", "all channels", "every Slack channel".
+    sentences
+        .iter()
+        .any(|words| {
+            words.iter().enumerate().any(|(i, w)| {
+                ["every", "all"].contains(&w.as_str())
+                    && words[i + 1..words.len().min(i + 3)].iter().any(|n| kind(n))
+                    && !denied_before(words, i)
+            })
+        })
+        .then(|| {
+            "the explanation overstates or misstates how much the action affects (its scope)"
+                .to_owned()
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::challenge::explain::plain_words;
+
+    #[test]
+    fn one_item_is_told_from_one_go() {
+        for t in [
+            "resets the password for one user",
+            "deletes a single row",
+            "cancels only the next appointment",
+            "nobody else is affected",
+        ] {
+            assert!(narrows_to_one(&plain_words(t)), "{t}");
+        }
+        for t in [
+            "deletes every row in one go",
+            "removes the folder in one command",
+            "deletes one folder and everything in it",
+            "not a single row survives",
+        ] {
+            assert!(!narrows_to_one(&plain_words(t)), "{t}");
+        }
+    }
+}

@@ -1,0 +1,714 @@
+//! The teach-back key: what an explanation is judged against, built from the (redacted) action —
+//! its targets with the phrases that name them, its effect, amounts and scope, the tokens an
+//! echo would repeat and the vocabulary an on-topic explanation draws from.
+
+use serde_json::Value;
+
+use super::ChallengeBody;
+use super::consequence;
+use super::explain;
+use super::facts::{FactKind, extract};
+use super::numbers;
+use super::teach_back::{KeyTermCategory, KeyTermGroup, TeachBackKey};
+use super::text::{identifier_tokens, parse_amount, words};
+use crate::assessment::RiskFactor;
+use crate::config::TeachBackPolicy;
+use crate::context::ActionContext;
+
+/// Which kind of target is the main one when several are present, most important first.
+const TARGET_PRIORITY: &[FactKind] = &[
+    FactKind::Recipient,
+    FactKind::Person,
+    FactKind::Account,
+    FactKind::Table,
+    FactKind::File,
+    FactKind::RecordId,
+    FactKind::Host,
+    FactKind::Service,
+    FactKind::Resource,
+    FactKind::Branch,
+    FactKind::Directory,
+    FactKind::Repository,
+    FactKind::Role,
+    FactKind::Version,
+    FactKind::Environment,
+];
+
+/// Legal forms of company names, which name no company on their own.
+const COMPANY_FORMS: &[&str] = &[
+    "ltd", "ltd.", "pvt", "pvt.", "inc", "inc.", "llc", "gmbh", "corp", "corp.", "limited", "plc",
+    "bv", "ag", "sa", "srl", "co", "co.", "as", "ab", "oy", "nv", "pty",
+];
+
+/// Currencies without a minor unit.
+const ZERO_DECIMAL: &[&str] = &[
+    "jpy", "krw", "vnd", "clp", "isk", "ugx", "xaf", "xof", "pyg",
+];
+
+/// Bytes of the arguments' JSON kept to recognise a pasted dump.
+const DUMP_PREFIX_BYTES: usize = 512;
+
+/// Bytes of action text turned into the explanation's related vocabulary (a fixed budget keeps
+/// generation linear and bounded for huge arguments).
+const VOCABULARY_BYTES: usize = 64 * 1024;
+
+/// Effect classes and their synonyms, as word prefixes; a trailing `$` means "whole word only".
+const EFFECTS: &[(&str, &[&str])] = &[
+    (
+        "delete",
+        &[
+            "delet",
+            "remov",
+            "eras",
+            "wipe",
+            "wiping",
+            "destroy",
+            "drop",
+            "purg",
+            "unlink",
+            "rm$",
+            "truncat",
+            "obliterat",
+        ],
+    ),
+    (
+        "send",
+        &[
+            "send", "sent", "email", "mail", "messag", "notif", "publish", "shar", "forward",
+            "transmit", "post$",
+        ],
+    ),
+    (
+        "pay",
+        &[
+            "pay", "paid", "transfer", "wire", "withdr", "purchas", "buy", "bought", "charg",
+            "refund", "money", "fund",
+        ],
+    ),
+    (
+        "execute",
+        &[
+            "run", "ran$", "execut", "exec", "launch", "invok", "command", "script", "appl",
+        ],
+    ),
+    (
+        "deploy",
+        &["deploy", "releas", "ship", "rollout", "push", "promot"],
+    ),
+    (
+        "write",
+        &[
+            "writ", "wrote", "overwrit", "save", "updat", "modif", "chang", "edit", "creat",
+            "insert", "replac", "alter",
+        ],
+    ),
+    ("move", &["move", "moving", "renam", "mv$", "relocat"]),
+    ("copy", &["copy", "copie", "cp$", "duplicat", "clon"]),
+    (
+        "permissions",
+        &[
+            "grant",
+            "revok",
+            "permission",
+            "access",
+            "chmod",
+            "chown",
+            "privileg",
+            "role",
+        ],
+    ),
+    (
+        "stop",
+        &[
+            "stop", "kill", "terminat", "shut", "halt", "disabl", "restart", "reboot",
+        ],
+    ),
+    (
+        "read",
+        &[
+            "read", "view", "list", "fetch", "get$", "gets$", "query", "select", "show",
+            "download", "inspect",
+        ],
+    ),
+];
+
+const SCOPE_WORDS: &[&str] = &[
+    "all$", "every", "entire", "whole", "recursiv", "complete", "bulk", "wildcard", "contents",
+    "each$",
+];
+
+pub(crate) fn stem_matches(word: &str, stem: &str) -> bool {
+    match stem.strip_suffix('$') {
+        Some(exact) => word == exact,
+        None => word.starts_with(stem),
+    }
+}
+
+fn effect_classes(tokens: &[String]) -> Vec<&'static (&'static str, &'static [&'static str])> {
+    EFFECTS
+        .iter()
+        .filter(|(_, stems)| {
+            tokens
+                .iter()
+                .any(|t| stems.iter().any(|s| stem_matches(t, s)))
+        })
+        .collect()
+}
+
+/// Every string in the arguments: values into `values`, object keys into `keys`.
+fn collect_strings(value: &Value, values: &mut Vec<String>, keys: &mut Vec<String>, depth: usize) {
+    if depth > 24 {
+        return;
+    }
+    match value {
+        Value::String(s) => values.push(s.clone()),
+        Value::Number(n) => values.push(n.to_string()),
+        Value::Bool(b) => values.push(b.to_string()),
+        Value::Array(items) => items
+            .iter()
+            .for_each(|v| collect_strings(v, values, keys, depth + 1)),
+        Value::Object(map) => map.iter().for_each(|(k, v)| {
+            keys.push(k.clone());
+            collect_strings(v, values, keys, depth + 1);
+        }),
+        Value::Null => {}
+    }
+}
+
+/// Whether the action's arguments say it applies broadly (recursive, everything, no WHERE …).
+fn has_scope_marker(ctx: &ActionContext, strings: &[String]) -> bool {
+    let flags_broad = ctx.kwargs.iter().any(|(k, v)| {
+        let k = k.to_lowercase();
+        ((k.contains("recursive") || k == "all" || k.contains("force") || k.contains("cascade"))
+            && v == &Value::Bool(true))
+            // `deleteMany({})`: an empty filter matches everything.
+            || (["filter", "query", "where", "selector"].contains(&k.as_str())
+                && (v.as_object().is_some_and(serde_json::Map::is_empty)
+                    || v.as_str().is_some_and(|s| s.trim().is_empty() || s.trim() == "{}")))
+    });
+    flags_broad
+        || strings.iter().any(|s| {
+            let lower = s.to_lowercase();
+            let tokens: Vec<&str> = lower.split_whitespace().collect();
+            tokens.iter().any(|t| {
+                [
+                    "*",
+                    "all",
+                    "everything",
+                    "-r",
+                    "-rf",
+                    "-fr",
+                    "--recursive",
+                    "--all",
+                    "-a",
+                    "flushall",
+                    "--volumes",
+                ]
+                .contains(t)
+                    || t.ends_with("/*")
+                    || t.starts_with("all_")
+                    || t.starts_with("all-")
+                    || (t.starts_with('-')
+                        && !t.starts_with("--")
+                        && t.contains('r')
+                        && t.len() <= 4)
+            }) || ((lower.trim_start().starts_with("delete")
+                || lower.trim_start().starts_with("update"))
+                && !lower.contains(" where "))
+                || lower.trim_start().starts_with("truncate")
+                // `updateMany({}, …)`: an empty filter matches everything.
+                || lower.replace(' ', "").contains("({}")
+        })
+}
+
+fn target_phrases(kind: FactKind, value: &str) -> Vec<String> {
+    let v = value.to_lowercase();
+    let mut phrases = vec![v.trim_end_matches('/').to_owned()];
+    // Names are short ("Li"): a person's name parts count from two letters.
+    let min_chars = if kind == FactKind::Person { 2 } else { 3 };
+    let mut push = |p: &str| {
+        let p = p.trim_matches(|c: char| !c.is_alphanumeric());
+        if p.chars().count() >= min_chars && !phrases.iter().any(|x| x == p) {
+            phrases.push(p.to_owned());
+        }
+    };
+    match kind {
+        FactKind::Directory | FactKind::File => {
+            let last = v
+                .trim_end_matches('/')
+                .rsplit('/')
+                .next()
+                .unwrap_or("")
+                .to_owned();
+            push(&last);
+            if kind == FactKind::File
+                && let Some((stem, _)) = last.rsplit_once('.')
+            {
+                push(stem);
+            }
+        }
+        FactKind::Recipient | FactKind::Person => {
+            if let Some((local, domain)) = v.split_once('@') {
+                push(local);
+                push(domain);
+                for part in local.split(['.', '_', '-']) {
+                    push(part);
+                }
+            } else if !v.contains(char::is_whitespace)
+                && v.chars().filter(char::is_ascii_alphanumeric).count() >= 12
+            {
+                // A wallet or account code is read and quoted by its ends: "bc1qxy…0wlh".
+                let compact: Vec<char> = v.chars().filter(char::is_ascii_alphanumeric).collect();
+                push(&compact[compact.len() - 4..].iter().collect::<String>());
+                push(&compact[..6].iter().collect::<String>());
+            } else {
+                // "Kavya Softworks Pvt Ltd" is named by "Kavya", not by "Ltd".
+                for part in v.split_whitespace().filter(|p| !COMPANY_FORMS.contains(p)) {
+                    push(part);
+                }
+            }
+        }
+        FactKind::Account => {
+            // Long codes are read and quoted by their ends: "0x9f2c…8d21", "ending 3000".
+            let compact: String = v.chars().filter(|c| c.is_alphanumeric()).collect();
+            push(&compact);
+            let chars: Vec<char> = compact.chars().collect();
+            if chars.len() >= 12 {
+                push(&chars[chars.len() - 4..].iter().collect::<String>());
+                push(&chars[..6].iter().collect::<String>());
+            }
+        }
+        // `production` is also "prod", `staging` "stage", `development` "dev".
+        FactKind::Environment => {
+            for (long, short) in [
+                ("production", "prod"),
+                ("staging", "stage"),
+                ("development", "dev"),
+            ] {
+                if v.contains(long) {
+                    push(&v.replace(long, short));
+                }
+                if v.split(|c: char| !c.is_alphanumeric()).any(|t| t == short) {
+                    push(&v.replace(short, long));
+                }
+            }
+        }
+        FactKind::Role | FactKind::Service | FactKind::Resource | FactKind::Repository => {
+            for part in v.split(['/', ':', '-', '_', '.']) {
+                push(part);
+            }
+        }
+        FactKind::Host => {
+            let labels: Vec<&str> = v.split('.').collect();
+            if labels.len() >= 2 {
+                push(&labels[labels.len() - 2..].join("."));
+            }
+        }
+        FactKind::Table => {
+            let name = v.rsplit('.').next().unwrap_or(&v).to_owned();
+            push(&name);
+            if let Some(singular) = name.strip_suffix('s') {
+                push(singular);
+            }
+        }
+        _ => {}
+    }
+    phrases
+}
+
+pub(crate) fn generate(
+    ctx: &ActionContext,
+    factors: &[RiskFactor],
+    policy: &TeachBackPolicy,
+) -> (ChallengeBody, TeachBackKey) {
+    let name_tokens = identifier_tokens(&ctx.function_name);
+    // What a generic call does is said by its operation argument (`service: open_cover`,
+    // `action: remove`): its words follow the name's verb, before the name's nouns.
+    let mut operation_tokens: Vec<String> = Vec::new();
+    for (k, v) in &ctx.kwargs {
+        if ["action", "operation", "op", "service", "verb"].contains(&k.to_lowercase().as_str())
+            && let Some(v) = v.as_str()
+            && v.len() <= 40
+            && !v.contains(char::is_whitespace)
+        {
+            operation_tokens.extend(identifier_tokens(v));
+        }
+    }
+    let name_tokens_for_key: Vec<String> = name_tokens
+        .iter()
+        .take(1)
+        .chain(&operation_tokens)
+        .chain(name_tokens.iter().skip(1))
+        .cloned()
+        .collect();
+    let arguments = ctx.arguments_value();
+    let mut strings = Vec::new();
+    let mut keys = Vec::new();
+    collect_strings(&arguments, &mut strings, &mut keys, 0);
+
+    let mut groups: Vec<KeyTermGroup> = Vec::new();
+    let mut target_kinds: Vec<FactKind> = Vec::new();
+    let facts = extract(ctx);
+    for fact in facts.iter().filter(|f| f.kind != FactKind::Amount) {
+        let label = format!("{}: {}", kind_label(fact.kind), fact.value);
+        let phrases = target_phrases(fact.kind, &fact.value);
+        if fact.kind == FactKind::Command {
+            // A program like `rm` says what happens: it is an effect, handled below.
+            continue;
+        }
+        groups.push(KeyTermGroup {
+            category: KeyTermCategory::Target,
+            label,
+            phrases,
+            stems: Vec::new(),
+            primary: false,
+        });
+        target_kinds.push(fact.kind);
+    }
+    if let Some(main) = TARGET_PRIORITY.iter().find(|k| target_kinds.contains(k)) {
+        let label = format!("{}: ", kind_label(*main));
+        for g in groups.iter_mut().filter(|g| g.label.starts_with(&label)) {
+            g.primary = true;
+        }
+    }
+    // A URL names its resource by its last path segment too ("list a1b2c3d4e5" for
+    // `…/3.0/lists/a1b2c3d4e5`), and its host by the site's name ("the Mailchimp API").
+    for s in strings
+        .iter()
+        .filter(|s| s.starts_with("http://") || s.starts_with("https://"))
+    {
+        let rest = s.split_once("://").map_or("", |(_, r)| r);
+        let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
+        let host = host.split(':').next().unwrap_or(host).to_lowercase();
+        let Some(group) = groups
+            .iter_mut()
+            .find(|g| g.category == KeyTermCategory::Target && g.phrases.first() == Some(&host))
+        else {
+            continue;
+        };
+        let segment = path
+            .split(['?', '#'])
+            .next()
+            .unwrap_or("")
+            .trim_end_matches('/')
+            .rsplit('/')
+            .next()
+            .unwrap_or("")
+            .to_lowercase();
+        if segment.len() >= 3 && segment.chars().any(char::is_alphabetic) {
+            group.phrases.push(segment);
+        }
+        let labels: Vec<&str> = host.split('.').collect();
+        if labels.len() >= 3
+            && let Some(site) = labels.get(labels.len() - 2)
+            && site.len() >= 4
+        {
+            group.phrases.push((*site).to_owned());
+        }
+    }
+    // What an opaque id stands for, by its name (`item_name`, `Name`, `title`): naming that
+    // names the target as well as the id does.
+    for (k, v) in &ctx.kwargs {
+        let tokens = identifier_tokens(k);
+        let Some(v) = v.as_str() else { continue };
+        if !tokens.last().is_some_and(|t| t == "name" || t == "title")
+            || v.len() > 80
+            || v.contains("[REDACTED")
+            || !v.chars().any(char::is_alphabetic)
+        {
+            continue;
+        }
+        let lower = v.to_lowercase();
+        let mut phrases = vec![lower.clone()];
+        phrases.extend(
+            lower
+                .split_whitespace()
+                .map(|p| p.trim_matches(|c: char| !c.is_alphanumeric()))
+                .filter(|p| p.len() >= 4 && !COMPANY_FORMS.contains(p))
+                .filter(|p| !super::vocab::STOPWORDS.contains(p))
+                .map(str::to_owned),
+        );
+        groups.push(KeyTermGroup {
+            category: KeyTermCategory::Target,
+            label: format!("name: {v}"),
+            phrases,
+            stems: Vec::new(),
+            primary: false,
+        });
+    }
+    let mut effect_tokens: Vec<String> = name_tokens.clone();
+    for fact in facts.iter().filter(|f| f.kind == FactKind::Command) {
+        effect_tokens.push(fact.value.to_lowercase());
+    }
+    for s in &strings {
+        if let Some(first) = s.split_whitespace().next() {
+            effect_tokens.push(first.to_lowercase());
+        }
+    }
+    for (class, stems) in effect_classes(&effect_tokens) {
+        groups.push(KeyTermGroup {
+            category: KeyTermCategory::Effect,
+            label: format!("effect: {class}"),
+            phrases: Vec::new(),
+            stems: stems.iter().map(|s| (*s).to_owned()).collect(),
+            primary: false,
+        });
+    }
+    for fact in facts.iter().filter(|f| f.kind == FactKind::Amount) {
+        let mut phrases = vec![fact.value.clone()];
+        if let Some(int) = fact.value.strip_suffix(".00") {
+            phrases.push(int.to_owned());
+        }
+        groups.push(KeyTermGroup {
+            category: KeyTermCategory::Scope,
+            label: format!("amount: {}", fact.value),
+            phrases,
+            stems: Vec::new(),
+            primary: false,
+        });
+    }
+    if has_scope_marker(ctx, &strings) {
+        groups.push(KeyTermGroup {
+            category: KeyTermCategory::Scope,
+            label: "scope: everything".to_owned(),
+            phrases: Vec::new(),
+            stems: SCOPE_WORDS.iter().map(|s| (*s).to_owned()).collect(),
+            primary: false,
+        });
+    }
+    if groups.is_empty() {
+        // Nothing else to anchor on: the explanation must at least name what is being done,
+        // or one of the short values it is done to (`server-room-3`).
+        let mut phrases: Vec<String> = name_tokens.clone();
+        phrases.extend(
+            strings
+                .iter()
+                .filter(|s| (3..=40).contains(&s.len()) && s.chars().any(char::is_alphabetic))
+                .take(16)
+                .map(|s| s.to_lowercase()),
+        );
+        if !phrases.is_empty() {
+            groups.push(KeyTermGroup {
+                category: KeyTermCategory::Target,
+                label: format!("action: {}", ctx.function_name),
+                phrases,
+                stems: Vec::new(),
+                primary: false,
+            });
+        }
+    }
+
+    // Linear with a budget: a 2 MB action with 100k keys must not make this quadratic.
+    let mut seen: std::collections::HashSet<String> = name_tokens.iter().cloned().collect();
+    let mut echo_tokens: Vec<String> = name_tokens;
+    let mut budget = VOCABULARY_BYTES;
+    for s in strings.iter().chain(&keys) {
+        if budget == 0 {
+            break;
+        }
+        let mut end = s.len().min(budget);
+        while !s.is_char_boundary(end) {
+            end -= 1;
+        }
+        budget -= end;
+        for w in words(&s[..end]) {
+            if seen.insert(w.clone()) {
+                echo_tokens.push(w);
+            }
+        }
+    }
+    // A pasted dump starts like the arguments do: their first bytes are enough to spot one.
+    let mut argument_dump = serde_json::to_string(&arguments)
+        .unwrap_or_default()
+        .to_lowercase();
+    if argument_dump.len() > DUMP_PREFIX_BYTES {
+        let mut end = DUMP_PREFIX_BYTES;
+        while !argument_dump.is_char_boundary(end) {
+            end -= 1;
+        }
+        argument_dump.truncate(end);
+    }
+
+    // A redacted argument is named by what it is ("the password"): when it is all the action
+    // has, the explanation must say that much.
+    if !groups.iter().any(|g| g.category == KeyTermCategory::Target) {
+        for (k, v) in &ctx.kwargs {
+            // A value that is all redacted, not a text with a secret inside.
+            if v.as_str().is_some_and(|s| {
+                let s = s.trim();
+                s.starts_with("[REDACTED") && s.ends_with(']') && !s.contains(' ')
+            }) {
+                let phrases: Vec<String> = identifier_tokens(k)
+                    .into_iter()
+                    .filter(|t| {
+                        t.len() >= 3 && !["new", "old", "the", "value"].contains(&t.as_str())
+                    })
+                    .flat_map(|t| [format!("{t}s"), t])
+                    .collect();
+                if !phrases.is_empty() {
+                    groups.push(KeyTermGroup {
+                        category: KeyTermCategory::Target,
+                        label: format!("redacted: {k}"),
+                        phrases,
+                        stems: Vec::new(),
+                        primary: false,
+                    });
+                }
+            }
+        }
+    }
+    let min_key_terms = policy.min_key_terms;
+    let body = ChallengeBody::TeachBack {
+        instruction: format!(
+            "Explain in your own words what this action will do: what it affects, what happens to it, and how much. \
+             Use at least {} words and name at least {} key terms of the action.",
+            policy.min_words, min_key_terms
+        ),
+        min_words: policy.min_words,
+        min_key_terms,
+    };
+    let consequences: Vec<String> = consequence::consequences(ctx, factors)
+        .iter()
+        .map(|c| c.name().to_owned())
+        .collect();
+    // Stripe counts in the currency's minor unit (`amount: 4999` is $49.99), except for
+    // zero-decimal currencies; wrappers differ, so an integer amount may be read either way.
+    let name = ctx.function_name.to_lowercase();
+    let integer = |p: &str| {
+        arguments
+            .pointer(p)
+            .is_some_and(|a| a.is_u64() || a.is_i64())
+    };
+    let minor_units = ((["stripe", "adyen", "mollie", "square", "checkout_com"]
+        .iter()
+        .any(|p| name.contains(p))
+        && (integer("/kwargs/amount") || integer("/kwargs/amount/value")))
+        || ctx.kwargs.keys().any(|k| {
+            let k = k.to_lowercase();
+            (k.ends_with("_cents") || k.ends_with("_minor")) && integer(&format!("/kwargs/{k}"))
+        }))
+        && !arguments
+            .pointer("/kwargs/currency")
+            .or_else(|| arguments.pointer("/kwargs/amount/currency"))
+            .and_then(Value::as_str)
+            .is_some_and(|c| ZERO_DECIMAL.contains(&c.to_lowercase().as_str()));
+    let amounts: Vec<f64> = facts
+        .iter()
+        .filter(|f| f.kind == FactKind::Amount)
+        // Every reading of the amount as written (`NOK 284 500,00`, `27.300`).
+        .flat_map(|f| {
+            numbers::number_groups(&f.value)
+                .into_iter()
+                .next()
+                .map(|g| g.values)
+                .filter(|v| !v.is_empty())
+                .unwrap_or_else(|| parse_amount(&f.value).into_iter().collect())
+        })
+        .flat_map(|a| {
+            let minor = (minor_units && a.fract() == 0.0).then_some(a / 100.0);
+            std::iter::once(a).chain(minor)
+        })
+        .collect();
+    // Only where the minor unit is certain: an `{"value", "currency"}` amount object (the
+    // shape of APIs that always count in minor units) or a `_cents` / `_minor` key.
+    let certainly_minor = minor_units
+        && (integer("/kwargs/amount/value")
+            || ctx.kwargs.keys().any(|k| {
+                let k = k.to_lowercase();
+                k.ends_with("_cents") || k.ends_with("_minor")
+            }));
+    let minor_unit_amounts: Vec<f64> = if certainly_minor {
+        amounts
+            .iter()
+            .copied()
+            .filter(|a| a.fract() == 0.0 && amounts.iter().any(|b| *b * 100.0 == *a))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let mut vocabulary: Vec<String> = Vec::new();
+    let mut budget = VOCABULARY_BYTES;
+    let sources = std::iter::once(ctx.function_name.as_str())
+        .chain(ctx.function_doc.as_deref())
+        .chain(ctx.environment.as_deref())
+        .chain(strings.iter().map(String::as_str))
+        .chain(keys.iter().map(String::as_str))
+        .chain(factors.iter().map(|f| f.evidence.as_str()));
+    for source in sources {
+        if budget == 0 {
+            break;
+        }
+        let mut end = source.len().min(budget);
+        while !source.is_char_boundary(end) {
+            end -= 1;
+        }
+        budget -= end;
+        for w in explain::plain_words(&source[..end]) {
+            vocabulary.push(w);
+        }
+        vocabulary.extend(identifier_tokens(&source[..end]));
+    }
+    vocabulary.sort_unstable();
+    vocabulary.dedup();
+    let command_tokens: Vec<String> = strings
+        .iter()
+        .filter(|s| s.contains(' ') && s.len() <= 4096)
+        .flat_map(|s| {
+            s.split_whitespace()
+                .filter(|w| !w.starts_with('-'))
+                .take(3)
+                .flat_map(|w| {
+                    let w = w.to_lowercase();
+                    // `Stop-Service`, `terminate-instances`: a verb-noun command starts with
+                    // its verb.
+                    let verb = w
+                        .split_once('-')
+                        .map(|(v, _)| v.to_owned())
+                        .filter(|v| v.len() >= 3 && v.chars().all(|c| c.is_ascii_alphabetic()));
+                    verb.into_iter().chain(std::iter::once(w))
+                })
+                .collect::<Vec<_>>()
+        })
+        .take(24)
+        .collect();
+    let key = TeachBackKey {
+        action: ctx.function_name.clone(),
+        arguments,
+        min_words: policy.min_words,
+        min_key_terms,
+        key_terms: groups,
+        echo_tokens,
+        argument_dump,
+        consequences,
+        action_tokens: name_tokens_for_key,
+        command_tokens,
+        amounts,
+        minor_unit_amounts,
+        vocabulary,
+    };
+    (body, key)
+}
+
+fn kind_label(kind: FactKind) -> &'static str {
+    match kind {
+        FactKind::Directory => "directory",
+        FactKind::File => "file",
+        FactKind::Table => "table",
+        FactKind::Recipient => "recipient",
+        FactKind::Host => "host",
+        FactKind::Amount => "amount",
+        FactKind::Branch => "branch",
+        FactKind::Environment => "environment",
+        FactKind::Command => "program",
+        FactKind::RecordId => "record",
+        FactKind::Person => "person",
+        FactKind::Account => "account",
+        FactKind::Role => "role",
+        FactKind::Service => "service",
+        FactKind::Version => "version",
+        FactKind::Repository => "repository",
+        FactKind::Resource => "resource",
+        FactKind::Consequence => "consequence",
+        FactKind::Operation => "operation",
+    }
+}
