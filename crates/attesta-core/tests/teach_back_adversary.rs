@@ -318,4 +318,12 @@ fn held_out_explanations() {
             "{label}"
         );
     }
+    // Set 14 (260 cases, 70 actions across sixteen domains, every explanation at least 15 words,
+    // fakes written to be fluent and on topic) was written blind after every change above and
+    // only measured.
+    let unseen = evaluate(
+        "teach-back held-out 14 (written blind)",
+        include_str!("corpus/teach_back_heldout14.jsonl"),
+    );
+    assert!(unseen.honest_rate >= 60.0 && unseen.fake_rate >= 60.0);
 }
