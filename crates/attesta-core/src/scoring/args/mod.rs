@@ -602,7 +602,17 @@ impl Walker<'_> {
             }
         } else {
             // A command need not start the value: `cd /tmp && rm -rf /`, `run: curl … | sh`.
-            for line in trimmed.lines() {
+            // Lines as `str::lines` splits them (a `\r` before the `\n` dropped), found in one
+            // vectorised pass over the text rather than one search per line.
+            let bytes = trimmed.as_bytes();
+            let mut start = 0;
+            for end in memchr::memchr_iter(b'\n', bytes).chain(std::iter::once(bytes.len())) {
+                if start > bytes.len() {
+                    break;
+                }
+                let line = &trimmed[start..end];
+                let line = line.strip_suffix('\r').unwrap_or(line);
+                start = end + 1;
                 if let Some(cmd) = shell::embedded_command(line) {
                     shell::analyze(cmd, self.findings);
                 }
