@@ -607,9 +607,6 @@ impl Walker<'_> {
             let bytes = trimmed.as_bytes();
             let mut start = 0;
             for end in memchr::memchr_iter(b'\n', bytes).chain(std::iter::once(bytes.len())) {
-                if start > bytes.len() {
-                    break;
-                }
                 let line = &trimmed[start..end];
                 let line = line.strip_suffix('\r').unwrap_or(line);
                 start = end + 1;
