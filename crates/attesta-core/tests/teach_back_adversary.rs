@@ -321,9 +321,19 @@ fn held_out_explanations() {
     // Set 14 (260 cases, 70 actions across sixteen domains, every explanation at least 15 words,
     // fakes written to be fluent and on topic) was written blind after every change above and
     // only measured.
-    let unseen = evaluate(
-        "teach-back held-out 14 (written blind)",
-        include_str!("corpus/teach_back_heldout14.jsonl"),
-    );
-    assert!(unseen.honest_rate >= 60.0 && unseen.fake_rate >= 60.0);
+    // Set 15 (235 cases, 63 actions: the assistant, coding-agent, MCP, support and cloud tasks
+    // public agent benchmarks record, a third with injected or look-alike targets) likewise.
+    for (label, corpus) in [
+        (
+            "teach-back held-out 14 (written blind)",
+            include_str!("corpus/teach_back_heldout14.jsonl"),
+        ),
+        (
+            "teach-back held-out 15 (written blind)",
+            include_str!("corpus/teach_back_heldout15.jsonl"),
+        ),
+    ] {
+        let unseen = evaluate(label, corpus);
+        assert!(unseen.honest_rate >= 60.0 && unseen.fake_rate >= 60.0, "{label}");
+    }
 }
