@@ -76,6 +76,19 @@ fn evaluate_with(label: &str, corpus: &str, min_words: Option<u32>) -> Figures {
         {
             println!("{}: {key:#?}\n{:?}", case.id, result.details);
         }
+        if std::env::var("TEACH_BACK_BRIEF").is_ok_and(|ids| ids.split(',').any(|id| id == case.id))
+            && let Expected::TeachBack(k) = &key.expected
+        {
+            let terms: Vec<String> = k
+                .key_terms
+                .iter()
+                .map(|g| format!("{}{} {:?} {:?}", if g.primary { "*" } else { "" }, g.label, g.phrases, g.stems))
+                .collect();
+            println!(
+                "{} ({}): {}\n  consequences {:?} action {:?} command {:?} amounts {:?}\n  terms {terms:#?}\n  -> {:?}",
+                case.id, k.min_words, case.explanation, k.consequences, k.action_tokens, k.command_tokens, k.amounts, result.details.get("reason")
+            );
+        }
         let style = case.style.split(':').next().unwrap_or("").to_owned();
         let entry = by_style
             .entry(format!(
@@ -187,7 +200,7 @@ fn evaluate_with(label: &str, corpus: &str, min_words: Option<u32>) -> Figures {
     println!(
         "honest accepted {honest_rate:.1} % ({honest_ok}/{honest}); fakes rejected {fake_rate:.1} % ({fakes_caught}/{fakes})"
     );
-    for m in misses.iter().take(60) {
+    for m in misses.iter().take(200) {
         println!("  miss {m}");
     }
     Figures {

@@ -180,6 +180,20 @@ pub(crate) fn effect_spec(c: Consequence, action_tokens: &[String]) -> EffectSpe
                 "blast",
                 "broadcast",
                 "invit",
+                // Saying something to someone: tells, replies, DMs, informs, announces, posts.
+                "tell",
+                "told",
+                "reply$",
+                "replies$",
+                "replied$",
+                "dm$",
+                "dms$",
+                "inform",
+                "announc",
+                "post$",
+                "posts$",
+                "posted$",
+                "tweet",
             ]
             .to_vec(),
             opposites: [

@@ -175,6 +175,36 @@ fn collect_strings(value: &Value, values: &mut Vec<String>, keys: &mut Vec<Strin
     }
 }
 
+/// Keys whose value is what a message says (`text`, `body`, `public_comment`, `subject`).
+const MESSAGE_KEYS: &[&str] = &[
+    "text", "body", "message", "content", "comment", "subject", "caption", "note", "html",
+    "markdown", "status", "reply", "tweet",
+];
+
+/// The strings that are what a message says: their words belong to the message, and their
+/// first words are no command of the action (`"Reminder: all-hands moved"`).
+fn message_bodies(value: &Value, out: &mut Vec<String>, depth: usize) {
+    if depth > 24 {
+        return;
+    }
+    match value {
+        Value::Array(items) => items.iter().for_each(|v| message_bodies(v, out, depth + 1)),
+        Value::Object(map) => map.iter().for_each(|(k, v)| {
+            let tokens = identifier_tokens(k);
+            match v {
+                Value::String(s)
+                    if s.contains(' ')
+                        && tokens.iter().any(|t| MESSAGE_KEYS.contains(&t.as_str())) =>
+                {
+                    out.push(s.clone());
+                }
+                _ => message_bodies(v, out, depth + 1),
+            }
+        }),
+        _ => {}
+    }
+}
+
 /// Whether the action's arguments say it applies broadly (recursive, everything, no WHERE …).
 fn has_scope_marker(ctx: &ActionContext, strings: &[String]) -> bool {
     let flags_broad = ctx.kwargs.iter().any(|(k, v)| {
@@ -365,6 +395,45 @@ pub(crate) fn generate(
         });
         target_kinds.push(fact.kind);
     }
+    // A chat channel or direct-message handle (`#general`, `@alex.m`) is where a message
+    // goes: its recipient.
+    for (k, v) in &ctx.kwargs {
+        let tokens = identifier_tokens(k);
+        if !tokens.iter().any(|t| t == "channel" || t == "channels") {
+            continue;
+        }
+        let values: Vec<&str> = match v {
+            Value::String(s) => vec![s.as_str()],
+            Value::Array(items) => items.iter().filter_map(Value::as_str).collect(),
+            _ => Vec::new(),
+        };
+        for value in values {
+            let name = value.trim().trim_start_matches(['#', '@']).to_lowercase();
+            if name.len() < 2
+                || name.len() > 80
+                || name.contains(char::is_whitespace)
+                || value.contains("[REDACTED")
+                || groups.iter().any(|g| g.phrases.first() == Some(&name))
+            {
+                continue;
+            }
+            let mut phrases = vec![value.trim().to_lowercase(), name.clone()];
+            phrases.extend(
+                name.split(['-', '_', '.'])
+                    .filter(|p| p.len() >= 3 && !super::vocab::STOPWORDS.contains(p))
+                    .map(str::to_owned),
+            );
+            phrases.dedup();
+            groups.push(KeyTermGroup {
+                category: KeyTermCategory::Target,
+                label: format!("recipient: {value}"),
+                phrases,
+                stems: Vec::new(),
+                primary: false,
+            });
+            target_kinds.push(FactKind::Recipient);
+        }
+    }
     if let Some(main) = TARGET_PRIORITY.iter().find(|k| target_kinds.contains(k)) {
         let label = format!("{}: ", kind_label(*main));
         for g in groups.iter_mut().filter(|g| g.label.starts_with(&label)) {
@@ -440,7 +509,10 @@ pub(crate) fn generate(
     for fact in facts.iter().filter(|f| f.kind == FactKind::Command) {
         effect_tokens.push(fact.value.to_lowercase());
     }
-    for s in &strings {
+    let mut bodies = Vec::new();
+    message_bodies(&arguments, &mut bodies, 0);
+    let bodies: std::collections::HashSet<String> = bodies.into_iter().collect();
+    for s in strings.iter().filter(|s| !bodies.contains(s.as_str())) {
         if let Some(first) = s.split_whitespace().next() {
             effect_tokens.push(first.to_lowercase());
         }
@@ -652,7 +724,7 @@ pub(crate) fn generate(
     vocabulary.dedup();
     let command_tokens: Vec<String> = strings
         .iter()
-        .filter(|s| s.contains(' ') && s.len() <= 4096)
+        .filter(|s| s.contains(' ') && s.len() <= 4096 && !bodies.contains(s.as_str()))
         .flat_map(|s| {
             s.split_whitespace()
                 .filter(|w| !w.starts_with('-'))

@@ -106,6 +106,8 @@ const VERBS: &[VerbEntry] = &[
         "upgrad",
         &[
             "updat", "install", "replac", "new", "version", "roll", "push", "flash",
+            // `helm upgrade x`: what an upgrade of a release does is deploy it.
+            "deploy",
         ],
         &[
             "downgrad",
@@ -126,6 +128,8 @@ const VERBS: &[VerbEntry] = &[
             "tweet",
             "broadcast",
             "tell",
+            "told",
+            "inform",
         ],
         &[],
     ),
@@ -157,6 +161,11 @@ const VERBS: &[VerbEntry] = &[
         &[
             "sent", "transfer", "pay", "wire", "mail", "post", "publish", "announc", "tweet",
             "messag", "notif",
+            // Saying something to someone is sending them a message: tells, replies, DMs,
+            // texts, informs, pings, reminds.
+            "tell", "told", "reply$", "replies$", "replied$", "replying$", "dm$", "dms$",
+            "dmed$", "inform", "ping$", "pings$", "remind", "text$", "texts$",
+            "texted$", "blast", "broadcast",
         ],
         &[
             "we receive",
