@@ -34,6 +34,24 @@ const NARROWING: &[&str] = &[
     "single file",
 ];
 
+/// Light verbs of actions that add or make something.
+const MAKING_VERBS: &[&str] = &[
+    "add", "creat", "issu", "plac", "attach", "put", "mak", "writ", "updat",
+];
+
+/// Verbs that say only that something happens.
+const NOTHING_SAID: &[&str] = &[
+    "run", "runs", "running", "ran", "execute", "executes", "executed", "executing", "apply",
+    "applies", "applied", "applying",
+];
+
+/// Verbs that take something away.
+const REMOVAL_STEMS: &[&str] = &[
+    "delet", "remov", "cancel", "revok", "drop", "destroy", "eras", "wipe", "purg", "disabl",
+    "terminat", "kill", "uninstall", "unlink", "detach", "deactivat", "unpublish", "unshar",
+    "unsubscrib", "void", "stop", "halt",
+];
+
 /// Environment names: one named in an explanation that the action does not use is a
 /// different target.
 const ENVIRONMENT_WORDS: &[&str] = &[
@@ -192,19 +210,19 @@ pub(super) fn understanding_failure(
     let effect_named = matched
         .iter()
         .any(|g| g.category == KeyTermCategory::Effect);
+    // Words naming the action's targets (`backup` of `backup.gpg`) are not opposite cues.
+    let mut target_words: Vec<String> = key
+        .key_terms
+        .iter()
+        .filter(|g| g.category == KeyTermCategory::Target)
+        .flat_map(|g| g.phrases.iter())
+        .flat_map(|p| explain::plain_words(p))
+        .collect();
+    target_words.sort_unstable();
+    target_words.dedup();
     let verdict = if specs.is_empty() {
         EffectVerdict::Missing
     } else {
-        // Words naming the action's targets (`backup` of `backup.gpg`) are not opposite cues.
-        let mut target_words: Vec<String> = key
-            .key_terms
-            .iter()
-            .filter(|g| g.category == KeyTermCategory::Target)
-            .flat_map(|g| g.phrases.iter())
-            .flat_map(|p| explain::plain_words(p))
-            .collect();
-        target_words.sort_unstable();
-        target_words.dedup();
         explain::judge_effect(
             &effect_words(key, &plain, lower),
             lower,
@@ -221,10 +239,23 @@ pub(super) fn understanding_failure(
         // something changes (`update_…`, `set_…`, `run_…`): its effect is said in the
         // explanation's own verbs ("turns off", "raises", "changes ownership"), which cannot
         // be checked word for word; opposites and negations still are.
+        // An action that adds or makes something (`add_…`, `create_…`, `issue_…`) is not
+        // told by taking something away ("cancels", "revokes", "deletes").
+        // Words of the action's own name or of its targets (`update_scheduled_transaction`,
+        // `ci-deploy-bot`) name what is acted on, not what happens; "run it" or "apply it"
+        // says only that something happens.
         EffectVerdict::Missing
             if own_verb.is_none_or(|v| GENERIC_VERBS.contains(&v))
                 && plain.iter().enumerate().any(|(i, w)| {
-                    super::lexicon::effect_verb(w) && !explain::negated(&plain, i)
+                    super::lexicon::effect_verb(w)
+                        && !explain::negated(&plain, i)
+                        && !key.action_tokens.iter().any(|t| t == w)
+                        && target_words.binary_search(w).is_err()
+                        && !NOTHING_SAID.contains(&w.as_str())
+                        // "the rotation", "a payment": a noun of an act is not saying it happens.
+                        && !["tion", "sion", "ment", "ments", "tions"].iter().any(|e| w.ends_with(e))
+                        && !(own_verb.is_some_and(|v| MAKING_VERBS.contains(&v))
+                            && REMOVAL_STEMS.iter().any(|r| w.starts_with(r)))
                 }) => {}
         EffectVerdict::Missing => {
             return Some(
