@@ -33,6 +33,7 @@ mod numbers;
 mod peers;
 mod quiz;
 mod rng;
+mod roles;
 mod scope_words;
 mod teach_back;
 mod teach_back_key;

@@ -164,26 +164,79 @@ pub(super) fn widens_to_all(key: &TeachBackKey, sentences: &[Vec<String>]) -> Op
     }
     // The object the action's name ends with (`email` of `delete_email`, `channel` of
     // `remove_user_from_channel`).
-    let kinds: Vec<&str> = key
+    let mut kinds: Vec<String> = key
         .action_tokens
         .iter()
         .take_while(|t| !["action", "operation", "op", "service"].contains(&t.as_str()))
         .skip(1)
         .last()
-        .map(String::as_str)
         // A plural object (`reset_factors`, `delete_contacts`) is many already.
         .filter(|t| t.len() >= 3 && !t.ends_with('s'))
+        .cloned()
         .into_iter()
         .collect();
-    let kind =
-        |w: &str| kinds.contains(&w) || w.strip_suffix('s').is_some_and(|n| kinds.contains(&n));
-    // "every email", "all channels", "every Slack channel".
+    // The kind its one id names (`post` of `post_id`, `variant` of `variant_id`) and the
+    // words of a one-record name (`smoke` and `detector` of `switch.smoke_detector_hallway`).
+    for (k, _) in key.kwargs().into_iter().flatten() {
+        let tokens = super::text::identifier_tokens(k);
+        if let [noun, id] = tokens.as_slice()
+            && id == "id"
+            && noun.len() >= 4
+            && !["entity", "resource", "object", "item", "record"].contains(&noun.as_str())
+        {
+            kinds.push(noun.clone());
+        }
+    }
+    for g in key
+        .key_terms
+        .iter()
+        .filter(|g| g.primary && g.label.starts_with("record: "))
+    {
+        if let Some((_, last)) = g.label.rsplit_once(['.', '/']) {
+            kinds.extend(
+                last.to_lowercase()
+                    .split(['_', '-'])
+                    .filter(|p| p.len() >= 4)
+                    .map(str::to_owned),
+            );
+        }
+    }
+    // What holds the object (`page` of `delete_page_post`): "the whole page" is more than
+    // one post.
+    let tokens = &key.action_tokens;
+    let containers: Vec<&String> = tokens
+        .iter()
+        .position(|t| super::explain::verb_spec(std::slice::from_ref(t), &[]).is_some())
+        .and_then(|v| tokens.get(v + 1..tokens.len().saturating_sub(1)))
+        .unwrap_or_default()
+        .iter()
+        .filter(|t| t.len() >= 4)
+        .collect();
+    let whole_container = sentences.iter().any(|words| {
+        words.iter().enumerate().any(|(i, w)| {
+            ["whole", "entire"].contains(&w.as_str())
+                && words[i + 1..words.len().min(i + 5)]
+                    .iter()
+                    .any(|n| containers.iter().any(|c| *c == n))
+                && !denied_before(words, i)
+        })
+    });
+    if whole_container {
+        return Some(
+            "the explanation overstates or misstates how much the action affects (its scope)"
+                .to_owned(),
+        );
+    }
+    let kind = |w: &str| {
+        kinds.iter().any(|k| k == w) || w.strip_suffix('s').is_some_and(|n| kinds.iter().any(|k| k == n))
+    };
+    // "every email", "all channels", "every Slack channel", "every merino sweater variant".
     sentences
         .iter()
         .any(|words| {
             words.iter().enumerate().any(|(i, w)| {
                 ["every", "all"].contains(&w.as_str())
-                    && words[i + 1..words.len().min(i + 3)].iter().any(|n| kind(n))
+                    && words[i + 1..words.len().min(i + 4)].iter().any(|n| kind(n))
                     && !denied_before(words, i)
             })
         })

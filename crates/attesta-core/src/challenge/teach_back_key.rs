@@ -264,8 +264,9 @@ fn target_phrases(kind: FactKind, value: &str) -> Vec<String> {
     };
     match kind {
         FactKind::Directory | FactKind::File => {
+            // `/var/lib/pg_wal/*` is named by its folder (`pg_wal`).
             let last = v
-                .trim_end_matches('/')
+                .trim_end_matches(['*', '/'])
                 .rsplit('/')
                 .next()
                 .unwrap_or("")
@@ -281,6 +282,13 @@ fn target_phrases(kind: FactKind, value: &str) -> Vec<String> {
             if let Some((local, domain)) = v.split_once('@') {
                 push(local);
                 push(domain);
+                // `admin@db-prod-1.internal` is on "db-prod-1".
+                if let Some((first, _)) = domain.split_once('.')
+                    && first.len() >= 4
+                    && first.contains(|c: char| c.is_ascii_digit())
+                {
+                    push(first);
+                }
                 for part in local.split(['.', '_', '-']) {
                     push(part);
                 }
@@ -332,6 +340,17 @@ fn target_phrases(kind: FactKind, value: &str) -> Vec<String> {
             let labels: Vec<&str> = v.split('.').collect();
             if labels.len() >= 2 {
                 push(&labels[labels.len() - 2..].join("."));
+                // `es-logs-03.internal` is "es-logs-03": a machine's own name (with a digit or
+                // a dash, so no plain word like `mail` or `api`).
+                if labels[0].len() >= 4 && labels[0].contains(|c: char| c.is_ascii_digit() || c == '-') {
+                    push(labels[0]);
+                }
+            }
+        }
+        // A refspec `feature/x:main` pushes one branch onto another: it names both.
+        FactKind::Branch if v.contains(':') => {
+            for part in v.split(':') {
+                push(part.trim_start_matches('+'));
             }
         }
         FactKind::Table => {
@@ -434,6 +453,23 @@ pub(crate) fn generate(
             target_kinds.push(FactKind::Recipient);
         }
     }
+    // The owner of a repository (`owner: northwind-labs` beside `repo: billing-api`) is part
+    // of the repository's name, not what the action acts on.
+    if target_kinds.contains(&FactKind::Repository) {
+        for (k, v) in &ctx.kwargs {
+            if ["owner", "org", "organization", "organisation"].contains(&k.to_lowercase().as_str())
+                && let Some(v) = v.as_str()
+                && let Some(at) = groups
+                    .iter()
+                    .position(|g| g.label == format!("person: {v}"))
+            {
+                groups[at].label = format!("owner: {v}");
+                if let Some(i) = target_kinds.iter().position(|k| *k == FactKind::Person) {
+                    target_kinds.remove(i);
+                }
+            }
+        }
+    }
     if let Some(main) = TARGET_PRIORITY.iter().find(|k| target_kinds.contains(k)) {
         let label = format!("{}: ", kind_label(*main));
         for g in groups.iter_mut().filter(|g| g.label.starts_with(&label)) {
@@ -475,12 +511,50 @@ pub(crate) fn generate(
             group.phrases.push((*site).to_owned());
         }
     }
-    // What an opaque id stands for, by its name (`item_name`, `Name`, `title`): naming that
-    // names the target as well as the id does.
+    // What an opaque id stands for, by its name (`item_name`, `Name`, `title`) or by a short
+    // label of a few words (`document: "Commercial Lease - 88 Pine St"`, `product: "Merino
+    // Wool Sweater"`): naming that names the target as well as the id does. What a message
+    // says and why the action is taken (`reason`) name nothing acted on.
+    // Labels only help name a target the action already has: a figure (`EUR 1,184,350.00`)
+    // or a filter (`last_login < 2023-01-01`) is no label.
+    let has_target = groups.iter().any(|g| g.category == KeyTermCategory::Target);
+    let mut labelled: Vec<(String, &str)> = Vec::new();
     for (k, v) in &ctx.kwargs {
-        let tokens = identifier_tokens(k);
-        let Some(v) = v.as_str() else { continue };
-        if !tokens.last().is_some_and(|t| t == "name" || t == "title")
+        match v {
+            Value::String(s) => labelled.push((k.clone(), s)),
+            Value::Array(items) => {
+                for item in items.iter().take(8).filter_map(Value::as_object) {
+                    labelled.extend(
+                        item.iter()
+                            .filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), s))),
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
+    for (k, v) in labelled {
+        let tokens = identifier_tokens(&k);
+        let named = tokens.last().is_some_and(|t| t == "name" || t == "title");
+        let label = has_target
+            && v.contains(' ')
+            && !v.contains(['<', '>', '='])
+            && v.split_whitespace()
+                .filter(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 3)
+                .count()
+                >= 2
+            && (2..=8).contains(&v.split_whitespace().count())
+            && !v.contains(['@', '\n'])
+            && !v.contains("://")
+            && !tokens.iter().any(|t| {
+                MESSAGE_KEYS.contains(&t.as_str())
+                    || [
+                        "reason", "description", "summary", "memo", "command", "cmd", "sql",
+                        "query", "script",
+                    ]
+                    .contains(&t.as_str())
+            });
+        if !(named || label)
             || v.len() > 80
             || v.contains("[REDACTED")
             || !v.chars().any(char::is_alphabetic)

@@ -283,9 +283,14 @@ pub(super) fn understanding_failure(
             .any(|g| g.category == KeyTermCategory::Target)
     } else {
         // An opaque id or an address is also named by the name the action gives it.
-        let opaque = primary
-            .iter()
-            .all(|g| g.label.starts_with("record: ") || g.label.starts_with("host: "));
+        // An id of digits (`employee_id: 4412`) is as opaque as a record id.
+        let opaque = primary.iter().all(|g| {
+            g.label.starts_with("record: ")
+                || g.label.starts_with("host: ")
+                || g.label
+                    .split_once(": ")
+                    .is_some_and(|(_, v)| !v.contains(char::is_alphabetic))
+        });
         matched.iter().any(|g| g.primary)
             || (opaque && matched.iter().any(|g| g.label.starts_with("name: ")))
     };

@@ -1,0 +1,154 @@
+//! What the action's arguments say about who and what plays which part: a refspec pushes its
+//! source onto its destination, and a rule switched off (`enforce_admins: false`,
+//! `required_approving_review_count: 0`) is not in force.
+
+use super::arguments::denied_before;
+use super::teach_back::TeachBackKey;
+use serde_json::Value;
+
+const OPPOSITE: &str = "the explanation describes the opposite of what the action does";
+
+/// Verbs that open a switch's name (`enforce_admins`, `require_signed_commits`,
+/// `send_notification`), as word prefixes.
+const SWITCH_VERBS: &[&str] = &[
+    "enforc", "requir", "dismiss", "allow", "enabl", "forc", "send", "notif", "includ", "lock",
+    "protect", "restrict", "block", "verif", "retain", "keep",
+];
+
+/// A refspec `src:dst` told the other way round: the source named as where the push goes
+/// ("pushes main onto feature/x" for `feature/x:main`).
+pub(super) fn refspec_reversed(key: &TeachBackKey, lower: &str) -> Option<String> {
+    for g in &key.key_terms {
+        let Some(spec) = g.label.strip_prefix("branch: ") else {
+            continue;
+        };
+        let Some((src, dst)) = spec.split_once(':') else {
+            continue;
+        };
+        let (src, dst) = (
+            src.trim_start_matches('+').to_lowercase(),
+            dst.to_lowercase(),
+        );
+        if src.is_empty() || dst.is_empty() || src == dst {
+            continue;
+        }
+        let goes_to = |name: &str| {
+            ["onto", "over", "into", "to"].iter().any(|p| {
+                [format!(" {p} {name}"), format!(" {p} the {name}")]
+                    .iter()
+                    .any(|s| {
+                        lower.match_indices(s.as_str()).any(|(i, _)| {
+                            !lower[i + s.len()..].starts_with(|c: char| c.is_alphanumeric())
+                        })
+                    })
+            })
+        };
+        if goes_to(&src) && !goes_to(&dst) {
+            return Some(OPPOSITE.to_owned());
+        }
+    }
+    None
+}
+
+/// A switch the action turns off (`false`, or a required count of 0) told as on: its verb and
+/// its object stated together, not denied ("enforces the rules on admins" for
+/// `enforce_admins: false`).
+pub(super) fn switch_off_told_on(key: &TeachBackKey, sentences: &[Vec<String>]) -> Option<String> {
+    let kwargs = key.kwargs()?;
+    for (name, value) in kwargs {
+        let off = value == &Value::Bool(false) || value.as_f64() == Some(0.0);
+        if !off {
+            continue;
+        }
+        let tokens = super::text::identifier_tokens(name);
+        let Some((verb, rest)) = tokens.split_first() else {
+            continue;
+        };
+        let Some(stem) = SWITCH_VERBS.iter().find(|s| verb.starts_with(*s)) else {
+            continue;
+        };
+        // A number is off only when it counts what is required (`required_…_count: 0`).
+        if value.is_number() && !tokens.iter().any(|t| t == "count" || t == "number") {
+            continue;
+        }
+        let objects: Vec<String> = rest
+            .iter()
+            .filter(|t| t.len() >= 4 && !["count", "number"].contains(&t.as_str()))
+            .map(|t| t.trim_end_matches('s').to_owned())
+            .collect();
+        if objects.is_empty() {
+            continue;
+        }
+        let told_on = sentences.iter().any(|words| {
+            words
+                .iter()
+                .enumerate()
+                .any(|(i, w)| w.starts_with(stem) && !denied_before(words, i))
+                && words
+                    .iter()
+                    .any(|w| objects.iter().any(|o| w.starts_with(o.as_str())))
+                && !words
+                    .iter()
+                    .any(|w| ["no", "without", "zero", "none", "nobody"].contains(&w.as_str()))
+        });
+        if told_on {
+            return Some(OPPOSITE.to_owned());
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::challenge::explain::plain_words;
+    use crate::challenge::teach_back::{KeyTermCategory, KeyTermGroup};
+    use serde_json::json;
+
+    fn key(kwargs: Value, terms: Vec<KeyTermGroup>) -> TeachBackKey {
+        TeachBackKey {
+            action: "x".into(),
+            arguments: json!({ "args": [], "kwargs": kwargs }),
+            min_words: 1,
+            min_key_terms: 1,
+            key_terms: terms,
+            echo_tokens: vec![],
+            argument_dump: String::new(),
+            consequences: vec![],
+            action_tokens: vec![],
+            command_tokens: vec![],
+            amounts: vec![],
+            minor_unit_amounts: vec![],
+            vocabulary: vec![],
+        }
+    }
+
+    #[test]
+    fn a_refspec_told_backwards_is_the_opposite() {
+        let k = key(
+            json!({}),
+            vec![KeyTermGroup {
+                category: KeyTermCategory::Target,
+                label: "branch: feature/x:main".into(),
+                phrases: vec![],
+                stems: vec![],
+                primary: true,
+            }],
+        );
+        assert!(refspec_reversed(&k, "force-pushes main onto the feature/x branch").is_some());
+        assert!(refspec_reversed(&k, "force-pushes feature/x onto main").is_none());
+    }
+
+    #[test]
+    fn a_switch_turned_off_told_as_on_is_the_opposite() {
+        let k = key(
+            json!({"enforce_admins": false, "required_approving_review_count": 0}),
+            vec![],
+        );
+        let says = |t: &str| switch_off_told_on(&k, &[plain_words(t)]).is_some();
+        assert!(says("it enforces the rules on admins too"));
+        assert!(says("requires approving reviews"));
+        assert!(!says("admins are no longer held to the rules, no review is required"));
+        assert!(!says("it does not enforce the rules on admins"));
+    }
+}
