@@ -756,9 +756,12 @@ pub(crate) fn generate(
         })
         .collect();
     // Only where the minor unit is certain: an `{"value", "currency"}` amount object (the
-    // shape of APIs that always count in minor units) or a `_cents` / `_minor` key.
+    // shape of APIs that always count in minor units), a `_cents` / `_minor` key, or a tool
+    // of a Stripe server (`mcp__stripe__create_refund`, `stripe__create_payout`), which hands
+    // the amount to Stripe's API as it is: that API counts in the currency's smallest unit.
     let certainly_minor = minor_units
         && (integer("/kwargs/amount/value")
+            || (name.contains("stripe__") && integer("/kwargs/amount"))
             || ctx.kwargs.keys().any(|k| {
                 let k = k.to_lowercase();
                 k.ends_with("_cents") || k.ends_with("_minor")
