@@ -98,6 +98,57 @@ pub(super) fn switch_off_told_on(key: &TeachBackKey, sentences: &[Vec<String>]) 
     None
 }
 
+/// Name parts that mark a value as what was there before, and as what comes after.
+const BEFORE: &[&str] = &["previous", "old", "from", "current", "prior", "original"];
+const AFTER: &[&str] = &["new", "to", "target", "updated"];
+
+/// A change from one value to another (`previous_dose: 500 mg`, `dose: 1000 mg`;
+/// `old_value`, `new_value`) told the other way round: "from 1000 mg to 500 mg".
+pub(super) fn change_reversed(key: &TeachBackKey, lower: &str) -> Option<String> {
+    let kwargs = key.kwargs()?;
+    let first_word = |v: &Value| -> Option<String> {
+        let s = v.as_str().map(str::to_owned).or_else(|| v.as_f64().map(|n| n.to_string()))?;
+        let w = s.split_whitespace().next()?.to_lowercase();
+        (w.len() >= 2).then_some(w)
+    };
+    let text_words: Vec<&str> = lower
+        .split(|c: char| c.is_whitespace() || [',', ';', '(', ')'].contains(&c))
+        .filter(|w| !w.is_empty())
+        .collect();
+    // The value right after "from" and right after "to" (skipping "the").
+    let after = |marker: &str, value: &str| {
+        text_words.windows(3).any(|w| {
+            w[0] == marker
+                && (w[1].trim_end_matches('.').starts_with(value)
+                    || (w[1] == "the" && w[2].trim_end_matches('.').starts_with(value)))
+        })
+    };
+    for (name, old) in kwargs {
+        let tokens = super::text::identifier_tokens(name);
+        let Some(rest) = tokens
+            .split_first()
+            .filter(|(t, _)| BEFORE.contains(&t.as_str()))
+            .map(|(_, r)| r)
+        else {
+            continue;
+        };
+        // The new value: the same name without the marker, or with an after-marker.
+        let new = kwargs.iter().find(|(n, _)| {
+            let t = super::text::identifier_tokens(n);
+            t.as_slice() == rest
+                || t.split_first().is_some_and(|(m, r)| AFTER.contains(&m.as_str()) && r == rest)
+        });
+        let (Some(old), Some((_, new))) = (first_word(old), new) else {
+            continue;
+        };
+        let Some(new) = first_word(new) else { continue };
+        if old != new && after("from", &new) && after("to", &old) {
+            return Some(OPPOSITE.to_owned());
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -137,6 +188,19 @@ mod tests {
         );
         assert!(refspec_reversed(&k, "force-pushes main onto the feature/x branch").is_some());
         assert!(refspec_reversed(&k, "force-pushes feature/x onto main").is_none());
+    }
+
+    #[test]
+    fn a_change_told_backwards_is_the_opposite() {
+        let k = key(
+            json!({"previous_dose": "500 mg", "dose": "1000 mg"}),
+            vec![],
+        );
+        assert!(change_reversed(&k, "lowers the dose from 1000 mg to 500 mg.").is_some());
+        assert!(change_reversed(&k, "raises the dose from 500 mg to 1000 mg.").is_none());
+        let k = key(json!({"old_value": "GB29", "new_value": "LT60"}), vec![]);
+        assert!(change_reversed(&k, "changes the account from gb29 to the lt60 iban").is_none());
+        assert!(change_reversed(&k, "changes the account from lt60 to gb29").is_some());
     }
 
     #[test]
