@@ -246,6 +246,63 @@ pub(super) fn widens_to_all(key: &TeachBackKey, sentences: &[Vec<String>]) -> Op
         })
 }
 
+/// The names a filtered action filters on: the columns of a SQL `WHERE` (`tenant_id` →
+/// `tenant`) and the keys of a filter object (`status`, `updated_at` → `updated`).
+fn filter_names(key: &TeachBackKey) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    let dump = &key.argument_dump;
+    for marker in [" where ", " and ", " or "] {
+        for (at, _) in dump.match_indices(marker) {
+            let column: String = dump[at + marker.len()..]
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '.')
+                .collect();
+            let column = column.rsplit('.').next().unwrap_or("").to_owned();
+            names.extend(super::text::identifier_tokens(&column));
+        }
+    }
+    if let Some(m) = key.kwargs() {
+        for (k, v) in m {
+            if ["filter", "where", "query", "selector"].contains(&k.to_lowercase().as_str())
+                && let Some(filter) = v.as_object()
+            {
+                names.extend(filter.keys().flat_map(|f| super::text::identifier_tokens(f)));
+            }
+        }
+    }
+    names.retain(|n| n.len() >= 4 && !["null", "true", "false", "like", "from"].contains(&n.as_str()));
+    names.sort_unstable();
+    names.dedup();
+    names
+}
+
+/// A filtered action told as reaching every value of what it filters on: "for every tenant"
+/// for `WHERE tenant_id = 'acme-eu'`.
+pub(super) fn every_filtered_value(key: &TeachBackKey, sentences: &[Vec<String>]) -> Option<String> {
+    let names = filter_names(key);
+    if names.is_empty() {
+        return None;
+    }
+    let named = |w: &str| {
+        names
+            .iter()
+            .any(|n| w == n || w.strip_suffix('s').is_some_and(|s| s == n))
+    };
+    sentences
+        .iter()
+        .any(|words| {
+            words.iter().enumerate().any(|(i, w)| {
+                ["every", "all", "each", "any"].contains(&w.as_str())
+                    && words.get(i + 1).is_some_and(|n| named(n))
+                    && !denied_before(words, i)
+            })
+        })
+        .then(|| {
+            "the explanation overstates or misstates how much the action affects (its scope)"
+                .to_owned()
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -420,6 +420,15 @@ pub(super) fn understanding_failure(
     let by_id = ["_id =", "_id=", " id =", " id=", "\"id\":"]
         .iter()
         .any(|p| key.argument_dump.contains(p));
+    if (sql && key.argument_dump.contains(" where ")) || filter_key {
+        let sentences: Vec<Vec<String>> = lower
+            .split(['.', ';', '!', '?', '\n'])
+            .map(explain::plain_words)
+            .collect();
+        if let Some(reason) = super::scope_words::every_filtered_value(key, &sentences) {
+            return Some(reason);
+        }
+    }
     if ((sql && key.argument_dump.contains(" where ")) || filter_key)
         && !by_id
         && super::scope_words::narrows_to_one(&plain)
