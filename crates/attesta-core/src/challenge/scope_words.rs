@@ -303,6 +303,33 @@ pub(super) fn every_filtered_value(key: &TeachBackKey, sentences: &[Vec<String>]
         })
 }
 
+/// Words that pick some items out of many ("the duplicate rows", "logs older than a year").
+const SELECTING: &[&str] = &[
+    "duplicate", "duplicates", "duplicated", "old", "older", "oldest", "stale", "unused",
+    "inactive", "expired", "outdated", "obsolete", "orphaned", "temporary", "last", "latest",
+    "newest", "first", "some", "certain", "specific", "selected", "matching", "few",
+];
+
+/// Words that say all of something.
+const UNIVERSAL: &[&str] = &[
+    "all", "every", "everything", "entire", "whole", "complete", "completely", "each", "any",
+    "anything", "empties", "empty", "emptied", "wipes", "wiped",
+];
+
+/// Only a selected part told of an action on everything: the explanation picks some items
+/// ("the duplicate rows", "logs older than a year") and never says all of them go.
+pub(super) fn selects_part(words: &[String]) -> bool {
+    let selects = words.iter().enumerate().any(|(i, w)| {
+        SELECTING.contains(&w.as_str())
+            && !denied_before(words, i)
+            // "last night", "first thing": when, not which.
+            && !words
+                .get(i + 1)
+                .is_some_and(|n| ["night", "week", "time", "thing", "step", "of"].contains(&n.as_str()))
+    });
+    selects && !words.iter().any(|w| UNIVERSAL.contains(&w.as_str()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -480,7 +480,11 @@ pub(super) fn understanding_failure(
         return Some("the explanation names a different role than the action's".to_owned());
     }
     let everything = key.key_terms.iter().any(|g| g.label == "scope: everything");
-    if everything && (understates(&plain) || super::scope_words::narrows_to_one(&plain)) {
+    if everything
+        && (understates(&plain)
+            || super::scope_words::narrows_to_one(&plain)
+            || super::scope_words::selects_part(&plain))
+    {
         return Some(
             "the explanation understates how much the action affects (its scope)".to_owned(),
         );
