@@ -486,6 +486,18 @@ pub(crate) fn verb_spec(action_tokens: &[String], command_tokens: &[String]) -> 
                 .filter_map(known)
                 .find(|(verb, _, _)| verb != light && !LIGHT.contains(verb))
         });
+    // A runner (`run_shell_command`, `execute_sql`) does what its command's verb says
+    // (`kubectl drain`, `aws ec2 terminate-instances`).
+    let specific = specific.or_else(|| {
+        first
+            .filter(|(verb, _, _)| ["run", "execut", "exec"].contains(verb))
+            .and_then(|(runner, _, _)| {
+                command_tokens
+                    .iter()
+                    .filter_map(known)
+                    .find(|(verb, _, _)| verb != runner && !LIGHT.contains(verb))
+            })
+    });
     specific.or(first).map(|(verb, same, opposite)| {
         let mut stems: Vec<&'static str> = vec![verb];
         stems.extend_from_slice(same);
