@@ -98,6 +98,38 @@ pub(super) fn switch_off_told_on(key: &TeachBackKey, sentences: &[Vec<String>]) 
     None
 }
 
+/// A target of the action said not to be it ("…, not root's" for `/root/.ssh/…`,
+/// "instead of main" for a push to main).
+pub(super) fn target_denied(key: &TeachBackKey, lower: &str) -> Option<String> {
+    let mut parts: Vec<String> = key
+        .key_terms
+        .iter()
+        .filter(|g| g.category == super::teach_back::KeyTermCategory::Target)
+        .filter_map(|g| g.phrases.first())
+        .flat_map(|p| {
+            p.split(|c: char| !c.is_alphanumeric())
+                .filter(|w| w.len() >= 4)
+                .map(str::to_owned)
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    parts.sort_unstable();
+    parts.dedup();
+    let denied = parts.iter().any(|w| {
+        ["not ", "not the ", "instead of ", "rather than "]
+            .iter()
+            .any(|d| {
+                let s = format!("{d}{w}");
+                lower.match_indices(s.as_str()).any(|(i, _)| {
+                    let rest = &lower[i + s.len()..];
+                    !rest.starts_with(|c: char| c.is_alphanumeric())
+                        && !lower[..i].ends_with(|c: char| c.is_alphanumeric())
+                })
+            })
+    });
+    denied.then(|| "the explanation names something that is not part of this action".to_owned())
+}
+
 /// Name parts that mark a value as what was there before, and as what comes after.
 const BEFORE: &[&str] = &["previous", "old", "from", "current", "prior", "original"];
 const AFTER: &[&str] = &["new", "to", "target", "updated"];

@@ -820,6 +820,14 @@ pub(crate) fn generate(
         })
         .take(24)
         .collect();
+    // `echo … >> file`: a shell redirection that appends says what the command does.
+    let mut command_tokens = command_tokens;
+    if strings
+        .iter()
+        .any(|s| s.len() <= 4096 && !bodies.contains(s.as_str()) && s.contains(" >> "))
+    {
+        command_tokens.insert(0, "append".to_owned());
+    }
     let key = TeachBackKey {
         action: ctx.function_name.clone(),
         arguments,

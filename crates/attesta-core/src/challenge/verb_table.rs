@@ -288,7 +288,13 @@ pub(super) const MORE_VERBS: &[VerbEntry] = &[
     (
         "append",
         &["add", "writ"],
-        &["overwrit", "replac", "truncat"],
+        &["overwrit", "replac", "truncat", "remov", "delet"],
+    ),
+    // A cloud VM deallocated is stopped and its compute released.
+    (
+        "deallocat",
+        &["stop", "shut", "power", "turn off", "turns off", "releas"],
+        &["starts", "start$", "boots", "power on", "powers on"],
     ),
     (
         "chmod",
