@@ -82,11 +82,26 @@ fn evaluate_with(label: &str, corpus: &str, min_words: Option<u32>) -> Figures {
             let terms: Vec<String> = k
                 .key_terms
                 .iter()
-                .map(|g| format!("{}{} {:?} {:?}", if g.primary { "*" } else { "" }, g.label, g.phrases, g.stems))
+                .map(|g| {
+                    format!(
+                        "{}{} {:?} {:?}",
+                        if g.primary { "*" } else { "" },
+                        g.label,
+                        g.phrases,
+                        g.stems
+                    )
+                })
                 .collect();
             println!(
                 "{} ({}): {}\n  consequences {:?} action {:?} command {:?} amounts {:?}\n  terms {terms:#?}\n  -> {:?}",
-                case.id, k.min_words, case.explanation, k.consequences, k.action_tokens, k.command_tokens, k.amounts, result.details.get("reason")
+                case.id,
+                k.min_words,
+                case.explanation,
+                k.consequences,
+                k.action_tokens,
+                k.command_tokens,
+                k.amounts,
+                result.details.get("reason")
             );
         }
         let style = case.style.split(':').next().unwrap_or("").to_owned();

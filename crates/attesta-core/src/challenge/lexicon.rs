@@ -262,8 +262,8 @@ pub(crate) fn attitude(word: &str) -> bool {
 
 /// Suffixes stripped to find a base form, longest first.
 const SUFFIXES: &[&str] = &[
-    "ations", "ation", "ments", "ment", "ingly", "ings", "able", "ing", "edly", "ers", "ied", "ies",
-    "ed", "es", "er", "ly", "s", "d",
+    "ations", "ation", "ments", "ment", "ingly", "ings", "able", "ing", "edly", "ers", "ied",
+    "ies", "ed", "es", "er", "ly", "s", "d",
 ];
 
 /// Platforms, products and vendors actions run on: naming one ("the EBS volume", "the

@@ -139,7 +139,10 @@ const AFTER: &[&str] = &["new", "to", "target", "updated"];
 pub(super) fn change_reversed(key: &TeachBackKey, lower: &str) -> Option<String> {
     let kwargs = key.kwargs()?;
     let first_word = |v: &Value| -> Option<String> {
-        let s = v.as_str().map(str::to_owned).or_else(|| v.as_f64().map(|n| n.to_string()))?;
+        let s = v
+            .as_str()
+            .map(str::to_owned)
+            .or_else(|| v.as_f64().map(|n| n.to_string()))?;
         let w = s.split_whitespace().next()?.to_lowercase();
         (w.len() >= 2).then_some(w)
     };
@@ -168,7 +171,8 @@ pub(super) fn change_reversed(key: &TeachBackKey, lower: &str) -> Option<String>
         let new = kwargs.iter().find(|(n, _)| {
             let t = super::text::identifier_tokens(n);
             t.as_slice() == rest
-                || t.split_first().is_some_and(|(m, r)| AFTER.contains(&m.as_str()) && r == rest)
+                || t.split_first()
+                    .is_some_and(|(m, r)| AFTER.contains(&m.as_str()) && r == rest)
         });
         let (Some(old), Some((_, new))) = (first_word(old), new) else {
             continue;
@@ -244,7 +248,9 @@ mod tests {
         let says = |t: &str| switch_off_told_on(&k, &[plain_words(t)]).is_some();
         assert!(says("it enforces the rules on admins too"));
         assert!(says("requires approving reviews"));
-        assert!(!says("admins are no longer held to the rules, no review is required"));
+        assert!(!says(
+            "admins are no longer held to the rules, no review is required"
+        ));
         assert!(!says("it does not enforce the rules on admins"));
     }
 }

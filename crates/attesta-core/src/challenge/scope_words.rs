@@ -228,7 +228,9 @@ pub(super) fn widens_to_all(key: &TeachBackKey, sentences: &[Vec<String>]) -> Op
         );
     }
     let kind = |w: &str| {
-        kinds.iter().any(|k| k == w) || w.strip_suffix('s').is_some_and(|n| kinds.iter().any(|k| k == n))
+        kinds.iter().any(|k| k == w)
+            || w.strip_suffix('s')
+                .is_some_and(|n| kinds.iter().any(|k| k == n))
     };
     // "every email", "all channels", "every Slack channel", "every merino sweater variant".
     sentences
@@ -266,11 +268,17 @@ fn filter_names(key: &TeachBackKey) -> Vec<String> {
             if ["filter", "where", "query", "selector"].contains(&k.to_lowercase().as_str())
                 && let Some(filter) = v.as_object()
             {
-                names.extend(filter.keys().flat_map(|f| super::text::identifier_tokens(f)));
+                names.extend(
+                    filter
+                        .keys()
+                        .flat_map(|f| super::text::identifier_tokens(f)),
+                );
             }
         }
     }
-    names.retain(|n| n.len() >= 4 && !["null", "true", "false", "like", "from"].contains(&n.as_str()));
+    names.retain(|n| {
+        n.len() >= 4 && !["null", "true", "false", "like", "from"].contains(&n.as_str())
+    });
     names.sort_unstable();
     names.dedup();
     names
@@ -278,7 +286,11 @@ fn filter_names(key: &TeachBackKey) -> Vec<String> {
 
 /// A filtered action told as reaching every value of what it filters on: "for every tenant"
 /// for `WHERE tenant_id = 'acme-eu'`.
-pub(super) fn every_filtered_value(key: &TeachBackKey, sentences: &[Vec<String>]) -> Option<String> {
+pub(super) fn every_filtered_value(key: &TeachBackKey, lower: &str) -> Option<String> {
+    let sentences: Vec<Vec<String>> = lower
+        .split(['.', ';', '!', '?', '\n'])
+        .map(super::explain::plain_words)
+        .collect();
     let names = filter_names(key);
     if names.is_empty() {
         return None;
@@ -305,15 +317,49 @@ pub(super) fn every_filtered_value(key: &TeachBackKey, sentences: &[Vec<String>]
 
 /// Words that pick some items out of many ("the duplicate rows", "logs older than a year").
 const SELECTING: &[&str] = &[
-    "duplicate", "duplicates", "duplicated", "old", "older", "oldest", "stale", "unused",
-    "inactive", "expired", "outdated", "obsolete", "orphaned", "temporary", "last", "latest",
-    "newest", "first", "some", "certain", "specific", "selected", "matching", "few",
+    "duplicate",
+    "duplicates",
+    "duplicated",
+    "old",
+    "older",
+    "oldest",
+    "stale",
+    "unused",
+    "inactive",
+    "expired",
+    "outdated",
+    "obsolete",
+    "orphaned",
+    "temporary",
+    "last",
+    "latest",
+    "newest",
+    "first",
+    "some",
+    "certain",
+    "specific",
+    "selected",
+    "matching",
+    "few",
 ];
 
 /// Words that say all of something.
 const UNIVERSAL: &[&str] = &[
-    "all", "every", "everything", "entire", "whole", "complete", "completely", "each", "any",
-    "anything", "empties", "empty", "emptied", "wipes", "wiped",
+    "all",
+    "every",
+    "everything",
+    "entire",
+    "whole",
+    "complete",
+    "completely",
+    "each",
+    "any",
+    "anything",
+    "empties",
+    "empty",
+    "emptied",
+    "wipes",
+    "wiped",
 ];
 
 /// Only a selected part told of an action on everything: the explanation picks some items

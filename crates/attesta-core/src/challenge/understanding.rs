@@ -4,8 +4,8 @@
 //! right answer.
 
 use super::claims::{
-    GENERIC_VERBS, ROLE_SYNONYMS, VALUE_OPPOSITES, asserts, direction_or_currency_failure,
-    effect_words, flag_verb, foreign_name, listed_values, understates, unit_mismatch,
+    ROLE_SYNONYMS, VALUE_OPPOSITES, asserts, direction_or_currency_failure, effect_words,
+    flag_verb, foreign_name, listed_values, understates, unit_mismatch,
 };
 use super::consequence::{self, Consequence};
 use super::explain::{self, EffectVerdict};
@@ -32,24 +32,6 @@ const NARROWING: &[&str] = &[
     "single account",
     "single record",
     "single file",
-];
-
-/// Light verbs of actions that add or make something.
-const MAKING_VERBS: &[&str] = &[
-    "add", "creat", "issu", "plac", "attach", "put", "mak", "writ", "updat",
-];
-
-/// Verbs that say only that something happens.
-const NOTHING_SAID: &[&str] = &[
-    "run", "runs", "running", "ran", "execute", "executes", "executed", "executing", "apply",
-    "applies", "applied", "applying",
-];
-
-/// Verbs that take something away.
-const REMOVAL_STEMS: &[&str] = &[
-    "delet", "remov", "cancel", "revok", "drop", "destroy", "eras", "wipe", "purg", "disabl",
-    "terminat", "kill", "uninstall", "unlink", "detach", "deactivat", "unpublish", "unshar",
-    "unsubscrib", "void", "stop", "halt",
 ];
 
 /// Environment names: one named in an explanation that the action does not use is a
@@ -235,28 +217,10 @@ pub(super) fn understanding_failure(
         EffectVerdict::Stated => {}
         // Without a known consequence, the effect words of the action's name also count.
         EffectVerdict::Missing if !from_consequences && (effect_named || !effect_terms) => {}
-        // An action whose own verb is unknown (`chown`, `iptables -F`) or says only that
-        // something changes (`update_…`, `set_…`, `run_…`): its effect is said in the
-        // explanation's own verbs ("turns off", "raises", "changes ownership"), which cannot
-        // be checked word for word; opposites and negations still are.
-        // An action that adds or makes something (`add_…`, `create_…`, `issue_…`) is not
-        // told by taking something away ("cancels", "revokes", "deletes").
-        // Words of the action's own name or of its targets (`update_scheduled_transaction`,
-        // `ci-deploy-bot`) name what is acted on, not what happens; "run it" or "apply it"
-        // says only that something happens.
+        // An action whose own verb is unknown or only says that something changes: its
+        // effect is said in the explanation's own verbs (see `own_words`).
         EffectVerdict::Missing
-            if own_verb.is_none_or(|v| GENERIC_VERBS.contains(&v))
-                && plain.iter().enumerate().any(|(i, w)| {
-                    super::lexicon::effect_verb(w)
-                        && !explain::negated(&plain, i)
-                        && !key.action_tokens.iter().any(|t| t == w)
-                        && target_words.binary_search(w).is_err()
-                        && !NOTHING_SAID.contains(&w.as_str())
-                        // "the rotation", "a payment": a noun of an act is not saying it happens.
-                        && !["tion", "sion", "ment", "ments", "tions"].iter().any(|e| w.ends_with(e))
-                        && !(own_verb.is_some_and(|v| MAKING_VERBS.contains(&v))
-                            && REMOVAL_STEMS.iter().any(|r| w.starts_with(r)))
-                }) => {}
+            if super::own_words::effect_in_own_words(key, &plain, own_verb, &target_words) => {}
         EffectVerdict::Missing => {
             return Some(
                 "the explanation does not say what the action will do (its effect)".to_owned(),
@@ -420,14 +384,10 @@ pub(super) fn understanding_failure(
     let by_id = ["_id =", "_id=", " id =", " id=", "\"id\":"]
         .iter()
         .any(|p| key.argument_dump.contains(p));
-    if (sql && key.argument_dump.contains(" where ")) || filter_key {
-        let sentences: Vec<Vec<String>> = lower
-            .split(['.', ';', '!', '?', '\n'])
-            .map(explain::plain_words)
-            .collect();
-        if let Some(reason) = super::scope_words::every_filtered_value(key, &sentences) {
-            return Some(reason);
-        }
+    let filtered = (sql && key.argument_dump.contains(" where ")) || filter_key;
+    if let Some(reason) = super::scope_words::every_filtered_value(key, lower).filter(|_| filtered)
+    {
+        return Some(reason);
     }
     if ((sql && key.argument_dump.contains(" where ")) || filter_key)
         && !by_id
