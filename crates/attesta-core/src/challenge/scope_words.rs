@@ -217,7 +217,7 @@ pub(super) fn widens_to_all(key: &TeachBackKey, sentences: &[Vec<String>]) -> Op
             ["whole", "entire"].contains(&w.as_str())
                 && words[i + 1..words.len().min(i + 5)]
                     .iter()
-                    .any(|n| containers.iter().any(|c| *c == n))
+                    .any(|n| containers.contains(&n))
                 && !denied_before(words, i)
         })
     });
