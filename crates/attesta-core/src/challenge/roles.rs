@@ -149,6 +149,7 @@ pub(super) fn change_reversed(key: &TeachBackKey, lower: &str) -> Option<String>
     let text_words: Vec<&str> = lower
         .split(|c: char| c.is_whitespace() || [',', ';', '(', ')'].contains(&c))
         .filter(|w| !w.is_empty())
+        .chain(["", ""])
         .collect();
     // The value right after "from" and right after "to" (skipping "the").
     let after = |marker: &str, value: &str| {
