@@ -180,6 +180,9 @@ pub(crate) fn effect_spec(c: Consequence, action_tokens: &[String]) -> EffectSpe
                 "blast",
                 "broadcast",
                 "invit",
+                // Where it ends up: "the records go to an outside address".
+                "go to",
+                "goes to",
                 // Saying something to someone: tells, replies, DMs, informs, announces, posts.
                 "tell",
                 "told",
@@ -240,6 +243,25 @@ pub(crate) fn effect_spec(c: Consequence, action_tokens: &[String]) -> EffectSpe
                 "readable",
                 "writable",
                 "creat",
+                // What the grantee can do from now on: "lets them read and post", "whole
+                // company can now edit", "becomes owner".
+                "lets$",
+                "let$",
+                "allow",
+                "becom",
+                "can now",
+                "able to",
+                "can read",
+                "can edit",
+                "can write",
+                "can view",
+                "can see",
+                "can post",
+                "can access",
+                "can take",
+                "can spend",
+                "can use",
+                "can do",
             ]
             .to_vec(),
             opposites: [

@@ -10,7 +10,8 @@ use std::sync::OnceLock;
 /// Verbs of what an operation does to things (base forms).
 #[rustfmt::skip]
 const EFFECT_VERBS: &[&str] = &[
-    "affect", "allow", "alter", "append", "apply", "become", "archive", "assign", "attach", "back", "backfill",
+    "affect", "allow", "alter", "double", "halve", "triple", "buy", "purchase", "spend",
+    "order", "book", "reserve", "append", "apply", "become", "archive", "assign", "attach", "back", "backfill",
     "block", "bounce", "break", "bump", "bypass", "cancel", "cascade", "change", "charge",
     "clean", "cleanup", "clear", "clone", "close", "collect", "combine", "commit", "compress",
     "configure", "consolidate", "copy", "corrupt", "create", "cut", "deactivate", "decommission",

@@ -376,6 +376,52 @@ pub(super) fn selects_part(words: &[String]) -> bool {
     selects && !words.iter().any(|w| UNIVERSAL.contains(&w.as_str()))
 }
 
+/// The columns a SQL statement selects (`email`, `phone`, `date`, `birth` of `SELECT email,
+/// phone, date_of_birth FROM …`), or none for `SELECT *`.
+fn selected_columns(dump: &str) -> Vec<String> {
+    let Some(start) = dump.find("select ") else {
+        return Vec::new();
+    };
+    let rest = &dump[start + 7..];
+    let Some(end) = rest.find(" from ") else {
+        return Vec::new();
+    };
+    let list = &rest[..end];
+    if list.contains('*') || list.len() > 400 {
+        return Vec::new();
+    }
+    list.split(',')
+        .flat_map(|c| super::text::identifier_tokens(c.trim()))
+        .filter(|t| t.len() >= 3)
+        .collect()
+}
+
+/// "Exports only the patient ids" for a statement that selects other columns: the explanation
+/// narrows the data to columns the action does not take.
+pub(super) fn only_other_columns(key: &TeachBackKey, words: &[String]) -> Option<String> {
+    let columns = selected_columns(&key.argument_dump);
+    if columns.is_empty() {
+        return None;
+    }
+    let column = |w: &str| {
+        columns
+            .iter()
+            .any(|c| w == c || w.trim_end_matches('s') == c || c.starts_with(w))
+    };
+    words
+        .iter()
+        .enumerate()
+        .any(|(i, w)| {
+            (w == "only" || w == "just")
+                && !denied_before(words, i)
+                && !words[i + 1..words.len().min(i + 4)].iter().any(|n| column(n))
+                && words[i + 1..words.len().min(i + 4)]
+                    .iter()
+                    .any(|n| n.len() >= 3 && n != "the")
+        })
+        .then(|| "the explanation understates how much the action affects (its scope)".to_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

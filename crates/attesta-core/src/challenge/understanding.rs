@@ -384,6 +384,9 @@ pub(super) fn understanding_failure(
     let by_id = ["_id =", "_id=", " id =", " id=", "\"id\":"]
         .iter()
         .any(|p| key.argument_dump.contains(p));
+    if let Some(reason) = super::scope_words::only_other_columns(key, &plain) {
+        return Some(reason);
+    }
     let filtered = (sql && key.argument_dump.contains(" where ")) || filter_key;
     if let Some(reason) = super::scope_words::every_filtered_value(key, lower).filter(|_| filtered)
     {

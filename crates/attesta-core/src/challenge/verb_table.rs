@@ -217,6 +217,8 @@ pub(super) const MORE_VERBS: &[VerbEntry] = &[
         "copy",
         &[
             "copies", "duplicat", "clone", "replicat", "back up", "backs up",
+            // `COPY … TO 'file'`: copying data out to a file exports it.
+            "export", "dump",
         ],
         &["moves", "delet"],
     ),
