@@ -277,7 +277,23 @@ fn structural_failure(key: &TeachBackKey, text: &str, text_words: &[String]) -> 
         .filter(|w| !w.chars().all(|c| c.is_ascii_digit()) && !quoted.contains(*w))
         .collect();
     let echoed = wordy.iter().filter(|w| key.echo_tokens.contains(w)).count();
-    if own.len() < min_words.div_ceil(2) || echoed * 100 / wordy.len().max(1) > 65 {
+    // Eight words or more without one word that joins them (the, to, in, it, will …) and with
+    // words said twice: a heap of key terms ("flush all keys redis flush"), not a sentence.
+    let mut distinct: Vec<&String> = text_words.iter().collect();
+    distinct.sort_unstable();
+    distinct.dedup();
+    let joined = text_words.iter().any(|w| {
+        super::vocab::STOPWORDS.contains(&w.as_str())
+            && ![
+                "all", "any", "some", "each", "both", "only", "just", "very", "too", "no", "not",
+                "yes", "ok", "s", "t",
+            ]
+            .contains(&w.as_str())
+    });
+    if own.len() < min_words.div_ceil(2)
+        || echoed * 100 / wordy.len().max(1) > 65
+        || (text_words.len() >= 8 && !joined && distinct.len() * 100 / text_words.len() < 85)
+    {
         return Some(
             "the explanation mostly repeats the action name and arguments; say in your own words what will happen"
                 .to_owned(),

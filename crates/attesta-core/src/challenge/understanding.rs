@@ -370,6 +370,9 @@ pub(super) fn understanding_failure(
             "worldwide",
             "all regions",
             "every region",
+            // A targeted command (`-target=…`) told as reaching everything it manages.
+            "whole environment",
+            "entire environment",
         ]
         .iter()
         .any(|p| lower.contains(p))
