@@ -98,6 +98,48 @@ pub(super) fn switch_off_told_on(key: &TeachBackKey, sentences: &[Vec<String>]) 
     None
 }
 
+/// Whom the action sends to told as where things come from ("forwards emails from
+/// mailbox-sync@…" for `forward_to: mailbox-sync@…`): the direction reversed.
+pub(super) fn recipient_as_source(key: &TeachBackKey, lower: &str) -> Option<String> {
+    // The values of keys that say where things go (`to`, `forward_to`, `recipients`).
+    fn destinations(v: &Value, out: &mut Vec<String>, depth: usize) {
+        let Some(map) = v.as_object().filter(|_| depth < 8) else {
+            return;
+        };
+        for (k, v) in map {
+            let tokens = super::text::identifier_tokens(k);
+            let goes = tokens.iter().any(|t| {
+                ["to", "recipient", "recipients", "destination", "forward"].contains(&t.as_str())
+            });
+            match v {
+                Value::String(s) if goes => out.push(s.to_lowercase()),
+                Value::Array(items) if goes => {
+                    out.extend(
+                        items
+                            .iter()
+                            .filter_map(Value::as_str)
+                            .map(str::to_lowercase),
+                    );
+                }
+                _ => destinations(v, out, depth + 1),
+            }
+        }
+    }
+    let mut targets = Vec::new();
+    if let Some(kwargs) = key.arguments.get("kwargs") {
+        destinations(kwargs, &mut targets, 0);
+    }
+    let reversed = targets
+        .iter()
+        .filter(|p| p.len() >= 5 && p.contains('@'))
+        .any(|p| {
+            lower.contains(&format!("from {p}"))
+                && !lower.contains(&format!("to {p}"))
+                && !lower.contains(&format!("with {p}"))
+        });
+    reversed.then(|| OPPOSITE.to_owned())
+}
+
 /// A target of the action said not to be it ("…, not root's" for `/root/.ssh/…`,
 /// "instead of main" for a push to main).
 pub(super) fn target_denied(key: &TeachBackKey, lower: &str) -> Option<String> {

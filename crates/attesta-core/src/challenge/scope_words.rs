@@ -414,7 +414,9 @@ pub(super) fn only_other_columns(key: &TeachBackKey, words: &[String]) -> Option
         .any(|(i, w)| {
             (w == "only" || w == "just")
                 && !denied_before(words, i)
-                && !words[i + 1..words.len().min(i + 4)].iter().any(|n| column(n))
+                && !words[i + 1..words.len().min(i + 4)]
+                    .iter()
+                    .any(|n| column(n))
                 && words[i + 1..words.len().min(i + 4)]
                     .iter()
                     .any(|n| n.len() >= 3 && n != "the")

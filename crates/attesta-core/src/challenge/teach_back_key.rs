@@ -321,6 +321,54 @@ pub(crate) fn generate(
             }
         }
     }
+    // A person's address is also named by the name given beside it (`{"name": "Tomás
+    // Rivera", "email": "t.rivera@…"}`).
+    let objects = ctx.kwargs.values().flat_map(|v| match v {
+        Value::Object(_) => vec![v],
+        Value::Array(items) => items.iter().take(16).collect(),
+        _ => Vec::new(),
+    });
+    for object in objects.filter_map(Value::as_object) {
+        let (Some(name), Some(email)) = (
+            object.get("name").and_then(Value::as_str),
+            object.get("email").and_then(Value::as_str),
+        ) else {
+            continue;
+        };
+        if let Some(g) = groups.iter_mut().find(|g| {
+            g.category == KeyTermCategory::Target
+                && g.phrases.first().map(String::as_str) == Some(&email.to_lowercase())
+        }) {
+            g.phrases.extend(
+                name.to_lowercase()
+                    .split_whitespace()
+                    .filter(|p| p.chars().count() >= 3)
+                    .map(str::to_owned),
+            );
+        }
+    }
+    // A copy (`cc`, `bcc`) is not whom a message is for.
+    for (k, v) in &ctx.kwargs {
+        if !["cc", "bcc"].contains(&k.to_lowercase().as_str()) {
+            continue;
+        }
+        let copies: Vec<&str> = match v {
+            Value::String(s) => vec![s.as_str()],
+            Value::Array(items) => items.iter().filter_map(Value::as_str).collect(),
+            _ => Vec::new(),
+        };
+        for copy in copies {
+            if let Some(at) = groups
+                .iter()
+                .position(|g| g.label == format!("recipient: {copy}"))
+            {
+                groups[at].label = format!("copy: {copy}");
+                if let Some(i) = target_kinds.iter().position(|k| *k == FactKind::Recipient) {
+                    target_kinds.remove(i);
+                }
+            }
+        }
+    }
     if let Some(main) = TARGET_PRIORITY.iter().find(|k| target_kinds.contains(k)) {
         let label = format!("{}: ", kind_label(*main));
         for g in groups.iter_mut().filter(|g| g.label.starts_with(&label)) {

@@ -59,7 +59,7 @@ pub(super) const MORE_VERBS: &[VerbEntry] = &[
     (
         "assign",
         &["give", "gives", "grant", "add", "set", "make", "makes"],
-        &["unassign", "revok"],
+        &["unassign", "revok", "removes", "remove$", "takes away"],
     ),
     ("unassign", &["remov", "revok", "take"], &["assigns"]),
     (
