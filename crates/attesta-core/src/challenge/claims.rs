@@ -196,6 +196,10 @@ pub(super) const VALUE_OPPOSITES: &[(&[&str], &[&str])] = &[
         &["paid", "settled"],
     ),
     (
+        &["heat", "heats", "heating"],
+        &["cool", "cools", "cooling"],
+    ),
+    (
         &["accept", "accepts", "accepted", "accepting"],
         &[
             "drop", "drops", "dropped", "reject", "rejects", "rejected", "block", "blocks",

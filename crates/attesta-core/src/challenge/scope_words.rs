@@ -424,6 +424,27 @@ pub(super) fn only_other_columns(key: &TeachBackKey, words: &[String]) -> Option
         .then(|| "the explanation understates how much the action affects (its scope)".to_owned())
 }
 
+/// A command that also changes the remote (`git push`, `--delete` on origin) told as local
+/// only ("deletes the tag locally only; origin keeps it").
+pub(super) fn local_only(key: &TeachBackKey, lower: &str) -> Option<String> {
+    if !key.argument_dump.contains("git push") {
+        return None;
+    }
+    let local = ["locally only", "only locally", "local only", "only the local"]
+        .iter()
+        .any(|p| lower.contains(p));
+    let remote_kept = ["origin", "remote"].iter().any(|r| {
+        lower.split(['.', ';', ',']).any(|clause| {
+            clause.contains(r)
+                && ["keeps", "stays", "remains", "untouched", "unchanged", "still has"]
+                    .iter()
+                    .any(|k| clause.contains(k))
+        })
+    });
+    (local || remote_kept)
+        .then(|| "the explanation understates how much the action affects (its scope)".to_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

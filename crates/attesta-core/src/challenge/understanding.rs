@@ -387,7 +387,9 @@ pub(super) fn understanding_failure(
     let by_id = ["_id =", "_id=", " id =", " id=", "\"id\":"]
         .iter()
         .any(|p| key.argument_dump.contains(p));
-    if let Some(reason) = super::scope_words::only_other_columns(key, &plain) {
+    if let Some(reason) = super::scope_words::only_other_columns(key, &plain)
+        .or_else(|| super::scope_words::local_only(key, lower))
+    {
         return Some(reason);
     }
     let filtered = (sql && key.argument_dump.contains(" where ")) || filter_key;
@@ -418,6 +420,11 @@ pub(super) fn understanding_failure(
         "=owner",
         "\"rw\"",
         "read-write",
+        // `GRANT ALL PRIVILEGES`, `AdministratorAccess`, a Vault `root` policy.
+        "all privileges",
+        "administratoraccess",
+        "fullaccess",
+        "\"root\"",
     ]
     .iter()
     .any(|r| key.argument_dump.contains(r));
@@ -434,12 +441,20 @@ pub(super) fn understanding_failure(
             "read rights",
             "can only read",
             "can only view",
+            "select on",
+            "select access",
+            "select rights",
         ]
         .iter()
         .any(|p| {
             lower.match_indices(p).any(|(i, _)| {
                 let before = explain::plain_words(&lower[..i]);
-                !explain::negated(&before, before.len())
+                // "the supposedly read-only role", "the 'read only' role": the grantee's name.
+                let names_role = lower[i + p.len()..]
+                    .trim_start_matches(['\'', '"', ' ', '’'])
+                    .starts_with("role")
+                    || lower[..i].ends_with(['\'', '"', '‘']);
+                !explain::negated(&before, before.len()) && !names_role
             })
         })
     {
