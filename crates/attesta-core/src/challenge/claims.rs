@@ -195,10 +195,7 @@ pub(super) const VALUE_OPPOSITES: &[(&[&str], &[&str])] = &[
         &["void", "voids", "voided", "voiding"],
         &["paid", "settled"],
     ),
-    (
-        &["heat", "heats", "heating"],
-        &["cool", "cools", "cooling"],
-    ),
+    (&["heat", "heats", "heating"], &["cool", "cools", "cooling"]),
     (
         &["accept", "accepts", "accepted", "accepting"],
         &[

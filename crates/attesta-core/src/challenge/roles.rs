@@ -3,6 +3,7 @@
 //! `required_approving_review_count: 0`) is not in force.
 
 use super::arguments::denied_before;
+use super::explain;
 use super::teach_back::TeachBackKey;
 use serde_json::Value;
 
@@ -170,6 +171,66 @@ pub(super) fn target_denied(key: &TeachBackKey, lower: &str) -> Option<String> {
             })
     });
     denied.then(|| "the explanation names something that is not part of this action".to_owned())
+}
+
+/// "read-only" or "SELECT" for an action that gives write, owner or full rights.
+pub(super) fn read_only_for_write(key: &TeachBackKey, lower: &str) -> Option<String> {
+    // "read-only" for an action that gives write or owner rights.
+    let grants_write = [
+        "\"writer\"",
+        "\"editor\"",
+        "\"owner\"",
+        "roles/owner",
+        "roles/editor",
+        "\"admin\"",
+        "write",
+        // `permission=admin` in a command, `"rw"` for read-write.
+        "=admin",
+        "=maintain",
+        "=owner",
+        "\"rw\"",
+        "read-write",
+        // `GRANT ALL PRIVILEGES`, `AdministratorAccess`, a Vault `root` policy.
+        "all privileges",
+        "administratoraccess",
+        "fullaccess",
+        "\"root\"",
+    ]
+    .iter()
+    .any(|r| key.argument_dump.contains(r));
+    if grants_write
+        && [
+            "read-only",
+            "read only",
+            "readonly",
+            "view-only",
+            "view only",
+            "read permission",
+            "read access",
+            "view access",
+            "read rights",
+            "can only read",
+            "can only view",
+            "select on",
+            "select access",
+            "select rights",
+        ]
+        .iter()
+        .any(|p| {
+            lower.match_indices(p).any(|(i, _)| {
+                let before = explain::plain_words(&lower[..i]);
+                // "the supposedly read-only role", "the 'read only' role": the grantee's name.
+                let names_role = lower[i + p.len()..]
+                    .trim_start_matches(['\'', '"', ' ', '’'])
+                    .starts_with("role")
+                    || lower[..i].ends_with(['\'', '"', '‘']);
+                !explain::negated(&before, before.len()) && !names_role
+            })
+        })
+    {
+        return Some("the explanation names a different role than the action's".to_owned());
+    }
+    None
 }
 
 /// Name parts that mark a value as what was there before, and as what comes after.

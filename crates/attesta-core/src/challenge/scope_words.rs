@@ -430,15 +430,27 @@ pub(super) fn local_only(key: &TeachBackKey, lower: &str) -> Option<String> {
     if !key.argument_dump.contains("git push") {
         return None;
     }
-    let local = ["locally only", "only locally", "local only", "only the local"]
-        .iter()
-        .any(|p| lower.contains(p));
+    let local = [
+        "locally only",
+        "only locally",
+        "local only",
+        "only the local",
+    ]
+    .iter()
+    .any(|p| lower.contains(p));
     let remote_kept = ["origin", "remote"].iter().any(|r| {
         lower.split(['.', ';', ',']).any(|clause| {
             clause.contains(r)
-                && ["keeps", "stays", "remains", "untouched", "unchanged", "still has"]
-                    .iter()
-                    .any(|k| clause.contains(k))
+                && [
+                    "keeps",
+                    "stays",
+                    "remains",
+                    "untouched",
+                    "unchanged",
+                    "still has",
+                ]
+                .iter()
+                .any(|k| clause.contains(k))
         })
     });
     (local || remote_kept)

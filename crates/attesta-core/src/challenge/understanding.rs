@@ -405,60 +405,8 @@ pub(super) fn understanding_failure(
             "the explanation understates how much the action affects (its scope)".to_owned(),
         );
     }
-    // "read-only" for an action that gives write or owner rights.
-    let grants_write = [
-        "\"writer\"",
-        "\"editor\"",
-        "\"owner\"",
-        "roles/owner",
-        "roles/editor",
-        "\"admin\"",
-        "write",
-        // `permission=admin` in a command, `"rw"` for read-write.
-        "=admin",
-        "=maintain",
-        "=owner",
-        "\"rw\"",
-        "read-write",
-        // `GRANT ALL PRIVILEGES`, `AdministratorAccess`, a Vault `root` policy.
-        "all privileges",
-        "administratoraccess",
-        "fullaccess",
-        "\"root\"",
-    ]
-    .iter()
-    .any(|r| key.argument_dump.contains(r));
-    if grants_write
-        && [
-            "read-only",
-            "read only",
-            "readonly",
-            "view-only",
-            "view only",
-            "read permission",
-            "read access",
-            "view access",
-            "read rights",
-            "can only read",
-            "can only view",
-            "select on",
-            "select access",
-            "select rights",
-        ]
-        .iter()
-        .any(|p| {
-            lower.match_indices(p).any(|(i, _)| {
-                let before = explain::plain_words(&lower[..i]);
-                // "the supposedly read-only role", "the 'read only' role": the grantee's name.
-                let names_role = lower[i + p.len()..]
-                    .trim_start_matches(['\'', '"', ' ', '’'])
-                    .starts_with("role")
-                    || lower[..i].ends_with(['\'', '"', '‘']);
-                !explain::negated(&before, before.len()) && !names_role
-            })
-        })
-    {
-        return Some("the explanation names a different role than the action's".to_owned());
+    if let Some(reason) = super::roles::read_only_for_write(key, lower) {
+        return Some(reason);
     }
     let everything = key.key_terms.iter().any(|g| g.label == "scope: everything");
     if everything
