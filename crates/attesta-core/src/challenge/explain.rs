@@ -565,7 +565,7 @@ pub(crate) fn judge_effect(
                 && !words.get(i + 1).is_some_and(|n| n.len() > 5 && n.ends_with("ing"))
                 && !hypothetical(words, i)
                 // "full admin, incl. deleting it": what the action makes possible.
-                && !words[i.saturating_sub(2)..i].iter().any(|p| {
+                && !words[i.saturating_sub(5)..i].iter().any(|p| {
                     (w_is_gerund(&words[i])
                         && ["incl", "including", "like", "even", "also", "such"].contains(&p.as_str()))
                         || ["include", "includes", "incl", "including"].contains(&p.as_str())

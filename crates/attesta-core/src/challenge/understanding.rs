@@ -409,8 +409,19 @@ pub(super) fn understanding_failure(
         return Some(reason);
     }
     let everything = key.key_terms.iter().any(|g| g.label == "scope: everything");
+    // "today only" quoted from the message the action sends is no claim about its scope.
+    let scope_words: Vec<String> = plain
+        .iter()
+        .enumerate()
+        .map(|(i, w)| {
+            let quoted = (w == "only" || w == "just")
+                && i > 0
+                && key.argument_dump.contains(&format!("{} {w}", plain[i - 1]));
+            if quoted { String::new() } else { w.clone() }
+        })
+        .collect();
     if everything
-        && (understates(&plain)
+        && (understates(&scope_words)
             || super::scope_words::narrows_to_one(&plain)
             || super::scope_words::selects_part(&plain))
     {

@@ -495,9 +495,12 @@ pub(crate) fn verb_spec(action_tokens: &[String], command_tokens: &[String]) -> 
     };
     // A light verb (`create_refund`, `add_…`, `update_…`) yields to a specific one after it.
     const LIGHT: &[&str] = &["creat", "add", "updat", "issu", "appl", "writ", "set"];
+    // A first token ending in -ing names a platform or a field (`booking__cancel_…`,
+    // `billing_…`), not what the action does.
     let first = action_tokens
         .iter()
         .find(|t| t.len() >= 3)
+        .filter(|t| !t.ends_with("ing"))
         .and_then(known)
         .or_else(|| action_tokens.iter().chain(command_tokens).find_map(known));
     let specific = first
