@@ -76,6 +76,11 @@ pub(super) fn effect_in_own_words(
                     .iter()
                     .any(|e| w.ends_with(e))
                 && !(own_verb.is_some_and(|v| MAKING_VERBS.contains(&v))
-                    && REMOVAL_STEMS.iter().any(|r| w.starts_with(r)))
+                    && (REMOVAL_STEMS.iter().any(|r| w.starts_with(r))
+                        // "takes the admin role away".
+                        || (w.starts_with("tak")
+                            && plain[i + 1..plain.len().min(i + 6)]
+                                .iter()
+                                .any(|n| n == "away"))))
         })
 }
