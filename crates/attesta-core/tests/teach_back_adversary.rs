@@ -346,7 +346,7 @@ fn held_out_explanations() {
         let shipped = evaluate(label, corpus);
         assert!(shipped.fake_rate >= 95.0, "{label}");
         let judged = evaluate_with(&format!("{label}, minimum 1 word"), corpus, Some(1));
-        // Floors below the figures now (87.9 / 83.7 % and 83.7 / 87.7 %): a regression fails.
+        // Floors below the figures now (88.8 / 83.7 % and 83.7 / 87.7 %): a regression fails.
         assert!(
             judged.honest_rate >= 78.0 && judged.fake_rate >= 75.0,
             "{label}"

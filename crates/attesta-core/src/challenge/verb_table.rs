@@ -217,8 +217,8 @@ pub(super) const MORE_VERBS: &[VerbEntry] = &[
         "copy",
         &[
             "copies", "duplicat", "clone", "replicat", "back up", "backs up",
-            // `COPY … TO 'file'`: copying data out to a file exports it.
-            "export", "dump",
+            // `COPY … TO 'file'`: copying data out to a file exports it, writes it there.
+            "export", "dump", "writ", "save",
         ],
         &["moves", "delet"],
     ),
