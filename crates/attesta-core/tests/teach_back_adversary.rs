@@ -76,6 +76,34 @@ fn evaluate_with(label: &str, corpus: &str, min_words: Option<u32>) -> Figures {
         {
             println!("{}: {key:#?}\n{:?}", case.id, result.details);
         }
+        if std::env::var("TEACH_BACK_BRIEF").is_ok_and(|ids| ids.split(',').any(|id| id == case.id))
+            && let Expected::TeachBack(k) = &key.expected
+        {
+            let terms: Vec<String> = k
+                .key_terms
+                .iter()
+                .map(|g| {
+                    format!(
+                        "{}{} {:?} {:?}",
+                        if g.primary { "*" } else { "" },
+                        g.label,
+                        g.phrases,
+                        g.stems
+                    )
+                })
+                .collect();
+            println!(
+                "{} ({}): {}\n  consequences {:?} action {:?} command {:?} amounts {:?}\n  terms {terms:#?}\n  -> {:?}",
+                case.id,
+                k.min_words,
+                case.explanation,
+                k.consequences,
+                k.action_tokens,
+                k.command_tokens,
+                k.amounts,
+                result.details.get("reason")
+            );
+        }
         let style = case.style.split(':').next().unwrap_or("").to_owned();
         let entry = by_style
             .entry(format!(
@@ -187,7 +215,7 @@ fn evaluate_with(label: &str, corpus: &str, min_words: Option<u32>) -> Figures {
     println!(
         "honest accepted {honest_rate:.1} % ({honest_ok}/{honest}); fakes rejected {fake_rate:.1} % ({fakes_caught}/{fakes})"
     );
-    for m in misses.iter().take(60) {
+    for m in misses.iter().take(200) {
         println!("  miss {m}");
     }
     Figures {
@@ -300,6 +328,11 @@ fn held_out_explanations() {
     // the 15-word minimum: a fifth of the honest and most fake explanations are shorter. They
     // are measured as shipped (the minimum rejects the short ones, and the approver is told to
     // write more) and with the minimum lowered to one word, which measures the judgement alone.
+    // Their first runs (as shipped 43.0 / 100 % and 31.7 / 99.2 %; judged alone 72.0 / 65.1 %
+    // and 59.6 / 79.2 %) are their held-out figures; since then the misses of both, judged
+    // alone, guided general rules (what the action's arguments mean: channels, copies, message
+    // bodies, labels of opaque ids, refspecs, old and new values, filters), so they no longer
+    // count as held out either.
     for (label, corpus) in [
         (
             "teach-back held-out 12 (written blind)",
@@ -313,8 +346,9 @@ fn held_out_explanations() {
         let shipped = evaluate(label, corpus);
         assert!(shipped.fake_rate >= 95.0, "{label}");
         let judged = evaluate_with(&format!("{label}, minimum 1 word"), corpus, Some(1));
+        // Floors below the figures now (88.8 / 83.7 % and 83.7 / 87.7 %): a regression fails.
         assert!(
-            judged.honest_rate >= 55.0 && judged.fake_rate >= 60.0,
+            judged.honest_rate >= 78.0 && judged.fake_rate >= 75.0,
             "{label}"
         );
     }

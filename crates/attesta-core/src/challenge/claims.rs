@@ -195,6 +195,7 @@ pub(super) const VALUE_OPPOSITES: &[(&[&str], &[&str])] = &[
         &["void", "voids", "voided", "voiding"],
         &["paid", "settled"],
     ),
+    (&["heat", "heats", "heating"], &["cool", "cools", "cooling"]),
     (
         &["accept", "accepts", "accepted", "accepting"],
         &[
@@ -474,8 +475,13 @@ pub(super) fn direction_or_currency_failure(
     })
 }
 
-/// Verbs that say only that something changes or runs.
-pub(super) const GENERIC_VERBS: &[&str] = &["chang", "modif", "set", "appl", "run"];
+/// Verbs that say only that something changes, runs or comes to be: what it does is said in
+/// other verbs ("invites", "buys", "doubles", "makes … an admin"). `add`, `create`, `update`,
+/// `issue`, `place`, `attach` name no effect of their own.
+pub(super) const GENERIC_VERBS: &[&str] = &[
+    "chang", "modif", "set", "appl", "run", "add", "creat", "updat", "issu", "plac", "attach",
+    "writ", "put", "mak",
+];
 
 /// Role names that grant the same rights.
 pub(super) const ROLE_SYNONYMS: &[&[&str]] = &[

@@ -15,6 +15,9 @@ const UNTOUCHED: &[&str] = &[
     "unmodified",
 ];
 
+/// Words saying something is acted on, which denied say it is left as it was.
+const TOUCHED: &[&str] = &["touched", "affected", "modified", "altered"];
+
 /// The action's target said to be left as it is ("keeps the contacts themselves untouched",
 /// "the agent account is unchanged"): the effect denied by construction.
 pub(super) fn untouched_failure(key: &TeachBackKey, sentences: &[Vec<String>]) -> Option<String> {
@@ -46,10 +49,11 @@ pub(super) fn untouched_failure(key: &TeachBackKey, sentences: &[Vec<String>]) -
     sentences
         .iter()
         .any(|words| {
-            let kept = words
-                .iter()
-                .enumerate()
-                .any(|(i, w)| UNTOUCHED.contains(&w.as_str()) && !denied_before(words, i));
+            // "untouched", or "not touched", "is not changed".
+            let kept = words.iter().enumerate().any(|(i, w)| {
+                (UNTOUCHED.contains(&w.as_str()) && !denied_before(words, i))
+                    || (TOUCHED.contains(&w.as_str()) && denied_before(words, i))
+            });
             kept && words.iter().any(|w| {
                 nouns
                     .iter()

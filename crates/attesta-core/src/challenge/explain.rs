@@ -180,6 +180,23 @@ pub(crate) fn effect_spec(c: Consequence, action_tokens: &[String]) -> EffectSpe
                 "blast",
                 "broadcast",
                 "invit",
+                // Where it ends up: "the records go to an outside address".
+                "go to",
+                "goes to",
+                // Saying something to someone: tells, replies, DMs, informs, announces, posts.
+                "tell",
+                "told",
+                "reply$",
+                "replies$",
+                "replied$",
+                "dm$",
+                "dms$",
+                "inform",
+                "announc",
+                "post$",
+                "posts$",
+                "posted$",
+                "tweet",
             ]
             .to_vec(),
             opposites: [
@@ -226,6 +243,25 @@ pub(crate) fn effect_spec(c: Consequence, action_tokens: &[String]) -> EffectSpe
                 "readable",
                 "writable",
                 "creat",
+                // What the grantee can do from now on: "lets them read and post", "whole
+                // company can now edit", "becomes owner".
+                "lets$",
+                "let$",
+                "allow",
+                "becom",
+                "can now",
+                "able to",
+                "can read",
+                "can edit",
+                "can write",
+                "can view",
+                "can see",
+                "can post",
+                "can access",
+                "can take",
+                "can spend",
+                "can use",
+                "can do",
             ]
             .to_vec(),
             opposites: [
@@ -529,7 +565,7 @@ pub(crate) fn judge_effect(
                 && !words.get(i + 1).is_some_and(|n| n.len() > 5 && n.ends_with("ing"))
                 && !hypothetical(words, i)
                 // "full admin, incl. deleting it": what the action makes possible.
-                && !words[i.saturating_sub(2)..i].iter().any(|p| {
+                && !words[i.saturating_sub(5)..i].iter().any(|p| {
                     (w_is_gerund(&words[i])
                         && ["incl", "including", "like", "even", "also", "such"].contains(&p.as_str()))
                         || ["include", "includes", "incl", "including"].contains(&p.as_str())

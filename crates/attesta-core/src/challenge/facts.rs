@@ -116,6 +116,10 @@ fn role_of(tokens: &[String]) -> Role {
     if has(&["currency", "currencies"]) {
         return Role::Unknown;
     }
+    // `email_subject`, `message_body`: what a message says, no person or address.
+    if has(&["subject", "body", "text", "content", "html", "markdown"]) {
+        return Role::Unknown;
+    }
     if has(&[
         "command",
         "cmd",

@@ -10,7 +10,8 @@ use std::sync::OnceLock;
 /// Verbs of what an operation does to things (base forms).
 #[rustfmt::skip]
 const EFFECT_VERBS: &[&str] = &[
-    "affect", "allow", "alter", "append", "apply", "become", "archive", "assign", "attach", "back", "backfill",
+    "affect", "allow", "alter", "double", "halve", "triple", "buy", "purchase", "spend",
+    "order", "book", "reserve", "append", "apply", "become", "archive", "assign", "attach", "back", "backfill",
     "block", "bounce", "break", "bump", "bypass", "cancel", "cascade", "change", "charge",
     "clean", "cleanup", "clear", "clone", "close", "collect", "combine", "commit", "compress",
     "configure", "consolidate", "copy", "corrupt", "create", "cut", "deactivate", "decommission",
@@ -262,8 +263,8 @@ pub(crate) fn attitude(word: &str) -> bool {
 
 /// Suffixes stripped to find a base form, longest first.
 const SUFFIXES: &[&str] = &[
-    "ations", "ation", "ments", "ment", "ingly", "ings", "ing", "edly", "ers", "ied", "ies", "ed",
-    "es", "er", "ly", "s", "d",
+    "ations", "ation", "ments", "ment", "ingly", "ings", "able", "ing", "edly", "ers", "ied",
+    "ies", "ed", "es", "er", "ly", "s", "d",
 ];
 
 /// Platforms, products and vendors actions run on: naming one ("the EBS volume", "the

@@ -84,7 +84,24 @@ pub(super) fn lookalike_failure(key: &TeachBackKey, lower: &str) -> Option<Strin
             && action_tokens.iter().any(|a| {
                 a.matches(':').count() == 1 && !a.contains(['@', '/', '.']) && a.len() >= 5
             });
-        if other_handle || other_code || other_owner {
+        // `payments-prod` for `payments-staging`, `build-agent-08` for `build-agent-07`: a
+        // sibling name, the same but for its last part.
+        let sibling = |a: &String| {
+            let (Some((head, last)), Some((own_head, own_last))) =
+                (t.rsplit_once('-'), a.rsplit_once('-'))
+            else {
+                return false;
+            };
+            head == own_head
+                && head.len() >= 4
+                && last != own_last
+                && !last.is_empty()
+                && !own_last.starts_with(last)
+                && last.chars().all(|c| c.is_ascii_alphanumeric())
+                && own_last.chars().all(|c| c.is_ascii_alphanumeric())
+        };
+        let other_sibling = action_tokens.iter().any(sibling);
+        if other_handle || other_code || other_owner || other_sibling {
             return Some(
                 "the explanation names something that is not part of this action".to_owned(),
             );
@@ -113,6 +130,10 @@ mod tests {
         let stock = ActionContext::new("set_inventory").with_kwarg("warehouse", "WH-Leeds");
         assert!(failure(&stock, "zeroes the stock in WH-Bristol").is_some());
         assert!(failure(&stock, "zeroes the stock in WH-Leeds via e-mail").is_none());
+        let ns = ActionContext::new("run_shell")
+            .with_kwarg("command", "kubectl delete namespace payments-staging");
+        assert!(failure(&ns, "deletes the payments-prod namespace").is_some());
+        assert!(failure(&ns, "deletes the payments-staging namespace").is_none());
         let chown = ActionContext::new("run_shell")
             .with_kwarg("command", "chown -R www-data:www-data /etc/ssl/private");
         assert!(failure(&chown, "gives the folder to root:root").is_some());

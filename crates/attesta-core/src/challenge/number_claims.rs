@@ -81,6 +81,14 @@ pub(super) fn foreign_number(key: &TeachBackKey, text: &str, undated: &str) -> O
                 k.contains("percent") || k.contains("pct")
             })
         });
+        // So is one the action's own text states ("40% off" in the message it sends): a
+        // percentage beside it is a claim about that value.
+        let percent_key = percent_key
+            || key
+                .argument_dump
+                .as_bytes()
+                .windows(2)
+                .any(|w| w[0].is_ascii_digit() && w[1] == b'%');
         let written = numbers::mask_codes(undated, &codes);
         let foreign = numbers::number_groups(&written).iter().any(|g| {
             let percent_value = percent_key && g.relative && !g.temperature;

@@ -164,26 +164,81 @@ pub(super) fn widens_to_all(key: &TeachBackKey, sentences: &[Vec<String>]) -> Op
     }
     // The object the action's name ends with (`email` of `delete_email`, `channel` of
     // `remove_user_from_channel`).
-    let kinds: Vec<&str> = key
+    let mut kinds: Vec<String> = key
         .action_tokens
         .iter()
         .take_while(|t| !["action", "operation", "op", "service"].contains(&t.as_str()))
         .skip(1)
         .last()
-        .map(String::as_str)
         // A plural object (`reset_factors`, `delete_contacts`) is many already.
         .filter(|t| t.len() >= 3 && !t.ends_with('s'))
+        .cloned()
         .into_iter()
         .collect();
-    let kind =
-        |w: &str| kinds.contains(&w) || w.strip_suffix('s').is_some_and(|n| kinds.contains(&n));
-    // "every email", "all channels", "every Slack channel".
+    // The kind its one id names (`post` of `post_id`, `variant` of `variant_id`) and the
+    // words of a one-record name (`smoke` and `detector` of `switch.smoke_detector_hallway`).
+    for (k, _) in key.kwargs().into_iter().flatten() {
+        let tokens = super::text::identifier_tokens(k);
+        if let [noun, id] = tokens.as_slice()
+            && id == "id"
+            && noun.len() >= 4
+            && !["entity", "resource", "object", "item", "record"].contains(&noun.as_str())
+        {
+            kinds.push(noun.clone());
+        }
+    }
+    for g in key
+        .key_terms
+        .iter()
+        .filter(|g| g.primary && g.label.starts_with("record: "))
+    {
+        if let Some((_, last)) = g.label.rsplit_once(['.', '/']) {
+            kinds.extend(
+                last.to_lowercase()
+                    .split(['_', '-'])
+                    .filter(|p| p.len() >= 4)
+                    .map(str::to_owned),
+            );
+        }
+    }
+    // What holds the object (`page` of `delete_page_post`): "the whole page" is more than
+    // one post.
+    let tokens = &key.action_tokens;
+    let containers: Vec<&String> = tokens
+        .iter()
+        .position(|t| super::explain::verb_spec(std::slice::from_ref(t), &[]).is_some())
+        .and_then(|v| tokens.get(v + 1..tokens.len().saturating_sub(1)))
+        .unwrap_or_default()
+        .iter()
+        .filter(|t| t.len() >= 4)
+        .collect();
+    let whole_container = sentences.iter().any(|words| {
+        words.iter().enumerate().any(|(i, w)| {
+            ["whole", "entire"].contains(&w.as_str())
+                && words[i + 1..words.len().min(i + 5)]
+                    .iter()
+                    .any(|n| containers.contains(&n))
+                && !denied_before(words, i)
+        })
+    });
+    if whole_container {
+        return Some(
+            "the explanation overstates or misstates how much the action affects (its scope)"
+                .to_owned(),
+        );
+    }
+    let kind = |w: &str| {
+        kinds.iter().any(|k| k == w)
+            || w.strip_suffix('s')
+                .is_some_and(|n| kinds.iter().any(|k| k == n))
+    };
+    // "every email", "all channels", "every Slack channel", "every merino sweater variant".
     sentences
         .iter()
         .any(|words| {
             words.iter().enumerate().any(|(i, w)| {
                 ["every", "all"].contains(&w.as_str())
-                    && words[i + 1..words.len().min(i + 3)].iter().any(|n| kind(n))
+                    && words[i + 1..words.len().min(i + 4)].iter().any(|n| kind(n))
                     && !denied_before(words, i)
             })
         })
@@ -191,6 +246,215 @@ pub(super) fn widens_to_all(key: &TeachBackKey, sentences: &[Vec<String>]) -> Op
             "the explanation overstates or misstates how much the action affects (its scope)"
                 .to_owned()
         })
+}
+
+/// The names a filtered action filters on: the columns of a SQL `WHERE` (`tenant_id` →
+/// `tenant`) and the keys of a filter object (`status`, `updated_at` → `updated`).
+fn filter_names(key: &TeachBackKey) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    let dump = &key.argument_dump;
+    for marker in [" where ", " and ", " or "] {
+        for (at, _) in dump.match_indices(marker) {
+            let column: String = dump[at + marker.len()..]
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '.')
+                .collect();
+            let column = column.rsplit('.').next().unwrap_or("").to_owned();
+            names.extend(super::text::identifier_tokens(&column));
+        }
+    }
+    if let Some(m) = key.kwargs() {
+        for (k, v) in m {
+            if ["filter", "where", "query", "selector"].contains(&k.to_lowercase().as_str())
+                && let Some(filter) = v.as_object()
+            {
+                names.extend(
+                    filter
+                        .keys()
+                        .flat_map(|f| super::text::identifier_tokens(f)),
+                );
+            }
+        }
+    }
+    names.retain(|n| {
+        n.len() >= 4 && !["null", "true", "false", "like", "from"].contains(&n.as_str())
+    });
+    names.sort_unstable();
+    names.dedup();
+    names
+}
+
+/// A filtered action told as reaching every value of what it filters on: "for every tenant"
+/// for `WHERE tenant_id = 'acme-eu'`.
+pub(super) fn every_filtered_value(key: &TeachBackKey, lower: &str) -> Option<String> {
+    let sentences: Vec<Vec<String>> = lower
+        .split(['.', ';', '!', '?', '\n'])
+        .map(super::explain::plain_words)
+        .collect();
+    let names = filter_names(key);
+    if names.is_empty() {
+        return None;
+    }
+    let named = |w: &str| {
+        names
+            .iter()
+            .any(|n| w == n || w.strip_suffix('s').is_some_and(|s| s == n))
+    };
+    sentences
+        .iter()
+        .any(|words| {
+            words.iter().enumerate().any(|(i, w)| {
+                ["every", "all", "each", "any"].contains(&w.as_str())
+                    && words.get(i + 1).is_some_and(|n| named(n))
+                    && !denied_before(words, i)
+            })
+        })
+        .then(|| {
+            "the explanation overstates or misstates how much the action affects (its scope)"
+                .to_owned()
+        })
+}
+
+/// Words that pick some items out of many ("the duplicate rows", "logs older than a year").
+const SELECTING: &[&str] = &[
+    "duplicate",
+    "duplicates",
+    "duplicated",
+    "old",
+    "older",
+    "oldest",
+    "stale",
+    "unused",
+    "inactive",
+    "expired",
+    "outdated",
+    "obsolete",
+    "orphaned",
+    "temporary",
+    "last",
+    "latest",
+    "newest",
+    "first",
+    "some",
+    "certain",
+    "specific",
+    "selected",
+    "matching",
+    "few",
+];
+
+/// Words that say all of something.
+const UNIVERSAL: &[&str] = &[
+    "all",
+    "every",
+    "everything",
+    "entire",
+    "whole",
+    "complete",
+    "completely",
+    "each",
+    "any",
+    "anything",
+    "empties",
+    "empty",
+    "emptied",
+    "wipes",
+    "wiped",
+];
+
+/// Only a selected part told of an action on everything: the explanation picks some items
+/// ("the duplicate rows", "logs older than a year") and never says all of them go.
+pub(super) fn selects_part(words: &[String]) -> bool {
+    let selects = words.iter().enumerate().any(|(i, w)| {
+        SELECTING.contains(&w.as_str())
+            && !denied_before(words, i)
+            // "last night", "first thing": when, not which.
+            && !words
+                .get(i + 1)
+                .is_some_and(|n| ["night", "week", "time", "thing", "step", "of"].contains(&n.as_str()))
+    });
+    selects && !words.iter().any(|w| UNIVERSAL.contains(&w.as_str()))
+}
+
+/// The columns a SQL statement selects (`email`, `phone`, `date`, `birth` of `SELECT email,
+/// phone, date_of_birth FROM …`), or none for `SELECT *`.
+fn selected_columns(dump: &str) -> Vec<String> {
+    let Some(start) = dump.find("select ") else {
+        return Vec::new();
+    };
+    let rest = &dump[start + 7..];
+    let Some(end) = rest.find(" from ") else {
+        return Vec::new();
+    };
+    let list = &rest[..end];
+    if list.contains('*') || list.len() > 400 {
+        return Vec::new();
+    }
+    list.split(',')
+        .flat_map(|c| super::text::identifier_tokens(c.trim()))
+        .filter(|t| t.len() >= 3)
+        .collect()
+}
+
+/// "Exports only the patient ids" for a statement that selects other columns: the explanation
+/// narrows the data to columns the action does not take.
+pub(super) fn only_other_columns(key: &TeachBackKey, words: &[String]) -> Option<String> {
+    let columns = selected_columns(&key.argument_dump);
+    if columns.is_empty() {
+        return None;
+    }
+    let column = |w: &str| {
+        columns
+            .iter()
+            .any(|c| w == c || w.trim_end_matches('s') == c || c.starts_with(w))
+    };
+    words
+        .iter()
+        .enumerate()
+        .any(|(i, w)| {
+            (w == "only" || w == "just")
+                && !denied_before(words, i)
+                && !words[i + 1..words.len().min(i + 4)]
+                    .iter()
+                    .any(|n| column(n))
+                && words[i + 1..words.len().min(i + 4)]
+                    .iter()
+                    .any(|n| n.len() >= 3 && n != "the")
+        })
+        .then(|| "the explanation understates how much the action affects (its scope)".to_owned())
+}
+
+/// A command that also changes the remote (`git push`, `--delete` on origin) told as local
+/// only ("deletes the tag locally only; origin keeps it").
+pub(super) fn local_only(key: &TeachBackKey, lower: &str) -> Option<String> {
+    if !key.argument_dump.contains("git push") {
+        return None;
+    }
+    let local = [
+        "locally only",
+        "only locally",
+        "local only",
+        "only the local",
+    ]
+    .iter()
+    .any(|p| lower.contains(p));
+    let remote_kept = ["origin", "remote"].iter().any(|r| {
+        lower.split(['.', ';', ',']).any(|clause| {
+            clause.contains(r)
+                && [
+                    "keeps",
+                    "stays",
+                    "remains",
+                    "untouched",
+                    "unchanged",
+                    "still has",
+                ]
+                .iter()
+                .any(|k| clause.contains(k))
+        })
+    });
+    (local || remote_kept)
+        .then(|| "the explanation understates how much the action affects (its scope)".to_owned())
 }
 
 #[cfg(test)]

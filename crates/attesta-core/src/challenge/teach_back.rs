@@ -102,6 +102,29 @@ fn group_matches(group: &KeyTermGroup, text: &str, text_words: &[String]) -> boo
                     .any(|w| w == x || w.trim_end_matches('s') == *x)
             })
     };
+    // `lock.front_door` is named by its own last part ("the front door").
+    let last_part = |p: &String| {
+        let Some((_, last)) = p.rsplit_once(['.', '/']) else {
+            return false;
+        };
+        let parts: Vec<&str> = last.split(['_', '-']).filter(|x| x.len() >= 2).collect();
+        parts.len() >= 2
+            && parts.iter().all(|x| {
+                text_words
+                    .iter()
+                    .any(|w| w == x || w.trim_end_matches('s') == *x)
+            })
+    };
+    // A long id quoted by its start or its end around an ellipsis ("ba_1PzQ9k…",
+    // "post ...55501").
+    let elided = |p: &String| {
+        p.len() >= 10
+            && !p.contains(char::is_whitespace)
+            && ellipsis_ends(text).iter().any(|(start, end)| {
+                (start.len() >= 6 && p.starts_with(start.as_str()))
+                    || (end.len() >= 4 && p.ends_with(end.as_str()))
+            })
+    };
     // A count or id written with separators ("2,318 records" for `2318`).
     let as_number = |p: &String| {
         p.len() >= 4
@@ -154,10 +177,37 @@ fn group_matches(group: &KeyTermGroup, text: &str, text_words: &[String]) -> boo
             || glob(p)
             || grouped(p)
             || phone(p)
+            || last_part(p)
+            || elided(p)
     }) || group
         .stems
         .iter()
         .any(|s| text_words.iter().any(|w| stem_matches(w, s)))
+}
+
+/// The characters of an id just before and just after each ellipsis (`...`, `…`), lower case.
+fn ellipsis_ends(text: &str) -> Vec<(String, String)> {
+    let lower = text.to_lowercase();
+    let id_char = |c: char| c.is_alphanumeric() || c == '_' || c == '-';
+    let mut out = Vec::new();
+    for mark in ["...", "…"] {
+        for (at, _) in lower.match_indices(mark) {
+            let before: String = lower[..at]
+                .chars()
+                .rev()
+                .take_while(|c| id_char(*c))
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect();
+            let after: String = lower[at + mark.len()..]
+                .chars()
+                .take_while(|c| id_char(*c))
+                .collect();
+            out.push((before, after));
+        }
+    }
+    out
 }
 
 /// Why a text is not an explanation, or `None` when it passes the structural checks.
@@ -227,7 +277,23 @@ fn structural_failure(key: &TeachBackKey, text: &str, text_words: &[String]) -> 
         .filter(|w| !w.chars().all(|c| c.is_ascii_digit()) && !quoted.contains(*w))
         .collect();
     let echoed = wordy.iter().filter(|w| key.echo_tokens.contains(w)).count();
-    if own.len() < min_words.div_ceil(2) || echoed * 100 / wordy.len().max(1) > 65 {
+    // Eight words or more without one word that joins them (the, to, in, it, will …) and with
+    // words said twice: a heap of key terms ("flush all keys redis flush"), not a sentence.
+    let mut distinct: Vec<&String> = text_words.iter().collect();
+    distinct.sort_unstable();
+    distinct.dedup();
+    let joined = text_words.iter().any(|w| {
+        super::vocab::STOPWORDS.contains(&w.as_str())
+            && ![
+                "all", "any", "some", "each", "both", "only", "just", "very", "too", "no", "not",
+                "yes", "ok", "s", "t",
+            ]
+            .contains(&w.as_str())
+    });
+    if own.len() < min_words.div_ceil(2)
+        || echoed * 100 / wordy.len().max(1) > 65
+        || (text_words.len() >= 8 && !joined && distinct.len() * 100 / text_words.len() < 85)
+    {
         return Some(
             "the explanation mostly repeats the action name and arguments; say in your own words what will happen"
                 .to_owned(),

@@ -8,6 +8,7 @@ use super::ChallengeBody;
 use super::consequence;
 use super::explain;
 use super::facts::{FactKind, extract};
+use super::key_targets::{COMPANY_FORMS, MESSAGE_KEYS, message_bodies, target_phrases};
 use super::numbers;
 use super::teach_back::{KeyTermCategory, KeyTermGroup, TeachBackKey};
 use super::text::{identifier_tokens, parse_amount, words};
@@ -32,12 +33,6 @@ const TARGET_PRIORITY: &[FactKind] = &[
     FactKind::Role,
     FactKind::Version,
     FactKind::Environment,
-];
-
-/// Legal forms of company names, which name no company on their own.
-const COMPANY_FORMS: &[&str] = &[
-    "ltd", "ltd.", "pvt", "pvt.", "inc", "inc.", "llc", "gmbh", "corp", "corp.", "limited", "plc",
-    "bv", "ag", "sa", "srl", "co", "co.", "as", "ab", "oy", "nv", "pty",
 ];
 
 /// Currencies without a minor unit.
@@ -221,101 +216,6 @@ fn has_scope_marker(ctx: &ActionContext, strings: &[String]) -> bool {
         })
 }
 
-fn target_phrases(kind: FactKind, value: &str) -> Vec<String> {
-    let v = value.to_lowercase();
-    let mut phrases = vec![v.trim_end_matches('/').to_owned()];
-    // Names are short ("Li"): a person's name parts count from two letters.
-    let min_chars = if kind == FactKind::Person { 2 } else { 3 };
-    let mut push = |p: &str| {
-        let p = p.trim_matches(|c: char| !c.is_alphanumeric());
-        if p.chars().count() >= min_chars && !phrases.iter().any(|x| x == p) {
-            phrases.push(p.to_owned());
-        }
-    };
-    match kind {
-        FactKind::Directory | FactKind::File => {
-            let last = v
-                .trim_end_matches('/')
-                .rsplit('/')
-                .next()
-                .unwrap_or("")
-                .to_owned();
-            push(&last);
-            if kind == FactKind::File
-                && let Some((stem, _)) = last.rsplit_once('.')
-            {
-                push(stem);
-            }
-        }
-        FactKind::Recipient | FactKind::Person => {
-            if let Some((local, domain)) = v.split_once('@') {
-                push(local);
-                push(domain);
-                for part in local.split(['.', '_', '-']) {
-                    push(part);
-                }
-            } else if !v.contains(char::is_whitespace)
-                && v.chars().filter(char::is_ascii_alphanumeric).count() >= 12
-            {
-                // A wallet or account code is read and quoted by its ends: "bc1qxy…0wlh".
-                let compact: Vec<char> = v.chars().filter(char::is_ascii_alphanumeric).collect();
-                push(&compact[compact.len() - 4..].iter().collect::<String>());
-                push(&compact[..6].iter().collect::<String>());
-            } else {
-                // "Kavya Softworks Pvt Ltd" is named by "Kavya", not by "Ltd".
-                for part in v.split_whitespace().filter(|p| !COMPANY_FORMS.contains(p)) {
-                    push(part);
-                }
-            }
-        }
-        FactKind::Account => {
-            // Long codes are read and quoted by their ends: "0x9f2c…8d21", "ending 3000".
-            let compact: String = v.chars().filter(|c| c.is_alphanumeric()).collect();
-            push(&compact);
-            let chars: Vec<char> = compact.chars().collect();
-            if chars.len() >= 12 {
-                push(&chars[chars.len() - 4..].iter().collect::<String>());
-                push(&chars[..6].iter().collect::<String>());
-            }
-        }
-        // `production` is also "prod", `staging` "stage", `development` "dev".
-        FactKind::Environment => {
-            for (long, short) in [
-                ("production", "prod"),
-                ("staging", "stage"),
-                ("development", "dev"),
-            ] {
-                if v.contains(long) {
-                    push(&v.replace(long, short));
-                }
-                if v.split(|c: char| !c.is_alphanumeric()).any(|t| t == short) {
-                    push(&v.replace(short, long));
-                }
-            }
-        }
-        FactKind::Role | FactKind::Service | FactKind::Resource | FactKind::Repository => {
-            for part in v.split(['/', ':', '-', '_', '.']) {
-                push(part);
-            }
-        }
-        FactKind::Host => {
-            let labels: Vec<&str> = v.split('.').collect();
-            if labels.len() >= 2 {
-                push(&labels[labels.len() - 2..].join("."));
-            }
-        }
-        FactKind::Table => {
-            let name = v.rsplit('.').next().unwrap_or(&v).to_owned();
-            push(&name);
-            if let Some(singular) = name.strip_suffix('s') {
-                push(singular);
-            }
-        }
-        _ => {}
-    }
-    phrases
-}
-
 pub(crate) fn generate(
     ctx: &ActionContext,
     factors: &[RiskFactor],
@@ -365,6 +265,110 @@ pub(crate) fn generate(
         });
         target_kinds.push(fact.kind);
     }
+    // A chat channel or direct-message handle (`#general`, `@alex.m`) is where a message
+    // goes: its recipient.
+    for (k, v) in &ctx.kwargs {
+        let tokens = identifier_tokens(k);
+        if !tokens.iter().any(|t| t == "channel" || t == "channels") {
+            continue;
+        }
+        let values: Vec<&str> = match v {
+            Value::String(s) => vec![s.as_str()],
+            Value::Array(items) => items.iter().filter_map(Value::as_str).collect(),
+            _ => Vec::new(),
+        };
+        for value in values {
+            let name = value.trim().trim_start_matches(['#', '@']).to_lowercase();
+            if name.len() < 2
+                || name.len() > 80
+                || name.contains(char::is_whitespace)
+                || value.contains("[REDACTED")
+                || groups.iter().any(|g| g.phrases.first() == Some(&name))
+            {
+                continue;
+            }
+            let mut phrases = vec![value.trim().to_lowercase(), name.clone()];
+            phrases.extend(
+                name.split(['-', '_', '.'])
+                    .filter(|p| p.len() >= 3 && !super::vocab::STOPWORDS.contains(p))
+                    .map(str::to_owned),
+            );
+            phrases.dedup();
+            groups.push(KeyTermGroup {
+                category: KeyTermCategory::Target,
+                label: format!("recipient: {value}"),
+                phrases,
+                stems: Vec::new(),
+                primary: false,
+            });
+            target_kinds.push(FactKind::Recipient);
+        }
+    }
+    // The owner of a repository (`owner: northwind-labs` beside `repo: billing-api`) is part
+    // of the repository's name, not what the action acts on.
+    if target_kinds.contains(&FactKind::Repository) {
+        for (k, v) in &ctx.kwargs {
+            if ["owner", "org", "organization", "organisation"].contains(&k.to_lowercase().as_str())
+                && let Some(v) = v.as_str()
+                && let Some(at) = groups
+                    .iter()
+                    .position(|g| g.label == format!("person: {v}"))
+            {
+                groups[at].label = format!("owner: {v}");
+                if let Some(i) = target_kinds.iter().position(|k| *k == FactKind::Person) {
+                    target_kinds.remove(i);
+                }
+            }
+        }
+    }
+    // A person's address is also named by the name given beside it (`{"name": "Tomás
+    // Rivera", "email": "t.rivera@…"}`).
+    let objects = ctx.kwargs.values().flat_map(|v| match v {
+        Value::Object(_) => vec![v],
+        Value::Array(items) => items.iter().take(16).collect(),
+        _ => Vec::new(),
+    });
+    for object in objects.filter_map(Value::as_object) {
+        let (Some(name), Some(email)) = (
+            object.get("name").and_then(Value::as_str),
+            object.get("email").and_then(Value::as_str),
+        ) else {
+            continue;
+        };
+        if let Some(g) = groups.iter_mut().find(|g| {
+            g.category == KeyTermCategory::Target
+                && g.phrases.first().map(String::as_str) == Some(&email.to_lowercase())
+        }) {
+            g.phrases.extend(
+                name.to_lowercase()
+                    .split_whitespace()
+                    .filter(|p| p.chars().count() >= 3)
+                    .map(str::to_owned),
+            );
+        }
+    }
+    // A copy (`cc`, `bcc`) is not whom a message is for.
+    for (k, v) in &ctx.kwargs {
+        if !["cc", "bcc"].contains(&k.to_lowercase().as_str()) {
+            continue;
+        }
+        let copies: Vec<&str> = match v {
+            Value::String(s) => vec![s.as_str()],
+            Value::Array(items) => items.iter().filter_map(Value::as_str).collect(),
+            _ => Vec::new(),
+        };
+        for copy in copies {
+            if let Some(at) = groups
+                .iter()
+                .position(|g| g.label == format!("recipient: {copy}"))
+            {
+                groups[at].label = format!("copy: {copy}");
+                if let Some(i) = target_kinds.iter().position(|k| *k == FactKind::Recipient) {
+                    target_kinds.remove(i);
+                }
+            }
+        }
+    }
     if let Some(main) = TARGET_PRIORITY.iter().find(|k| target_kinds.contains(k)) {
         let label = format!("{}: ", kind_label(*main));
         for g in groups.iter_mut().filter(|g| g.label.starts_with(&label)) {
@@ -406,12 +410,57 @@ pub(crate) fn generate(
             group.phrases.push((*site).to_owned());
         }
     }
-    // What an opaque id stands for, by its name (`item_name`, `Name`, `title`): naming that
-    // names the target as well as the id does.
+    // What an opaque id stands for, by its name (`item_name`, `Name`, `title`) or by a short
+    // label of a few words (`document: "Commercial Lease - 88 Pine St"`, `product: "Merino
+    // Wool Sweater"`): naming that names the target as well as the id does. What a message
+    // says and why the action is taken (`reason`) name nothing acted on.
+    // Labels only help name a target the action already has: a figure (`EUR 1,184,350.00`)
+    // or a filter (`last_login < 2023-01-01`) is no label.
+    let has_target = groups.iter().any(|g| g.category == KeyTermCategory::Target);
+    let mut labelled: Vec<(String, &str)> = Vec::new();
     for (k, v) in &ctx.kwargs {
-        let tokens = identifier_tokens(k);
-        let Some(v) = v.as_str() else { continue };
-        if !tokens.last().is_some_and(|t| t == "name" || t == "title")
+        match v {
+            Value::String(s) => labelled.push((k.clone(), s)),
+            Value::Array(items) => {
+                for item in items.iter().take(8).filter_map(Value::as_object) {
+                    labelled.extend(
+                        item.iter()
+                            .filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), s))),
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
+    for (k, v) in labelled {
+        let tokens = identifier_tokens(&k);
+        let named = tokens.last().is_some_and(|t| t == "name" || t == "title");
+        let label = has_target
+            && v.contains(' ')
+            && !v.contains(['<', '>', '='])
+            && v.split_whitespace()
+                .filter(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 3)
+                .count()
+                >= 2
+            && (2..=8).contains(&v.split_whitespace().count())
+            && !v.contains(['@', '\n'])
+            && !v.contains("://")
+            && !tokens.iter().any(|t| {
+                MESSAGE_KEYS.contains(&t.as_str())
+                    || [
+                        "reason",
+                        "description",
+                        "summary",
+                        "memo",
+                        "command",
+                        "cmd",
+                        "sql",
+                        "query",
+                        "script",
+                    ]
+                    .contains(&t.as_str())
+            });
+        if !(named || label)
             || v.len() > 80
             || v.contains("[REDACTED")
             || !v.chars().any(char::is_alphabetic)
@@ -440,7 +489,10 @@ pub(crate) fn generate(
     for fact in facts.iter().filter(|f| f.kind == FactKind::Command) {
         effect_tokens.push(fact.value.to_lowercase());
     }
-    for s in &strings {
+    let mut bodies = Vec::new();
+    message_bodies(&arguments, &mut bodies, 0);
+    let bodies: std::collections::HashSet<String> = bodies.into_iter().collect();
+    for s in strings.iter().filter(|s| !bodies.contains(s.as_str())) {
         if let Some(first) = s.split_whitespace().next() {
             effect_tokens.push(first.to_lowercase());
         }
@@ -610,9 +662,12 @@ pub(crate) fn generate(
         })
         .collect();
     // Only where the minor unit is certain: an `{"value", "currency"}` amount object (the
-    // shape of APIs that always count in minor units) or a `_cents` / `_minor` key.
+    // shape of APIs that always count in minor units), a `_cents` / `_minor` key, or a tool
+    // of a Stripe server (`mcp__stripe__create_refund`, `stripe__create_payout`), which hands
+    // the amount to Stripe's API as it is: that API counts in the currency's smallest unit.
     let certainly_minor = minor_units
         && (integer("/kwargs/amount/value")
+            || (name.contains("stripe__") && integer("/kwargs/amount"))
             || ctx.kwargs.keys().any(|k| {
                 let k = k.to_lowercase();
                 k.ends_with("_cents") || k.ends_with("_minor")
@@ -652,7 +707,7 @@ pub(crate) fn generate(
     vocabulary.dedup();
     let command_tokens: Vec<String> = strings
         .iter()
-        .filter(|s| s.contains(' ') && s.len() <= 4096)
+        .filter(|s| s.contains(' ') && s.len() <= 4096 && !bodies.contains(s.as_str()))
         .flat_map(|s| {
             s.split_whitespace()
                 .filter(|w| !w.starts_with('-'))
@@ -671,6 +726,14 @@ pub(crate) fn generate(
         })
         .take(24)
         .collect();
+    // `echo … >> file`: a shell redirection that appends says what the command does.
+    let mut command_tokens = command_tokens;
+    if strings
+        .iter()
+        .any(|s| s.len() <= 4096 && !bodies.contains(s.as_str()) && s.contains(" >> "))
+    {
+        command_tokens.insert(0, "append".to_owned());
+    }
     let key = TeachBackKey {
         action: ctx.function_name.clone(),
         arguments,

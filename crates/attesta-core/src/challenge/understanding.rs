@@ -4,8 +4,8 @@
 //! right answer.
 
 use super::claims::{
-    GENERIC_VERBS, ROLE_SYNONYMS, VALUE_OPPOSITES, asserts, direction_or_currency_failure,
-    effect_words, flag_verb, foreign_name, listed_values, understates, unit_mismatch,
+    ROLE_SYNONYMS, VALUE_OPPOSITES, asserts, direction_or_currency_failure, effect_words,
+    flag_verb, foreign_name, listed_values, understates, unit_mismatch,
 };
 use super::consequence::{self, Consequence};
 use super::explain::{self, EffectVerdict};
@@ -192,19 +192,19 @@ pub(super) fn understanding_failure(
     let effect_named = matched
         .iter()
         .any(|g| g.category == KeyTermCategory::Effect);
+    // Words naming the action's targets (`backup` of `backup.gpg`) are not opposite cues.
+    let mut target_words: Vec<String> = key
+        .key_terms
+        .iter()
+        .filter(|g| g.category == KeyTermCategory::Target)
+        .flat_map(|g| g.phrases.iter())
+        .flat_map(|p| explain::plain_words(p))
+        .collect();
+    target_words.sort_unstable();
+    target_words.dedup();
     let verdict = if specs.is_empty() {
         EffectVerdict::Missing
     } else {
-        // Words naming the action's targets (`backup` of `backup.gpg`) are not opposite cues.
-        let mut target_words: Vec<String> = key
-            .key_terms
-            .iter()
-            .filter(|g| g.category == KeyTermCategory::Target)
-            .flat_map(|g| g.phrases.iter())
-            .flat_map(|p| explain::plain_words(p))
-            .collect();
-        target_words.sort_unstable();
-        target_words.dedup();
         explain::judge_effect(
             &effect_words(key, &plain, lower),
             lower,
@@ -217,15 +217,10 @@ pub(super) fn understanding_failure(
         EffectVerdict::Stated => {}
         // Without a known consequence, the effect words of the action's name also count.
         EffectVerdict::Missing if !from_consequences && (effect_named || !effect_terms) => {}
-        // An action whose own verb is unknown (`chown`, `iptables -F`) or says only that
-        // something changes (`update_…`, `set_…`, `run_…`): its effect is said in the
-        // explanation's own verbs ("turns off", "raises", "changes ownership"), which cannot
-        // be checked word for word; opposites and negations still are.
+        // An action whose own verb is unknown or only says that something changes: its
+        // effect is said in the explanation's own verbs (see `own_words`).
         EffectVerdict::Missing
-            if own_verb.is_none_or(|v| GENERIC_VERBS.contains(&v))
-                && plain.iter().enumerate().any(|(i, w)| {
-                    super::lexicon::effect_verb(w) && !explain::negated(&plain, i)
-                }) => {}
+            if super::own_words::effect_in_own_words(key, &plain, own_verb, &target_words) => {}
         EffectVerdict::Missing => {
             return Some(
                 "the explanation does not say what the action will do (its effect)".to_owned(),
@@ -252,9 +247,14 @@ pub(super) fn understanding_failure(
             .any(|g| g.category == KeyTermCategory::Target)
     } else {
         // An opaque id or an address is also named by the name the action gives it.
-        let opaque = primary
-            .iter()
-            .all(|g| g.label.starts_with("record: ") || g.label.starts_with("host: "));
+        // An id of digits (`employee_id: 4412`) is as opaque as a record id.
+        let opaque = primary.iter().all(|g| {
+            g.label.starts_with("record: ")
+                || g.label.starts_with("host: ")
+                || g.label
+                    .split_once(": ")
+                    .is_some_and(|(_, v)| !v.contains(char::is_alphabetic))
+        });
         matched.iter().any(|g| g.primary)
             || (opaque && matched.iter().any(|g| g.label.starts_with("name: ")))
     };
@@ -370,6 +370,9 @@ pub(super) fn understanding_failure(
             "worldwide",
             "all regions",
             "every region",
+            // A targeted command (`-target=…`) told as reaching everything it manages.
+            "whole environment",
+            "entire environment",
         ]
         .iter()
         .any(|p| lower.contains(p))
@@ -384,6 +387,16 @@ pub(super) fn understanding_failure(
     let by_id = ["_id =", "_id=", " id =", " id=", "\"id\":"]
         .iter()
         .any(|p| key.argument_dump.contains(p));
+    if let Some(reason) = super::scope_words::only_other_columns(key, &plain)
+        .or_else(|| super::scope_words::local_only(key, lower))
+    {
+        return Some(reason);
+    }
+    let filtered = (sql && key.argument_dump.contains(" where ")) || filter_key;
+    if let Some(reason) = super::scope_words::every_filtered_value(key, lower).filter(|_| filtered)
+    {
+        return Some(reason);
+    }
     if ((sql && key.argument_dump.contains(" where ")) || filter_key)
         && !by_id
         && super::scope_words::narrows_to_one(&plain)
@@ -392,50 +405,26 @@ pub(super) fn understanding_failure(
             "the explanation understates how much the action affects (its scope)".to_owned(),
         );
     }
-    // "read-only" for an action that gives write or owner rights.
-    let grants_write = [
-        "\"writer\"",
-        "\"editor\"",
-        "\"owner\"",
-        "roles/owner",
-        "roles/editor",
-        "\"admin\"",
-        "write",
-        // `permission=admin` in a command, `"rw"` for read-write.
-        "=admin",
-        "=maintain",
-        "=owner",
-        "\"rw\"",
-        "read-write",
-    ]
-    .iter()
-    .any(|r| key.argument_dump.contains(r));
-    if grants_write
-        && [
-            "read-only",
-            "read only",
-            "readonly",
-            "view-only",
-            "view only",
-            "read permission",
-            "read access",
-            "view access",
-            "read rights",
-            "can only read",
-            "can only view",
-        ]
-        .iter()
-        .any(|p| {
-            lower.match_indices(p).any(|(i, _)| {
-                let before = explain::plain_words(&lower[..i]);
-                !explain::negated(&before, before.len())
-            })
-        })
-    {
-        return Some("the explanation names a different role than the action's".to_owned());
+    if let Some(reason) = super::roles::read_only_for_write(key, lower) {
+        return Some(reason);
     }
     let everything = key.key_terms.iter().any(|g| g.label == "scope: everything");
-    if everything && (understates(&plain) || super::scope_words::narrows_to_one(&plain)) {
+    // "today only" quoted from the message the action sends is no claim about its scope.
+    let scope_words: Vec<String> = plain
+        .iter()
+        .enumerate()
+        .map(|(i, w)| {
+            let quoted = (w == "only" || w == "just")
+                && i > 0
+                && key.argument_dump.contains(&format!("{} {w}", plain[i - 1]));
+            if quoted { String::new() } else { w.clone() }
+        })
+        .collect();
+    if everything
+        && (understates(&scope_words)
+            || super::scope_words::narrows_to_one(&plain)
+            || super::scope_words::selects_part(&plain))
+    {
         return Some(
             "the explanation understates how much the action affects (its scope)".to_owned(),
         );

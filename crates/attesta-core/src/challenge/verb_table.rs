@@ -59,7 +59,7 @@ pub(super) const MORE_VERBS: &[VerbEntry] = &[
     (
         "assign",
         &["give", "gives", "grant", "add", "set", "make", "makes"],
-        &["unassign", "revok"],
+        &["unassign", "revok", "removes", "remove$", "takes away"],
     ),
     ("unassign", &["remov", "revok", "take"], &["assigns"]),
     (
@@ -217,6 +217,8 @@ pub(super) const MORE_VERBS: &[VerbEntry] = &[
         "copy",
         &[
             "copies", "duplicat", "clone", "replicat", "back up", "backs up",
+            // `COPY … TO 'file'`: copying data out to a file exports it, writes it there.
+            "export", "dump", "writ", "save",
         ],
         &["moves", "delet"],
     ),
@@ -288,7 +290,13 @@ pub(super) const MORE_VERBS: &[VerbEntry] = &[
     (
         "append",
         &["add", "writ"],
-        &["overwrit", "replac", "truncat"],
+        &["overwrit", "replac", "truncat", "remov", "delet"],
+    ),
+    // A cloud VM deallocated is stopped and its compute released.
+    (
+        "deallocat",
+        &["stop", "shut", "power", "turn off", "turns off", "releas"],
+        &["starts", "start$", "boots", "power on", "powers on"],
     ),
     (
         "chmod",

@@ -106,6 +106,8 @@ const VERBS: &[VerbEntry] = &[
         "upgrad",
         &[
             "updat", "install", "replac", "new", "version", "roll", "push", "flash",
+            // `helm upgrade x`: what an upgrade of a release does is deploy it.
+            "deploy",
         ],
         &[
             "downgrad",
@@ -126,6 +128,8 @@ const VERBS: &[VerbEntry] = &[
             "tweet",
             "broadcast",
             "tell",
+            "told",
+            "inform",
         ],
         &[],
     ),
@@ -155,8 +159,37 @@ const VERBS: &[VerbEntry] = &[
     (
         "send",
         &[
-            "sent", "transfer", "pay", "wire", "mail", "post", "publish", "announc", "tweet",
-            "messag", "notif",
+            "sent",
+            "transfer",
+            "pay",
+            "wire",
+            "mail",
+            "post",
+            "publish",
+            "announc",
+            "tweet",
+            "messag",
+            "notif",
+            // Saying something to someone is sending them a message: tells, replies, DMs,
+            // texts, informs, pings, reminds.
+            "tell",
+            "told",
+            "reply$",
+            "replies$",
+            "replied$",
+            "replying$",
+            "dm$",
+            "dms$",
+            "dmed$",
+            "inform",
+            "ping$",
+            "pings$",
+            "remind",
+            "text$",
+            "texts$",
+            "texted$",
+            "blast",
+            "broadcast",
         ],
         &[
             "we receive",
@@ -462,9 +495,12 @@ pub(crate) fn verb_spec(action_tokens: &[String], command_tokens: &[String]) -> 
     };
     // A light verb (`create_refund`, `add_…`, `update_…`) yields to a specific one after it.
     const LIGHT: &[&str] = &["creat", "add", "updat", "issu", "appl", "writ", "set"];
+    // A first token ending in -ing names a platform or a field (`booking__cancel_…`,
+    // `billing_…`), not what the action does.
     let first = action_tokens
         .iter()
         .find(|t| t.len() >= 3)
+        .filter(|t| !t.ends_with("ing"))
         .and_then(known)
         .or_else(|| action_tokens.iter().chain(command_tokens).find_map(known));
     let specific = first
@@ -477,6 +513,18 @@ pub(crate) fn verb_spec(action_tokens: &[String], command_tokens: &[String]) -> 
                 .filter_map(known)
                 .find(|(verb, _, _)| verb != light && !LIGHT.contains(verb))
         });
+    // A runner (`run_shell_command`, `execute_sql`) does what its command's verb says
+    // (`kubectl drain`, `aws ec2 terminate-instances`).
+    let specific = specific.or_else(|| {
+        first
+            .filter(|(verb, _, _)| ["run", "execut", "exec"].contains(verb))
+            .and_then(|(runner, _, _)| {
+                command_tokens
+                    .iter()
+                    .filter_map(known)
+                    .find(|(verb, _, _)| verb != runner && !LIGHT.contains(verb))
+            })
+    });
     specific.or(first).map(|(verb, same, opposite)| {
         let mut stems: Vec<&'static str> = vec![verb];
         stems.extend_from_slice(same);

@@ -1,0 +1,360 @@
+//! What the action's arguments say about who and what plays which part: a refspec pushes its
+//! source onto its destination, and a rule switched off (`enforce_admins: false`,
+//! `required_approving_review_count: 0`) is not in force.
+
+use super::arguments::denied_before;
+use super::explain;
+use super::teach_back::TeachBackKey;
+use serde_json::Value;
+
+const OPPOSITE: &str = "the explanation describes the opposite of what the action does";
+
+/// Verbs that open a switch's name (`enforce_admins`, `require_signed_commits`,
+/// `send_notification`), as word prefixes.
+const SWITCH_VERBS: &[&str] = &[
+    "enforc", "requir", "dismiss", "allow", "enabl", "forc", "send", "notif", "includ", "lock",
+    "protect", "restrict", "block", "verif", "retain", "keep",
+];
+
+/// A refspec `src:dst` told the other way round: the source named as where the push goes
+/// ("pushes main onto feature/x" for `feature/x:main`).
+pub(super) fn refspec_reversed(key: &TeachBackKey, lower: &str) -> Option<String> {
+    for g in &key.key_terms {
+        let Some(spec) = g.label.strip_prefix("branch: ") else {
+            continue;
+        };
+        let Some((src, dst)) = spec.split_once(':') else {
+            continue;
+        };
+        let (src, dst) = (
+            src.trim_start_matches('+').to_lowercase(),
+            dst.to_lowercase(),
+        );
+        if src.is_empty() || dst.is_empty() || src == dst {
+            continue;
+        }
+        let goes_to = |name: &str| {
+            ["onto", "over", "into", "to"].iter().any(|p| {
+                [format!(" {p} {name}"), format!(" {p} the {name}")]
+                    .iter()
+                    .any(|s| {
+                        lower.match_indices(s.as_str()).any(|(i, _)| {
+                            !lower[i + s.len()..].starts_with(|c: char| c.is_alphanumeric())
+                        })
+                    })
+            })
+        };
+        if goes_to(&src) && !goes_to(&dst) {
+            return Some(OPPOSITE.to_owned());
+        }
+    }
+    None
+}
+
+/// A switch the action turns off (`false`, or a required count of 0) told as on: its verb and
+/// its object stated together, not denied ("enforces the rules on admins" for
+/// `enforce_admins: false`).
+pub(super) fn switch_off_told_on(key: &TeachBackKey, sentences: &[Vec<String>]) -> Option<String> {
+    let kwargs = key.kwargs()?;
+    for (name, value) in kwargs {
+        let off = value == &Value::Bool(false) || value.as_f64() == Some(0.0);
+        if !off {
+            continue;
+        }
+        let tokens = super::text::identifier_tokens(name);
+        let Some((verb, rest)) = tokens.split_first() else {
+            continue;
+        };
+        let Some(stem) = SWITCH_VERBS.iter().find(|s| verb.starts_with(*s)) else {
+            continue;
+        };
+        // A number is off only when it counts what is required (`required_…_count: 0`).
+        if value.is_number() && !tokens.iter().any(|t| t == "count" || t == "number") {
+            continue;
+        }
+        let objects: Vec<String> = rest
+            .iter()
+            .filter(|t| t.len() >= 4 && !["count", "number"].contains(&t.as_str()))
+            .map(|t| t.trim_end_matches('s').to_owned())
+            .collect();
+        if objects.is_empty() {
+            continue;
+        }
+        let told_on = sentences.iter().any(|words| {
+            words
+                .iter()
+                .enumerate()
+                .any(|(i, w)| w.starts_with(stem) && !denied_before(words, i))
+                && words
+                    .iter()
+                    .any(|w| objects.iter().any(|o| w.starts_with(o.as_str())))
+                && !words
+                    .iter()
+                    .any(|w| ["no", "without", "zero", "none", "nobody"].contains(&w.as_str()))
+        });
+        if told_on {
+            return Some(OPPOSITE.to_owned());
+        }
+    }
+    None
+}
+
+/// Whom the action sends to told as where things come from ("forwards emails from
+/// mailbox-sync@…" for `forward_to: mailbox-sync@…`): the direction reversed.
+pub(super) fn recipient_as_source(key: &TeachBackKey, lower: &str) -> Option<String> {
+    // The values of keys that say where things go (`to`, `forward_to`, `recipients`).
+    fn destinations(v: &Value, out: &mut Vec<String>, depth: usize) {
+        let Some(map) = v.as_object().filter(|_| depth < 8) else {
+            return;
+        };
+        for (k, v) in map {
+            let tokens = super::text::identifier_tokens(k);
+            let goes = tokens.iter().any(|t| {
+                ["to", "recipient", "recipients", "destination", "forward"].contains(&t.as_str())
+            });
+            match v {
+                Value::String(s) if goes => out.push(s.to_lowercase()),
+                Value::Array(items) if goes => {
+                    out.extend(
+                        items
+                            .iter()
+                            .filter_map(Value::as_str)
+                            .map(str::to_lowercase),
+                    );
+                }
+                _ => destinations(v, out, depth + 1),
+            }
+        }
+    }
+    let mut targets = Vec::new();
+    if let Some(kwargs) = key.arguments.get("kwargs") {
+        destinations(kwargs, &mut targets, 0);
+    }
+    let reversed = targets
+        .iter()
+        .filter(|p| p.len() >= 5 && p.contains('@'))
+        .any(|p| {
+            lower.contains(&format!("from {p}"))
+                && !lower.contains(&format!("to {p}"))
+                && !lower.contains(&format!("with {p}"))
+        });
+    reversed.then(|| OPPOSITE.to_owned())
+}
+
+/// A target of the action said not to be it ("…, not root's" for `/root/.ssh/…`,
+/// "instead of main" for a push to main).
+pub(super) fn target_denied(key: &TeachBackKey, lower: &str) -> Option<String> {
+    let mut parts: Vec<String> = key
+        .key_terms
+        .iter()
+        .filter(|g| g.category == super::teach_back::KeyTermCategory::Target)
+        .filter_map(|g| g.phrases.first())
+        .flat_map(|p| {
+            p.split(|c: char| !c.is_alphanumeric())
+                .filter(|w| w.len() >= 4)
+                .map(str::to_owned)
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    parts.sort_unstable();
+    parts.dedup();
+    let denied = parts.iter().any(|w| {
+        ["not ", "not the ", "instead of ", "rather than "]
+            .iter()
+            .any(|d| {
+                let s = format!("{d}{w}");
+                lower.match_indices(s.as_str()).any(|(i, _)| {
+                    let rest = &lower[i + s.len()..];
+                    !rest.starts_with(|c: char| c.is_alphanumeric())
+                        && !lower[..i].ends_with(|c: char| c.is_alphanumeric())
+                })
+            })
+    });
+    denied.then(|| "the explanation names something that is not part of this action".to_owned())
+}
+
+/// "read-only" or "SELECT" for an action that gives write, owner or full rights.
+pub(super) fn read_only_for_write(key: &TeachBackKey, lower: &str) -> Option<String> {
+    // "read-only" for an action that gives write or owner rights.
+    let grants_write = [
+        "\"writer\"",
+        "\"editor\"",
+        "\"owner\"",
+        "roles/owner",
+        "roles/editor",
+        "\"admin\"",
+        "write",
+        // `permission=admin` in a command, `"rw"` for read-write.
+        "=admin",
+        "=maintain",
+        "=owner",
+        "\"rw\"",
+        "read-write",
+        // `GRANT ALL PRIVILEGES`, `AdministratorAccess`, a Vault `root` policy.
+        "all privileges",
+        "administratoraccess",
+        "fullaccess",
+        "\"root\"",
+    ]
+    .iter()
+    .any(|r| key.argument_dump.contains(r));
+    if grants_write
+        && [
+            "read-only",
+            "read only",
+            "readonly",
+            "view-only",
+            "view only",
+            "read permission",
+            "read access",
+            "view access",
+            "read rights",
+            "can only read",
+            "can only view",
+            "select on",
+            "select access",
+            "select rights",
+        ]
+        .iter()
+        .any(|p| {
+            lower.match_indices(p).any(|(i, _)| {
+                let before = explain::plain_words(&lower[..i]);
+                // "the supposedly read-only role", "the 'read only' role": the grantee's name.
+                let names_role = lower[i + p.len()..]
+                    .trim_start_matches(['\'', '"', ' ', '’'])
+                    .starts_with("role")
+                    || lower[..i].ends_with(['\'', '"', '‘']);
+                !explain::negated(&before, before.len()) && !names_role
+            })
+        })
+    {
+        return Some("the explanation names a different role than the action's".to_owned());
+    }
+    None
+}
+
+/// Name parts that mark a value as what was there before, and as what comes after.
+const BEFORE: &[&str] = &["previous", "old", "from", "current", "prior", "original"];
+const AFTER: &[&str] = &["new", "to", "target", "updated"];
+
+/// A change from one value to another (`previous_dose: 500 mg`, `dose: 1000 mg`;
+/// `old_value`, `new_value`) told the other way round: "from 1000 mg to 500 mg".
+pub(super) fn change_reversed(key: &TeachBackKey, lower: &str) -> Option<String> {
+    let kwargs = key.kwargs()?;
+    let first_word = |v: &Value| -> Option<String> {
+        let s = v
+            .as_str()
+            .map(str::to_owned)
+            .or_else(|| v.as_f64().map(|n| n.to_string()))?;
+        let w = s.split_whitespace().next()?.to_lowercase();
+        (w.len() >= 2).then_some(w)
+    };
+    let text_words: Vec<&str> = lower
+        .split(|c: char| c.is_whitespace() || [',', ';', '(', ')'].contains(&c))
+        .filter(|w| !w.is_empty())
+        .chain(["", ""])
+        .collect();
+    // The value right after "from" and right after "to" (skipping "the").
+    let after = |marker: &str, value: &str| {
+        text_words.windows(3).any(|w| {
+            w[0] == marker
+                && (w[1].trim_end_matches('.').starts_with(value)
+                    || (w[1] == "the" && w[2].trim_end_matches('.').starts_with(value)))
+        })
+    };
+    for (name, old) in kwargs {
+        let tokens = super::text::identifier_tokens(name);
+        let Some(rest) = tokens
+            .split_first()
+            .filter(|(t, _)| BEFORE.contains(&t.as_str()))
+            .map(|(_, r)| r)
+        else {
+            continue;
+        };
+        // The new value: the same name without the marker, or with an after-marker.
+        let new = kwargs.iter().find(|(n, _)| {
+            let t = super::text::identifier_tokens(n);
+            t.as_slice() == rest
+                || t.split_first()
+                    .is_some_and(|(m, r)| AFTER.contains(&m.as_str()) && r == rest)
+        });
+        let (Some(old), Some((_, new))) = (first_word(old), new) else {
+            continue;
+        };
+        let Some(new) = first_word(new) else { continue };
+        if old != new && after("from", &new) && after("to", &old) {
+            return Some(OPPOSITE.to_owned());
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::challenge::explain::plain_words;
+    use crate::challenge::teach_back::{KeyTermCategory, KeyTermGroup};
+    use serde_json::json;
+
+    fn key(kwargs: Value, terms: Vec<KeyTermGroup>) -> TeachBackKey {
+        TeachBackKey {
+            action: "x".into(),
+            arguments: json!({ "args": [], "kwargs": kwargs }),
+            min_words: 1,
+            min_key_terms: 1,
+            key_terms: terms,
+            echo_tokens: vec![],
+            argument_dump: String::new(),
+            consequences: vec![],
+            action_tokens: vec![],
+            command_tokens: vec![],
+            amounts: vec![],
+            minor_unit_amounts: vec![],
+            vocabulary: vec![],
+        }
+    }
+
+    #[test]
+    fn a_refspec_told_backwards_is_the_opposite() {
+        let k = key(
+            json!({}),
+            vec![KeyTermGroup {
+                category: KeyTermCategory::Target,
+                label: "branch: feature/x:main".into(),
+                phrases: vec![],
+                stems: vec![],
+                primary: true,
+            }],
+        );
+        assert!(refspec_reversed(&k, "force-pushes main onto the feature/x branch").is_some());
+        assert!(refspec_reversed(&k, "force-pushes feature/x onto main").is_none());
+    }
+
+    #[test]
+    fn a_change_told_backwards_is_the_opposite() {
+        let k = key(
+            json!({"previous_dose": "500 mg", "dose": "1000 mg"}),
+            vec![],
+        );
+        assert!(change_reversed(&k, "lowers the dose from 1000 mg to 500 mg.").is_some());
+        assert!(change_reversed(&k, "raises the dose from 500 mg to 1000 mg.").is_none());
+        let k = key(json!({"old_value": "GB29", "new_value": "LT60"}), vec![]);
+        assert!(change_reversed(&k, "changes the account from gb29 to the lt60 iban").is_none());
+        assert!(change_reversed(&k, "changes the account from lt60 to gb29").is_some());
+    }
+
+    #[test]
+    fn a_switch_turned_off_told_as_on_is_the_opposite() {
+        let k = key(
+            json!({"enforce_admins": false, "required_approving_review_count": 0}),
+            vec![],
+        );
+        let says = |t: &str| switch_off_told_on(&k, &[plain_words(t)]).is_some();
+        assert!(says("it enforces the rules on admins too"));
+        assert!(says("requires approving reviews"));
+        assert!(!says(
+            "admins are no longer held to the rules, no review is required"
+        ));
+        assert!(!says("it does not enforce the rules on admins"));
+    }
+}
