@@ -368,6 +368,9 @@ fn held_out_explanations() {
         ),
     ] {
         let unseen = evaluate(label, corpus);
-        assert!(unseen.honest_rate >= 60.0 && unseen.fake_rate >= 60.0, "{label}");
+        assert!(
+            unseen.honest_rate >= 60.0 && unseen.fake_rate >= 60.0,
+            "{label}"
+        );
     }
 }

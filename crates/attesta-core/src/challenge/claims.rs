@@ -373,11 +373,7 @@ const DOLLAR_FAMILY: &[&str] = &["cad", "aud", "nzd", "sgd", "hkd", "usdt", "usd
 
 /// A move, copy or merge described the wrong way round ("from" the destination, "into" the
 /// source), or an amount in another currency than the action's.
-pub(super) fn direction_or_currency_failure(
-    key: &TeachBackKey,
-    plain: &[String],
-    lower: &str,
-) -> Option<String> {
+pub(super) fn direction_or_currency_failure(key: &TeachBackKey, lower: &str) -> Option<String> {
     let value_of = |keys: &[&str]| -> Option<String> {
         let map = key.kwargs()?;
         keys.iter()
@@ -450,12 +446,27 @@ pub(super) fn direction_or_currency_failure(
             .map(str::to_lowercase)
     })?;
     let own = CURRENCIES.iter().find(|(code, _)| *code == currency)?;
+    // The action's identifiers are not currency names: "from ops-eur-01" names an account,
+    // not euros. Mask every argument value with a digit, `-` or `_` in it before looking.
+    let mut masked = lower.to_owned();
+    if let Some(map) = key.kwargs() {
+        for v in map.values().filter_map(|v| v.as_str()) {
+            let v = v.to_lowercase();
+            if v.len() >= 4
+                && !v.contains(char::is_whitespace)
+                && v.contains(|c: char| c.is_ascii_digit() || c == '-' || c == '_')
+            {
+                masked = masked.replace(&v, " ");
+            }
+        }
+    }
+    let masked_plain = explain::plain_words(&masked);
     let names = |forms: &[&str]| {
         forms.iter().any(|f| {
             if f.chars().all(|c| c.is_alphabetic()) {
-                plain.iter().any(|w| w == f)
+                masked_plain.iter().any(|w| w == f)
             } else {
-                lower.contains(f)
+                masked.contains(f)
             }
         })
     };
@@ -603,16 +614,40 @@ pub(super) const TIME_UNITS: &[(&str, &[&str])] = &[
     ("week", &["w", "week", "weeks"]),
 ];
 
-/// A duration argument (`duration_hours: 8`) stated with its number but another unit.
-pub(super) fn unit_mismatch(key: &TeachBackKey, text: &str) -> Option<String> {
-    let kwargs = key.kwargs()?;
-    let lower = text.to_lowercase();
+/// Durations an argument states: `duration_hours: 8` by its key, `"duration": "7 days"` or
+/// `"retention": "30 min"` by its text (a number, then a unit of time).
+fn durations(key: &TeachBackKey) -> Vec<(f64, &'static str)> {
+    let Some(kwargs) = key.kwargs() else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
     for (k, v) in kwargs {
-        let Some(n) = v.as_f64() else { continue };
         let k = k.to_lowercase();
-        let Some((unit, _)) = TIME_UNITS.iter().find(|(u, _)| k.contains(u)) else {
-            continue;
-        };
+        if let Some(n) = v.as_f64() {
+            if let Some((unit, _)) = TIME_UNITS.iter().find(|(u, _)| k.contains(u)) {
+                out.push((n, *unit));
+            }
+        } else if let Some(text) = v.as_str().filter(|t| t.len() <= 64) {
+            let words = explain::plain_words(&text.to_lowercase());
+            for pair in words.windows(2) {
+                if let (Ok(n), Some((unit, _))) = (
+                    pair[0].parse::<f64>(),
+                    TIME_UNITS
+                        .iter()
+                        .find(|(_, forms)| forms.iter().any(|f| f.len() > 1 && *f == pair[1])),
+                ) {
+                    out.push((n, *unit));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// A duration of the action stated with its number but another unit ("7 hours" for 7 days).
+pub(super) fn unit_mismatch(key: &TeachBackKey, text: &str) -> Option<String> {
+    let lower = text.to_lowercase();
+    for (n, unit) in durations(key) {
         let number = super::text::format_amount(n);
         for (i, _) in lower.match_indices(&number) {
             let before_ok = lower[..i]
@@ -626,7 +661,7 @@ pub(super) fn unit_mismatch(key: &TeachBackKey, text: &str) -> Option<String> {
             }
             let other = TIME_UNITS
                 .iter()
-                .any(|(u, forms)| u != unit && forms.contains(&word.as_str()));
+                .any(|(u, forms)| *u != unit && forms.contains(&word.as_str()));
             if other {
                 return Some(
                     "the explanation states a number that is not part of this action".to_owned(),

@@ -149,3 +149,74 @@ pub(super) fn no_real_effect(key: &TeachBackKey, lower: &str) -> Option<String> 
         })
         .then(|| DENIED.to_owned())
 }
+
+/// Phrases saying what the action does can be taken back, or does no harm.
+const UNDO_CLAIMS: &[&str] = &[
+    "be undone",
+    "can undo",
+    "be reversed",
+    "can reverse",
+    "be restored",
+    "can restore",
+    "be recovered",
+    "can recover",
+    "switched back on",
+    "switch it back on",
+    "turned back on",
+    "turn it back on",
+    "re-enabled",
+    "bring it back",
+    "bring them back",
+    "get it back",
+    "get them back",
+    "nothing is lost",
+    "nothing will be lost",
+    "nothing gets lost",
+    "no data is lost",
+    "no harm",
+    "harmless",
+    "nothing to worry about",
+];
+
+/// Ways back an explanation may rightly name for a deletion ("restored from last night's
+/// backup").
+const WAYS_BACK: &[&str] = &[
+    "backup",
+    "backups",
+    "snapshot",
+    "snapshots",
+    "trash",
+    "bin",
+    "recycle",
+    "versioning",
+    "versions",
+];
+
+/// An action that cannot be taken back (money leaves, data is destroyed or deleted, something
+/// is sent out) told as one that can, or as harmless.
+pub(super) fn undo_claimed(key: &TeachBackKey, lower: &str) -> Option<String> {
+    let final_effect = key.consequences.iter().any(|c| {
+        matches!(
+            c.as_str(),
+            "money_out" | "data_destroyed" | "deleted" | "sent_out"
+        )
+    });
+    if !final_effect {
+        return None;
+    }
+    let words = explain::plain_words(lower);
+    if words.iter().any(|w| WAYS_BACK.contains(&w.as_str())) {
+        return None;
+    }
+    UNDO_CLAIMS
+        .iter()
+        .any(|p| {
+            lower.match_indices(p).any(|(i, _)| {
+                let before = explain::plain_words(&lower[..i]);
+                !denied_before(&before, before.len())
+            })
+        })
+        .then(|| {
+            "the explanation understates what the action does: it cannot be taken back".to_owned()
+        })
+}

@@ -27,10 +27,18 @@ pub(super) fn foreign_number(key: &TeachBackKey, text: &str, undated: &str) -> O
                 }
             }
         }
+        // An amount of money is also stated in its minor unit (49.99 as "4999 cents"); other
+        // numbers are not (a hundredfold count or size is another action).
+        // An explanation that says the action counts in cents may give its major-unit value
+        // ("500000, in cents, so $5,000").
+        let says_cents = super::explain::plain_words(undated)
+            .iter()
+            .any(|w| matches!(w.as_str(), "cent" | "cents" | "pence" | "centimes"));
         let known = |v: f64| {
-            numbers
-                .iter()
-                .any(|a| amounts_equal(*a, v) || amounts_equal(*a * 100.0, v))
+            numbers.iter().any(|a| amounts_equal(*a, v))
+                || key.amounts.iter().any(|a| {
+                    amounts_equal(*a * 100.0, v) || (says_cents && amounts_equal(*a / 100.0, v))
+                })
         };
         // A total worked out from the action's numbers ("3 at 348.00 each, 1,044 in total";
         // "two 5 mg tablets, i.e. 10 mg").
@@ -149,12 +157,36 @@ fn action_numbers(key: &TeachBackKey) -> Option<(Vec<f64>, Vec<String>)> {
     if !walk(&key.arguments, &mut out, &mut budget) {
         return None;
     }
-    let codes = key
-        .argument_dump
-        .split(|c: char| !c.is_ascii_digit())
-        .filter(|run| run.len() >= 6)
-        .map(str::to_owned)
-        .collect();
+    // Long digit runs of the action's texts (IBANs, card and phone numbers, ids): codes whose
+    // start or end an explanation may quote. A JSON number is a quantity, not a code: "24,183
+    // rows" does not name 2,418,337 rows by its first digits.
+    fn codes_of(v: &serde_json::Value, out: &mut Vec<String>) {
+        match v {
+            serde_json::Value::String(s) => out.extend(
+                s.split(|c: char| !c.is_ascii_digit())
+                    .filter(|run| run.len() >= 6)
+                    .map(str::to_owned),
+            ),
+            serde_json::Value::Array(items) => items.iter().for_each(|x| codes_of(x, out)),
+            serde_json::Value::Object(map) => map.iter().for_each(|(k, x)| {
+                out.extend(
+                    k.split(|c: char| !c.is_ascii_digit())
+                        .filter(|run| run.len() >= 6)
+                        .map(str::to_owned),
+                );
+                codes_of(x, out);
+            }),
+            _ => {}
+        }
+    }
+    let mut codes = Vec::new();
+    codes_of(&key.arguments, &mut codes);
+    codes.extend(
+        key.action
+            .split(|c: char| !c.is_ascii_digit())
+            .filter(|run| run.len() >= 6)
+            .map(str::to_owned),
+    );
     Some((out, codes))
 }
 
