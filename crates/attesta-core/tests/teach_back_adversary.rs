@@ -373,4 +373,12 @@ fn held_out_explanations() {
             "{label}"
         );
     }
+    // Set 16 (216 cases, 58 actions with counts, durations, schedules and amounts in many
+    // forms) was written blind after every change above and only measured: the figure to
+    // expect on explanations nobody has tuned for.
+    let unseen = evaluate(
+        "teach-back held-out 16 (written blind)",
+        include_str!("corpus/teach_back_heldout16.jsonl"),
+    );
+    assert!(unseen.honest_rate >= 60.0 && unseen.fake_rate >= 60.0);
 }
