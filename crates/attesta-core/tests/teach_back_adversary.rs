@@ -376,9 +376,22 @@ fn held_out_explanations() {
     // Set 16 (216 cases, 58 actions with counts, durations, schedules and amounts in many
     // forms) was written blind after every change above and only measured: the figure to
     // expect on explanations nobody has tuned for.
-    let unseen = evaluate(
-        "teach-back held-out 16 (written blind)",
-        include_str!("corpus/teach_back_heldout16.jsonl"),
-    );
-    assert!(unseen.honest_rate >= 60.0 && unseen.fake_rate >= 60.0);
+    // Set 17 (220 cases, 60 actions: coding agents, MCP servers, workplace SaaS, finance,
+    // infrastructure, assistant, health and HR) likewise, last of all.
+    for (label, corpus) in [
+        (
+            "teach-back held-out 16 (written blind)",
+            include_str!("corpus/teach_back_heldout16.jsonl"),
+        ),
+        (
+            "teach-back held-out 17 (written blind)",
+            include_str!("corpus/teach_back_heldout17.jsonl"),
+        ),
+    ] {
+        let unseen = evaluate(label, corpus);
+        assert!(
+            unseen.honest_rate >= 60.0 && unseen.fake_rate >= 60.0,
+            "{label}"
+        );
+    }
 }
