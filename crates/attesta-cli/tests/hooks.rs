@@ -646,7 +646,8 @@ fn the_hooks_own_parser_accepts_and_rejects_what_the_full_one_does() {
         vec!["hook", "claude-code", "--deadline", "soon"],
         vec!["hook", "claude-code", "extra"],
     ] {
-        let run = run_detached(command(&p, &bad), &payload(&p, "claude-code", "01-read"));
+        // Rejected before stdin is read: no payload, so no write can race the exit.
+        let run = run_detached(command(&p, &bad), "");
         assert_eq!(run.code, 2, "{bad:?}: {run:?}");
         assert!(run.stdout.is_empty(), "{bad:?}: {run:?}");
         assert!(run.stderr.starts_with("error:"), "{bad:?}: {run:?}");
