@@ -241,6 +241,58 @@ pub(super) fn spans_days(key: &TeachBackKey) -> bool {
     days.len() >= 2
 }
 
+/// Days since 1970-01-01 of a civil date.
+fn day_number(y: i32, m: u32, d: u32) -> i64 {
+    let (y, m) = if m <= 2 {
+        (i64::from(y) - 1, m + 9)
+    } else {
+        (i64::from(y), m - 3)
+    };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * i64::from(m) + 2) / 5 + i64::from(d) - 1;
+    era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468
+}
+
+/// How long the action's spans last: the days between two of its dates (a stay from 12 to 15
+/// July is 3 nights) and the minutes and hours between two of its times of day.
+pub(super) fn action_spans(key: &TeachBackKey) -> Vec<f64> {
+    let (own, times) = action_dates(key);
+    let mut days: Vec<i64> = own
+        .iter()
+        .take(8)
+        .flat_map(|m| m.readings.iter().take(2))
+        .filter_map(|r| Some(day_number(r.0?, r.1, r.2?)))
+        .collect();
+    days.sort_unstable();
+    days.dedup();
+    let mut out = Vec::new();
+    // In days (nights, or days counting both ends), whole weeks, months and years.
+    for (i, a) in days.iter().enumerate() {
+        for b in &days[i + 1..] {
+            let n = (b - a) as f64;
+            out.extend([n, n + 1.0]);
+            for per in [7.0, 30.44, 365.25] {
+                out.extend([(n / per).floor(), ((n + 1.0) / per).round()]);
+            }
+        }
+    }
+    let minutes: Vec<i64> = times
+        .iter()
+        .take(8)
+        .map(|(h, m)| i64::from(*h) * 60 + i64::from(*m))
+        .collect();
+    for (i, a) in minutes.iter().enumerate() {
+        for b in &minutes[i + 1..] {
+            let n = (b - a).abs() as f64;
+            if n > 0.0 {
+                out.extend([n, n / 60.0]);
+            }
+        }
+    }
+    out
+}
+
 fn same(a: &Reading, b: &Reading) -> bool {
     a.1 == b.1
         && (a.0.is_none() || b.0.is_none() || a.0 == b.0)

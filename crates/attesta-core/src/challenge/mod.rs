@@ -37,6 +37,7 @@ mod quiz;
 mod rng;
 mod roles;
 mod scope_words;
+mod spoken_counts;
 mod teach_back;
 mod teach_back_key;
 mod text;

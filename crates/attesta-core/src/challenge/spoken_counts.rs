@@ -1,0 +1,294 @@
+//! Counts and durations as an explanation says them: "thirteen nights" states 13 as surely as
+//! "13 nights" does, "30 hours" is not the action's "30 days", and a stay from 12 to 15 July
+//! is "3 nights".
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use super::teach_back::TeachBackKey;
+
+/// Words that count something: a number written out in words before one of them is a claim
+/// about how many.
+const COUNT_NOUNS: &[&str] = &[
+    "second",
+    "seconds",
+    "minute",
+    "minutes",
+    "hour",
+    "hours",
+    "day",
+    "days",
+    "night",
+    "nights",
+    "week",
+    "weeks",
+    "month",
+    "months",
+    "year",
+    "years",
+    "people",
+    "persons",
+    "guests",
+    "rooms",
+    "replicas",
+    "instances",
+    "tickets",
+    "seats",
+    "items",
+    "products",
+    "users",
+    "members",
+    "files",
+    "commits",
+    "records",
+    "rows",
+    "nodes",
+    "pods",
+    "servers",
+    "machines",
+    "copies",
+    "units",
+    "tablets",
+    "doses",
+    "shares",
+    "attendees",
+    "recipients",
+    "devices",
+    "accounts",
+    "boxes",
+    "adults",
+    "children",
+    "passengers",
+];
+
+const NUMBER_WORDS: &[&str] = &[
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+    "twenty",
+    "thirty",
+    "forty",
+    "fifty",
+    "sixty",
+    "seventy",
+    "eighty",
+    "ninety",
+    "hundred",
+    "thousand",
+];
+
+/// Counting nouns that measure time.
+const TIME_NOUNS: &[&str] = &[
+    "second", "seconds", "minute", "minutes", "hour", "hours", "day", "days", "night", "nights",
+    "week", "weeks", "month", "months", "year", "years",
+];
+
+/// Numbers written out in words directly before a counting noun ("thirteen nights", "two
+/// people"), above one ("one file" and "a file" say the same), and whether the noun measures
+/// time.
+pub(super) fn spelled_counts(text: &str) -> Vec<(f64, bool)> {
+    let words: Vec<&str> = text
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < words.len() {
+        if !NUMBER_WORDS.contains(&words[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < words.len()
+            && (NUMBER_WORDS.contains(&words[i])
+                || (words[i] == "and"
+                    && words.get(i + 1).is_some_and(|w| NUMBER_WORDS.contains(w))))
+        {
+            i += 1;
+        }
+        if let Some(noun) = words.get(i).filter(|w| COUNT_NOUNS.contains(w)) {
+            let run = words[start..i].join(" ");
+            if let Some(v) = super::numbers::spelled_numbers(&run).first()
+                && *v > 1.0
+            {
+                out.push((*v, TIME_NOUNS.contains(noun)));
+            }
+        }
+    }
+    out
+}
+
+fn duration_pattern() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        let word = format!("(?:{})", NUMBER_WORDS.join("|"));
+        Regex::new(&format!(
+            r"(?i)\b(\d+(?:\.\d+)?|{word}(?:[ -]{word})*)[ -]?(seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|nights?|weeks?|months?|years?)\b"
+        ))
+        .expect("valid pattern")
+    })
+}
+
+fn compact_pattern() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| Regex::new(r"\b[qQ]?(\d{1,4})(h|H|d|D|w|W|min)\b").expect("valid pattern"))
+}
+
+fn unit_seconds(unit: &str) -> f64 {
+    let u = unit.to_lowercase();
+    match u.trim_end_matches('s') {
+        "second" | "sec" => 1.0,
+        "minute" | "min" => 60.0,
+        "hour" | "hr" => 3600.0,
+        "day" | "night" => 86_400.0,
+        "week" => 604_800.0,
+        "month" => 2_592_000.0,
+        _ => 31_536_000.0,
+    }
+}
+
+/// Durations written in `text` as (number, seconds per unit).
+pub(super) fn durations_in(text: &str) -> Vec<(f64, f64)> {
+    duration_pattern()
+        .captures_iter(text)
+        .filter_map(|c| {
+            let n = &c[1];
+            let value = n
+                .parse::<f64>()
+                .ok()
+                .or_else(|| super::numbers::spelled_numbers(n).first().copied())?;
+            Some((value, unit_seconds(&c[2])))
+        })
+        .collect()
+}
+
+/// The durations an action states: in its texts ("expires in 10 minutes", `interval '30
+/// days'`) and in `find`'s age tests (`-mtime +30` is days, `-mmin +90` minutes).
+pub(super) fn action_durations(key: &TeachBackKey) -> Vec<(f64, f64)> {
+    fn walk(v: &serde_json::Value, out: &mut Vec<(f64, f64)>, budget: &mut usize) {
+        match v {
+            serde_json::Value::String(s) if s.len() <= *budget => {
+                *budget -= s.len();
+                out.extend(durations_in(s));
+                // `q8h` (every 8 hours), `24h`, `7d`, `90min`.
+                for c in compact_pattern().captures_iter(s) {
+                    if let Ok(n) = c[1].parse::<f64>() {
+                        let unit = match &c[2] {
+                            "h" | "H" => 3600.0,
+                            "d" | "D" => 86_400.0,
+                            "w" | "W" => 604_800.0,
+                            _ => 60.0,
+                        };
+                        out.push((n, unit));
+                    }
+                }
+                let tokens: Vec<&str> = s.split_whitespace().collect();
+                for pair in tokens.windows(2) {
+                    let unit = match pair[0] {
+                        "-mtime" | "-atime" | "-ctime" => 86_400.0,
+                        "-mmin" | "-amin" | "-cmin" => 60.0,
+                        _ => continue,
+                    };
+                    if let Ok(n) = pair[1].trim_start_matches(['+', '-']).parse::<f64>() {
+                        out.push((n, unit));
+                    }
+                }
+            }
+            serde_json::Value::Array(items) => items.iter().for_each(|x| walk(x, out, budget)),
+            serde_json::Value::Object(map) => map.values().for_each(|x| walk(x, out, budget)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    let mut budget = 64 * 1024;
+    walk(&key.arguments, &mut out, &mut budget);
+    out.truncate(64);
+    out
+}
+
+/// A duration of the explanation that gives one of the action's numbers in another unit
+/// ("30 hours" for the action's "30 days", "ten hours" for "10 minutes"), when no duration of
+/// the action is that long.
+pub(super) fn misstated_duration(key: &TeachBackKey, text: &str) -> bool {
+    let own = action_durations(key);
+    if own.is_empty() {
+        return false;
+    }
+    let same = |a: f64, b: f64| (a - b).abs() <= 1e-6 * a.abs().max(1.0);
+    durations_in(text).iter().any(|(n, unit)| {
+        own.iter().any(|(m, u)| same(*n, *m) && !same(*unit, *u))
+            && !own.iter().any(|(m, u)| same(n * unit, m * u))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::challenge::teach_back::generate;
+    use crate::config::TeachBackPolicy;
+    use crate::context::ActionContext;
+
+    #[test]
+    fn counts_in_words_before_a_counting_noun() {
+        assert_eq!(
+            spelled_counts("books thirteen nights for two people"),
+            [(13.0, true), (2.0, false)]
+        );
+        assert!(spelled_counts("deletes one file and two of the rest").is_empty());
+        assert_eq!(spelled_counts("for twenty-one days"), [(21.0, true)]);
+    }
+
+    #[test]
+    fn a_duration_in_another_unit_is_misstated() {
+        let key = |ctx: ActionContext| generate(&ctx, &[], &TeachBackPolicy::default()).1;
+        let sql = key(ActionContext::new("sql_execute").with_kwarg(
+            "query",
+            "DELETE FROM sessions WHERE last_seen < now() - interval '30 days'",
+        ));
+        assert!(misstated_duration(
+            &sql,
+            "deletes sessions older than 30 hours"
+        ));
+        assert!(!misstated_duration(
+            &sql,
+            "deletes sessions older than 30 days"
+        ));
+        assert!(!misstated_duration(
+            &sql,
+            "deletes sessions idle for 720 hours"
+        ));
+        let find = key(ActionContext::new("run_shell")
+            .with_kwarg("command", "find /var/log -name '*.gz' -mtime +30 -delete"));
+        assert!(misstated_duration(
+            &find,
+            "removes logs older than 30 minutes"
+        ));
+        assert!(!misstated_duration(
+            &find,
+            "removes logs older than thirty days"
+        ));
+        let sms =
+            key(ActionContext::new("send_sms")
+                .with_kwarg("text", "The code expires in 10 minutes."));
+        assert!(misstated_duration(&sms, "a code valid for ten hours"));
+        assert!(!misstated_duration(&sms, "a code valid for ten minutes"));
+    }
+}
