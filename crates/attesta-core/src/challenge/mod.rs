@@ -36,6 +36,7 @@ mod peers;
 mod quiz;
 mod rng;
 mod roles;
+mod schedules;
 mod scope_words;
 mod spoken_counts;
 mod teach_back;

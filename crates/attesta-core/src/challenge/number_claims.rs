@@ -142,6 +142,12 @@ pub(super) fn foreign_number(key: &TeachBackKey, text: &str, undated: &str) -> O
             );
         }
     }
+    // "every day" for a cron line that runs every five minutes.
+    if super::schedules::misstated_schedule(key, undated) {
+        return Some(
+            "the explanation states a schedule that is not part of this action".to_owned(),
+        );
+    }
     None
 }
 
