@@ -50,6 +50,13 @@ const ENVIRONMENT_WORDS: &[&str] = &[
     "canary",
     "demo",
     "uat",
+    // A blockchain's main network is its production; its test networks are tests.
+    "mainnet",
+    "testnet",
+    "sepolia",
+    "goerli",
+    "holesky",
+    "devnet",
 ];
 
 /// Role names, same rule.
@@ -298,6 +305,7 @@ pub(super) fn understanding_failure(
                 || in_action.contains(&w)
                 || (w == "prod" && in_action.contains(&"production"))
                 || (w == "production" && in_action.contains(&"prod"))
+                || (["prod", "production"].contains(&w) && in_action.contains(&"mainnet"))
                 || own.iter().any(|g| {
                     g.phrases
                         .iter()
