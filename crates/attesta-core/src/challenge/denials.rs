@@ -178,6 +178,16 @@ const UNDO_CLAIMS: &[&str] = &[
     "nothing to worry about",
 ];
 
+fn undo_pattern() -> &'static regex::Regex {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    RE.get_or_init(|| {
+        regex::Regex::new(
+            r"\b(?:can|could|may)\s+(?:[a-z]+\s+){0,2}?(?:undo|reverse|restore|recover|restart|bring\s+(?:[a-z]+\s+){0,3}?back|get\s+(?:[a-z]+\s+){0,3}?back|start\s+(?:[a-z]+\s+){0,3}?again|be\s+(?:[a-z]+\s+)?(?:undone|reversed|restored|recovered|restarted|started\s+again|brought\s+back))\b",
+        )
+        .expect("valid pattern")
+    })
+}
+
 /// Ways back an explanation may rightly name for a deletion ("restored from last night's
 /// backup").
 const WAYS_BACK: &[&str] = &[
@@ -208,15 +218,22 @@ pub(super) fn undo_claimed(key: &TeachBackKey, lower: &str) -> Option<String> {
     if words.iter().any(|w| WAYS_BACK.contains(&w.as_str())) {
         return None;
     }
-    UNDO_CLAIMS
-        .iter()
-        .any(|p| {
-            lower.match_indices(p).any(|(i, _)| {
-                let before = explain::plain_words(&lower[..i]);
-                !denied_before(&before, before.len())
-            })
-        })
-        .then(|| {
-            "the explanation understates what the action does: it cannot be taken back".to_owned()
-        })
+    let not_denied = |i: usize| {
+        let before = explain::plain_words(&lower[..i]);
+        !denied_before(&before, before.len())
+    };
+    // "we can bring both instances back", "they can be started again later", "the bank can
+    // simply reverse it": a way back in any words, unless denied ("can never be restored").
+    let way_back = undo_pattern().find_iter(lower).any(|m| {
+        let said = m.as_str();
+        !said
+            .split_whitespace()
+            .any(|w| ["not", "never", "no", "hardly", "nobody"].contains(&w))
+            && not_denied(m.start())
+    });
+    (way_back
+        || UNDO_CLAIMS
+            .iter()
+            .any(|p| lower.match_indices(p).any(|(i, _)| not_denied(i))))
+    .then(|| "the explanation understates what the action does: it cannot be taken back".to_owned())
 }
