@@ -293,6 +293,71 @@ pub(super) fn action_spans(key: &TeachBackKey) -> Vec<f64> {
     out
 }
 
+const WEEKDAYS: &[&str] = &[
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+];
+
+/// The weekday (0 = Monday) a word names: `sat`, `saturday`, `saturdays`.
+fn weekday(word: &str) -> Option<usize> {
+    let w = word.trim_end_matches('s');
+    (w.len() >= 3)
+        .then(|| {
+            WEEKDAYS
+                .iter()
+                .position(|d| d.starts_with(w) && (w.len() >= 6 || w.len() == 3))
+        })
+        .flatten()
+}
+
+/// A weekday the explanation names that is none of the action's (the weekdays its texts name
+/// and those of its full dates): "down on Sunday" for a message that says Saturday.
+pub(super) fn foreign_weekday(key: &TeachBackKey, text: &str) -> bool {
+    let (own, _) = action_dates(key);
+    let mut days: Vec<usize> = own
+        .iter()
+        .take(16)
+        .flat_map(|m| m.readings.iter())
+        .filter_map(|r| Some((day_number(r.0?, r.1, r.2?) + 3).rem_euclid(7) as usize))
+        .collect();
+    let mut budget = 64 * 1024;
+    let mut texts = Vec::new();
+    fn walk<'a>(v: &'a serde_json::Value, out: &mut Vec<&'a str>, budget: &mut usize) {
+        match v {
+            serde_json::Value::String(s) if s.len() <= *budget => {
+                *budget -= s.len();
+                out.push(s);
+            }
+            serde_json::Value::Array(items) => items.iter().for_each(|x| walk(x, out, budget)),
+            serde_json::Value::Object(map) => map.values().for_each(|x| walk(x, out, budget)),
+            _ => {}
+        }
+    }
+    walk(&key.arguments, &mut texts, &mut budget);
+    for t in texts {
+        days.extend(
+            t.to_lowercase()
+                .split(|c: char| !c.is_alphabetic())
+                .filter(|w| w.len() >= 6)
+                .filter_map(weekday),
+        );
+    }
+    if days.is_empty() {
+        return false;
+    }
+    let words = super::explain::plain_words(text);
+    words.iter().enumerate().any(|(i, w)| {
+        w.len() >= 6
+            && weekday(w).is_some_and(|d| !days.contains(&d))
+            && !super::explain::negated(&words, i)
+    })
+}
+
 fn same(a: &Reading, b: &Reading) -> bool {
     a.1 == b.1
         && (a.0.is_none() || b.0.is_none() || a.0 == b.0)
@@ -395,5 +460,26 @@ mod tests {
             .map(|(t, _, _)| t)
             .collect();
         assert_eq!(t, [(15, 30), (15, 30), (9, 0)]);
+    }
+
+    #[test]
+    fn a_weekday_the_action_does_not_have_is_foreign() {
+        use crate::challenge::teach_back::generate;
+        use crate::config::TeachBackPolicy;
+        use crate::context::ActionContext;
+        let key = |ctx: ActionContext| generate(&ctx, &[], &TeachBackPolicy::default()).1;
+        let post = key(ActionContext::new("send_slack_message").with_kwarg(
+            "text",
+            "The office network will be down Saturday 06:00-10:00 UTC.",
+        ));
+        assert!(foreign_weekday(&post, "says the network is down on sunday"));
+        assert!(!foreign_weekday(
+            &post,
+            "says the network is down on saturday"
+        ));
+        // 2026-12-05 is a Saturday.
+        let meet = key(ActionContext::new("create_event").with_kwarg("start", "2026-12-05 10:00"));
+        assert!(!foreign_weekday(&meet, "books it for saturday morning"));
+        assert!(foreign_weekday(&meet, "books it for friday morning"));
     }
 }

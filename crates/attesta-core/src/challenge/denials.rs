@@ -237,3 +237,20 @@ pub(super) fn undo_claimed(key: &TeachBackKey, lower: &str) -> Option<String> {
             .any(|p| lower.match_indices(p).any(|(i, _)| not_denied(i))))
     .then(|| "the explanation understates what the action does: it cannot be taken back".to_owned())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_way_back_in_any_words() {
+        for text in [
+            "they can be started again later",
+            "we can bring both instances back",
+            "the bank can simply reverse it",
+        ] {
+            assert!(undo_pattern().is_match(text), "{text}");
+        }
+        assert!(!undo_pattern().is_match("they cannot be started again"));
+    }
+}

@@ -142,6 +142,9 @@ pub(super) fn foreign_number(key: &TeachBackKey, text: &str, undated: &str) -> O
             );
         }
     }
+    if super::dates::foreign_weekday(key, undated) {
+        return Some("the explanation states a date that is not part of this action".to_owned());
+    }
     // "every day" for a cron line that runs every five minutes.
     if super::schedules::misstated_schedule(key, undated) {
         return Some(
