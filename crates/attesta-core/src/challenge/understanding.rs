@@ -712,6 +712,10 @@ pub(super) fn understanding_failure(
             && t.split('_').filter(|p| !p.is_empty()).count() >= 2
             && !key.argument_dump.contains(t)
             && !key.action.to_lowercase().contains(t)
+            // `analytics.events_2022`: a name qualified by the action's own schema or folder.
+            && !t
+                .split(['.', '/'])
+                .all(|p| p.len() >= 2 && key.argument_dump.contains(p))
     }) {
         return Some("the explanation names something that is not part of this action".to_owned());
     }
