@@ -145,6 +145,9 @@ pub(super) fn foreign_number(key: &TeachBackKey, text: &str, undated: &str) -> O
     if super::dates::foreign_weekday(key, undated) {
         return Some("the explanation states a date that is not part of this action".to_owned());
     }
+    if super::spoken_counts::endless_claimed(key, undated) {
+        return Some("the explanation misstates how long the action lasts".to_owned());
+    }
     // "every day" for a cron line that runs every five minutes.
     if super::schedules::misstated_schedule(key, undated) {
         return Some(

@@ -239,6 +239,82 @@ pub(super) fn misstated_duration(key: &TeachBackKey, text: &str) -> bool {
     })
 }
 
+/// Arguments that end what an action starts: a number of runs, an end date, an expiry.
+const END_KEYS: &[&str] = &[
+    "occurrences",
+    "installments",
+    "count",
+    "end_date",
+    "end",
+    "ends",
+    "ends_on",
+    "until",
+    "expires",
+    "expires_at",
+    "expiry",
+    "expiration",
+    "expires_in_days",
+    "expires_in_hours",
+    "duration",
+    "duration_days",
+    "duration_hours",
+    "term_months",
+];
+
+/// Values of an end argument that end nothing.
+const NO_END: &[&str] = &[
+    "never",
+    "forever",
+    "none",
+    "null",
+    "indefinite",
+    "unlimited",
+    "permanent",
+    "0",
+    "no",
+    "false",
+    "off",
+];
+
+/// Phrases saying something never ends.
+const ENDLESS: &[&str] = &[
+    "no end date",
+    "until cancelled",
+    "until canceled",
+    "until someone cancels",
+    "indefinitely",
+    "forever",
+    "never ends",
+    "never expires",
+    "never expire",
+    "no expiry",
+    "no expiration",
+    "open-ended",
+    "open ended",
+    "without end",
+];
+
+/// An action that ends (after 12 payments, on a date, when a key expires) told as endless.
+pub(super) fn endless_claimed(key: &TeachBackKey, text: &str) -> bool {
+    let ends = key.kwargs().is_some_and(|m| {
+        m.iter().any(|(k, v)| {
+            END_KEYS.contains(&k.to_lowercase().as_str())
+                && (v.as_f64().is_some_and(|n| n > 0.0)
+                    || v.as_str().is_some_and(|s| {
+                        // `duration: "forever"`, `expires: "never"` end nothing.
+                        let s = s.trim().to_lowercase();
+                        !s.is_empty() && !NO_END.contains(&s.as_str())
+                    }))
+        })
+    });
+    ends && ENDLESS.iter().any(|p| {
+        text.match_indices(p).any(|(i, _)| {
+            let before = super::explain::plain_words(&text[..i]);
+            !super::arguments::denied_before(&before, before.len())
+        })
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -290,5 +366,26 @@ mod tests {
                 .with_kwarg("text", "The code expires in 10 minutes."));
         assert!(misstated_duration(&sms, "a code valid for ten hours"));
         assert!(!misstated_duration(&sms, "a code valid for ten minutes"));
+    }
+
+    #[test]
+    fn an_action_that_ends_told_as_endless() {
+        let key = |ctx: ActionContext| generate(&ctx, &[], &TeachBackPolicy::default()).1;
+        let plan = key(ActionContext::new("schedule_recurring_payment")
+            .with_kwarg("amount", 250)
+            .with_kwarg("occurrences", 12));
+        assert!(endless_claimed(
+            &plan,
+            "pays 250 every month until cancelled"
+        ));
+        assert!(!endless_claimed(
+            &plan,
+            "pays 250 every month, 12 times, not indefinitely"
+        ));
+        let open = key(ActionContext::new("schedule_recurring_payment").with_kwarg("amount", 250));
+        assert!(!endless_claimed(
+            &open,
+            "pays 250 every month until cancelled"
+        ));
     }
 }
