@@ -145,6 +145,12 @@ pub(super) fn foreign_number(key: &TeachBackKey, text: &str, undated: &str) -> O
     if super::dates::foreign_weekday(key, undated) {
         return Some("the explanation states a date that is not part of this action".to_owned());
     }
+    if super::spoken_counts::age_misstated(key, undated) {
+        return Some(
+            "the explanation overstates or misstates how much the action affects (its scope)"
+                .to_owned(),
+        );
+    }
     if super::spoken_counts::endless_claimed(key, undated) {
         return Some("the explanation misstates how long the action lasts".to_owned());
     }

@@ -239,6 +239,77 @@ pub(super) fn misstated_duration(key: &TeachBackKey, text: &str) -> bool {
     })
 }
 
+/// Whether the action keeps only old things (`find -mtime +30`, `last_seen < now() - interval
+/// '30 days'`: `Some(true)`) or only recent ones (`-mtime -7`, `> now() - interval …`:
+/// `Some(false)`).
+fn age_filter(key: &TeachBackKey) -> Option<bool> {
+    let dump = &key.argument_dump;
+    let tokens: Vec<&str> = dump.split_whitespace().collect();
+    for pair in tokens.windows(2) {
+        if ["-mtime", "-atime", "-ctime", "-mmin", "-amin", "-cmin"].contains(&pair[0]) {
+            let n = pair[1].trim_matches(|c| c == '"' || c == '\\');
+            if n.starts_with('+') {
+                return Some(true);
+            }
+            if n.starts_with('-') {
+                return Some(false);
+            }
+        }
+    }
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        Regex::new(r"([<>])=?\s*(?:now\(\)|current_timestamp|current_date)\s*-\s*interval")
+            .expect("valid pattern")
+    });
+    re.captures(dump).map(|c| &c[1] == "<")
+}
+
+/// An age-filtered action told as acting on everything ("every file, including the current
+/// ones", "regardless of how old") or on the other end of the age range ("newer than 30 days"
+/// for `-mtime +30`).
+pub(super) fn age_misstated(key: &TeachBackKey, text: &str) -> bool {
+    let Some(older) = age_filter(key) else {
+        return false;
+    };
+    let words = super::explain::plain_words(text);
+    let has = |list: &[&str]| words.iter().any(|w| list.contains(&w.as_str()));
+    let cue = has(&[
+        "old", "older", "oldest", "stale", "aged", "age", "ago", "than", "newer", "recent",
+        "since", "inactive", "within", "last", "past", "younger", "expired",
+    ]) || !durations_in(text).is_empty();
+    let everything = has(&["every", "all", "whole", "entire", "everything"]);
+    let regardless = text.contains("regardless of");
+    // "keeps anything newer than 30 days" says what stays: no claim about what goes.
+    let said_of_removed = |p: &str| {
+        text.match_indices(p).any(|(i, _)| {
+            let before = super::explain::plain_words(&text[..i]);
+            !before[before.len().saturating_sub(6)..].iter().any(|w| {
+                [
+                    "keep", "keeps", "kept", "keeping", "leave", "leaves", "stay", "stays",
+                    "spared",
+                ]
+                .contains(&w.as_str())
+            })
+        })
+    };
+    let reversed = if older {
+        [
+            "newer than",
+            "younger than",
+            "within the last",
+            "less than",
+            "in the last",
+        ]
+        .iter()
+        .any(|p| said_of_removed(p))
+    } else {
+        ["older than", "more than"]
+            .iter()
+            .any(|p| said_of_removed(p))
+    };
+    regardless || (everything && !cue) || reversed
+}
+
 /// Arguments that end what an action starts: a number of runs, an end date, an expiry.
 const END_KEYS: &[&str] = &[
     "occurrences",
@@ -386,6 +457,28 @@ mod tests {
         assert!(!endless_claimed(
             &open,
             "pays 250 every month until cancelled"
+        ));
+    }
+
+    #[test]
+    fn an_age_filter_told_as_everything_or_the_other_end() {
+        let key = |ctx: ActionContext| generate(&ctx, &[], &TeachBackPolicy::default()).1;
+        let find = key(ActionContext::new("run_shell").with_kwarg(
+            "command",
+            "find /var/log/nginx -name '*.gz' -mtime +30 -delete",
+        ));
+        assert!(age_misstated(
+            &find,
+            "deletes every file in /var/log/nginx, including the current ones"
+        ));
+        assert!(age_misstated(&find, "deletes the logs newer than 30 days"));
+        assert!(!age_misstated(
+            &find,
+            "deletes all gz logs older than 30 days"
+        ));
+        assert!(!age_misstated(
+            &find,
+            "deletes old logs and keeps anything newer than 30 days"
         ));
     }
 }
