@@ -359,8 +359,8 @@ fn held_out_explanations() {
     // public agent benchmarks record, a third with injected or look-alike targets) likewise
     // (75.2 % / 70.8 %). Sets 14–16 then guided the last round (counts and durations in words,
     // schedules, weekdays, wildcard principals, cloud command lines, ways back, currencies of a
-    // conversion, endless claims, "nothing is executed", age filters), so the floors below only guard that round's figures; the
-    // first runs are the figures to expect on unseen text.
+    // conversion, endless claims, "nothing is executed", age filters), so the floors below only
+    // guard that round's figures; the first runs are the figures to expect on unseen text.
     for (label, corpus) in [
         (
             "teach-back held-out 14 (written blind)",
