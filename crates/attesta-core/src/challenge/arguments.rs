@@ -608,6 +608,7 @@ pub(super) fn argument_failure(
         .or_else(|| denials::untouched_failure(key, &sentences))
         .or_else(|| denials::unchanged_failure(key, &sentences))
         .or_else(|| denials::no_real_effect(key, lower))
+        .or_else(|| denials::nothing_happens(key, lower))
         .or_else(|| denials::undo_claimed(key, lower))
         .or_else(|| scope_words::widens_to_all(key, &sentences))
 }

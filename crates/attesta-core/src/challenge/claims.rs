@@ -374,6 +374,11 @@ const DOLLAR_FAMILY: &[&str] = &["cad", "aud", "nzd", "sgd", "hkd", "usdt", "usd
 /// A move, copy or merge described the wrong way round ("from" the destination, "into" the
 /// source), or an amount in another currency than the action's.
 pub(super) fn direction_or_currency_failure(key: &TeachBackKey, lower: &str) -> Option<String> {
+    if amount_in_other_currency(key, lower) {
+        return Some(
+            "the explanation states the amount in another currency than the action's".to_owned(),
+        );
+    }
     let value_of = |keys: &[&str]| -> Option<String> {
         let map = key.kwargs()?;
         keys.iter()
@@ -483,6 +488,61 @@ pub(super) fn direction_or_currency_failure(key: &TeachBackKey, lower: &str) -> 
         });
     (other && !names(own.1)).then(|| {
         "the explanation states the amount in another currency than the action's".to_owned()
+    })
+}
+
+/// An amount of a conversion said in the other side's currency: `source_amount: 850.75` in
+/// `source_currency: USD` told as "850.75 yen" when `target_currency` is JPY.
+fn amount_in_other_currency(key: &TeachBackKey, lower: &str) -> bool {
+    let Some(map) = key.kwargs() else {
+        return false;
+    };
+    let code = |v: &serde_json::Value| -> Option<&'static (&'static str, &'static [&'static str])> {
+        let v = v.as_str()?.to_lowercase();
+        CURRENCIES.iter().find(|(c, _)| *c == v)
+    };
+    let currencies: Vec<_> = map
+        .iter()
+        .filter(|(k, _)| k.to_lowercase().contains("currency"))
+        .filter_map(|(_, v)| code(v))
+        .collect();
+    let words: Vec<&str> = lower
+        .split(|c: char| c.is_whitespace() || "(),;:".contains(c))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let names = |w: &str, forms: &[&str]| {
+        let bare = w.trim_matches(|c: char| !c.is_alphabetic());
+        forms.iter().any(|f| {
+            if f.chars().all(char::is_alphabetic) {
+                bare == *f
+            } else {
+                w.contains(f)
+            }
+        })
+    };
+    map.iter().any(|(k, v)| {
+        let k = k.to_lowercase();
+        let (Some(prefix), Some(amount)) = (k.strip_suffix("amount"), v.as_f64()) else {
+            return false;
+        };
+        let Some(own) = map
+            .iter()
+            .find(|(c, _)| c.to_lowercase() == format!("{prefix}currency"))
+            .and_then(|(_, c)| code(c))
+        else {
+            return false;
+        };
+        let others: Vec<_> = currencies.iter().filter(|c| c.0 != own.0).collect();
+        words.iter().enumerate().any(|(i, w)| {
+            let said = super::numbers::numbers_in(w)
+                .iter()
+                .any(|n| super::text::amounts_equal(*n, amount));
+            let near = &words[i.saturating_sub(1)..words.len().min(i + 3)];
+            said && !near.iter().any(|x| names(x, own.1))
+                && others
+                    .iter()
+                    .any(|(_, forms)| near.iter().any(|x| names(x, forms)))
+        })
     })
 }
 

@@ -241,6 +241,123 @@ pub(super) fn spans_days(key: &TeachBackKey) -> bool {
     days.len() >= 2
 }
 
+/// Days since 1970-01-01 of a civil date.
+fn day_number(y: i32, m: u32, d: u32) -> i64 {
+    let (y, m) = if m <= 2 {
+        (i64::from(y) - 1, m + 9)
+    } else {
+        (i64::from(y), m - 3)
+    };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * i64::from(m) + 2) / 5 + i64::from(d) - 1;
+    era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468
+}
+
+/// How long the action's spans last: the days between two of its dates (a stay from 12 to 15
+/// July is 3 nights) and the minutes and hours between two of its times of day.
+pub(super) fn action_spans(key: &TeachBackKey) -> Vec<f64> {
+    let (own, times) = action_dates(key);
+    let mut days: Vec<i64> = own
+        .iter()
+        .take(8)
+        .flat_map(|m| m.readings.iter().take(2))
+        .filter_map(|r| Some(day_number(r.0?, r.1, r.2?)))
+        .collect();
+    days.sort_unstable();
+    days.dedup();
+    let mut out = Vec::new();
+    // In days (nights, or days counting both ends), whole weeks, months and years.
+    for (i, a) in days.iter().enumerate() {
+        for b in &days[i + 1..] {
+            let n = (b - a) as f64;
+            out.extend([n, n + 1.0]);
+            for per in [7.0, 30.44, 365.25] {
+                out.extend([(n / per).floor(), ((n + 1.0) / per).round()]);
+            }
+        }
+    }
+    let minutes: Vec<i64> = times
+        .iter()
+        .take(8)
+        .map(|(h, m)| i64::from(*h) * 60 + i64::from(*m))
+        .collect();
+    for (i, a) in minutes.iter().enumerate() {
+        for b in &minutes[i + 1..] {
+            let n = (b - a).abs() as f64;
+            if n > 0.0 {
+                out.extend([n, n / 60.0]);
+            }
+        }
+    }
+    out
+}
+
+const WEEKDAYS: &[&str] = &[
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+];
+
+/// The weekday (0 = Monday) a word names: `sat`, `saturday`, `saturdays`.
+fn weekday(word: &str) -> Option<usize> {
+    let w = word.trim_end_matches('s');
+    (w.len() >= 3)
+        .then(|| {
+            WEEKDAYS
+                .iter()
+                .position(|d| d.starts_with(w) && (w.len() >= 6 || w.len() == 3))
+        })
+        .flatten()
+}
+
+/// A weekday the explanation names that is none of the action's (the weekdays its texts name
+/// and those of its full dates): "down on Sunday" for a message that says Saturday.
+pub(super) fn foreign_weekday(key: &TeachBackKey, text: &str) -> bool {
+    let (own, _) = action_dates(key);
+    let mut days: Vec<usize> = own
+        .iter()
+        .take(16)
+        .flat_map(|m| m.readings.iter())
+        .filter_map(|r| Some((day_number(r.0?, r.1, r.2?) + 3).rem_euclid(7) as usize))
+        .collect();
+    let mut budget = 64 * 1024;
+    let mut texts = Vec::new();
+    fn walk<'a>(v: &'a serde_json::Value, out: &mut Vec<&'a str>, budget: &mut usize) {
+        match v {
+            serde_json::Value::String(s) if s.len() <= *budget => {
+                *budget -= s.len();
+                out.push(s);
+            }
+            serde_json::Value::Array(items) => items.iter().for_each(|x| walk(x, out, budget)),
+            serde_json::Value::Object(map) => map.values().for_each(|x| walk(x, out, budget)),
+            _ => {}
+        }
+    }
+    walk(&key.arguments, &mut texts, &mut budget);
+    for t in texts {
+        days.extend(
+            t.to_lowercase()
+                .split(|c: char| !c.is_alphabetic())
+                .filter(|w| w.len() >= 6)
+                .filter_map(weekday),
+        );
+    }
+    if days.is_empty() {
+        return false;
+    }
+    let words = super::explain::plain_words(text);
+    words.iter().enumerate().any(|(i, w)| {
+        w.len() >= 6
+            && weekday(w).is_some_and(|d| !days.contains(&d))
+            && !super::explain::negated(&words, i)
+    })
+}
+
 fn same(a: &Reading, b: &Reading) -> bool {
     a.1 == b.1
         && (a.0.is_none() || b.0.is_none() || a.0 == b.0)
@@ -343,5 +460,26 @@ mod tests {
             .map(|(t, _, _)| t)
             .collect();
         assert_eq!(t, [(15, 30), (15, 30), (9, 0)]);
+    }
+
+    #[test]
+    fn a_weekday_the_action_does_not_have_is_foreign() {
+        use crate::challenge::teach_back::generate;
+        use crate::config::TeachBackPolicy;
+        use crate::context::ActionContext;
+        let key = |ctx: ActionContext| generate(&ctx, &[], &TeachBackPolicy::default()).1;
+        let post = key(ActionContext::new("send_slack_message").with_kwarg(
+            "text",
+            "The office network will be down Saturday 06:00-10:00 UTC.",
+        ));
+        assert!(foreign_weekday(&post, "says the network is down on sunday"));
+        assert!(!foreign_weekday(
+            &post,
+            "says the network is down on saturday"
+        ));
+        // 2026-12-05 is a Saturday.
+        let meet = key(ActionContext::new("create_event").with_kwarg("start", "2026-12-05 10:00"));
+        assert!(!foreign_weekday(&meet, "books it for saturday morning"));
+        assert!(foreign_weekday(&meet, "books it for friday morning"));
     }
 }

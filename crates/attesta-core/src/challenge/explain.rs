@@ -361,6 +361,12 @@ pub(crate) fn effect_spec(c: Consequence, action_tokens: &[String]) -> EffectSpe
                 "becom",
                 "will have",
                 "now has",
+                // A new value said against the old: "goes up from 5 mg to 10 mg", "will go to
+                // the new account instead of the old one", "redirects the order".
+                "goes up",
+                "goes down",
+                "instead of",
+                "redirect",
             ]
             .to_vec(),
             opposites: ["pulls", "pull the", "read only", "only reads"].to_vec(),

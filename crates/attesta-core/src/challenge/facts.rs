@@ -240,6 +240,57 @@ fn role_of(tokens: &[String]) -> Role {
     }
 }
 
+/// Command-line options whose value is the object acted on.
+const OBJECT_OPTIONS: &[&str] = &[
+    "user",
+    "project",
+    "bucket",
+    "instance",
+    "instances",
+    "cluster",
+    "namespace",
+    "group",
+    "resource-group",
+    "repo",
+    "repository",
+    "table",
+    "database",
+    "db",
+    "service",
+    "function",
+    "stack",
+    "role",
+    "member",
+    "vault",
+    "queue",
+    "topic",
+    "secret",
+    "key",
+    "branch",
+];
+
+/// `gcloud`/`az` verbs followed by the name of what they act on.
+const CLI_VERBS: &[&str] = &[
+    "delete",
+    "patch",
+    "update",
+    "create",
+    "stop",
+    "start",
+    "reset",
+    "restart",
+    "resize",
+    "deploy",
+    "add-iam-policy-binding",
+    "remove-iam-policy-binding",
+    "set-iam-policy",
+    "import",
+    "export",
+    "restore",
+    "promote-replica",
+    "failover",
+];
+
 struct Collector {
     facts: Vec<Fact>,
 }
@@ -367,7 +418,67 @@ impl Collector {
                 _ => {}
             }
         }
+        self.cli_objects(&tokens);
         self.scan_free_text(command);
+    }
+
+    /// What a cloud command line acts on: the value of an option that names an object
+    /// (`--user-name ci-deployer`, `--policy-arn …/AdministratorAccess`, `--project=shop-prod`),
+    /// the name after a `gcloud`/`az` verb (`gcloud sql instances patch orders-db`), and an
+    /// address range open to every address (`--authorized-networks=0.0.0.0/0`).
+    fn cli_objects(&mut self, tokens: &[&str]) {
+        let clean = |t: &str| {
+            t.trim_matches(|c| c == '"' || c == '\'' || c == ';')
+                .to_owned()
+        };
+        for (i, token) in tokens.iter().enumerate() {
+            let Some(option) = token.strip_prefix("--") else {
+                continue;
+            };
+            let (name, value) = match option.split_once('=') {
+                Some((n, v)) => (n.to_owned(), clean(v)),
+                None => (
+                    option.to_owned(),
+                    tokens.get(i + 1).map(|t| clean(t)).unwrap_or_default(),
+                ),
+            };
+            if value.is_empty() || value.starts_with('-') {
+                continue;
+            }
+            for range in value.split(',') {
+                if range == "0.0.0.0/0" || range == "::/0" {
+                    self.push(FactKind::Person, range);
+                }
+            }
+            let names_object = OBJECT_OPTIONS.contains(&name.as_str())
+                || ["-name", "-id", "-identifier", "-arn"]
+                    .iter()
+                    .any(|end| name.ends_with(end));
+            if !names_object || !value.chars().any(char::is_alphabetic) || value.len() > 120 {
+                continue;
+            }
+            let object = if name.ends_with("arn") {
+                value.rsplit(['/', ':']).next().unwrap_or(&value).to_owned()
+            } else {
+                value.clone()
+            };
+            if object.len() >= 3 {
+                self.push(FactKind::Resource, &object);
+            }
+        }
+        if tokens.first().is_some_and(|t| ["gcloud", "az"].contains(t)) {
+            let rest: Vec<&str> = tokens[1..]
+                .iter()
+                .copied()
+                .take_while(|t| !t.starts_with('-'))
+                .collect();
+            if let Some(at) = rest.iter().position(|t| CLI_VERBS.contains(t))
+                && let Some(name) = rest.get(at + 1)
+                && name.len() >= 3
+            {
+                self.push(FactKind::Resource, &clean(name));
+            }
+        }
     }
 
     /// Things recognisable in any string whatever its key: e-mail addresses, URLs, SQL tables.

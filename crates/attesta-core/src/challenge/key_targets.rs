@@ -43,10 +43,46 @@ pub(super) fn message_bodies(value: &Value, out: &mut Vec<String>, depth: usize)
     }
 }
 
+/// Principal values that stand for everybody.
+const EVERYONE_VALUES: &[&str] = &[
+    "*",
+    "allusers",
+    "allauthenticatedusers",
+    "anyone",
+    "anyonewithlink",
+    "everyone",
+    "public",
+    "0.0.0.0/0",
+    "::/0",
+];
+
+/// Words that name everybody.
+const EVERYONE_WORDS: &[&str] = &[
+    "anyone",
+    "anybody",
+    "everyone",
+    "everybody",
+    "public",
+    "publicly",
+    "internet",
+    "whole world",
+    "entire world",
+    "all users",
+    "any ip",
+    "every ip",
+];
+
 /// The lowercase phrases that name a target of `kind` with value `value`.
 pub(super) fn target_phrases(kind: FactKind, value: &str) -> Vec<String> {
     let v = value.to_lowercase();
     let mut phrases = vec![v.trim_end_matches('/').to_owned()];
+    // A wildcard principal (`*`, `allUsers`, `0.0.0.0/0`) is everybody: "anyone on the
+    // internet", "the public".
+    if matches!(kind, FactKind::Recipient | FactKind::Person)
+        && EVERYONE_VALUES.contains(&v.as_str())
+    {
+        phrases.extend(EVERYONE_WORDS.iter().map(|w| (*w).to_owned()));
+    }
     // Names are short ("Li"): a person's name parts count from two letters.
     let min_chars = if kind == FactKind::Person { 2 } else { 3 };
     let mut push = |p: &str| {

@@ -70,13 +70,25 @@ pub(super) fn foreign_number(key: &TeachBackKey, text: &str, undated: &str) -> O
                     || (digits.len() >= 2 && c.len() >= 12 && c.contains(digits))
             })
         };
+        // How long a stay, a leave or a meeting lasts is worked out from its start and end.
+        let spans = super::dates::action_spans(key);
+        let span = |v: f64| spans.iter().any(|a| amounts_equal(*a, v));
+        // "the 2 instances": how many items a list of the action has.
+        let lengths = list_lengths(&key.arguments);
+        let counted = |v: f64| lengths.iter().any(|a| amounts_equal(*a, v));
+        // "every 8 hours" for `q8h`, "24h" for `24 hours`.
+        let durations: Vec<f64> = super::spoken_counts::action_durations(key)
+            .iter()
+            .map(|(n, _)| *n)
+            .collect();
+        let lasts = |v: f64| durations.iter().any(|a| amounts_equal(*a, v));
         // "240 min (4 h)": the same duration in another unit.
         let converted = |v: f64| {
             numbers.iter().any(|a| {
                 amounts_equal((*a * 9.0 / 5.0 + 32.0).round(), v.round())
                     || amounts_equal(((*a - 32.0) * 5.0 / 9.0).round(), v.round())
             }) || numbers.iter().any(|a| {
-                [60.0, 24.0, 7.0, 1440.0]
+                [60.0, 24.0, 7.0, 12.0, 1440.0]
                     .iter()
                     .any(|f| amounts_equal(*a, v * f) || amounts_equal(*a * f, v))
             })
@@ -109,16 +121,69 @@ pub(super) fn foreign_number(key: &TeachBackKey, text: &str, undated: &str) -> O
                         || (g.approximate && near(*v))
                 })
                 || part_of_code(&g.digits)
-                || ((g.unit_of_time || g.temperature) && g.values.iter().any(|v| converted(*v)));
+                || ((g.unit_of_time || g.temperature) && g.values.iter().any(|v| converted(*v)))
+                || (g.unit_of_time && g.values.iter().any(|v| span(*v) || lasts(*v)))
+                || g.values.iter().any(|v| counted(*v));
             g.standalone && !explained
         });
-        if foreign {
+        // A count or duration written out in words ("thirteen nights") is judged like digits.
+        let foreign = foreign
+            || super::spoken_counts::spelled_counts(undated)
+                .iter()
+                .any(|(v, time)| {
+                    !(known(*v)
+                        || derived(*v)
+                        || counted(*v)
+                        || (*time && (converted(*v) || span(*v) || lasts(*v))))
+                });
+        if foreign || super::spoken_counts::misstated_duration(key, undated) {
             return Some(
                 "the explanation states a number that is not part of this action".to_owned(),
             );
         }
     }
+    if super::dates::foreign_weekday(key, undated) {
+        return Some("the explanation states a date that is not part of this action".to_owned());
+    }
+    if super::spoken_counts::age_misstated(key, undated) {
+        return Some(
+            "the explanation overstates or misstates how much the action affects (its scope)"
+                .to_owned(),
+        );
+    }
+    if super::spoken_counts::endless_claimed(key, undated) {
+        return Some("the explanation misstates how long the action lasts".to_owned());
+    }
+    // "every day" for a cron line that runs every five minutes.
+    if super::schedules::misstated_schedule(key, undated) {
+        return Some(
+            "the explanation states a schedule that is not part of this action".to_owned(),
+        );
+    }
     None
+}
+
+/// How many items each list of the arguments has (at most 32 lists, two levels deep).
+fn list_lengths(v: &serde_json::Value) -> Vec<f64> {
+    let mut out = Vec::new();
+    let mut lists: Vec<&serde_json::Value> = vec![v];
+    for _ in 0..3 {
+        let mut next = Vec::new();
+        for item in lists {
+            match item {
+                serde_json::Value::Array(items) => {
+                    out.push(items.len() as f64);
+                    next.extend(items.iter().take(32));
+                }
+                serde_json::Value::Object(map) => next.extend(map.values().take(64)),
+                _ => {}
+            }
+        }
+        lists = next;
+    }
+    out.retain(|n| *n > 1.0);
+    out.truncate(32);
+    out
 }
 
 /// Bytes of argument text searched for the action's numbers.

@@ -103,7 +103,8 @@ pub(crate) fn number_groups(text: &str) -> Vec<NumberGroup> {
             .to_lowercase();
         let unit_of_time = [
             "h", "hr", "hrs", "hour", "hours", "min", "mins", "minute", "minutes", "s", "sec",
-            "secs", "second", "seconds", "d", "day", "days", "week", "weeks", "w",
+            "secs", "second", "seconds", "d", "day", "days", "week", "weeks", "w", "night",
+            "nights", "month", "months", "year", "years",
         ]
         .contains(&next_word.as_str());
         let temperature = matches!(chars.get(j), Some('°'))

@@ -50,6 +50,13 @@ const ENVIRONMENT_WORDS: &[&str] = &[
     "canary",
     "demo",
     "uat",
+    // A blockchain's main network is its production; its test networks are tests.
+    "mainnet",
+    "testnet",
+    "sepolia",
+    "goerli",
+    "holesky",
+    "devnet",
 ];
 
 /// Role names, same rule.
@@ -298,6 +305,7 @@ pub(super) fn understanding_failure(
                 || in_action.contains(&w)
                 || (w == "prod" && in_action.contains(&"production"))
                 || (w == "production" && in_action.contains(&"prod"))
+                || (["prod", "production"].contains(&w) && in_action.contains(&"mainnet"))
                 || own.iter().any(|g| {
                     g.phrases
                         .iter()
@@ -704,6 +712,10 @@ pub(super) fn understanding_failure(
             && t.split('_').filter(|p| !p.is_empty()).count() >= 2
             && !key.argument_dump.contains(t)
             && !key.action.to_lowercase().contains(t)
+            // `analytics.events_2022`: a name qualified by the action's own schema or folder.
+            && !t
+                .split(['.', '/'])
+                .all(|p| p.len() >= 2 && key.argument_dump.contains(p))
     }) {
         return Some("the explanation names something that is not part of this action".to_owned());
     }

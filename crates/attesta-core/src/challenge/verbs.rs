@@ -48,7 +48,8 @@ const VERBS: &[VerbEntry] = &[
     (
         "drop",
         &["delet", "remov", "destroy", "gone"],
-        &["creates", "create$"],
+        // Emptying or truncating a table keeps it: another statement than DROP.
+        &["creates", "create$", "empties", "truncat"],
     ),
     (
         "disabl",
