@@ -15,6 +15,19 @@ const UNTOUCHED: &[&str] = &[
     "unmodified",
 ];
 
+/// Words naming the things an action leaves alone ("the other files are untouched").
+const OTHERS: &[&str] = &[
+    "other",
+    "others",
+    "rest",
+    "else",
+    "remaining",
+    "existing",
+    "previous",
+    "old",
+    "older",
+];
+
 /// Words saying something is acted on, which denied say it is left as it was.
 const TOUCHED: &[&str] = &["touched", "affected", "modified", "altered"];
 
@@ -35,17 +48,6 @@ pub(super) fn untouched_failure(key: &TeachBackKey, sentences: &[Vec<String>]) -
     nouns.retain(|n| {
         n.len() >= 4 && super::explain::verb_spec(std::slice::from_ref(n), &[]).is_none()
     });
-    let others = [
-        "other",
-        "others",
-        "rest",
-        "else",
-        "remaining",
-        "existing",
-        "previous",
-        "old",
-        "older",
-    ];
     sentences
         .iter()
         .any(|words| {
@@ -58,7 +60,7 @@ pub(super) fn untouched_failure(key: &TeachBackKey, sentences: &[Vec<String>]) -
                 nouns
                     .iter()
                     .any(|n| w == n || w.trim_end_matches('s') == n.trim_end_matches('s'))
-            }) && !words.iter().any(|w| others.contains(&w.as_str()))
+            }) && !words.iter().any(|w| OTHERS.contains(&w.as_str()))
         })
         .then(|| DENIED.to_owned())
 }
@@ -84,22 +86,13 @@ pub(super) fn unchanged_failure(key: &TeachBackKey, sentences: &[Vec<String>]) -
     if !changes {
         return None;
     }
-    let others = [
-        "other",
-        "others",
-        "rest",
-        "else",
-        "remaining",
-        "existing",
-        "old",
-        "previous",
-        "older",
-        "current",
-    ];
     sentences
         .iter()
         .any(|words| {
-            !words.iter().any(|w| others.contains(&w.as_str()))
+            // "the current value is not changed" speaks of what is left too.
+            !words
+                .iter()
+                .any(|w| OTHERS.contains(&w.as_str()) || w == "current")
                 && words.iter().enumerate().any(|(i, w)| {
                     ["chang", "modif", "overwrit", "alter"]
                         .iter()
