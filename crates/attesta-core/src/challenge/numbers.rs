@@ -231,33 +231,44 @@ pub(crate) fn mask_codes(text: &str, codes: &[String]) -> String {
     out
 }
 
+/// Numbers below twenty written out, in order.
+pub(crate) const ONES_WORDS: [&str; 20] = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+];
+
+/// Tens from twenty written out, in order.
+pub(crate) const TENS_WORDS: [&str; 8] = [
+    "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
+];
+
+/// Whether `word` is part of a number written out in words.
+pub(crate) fn is_number_word(word: &str) -> bool {
+    ONES_WORDS.contains(&word)
+        || TENS_WORDS.contains(&word)
+        || matches!(word, "hundred" | "thousand")
+}
+
 /// Numbers written out in words: "six hundred forty", "two and a half", "forty-two thousand".
 pub(crate) fn spelled_numbers(text: &str) -> Vec<f64> {
-    const UNITS: &[&str] = &[
-        "zero",
-        "one",
-        "two",
-        "three",
-        "four",
-        "five",
-        "six",
-        "seven",
-        "eight",
-        "nine",
-        "ten",
-        "eleven",
-        "twelve",
-        "thirteen",
-        "fourteen",
-        "fifteen",
-        "sixteen",
-        "seventeen",
-        "eighteen",
-        "nineteen",
-    ];
-    const TENS: &[&str] = &[
-        "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
-    ];
     let words: Vec<String> = text
         .to_lowercase()
         .split(|c: char| !c.is_alphabetic())
@@ -270,10 +281,10 @@ pub(crate) fn spelled_numbers(text: &str) -> Vec<f64> {
     while i <= words.len() {
         let w = words.get(i).map(String::as_str).unwrap_or("");
         let next = words.get(i + 1).map(String::as_str).unwrap_or("");
-        if let Some(n) = UNITS.iter().position(|u| *u == w) {
+        if let Some(n) = ONES_WORDS.iter().position(|u| *u == w) {
             current += n as f64;
             seen = true;
-        } else if let Some(n) = TENS.iter().position(|t| *t == w) {
+        } else if let Some(n) = TENS_WORDS.iter().position(|t| *t == w) {
             current += 20.0 + 10.0 * n as f64;
             seen = true;
         } else if w == "hundred" && seen {
@@ -292,7 +303,10 @@ pub(crate) fn spelled_numbers(text: &str) -> Vec<f64> {
             current += 0.5;
             i += 3;
             continue;
-        } else if !(seen && w == "and" && (UNITS.contains(&next) || TENS.contains(&next))) {
+        } else if !(seen
+            && w == "and"
+            && (ONES_WORDS.contains(&next) || TENS_WORDS.contains(&next)))
+        {
             if seen {
                 out.push(total + current);
             }

@@ -62,39 +62,6 @@ const COUNT_NOUNS: &[&str] = &[
     "passengers",
 ];
 
-const NUMBER_WORDS: &[&str] = &[
-    "zero",
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "eleven",
-    "twelve",
-    "thirteen",
-    "fourteen",
-    "fifteen",
-    "sixteen",
-    "seventeen",
-    "eighteen",
-    "nineteen",
-    "twenty",
-    "thirty",
-    "forty",
-    "fifty",
-    "sixty",
-    "seventy",
-    "eighty",
-    "ninety",
-    "hundred",
-    "thousand",
-];
-
 /// Counting nouns that measure time.
 const TIME_NOUNS: &[&str] = &[
     "second", "seconds", "minute", "minutes", "hour", "hours", "day", "days", "night", "nights",
@@ -112,15 +79,17 @@ pub(super) fn spelled_counts(text: &str) -> Vec<(f64, bool)> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < words.len() {
-        if !NUMBER_WORDS.contains(&words[i]) {
+        if !super::numbers::is_number_word(words[i]) {
             i += 1;
             continue;
         }
         let start = i;
         while i < words.len()
-            && (NUMBER_WORDS.contains(&words[i])
+            && (super::numbers::is_number_word(words[i])
                 || (words[i] == "and"
-                    && words.get(i + 1).is_some_and(|w| NUMBER_WORDS.contains(w))))
+                    && words
+                        .get(i + 1)
+                        .is_some_and(|w| super::numbers::is_number_word(w))))
         {
             i += 1;
         }
@@ -139,7 +108,13 @@ pub(super) fn spelled_counts(text: &str) -> Vec<(f64, bool)> {
 fn duration_pattern() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        let word = format!("(?:{})", NUMBER_WORDS.join("|"));
+        let names: Vec<&str> = super::numbers::ONES_WORDS
+            .iter()
+            .chain(super::numbers::TENS_WORDS.iter())
+            .chain(["hundred", "thousand"].iter())
+            .copied()
+            .collect();
+        let word = format!("(?:{})", names.join("|"));
         Regex::new(&format!(
             r"(?i)\b(\d+(?:\.\d+)?|{word}(?:[ -]{word})*)[ -]?(seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|nights?|weeks?|months?|years?)\b"
         ))
