@@ -182,24 +182,14 @@ fn path_marks(path: &str) -> u8 {
 
 pub fn sensitive_path(token: &str) -> Option<(f64, &'static str)> {
     let path = token.trim_end_matches(['.', ':', ',']);
-    let base = match path.bytes().rposition(|b| b == b'/' || b == b'\\') {
-        Some(at) => &path[at + 1..],
-        None => path,
-    };
-    // Lowercased on the stack for ordinary names (ASCII lowercasing keeps UTF-8 valid).
-    let mut buf = [0u8; 64];
-    let owned;
-    let lower_base: &str = match buf.get_mut(..base.len()) {
-        Some(dst) => {
-            dst.copy_from_slice(base.as_bytes());
-            dst.make_ascii_lowercase();
-            std::str::from_utf8(dst).unwrap_or_default()
-        }
-        None => {
-            owned = base.to_ascii_lowercase();
-            &owned
-        }
-    };
+    let base = crate::scoring::shell::basename(path);
+    // Lowercased on the stack for ordinary names.
+    crate::scoring::text::with_lower(base, |lower_base| sensitive_path_with(path, lower_base))
+        .unwrap_or_else(|| sensitive_path_with(path, &base.to_ascii_lowercase()))
+}
+
+/// [`sensitive_path`] of `path`, whose last component lowercased is `lower_base`.
+fn sensitive_path_with(path: &str, lower_base: &str) -> Option<(f64, &'static str)> {
     if matches!(lower_base, "id_rsa" | "id_ed25519" | "id_ecdsa" | "id_dsa") {
         return Some((0.85, "SSH private key"));
     }

@@ -60,7 +60,7 @@ pub enum CommandClass {
     Other,
 }
 
-fn basename(word: &str) -> &str {
+pub(crate) fn basename(word: &str) -> &str {
     // After the last separator (bytes: `/` and `\` never occur inside a multi-byte character).
     match word.bytes().rposition(|b| b == b'/' || b == b'\\') {
         Some(at) => &word[at + 1..],
