@@ -374,16 +374,13 @@ impl Attesta {
                         format!("no answer within {seconds} s (policy.fail_mode: deny)"),
                         Some(challenge),
                     ),
-                    FailMode::Escalate => {
-                        let reason = format!("no answer within {seconds} s; escalated (policy.fail_mode: escalate)");
-                        self.inner.events.emit(|| Event::Escalated {
-                            entry_id: entry_id.get().to_owned(),
-                            action: request.ctx.function_name.clone(),
-                            reason: reason.clone(),
-                            notify: notify.to_vec(),
-                        });
-                        Decision::deny(Verdict::Escalated, reason, Some(challenge))
-                    }
+                    FailMode::Escalate => self.escalate(
+                        request,
+                        format!("no answer within {seconds} s; escalated (policy.fail_mode: escalate)"),
+                        notify,
+                        entry_id,
+                        challenge,
+                    ),
                     FailMode::Allow => Decision {
                         verdict: Verdict::Approved,
                         reason: format!("no answer within {seconds} s; approved because policy.fail_mode is allow"),
@@ -398,22 +395,38 @@ impl Attesta {
         Decision::from_outcome(outcome, request, policy.unattended)
     }
 
+    /// `policy.fail_mode: escalate`: the escalation is announced to the subscribers and the call
+    /// is denied with `reason`.
+    fn escalate(
+        &self,
+        request: &ReviewRequest,
+        reason: String,
+        notify: &[String],
+        entry_id: &EntryId,
+        challenge: ChallengeResult,
+    ) -> Decision {
+        self.inner.events.emit(|| Event::Escalated {
+            entry_id: entry_id.get().to_owned(),
+            action: request.ctx.function_name.clone(),
+            reason: reason.clone(),
+            notify: notify.to_vec(),
+        });
+        Decision::deny(Verdict::Escalated, reason, Some(challenge))
+    }
+
     /// The approval server could not be reached: `policy.fail_mode` decides, as for a timeout,
     /// except that `allow` also needs `policy.unattended: allow` (nobody saw the action).
     fn server_unreachable(&self, request: &ReviewRequest, why: &str, notify: &[String], entry_id: &EntryId) -> Decision {
         let policy = &self.inner.config.policy;
         let challenge = ChallengeResult::new(request.challenge, false).with_detail("server_unreachable", why);
         match policy.fail_mode {
-            FailMode::Escalate => {
-                let reason = format!("{why}; escalated (policy.fail_mode: escalate)");
-                self.inner.events.emit(|| Event::Escalated {
-                    entry_id: entry_id.get().to_owned(),
-                    action: request.ctx.function_name.clone(),
-                    reason: reason.clone(),
-                    notify: notify.to_vec(),
-                });
-                Decision::deny(Verdict::Escalated, reason, Some(challenge))
-            }
+            FailMode::Escalate => self.escalate(
+                request,
+                format!("{why}; escalated (policy.fail_mode: escalate)"),
+                notify,
+                entry_id,
+                challenge,
+            ),
             FailMode::Allow if policy.unattended == Unattended::Allow => Decision {
                 verdict: Verdict::Approved,
                 reason: format!("{why}; approved unattended (policy.fail_mode: allow, policy.unattended: allow)"),
