@@ -113,6 +113,15 @@ fn evaluate_with(label: &str, corpus: &str, min_words: Option<u32>) -> Figures {
             .or_default();
         entry.0 += 1;
         let right = result.passed == case.expected;
+        // `TEACH_BACK_ALL=1` lists every verdict (to see which rule judged which case).
+        if std::env::var("TEACH_BACK_ALL").is_ok() {
+            println!(
+                "  case {} {} {:?}",
+                case.id,
+                case.expected,
+                result.details.get("reason")
+            );
+        }
         if right {
             entry.1 += 1;
         } else {
@@ -394,4 +403,22 @@ fn held_out_explanations() {
         include_str!("corpus/teach_back_heldout17.jsonl"),
     );
     assert!(unseen.honest_rate >= 60.0 && unseen.fake_rate >= 60.0);
+    let fresh = evaluate(
+        "teach-back held-out 18 (written blind)",
+        include_str!("corpus/teach_back_heldout18.jsonl"),
+    );
+    assert!(fresh.honest_rate >= 50.0 && fresh.fake_rate >= 50.0);
+    for (label, corpus) in [
+        (
+            "teach-back held-out 19 (written blind)",
+            include_str!("corpus/teach_back_heldout19.jsonl"),
+        ),
+        (
+            "teach-back held-out 20 (written blind)",
+            include_str!("corpus/teach_back_heldout20.jsonl"),
+        ),
+    ] {
+        let fresh = evaluate(label, corpus);
+        assert!(fresh.honest_rate >= 50.0 && fresh.fake_rate >= 50.0);
+    }
 }

@@ -121,6 +121,39 @@ pub(super) fn target_phrases(kind: FactKind, value: &str) -> Vec<String> {
                 for part in local.split(['.', '_', '-']) {
                     push(part);
                 }
+                // `finance@tallgrass-foods.com` is "Tallgrass Foods".
+                if let Some((site, _)) = domain.rsplit_once('.')
+                    && site.contains('-')
+                    && !site.contains('.')
+                {
+                    push(&site.replace('-', " "));
+                }
+                // A list of everybody (`all-staff@`, `everyone@`) is "the whole company".
+                if [
+                    "all",
+                    "all-staff",
+                    "allstaff",
+                    "everyone",
+                    "all-hands",
+                    "staff",
+                    "all-employees",
+                    "company",
+                ]
+                .contains(&local)
+                {
+                    for w in [
+                        "whole company",
+                        "entire company",
+                        "everyone",
+                        "all staff",
+                        "all employees",
+                        "everybody",
+                        "whole staff",
+                        "all-staff",
+                    ] {
+                        push(w);
+                    }
+                }
             } else if !v.contains(char::is_whitespace)
                 && v.chars().filter(char::is_ascii_alphanumeric).count() >= 12
             {
@@ -175,6 +208,22 @@ pub(super) fn target_phrases(kind: FactKind, value: &str) -> Vec<String> {
                     && labels[0].contains(|c: char| c.is_ascii_digit() || c == '-')
                 {
                     push(labels[0]);
+                }
+                // `api.internal.acme.io` is "the Acme API": the site's own name.
+                let site = labels[labels.len() - 2];
+                if labels.len() >= 3
+                    && site.len() >= 4
+                    && ![
+                        "internal",
+                        "local",
+                        "localhost",
+                        "corp",
+                        "example",
+                        "amazonaws",
+                    ]
+                    .contains(&site)
+                {
+                    push(site);
                 }
             }
         }

@@ -91,10 +91,18 @@ fn group_matches(group: &KeyTermGroup, text: &str, text_words: &[String]) -> boo
         if p.contains(char::is_whitespace) {
             return false;
         }
-        let parts: Vec<&str> = p
+        // A short counter at the end (`front-door-lock-01`) may go unsaid.
+        let mut parts: Vec<&str> = p
             .split(['_', '-', '.', '/'])
             .filter(|x| x.chars().count() >= 2)
             .collect();
+        if parts.len() >= 3
+            && parts
+                .last()
+                .is_some_and(|x| x.len() <= 2 && x.chars().all(|c| c.is_ascii_digit()))
+        {
+            parts.pop();
+        }
         parts.len() >= 2
             && parts.iter().all(|x| {
                 text_words
@@ -108,12 +116,20 @@ fn group_matches(group: &KeyTermGroup, text: &str, text_words: &[String]) -> boo
             return false;
         };
         let parts: Vec<&str> = last.split(['_', '-']).filter(|x| x.len() >= 2).collect();
-        parts.len() >= 2
-            && parts.iter().all(|x| {
-                text_words
-                    .iter()
-                    .any(|w| w == x || w.trim_end_matches('s') == *x)
-            })
+        // `feature/billing-v2` is named by "the billing-v2 branch" (a distinctive last part of
+        // a name that is not a file path).
+        (!p.starts_with('/')
+            && p.rsplit_once('/').is_some_and(|(_, l)| l == last)
+            && last.len() >= 5
+            && last.chars().any(char::is_alphabetic)
+            && last.contains(|c: char| c == '-' || c == '_' || c.is_ascii_digit())
+            && contains_phrase(text, last))
+            || (parts.len() >= 2
+                && parts.iter().all(|x| {
+                    text_words
+                        .iter()
+                        .any(|w| w == x || w.trim_end_matches('s') == *x)
+                }))
     };
     // A long id quoted by its start or its end around an ellipsis ("ba_1PzQ9k…",
     // "post ...55501").
@@ -152,10 +168,30 @@ fn group_matches(group: &KeyTermGroup, text: &str, text_words: &[String]) -> boo
                 .collect::<String>()
                 .contains(p.as_str())
     };
-    // `HEAD~5` is named by "HEAD".
+    // `HEAD~5` is named by "HEAD", or by the commits it counts back ("the last 5 commits",
+    // "back three commits").
     let head = |p: &String| {
         let l = p.to_lowercase();
-        (l.starts_with("head~") || l.starts_with("head^")) && text_words.iter().any(|w| w == "head")
+        let Some(back) = l.strip_prefix("head~").or_else(|| l.strip_prefix("head^")) else {
+            return false;
+        };
+        let counted = back.parse::<f64>().is_ok_and(|n| {
+            text_words.iter().any(|w| w.starts_with("commit"))
+                && super::numbers::numbers_in(text)
+                    .into_iter()
+                    .chain(super::numbers::spelled_numbers(text))
+                    .any(|v| super::text::amounts_equal(v, n))
+        });
+        text_words.iter().any(|w| w == "head") || counted
+    };
+    // A name of three words or more is named without its last, generic word ("the front door"
+    // for `front door lock`).
+    let shortened = |p: &String| {
+        let parts: Vec<&str> = p.split_whitespace().collect();
+        parts.len() >= 3 && parts.iter().all(|w| w.chars().all(char::is_alphabetic)) && {
+            let head = parts[..parts.len() - 1].join(" ");
+            head.len() >= 8 && contains_phrase(text, &head)
+        }
     };
     // A phone number written with spaces, brackets or dashes ("+1 (415) 555-0123").
     let phone = |p: &String| {
@@ -169,8 +205,17 @@ fn group_matches(group: &KeyTermGroup, text: &str, text_words: &[String]) -> boo
                 .collect::<String>()
                 .contains(digits.as_str())
     };
+    // One word said in the singular or the plural ("session rows" for `sessions`).
+    let number = |p: &String| {
+        p.len() >= 5
+            && p.chars().all(char::is_alphabetic)
+            && text_words.iter().any(|w| {
+                w.strip_suffix('s') == Some(p.as_str()) || p.strip_suffix('s') == Some(w.as_str())
+            })
+    };
     group.phrases.iter().any(|p| {
         contains_phrase(text, p)
+            || number(p)
             || by_parts(p)
             || as_number(p)
             || head(p)
@@ -179,6 +224,7 @@ fn group_matches(group: &KeyTermGroup, text: &str, text_words: &[String]) -> boo
             || phone(p)
             || last_part(p)
             || elided(p)
+            || shortened(p)
     }) || group
         .stems
         .iter()

@@ -377,10 +377,16 @@ pub(crate) fn generate(
     }
     // A URL names its resource by its last path segment too ("list a1b2c3d4e5" for
     // `…/3.0/lists/a1b2c3d4e5`), and its host by the site's name ("the Mailchimp API").
-    for s in strings
+    // (Also a URL inside a command line, and a bucket's `s3://`/`gs://` address.)
+    let urls: Vec<&str> = strings
         .iter()
-        .filter(|s| s.starts_with("http://") || s.starts_with("https://"))
-    {
+        .filter(|s| s.len() <= 4096)
+        .flat_map(|s| s.split_whitespace().take(64))
+        .map(|t| t.trim_matches(|c: char| "'\"`()<>,;".contains(c)))
+        .filter(|t| t.contains("://"))
+        .take(16)
+        .collect();
+    for s in urls {
         let rest = s.split_once("://").map_or("", |(_, r)| r);
         let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
         let host = host.split(':').next().unwrap_or(host).to_lowercase();
@@ -401,6 +407,21 @@ pub(crate) fn generate(
             .to_lowercase();
         if segment.len() >= 3 && segment.chars().any(char::is_alphabetic) {
             group.phrases.push(segment);
+        }
+        // And by the names along its path (`/repos/acme-corp/billing-service/…`,
+        // `gs://bucket/training/v3/`): the words that are not the API's own (`repos`, `v1`).
+        for part in path.split(['?', '#']).next().unwrap_or("").split('/') {
+            let part = part.to_lowercase();
+            let named = part.contains(['-', '_'])
+                || part.chars().any(|c| c.is_ascii_digit())
+                || !s.starts_with("http");
+            if part.len() >= 4
+                && part.chars().any(char::is_alphabetic)
+                && named
+                && !group.phrases.contains(&part)
+            {
+                group.phrases.push(part);
+            }
         }
         let labels: Vec<&str> = host.split('.').collect();
         if labels.len() >= 3
@@ -539,6 +560,33 @@ pub(crate) fn generate(
                 .take(16)
                 .map(|s| s.to_lowercase()),
         );
+        // A longer command line is named by its program and the words it acts on
+        // (`terraform destroy -target=module.vpc_eu_central` by "terraform", "vpc_eu_central").
+        for s in strings
+            .iter()
+            .filter(|s| s.len() <= 400 && s.contains(' '))
+            .take(4)
+        {
+            for word in s.split_whitespace().take(24) {
+                let word = word
+                    .rsplit_once('=')
+                    .map_or(word, |(_, v)| v)
+                    .trim_matches(|c: char| !c.is_alphanumeric())
+                    .to_lowercase();
+                let last = word.rsplit_once('.').map_or(word.as_str(), |(_, l)| l);
+                // `redis-cli` is "redis", `cache-prod.k8s.local` "cache".
+                let first = word.split(['-', '.']).next().unwrap_or("");
+                for word in [last, first] {
+                    if word.len() >= 3
+                        && word.chars().any(char::is_alphabetic)
+                        && !super::vocab::STOPWORDS.contains(&word)
+                        && !phrases.iter().any(|p| p == word)
+                    {
+                        phrases.push(word.to_owned());
+                    }
+                }
+            }
+        }
         if !phrases.is_empty() {
             groups.push(KeyTermGroup {
                 category: KeyTermCategory::Target,

@@ -255,15 +255,52 @@ pub(super) fn understanding_failure(
     } else {
         // An opaque id or an address is also named by the name the action gives it.
         // An id of digits (`employee_id: 4412`) is as opaque as a record id.
+        // So is a code of a few letters and digits (`E-1044`, `MRN-00482913`).
         let opaque = primary.iter().all(|g| {
             g.label.starts_with("record: ")
                 || g.label.starts_with("host: ")
-                || g.label
-                    .split_once(": ")
-                    .is_some_and(|(_, v)| !v.contains(char::is_alphabetic))
+                || g.label.starts_with("account: ")
+                || g.label.split_once(": ").is_some_and(|(_, v)| {
+                    !v.contains(char::is_whitespace)
+                        && v.chars().filter(char::is_ascii_alphabetic).count() <= 4
+                        && (v.chars().filter(char::is_ascii_digit).count() >= 3
+                            || !v.contains(char::is_alphabetic))
+                })
         });
+        // Several opaque ids are named by how many they are ("3 ec2 machines").
+        let counted = opaque && primary.len() >= 2 && {
+            let n = primary.len() as f64;
+            numbers::numbers_in(lower)
+                .into_iter()
+                .chain(numbers::spelled_numbers(lower))
+                .any(|v| v == n)
+        };
+        // A main target that is only a short word or code (a zone `trust`, an airport `NRT`):
+        // two other things the action names, named right, say the explanation read it.
+        let weak = primary.iter().all(|g| {
+            g.label
+                .split_once(": ")
+                .is_some_and(|(_, v)| v.len() <= 5 && v.chars().all(|c| c.is_ascii_alphabetic()))
+        });
+        let others = matched
+            .iter()
+            .filter(|g| g.category == KeyTermCategory::Target && !g.primary)
+            .count();
+        // Ids made for machines (`2bbf394c-193b-…`, `card_1OyL6nLk…`) are never typed: any
+        // other thing of the action named right will do, and with nothing else to name, the
+        // effect and the rest of the judgement carry the explanation.
+        let is_machine =
+            |g: &KeyTermGroup| g.label.split_once(": ").is_some_and(|(_, v)| machine_id(v));
+        let machine = primary.iter().any(|g| is_machine(g));
+        let other_targets = targets
+            .iter()
+            .filter(|g| !g.primary && !is_machine(g))
+            .count();
         matched.iter().any(|g| g.primary)
             || (opaque && matched.iter().any(|g| g.label.starts_with("name: ")))
+            || counted
+            || (weak && others >= 2)
+            || (machine && (others >= 1 || other_targets == 0))
     };
     if !targets.is_empty() && !named {
         return Some(
@@ -783,6 +820,28 @@ pub(super) fn understanding_failure(
 
 /// Whether `name` occurs in `text` as a whole host or file name, not as the tail of a longer
 /// one (`acme-infra.net` inside `lb-eu-west.acme-infra.net` does not count).
+/// A value made by and for machines: long, without spaces, letters and digits mixed at random.
+fn machine_id(v: &str) -> bool {
+    let chars: Vec<char> = v.chars().collect();
+    let digits = chars.iter().filter(|c| c.is_ascii_digit()).count();
+    let switches = chars
+        .windows(2)
+        .filter(|w| {
+            w[0].is_ascii_digit() != w[1].is_ascii_digit()
+                && w[0].is_alphanumeric()
+                && w[1].is_alphanumeric()
+        })
+        .count();
+    // A chat workspace's channel or user id (`C01GENERAL`, `U04ABCD1234`).
+    let chat = (9..=12).contains(&chars.len())
+        && "CGDUW".contains(chars[0])
+        && chars[1..]
+            .iter()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+        && digits >= 1;
+    chat || (chars.len() >= 10 && !v.contains(char::is_whitespace) && digits >= 3 && switches >= 4)
+}
+
 fn contains_whole_name(text: &str, name: &str) -> bool {
     text.match_indices(name).any(|(i, _)| {
         !text[..i]
