@@ -606,6 +606,7 @@ pub(super) fn argument_failure(
         .or_else(|| super::roles::recipient_as_source(key, lower))
         .or_else(|| list_failure(key, &sentences))
         .or_else(|| denials::untouched_failure(key, &sentences))
+        .or_else(|| denials::included_kept(key, lower))
         .or_else(|| denials::unchanged_failure(key, &sentences))
         .or_else(|| denials::no_real_effect(key, lower))
         .or_else(|| denials::nothing_happens(key, lower))

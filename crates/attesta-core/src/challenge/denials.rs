@@ -65,6 +65,198 @@ pub(super) fn untouched_failure(key: &TeachBackKey, sentences: &[Vec<String>]) -
         .then(|| DENIED.to_owned())
 }
 
+/// Words saying a thing is left where and as it is.
+const LEFT_AS_IS: &[&str] = &[
+    "stay",
+    "stays",
+    "kept",
+    "remain",
+    "remains",
+    "survive",
+    "survives",
+    "untouched",
+    "intact",
+    "preserved",
+    "spared",
+    "unaffected",
+    "excluded",
+];
+
+/// Words that single out other items than the action's ("the other orders stay").
+const SET_APART: &[&str] = &[
+    "other",
+    "others",
+    "rest",
+    "else",
+    "remaining",
+    "newer",
+    "older",
+    "earlier",
+    "later",
+    "previous",
+    "existing",
+    "current",
+    "unrelated",
+    "different",
+    "another",
+    "outside",
+    "except",
+    "itself",
+    "themselves",
+    "nothing",
+    "none",
+    "anything",
+    "everything",
+    "no",
+    "only",
+];
+
+/// States something may stay in ("the garage will stay open").
+const STATES: &[&str] = &[
+    "open", "down", "up", "closed", "locked", "unlocked", "active", "on", "off", "disabled",
+    "enabled", "public", "private", "hidden", "visible", "empty", "offline", "online", "live",
+];
+
+/// Container words: what a statement empties may well stay ("the table stays, empty").
+const CONTAINERS: &[&str] = &[
+    "table",
+    "tables",
+    "schema",
+    "structure",
+    "column",
+    "columns",
+    "database",
+    "definition",
+];
+
+/// Something the action's arguments include said to stay, or to be left out: "the namespace
+/// stays" for `kubectl delete namespace x`, "the automated backups are kept" for
+/// `--delete-automated-backups`, "mental health notes are not included" for a share whose
+/// `record_types` list them.
+pub(super) fn included_kept(key: &TeachBackKey, lower: &str) -> Option<String> {
+    let included = included_words(key);
+    if included.is_empty() {
+        return None;
+    }
+    let is_included = |w: &str| {
+        w.len() >= 4
+            && !CONTAINERS.contains(&w)
+            && included.iter().any(|t| {
+                t == w
+                    || w.strip_suffix('s') == Some(t.as_str())
+                    || t.strip_suffix('s') == Some(w)
+                    || (t.len() >= 5 && w.len() >= 5 && common_prefix(t, w) >= 5)
+            })
+    };
+    let clauses = lower
+        .split(['.', ';', ':', '!', '?', '\n', ',', '(', ')'])
+        .flat_map(|c| c.split(" but ").flat_map(|c| c.split(" while ")))
+        .map(explain::plain_words);
+    for words in clauses {
+        let Some(at) = words.iter().enumerate().position(|(i, w)| {
+            (LEFT_AS_IS.contains(&w.as_str())
+                && !denied_before(&words, i)
+                // "were being preserved": what was so until now.
+                && !(i > 0 && ["were", "was", "being", "been"].contains(&words[i - 1].as_str()))
+                // "stays open", "stay down": a state, not a thing kept.
+                && !words.get(i + 1).is_some_and(|n| STATES.contains(&n.as_str()))
+                // "that preserved data": a word describing a thing, not saying it stays.
+                && !words.get(i + 1).is_some_and(|n| {
+                    !super::vocab::STOPWORDS.contains(&n.as_str())
+                        && !["there", "around", "in", "on", "with", "as", "for", "until"]
+                            .contains(&n.as_str())
+                })
+                && !(w == "kept" && words.get(i + 1).is_some_and(|n| n == "for")))
+                // "are not included", "left out", "keeps working".
+                || (w == "included" && denied_before(&words, i))
+                || (w == "left" && words.get(i + 1).is_some_and(|n| n == "out" || n == "alone"))
+                || (["keep", "keeps"].contains(&w.as_str())
+                    && words.get(i + 1).is_some_and(|n| {
+                        ["working", "running", "recording", "blocking", "active", "on"]
+                            .contains(&n.as_str())
+                    }))
+        }) else {
+            continue;
+        };
+        let subject: Vec<&String> = words[at.saturating_sub(6)..at]
+            .iter()
+            .filter(|w| {
+                !super::vocab::STOPWORDS.contains(&w.as_str())
+                    && ![
+                        "all", "both", "still", "just", "exactly", "fully", "also", "will",
+                    ]
+                    .contains(&w.as_str())
+            })
+            .collect();
+        if words[at.saturating_sub(6)..at]
+            .iter()
+            .any(|w| SET_APART.contains(&w.as_str()))
+        {
+            continue;
+        }
+        // The thing named next to a word the action does not have is another thing ("paid
+        // invoices are kept" beside `status = 'draft'`).
+        let Some(j) = subject.iter().position(|w| is_included(w)) else {
+            continue;
+        };
+        let before_other = j > 0 && {
+            let m = subject[j - 1].as_str();
+            !is_included(m)
+                && !m.chars().all(|c| c.is_ascii_digit())
+                && !included.iter().any(|t| t == m)
+        };
+        if !before_other {
+            return Some(DENIED.to_owned());
+        }
+    }
+    None
+}
+
+fn common_prefix(a: &str, b: &str) -> usize {
+    a.chars().zip(b.chars()).take_while(|(x, y)| x == y).count()
+}
+
+/// The words of the action's argument values, and of its switches (`include_children: true`,
+/// `--delete-automated-backups`): what the action takes in.
+fn included_words(key: &TeachBackKey) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut add = |s: &str| {
+        for t in s.split(|c: char| !c.is_alphanumeric()) {
+            for w in super::text::identifier_tokens(t) {
+                if w.len() >= 3 && !out.contains(&w) {
+                    out.push(w);
+                }
+            }
+        }
+    };
+    fn walk(v: &serde_json::Value, key: &str, add: &mut dyn FnMut(&str), depth: usize) {
+        if depth > 6 {
+            return;
+        }
+        match v {
+            serde_json::Value::String(s) if s.len() <= 2048 => add(s),
+            serde_json::Value::Bool(true) | serde_json::Value::Null => add(key),
+            serde_json::Value::Array(items) => {
+                for item in items.iter().take(32) {
+                    walk(item, key, add, depth + 1);
+                }
+            }
+            serde_json::Value::Object(m) => {
+                for (k, item) in m.iter().take(64) {
+                    walk(item, k, add, depth + 1);
+                }
+            }
+            _ => {}
+        }
+    }
+    if let Some(kwargs) = key.kwargs() {
+        for (k, v) in kwargs {
+            walk(v, k, &mut add, 0);
+        }
+    }
+    out
+}
+
 /// A change denied outright ("the value is not changed", "without changing them") for an
 /// action that sets, updates or changes something.
 pub(super) fn unchanged_failure(key: &TeachBackKey, sentences: &[Vec<String>]) -> Option<String> {
