@@ -196,6 +196,37 @@ pub(super) const VALUE_OPPOSITES: &[(&[&str], &[&str])] = &[
         &["paid", "settled"],
     ),
     (&["heat", "heats", "heating"], &["cool", "cools", "cooling"]),
+    // Outcomes and states of records: a deal, a ticket, a delivery, an order's side.
+    (&["won"], &["lost"]),
+    (
+        &["reopen", "reopens", "reopened", "unresolved"],
+        &["closed", "solved", "resolved", "done"],
+    ),
+    (
+        &["delivered", "succeeded", "successful", "successfully"],
+        &["failed", "failure"],
+    ),
+    (
+        &["buy", "buys", "bought", "buying"],
+        &["sell", "sells", "sold", "selling"],
+    ),
+    (&["voluntary", "voluntarily"], &["involuntary"]),
+    (&["soft"], &["hard"]),
+    (&["unpaid"], &["paid"]),
+    (
+        &["block", "blocks", "blocked"],
+        &["allow", "allows", "allowed"],
+    ),
+    (
+        &["suspend", "suspends", "suspended"],
+        &[
+            "unsuspend",
+            "unsuspends",
+            "reactivate",
+            "reactivates",
+            "reactivated",
+        ],
+    ),
     (
         &["accept", "accepts", "accepted", "accepting"],
         &[
