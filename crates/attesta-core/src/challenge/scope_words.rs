@@ -296,16 +296,27 @@ pub(super) fn every_filtered_value(key: &TeachBackKey, lower: &str) -> Option<St
         return None;
     }
     let named = |w: &str| {
-        names
-            .iter()
-            .any(|n| w == n || w.strip_suffix('s').is_some_and(|s| s == n))
+        names.iter().any(|n| {
+            w == n
+                || w.strip_suffix('s').is_some_and(|s| s == n)
+                || w.strip_suffix("ies")
+                    .is_some_and(|s| n.strip_suffix('y') == Some(s))
+        })
     };
+    // "every status", "all countries", "whatever its status is", "of all stages".
     sentences
         .iter()
         .any(|words| {
             words.iter().enumerate().any(|(i, w)| {
-                ["every", "all", "each", "any"].contains(&w.as_str())
-                    && words.get(i + 1).is_some_and(|n| named(n))
+                let next = &words[i + 1..words.len().min(i + 3)];
+                ["every", "all", "each", "any", "whatever"].contains(&w.as_str())
+                    && next.iter().any(|n| named(n))
+                    // "all EU-region rows" says the filter's own value.
+                    && !next.iter().any(|n| {
+                        !named(n)
+                            && !super::vocab::STOPWORDS.contains(&n.as_str())
+                            && super::claims::whole_word(&key.argument_dump, n)
+                    })
                     && !denied_before(words, i)
             })
         })

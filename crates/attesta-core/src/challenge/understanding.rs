@@ -388,9 +388,16 @@ pub(super) fn understanding_failure(
     .iter()
     .any(|f| key_names.iter().any(|k| k.contains(f)))
         // `-target=module.x`, `--filter`, `-l app=web`: a command limited to some resources.
-        || [" -target", " --target", " -filter", " --filter", " --selector", " -l "]
+        || [
+            " -target", " --target", " -filter", " --filter", " --selector", " -l ", " -name ",
+            " -iname ", " -mtime ", " --include", " --exclude", " --pattern",
+        ]
+        .iter()
+        .any(|f| key.argument_dump.contains(f))
+        // A search query (`jql`, `soql`) selects some items.
+        || key_names
             .iter()
-            .any(|f| key.argument_dump.contains(f));
+            .any(|k| ["jql", "soql", "segment", "pattern"].contains(&k.as_str()));
     if ((sql && key.argument_dump.contains(" where ")) || filter_key)
         && [
             "no filter",
@@ -408,6 +415,14 @@ pub(super) fn understanding_failure(
             "or not",
             "regardless",
             "no matter",
+            "whatever its",
+            "whatever their",
+            "whatever the",
+            "irrespective",
+            "of any type",
+            "all types",
+            "every type",
+            "any status",
             "whole database",
             "entire database",
             "whole configuration",
