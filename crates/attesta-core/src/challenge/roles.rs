@@ -247,7 +247,8 @@ pub(super) fn change_reversed(key: &TeachBackKey, lower: &str) -> Option<String>
             .map(str::to_owned)
             .or_else(|| v.as_f64().map(|n| n.to_string()))?;
         let w = s.split_whitespace().next()?.to_lowercase();
-        (w.len() >= 2).then_some(w)
+        // A one-digit dose (`5 mg`) is a value too.
+        (w.len() >= 2 || w.chars().all(|c| c.is_ascii_digit())).then_some(w)
     };
     let text_words: Vec<&str> = lower
         .split(|c: char| c.is_whitespace() || [',', ';', '(', ')'].contains(&c))
@@ -283,6 +284,94 @@ pub(super) fn change_reversed(key: &TeachBackKey, lower: &str) -> Option<String>
         };
         let Some(new) = first_word(new) else { continue };
         if old != new && after("from", &new) && after("to", &old) {
+            return Some(OPPOSITE.to_owned());
+        }
+    }
+    None
+}
+
+/// The words of a text as values: letters, digits, dots and dashes (`debug=true` is `debug`,
+/// `true`).
+fn value_tokens(text: &str) -> Vec<String> {
+    text.split(|c: char| !(c.is_alphanumeric() || c == '.' || c == '-'))
+        .map(|t| t.trim_matches(['.', '-']).to_lowercase())
+        .filter(|t| !t.is_empty())
+        .collect()
+}
+
+/// What an edit replaces and with what: the first words that differ between an edit's old and
+/// new text (`max_connections: 100` → `10`), and a `sed` substitution's (`s/DEBUG=false/DEBUG=true/`).
+fn replacements(key: &TeachBackKey) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut first_difference = |old: &str, new: &str| {
+        let (a, b) = (value_tokens(old), value_tokens(new));
+        if let Some((x, y)) = a.iter().zip(&b).find(|(x, y)| x != y)
+            && x.len() <= 24
+            && y.len() <= 24
+        {
+            out.push((x.clone(), y.clone()));
+        }
+    };
+    if let Some(kwargs) = key.kwargs() {
+        let text = |k: &str| kwargs.get(k).and_then(Value::as_str);
+        if let (Some(old), Some(new)) = (text("old_string"), text("new_string"))
+            && old.len() <= 2048
+            && new.len() <= 2048
+        {
+            first_difference(old, new);
+        }
+        for v in kwargs
+            .values()
+            .filter_map(Value::as_str)
+            .filter(|v| v.len() <= 4096)
+        {
+            // `sed -i 's/old/new/' file`: any delimiter right after the `s`.
+            for (at, _) in v
+                .match_indices("s/")
+                .chain(v.match_indices("s|"))
+                .chain(v.match_indices("s#"))
+            {
+                if at > 0
+                    && v[..at]
+                        .chars()
+                        .next_back()
+                        .is_some_and(char::is_alphanumeric)
+                {
+                    continue;
+                }
+                let delimiter = v[at + 1..].chars().next().unwrap_or('/');
+                let parts: Vec<&str> = v[at + 2..].splitn(3, delimiter).collect();
+                if parts.len() == 3 {
+                    first_difference(parts[0].trim_start_matches('^'), parts[1]);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// An edit or substitution told the other way round: "switches DEBUG=true to DEBUG=false" for
+/// `s/DEBUG=false/DEBUG=true/`, or "sets it to no" when it sets `no` to `yes`.
+pub(super) fn replacement_reversed(key: &TeachBackKey, lower: &str) -> Option<String> {
+    let pairs = replacements(key);
+    if pairs.is_empty() {
+        return None;
+    }
+    let lower = lower.replace("->", " to ").replace('→', " to ");
+    let words = value_tokens(&lower);
+    for (old, new) in &pairs {
+        let says_new = words.iter().any(|w| w == new);
+        let reversed = words.iter().enumerate().any(|(i, w)| {
+            if w != "to" {
+                return false;
+            }
+            let next = &words[i + 1..words.len().min(i + 3)];
+            let before = &words[i.saturating_sub(3)..i];
+            next.iter().any(|n| n == old)
+                && !next.iter().any(|n| n == new)
+                && (before.iter().any(|b| b == new) || (!says_new && words.get(i + 1) == Some(old)))
+        });
+        if reversed {
             return Some(OPPOSITE.to_owned());
         }
     }
