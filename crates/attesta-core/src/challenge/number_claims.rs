@@ -109,7 +109,7 @@ pub(super) fn foreign_number(key: &TeachBackKey, text: &str, undated: &str) -> O
                 .as_bytes()
                 .windows(2)
                 .any(|w| w[0].is_ascii_digit() && w[1] == b'%');
-        let written = numbers::mask_codes(undated, &codes);
+        let written = numbers::mask_codes(&mask_list_markers(undated), &codes);
         let foreign = numbers::number_groups(&written).iter().any(|g| {
             let percent_value = percent_key && g.relative && !g.temperature;
             let explained = (g.relative && !percent_value)
@@ -311,4 +311,45 @@ mod tests {
         assert!(!foreign(&blast, "sends it to ~58.2k people"));
         assert!(foreign(&blast, "sends it to 58.2k people and 12 more"));
     }
+}
+
+/// The numbers of a list's own markers blanked out: "Step 2:", "1)", "3." at a line's start.
+fn mask_list_markers(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for (n, line) in text.split('\n').enumerate() {
+        if n > 0 {
+            out.push('\n');
+        }
+        let body = line.trim_start_matches([' ', '-', '*', '\t']);
+        let lead = &line[..line.len() - body.len()];
+        out.push_str(lead);
+        let digits = body.chars().take_while(char::is_ascii_digit).count();
+        let rest = if digits > 0
+            && digits <= 2
+            && body[digits..].starts_with([')', '.', ':'])
+            && body[digits + 1..].starts_with(' ')
+        {
+            out.push_str(&" ".repeat(digits));
+            &body[digits..]
+        } else {
+            body
+        };
+        // "step 2", "Step 3:".
+        let lower = rest.to_lowercase();
+        let mut last = 0;
+        for (at, _) in lower.match_indices("step ") {
+            let start = at + 5;
+            let digits = lower[start..]
+                .chars()
+                .take_while(char::is_ascii_digit)
+                .count();
+            if digits > 0 && digits <= 2 {
+                out.push_str(&rest[last..start]);
+                out.push_str(&" ".repeat(digits));
+                last = start + digits;
+            }
+        }
+        out.push_str(&rest[last..]);
+    }
+    out
 }
