@@ -130,7 +130,10 @@ pub(super) fn dates_in(text: &str) -> Vec<DateMention> {
     for (re, month_at, day_at) in [(&p.month_first, 1, 2), (&p.day_first, 2, 1)] {
         for c in re.captures_iter(text) {
             let whole = c.get(0).expect("match");
-            if overlaps(&out, whole.start(), whole.end()) {
+            // "8 December 16:00": the number after the month is an hour.
+            if overlaps(&out, whole.start(), whole.end())
+                || (c.get(3).is_none() && text[whole.end()..].starts_with([':', 'h']))
+            {
                 continue;
             }
             let Some(m) = month(&c[month_at]) else {
@@ -340,10 +343,12 @@ pub(super) fn foreign_weekday(key: &TeachBackKey, text: &str) -> bool {
     }
     walk(&key.arguments, &mut texts, &mut budget);
     for t in texts {
+        // A value that is a list of days (`["Mon", "Wed"]`) names them short.
+        let short = t.len() <= 12;
         days.extend(
             t.to_lowercase()
                 .split(|c: char| !c.is_alphabetic())
-                .filter(|w| w.len() >= 6)
+                .filter(|w| w.len() >= 6 || (short && w.len() >= 3))
                 .filter_map(weekday),
         );
     }

@@ -108,6 +108,12 @@ pub(super) fn recurring(key: &TeachBackKey) -> bool {
         m.iter().any(|(k, v)| {
             let k = k.to_lowercase();
             ((k.contains("recurring") || k.contains("repeat")) && v == &Value::Bool(true))
+                // `access_type: recurring`, `days: ["Mon", "Wed"]`.
+                || v.as_str().is_some_and(|s| {
+                    ["recurring", "repeating", "recurrent"].contains(&s.to_lowercase().as_str())
+                })
+                || (["days", "weekdays", "days_of_week", "by_day", "byday"].contains(&k.as_str())
+                    && v.as_array().is_some_and(|a| !a.is_empty()))
                 || (["frequency", "interval", "schedule", "recurrence", "cadence"]
                     .contains(&k.as_str())
                     && v.as_str().is_some_and(|s| {
