@@ -17,7 +17,8 @@ use super::teach_back::TeachBackKey;
 const DENIALS: &[&str] = &[
     "not", "no", "never", "nothing", "none", "without", "cannot", "cant", "can't", "won't", "wont",
     "doesn't", "doesnt", "isn't", "isnt", "don't", "dont", "didn't", "neither", "nor", "nobody",
-    "non", "skip", "skips", "skipping", "instead", "anymore",
+    "non", "skip", "skips", "skipping", "instead", "anymore", "stop", "stops", "stopped",
+    "stopping", "ceases",
 ];
 
 /// Words that start a condition or a consequence: a denial before them is about something else.

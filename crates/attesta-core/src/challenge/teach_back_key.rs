@@ -455,7 +455,9 @@ pub(crate) fn generate(
     }
     for (k, v) in labelled {
         let tokens = identifier_tokens(&k);
-        let named = tokens.last().is_some_and(|t| t == "name" || t == "title");
+        let named = tokens
+            .last()
+            .is_some_and(|t| t == "name" || t == "title" || t == "label");
         let label = has_target
             && v.contains(' ')
             && !v.contains(['<', '>', '='])

@@ -165,6 +165,8 @@ pub(super) fn understanding_failure(
             m.iter()
                 .filter_map(|(k, v)| match v {
                     serde_json::Value::Bool(true) => Some(k.to_lowercase()),
+                    // A setting cleared (`required_status_checks: null`) is removed.
+                    serde_json::Value::Null => Some("remove delete drop disable clear".to_owned()),
                     serde_json::Value::String(s)
                         if ["then", "action", "operation", "op", "mode"]
                             .contains(&k.to_lowercase().as_str()) =>
