@@ -758,6 +758,12 @@ pub(crate) fn generate(
     let command_tokens: Vec<String> = strings
         .iter()
         .filter(|s| s.contains(' ') && s.len() <= 4096 && !bodies.contains(s.as_str()))
+        // A name in title case (`Back Door Lock`, `Closed Lost`) is no command line.
+        .filter(|s| {
+            !s.split_whitespace()
+                .filter(|w| w.chars().any(char::is_alphabetic))
+                .all(|w| w.chars().next().is_some_and(char::is_uppercase))
+        })
         .flat_map(|s| {
             s.split_whitespace()
                 .filter(|w| !w.starts_with('-'))
