@@ -315,6 +315,29 @@ const NO_REAL_EFFECT: &[&str] = &[
     "no-op",
 ];
 
+/// Phrases saying an action only looks ("just shows how many keys there are", "read-only").
+const ONLY_LOOKS: &[&str] = &[
+    "read-only",
+    "read only",
+    "only reads",
+    "just reads",
+    "just shows",
+    "only shows",
+    "just lists",
+    "only lists",
+    "just looks",
+    "only looks",
+    "just checks",
+    "only checks",
+    "just counts",
+    "only counts",
+    "just calculates",
+    "only calculates",
+    "just prints",
+    "only prints",
+    "terraform plan",
+];
+
 /// An action that really runs told as a simulation or a preview.
 pub(super) fn no_real_effect(key: &TeachBackKey, lower: &str) -> Option<String> {
     let dump = &key.argument_dump;
@@ -324,8 +347,64 @@ pub(super) fn no_real_effect(key: &TeachBackKey, lower: &str) -> Option<String> 
     {
         return None;
     }
+    // An action that changes, removes, pays or sends told as only looking; a grant of
+    // read-only access is a grant, so access actions are left to the role checks.
+    let changes = key.consequences.iter().any(|c| {
+        [
+            "deleted",
+            "data_destroyed",
+            "overwritten",
+            "money_out",
+            "sent_out",
+            "stopped",
+        ]
+        .contains(&c.as_str())
+    }) || dump
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .chain(key.action_tokens.iter().map(String::as_str))
+        .any(|w| {
+            [
+                "delete",
+                "del",
+                "rm",
+                "remove",
+                "drop",
+                "truncate",
+                "destroy",
+                "flushdb",
+                "flushall",
+                "purge",
+                "prune",
+                "terminate",
+                "wipe",
+                "shred",
+                "undo",
+                "rollback",
+                "apply",
+                "publish",
+                "transfer",
+                "refund",
+                "deploy",
+                "submit",
+            ]
+            .contains(&w)
+        });
+    let access = key.consequences.iter().any(|c| c == "access")
+        || [
+            "role",
+            "permission",
+            "grant",
+            "acl",
+            "share",
+            "policy",
+            "access",
+        ]
+        .iter()
+        .any(|w| dump.contains(w) || key.action.to_lowercase().contains(w));
+    let phrases: &[&str] = if changes && !access { ONLY_LOOKS } else { &[] };
     NO_REAL_EFFECT
         .iter()
+        .chain(phrases)
         .any(|p| {
             lower.match_indices(p).any(|(i, _)| {
                 let before = explain::plain_words(&lower[..i]);
