@@ -154,8 +154,25 @@ pub(super) fn denied_before(words: &[String], at: usize) -> bool {
 fn flag_failure(key: &TeachBackKey, plain: &[String], sentences: &[Vec<String>]) -> Option<String> {
     let kwargs = key.kwargs()?;
     for (name, value) in kwargs {
-        let Some(on) = value.as_bool() else { continue };
         let name = name.to_lowercase();
+        // A switch given as a value (`transfer_drive_to: "it-archive@…"`, `revoke_access:
+        // "immediate"`) is on.
+        let valued = value.as_str().is_some_and(|s| {
+            let s = s.trim().to_lowercase();
+            !s.is_empty()
+                && !["false", "no", "none", "never", "off", "null", "0"].contains(&s.as_str())
+                && !s.starts_with("non")
+                && !s.starts_with("no ")
+                && !s.starts_with("not")
+                && VALUED_SWITCHES.iter().any(|v| name.starts_with(v))
+                // `refund_policy` describes, it does not switch.
+                && !["policy", "type", "status", "reason", "mode", "rule"]
+                    .iter()
+                    .any(|t| name.ends_with(t))
+        });
+        let Some(on) = value.as_bool().or(valued.then_some(true)) else {
+            continue;
+        };
         let parts: Vec<&str> = name
             .split(|c: char| !c.is_alphanumeric())
             .filter(|p| !p.is_empty())
@@ -218,6 +235,12 @@ fn flag_failure(key: &TeachBackKey, plain: &[String], sentences: &[Vec<String>])
     }
     None
 }
+
+/// Argument names that switch something on by naming where or how (`transfer_to`,
+/// `notify_email`, `revoke_access: "immediate"`).
+const VALUED_SWITCHES: &[&str] = &[
+    "transfer", "notify", "forward", "revoke", "refund", "release", "archive", "invite", "copy",
+];
 
 /// Flag words that end a state (`invalidate_previous`, `alarm_suppressed`, `revoke_sessions`).
 const STATE_ENDERS: &[&str] = &[
