@@ -25,6 +25,7 @@ mod dates;
 mod denials;
 mod explain;
 mod facts;
+mod grades;
 mod key_targets;
 mod lexicon;
 mod lookalike;
