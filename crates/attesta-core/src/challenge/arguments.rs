@@ -405,25 +405,38 @@ fn sign_failure(key: &TeachBackKey, sentences: &[Vec<String>]) -> Option<String>
 
 /// `Unrestricted` told as "restricted", `unlimited` as "limited".
 fn un_prefix_failure(key: &TeachBackKey, sentences: &[Vec<String>]) -> Option<String> {
+    // The action's name counts too (`aws_elbv2_deregister_targets`).
     let dump_words: Vec<&str> = key
         .argument_dump
         .split(|c: char| !c.is_alphanumeric())
+        .chain(key.action_tokens.iter().map(String::as_str))
         .filter(|w| !w.is_empty())
         .collect();
     for w in &dump_words {
-        let Some(base) = w.strip_prefix("un") else {
-            continue;
+        // `un…` for any longer word; `de…`/`dis…` only for the verbs they undo.
+        let (base, known) = match w.strip_prefix("un") {
+            Some(b) => (b, UNDONE.contains(&b)),
+            None => match w.strip_prefix("de").or_else(|| w.strip_prefix("dis")) {
+                Some(b) if UNDONE.contains(&b) => (b, true),
+                _ => continue,
+            },
         };
-        if base.len() < 5 || dump_words.contains(&base) {
+        if (base.len() < 5 && !known) || dump_words.contains(&base) {
             continue;
         }
+        // "registers", "registered" for `register`.
+        let inflected = |x: &str| {
+            x == base
+                || (x.starts_with(base)
+                    && ["s", "es", "ed", "d", "ing", "ion", "ions"].contains(&&x[base.len()..]))
+        };
         let mut said_base = false;
         let mut said_un = false;
         for words in sentences {
             for (i, x) in words.iter().enumerate() {
-                if x == w {
+                if x.starts_with(w) {
                     said_un = true;
-                } else if x == base && !denied(words, i) {
+                } else if inflected(x) && !denied(words, i) {
                     said_base = true;
                 }
             }
@@ -436,6 +449,28 @@ fn un_prefix_failure(key: &TeachBackKey, sentences: &[Vec<String>]) -> Option<St
     }
     None
 }
+
+/// Verbs whose `un`, `de` or `dis` form undoes them (`deregister`, `disarm`, `unmute`).
+const UNDONE: &[&str] = &[
+    "register",
+    "activate",
+    "authorize",
+    "authorise",
+    "connect",
+    "enroll",
+    "enrol",
+    "provision",
+    "assign",
+    "install",
+    "mount",
+    "subscribe",
+    "publish",
+    "approve",
+    "arm",
+    "mute",
+    "follow",
+    "suspend",
+];
 
 /// Whether the action switches something on (`Some(true)`) or off: `state off`, `"on": true`,
 /// `"enabled": false`.
