@@ -652,6 +652,55 @@ pub(super) fn understanding_failure(
             "the explanation understates how much the action affects (its scope)".to_owned(),
         );
     }
+    // Open to the whole internet (`0.0.0.0/0`, a `*` principal, a public link) told as
+    // limited to the office, the team or our own account.
+    let compact_dump = key.argument_dump.replace(['\\', ' '], "");
+    let world = [
+        "0.0.0.0/0",
+        "::/0",
+        "\"principal\":\"*\"",
+        "\"principal\":{\"aws\":\"*\"}",
+        "allusers",
+        "allauthenticatedusers",
+        "\"public\"",
+        "public-read",
+        "\"anyone\"",
+        "anyone_with_link",
+        "anyonewithlink",
+    ]
+    .iter()
+    .any(|a| compact_dump.contains(a));
+    if world
+        && [
+            "office ip",
+            "office network",
+            "office range",
+            "our office",
+            "only our",
+            "our own",
+            "team-only",
+            "team only",
+            "not the public",
+            "nobody outside",
+            "no one outside",
+            "internal only",
+            "only internal",
+            "company only",
+            "only people in",
+            "only members",
+            "only org members",
+            "the vpn",
+            "our vpn",
+            "only from",
+            "only to the",
+        ]
+        .iter()
+        .any(|p| lower.contains(p))
+    {
+        return Some(
+            "the explanation understates how much the action affects (its scope)".to_owned(),
+        );
+    }
     // Something the action includes (`include_comments: true`) said to be left out.
     if let Some(kwargs) = key.kwargs() {
         for (k, v) in kwargs {
