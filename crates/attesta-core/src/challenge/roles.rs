@@ -346,8 +346,46 @@ fn replacements(key: &TeachBackKey) -> Vec<(String, String)> {
                 }
             }
         }
+        // `UPDATE … SET plan = 'free' WHERE plan = 'pro'`: from pro to free.
+        for v in kwargs
+            .values()
+            .filter_map(Value::as_str)
+            .filter(|v| v.len() <= 4096)
+        {
+            out.extend(set_over_filter(v));
+        }
     }
     out
+}
+
+/// The columns a statement sets to another quoted value than the one it selects them by:
+/// `UPDATE s SET plan = 'free' WHERE plan = 'pro'` changes `pro` to `free`.
+fn set_over_filter(sql: &str) -> Vec<(String, String)> {
+    let lower = sql.to_lowercase();
+    let (Some(set_at), Some(where_at)) = (lower.find(" set "), lower.find(" where ")) else {
+        return Vec::new();
+    };
+    if set_at > where_at {
+        return Vec::new();
+    }
+    let assignments = |part: &str| -> Vec<(String, String)> {
+        part.split(',')
+            .flat_map(|p| p.split(" and "))
+            .filter_map(|p| {
+                let (col, val) = p.split_once('=')?;
+                let value = val.trim().strip_prefix('\'')?.split('\'').next()?;
+                Some((col.trim().to_owned(), value.to_owned()))
+            })
+            .collect()
+    };
+    let set = assignments(&lower[set_at + 5..where_at]);
+    let filter = assignments(&lower[where_at + 7..]);
+    set.into_iter()
+        .filter_map(|(col, new)| {
+            let (_, old) = filter.iter().find(|(c, _)| *c == col)?;
+            (old != &new && !old.is_empty() && !new.is_empty()).then(|| (old.clone(), new))
+        })
+        .collect()
 }
 
 /// An edit or substitution told the other way round: "switches DEBUG=true to DEBUG=false" for
@@ -358,21 +396,24 @@ pub(super) fn replacement_reversed(key: &TeachBackKey, lower: &str) -> Option<St
         return None;
     }
     let lower = lower.replace("->", " to ").replace('→', " to ");
-    let words = value_tokens(&lower);
-    for (old, new) in &pairs {
-        let says_new = words.iter().any(|w| w == new);
-        let reversed = words.iter().enumerate().any(|(i, w)| {
-            if w != "to" {
-                return false;
+    for sentence in lower.split(['.', ';', '!', '?', '\n']) {
+        let words = value_tokens(sentence);
+        for (old, new) in &pairs {
+            let says_new = words.iter().any(|w| w == new);
+            let reversed = words.iter().enumerate().any(|(i, w)| {
+                if w != "to" {
+                    return false;
+                }
+                let next = &words[i + 1..words.len().min(i + 3)];
+                // The new value said before "to … old" in the sentence, and not after.
+                next.iter().any(|n| n == old)
+                    && !words[i..].iter().any(|n| n == new)
+                    && (words[..i].iter().any(|b| b == new)
+                        || (!says_new && words.get(i + 1) == Some(old)))
+            });
+            if reversed {
+                return Some(OPPOSITE.to_owned());
             }
-            let next = &words[i + 1..words.len().min(i + 3)];
-            let before = &words[i.saturating_sub(3)..i];
-            next.iter().any(|n| n == old)
-                && !next.iter().any(|n| n == new)
-                && (before.iter().any(|b| b == new) || (!says_new && words.get(i + 1) == Some(old)))
-        });
-        if reversed {
-            return Some(OPPOSITE.to_owned());
         }
     }
     None
