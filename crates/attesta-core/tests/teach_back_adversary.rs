@@ -417,6 +417,14 @@ fn held_out_explanations() {
             "teach-back held-out 20 (written blind)",
             include_str!("corpus/teach_back_heldout20.jsonl"),
         ),
+        (
+            "teach-back held-out 21 (written blind)",
+            include_str!("corpus/teach_back_heldout21.jsonl"),
+        ),
+        (
+            "teach-back held-out 22 (written blind)",
+            include_str!("corpus/teach_back_heldout22.jsonl"),
+        ),
     ] {
         let fresh = evaluate(label, corpus);
         assert!(fresh.honest_rate >= 50.0 && fresh.fake_rate >= 50.0);
