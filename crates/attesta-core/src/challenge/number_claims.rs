@@ -43,12 +43,21 @@ pub(super) fn foreign_number(key: &TeachBackKey, text: &str, undated: &str) -> O
         // A total worked out from the action's numbers ("3 at 348.00 each, 1,044 in total";
         // "two 5 mg tablets, i.e. 10 mg").
         let small = standalone_numbers(key);
+        // A sum too: "562.40 in all (350 fee + 212.40 difference)", the batch's total.
+        let total: f64 = key.amounts.iter().sum();
+        let amounts = &key.amounts;
         let derived = |v: f64| {
             small.iter().enumerate().any(|(i, a)| {
                 small[i + 1..]
                     .iter()
                     .any(|b| amounts_equal((a * b * 100.0).round() / 100.0, v))
-            })
+            }) || amounts.iter().enumerate().any(|(i, a)| {
+                amounts[i + 1..]
+                    .iter()
+                    .any(|b| amounts_equal(((a + b) * 100.0).round() / 100.0, v))
+            }) || (amounts.len() >= 2 && amounts_equal((total * 100.0).round() / 100.0, v))
+                // "down to 0".
+                || v == 0.0
         };
         // "~58.2k" for 58,214: a rounded number said to be one.
         let near = |v: f64| {

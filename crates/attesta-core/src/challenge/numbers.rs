@@ -146,7 +146,9 @@ pub(crate) fn number_groups(text: &str) -> Vec<NumberGroup> {
             "circa",
             "ca",
         ]
-        .contains(&before.as_str());
+        .contains(&before.as_str())
+            // "8.6k", "48k": a number written in thousands is rounded.
+            || factor == 1000.0;
         out.push(NumberGroup {
             approximate,
             temperature,
