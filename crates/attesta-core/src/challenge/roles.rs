@@ -265,10 +265,15 @@ pub(super) fn change_reversed(key: &TeachBackKey, lower: &str) -> Option<String>
     };
     for (name, old) in kwargs {
         let tokens = super::text::identifier_tokens(name);
+        // A shop's `compare_at_price` is the price before the markdown.
         let Some(rest) = tokens
-            .split_first()
-            .filter(|(t, _)| BEFORE.contains(&t.as_str()))
-            .map(|(_, r)| r)
+            .strip_prefix(&["compare".to_owned(), "at".to_owned()])
+            .or_else(|| {
+                tokens
+                    .split_first()
+                    .filter(|(t, _)| BEFORE.contains(&t.as_str()))
+                    .map(|(_, r)| r)
+            })
         else {
             continue;
         };

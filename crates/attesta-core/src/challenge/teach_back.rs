@@ -116,6 +116,21 @@ fn group_matches(group: &KeyTermGroup, text: &str, text_words: &[String]) -> boo
             return false;
         };
         let parts: Vec<&str> = last.split(['_', '-']).filter(|x| x.len() >= 2).collect();
+        // `climate.nursery`, `alarm_control_panel.house`: an entity is named by its own name.
+        let entity = !p.contains('/')
+            && p.matches('.').count() == 1
+            && p.rsplit_once('.').is_some_and(|(domain, name)| {
+                name == last
+                    && domain.len() >= 4
+                    && domain.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+                    && name.len() >= 4
+                    && name.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+                    && !["com", "net", "org", "io", "local", "internal"].contains(&name)
+            })
+            && contains_phrase(text, last);
+        if entity {
+            return true;
+        }
         // `feature/billing-v2` is named by "the billing-v2 branch" (a distinctive last part of
         // a name that is not a file path).
         (!p.starts_with('/')

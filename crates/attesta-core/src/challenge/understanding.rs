@@ -264,7 +264,9 @@ pub(super) fn understanding_failure(
                 || g.label.starts_with("account: ")
                 || g.label.split_once(": ").is_some_and(|(_, v)| {
                     !v.contains(char::is_whitespace)
-                        && v.chars().filter(char::is_ascii_alphabetic).count() <= 4
+                        && (v.chars().filter(char::is_ascii_alphabetic).count() <= 4
+                            || (v.chars().filter(char::is_ascii_alphabetic).count() <= 6
+                                && v.chars().filter(char::is_ascii_digit).count() >= 4))
                         && (v.chars().filter(char::is_ascii_digit).count() >= 3
                             || !v.contains(char::is_alphabetic))
                 })
@@ -905,7 +907,10 @@ fn machine_id(v: &str) -> bool {
             .iter()
             .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
         && digits >= 1;
-    chat || (chars.len() >= 10 && !v.contains(char::is_whitespace) && digits >= 3 && switches >= 4)
+    // A long number (`company_id: 7756616605`).
+    let number = chars.len() >= 6 && chars.iter().all(char::is_ascii_digit);
+    chat || number
+        || (chars.len() >= 10 && !v.contains(char::is_whitespace) && digits >= 3 && switches >= 4)
 }
 
 fn contains_whole_name(text: &str, name: &str) -> bool {
