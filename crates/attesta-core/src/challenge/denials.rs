@@ -26,6 +26,9 @@ const OTHERS: &[&str] = &[
     "previous",
     "old",
     "older",
+    "newer",
+    "recent",
+    "later",
 ];
 
 /// Words saying something is acted on, which denied say it is left as it was.

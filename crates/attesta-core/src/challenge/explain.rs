@@ -496,9 +496,15 @@ fn passive_negated(lower: &str, at: usize) -> bool {
         if !passive {
             return false;
         }
-        for w in words[local.saturating_sub(10)..local].iter().rev() {
+        let start = local.saturating_sub(10);
+        for (j, w) in words[start..local].iter().enumerate().rev() {
             if STOP.contains(&w.as_str()) {
                 return false;
+            }
+            // "anything not seen in 90 days is deleted": a `not` away from the verb picks
+            // the items, it does not deny the verb.
+            if w == "not" && start + j + 3 < local {
+                continue;
             }
             if ["no", "none", "nothing", "neither", "nobody", "never", "not"].contains(&w.as_str())
             {
