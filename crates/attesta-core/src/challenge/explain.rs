@@ -438,9 +438,19 @@ fn hypothetical(words: &[String], at: usize) -> bool {
     words[at.saturating_sub(5)..at].iter().any(|w| {
         [
             "could", "can", "might", "may", "able", "until", "till", "untill", "unless", "if",
+            "must", "need", "needs",
         ]
         .contains(&w.as_str())
     })
+    // "has to be recreated", "have to restore it".
+    || (at >= 2
+        && words[at.saturating_sub(4)..at]
+            .windows(2)
+            .any(|p| ["has", "have", "had"].contains(&p[0].as_str()) && p[1] == "to"))
+    // "everyone who pulls": someone else's doing.
+    || (at >= 1
+        && ["who", "whoever", "anyone", "everyone", "someone"]
+            .contains(&words[at - 1].as_str()))
 }
 
 /// Whether the word at `at` is negated ("does not delete", "nothing … or removed").

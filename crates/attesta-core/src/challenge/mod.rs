@@ -35,6 +35,7 @@ mod numbers;
 mod own_words;
 mod peers;
 mod quiz;
+mod regions;
 mod rng;
 mod roles;
 mod schedules;

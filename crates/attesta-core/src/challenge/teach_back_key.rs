@@ -753,6 +753,10 @@ pub(crate) fn generate(
         }
         vocabulary.extend(identifier_tokens(&source[..end]));
     }
+    // "Ireland" for `eu-west-1`: the places of the action's cloud regions.
+    for s in strings.iter().filter(|s| s.len() <= 4096).take(64) {
+        vocabulary.extend(super::regions::region_words(s));
+    }
     vocabulary.sort_unstable();
     vocabulary.dedup();
     let command_tokens: Vec<String> = strings

@@ -596,6 +596,9 @@ pub(super) fn understanding_failure(
             ));
         }
     }
+    if super::regions::foreign_region(&key.argument_dump, lower) {
+        return Some("the explanation names something that is not part of this action".to_owned());
+    }
     if let Some(word) = foreign_name(key, &plain, text) {
         let _ = word;
         return Some("the explanation names something that is not part of this action".to_owned());
