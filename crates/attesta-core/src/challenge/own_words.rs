@@ -84,3 +84,53 @@ pub(super) fn effect_in_own_words(
                                 .any(|n| n == "away"))))
         })
 }
+
+/// Everyday words a field uses for the action's own verb: a calendar event or a booking is
+/// "cancelled" when deleted, a DNS record "resolves" or "points" somewhere once written, a
+/// worker "let go" or "fired" when terminated.
+pub(super) fn field_verb(key: &TeachBackKey, plain: &[String]) -> bool {
+    let names: Vec<String> = key
+        .action_tokens
+        .iter()
+        .cloned()
+        .chain(key.kwargs().into_iter().flat_map(|m| {
+            m.keys()
+                .flat_map(|k| super::text::identifier_tokens(k))
+                .collect::<Vec<_>>()
+        }))
+        .collect();
+    let has = |ws: &[&str]| names.iter().any(|n| ws.contains(&n.as_str()));
+    let said = |stems: &[&str]| {
+        plain
+            .iter()
+            .enumerate()
+            .any(|(i, w)| stems.iter().any(|s| w.starts_with(s)) && !explain::negated(plain, i))
+    };
+    let phrase = |p: &[&str]| {
+        plain
+            .windows(p.len())
+            .any(|w| w.iter().zip(p).all(|(a, b)| a.starts_with(b)))
+    };
+    (has(&["delete", "remove"])
+        && has(&[
+            "event",
+            "events",
+            "meeting",
+            "meetings",
+            "appointment",
+            "booking",
+            "reservation",
+            "calendar",
+        ])
+        && (said(&["cancel"]) || phrase(&["call", "off"]) || phrase(&["calls", "off"])))
+        || (has(&["dns", "record", "records"])
+            && has(&["update", "create", "change", "upsert", "set"])
+            && said(&["resolv", "point"])
+            && !said(&["delet", "remov", "drop", "stop"]))
+        || (has(&["terminate", "termination"])
+            && has(&["employee", "worker", "staff"])
+            && (said(&["fire", "fired", "dismiss", "sack"])
+                || phrase(&["let", "go"])
+                || phrase(&["lays", "off"])
+                || phrase(&["laid", "off"])))
+}

@@ -229,7 +229,8 @@ pub(super) fn understanding_failure(
         // An action whose own verb is unknown or only says that something changes: its
         // effect is said in the explanation's own verbs (see `own_words`).
         EffectVerdict::Missing
-            if super::own_words::effect_in_own_words(key, &plain, own_verb, &target_words) => {}
+            if super::own_words::effect_in_own_words(key, &plain, own_verb, &target_words)
+                || super::own_words::field_verb(key, &plain) => {}
         EffectVerdict::Missing => {
             return Some(
                 "the explanation does not say what the action will do (its effect)".to_owned(),
