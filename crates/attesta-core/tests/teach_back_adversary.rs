@@ -425,6 +425,10 @@ fn held_out_explanations() {
             "teach-back held-out 22 (written blind)",
             include_str!("corpus/teach_back_heldout22.jsonl"),
         ),
+        (
+            "teach-back held-out 24 (written blind)",
+            include_str!("corpus/teach_back_heldout24.jsonl"),
+        ),
     ] {
         let fresh = evaluate(label, corpus);
         assert!(fresh.honest_rate >= 50.0 && fresh.fake_rate >= 50.0);
