@@ -509,6 +509,11 @@ impl Collector {
     fn string(&mut self, s: &str, role: Role) {
         let s = truncate(s, MAX_SCAN);
         let trimmed = s.trim();
+        // A wallet address is an account whatever its key says (`{"to": "0x4B08…"}`).
+        if looks_like_wallet(trimmed) {
+            self.push(FactKind::Account, trimmed);
+            return;
+        }
         // A path is a path whatever its key says (`{"to": "/srv/archive"}` in a move).
         if looks_like_path(trimmed)
             && !matches!(
@@ -629,6 +634,15 @@ impl Collector {
             Value::Bool(_) | Value::Null => {}
         }
     }
+}
+
+/// An Ethereum-style (`0x` and 40 hex digits) or Bitcoin bech32 (`bc1…`) address.
+fn looks_like_wallet(s: &str) -> bool {
+    let hex = s.len() == 42 && s.starts_with("0x") && s[2..].chars().all(|c| c.is_ascii_hexdigit());
+    let bech32 = (s.starts_with("bc1") || s.starts_with("tb1"))
+        && (26..=90).contains(&s.len())
+        && s.chars().all(|c| c.is_ascii_alphanumeric());
+    hex || bech32
 }
 
 fn looks_like_path(s: &str) -> bool {

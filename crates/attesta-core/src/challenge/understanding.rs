@@ -320,6 +320,16 @@ pub(super) fn understanding_failure(
             .filter(|g| g.label.starts_with(&format!("{kind}: ")))
             .collect();
         // Words of this kind inside the action's values (`finance-prod`, `AdministratorAccess`).
+        // Chain id 1 is Ethereum's main network.
+        let compact = key.argument_dump.replace(' ', "");
+        let chain_one = [
+            "\"chain_id\":1,",
+            "\"chainid\":1,",
+            "\"chain_id\":1}",
+            "\"chainid\":1}",
+        ]
+        .iter()
+        .any(|p| compact.contains(p));
         let in_action: Vec<&str> = closed
             .iter()
             .copied()
@@ -327,6 +337,7 @@ pub(super) fn understanding_failure(
                 key.argument_dump
                     .split(|c: char| !c.is_alphanumeric())
                     .any(|t| t == *w || (kind == "role" && t.starts_with(w)))
+                    || (*w == "mainnet" && chain_one)
             })
             .collect();
         if own.is_empty() && (kind == "role" || in_action.is_empty()) {
