@@ -426,6 +426,10 @@ fn held_out_explanations() {
             include_str!("corpus/teach_back_heldout22.jsonl"),
         ),
         (
+            "teach-back held-out 23 (written blind)",
+            include_str!("corpus/teach_back_heldout23.jsonl"),
+        ),
+        (
             "teach-back held-out 24 (written blind)",
             include_str!("corpus/teach_back_heldout24.jsonl"),
         ),
