@@ -78,6 +78,15 @@ pub(super) fn foreign_name<'a>(
             || modifier.len() < 3
             || !modifier.chars().all(|c| c.is_alphabetic())
             || super::vocab::STOPWORDS.contains(&modifier)
+            // "evry table", "othr db numbers": a small word mistyped.
+            || (modifier.len() >= 4
+                && super::vocab::STOPWORDS
+                    .iter()
+                    .any(|s| s.len() >= 4 && explain::edit_distance_le1(s, modifier)))
+            // "may cause downtime": a verb after a modal.
+            || (i > 0
+                && ["may", "might", "can", "could", "will", "would"]
+                    .contains(&plain[i - 1].as_str()))
             || (GENERIC_MODIFIERS.contains(&modifier)
                 && !(noun == "branch" && BRANCH_NAMES.contains(&modifier)))
             || KIND_NOUNS.contains(&modifier)
