@@ -317,7 +317,11 @@ fn structural_failure(key: &TeachBackKey, text: &str, text_words: &[String]) -> 
         .max(1);
     let json_chars = trimmed.chars().filter(|c| "{}[]\":".contains(*c)).count();
     let lower = trimmed.to_lowercase();
-    let pasted_dump = key.argument_dump.len() > 12 && lower.contains(&key.argument_dump);
+    // The call's own wrapping words ("kwargs", "function_name") come only from a pasted call.
+    let pasted_dump = (key.argument_dump.len() > 12 && lower.contains(&key.argument_dump))
+        || super::text::words(&lower)
+            .iter()
+            .any(|w| ["kwargs", "function_name", "tool_input", "tool_call"].contains(&w.as_str()));
     if pasted_dump || json_chars * 100 / non_space > 8 {
         return Some(
             "the explanation pastes the arguments; describe what will happen in your own words"

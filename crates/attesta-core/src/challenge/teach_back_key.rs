@@ -604,7 +604,12 @@ pub(crate) fn generate(
     let mut seen: std::collections::HashSet<String> = name_tokens.iter().cloned().collect();
     let mut echo_tokens: Vec<String> = name_tokens;
     let mut budget = VOCABULARY_BYTES;
-    for s in strings.iter().chain(&keys) {
+    // What a message says is retold, not echoed: its words are the approver's to use.
+    for s in strings
+        .iter()
+        .filter(|s| !bodies.contains(s.as_str()))
+        .chain(&keys)
+    {
         if budget == 0 {
             break;
         }
