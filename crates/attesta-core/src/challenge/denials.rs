@@ -169,7 +169,7 @@ pub(super) fn included_kept(key: &TeachBackKey, lower: &str) -> Option<String> {
                         && !["there", "around", "in", "on", "with", "as", "for", "until"]
                             .contains(&n.as_str())
                 })
-                && !(w == "kept" && words.get(i + 1).is_some_and(|n| n == "for")))
+                && !(w == "kept" && words.get(i + 1).is_some_and(|n| n == "for" || n == "at")))
                 // "are not included", "left out", "keeps working".
                 || (w == "included" && denied_before(&words, i))
                 || (w == "left" && words.get(i + 1).is_some_and(|n| n == "out" || n == "alone"))
@@ -202,10 +202,16 @@ pub(super) fn included_kept(key: &TeachBackKey, lower: &str) -> Option<String> {
         let Some(j) = subject.iter().position(|w| is_included(w)) else {
             continue;
         };
-        let before_other = j > 0 && {
-            let m = subject[j - 1].as_str();
-            !is_included(m)
-                && !m.chars().all(|c| c.is_ascii_digit())
+        // The word right before it in the sentence (a determiner or a conjunction is none).
+        let head = subject[j];
+        let at_head = words[..at].iter().rposition(|w| w == head).unwrap_or(0);
+        let before_other = at_head > 0 && {
+            let m = words[at_head - 1].as_str();
+            !super::vocab::STOPWORDS.contains(&m)
+                && !is_included(m)
+                && !m
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || c == ',' || c == '.')
                 && !included.iter().any(|t| t == m)
         };
         if !before_other {

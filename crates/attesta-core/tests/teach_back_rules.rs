@@ -1,0 +1,224 @@
+//! One honest explanation and one fake per teach-back rule added for the blind sets 18–24:
+//! each rule must reject its fake and leave the honest explanation of the same action alone.
+//! The figures over whole corpora are in `teach_back_adversary.rs`.
+
+use attesta_core::challenge::{ChallengeOptions, Response, check, generate};
+use attesta_core::scoring::{DefaultRiskScorer, RiskScorer};
+use attesta_core::{ActionContext, ChallengeType};
+use serde_json::{Value, json};
+
+fn ctx(name: &str, kwargs: Value) -> ActionContext {
+    let mut ctx = ActionContext::new(name);
+    if let Value::Object(map) = kwargs {
+        for (k, v) in map {
+            ctx = ctx.with_kwarg(&k, v);
+        }
+    }
+    ctx
+}
+
+/// The failure reason, or `None` when the explanation passes.
+fn judge(ctx: &ActionContext, text: &str) -> Option<String> {
+    let assessment = DefaultRiskScorer::new().score(ctx);
+    let (_, key) = generate(
+        ctx,
+        &assessment,
+        &ChallengeOptions::new(ChallengeType::TeachBack, 1),
+    );
+    let result = check(&key, &Response::TeachBack(text.to_owned()), 1e9, &[]).expect("no lockout");
+    result
+        .details
+        .get("reason")
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+}
+
+fn pair(ctx: &ActionContext, honest: &str, fake: &str) {
+    assert_eq!(judge(ctx, honest), None, "honest rejected: {honest}");
+    assert!(judge(ctx, fake).is_some(), "fake accepted: {fake}");
+}
+
+#[test]
+fn something_included_said_to_stay() {
+    let c = ctx(
+        "Bash",
+        json!({"command": "kubectl delete namespace staging-payments --context prod-eu"}),
+    );
+    pair(
+        &c,
+        "Deletes the whole staging-payments namespace on the prod-eu cluster context, with every pod, service and secret in it.",
+        "Deletes only the pods in the staging-payments namespace; Kubernetes will restart them and the namespace stays.",
+    );
+}
+
+#[test]
+fn record_states_told_the_other_way() {
+    let c = ctx(
+        "salesforce_update_record",
+        json!({"object": "Opportunity", "id": "0065g00000XyZ12AAB", "fields": {"StageName": "Closed Lost", "Amount": 0}}),
+    );
+    pair(
+        &c,
+        "Marks Salesforce opportunity 0065g00000XyZ12AAB as Closed Lost and sets its amount to zero, so it drops out of the pipeline.",
+        "Marks opportunity 0065g00000XyZ12AAB as Closed Won in Salesforce and keeps its amount so it counts as booked revenue.",
+    );
+}
+
+#[test]
+fn filtered_action_told_as_every_value() {
+    let c = ctx(
+        "mcp__postgres__query",
+        json!({"sql": "DELETE FROM orders WHERE created_at < '2023-01-01' AND status = 'cancelled';"}),
+    );
+    pair(
+        &c,
+        "Deletes the cancelled orders created before 1 January 2023 from the orders table; they cannot be recovered afterwards.",
+        "Deletes every order created before 1 January 2023 from the orders table, whatever its status is, including completed ones.",
+    );
+}
+
+#[test]
+fn substitution_told_backwards() {
+    let c = ctx(
+        "Bash",
+        json!({"command": "sed -i 's/DEBUG=false/DEBUG=true/' /etc/myapp/app.env"}),
+    );
+    pair(
+        &c,
+        "Edits /etc/myapp/app.env in place and switches DEBUG=false to DEBUG=true, so the app runs with debug mode turned on.",
+        "Edits /etc/myapp/app.env in place and switches DEBUG=true to DEBUG=false, so debug mode will be turned off for the app.",
+    );
+}
+
+#[test]
+fn update_set_over_where_told_backwards() {
+    let c = ctx(
+        "mcp__postgres__query",
+        json!({"sql": "UPDATE subscriptions SET plan = 'free', renews_at = NULL WHERE plan = 'pro' AND trial_ends_at < '2024-11-30';"}),
+    );
+    pair(
+        &c,
+        "Downgrades the pro subscriptions whose trial ended before 2024-11-30 to the free plan and clears their renewal date.",
+        "Upgrades the free subscriptions whose trials ended before 2024-11-30 to the pro plan with a renewal date.",
+    );
+}
+
+#[test]
+fn milder_and_stronger_actions_of_one_family() {
+    let archive = ctx(
+        "slack_conversations_archive",
+        json!({"channel": "C02LEGALHOLD", "channel_name": "legal-hold-2024"}),
+    );
+    pair(
+        &archive,
+        "Archives the #legal-hold-2024 channel in Slack, so nobody can post there any more while its history stays readable.",
+        "Deletes the #legal-hold-2024 channel and all of its messages and files permanently from Slack, no way to get them back.",
+    );
+    let terminate = ctx(
+        "aws_ec2_terminate_instances",
+        json!({"region": "eu-west-1", "instance_ids": ["i-0a1b2c3d4e5f60718", "i-0f9e8d7c6b5a40312"]}),
+    );
+    pair(
+        &terminate,
+        "Terminates the two EC2 instances in Ireland (eu-west-1) for good; they cannot be started again and their disks go with them.",
+        "Stops the two EC2 instances in eu-west-1 so we save money overnight; they can be started again tomorrow with their disks intact.",
+    );
+}
+
+#[test]
+fn open_to_everyone_told_as_limited() {
+    let c = ctx(
+        "gcp_compute_firewall_rules_create",
+        json!({"project": "shop-prod-4471", "name": "allow-ssh-all", "network": "default", "direction": "INGRESS",
+               "allowed": [{"IPProtocol": "tcp", "ports": ["22"]}], "source_ranges": ["0.0.0.0/0"]}),
+    );
+    pair(
+        &c,
+        "Creates firewall rule allow-ssh-all in shop-prod-4471 that opens SSH on port 22 of the default network to the whole internet.",
+        "Opens TCP port 22 only to the office IP range on the default network of project shop-prod-4471 for SSH access.",
+    );
+}
+
+#[test]
+fn only_looking_for_an_action_that_removes() {
+    let c = ctx(
+        "Bash",
+        json!({"command": "redis-cli -h cache-prod.k8s.local -n 0 FLUSHDB"}),
+    );
+    pair(
+        &c,
+        "Deletes every key in database 0 on the redis server cache-prod.k8s.local; the cached data there is gone at once.",
+        "Shows how many keys there are in db 0 on cache-prod.k8s.local, read only, nothing is deleted.",
+    );
+}
+
+#[test]
+fn another_cloud_region() {
+    let c = ctx(
+        "Bash",
+        json!({"command": "aws ec2 terminate-instances --region eu-west-1 --instance-ids i-0a1b2c3d4e5f60718 i-0f9e8d7c6b5a40392"}),
+    );
+    pair(
+        &c,
+        "Kills 2 ec2 boxes in the Ireland region for good, terminate not stop, so their root disks are usually gone too.",
+        "Terminates the two EC2 instances i-0a1b2c3d4e5f60718 and i-0f9e8d7c6b5a40392, both of them in the us-east-1 region.",
+    );
+}
+
+#[test]
+fn targets_named_as_people_name_them() {
+    // A branch by its last part, HEAD~n as n commits, opaque ids by their count.
+    let push = ctx(
+        "Bash",
+        json!({"command": "git push --force origin feature/billing-v2"}),
+    );
+    assert_eq!(
+        judge(
+            &push,
+            "basically shoves my local billing-v2 branch up to origin with --force so any commits other people pushed there get clobbered"
+        ),
+        None
+    );
+    let reset = ctx("Bash", json!({"command": "git reset --hard HEAD~3"}));
+    assert_eq!(
+        judge(
+            &reset,
+            "Moves the current branch back three commits and throws away those commits and every uncommitted change in the working tree."
+        ),
+        None
+    );
+    let wallet = ctx(
+        "eth_send_transaction",
+        json!({"from": "0x9f3C2a7B1e4D5c6F8a0b2C3d4E5f6A7b8C9d0E1F", "to": "0x4B0897b0513fdC7C541B6d9D7E929C4e5364D2dB",
+               "value": "2.5", "unit": "ether", "chain_id": 1}),
+    );
+    assert_eq!(
+        judge(
+            &wallet,
+            "Sends 2.5 ETH on Ethereum mainnet to 0x4B08...D2dB; once it is mined on-chain it cannot be reversed by anyone."
+        ),
+        None
+    );
+    assert!(
+        judge(
+            &wallet,
+            "Sends 2.5 ETH on the Sepolia testnet to 0x4B08...D2dB so no real money is involved, it is just a test transfer."
+        )
+        .is_some()
+    );
+}
+
+#[test]
+fn list_markers_are_no_numbers() {
+    let c = ctx(
+        "kubectl",
+        json!({"args": ["rollout", "undo", "deployment/web-frontend", "--to-revision=41", "-n", "production"]}),
+    );
+    assert_eq!(
+        judge(
+            &c,
+            "Step 1: kubectl finds revision 41 of web-frontend in production. Step 2: it rolls the pods back to that revision, replacing the current version."
+        ),
+        None
+    );
+}
