@@ -722,7 +722,7 @@ pub(crate) fn generate(
     // the amount to Stripe's API as it is: that API counts in the currency's smallest unit.
     let certainly_minor = minor_units
         && (integer("/kwargs/amount/value")
-            || (name.contains("stripe__") && integer("/kwargs/amount"))
+            || (name.contains("stripe") && integer("/kwargs/amount"))
             || ctx.kwargs.keys().any(|k| {
                 let k = k.to_lowercase();
                 k.ends_with("_cents") || k.ends_with("_minor")

@@ -187,7 +187,7 @@ def payments():
             ctx = {"function_name": "pay_invoice",
                    "kwargs": {"invoice_id": f"inv_{R.randint(100000, 999999)}", "amount": a, "currency": cur}}
         elif t < 0.85:
-            ctx = {"function_name": R.choice(["send_payment", "stripe_transfer"]),
+            ctx = {"function_name": R.choice(["send_payment", "wire_transfer"]),
                    "kwargs": {"amount": a, "currency": cur, "recipient": person_email(external=R.random() < 0.5)}}
         else:
             ctx = {"function_name": "issue_refund",
