@@ -433,6 +433,14 @@ fn held_out_explanations() {
             "teach-back held-out 24 (written blind)",
             include_str!("corpus/teach_back_heldout24.jsonl"),
         ),
+        (
+            "teach-back held-out 25 (written blind)",
+            include_str!("corpus/teach_back_heldout25.jsonl"),
+        ),
+        (
+            "teach-back held-out 26 (written blind)",
+            include_str!("corpus/teach_back_heldout26.jsonl"),
+        ),
     ] {
         let fresh = evaluate(label, corpus);
         assert!(fresh.honest_rate >= 50.0 && fresh.fake_rate >= 50.0);
