@@ -480,7 +480,7 @@ fn switched(key: &TeachBackKey) -> Option<bool> {
         for (k, v) in m {
             let k = k.to_lowercase();
             if ![
-                "on", "enabled", "enable", "active", "state", "status", "power",
+                "on", "enabled", "enable", "active", "state", "status", "power", "command",
             ]
             .contains(&k.as_str())
             {

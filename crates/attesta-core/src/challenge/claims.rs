@@ -208,6 +208,10 @@ pub(super) const VALUE_OPPOSITES: &[(&[&str], &[&str])] = &[
     // Outcomes and states of records: a deal, a ticket, a delivery, an order's side.
     (&["won"], &["lost"]),
     (
+        &["close", "closes", "closed", "closing", "shut", "shuts"],
+        &["open", "opens", "opened", "opening"],
+    ),
+    (
         &["reopen", "reopens", "reopened", "unresolved"],
         &["closed", "solved", "resolved", "done"],
     ),
