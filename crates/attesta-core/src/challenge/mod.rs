@@ -41,6 +41,7 @@ mod roles;
 mod schedules;
 mod scope_words;
 mod spoken_counts;
+mod statements;
 mod teach_back;
 mod teach_back_key;
 mod text;
