@@ -434,8 +434,8 @@ pub(crate) fn plain_words(text: &str) -> Vec<String> {
 
 /// "could delete anything" describes a possibility, not what the action does; "until someone
 /// starts it again" describes what undoes it.
-fn hypothetical(words: &[String], at: usize) -> bool {
-    words[at.saturating_sub(5)..at].iter().any(|w| {
+pub(crate) fn hypothetical(words: &[String], at: usize) -> bool {
+    words[at.saturating_sub(6)..at].iter().any(|w| {
         [
             "could", "can", "might", "may", "able", "until", "till", "untill", "unless", "if",
             "must", "need", "needs",

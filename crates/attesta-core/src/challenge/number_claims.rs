@@ -97,7 +97,7 @@ pub(super) fn foreign_number(key: &TeachBackKey, text: &str, undated: &str) -> O
                 amounts_equal((*a * 9.0 / 5.0 + 32.0).round(), v.round())
                     || amounts_equal(((*a - 32.0) * 5.0 / 9.0).round(), v.round())
             }) || numbers.iter().any(|a| {
-                [60.0, 24.0, 7.0, 12.0, 1440.0]
+                [60.0, 24.0, 7.0, 12.0, 1440.0, 3600.0, 86400.0, 604_800.0]
                     .iter()
                     .any(|f| amounts_equal(*a, v * f) || amounts_equal(*a * f, v))
             })

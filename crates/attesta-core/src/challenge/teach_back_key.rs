@@ -686,10 +686,20 @@ pub(crate) fn generate(
             .pointer(p)
             .is_some_and(|a| a.is_u64() || a.is_i64())
     };
-    let minor_units = ((["stripe", "adyen", "mollie", "square", "checkout_com"]
-        .iter()
-        .any(|p| name.contains(p))
-        && (integer("/kwargs/amount") || integer("/kwargs/amount/value")))
+    let minor_units = (([
+        "stripe",
+        "adyen",
+        "mollie",
+        "square",
+        "checkout_com",
+        "brex",
+    ]
+    .iter()
+    .any(|p| name.contains(p))
+        && (integer("/kwargs/amount")
+            || integer("/kwargs/amount/value")
+            || integer("/kwargs/amount_money/amount")
+            || integer("/kwargs/spend_limit/amount")))
         || ctx.kwargs.keys().any(|k| {
             let k = k.to_lowercase();
             (k.ends_with("_cents") || k.ends_with("_minor")) && integer(&format!("/kwargs/{k}"))
@@ -722,6 +732,8 @@ pub(crate) fn generate(
     // the amount to Stripe's API as it is: that API counts in the currency's smallest unit.
     let certainly_minor = minor_units
         && (integer("/kwargs/amount/value")
+            || integer("/kwargs/amount_money/amount")
+            || (name.contains("brex") && integer("/kwargs/spend_limit/amount"))
             || (name.contains("stripe") && integer("/kwargs/amount"))
             || ctx.kwargs.keys().any(|k| {
                 let k = k.to_lowercase();

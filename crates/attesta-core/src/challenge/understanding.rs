@@ -167,6 +167,13 @@ pub(super) fn understanding_failure(
                     serde_json::Value::Bool(true) => Some(k.to_lowercase()),
                     // A setting cleared (`required_status_checks: null`) is removed.
                     serde_json::Value::Null => Some("remove delete drop disable clear".to_owned()),
+                    // A cancellation with a fee still charges ("costs a €890 fee").
+                    _ if ["fee", "penalty"]
+                        .iter()
+                        .any(|f| k.to_lowercase().contains(f)) =>
+                    {
+                        Some("charge charged pay paid cost".to_owned())
+                    }
                     serde_json::Value::String(s)
                         if ["then", "action", "operation", "op", "mode"]
                             .contains(&k.to_lowercase().as_str()) =>
@@ -371,8 +378,45 @@ pub(super) fn understanding_failure(
                 .get(i + 1)
                 .is_some_and(|n| ["level", "like", "equivalent"].contains(&n.as_str()))
         };
+        // "the test step", "dev tools": the word describes something else than a stage.
+        let skipped = plain
+            .iter()
+            .any(|w| w.starts_with("skip") || w == "without");
+        let not_a_stage = |i: usize| {
+            (plain[i] != "test" || skipped)
+                && plain.get(i + 1).is_some_and(|n| {
+                    [
+                        "step",
+                        "steps",
+                        "suite",
+                        "suites",
+                        "run",
+                        "runs",
+                        "file",
+                        "files",
+                        "case",
+                        "cases",
+                        "data",
+                        "script",
+                        "scripts",
+                        "job",
+                        "jobs",
+                        "phase",
+                        "coverage",
+                        "results",
+                        "tools",
+                        "dependencies",
+                        "mode",
+                        "transfer",
+                        "payment",
+                        "charge",
+                    ]
+                    .contains(&n.as_str())
+                })
+        };
         if plain.iter().enumerate().any(|(i, w)| {
             closed.contains(&w.as_str())
+                    && !(kind == "environment" && not_a_stage(i))
                     && !ok(w)
                     && !compared(i)
                     // "no canary", "not as an admin": a role or stage the action does not use.
@@ -630,6 +674,8 @@ pub(super) fn understanding_failure(
         if let Some(i) = said_at
             && !says_other
             && !explain::negated(&plain, i)
+            // "until it is armed again": what undoes it.
+            && !explain::hypothetical(&plain, i)
             && asserts(key, other, said)
             && !asserts(key, said, other)
         {
