@@ -59,10 +59,19 @@ pub(super) fn untouched_failure(key: &TeachBackKey, sentences: &[Vec<String>]) -
                 (UNTOUCHED.contains(&w.as_str()) && !denied_before(words, i))
                     || (TOUCHED.contains(&w.as_str()) && denied_before(words, i))
             });
-            kept && words.iter().any(|w| {
+            // "verified users are not touched": the noun beside a word the action does not
+            // have is another subset of it.
+            kept && words.iter().enumerate().any(|(j, w)| {
                 nouns
                     .iter()
                     .any(|n| w == n || w.trim_end_matches('s') == n.trim_end_matches('s'))
+                    && !(j > 0 && {
+                        let m = words[j - 1].as_str();
+                        m.len() >= 3
+                            && !super::vocab::STOPWORDS.contains(&m)
+                            && m.chars().all(char::is_alphabetic)
+                            && !super::claims::whole_word(&key.argument_dump, m)
+                    })
             }) && !words.iter().any(|w| OTHERS.contains(&w.as_str()))
         })
         .then(|| DENIED.to_owned())
