@@ -184,6 +184,56 @@ pub(super) fn age_reversed(key: &TeachBackKey, lower: &str) -> Option<String> {
         .then(|| "the explanation describes the opposite of what the action does".to_owned())
 }
 
+/// A command limited to part of what it could reach told as reaching all of it: `terraform
+/// destroy -target=module.x` as "the whole prod environment, every module", Redis `FLUSHDB` (one
+/// database) as "FLUSHALL" or "every database on the server".
+pub(super) fn limited_told_whole(key: &TeachBackKey, lower: &str) -> Option<String> {
+    let dump = &key.argument_dump;
+    let plain = explain::plain_words(lower);
+    let whole_of = |containers: &[&str]| {
+        plain.iter().enumerate().any(|(i, w)| {
+            ["whole", "entire", "every", "all"].contains(&w.as_str())
+                && !explain::negated(&plain, i)
+                && plain[i + 1..plain.len().min(i + 4)]
+                    .iter()
+                    .any(|n| containers.contains(&n.as_str()))
+        })
+    };
+    let overstated =
+        "the explanation overstates or misstates how much the action affects (its scope)";
+    if dump.contains("terraform")
+        && (dump.contains("-target=") || dump.contains("-target "))
+        && whole_of(&[
+            "environment",
+            "env",
+            "state",
+            "stack",
+            "modules",
+            "infrastructure",
+        ])
+    {
+        return Some(overstated.to_owned());
+    }
+    let flushdb = dump.contains("flushdb") && !dump.contains("flushall");
+    let every_database = plain.iter().enumerate().any(|(i, w)| {
+        let next: Vec<&str> = plain[i + 1..plain.len().min(i + 5)]
+            .iter()
+            .map(String::as_str)
+            .filter(|n| !["the", "of", "single", "logical", "redis"].contains(n))
+            .collect();
+        ((w == "all"
+            && next
+                .first()
+                .is_some_and(|n| ["databases", "dbs"].contains(n)))
+            || (w == "every" && next.first().is_some_and(|n| ["database", "db"].contains(n))))
+            && !explain::negated(&plain, i)
+    });
+    if flushdb && (plain.iter().any(|w| w == "flushall") || every_database) {
+        return Some(overstated.to_owned());
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -214,6 +264,45 @@ mod tests {
         );
         assert!(
             statement_reversed(&drop, "drops the legacy_coupon_code column from orders").is_none()
+        );
+    }
+
+    #[test]
+    fn limited_commands_told_as_whole() {
+        let tf = key(&ActionContext::new("Bash").with_kwarg(
+            "command",
+            "terraform destroy -target=module.redis_cache -auto-approve",
+        ));
+        assert!(
+            limited_told_whole(
+                &tf,
+                "destroys the entire prod environment, every module and resource"
+            )
+            .is_some()
+        );
+        assert!(
+            limited_told_whole(
+                &tf,
+                "destroys only module.redis_cache without asking for approval"
+            )
+            .is_none()
+        );
+        let redis = key(&ActionContext::new("redis_command")
+            .with_kwarg("command", "FLUSHDB")
+            .with_kwarg("db", 3));
+        assert!(
+            limited_told_whole(
+                &redis,
+                "runs a flush of all databases so every key in every redis db is removed"
+            )
+            .is_some()
+        );
+        assert!(
+            limited_told_whole(
+                &redis,
+                "deletes every key in database 3 on the server, the other dbs stay"
+            )
+            .is_none()
         );
     }
 
