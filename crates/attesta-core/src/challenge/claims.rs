@@ -207,6 +207,7 @@ pub(super) const VALUE_OPPOSITES: &[(&[&str], &[&str])] = &[
     (&["heat", "heats", "heating"], &["cool", "cools", "cooling"]),
     // Outcomes and states of records: a deal, a ticket, a delivery, an order's side.
     (&["won"], &["lost"]),
+    (&["limit"], &["market"]),
     (
         &["close", "closes", "closed", "closing", "shut", "shuts"],
         &["open", "opens", "opened", "opening"],

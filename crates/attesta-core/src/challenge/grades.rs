@@ -24,6 +24,12 @@ const FAMILIES: &[Family] = &[
             "hide",
             "hidden",
             "unpublish",
+            "mute",
+            "muting",
+            "snooz",
+            "silenc",
+            "closes",
+            "closing",
         ],
         stronger: &[
             "delet",
@@ -41,6 +47,11 @@ const FAMILIES: &[Family] = &[
             "stop", "shut", "halt", "pause", "hibernat", "restart", "reboot",
         ],
         stronger: &["terminat", "destroy"],
+    },
+    // Copying keeps the original; removing does not.
+    Family {
+        milder: &["copi", "copy", "download", "backs", "backup", "export"],
+        stronger: &["delet", "remov", "rm", "eras", "wipe", "purg"],
     },
     // Subscriptions and bookings: a paused one resumes, a cancelled one ends.
     Family {

@@ -21,7 +21,16 @@ const STATEMENT_OPPOSITES: &[(&str, &[&str])] = &[
     ("revoke", &["grant", "grants", "granting", "gives", "give"]),
     (
         "drop",
-        &["create", "creates", "add", "adds", "restore", "restores"],
+        &[
+            "create",
+            "creates",
+            "add",
+            "adds",
+            "restore",
+            "restores",
+            "truncates",
+            "truncate",
+        ],
     ),
     (
         "create",
@@ -30,7 +39,7 @@ const STATEMENT_OPPOSITES: &[(&str, &[&str])] = &[
     (
         "truncate",
         &[
-            "insert", "inserts", "add", "adds", "backs", "copies", "restore", "restores",
+            "insert", "inserts", "add", "adds", "backs", "copies", "restore", "restores", "drops",
         ],
     ),
     (
@@ -232,6 +241,33 @@ pub(super) fn limited_told_whole(key: &TeachBackKey, lower: &str) -> Option<Stri
         return Some(overstated.to_owned());
     }
     None
+}
+
+/// A service scaled to zero told as still serving: "a rolling restart, no downtime" for
+/// `--replicas=0`.
+pub(super) fn scaled_to_zero_told_running(key: &TeachBackKey, lower: &str) -> Option<String> {
+    let dump = key.argument_dump.replace(' ', "");
+    let zero = dump.contains("--replicas=0") || dump.contains("\"replicas\":0");
+    if !zero {
+        return None;
+    }
+    [
+        "rolling restart",
+        "one by one",
+        "one at a time",
+        "no downtime",
+        "keeps serving",
+        "keeps running",
+        "keep serving",
+        "keep running",
+        "still serving",
+        "still running",
+        "by one replica",
+        "down by one",
+    ]
+    .iter()
+    .any(|p| lower.contains(p))
+    .then(|| "the explanation understates what the action does: it stops the service".to_owned())
 }
 
 #[cfg(test)]
