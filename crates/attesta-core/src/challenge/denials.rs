@@ -129,6 +129,18 @@ const STATES: &[&str] = &[
     "enabled", "public", "private", "hidden", "visible", "empty", "offline", "online", "live",
 ];
 
+/// Whether the action ends the state `word` names: `unlock` ends "locked", `disarm` "armed".
+fn ended_state(key: &TeachBackKey, word: &str) -> bool {
+    super::claims::VALUE_OPPOSITES
+        .iter()
+        .flat_map(|(a, b)| [(*a, *b), (*b, *a)])
+        .any(|(state, other)| {
+            state.contains(&word)
+                && super::claims::asserts(key, other, state)
+                && !super::claims::asserts(key, state, other)
+        })
+}
+
 /// Container words: what a statement empties may well stay ("the table stays, empty").
 const CONTAINERS: &[&str] = &[
     "table",
@@ -171,10 +183,15 @@ pub(super) fn included_kept(key: &TeachBackKey, lower: &str) -> Option<String> {
                 // "were being preserved": what was so until now.
                 && !(i > 0 && ["were", "was", "being", "been"].contains(&words[i - 1].as_str()))
                 // "stays open", "stay down": a state, not a thing kept.
-                && !words.get(i + 1).is_some_and(|n| STATES.contains(&n.as_str()))
+                // (Unless the state is the one the action ends: "the front door stays locked"
+                // for an unlock.)
+                && !words.get(i + 1).is_some_and(|n| {
+                    STATES.contains(&n.as_str()) && !ended_state(key, n)
+                })
                 // "that preserved data": a word describing a thing, not saying it stays.
                 && !words.get(i + 1).is_some_and(|n| {
-                    !super::vocab::STOPWORDS.contains(&n.as_str())
+                    !ended_state(key, n)
+                        && !super::vocab::STOPWORDS.contains(&n.as_str())
                         && !["there", "around", "in", "on", "with", "as", "for", "until"]
                             .contains(&n.as_str())
                 })
