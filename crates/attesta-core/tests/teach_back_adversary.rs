@@ -441,6 +441,14 @@ fn held_out_explanations() {
             "teach-back held-out 26 (written blind)",
             include_str!("corpus/teach_back_heldout26.jsonl"),
         ),
+        (
+            "teach-back held-out 27 (written blind)",
+            include_str!("corpus/teach_back_heldout27.jsonl"),
+        ),
+        (
+            "teach-back held-out 28 (written blind)",
+            include_str!("corpus/teach_back_heldout28.jsonl"),
+        ),
     ] {
         let fresh = evaluate(label, corpus);
         assert!(fresh.honest_rate >= 50.0 && fresh.fake_rate >= 50.0);
