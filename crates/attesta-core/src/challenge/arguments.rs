@@ -667,6 +667,7 @@ pub(super) fn argument_failure(
         .or_else(|| super::statements::age_reversed(key, lower))
         .or_else(|| super::statements::limited_told_whole(key, lower))
         .or_else(|| super::statements::scaled_to_zero_told_running(key, lower))
+        .or_else(|| super::nested_flags::switched_off_told_on(key, lower))
         .or_else(|| super::roles::target_denied(key, lower))
         .or_else(|| super::roles::recipient_as_source(key, lower))
         .or_else(|| list_failure(key, &sentences))

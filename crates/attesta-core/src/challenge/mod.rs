@@ -30,6 +30,7 @@ mod key_targets;
 mod lexicon;
 mod lookalike;
 mod multi_party;
+mod nested_flags;
 mod number_claims;
 mod numbers;
 mod own_words;

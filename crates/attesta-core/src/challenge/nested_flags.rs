@@ -1,0 +1,175 @@
+//! Switches turned off, wherever they sit in the arguments (`options.mfa.active: false`,
+//! `recording: false`, `password_required: false`), told as on: "enables MFA", "it keeps
+//! recording", "a password is still required".
+
+use super::explain;
+use super::teach_back::TeachBackKey;
+use serde_json::Value;
+
+/// Key words that only say "on": the switch's subject is its parent key (`mfa.active`).
+const STATE_KEYS: &[&str] = &["active", "enabled", "enable", "on", "status"];
+
+/// Key words that say nothing about what is switched.
+const FILLER: &[&str] = &[
+    "is", "the", "use", "allow", "enable", "enabled", "disable", "flag", "mode", "setting",
+];
+
+/// The subjects of the switches the action turns off (`mfa`, `recording`, `motion detection`,
+/// `password required`).
+fn switched_off(key: &TeachBackKey) -> Vec<Vec<String>> {
+    fn walk(v: &Value, parent: &str, depth: usize, out: &mut Vec<Vec<String>>) {
+        if depth > 4 || out.len() >= 32 {
+            return;
+        }
+        if let Value::Object(map) = v {
+            for (k, item) in map.iter().take(64) {
+                let tokens = super::text::identifier_tokens(k);
+                if item == &Value::Bool(false) {
+                    let subject: Vec<String> =
+                        if tokens.len() == 1 && STATE_KEYS.contains(&tokens[0].as_str()) {
+                            super::text::identifier_tokens(parent)
+                        } else {
+                            tokens
+                                .into_iter()
+                                .filter(|t| t.len() >= 3 && !FILLER.contains(&t.as_str()))
+                                .collect()
+                        };
+                    if !subject.is_empty() {
+                        out.push(subject);
+                    }
+                } else {
+                    walk(item, k, depth + 1, out);
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    if let Some(kwargs) = key.arguments.get("kwargs") {
+        walk(kwargs, "", 0, &mut out);
+    }
+    out
+}
+
+/// A word naming the subject ("recording" for `recording`, "mfa", "passwords" for `password`).
+fn names(word: &str, subject: &str) -> bool {
+    word == subject
+        || word.strip_suffix('s') == Some(subject)
+        || (subject.len() >= 5 && word.len() >= 5 && word[..5.min(word.len())] == subject[..5])
+}
+
+/// "Enables MFA", "keeps recording", "brute force protection stays on", "a password is still
+/// required" for a switch the action turns off.
+pub(super) fn switched_off_told_on(key: &TeachBackKey, lower: &str) -> Option<String> {
+    let subjects = switched_off(key);
+    if subjects.is_empty() {
+        return None;
+    }
+    for sentence in lower.split(['.', ';', '\n']) {
+        for clause in sentence.split(',').flat_map(|c| c.split(" but ")) {
+            let words = explain::plain_words(clause);
+            for subject in &subjects {
+                // The subject's first word names it (`brute_force_protection` is "brute
+                // force …"; `dismiss_stale_reviews` is about dismissing, not reviews).
+                let Some(at) = words.iter().position(|w| names(w, &subject[0])) else {
+                    continue;
+                };
+                if explain::negated(&words, at) {
+                    continue;
+                }
+                let before = &words[at.saturating_sub(2)..at];
+                let after = &words[at + 1..words.len().min(at + subject.len() + 4)];
+                let turned_on = before.iter().any(|w| {
+                    [
+                        "enables",
+                        "enable",
+                        "enabling",
+                        "activates",
+                        "activate",
+                        "keeps",
+                        "keep",
+                        "keeping",
+                        "continues",
+                        "still",
+                    ]
+                    .contains(&w.as_str())
+                }) || (before
+                    .last()
+                    .is_some_and(|w| ["turns", "switches"].contains(&w.as_str()))
+                    && after.first().is_some_and(|w| w == "on"))
+                    || after.windows(2).any(|p| {
+                        (["stays", "stay", "remains", "remain", "is", "are"]
+                            .contains(&p[0].as_str())
+                            && ["on", "active", "enabled", "required", "still"]
+                                .contains(&p[1].as_str()))
+                            || (p[0] == "still" && !["off", "disabled"].contains(&p[1].as_str()))
+                    })
+                    || after
+                        .first()
+                        .is_some_and(|w| ["continues", "keeps"].contains(&w.as_str()));
+                // "disables MFA and keeps nothing": the clause also turns it off.
+                let turned_off = words.iter().any(|w| {
+                    [
+                        "disables", "disable", "disabled", "off", "stops", "removes", "without",
+                        "no",
+                    ]
+                    .contains(&w.as_str())
+                });
+                if turned_on && !turned_off {
+                    return Some(
+                        "the explanation describes the opposite of what the action does".to_owned(),
+                    );
+                }
+            }
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::challenge::teach_back::generate;
+    use crate::config::TeachBackPolicy;
+    use crate::context::ActionContext;
+    use serde_json::json;
+
+    fn key(ctx: &ActionContext) -> TeachBackKey {
+        generate(ctx, &[], &TeachBackPolicy::default()).1
+    }
+
+    #[test]
+    fn switches_turned_off_told_as_on() {
+        let auth = key(&ActionContext::new("auth0_update_connection").with_kwarg(
+            "options",
+            json!({"mfa": {"active": false}, "brute_force_protection": false}),
+        ));
+        assert!(
+            switched_off_told_on(
+                &auth,
+                "enables mfa and brute force protection on the connection"
+            )
+            .is_some()
+        );
+        assert!(
+            switched_off_told_on(&auth, "turns mfa off and disables brute force protection")
+                .is_none()
+        );
+        let cam = key(&ActionContext::new("ring_update_settings")
+            .with_kwarg("motion_detection", false)
+            .with_kwarg("recording", false));
+        assert!(
+            switched_off_told_on(
+                &cam,
+                "turns off motion alerts, it keeps recording all the time"
+            )
+            .is_some()
+        );
+        assert!(
+            switched_off_told_on(
+                &cam,
+                "motion detection and recording are both switched off for 48 hours"
+            )
+            .is_none()
+        );
+    }
+}
