@@ -177,25 +177,23 @@ pub(super) fn included_kept(key: &TeachBackKey, lower: &str) -> Option<String> {
         .flat_map(|c| c.split(" but ").flat_map(|c| c.split(" while ")))
         .map(explain::plain_words);
     for words in clauses {
-        let Some(at) = words.iter().enumerate().position(|(i, w)| {
-            (LEFT_AS_IS.contains(&w.as_str())
-                && !denied_before(&words, i)
-                // "were being preserved": what was so until now.
-                && !(i > 0 && ["were", "was", "being", "been"].contains(&words[i - 1].as_str()))
-                // "stays open", "stay down": a state, not a thing kept.
-                // (Unless the state is the one the action ends: "the front door stays locked"
-                // for an unlock.)
-                && !words.get(i + 1).is_some_and(|n| {
-                    STATES.contains(&n.as_str()) && !ended_state(key, n)
-                })
-                // "that preserved data": a word describing a thing, not saying it stays.
-                && !words.get(i + 1).is_some_and(|n| {
+        // "were being preserved" (what was so until now), "stays open" (a state, unless the
+        // one the action ends: "the front door stays locked" for an unlock), "that preserved
+        // data" (a word describing a thing), "kept for 30 days" (how long, not what).
+        let excused = |i: usize, w: &str| {
+            let next = words.get(i + 1).map(String::as_str);
+            (i > 0 && ["were", "was", "being", "been"].contains(&words[i - 1].as_str()))
+                || next.is_some_and(|n| STATES.contains(&n) && !ended_state(key, n))
+                || next.is_some_and(|n| {
                     !ended_state(key, n)
-                        && !super::vocab::STOPWORDS.contains(&n.as_str())
+                        && !super::vocab::STOPWORDS.contains(&n)
                         && !["there", "around", "in", "on", "with", "as", "for", "until"]
-                            .contains(&n.as_str())
+                            .contains(&n)
                 })
-                && !(w == "kept" && words.get(i + 1).is_some_and(|n| n == "for" || n == "at")))
+                || (w == "kept" && next.is_some_and(|n| n == "for" || n == "at"))
+        };
+        let Some(at) = words.iter().enumerate().position(|(i, w)| {
+            (LEFT_AS_IS.contains(&w.as_str()) && !denied_before(&words, i) && !excused(i, w))
                 // "are not included", "left out", "keeps working".
                 || (w == "included" && denied_before(&words, i))
                 || (w == "left" && words.get(i + 1).is_some_and(|n| n == "out" || n == "alone"))

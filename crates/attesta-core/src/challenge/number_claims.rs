@@ -291,37 +291,6 @@ fn standalone_numbers(key: &TeachBackKey) -> Vec<f64> {
     out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::challenge::teach_back::generate;
-    use crate::config::TeachBackPolicy;
-    use crate::context::ActionContext;
-
-    fn foreign(ctx: &ActionContext, text: &str) -> bool {
-        let key = generate(ctx, &[], &TeachBackPolicy::default()).1;
-        foreign_number(&key, text, &text.to_lowercase()).is_some()
-    }
-
-    #[test]
-    fn numbers_worked_out_from_the_action_are_its_own() {
-        let buy = ActionContext::new("purchase_item")
-            .with_kwarg("quantity", 3)
-            .with_kwarg("unit_price", 348.0);
-        assert!(!foreign(&buy, "buys 3 at 348.00 each, 1,044 in total"));
-        assert!(foreign(&buy, "buys 3 at 348.00 each, 1,244 in total"));
-        let sale = ActionContext::new("bulk_price_change").with_kwarg("adjust_percent", -35);
-        assert!(!foreign(
-            &sale,
-            "marks prices down 35%, so they cost 65% (x 0.65)"
-        ));
-        assert!(foreign(&sale, "marks prices down 3.5%"));
-        let blast = ActionContext::new("whatsapp_broadcast").with_kwarg("recipients", 58214);
-        assert!(!foreign(&blast, "sends it to ~58.2k people"));
-        assert!(foreign(&blast, "sends it to 58.2k people and 12 more"));
-    }
-}
-
 /// The numbers of a list's own markers blanked out: "Step 2:", "1)", "3." at a line's start.
 fn mask_list_markers(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -361,4 +330,35 @@ fn mask_list_markers(text: &str) -> String {
         out.push_str(&rest[last..]);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::challenge::teach_back::generate;
+    use crate::config::TeachBackPolicy;
+    use crate::context::ActionContext;
+
+    fn foreign(ctx: &ActionContext, text: &str) -> bool {
+        let key = generate(ctx, &[], &TeachBackPolicy::default()).1;
+        foreign_number(&key, text, &text.to_lowercase()).is_some()
+    }
+
+    #[test]
+    fn numbers_worked_out_from_the_action_are_its_own() {
+        let buy = ActionContext::new("purchase_item")
+            .with_kwarg("quantity", 3)
+            .with_kwarg("unit_price", 348.0);
+        assert!(!foreign(&buy, "buys 3 at 348.00 each, 1,044 in total"));
+        assert!(foreign(&buy, "buys 3 at 348.00 each, 1,244 in total"));
+        let sale = ActionContext::new("bulk_price_change").with_kwarg("adjust_percent", -35);
+        assert!(!foreign(
+            &sale,
+            "marks prices down 35%, so they cost 65% (x 0.65)"
+        ));
+        assert!(foreign(&sale, "marks prices down 3.5%"));
+        let blast = ActionContext::new("whatsapp_broadcast").with_kwarg("recipients", 58214);
+        assert!(!foreign(&blast, "sends it to ~58.2k people"));
+        assert!(foreign(&blast, "sends it to 58.2k people and 12 more"));
+    }
 }

@@ -414,14 +414,18 @@ pub(super) fn understanding_failure(
                     .contains(&n.as_str())
                 })
         };
-        if plain.iter().enumerate().any(|(i, w)| {
-            closed.contains(&w.as_str())
-                    && !(kind == "environment" && not_a_stage(i))
-                    && !ok(w)
-                    && !compared(i)
-                    // "no canary", "not as an admin": a role or stage the action does not use.
-                    && !explain::negated(&plain, i)
-        }) {
+        // "no canary", "not as an admin": a role or stage the action does not use.
+        let excused = |i: usize, w: &str| {
+            (kind == "environment" && not_a_stage(i))
+                || ok(w)
+                || compared(i)
+                || explain::negated(&plain, i)
+        };
+        if plain
+            .iter()
+            .enumerate()
+            .any(|(i, w)| closed.contains(&w.as_str()) && !excused(i, w))
+        {
             return Some(format!(
                 "the explanation names a different {kind} than the action's"
             ));
