@@ -449,6 +449,14 @@ fn held_out_explanations() {
             "teach-back held-out 28 (written blind)",
             include_str!("corpus/teach_back_heldout28.jsonl"),
         ),
+        (
+            "teach-back held-out 29 (written blind)",
+            include_str!("corpus/teach_back_heldout29.jsonl"),
+        ),
+        (
+            "teach-back held-out 30 (written blind)",
+            include_str!("corpus/teach_back_heldout30.jsonl"),
+        ),
     ] {
         let fresh = evaluate(label, corpus);
         assert!(fresh.honest_rate >= 50.0 && fresh.fake_rate >= 50.0);
