@@ -457,6 +457,14 @@ fn held_out_explanations() {
             "teach-back held-out 30 (written blind)",
             include_str!("corpus/teach_back_heldout30.jsonl"),
         ),
+        (
+            "teach-back held-out 31 (written blind)",
+            include_str!("corpus/teach_back_heldout31.jsonl"),
+        ),
+        (
+            "teach-back held-out 32 (written blind)",
+            include_str!("corpus/teach_back_heldout32.jsonl"),
+        ),
     ] {
         let fresh = evaluate(label, corpus);
         assert!(fresh.honest_rate >= 50.0 && fresh.fake_rate >= 50.0);
