@@ -394,21 +394,20 @@ fn held_out_explanations() {
         include_str!("corpus/teach_back_heldout16.jsonl"),
     );
     assert!(guided.honest_rate >= 80.0 && guided.fake_rate >= 70.0);
-    // Set 17 (220 cases, 60 actions: coding agents, MCP servers, workplace SaaS, finance,
-    // infrastructure, assistant, health and HR) was written blind after every change above
-    // and only measured (first run, before the last round: 76.5 % / 70.5 %): the figure to
-    // expect on explanations nobody has tuned for.
-    let unseen = evaluate(
-        "teach-back held-out 17 (written blind)",
-        include_str!("corpus/teach_back_heldout17.jsonl"),
-    );
-    assert!(unseen.honest_rate >= 60.0 && unseen.fake_rate >= 60.0);
-    let fresh = evaluate(
-        "teach-back held-out 18 (written blind)",
-        include_str!("corpus/teach_back_heldout18.jsonl"),
-    );
-    assert!(fresh.honest_rate >= 50.0 && fresh.fake_rate >= 50.0);
+    // Sets 17–32 (4,035 cases) were written blind, each measured on arrival before it guided
+    // anything; sets 29–32 guided nothing at all. Their first runs (docs/challenges.md) are the
+    // figures to expect on explanations nobody has tuned for: about 76 % honest accepted and
+    // 78 % fakes rejected with the final rules. The floors sit below today's figures (lowest:
+    // 72.6 % honest, 66.9 % fakes), so a rule that costs any set much fails here.
     for (label, corpus) in [
+        (
+            "teach-back held-out 17 (written blind)",
+            include_str!("corpus/teach_back_heldout17.jsonl"),
+        ),
+        (
+            "teach-back held-out 18 (written blind)",
+            include_str!("corpus/teach_back_heldout18.jsonl"),
+        ),
         (
             "teach-back held-out 19 (written blind)",
             include_str!("corpus/teach_back_heldout19.jsonl"),
@@ -467,6 +466,11 @@ fn held_out_explanations() {
         ),
     ] {
         let fresh = evaluate(label, corpus);
-        assert!(fresh.honest_rate >= 50.0 && fresh.fake_rate >= 50.0);
+        assert!(
+            fresh.honest_rate >= 70.0 && fresh.fake_rate >= 60.0,
+            "{label}: {:.1} % / {:.1} %",
+            fresh.honest_rate,
+            fresh.fake_rate
+        );
     }
 }
