@@ -140,25 +140,20 @@ const OLDER: &[&str] = &[
 /// A filter that picks old rows (`< now() - interval '90 days'`, `"lt": "now-14d"`, `$lt`)
 /// told as picking the recent ones ("sessions seen within the past 90 days"), or the other way.
 pub(super) fn age_reversed(key: &TeachBackKey, lower: &str) -> Option<String> {
-    let dump = key.argument_dump.replace(' ', "");
-    let older = [
+    let older = key.dump_has_any(&[
         "<now()",
         "\"lt\":\"now",
         "\"$lt\"",
         "\"lte\":\"now",
         "\"$lte\"",
-    ]
-    .iter()
-    .any(|p| dump.contains(p));
-    let newer = [
+    ]);
+    let newer = key.dump_has_any(&[
         ">now()",
         "\"gt\":\"now",
         "\"$gt\"",
         "\"gte\":\"now",
         "\"$gte\"",
-    ]
-    .iter()
-    .any(|p| dump.contains(p));
+    ]);
     if older == newer {
         return None;
     }
@@ -246,9 +241,7 @@ pub(super) fn limited_told_whole(key: &TeachBackKey, lower: &str) -> Option<Stri
 /// A service scaled to zero told as still serving: "a rolling restart, no downtime" for
 /// `--replicas=0`.
 pub(super) fn scaled_to_zero_told_running(key: &TeachBackKey, lower: &str) -> Option<String> {
-    let dump = key.argument_dump.replace(' ', "");
-    let zero = dump.contains("--replicas=0") || dump.contains("\"replicas\":0");
-    if !zero {
+    if !key.dump_has_any(&["--replicas=0", "\"replicas\":0"]) {
         return None;
     }
     [

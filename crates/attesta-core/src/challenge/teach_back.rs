@@ -82,6 +82,13 @@ impl TeachBackKey {
     pub(crate) fn kwargs(&self) -> Option<&serde_json::Map<String, Value>> {
         self.arguments.get("kwargs").and_then(Value::as_object)
     }
+
+    /// Whether the arguments' JSON, spaces removed, holds any of `patterns` (`"replicas":0`,
+    /// `--replicas=0`, `"$lt"`).
+    pub(crate) fn dump_has_any(&self, patterns: &[&str]) -> bool {
+        let compact = self.argument_dump.replace(' ', "");
+        patterns.iter().any(|p| compact.contains(p))
+    }
 }
 
 fn group_matches(group: &KeyTermGroup, text: &str, text_words: &[String]) -> bool {

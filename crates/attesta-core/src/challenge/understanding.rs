@@ -328,15 +328,12 @@ pub(super) fn understanding_failure(
             .collect();
         // Words of this kind inside the action's values (`finance-prod`, `AdministratorAccess`).
         // Chain id 1 is Ethereum's main network.
-        let compact = key.argument_dump.replace(' ', "");
-        let chain_one = [
+        let chain_one = key.dump_has_any(&[
             "\"chain_id\":1,",
             "\"chainid\":1,",
             "\"chain_id\":1}",
             "\"chainid\":1}",
-        ]
-        .iter()
-        .any(|p| compact.contains(p));
+        ]);
         let in_action: Vec<&str> = closed
             .iter()
             .copied()
