@@ -29,6 +29,7 @@ mod grades;
 mod key_targets;
 mod lexicon;
 mod lookalike;
+mod misreadings;
 mod multi_party;
 mod nested_flags;
 mod number_claims;
