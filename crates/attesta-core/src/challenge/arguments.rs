@@ -672,6 +672,7 @@ pub(super) fn argument_failure(
         .or_else(|| super::misreadings::void_misread(key, lower))
         .or_else(|| super::misreadings::set_password_misread(key, lower))
         .or_else(|| super::misreadings::period_misread(key, lower))
+        .or_else(|| super::misreadings::overwrite_told_as_append(key, lower))
         .or_else(|| super::roles::target_denied(key, lower))
         .or_else(|| super::roles::recipient_as_source(key, lower))
         .or_else(|| list_failure(key, &sentences))

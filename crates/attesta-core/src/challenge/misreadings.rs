@@ -197,6 +197,49 @@ pub(super) fn period_misread(key: &TeachBackKey, lower: &str) -> Option<String> 
         .then(|| "the explanation states an amount for another period than the action's".to_owned())
 }
 
+/// A write that replaces a whole file, table or document told as adding to it: "appends a
+/// location block, the existing config stays", "inserts the November rows, keeping the rest".
+pub(super) fn overwrite_told_as_append(key: &TeachBackKey, lower: &str) -> Option<String> {
+    let dump = &key.argument_dump;
+    let name = key.action.to_lowercase();
+    let replaces = (["write", "write_file", "create_file"].contains(&name.as_str())
+        || name.ends_with("__write_file")
+        || dump.contains("\"command\":\"create\"")
+        || dump.contains("create or replace")
+        || dump.replace(' ', "").contains("\"merge\":false"))
+        && !dump.contains(">>")
+        // `mode: append`, `append: true`, `"a"`: the write adds.
+        && !dump.contains("append")
+        && !key
+            .action_tokens
+            .iter()
+            .any(|t| ["append", "insert", "merge", "add"].contains(&t.as_str()));
+    if !replaces {
+        return None;
+    }
+    let words = explain::plain_words(lower);
+    let adds = words.iter().enumerate().any(|(i, w)| {
+        [
+            "append",
+            "appends",
+            "appending",
+            "appended",
+            "merges",
+            "merge",
+            "inserts",
+            "insert",
+        ]
+        .contains(&w.as_str())
+            && !explain::negated(&words, i)
+    });
+    let replaced = words.iter().any(|w| {
+        ["overwrit", "replac", "recreat", "rewrit", "wipe", "clobber"]
+            .iter()
+            .any(|s| w.starts_with(s))
+    });
+    (adds && !replaced).then(|| DIFFERENT.to_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -253,5 +296,19 @@ mod tests {
         ));
         assert!(period_misread(&pay, "sets the pay to $118,000 per month from january").is_some());
         assert!(period_misread(&pay, "sets the annual salary to $118,000 from january").is_none());
+        let write = key(&ActionContext::new("Write")
+            .with_kwarg("file_path", "/etc/nginx/sites-enabled/default")
+            .with_kwarg("content", "server { listen 80; }"));
+        assert!(
+            overwrite_told_as_append(
+                &write,
+                "appends a redirect block, the existing config stays"
+            )
+            .is_some()
+        );
+        assert!(
+            overwrite_told_as_append(&write, "overwrites the default site with one server block")
+                .is_none()
+        );
     }
 }
