@@ -188,9 +188,16 @@ pub(super) fn period_misread(key: &TeachBackKey, lower: &str) -> Option<String> 
             ],
         ),
     ];
+    // "not per month": a period denied is not one stated.
+    let stated = |f: &str| {
+        lower.match_indices(f).any(|(at, _)| {
+            let before = lower[..at].trim_end();
+            !(before.ends_with("not") || before.ends_with("no") || before.ends_with("instead of"))
+        })
+    };
     let mentioned: Vec<&str> = said
         .iter()
-        .filter(|(_, forms)| forms.iter().any(|f| lower.contains(f)))
+        .filter(|(_, forms)| forms.iter().any(|f| stated(f)))
         .map(|(p, _)| *p)
         .collect();
     (!mentioned.is_empty() && !mentioned.iter().any(|p| own.contains(p)))

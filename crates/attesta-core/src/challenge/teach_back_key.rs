@@ -733,7 +733,6 @@ pub(crate) fn generate(
     let certainly_minor = minor_units
         && (integer("/kwargs/amount/value")
             || integer("/kwargs/amount_money/amount")
-            || (name.contains("brex") && integer("/kwargs/spend_limit/amount"))
             || (name.contains("stripe") && integer("/kwargs/amount"))
             || ctx.kwargs.keys().any(|k| {
                 let k = k.to_lowercase();
