@@ -394,11 +394,11 @@ fn held_out_explanations() {
         include_str!("corpus/teach_back_heldout16.jsonl"),
     );
     assert!(guided.honest_rate >= 80.0 && guided.fake_rate >= 70.0);
-    // Sets 17–32 (4,035 cases) were written blind, each measured on arrival before it guided
-    // anything; sets 29–32 guided nothing at all. Their first runs (docs/challenges.md) are the
-    // figures to expect on explanations nobody has tuned for: about 76 % honest accepted and
-    // 78 % fakes rejected with the final rules. The floors sit below today's figures (lowest:
-    // 72.6 % honest, 66.9 % fakes), so a rule that costs any set much fails here.
+    // Sets 17–34 (4,508 cases) were written blind, each measured on arrival before it guided
+    // anything; sets 33 and 34 guided nothing at all. Their first runs (docs/challenges.md) are
+    // the figures to expect on explanations nobody has tuned for: about 76 % honest accepted
+    // and 78 % fakes rejected with the final rules. The floors sit below today's figures
+    // (lowest: 70.7 % honest, 69.7 % fakes), so a rule that costs any set much fails here.
     for (label, corpus) in [
         (
             "teach-back held-out 17 (written blind)",
@@ -463,6 +463,14 @@ fn held_out_explanations() {
         (
             "teach-back held-out 32 (written blind)",
             include_str!("corpus/teach_back_heldout32.jsonl"),
+        ),
+        (
+            "teach-back held-out 33 (written blind)",
+            include_str!("corpus/teach_back_heldout33.jsonl"),
+        ),
+        (
+            "teach-back held-out 34 (written blind)",
+            include_str!("corpus/teach_back_heldout34.jsonl"),
         ),
     ] {
         let fresh = evaluate(label, corpus);
