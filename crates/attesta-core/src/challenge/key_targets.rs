@@ -5,7 +5,9 @@
 use serde_json::Value;
 
 use super::facts::FactKind;
+use super::teach_back::{KeyTermCategory, KeyTermGroup};
 use super::text::identifier_tokens;
+use crate::context::ActionContext;
 
 /// Legal forms of company names, which name no company on their own.
 pub(super) const COMPANY_FORMS: &[&str] = &[
@@ -243,4 +245,149 @@ pub(super) fn target_phrases(kind: FactKind, value: &str) -> Vec<String> {
         _ => {}
     }
     phrases
+}
+
+/// A URL's or bucket's resource and host named the way people name them: by its last path
+/// segment and the names along its path, and its host by the site's name.
+pub(super) fn url_phrases(groups: &mut [KeyTermGroup], strings: &[String]) {
+    // A URL names its resource by its last path segment too ("list a1b2c3d4e5" for
+    // `…/3.0/lists/a1b2c3d4e5`), and its host by the site's name ("the Mailchimp API").
+    // (Also a URL inside a command line, and a bucket's `s3://`/`gs://` address.)
+    let urls: Vec<&str> = strings
+        .iter()
+        .filter(|s| s.len() <= 4096)
+        .flat_map(|s| s.split_whitespace().take(64))
+        .map(|t| t.trim_matches(|c: char| "'\"`()<>,;".contains(c)))
+        .filter(|t| t.contains("://"))
+        .take(16)
+        .collect();
+    for s in urls {
+        let rest = s.split_once("://").map_or("", |(_, r)| r);
+        let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
+        let host = host.split(':').next().unwrap_or(host).to_lowercase();
+        let Some(group) = groups
+            .iter_mut()
+            .find(|g| g.category == KeyTermCategory::Target && g.phrases.first() == Some(&host))
+        else {
+            continue;
+        };
+        let segment = path
+            .split(['?', '#'])
+            .next()
+            .unwrap_or("")
+            .trim_end_matches('/')
+            .rsplit('/')
+            .next()
+            .unwrap_or("")
+            .to_lowercase();
+        if segment.len() >= 3 && segment.chars().any(char::is_alphabetic) {
+            group.phrases.push(segment);
+        }
+        // And by the names along its path (`/repos/acme-corp/billing-service/…`,
+        // `gs://bucket/training/v3/`): the words that are not the API's own (`repos`, `v1`).
+        for part in path.split(['?', '#']).next().unwrap_or("").split('/') {
+            let part = part.to_lowercase();
+            let named = part.contains(['-', '_'])
+                || part.chars().any(|c| c.is_ascii_digit())
+                || !s.starts_with("http");
+            if part.len() >= 4
+                && part.chars().any(char::is_alphabetic)
+                && named
+                && !group.phrases.contains(&part)
+            {
+                group.phrases.push(part);
+            }
+        }
+        let labels: Vec<&str> = host.split('.').collect();
+        if labels.len() >= 3
+            && let Some(site) = labels.get(labels.len() - 2)
+            && site.len() >= 4
+        {
+            group.phrases.push((*site).to_owned());
+        }
+    }
+}
+
+/// Targets named by a label the action gives them (`item_name`, `title`, a short label of a
+/// few words), for an action that already has a target.
+pub(super) fn label_groups(ctx: &ActionContext, groups: &[KeyTermGroup]) -> Vec<KeyTermGroup> {
+    // What an opaque id stands for, by its name (`item_name`, `Name`, `title`) or by a short
+    // label of a few words (`document: "Commercial Lease - 88 Pine St"`, `product: "Merino
+    // Wool Sweater"`): naming that names the target as well as the id does. What a message
+    // says and why the action is taken (`reason`) name nothing acted on.
+    // Labels only help name a target the action already has: a figure (`EUR 1,184,350.00`)
+    // or a filter (`last_login < 2023-01-01`) is no label.
+    let has_target = groups.iter().any(|g| g.category == KeyTermCategory::Target);
+    let mut out = Vec::new();
+    let mut labelled: Vec<(String, &str)> = Vec::new();
+    for (k, v) in &ctx.kwargs {
+        match v {
+            Value::String(s) => labelled.push((k.clone(), s)),
+            Value::Array(items) => {
+                for item in items.iter().take(8).filter_map(Value::as_object) {
+                    labelled.extend(
+                        item.iter()
+                            .filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), s))),
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
+    for (k, v) in labelled {
+        let tokens = identifier_tokens(&k);
+        let named = tokens
+            .last()
+            .is_some_and(|t| t == "name" || t == "title" || t == "label");
+        let label = has_target
+            && v.contains(' ')
+            && !v.contains(['<', '>', '='])
+            && v.split_whitespace()
+                .filter(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 3)
+                .count()
+                >= 2
+            && (2..=8).contains(&v.split_whitespace().count())
+            && !v.contains(['@', '\n'])
+            && !v.contains("://")
+            && !tokens.iter().any(|t| {
+                MESSAGE_KEYS.contains(&t.as_str())
+                    || [
+                        "reason",
+                        "description",
+                        "summary",
+                        "memo",
+                        "command",
+                        "cmd",
+                        "sql",
+                        "query",
+                        "script",
+                    ]
+                    .contains(&t.as_str())
+            });
+        if !(named || label)
+            || v.len() > 80
+            || v.contains("[REDACTED")
+            || !v.chars().any(char::is_alphabetic)
+        {
+            continue;
+        }
+        let lower = v.to_lowercase();
+        let mut phrases = vec![lower.clone()];
+        phrases.extend(
+            lower
+                .split_whitespace()
+                .map(|p| p.trim_matches(|c: char| !c.is_alphanumeric()))
+                .filter(|p| p.len() >= 4 && !COMPANY_FORMS.contains(p))
+                .filter(|p| !super::vocab::STOPWORDS.contains(p))
+                .map(str::to_owned),
+        );
+        out.push(KeyTermGroup {
+            category: KeyTermCategory::Target,
+            label: format!("name: {v}"),
+            phrases,
+            stems: Vec::new(),
+            primary: false,
+        });
+    }
+    out
 }

@@ -44,6 +44,7 @@ mod schedules;
 mod scope_words;
 mod spoken_counts;
 mod statements;
+mod targets_named;
 mod teach_back;
 mod teach_back_key;
 mod text;
