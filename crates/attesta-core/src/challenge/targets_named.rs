@@ -220,7 +220,7 @@ pub(super) fn different_kind(
             (kind == "environment" && not_a_stage(i))
                 || ok(w)
                 || compared(i)
-                || explain::negated(&plain, i)
+                || explain::negated(plain, i)
         };
         if plain
             .iter()
