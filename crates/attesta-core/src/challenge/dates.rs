@@ -328,21 +328,7 @@ pub(super) fn foreign_weekday(key: &TeachBackKey, text: &str) -> bool {
         .flat_map(|m| m.readings.iter())
         .filter_map(|r| Some((day_number(r.0?, r.1, r.2?) + 3).rem_euclid(7) as usize))
         .collect();
-    let mut budget = 64 * 1024;
-    let mut texts = Vec::new();
-    fn walk<'a>(v: &'a serde_json::Value, out: &mut Vec<&'a str>, budget: &mut usize) {
-        match v {
-            serde_json::Value::String(s) if s.len() <= *budget => {
-                *budget -= s.len();
-                out.push(s);
-            }
-            serde_json::Value::Array(items) => items.iter().for_each(|x| walk(x, out, budget)),
-            serde_json::Value::Object(map) => map.values().for_each(|x| walk(x, out, budget)),
-            _ => {}
-        }
-    }
-    walk(&key.arguments, &mut texts, &mut budget);
-    for t in texts {
+    for t in key.argument_texts(64 * 1024) {
         // A value that is a list of days (`["Mon", "Wed"]`) names them short.
         let short = t.len() <= 12;
         days.extend(

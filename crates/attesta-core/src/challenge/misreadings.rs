@@ -213,7 +213,7 @@ pub(super) fn overwrite_told_as_append(key: &TeachBackKey, lower: &str) -> Optio
         || name.ends_with("__write_file")
         || dump.contains("\"command\":\"create\"")
         || dump.contains("create or replace")
-        || dump.replace(' ', "").contains("\"merge\":false"))
+        || key.dump_has_any(&["\"merge\":false"]))
         && !dump.contains(">>")
         // `mode: append`, `append: true`, `"a"`: the write adds.
         && !dump.contains("append")

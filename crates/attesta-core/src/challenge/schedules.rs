@@ -58,38 +58,28 @@ fn cron_periods(fields: [&str; 5]) -> Vec<Period> {
 /// The periods of the action's schedules: its cron lines (with at least one `*`) and cron
 /// macros (`@daily`, `@hourly`).
 fn action_periods(key: &TeachBackKey) -> Vec<Vec<Period>> {
-    fn walk(v: &serde_json::Value, out: &mut Vec<Vec<Period>>, budget: &mut usize) {
-        match v {
-            serde_json::Value::String(s) if s.len() <= *budget => {
-                *budget -= s.len();
-                for c in cron_pattern().captures_iter(s) {
-                    let fields = [&c[1], &c[2], &c[3], &c[4], &c[5]];
-                    if fields.iter().any(|f| f.contains('*')) {
-                        out.push(cron_periods(fields));
-                    }
-                }
-                for (mark, period) in [
-                    ("@hourly", Period::Hours),
-                    ("@daily", Period::Days),
-                    ("@midnight", Period::Days),
-                    ("@weekly", Period::Weeks),
-                    ("@monthly", Period::Months),
-                    ("@yearly", Period::Years),
-                    ("@annually", Period::Years),
-                ] {
-                    if s.contains(mark) {
-                        out.push(vec![period]);
-                    }
-                }
+    let mut out = Vec::new();
+    for s in key.argument_texts(64 * 1024) {
+        for c in cron_pattern().captures_iter(s) {
+            let fields = [&c[1], &c[2], &c[3], &c[4], &c[5]];
+            if fields.iter().any(|f| f.contains('*')) {
+                out.push(cron_periods(fields));
             }
-            serde_json::Value::Array(items) => items.iter().for_each(|x| walk(x, out, budget)),
-            serde_json::Value::Object(map) => map.values().for_each(|x| walk(x, out, budget)),
-            _ => {}
+        }
+        for (mark, period) in [
+            ("@hourly", Period::Hours),
+            ("@daily", Period::Days),
+            ("@midnight", Period::Days),
+            ("@weekly", Period::Weeks),
+            ("@monthly", Period::Months),
+            ("@yearly", Period::Years),
+            ("@annually", Period::Years),
+        ] {
+            if s.contains(mark) {
+                out.push(vec![period]);
+            }
         }
     }
-    let mut out = Vec::new();
-    let mut budget = 64 * 1024;
-    walk(&key.arguments, &mut out, &mut budget);
     out
 }
 

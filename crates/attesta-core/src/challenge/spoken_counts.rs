@@ -158,43 +158,33 @@ pub(super) fn durations_in(text: &str) -> Vec<(f64, f64)> {
 /// The durations an action states: in its texts ("expires in 10 minutes", `interval '30
 /// days'`) and in `find`'s age tests (`-mtime +30` is days, `-mmin +90` minutes).
 pub(super) fn action_durations(key: &TeachBackKey) -> Vec<(f64, f64)> {
-    fn walk(v: &serde_json::Value, out: &mut Vec<(f64, f64)>, budget: &mut usize) {
-        match v {
-            serde_json::Value::String(s) if s.len() <= *budget => {
-                *budget -= s.len();
-                out.extend(durations_in(s));
-                // `q8h` (every 8 hours), `24h`, `7d`, `90min`.
-                for c in compact_pattern().captures_iter(s) {
-                    if let Ok(n) = c[1].parse::<f64>() {
-                        let unit = match &c[2] {
-                            "h" | "H" => 3600.0,
-                            "d" | "D" => 86_400.0,
-                            "w" | "W" => 604_800.0,
-                            _ => 60.0,
-                        };
-                        out.push((n, unit));
-                    }
-                }
-                let tokens: Vec<&str> = s.split_whitespace().collect();
-                for pair in tokens.windows(2) {
-                    let unit = match pair[0] {
-                        "-mtime" | "-atime" | "-ctime" => 86_400.0,
-                        "-mmin" | "-amin" | "-cmin" => 60.0,
-                        _ => continue,
-                    };
-                    if let Ok(n) = pair[1].trim_start_matches(['+', '-']).parse::<f64>() {
-                        out.push((n, unit));
-                    }
-                }
+    let mut out = Vec::new();
+    for s in key.argument_texts(64 * 1024) {
+        out.extend(durations_in(s));
+        // `q8h` (every 8 hours), `24h`, `7d`, `90min`.
+        for c in compact_pattern().captures_iter(s) {
+            if let Ok(n) = c[1].parse::<f64>() {
+                let unit = match &c[2] {
+                    "h" | "H" => 3600.0,
+                    "d" | "D" => 86_400.0,
+                    "w" | "W" => 604_800.0,
+                    _ => 60.0,
+                };
+                out.push((n, unit));
             }
-            serde_json::Value::Array(items) => items.iter().for_each(|x| walk(x, out, budget)),
-            serde_json::Value::Object(map) => map.values().for_each(|x| walk(x, out, budget)),
-            _ => {}
+        }
+        let tokens: Vec<&str> = s.split_whitespace().collect();
+        for pair in tokens.windows(2) {
+            let unit = match pair[0] {
+                "-mtime" | "-atime" | "-ctime" => 86_400.0,
+                "-mmin" | "-amin" | "-cmin" => 60.0,
+                _ => continue,
+            };
+            if let Ok(n) = pair[1].trim_start_matches(['+', '-']).parse::<f64>() {
+                out.push((n, unit));
+            }
         }
     }
-    let mut out = Vec::new();
-    let mut budget = 64 * 1024;
-    walk(&key.arguments, &mut out, &mut budget);
     out.truncate(64);
     out
 }

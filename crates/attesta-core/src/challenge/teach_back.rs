@@ -83,6 +83,26 @@ impl TeachBackKey {
         self.arguments.get("kwargs").and_then(Value::as_object)
     }
 
+    /// The argument strings in document order, each taken whole while the total stays within
+    /// `budget` bytes (a longer one is skipped, later shorter ones are still read).
+    pub(crate) fn argument_texts(&self, budget: usize) -> Vec<&str> {
+        fn walk<'a>(v: &'a Value, out: &mut Vec<&'a str>, budget: &mut usize) {
+            match v {
+                Value::String(s) if s.len() <= *budget => {
+                    *budget -= s.len();
+                    out.push(s);
+                }
+                Value::Array(items) => items.iter().for_each(|x| walk(x, out, budget)),
+                Value::Object(map) => map.values().for_each(|x| walk(x, out, budget)),
+                _ => {}
+            }
+        }
+        let mut out = Vec::new();
+        let mut budget = budget;
+        walk(&self.arguments, &mut out, &mut budget);
+        out
+    }
+
     /// Whether the arguments' JSON, spaces removed, holds any of `patterns` (`"replicas":0`,
     /// `--replicas=0`, `"$lt"`).
     pub(crate) fn dump_has_any(&self, patterns: &[&str]) -> bool {
