@@ -205,6 +205,12 @@ pub(super) const VALUE_OPPOSITES: &[(&[&str], &[&str])] = &[
         &["paid", "settled"],
     ),
     (&["heat", "heats", "heating"], &["cool", "cools", "cooling"]),
+    // A thermostat or device mode set to off told as heating or cooling.
+    (
+        &["heat", "heats", "heating", "cool", "cools", "cooling"],
+        &["off"],
+    ),
+    (&["business"], &["economy"]),
     // Outcomes and states of records: a deal, a ticket, a delivery, an order's side.
     (&["won"], &["lost"]),
     (&["limit"], &["market"]),
@@ -213,7 +219,7 @@ pub(super) const VALUE_OPPOSITES: &[(&[&str], &[&str])] = &[
         &["open", "opens", "opened", "opening"],
     ),
     (
-        &["reopen", "reopens", "reopened", "unresolved"],
+        &["reopen", "reopens", "reopened", "reopening", "unresolved"],
         &["closed", "solved", "resolved", "done"],
     ),
     (
@@ -300,6 +306,10 @@ pub(super) fn flag_verb(key: &TeachBackKey) -> Option<&'static str> {
     }
     if dump.contains("iptables -d") || dump.contains("iptables -x") {
         return Some("delet");
+    }
+    // Terraform's single-dash `-destroy` (`terraform apply -destroy`).
+    if dump.contains("\"-destroy") || dump.contains(" -destroy") {
+        return Some("destroy");
     }
     LONG.iter()
         .find(|f| dump.contains(&format!("--{f}")))

@@ -35,7 +35,7 @@ const MONTHS: &[&str] = &[
 ];
 
 /// The month a word names (`jun`, `june`, `sept.`), if any.
-fn month(word: &str) -> Option<u32> {
+pub(super) fn month(word: &str) -> Option<u32> {
     let w = word.trim_end_matches('.');
     if w.len() < 3 {
         return None;

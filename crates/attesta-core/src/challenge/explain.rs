@@ -33,6 +33,9 @@ pub(crate) fn effect_spec(c: Consequence, action_tokens: &[String]) -> EffectSpe
             .to_vec(),
             opposites: [
                 "charged",
+                "^charg",
+                "^bill",
+                "^collect",
                 "pays us",
                 "comes in",
                 "money comes",
@@ -53,6 +56,7 @@ pub(crate) fn effect_spec(c: Consequence, action_tokens: &[String]) -> EffectSpe
                 "we receive",
                 "we get",
                 "receive a",
+                "^receiv",
                 "incoming",
                 "deposit",
                 "credited",
@@ -568,6 +572,10 @@ pub(crate) fn judge_effect(
                             .any(|x| x == second)
                         && !negated(words, i)
                         && !hypothetical(words, i)
+                        // "if it breaks … the --atomic flag rolls it back": a safeguard.
+                        && !words[i.saturating_sub(12)..i]
+                            .iter()
+                            .any(|p| ["if", "fails", "failure", "breaks", "error"].contains(&p.as_str()))
                 });
                 if hit {
                     return EffectVerdict::Reversed;
@@ -579,9 +587,20 @@ pub(crate) fn judge_effect(
                         return EffectVerdict::Reversed;
                     }
                 }
-            } else if let Some(i) = words.iter().enumerate().position(|(i, w)| match opposite.strip_suffix('$') {
-                Some(exact) => w == exact,
-                None => w.starts_with(opposite) && (!own_word(w) || verb_position(words, i)),
+            } else if let Some(i) = words.iter().enumerate().position(|(i, w)| {
+                if let Some(verb) = opposite.strip_prefix('^') {
+                    // Only where a verb stands ("Charges the guest", not "the two charges").
+                    let inflected = w.ends_with('s') || w.ends_with("ed") || w.ends_with("ing");
+                    let after_subject = i > 0
+                        && ["will", "to", "we", "it", "they"].contains(&words[i - 1].as_str());
+                    return w.starts_with(verb)
+                        && verb_position(words, i)
+                        && (inflected || after_subject);
+                }
+                match opposite.strip_suffix('$') {
+                    Some(exact) => w == exact,
+                    None => w.starts_with(opposite) && (!own_word(w) || verb_position(words, i)),
+                }
             }) && !negated(words, i)
                 // "every application starts failing" says what follows, not the opposite.
                 && !words.get(i + 1).is_some_and(|n| n.len() > 5 && n.ends_with("ing"))

@@ -251,6 +251,46 @@ const EVERYDAY: &[&str] = &[
     "dreaming", "magic", "magical", "tonight",
 ];
 
+/// Whimsical words no operation is about and no honest explanation reaches for: one of them the
+/// action does not mention marks filler around key terms ("sends 0.8 BTC … purple elephants").
+/// Words that also name software or trades (python, pandas, canary, cherry-pick, rabbitmq,
+/// snowflake, black friday, blue-green) are left out.
+#[rustfmt::skip]
+const ABSURD: &[&str] = &[
+    // animals
+    "elephant", "giraffe", "zebra", "monkey", "kitten", "puppy", "puppies", "goat", "frog",
+    "hamster", "hedgehog", "penguin", "flamingo", "hippo", "rhino", "koala", "kangaroo",
+    "squirrel", "dolphin", "turtle", "walrus", "otter", "unicorn", "dinosaur", "pony", "ponies",
+    "bunny", "bunnies", "llamas", "alpaca", "butterfly", "butterflies", "ladybug", "caterpillar",
+    "jellyfish", "octopi", "seahorse", "peacock", "parrot", "gorilla", "sloth", "narwhal",
+    // food
+    "banana", "turnip", "pancake", "waffle", "muffin", "cupcake", "spaghetti", "noodle",
+    "sushi", "burrito", "taco", "broccoli", "lettuce", "potato", "potatoes", "tomato",
+    "tomatoes", "carrot", "strawberry", "strawberries", "watermelon", "pineapple", "marmalade",
+    "marshmallow", "popcorn", "lollipop", "jellybean", "pudding", "custard", "porridge",
+    "cheese", "chocolate", "pizza", "cake", "syrup", "spinach", "cucumber", "avocado",
+    "dumpling", "croissant", "donut", "doughnut", "bagel", "lasagna", "pickles",
+    // colours no status or product is named by
+    "purple", "pink", "violet", "lilac", "turquoise", "magenta", "lavender", "maroon", "beige",
+    // fairy tales, music and daydreams
+    "fairy", "fairies", "wizard", "mermaid", "goblin", "elves", "dragon", "troll", "princess",
+    "opera", "violin", "trumpet", "tuba", "flute", "choir", "lullaby", "lullabies", "ballet",
+    "tango", "waltz", "disco", "karaoke", "serenade", "singing", "sings", "sang", "dancing",
+    "rainbow", "sunshine", "moonlight", "starlight", "meadow", "blossom", "blossoms",
+    "blossoming", "petal", "tulip", "daisy", "daisies", "glitter", "sparkly", "fluffy",
+    "wobbly", "giggle", "giggling", "tickle", "cuddle", "sideways", "merrily", "jolly",
+    "synergy", "banana-shaped", "gibberish", "lorem", "ipsum", "blah",
+];
+
+/// Whether `word` (or its singular) is a whimsical word no operation is about.
+pub(crate) fn absurd(word: &str) -> bool {
+    let singular = word
+        .strip_suffix("es")
+        .filter(|s| ABSURD.contains(s))
+        .or_else(|| word.strip_suffix('s'));
+    ABSURD.contains(&word) || singular.is_some_and(|s| ABSURD.contains(&s))
+}
+
 /// Whether `word` names an everyday thing no operation is about.
 pub(crate) fn everyday(word: &str) -> bool {
     EVERYDAY.contains(&word)

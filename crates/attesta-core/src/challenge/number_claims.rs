@@ -154,7 +154,7 @@ pub(super) fn foreign_number(key: &TeachBackKey, text: &str, undated: &str) -> O
     if super::dates::foreign_weekday(key, undated) {
         return Some("the explanation states a date that is not part of this action".to_owned());
     }
-    if super::spoken_counts::age_misstated(key, undated) {
+    if super::spoken_counts::age_misstated(key, undated, &text.to_lowercase()) {
         return Some(
             "the explanation overstates or misstates how much the action affects (its scope)"
                 .to_owned(),

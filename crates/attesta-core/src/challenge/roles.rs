@@ -421,7 +421,61 @@ pub(super) fn replacement_reversed(key: &TeachBackKey, lower: &str) -> Option<St
             }
         }
     }
-    None
+    switch_told_backwards(&pairs, &lower)
+}
+
+/// Values that switch a setting on, and off.
+const SWITCH_ON: &[&str] = &["yes", "true", "on", "enabled", "enable", "allow"];
+const SWITCH_OFF: &[&str] = &["no", "false", "off", "disabled", "disable", "deny"];
+
+/// An edit that switches a setting on (`PermitRootLogin no` → `yes`) told as turning it off
+/// ("disables root login", "hardening"), or the other way round.
+fn switch_told_backwards(pairs: &[(String, String)], lower: &str) -> Option<String> {
+    let turns_on = pairs
+        .iter()
+        .any(|(o, n)| SWITCH_OFF.contains(&o.as_str()) && SWITCH_ON.contains(&n.as_str()));
+    let turns_off = pairs
+        .iter()
+        .any(|(o, n)| SWITCH_ON.contains(&o.as_str()) && SWITCH_OFF.contains(&n.as_str()));
+    if turns_on == turns_off {
+        return None;
+    }
+    let plain = super::explain::plain_words(lower);
+    // Word starts, or whole phrases.
+    let says = |cues: &[&str]| {
+        cues.iter().any(|c| {
+            if c.contains(' ') {
+                lower.contains(c)
+            } else {
+                plain.iter().enumerate().any(|(i, w)| {
+                    w.starts_with(c) && !w.contains("root") && !super::explain::negated(&plain, i)
+                })
+            }
+        })
+    };
+    const ON: &[&str] = &[
+        "enabl",
+        "allow",
+        "turns on",
+        "turn on",
+        "switches on",
+        "re-enabl",
+        "reenabl",
+        "opens up",
+        "permits ",
+    ];
+    const OFF: &[&str] = &[
+        "disabl",
+        "forbid",
+        "turns off",
+        "turn off",
+        "switches off",
+        "harden",
+        "prevent",
+        "block",
+    ];
+    let (wrong, right) = if turns_on { (OFF, ON) } else { (ON, OFF) };
+    (says(wrong) && !says(right)).then(|| OPPOSITE.to_owned())
 }
 
 #[cfg(test)]

@@ -226,13 +226,34 @@ fn age_filter(key: &TeachBackKey) -> Option<bool> {
         Regex::new(r"([<>])=?\s*(?:now\(\)|current_timestamp|current_date)\s*-\s*interval")
             .expect("valid pattern")
     });
-    re.captures(dump).map(|c| &c[1] == "<")
+    if let Some(c) = re.captures(dump) {
+        return Some(&c[1] == "<");
+    }
+    // Jira's relative dates (`updated < -365d`: not touched for a year) and comparisons with
+    // a calendar date (`created_at < '2023-01-01'`, `"$lt": {"$date": "2023-01-01…"}`).
+    static DATED: OnceLock<Regex> = OnceLock::new();
+    let dated = DATED.get_or_init(|| {
+        Regex::new(
+            r#"(?:([<>])=?\s*['"]?-\d+[dwmy]\b|([<>])=?\s*'\d{4}-\d{2}-\d{2}|"\$(lt|gt)e?":\s*(?:\{\s*"\$date":\s*)?"\d{4}-\d{2}-\d{2})"#,
+        )
+        .expect("valid pattern")
+    });
+    let mut found = dated.captures_iter(dump).map(|c| {
+        c.get(1)
+            .or_else(|| c.get(2))
+            .map(|m| m.as_str() == "<")
+            .unwrap_or_else(|| &c[3] == "lt")
+    });
+    let first = found.next()?;
+    // Both ends of a range say no side.
+    found.all(|o| o == first).then_some(first)
 }
 
 /// An age-filtered action told as acting on everything ("every file, including the current
 /// ones", "regardless of how old") or on the other end of the age range ("newer than 30 days"
 /// for `-mtime +30`).
-pub(super) fn age_misstated(key: &TeachBackKey, text: &str) -> bool {
+/// `dated` is the explanation with its dates still in (lowercase).
+pub(super) fn age_misstated(key: &TeachBackKey, text: &str, dated: &str) -> bool {
     let Some(older) = age_filter(key) else {
         return false;
     };
@@ -240,7 +261,8 @@ pub(super) fn age_misstated(key: &TeachBackKey, text: &str) -> bool {
     let has = |list: &[&str]| words.iter().any(|w| list.contains(&w.as_str()));
     let cue = has(&[
         "old", "older", "oldest", "stale", "aged", "age", "ago", "than", "newer", "recent",
-        "since", "inactive", "within", "last", "past", "younger", "expired",
+        "since", "inactive", "within", "last", "past", "younger", "expired", "before", "after",
+        "prior", "until", "earlier", "later",
     ]) || !durations_in(text).is_empty();
     let everything = has(&["every", "all", "whole", "entire", "everything"]);
     let regardless = text.contains("regardless of");
@@ -248,10 +270,36 @@ pub(super) fn age_misstated(key: &TeachBackKey, text: &str) -> bool {
     let said_of_removed = |p: &str| {
         text.match_indices(p).any(|(i, _)| {
             let before = super::explain::plain_words(&text[..i]);
+            // "not updated in the last 180 days": the old ones after all.
+            if before[before.len().saturating_sub(4)..].iter().any(|w| {
+                [
+                    "not", "never", "no", "hasn't", "haven't", "wasn't", "weren't", "nothing",
+                    "nobody", "none",
+                ]
+                .contains(&w.as_str())
+            }) {
+                return false;
+            }
             !before[before.len().saturating_sub(6)..].iter().any(|w| {
                 [
                     "keep", "keeps", "kept", "keeping", "leave", "leaves", "stay", "stays",
                     "spared",
+                ]
+                .contains(&w.as_str())
+            })
+        })
+    };
+    // "after 1 January 2023", "before 2026-11-01": the side of a calendar date.
+    let of_date = |p: &str| {
+        dated.match_indices(p).any(|(i, _)| {
+            let next = super::explain::plain_words(&dated[i + p.len()..]);
+            let before = super::explain::plain_words(&dated[..i]);
+            next.first().is_some_and(|n| {
+                n.starts_with(|c: char| c.is_ascii_digit()) || super::dates::month(n).is_some()
+            }) && !before[before.len().saturating_sub(6)..].iter().any(|w| {
+                [
+                    "keep", "keeps", "kept", "keeping", "leave", "leaves", "stay", "stays",
+                    "spared", "not", "never", "nobody",
                 ]
                 .contains(&w.as_str())
             })
@@ -267,10 +315,14 @@ pub(super) fn age_misstated(key: &TeachBackKey, text: &str) -> bool {
         ]
         .iter()
         .any(|p| said_of_removed(p))
+            || of_date("after ")
+            || of_date("since ")
     } else {
         ["older than", "more than"]
             .iter()
             .any(|p| said_of_removed(p))
+            || of_date("before ")
+            || of_date("prior to ")
     };
     regardless || (everything && !cue) || reversed
 }
@@ -434,15 +486,22 @@ mod tests {
         ));
         assert!(age_misstated(
             &find,
+            "deletes every file in /var/log/nginx, including the current ones",
             "deletes every file in /var/log/nginx, including the current ones"
         ));
-        assert!(age_misstated(&find, "deletes the logs newer than 30 days"));
+        assert!(age_misstated(
+            &find,
+            "deletes the logs newer than 30 days",
+            "deletes the logs newer than 30 days"
+        ));
         assert!(!age_misstated(
             &find,
+            "deletes all gz logs older than 30 days",
             "deletes all gz logs older than 30 days"
         ));
         assert!(!age_misstated(
             &find,
+            "deletes old logs and keeps anything newer than 30 days",
             "deletes old logs and keeps anything newer than 30 days"
         ));
     }

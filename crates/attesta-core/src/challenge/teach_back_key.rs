@@ -672,8 +672,30 @@ pub(crate) fn generate(
         })
         .take(24)
         .collect();
-    // `echo … >> file`: a shell redirection that appends says what the command does.
+    // A command given as a word list (`helm` with `args: ["rollback", "checkout", "41"]`,
+    // `terraform` with `command: "apply"`) starts with its verb too.
     let mut command_tokens = command_tokens;
+    let listed: Vec<String> = ["command", "subcommand", "cmd"]
+        .iter()
+        .filter_map(|k| ctx.kwargs.get(*k).and_then(serde_json::Value::as_str))
+        .filter(|c| !c.contains(' ') && c.len() <= 64)
+        .map(str::to_lowercase)
+        .chain(
+            ctx.kwargs
+                .get("args")
+                .and_then(serde_json::Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(serde_json::Value::as_str)
+                .filter(|a| !a.starts_with('-') && a.len() <= 64)
+                .map(str::to_lowercase),
+        )
+        .take(3)
+        .collect();
+    if command_tokens.is_empty() {
+        command_tokens = listed;
+    }
+    // `echo … >> file`: a shell redirection that appends says what the command does.
     if strings
         .iter()
         .any(|s| s.len() <= 4096 && !bodies.contains(s.as_str()) && s.contains(" >> "))

@@ -61,6 +61,20 @@ pub(super) fn understanding_failure(
                 .to_owned(),
         );
     }
+    // One whimsical word the action does not mention: filler around key terms.
+    if let Some(w) = plain.iter().find(|w| {
+        super::lexicon::absurd(w)
+            && key
+                .vocabulary
+                .binary_search_by(|v| v.as_str().cmp(w))
+                .is_err()
+            && !key.argument_dump.contains(w.as_str())
+            && !key.action.to_lowercase().contains(w.as_str())
+    }) {
+        return Some(format!(
+            "the explanation is not about this action (\"{w}\"); describe what it does and to what"
+        ));
+    }
     // Three everyday things the action does not mention: filler around key terms.
     let mut everyday: Vec<&str> = plain
         .iter()
@@ -122,8 +136,17 @@ pub(super) fn understanding_failure(
             m.iter()
                 .filter_map(|(k, v)| match v {
                     serde_json::Value::Bool(true) => Some(k.to_lowercase()),
-                    // A setting cleared (`required_status_checks: null`) is removed.
-                    serde_json::Value::Null => Some("remove delete drop disable clear".to_owned()),
+                    // A setting cleared (`required_status_checks: null`) is removed; an
+                    // expiry or limit left empty (`expires: null`) only means "never".
+                    serde_json::Value::Null
+                        if ![
+                            "expir", "until", "end", "ttl", "deadline", "limit", "max", "valid",
+                        ]
+                        .iter()
+                        .any(|x| k.to_lowercase().contains(x)) =>
+                    {
+                        Some("remove delete drop disable clear".to_owned())
+                    }
                     // A cancellation with a fee still charges ("costs a €890 fee").
                     _ if ["fee", "penalty"]
                         .iter()
