@@ -7,6 +7,12 @@
 //! Run with `cargo test -p attesta-core --test teach_back_adversary -- --nocapture` for the
 //! figures published in docs/challenges.md. Targets: ≥ 97 % honest accepted, ≥ 99 % fakes
 //! rejected, by the built-in validator alone.
+//!
+//! The built-in validator is the rules and, for what they accept, the learned second reading
+//! (`src/challenge/second_reading.rs`), whose weights are learned from every corpus here: the
+//! figures printed for these corpora are therefore in-sample for the second reading and are
+//! not what to expect on new text. The honest estimate judges each blind set with a model
+//! trained without it: `cargo run --release -p attesta-core --example train_teach_back_model`.
 
 #![allow(clippy::print_stdout)]
 
@@ -203,6 +209,12 @@ fn evaluate_with(label: &str, corpus: &str, min_words: Option<u32>) -> Figures {
                 "role",
                 "environment",
                 "approve",
+                "reads",
+                "like",
+                "misdescription",
+                "doubtful",
+                "plainly",
+                "much",
             ];
             for v in values
                 .iter()
@@ -395,11 +407,10 @@ fn held_out_explanations() {
         include_str!("corpus/teach_back_heldout16.jsonl"),
     );
     assert!(guided.honest_rate >= 80.0 && guided.fake_rate >= 70.0);
-    // Sets 17–38 were written blind, each measured on arrival before it guided anything
-    // (docs/challenges.md has every first run). Sets 35–38 were first run with the rules of
-    // the start of their round: 78.8 % honest accepted, 66.7 % fakes rejected. The floors sit
-    // below today's figures (lowest: 62.6 % honest on set 36, mostly amounts in minor units;
-    // 65.2 % fakes on set 35), so a rule that costs any set much fails here.
+    // Sets 17–42 were written blind, each measured on arrival before it guided anything
+    // (docs/challenges.md has every first run). The floors sit below today's figures (lowest:
+    // 62.6 % honest on set 36, mostly amounts in minor units), so a rule that costs any set
+    // much fails here; fakes are in-sample for the second reading (see the top of this file).
     let mut below = Vec::new();
     for (label, corpus) in [
         (
@@ -489,6 +500,38 @@ fn held_out_explanations() {
         (
             "teach-back held-out 37 (written blind)",
             include_str!("corpus/teach_back_heldout37.jsonl"),
+        ),
+        (
+            "teach-back held-out 39 (written blind)",
+            include_str!("corpus/teach_back_heldout39.jsonl"),
+        ),
+        (
+            "teach-back held-out 40 (written blind)",
+            include_str!("corpus/teach_back_heldout40.jsonl"),
+        ),
+        (
+            "teach-back held-out 41 (written blind)",
+            include_str!("corpus/teach_back_heldout41.jsonl"),
+        ),
+        (
+            "teach-back held-out 42 (written blind)",
+            include_str!("corpus/teach_back_heldout42.jsonl"),
+        ),
+        (
+            "teach-back held-out 44 (written blind)",
+            include_str!("corpus/teach_back_heldout44.jsonl"),
+        ),
+        (
+            "teach-back held-out 45 (written blind)",
+            include_str!("corpus/teach_back_heldout45.jsonl"),
+        ),
+        (
+            "teach-back held-out 46 (written blind)",
+            include_str!("corpus/teach_back_heldout46.jsonl"),
+        ),
+        (
+            "teach-back held-out 43 (written blind)",
+            include_str!("corpus/teach_back_heldout43.jsonl"),
         ),
     ] {
         let fresh = evaluate(label, corpus);

@@ -2,7 +2,7 @@
 //! each rule must reject its fake and leave the honest explanation of the same action alone.
 //! The figures over whole corpora are in `teach_back_adversary.rs`.
 
-use attesta_core::challenge::{ChallengeOptions, Response, check, generate};
+use attesta_core::challenge::{ChallengeOptions, Response, SECOND_READING, check, generate};
 use attesta_core::scoring::{DefaultRiskScorer, RiskScorer};
 use attesta_core::{ActionContext, ChallengeType};
 use serde_json::{Value, json};
@@ -33,9 +33,23 @@ fn judge(ctx: &ActionContext, text: &str) -> Option<String> {
         .map(str::to_owned)
 }
 
+/// The rules pass `honest` and reject `fake` themselves (not by its length). The learned
+/// second reading, which runs after the rules, is measured over whole corpora instead
+/// (`examples/train_teach_back_model`), so its verdict on `honest` is not asserted here.
 fn pair(ctx: &ActionContext, honest: &str, fake: &str) {
-    assert_eq!(judge(ctx, honest), None, "honest rejected: {honest}");
-    assert!(judge(ctx, fake).is_some(), "fake accepted: {fake}");
+    let by_rules = |reason: &Option<String>| {
+        reason
+            .as_deref()
+            .is_some_and(|r| !r.contains(SECOND_READING))
+    };
+    let h = judge(ctx, honest);
+    assert!(!by_rules(&h), "honest rejected: {honest}: {h:?}");
+    let f = judge(ctx, fake);
+    assert!(by_rules(&f), "fake accepted by the rules: {fake}: {f:?}");
+    assert!(
+        !f.as_deref().is_some_and(|r| r.contains(" words; at least")),
+        "fake too short to test a rule: {fake}"
+    );
 }
 
 #[test]
@@ -271,7 +285,7 @@ fn a_refund_told_as_a_charge_and_a_send_as_a_receipt() {
     pair(
         &refund,
         "Refunds 64.20 euros of that charge ch_3PqX81Lk back to the customer's card through Stripe.",
-        "Charges the customer another 64.20 euros on ch_3PqX81Lk through Stripe for the missing payment.",
+        "Charges the customer another 64.20 euros on charge ch_3PqX81Lk through Stripe for the missing payment.",
     );
     let send = ctx(
         "kraken_withdraw",
@@ -280,7 +294,7 @@ fn a_refund_told_as_a_charge_and_a_send_as_a_receipt() {
     pair(
         &send,
         "Withdraws 2.5 ETH from Kraken to the outside wallet 0x3fA9c01B7d2E44a0c5E1b7D3a9F0e12C4b8d7A61, so the coins leave our account.",
-        "Receives 2.5 ETH from wallet 0x3fA9c01B7d2E44a0c5E1b7D3a9F0e12C4b8d7A61 into our Kraken account as a deposit.",
+        "Receives 2.5 ETH from the wallet 0x3fA9c01B7d2E44a0c5E1b7D3a9F0e12C4b8d7A61 into our own Kraken account as a new deposit.",
     );
 }
 

@@ -42,6 +42,7 @@ mod rng;
 mod roles;
 mod schedules;
 mod scope_words;
+mod second_reading;
 mod spoken_counts;
 mod statements;
 mod targets_named;
@@ -68,7 +69,13 @@ pub use multi_party::{
     IdentityRefused, MultiPartySession, MultiPartyStep, SessionError, normalize_identity,
 };
 pub use quiz::{AcceptedAnswer, AnswerFormat, ExpectedAnswer, QuizKey, QuizQuestion};
+pub use second_reading::FAKE_THRESHOLD;
+/// The features the teach-back second reading weighs (for its training program).
+#[doc(hidden)]
+pub use second_reading::teach_back_features;
 pub use teach_back::{KeyTermCategory, KeyTermGroup, TeachBackKey, TeachBackValidator};
+/// Words every rejection by the teach-back second reading carries.
+pub const SECOND_READING: &str = "reads like a misdescription";
 
 /// Most approvers a multi-party review may ask for; more is a configuration mistake.
 pub const MAX_APPROVERS: u32 = 16;

@@ -411,6 +411,28 @@ pub(crate) fn check(
     if failure.is_none() {
         failure = super::understanding::understanding_failure(key, text, &lower, &matched);
     }
+    // The rules found nothing wrong: the learned second reading may still reject.
+    let mut second_reading = None;
+    if failure.is_none() {
+        let (chance, phrase) = super::second_reading::fake_chance(key, text);
+        second_reading = Some((chance * 1000.0).round() / 1000.0);
+        if chance > super::second_reading::FAKE_THRESHOLD {
+            // The phrase is the explanation's own words; it is named only when no value of
+            // the action hides inside it.
+            let phrase = phrase.filter(|p| {
+                !super::text::words(&key.argument_dump)
+                    .iter()
+                    .any(|v| v.len() >= 4 && p.contains(v.as_str()))
+            });
+            failure = Some(format!(
+                "the explanation {} of this action{}; say plainly what it does, to what and how much",
+                super::SECOND_READING,
+                phrase
+                    .map(|p| format!(" (doubtful: \"{p}\")"))
+                    .unwrap_or_default()
+            ));
+        }
+    }
     if failure.is_none() {
         for validator in validators {
             if let Err(reason) = validator.validate(key, text) {
@@ -424,6 +446,9 @@ pub(crate) fn check(
         .with_detail("key_terms_matched", matched.len())
         .with_detail("key_terms_required", required);
     result.teach_back_text = Some(text.to_owned());
+    if let Some(chance) = second_reading {
+        result = result.with_detail("fake_chance", chance);
+    }
     if let Some(reason) = failure {
         result = result.with_detail("reason", reason);
     }

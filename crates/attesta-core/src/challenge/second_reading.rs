@@ -1,0 +1,283 @@
+//! A second reading of a teach-back explanation the rules accepted: a linear model over the
+//! explanation's own words and word sequences, with the action's words and numbers masked, that
+//! estimates how likely the text is a fake. Fakes written with the real names and numbers carry
+//! their one wrong claim in the words around them ("… but the volumes are kept", "only the
+//! first one", "no email goes out"); the rules know some of those claims by name, the model
+//! weighs all of them together.
+//!
+//! The weights (`teach_back_model.tsv`) are learned from the teach-back corpora by
+//! `cargo run --release -p attesta-core --example train_teach_back_model`; the same program
+//! measures the model on each blind set with that set left out of training
+//! (docs/challenges.md). The model can only reject: it never turns a rule's "no" into a "yes".
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use super::teach_back::TeachBackKey;
+
+/// Explanations the rules accepted are rejected above this estimated chance of being a fake.
+pub const FAKE_THRESHOLD: f64 = 0.9;
+
+/// The mask for a word of the action, and for numbers the action has or has not.
+const ACTION_WORD: &str = "<a>";
+const ACTION_NUMBER: &str = "<an>";
+const OTHER_NUMBER: &str = "<xn>";
+
+/// Explanations longer than this are read only this far (bytes).
+const TEXT_BUDGET: usize = 8 * 1024;
+/// At most this much of the arguments is read for the action's words (bytes).
+const ACTION_BUDGET: usize = 64 * 1024;
+
+/// Lowercase words (letters, inner apostrophes) and numbers (digits with inner `.` or `,`).
+fn tokens(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let chars: Vec<char> = text.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c.is_alphabetic() {
+            let mut word = String::new();
+            while i < chars.len()
+                && (chars[i].is_alphabetic()
+                    || (matches!(chars[i], '\'' | '’')
+                        && i + 1 < chars.len()
+                        && chars[i + 1].is_alphabetic()
+                        && !word.is_empty()))
+            {
+                word.extend(
+                    chars[i]
+                        .to_lowercase()
+                        .map(|c| if c == '’' { '\'' } else { c }),
+                );
+                i += 1;
+            }
+            out.push(word);
+        } else if c.is_ascii_digit() {
+            let mut number = String::new();
+            while i < chars.len()
+                && (chars[i].is_ascii_digit()
+                    || (matches!(chars[i], '.' | ',')
+                        && i + 1 < chars.len()
+                        && chars[i + 1].is_ascii_digit()))
+            {
+                number.push(chars[i]);
+                i += 1;
+            }
+            out.push(number);
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+/// A word without a plural, past or gerund ending (`updates` → `updat`, `update` → `updat`).
+fn stem(word: &str) -> &str {
+    for suffix in ["ing", "ed", "es", "e", "s"] {
+        if let Some(base) = word.strip_suffix(suffix)
+            && base.chars().count() >= 3
+        {
+            return base;
+        }
+    }
+    word
+}
+
+fn clip(text: &str, budget: usize) -> &str {
+    let mut end = text.len().min(budget);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
+/// The features of an explanation for `key`: `u:` words, `b:` pairs and `t:` triples of
+/// the masked text, and two numbers (`n:xn`, numbers the action does not have; `n:share`,
+/// the share of the action's own words).
+pub fn teach_back_features(key: &TeachBackKey, text: &str) -> Vec<(String, f64)> {
+    let dump = clip(&key.argument_dump, ACTION_BUDGET);
+    let mut action_words: Vec<String> = tokens(dump);
+    action_words.extend(tokens(&key.action));
+    action_words.extend(super::text::identifier_tokens(&key.action));
+    // A word of the action in another form ("updates" for `update_deal`) is the action's too.
+    let stems: Vec<String> = action_words.iter().map(|w| stem(w).to_owned()).collect();
+    action_words.extend(stems);
+    action_words.sort_unstable();
+    action_words.dedup();
+    let action_numbers = super::numbers::numbers_in(dump);
+    let masked: Vec<String> = tokens(clip(text, TEXT_BUDGET))
+        .into_iter()
+        .map(|t| {
+            if t.starts_with(|c: char| c.is_ascii_digit()) {
+                let bare = t.replace(',', "");
+                // Any common format of a number the action has (`27.300,00` for 27300).
+                let same_value = super::numbers::numbers_in(&t).iter().any(|v| {
+                    action_numbers
+                        .iter()
+                        .any(|a| super::text::amounts_equal(*a, *v))
+                });
+                if same_value || dump.contains(&t) || dump.contains(&bare) {
+                    ACTION_NUMBER.to_owned()
+                } else {
+                    OTHER_NUMBER.to_owned()
+                }
+            } else if action_words.binary_search(&t).is_ok()
+                || action_words
+                    .binary_search_by(|w| w.as_str().cmp(stem(&t)))
+                    .is_ok()
+            {
+                ACTION_WORD.to_owned()
+            } else {
+                t
+            }
+        })
+        .collect();
+    let mut names: Vec<String> = Vec::with_capacity(masked.len() * 3);
+    // The mask alone says only how much of the action is repeated, which is no sign either way.
+    names.extend(
+        masked
+            .iter()
+            .filter(|t| !t.starts_with("<a"))
+            .map(|t| format!("u:{t}")),
+    );
+    // Pairs and triples of masks alone say how densely the action is repeated, not how
+    // truly: at least one word of the explanation's own is in each.
+    let own = |w: &[String]| w.iter().any(|t| !t.starts_with("<a"));
+    names.extend(
+        masked
+            .windows(2)
+            .filter(|w| own(w))
+            .map(|w| format!("b:{} {}", w[0], w[1])),
+    );
+    names.extend(
+        masked
+            .windows(3)
+            .filter(|w| own(w))
+            .map(|w| format!("t:{} {} {}", w[0], w[1], w[2])),
+    );
+    names.sort_unstable();
+    names.dedup();
+    let mut out: Vec<(String, f64)> = names.into_iter().map(|n| (n, 1.0)).collect();
+    let other_numbers = masked.iter().filter(|t| *t == OTHER_NUMBER).count();
+    out.push(("n:xn".to_owned(), (other_numbers.min(3) as f64) / 3.0));
+    out
+}
+
+struct Model {
+    bias: f64,
+    weights: HashMap<String, f64>,
+}
+
+fn model() -> &'static Model {
+    static MODEL: OnceLock<Model> = OnceLock::new();
+    MODEL.get_or_init(|| {
+        let mut bias = 0.0;
+        let mut weights = HashMap::new();
+        for line in include_str!("teach_back_model.tsv").lines() {
+            if line.starts_with('#') || line.trim().is_empty() {
+                continue;
+            }
+            let Some((name, w)) = line.rsplit_once('\t') else {
+                continue;
+            };
+            let Ok(w) = w.parse::<f64>() else { continue };
+            if name == "bias" {
+                bias = w;
+            } else {
+                weights.insert(name.to_owned(), w);
+            }
+        }
+        Model { bias, weights }
+    })
+}
+
+/// The estimated chance that `text` is a fake explanation of the action, and the phrase of the
+/// explanation's own words that weighs most towards it (words and pairs only, never the
+/// action's masked words).
+pub(crate) fn fake_chance(key: &TeachBackKey, text: &str) -> (f64, Option<String>) {
+    let model = model();
+    let mut score = model.bias;
+    let mut strongest: Option<(f64, String)> = None;
+    for (name, x) in teach_back_features(key, text) {
+        let Some(w) = model.weights.get(&name) else {
+            continue;
+        };
+        score += w * x;
+        let phrase = name
+            .strip_prefix("u:")
+            .or_else(|| name.strip_prefix("b:"))
+            .filter(|p| {
+                !p.contains('<')
+                    && p.split(' ')
+                        .any(|w| w.len() >= 4 && !super::vocab::STOPWORDS.contains(&w))
+            });
+        if let Some(p) = phrase
+            && *w > 0.0
+            && strongest.as_ref().is_none_or(|(best, _)| w > best)
+        {
+            strongest = Some((*w, p.to_owned()));
+        }
+    }
+    let chance = 1.0 / (1.0 + (-score).exp());
+    (chance, strongest.map(|(_, p)| p))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::TeachBackPolicy;
+    use crate::context::ActionContext;
+
+    fn key(ctx: &ActionContext) -> TeachBackKey {
+        super::super::teach_back_key::generate(ctx, &[], &TeachBackPolicy::default()).1
+    }
+
+    #[test]
+    fn words_and_numbers_of_the_action_are_masked() {
+        let k = key(&ActionContext::new("transfer_funds")
+            .with_kwarg("iban", "DE89370400440532013000")
+            .with_kwarg("amount", 27300));
+        let f = teach_back_features(
+            &k,
+            "Transfers 27.300,00 to DE89370400440532013000, not 4,100",
+        );
+        let names: Vec<&str> = f.iter().map(|(n, _)| n.as_str()).collect();
+        // "Transfers" is the action's own verb; 27,300 its amount; 2,730 another number.
+        for expected in ["u:<xn>", "u:to", "b:<an> to", "b:not <xn>", "t:<a> <an> to"] {
+            assert!(names.contains(&expected), "{expected}: {names:?}");
+        }
+        // Masks alone weigh nothing, and no value of the action is a feature.
+        assert!(
+            !names.contains(&"u:<a>") && !names.contains(&"b:<a> <an>"),
+            "{names:?}"
+        );
+        assert!(
+            !names
+                .iter()
+                .any(|n| n.contains("de89") || n.contains("transfer")),
+            "{names:?}"
+        );
+    }
+
+    #[test]
+    fn tokens_keep_inner_apostrophes_and_number_separators() {
+        assert_eq!(
+            tokens("Doesn’t wire 1.234,50 €, it's 12 — OK?"),
+            vec!["doesn't", "wire", "1.234,50", "it's", "12", "ok"]
+        );
+    }
+
+    #[test]
+    fn the_chance_is_a_probability_for_any_text() {
+        let k = key(&ActionContext::new("delete_file").with_kwarg("path", "/srv/q3.csv"));
+        for text in [
+            "",
+            "delete",
+            &"word ".repeat(50_000),
+            "ümlaut ñ 漢字 \u{202e}",
+        ] {
+            let (p, _) = fake_chance(&k, text);
+            assert!((0.0..=1.0).contains(&p), "{p}");
+        }
+    }
+}
