@@ -54,7 +54,9 @@ fn switched_off(key: &TeachBackKey) -> Vec<Vec<String>> {
 fn names(word: &str, subject: &str) -> bool {
     word == subject
         || word.strip_suffix('s') == Some(subject)
-        || (subject.len() >= 5 && word.len() >= 5 && word[..5.min(word.len())] == subject[..5])
+        || (subject.chars().count() >= 5
+            && word.chars().count() >= 5
+            && word.chars().take(5).eq(subject.chars().take(5)))
 }
 
 /// "Enables MFA", "keeps recording", "brute force protection stays on", "a password is still
@@ -135,6 +137,20 @@ mod tests {
 
     fn key(ctx: &ActionContext) -> TeachBackKey {
         generate(ctx, &[], &TeachBackPolicy::default()).1
+    }
+
+    #[test]
+    fn words_of_any_script_are_compared_by_characters() {
+        // A five-letter prefix inside a multi-byte character once split it (and panicked).
+        let cam = key(&ActionContext::new("ring_update_settings").with_kwarg("recording", false));
+        for text in [
+            "a gravação continua, récordingé ativa, 録画は続きます",
+            "grabación désactivée, nagrywanie wyłączone",
+        ] {
+            let _ = switched_off_told_on(&cam, text);
+        }
+        assert!(names("recordings", "recording") && names("récor", "récor"));
+        assert!(!names("récord", "recording"));
     }
 
     #[test]

@@ -31,6 +31,9 @@ pub(super) fn foreign_number(key: &TeachBackKey, text: &str, undated: &str) -> O
         // numbers are not (a hundredfold count or size is another action).
         // An explanation that says the action counts in cents may give its major-unit value
         // ("500000, in cents, so $5,000").
+        let mut units = Units::default();
+        base_units(&key.arguments, "", &mut units, 0);
+        numbers.extend(units.raw.iter().copied());
         let says_cents = super::explain::plain_words(undated)
             .iter()
             .any(|w| matches!(w.as_str(), "cent" | "cents" | "pence" | "centimes"));
@@ -45,7 +48,23 @@ pub(super) fn foreign_number(key: &TeachBackKey, text: &str, undated: &str) -> O
         let small = standalone_numbers(key);
         // A sum too: "562.40 in all (350 fee + 212.40 difference)", the batch's total.
         let total: f64 = key.amounts.iter().sum();
+        // A base-unit amount in its main unit only in its first reading ("2.5 SOL"; "2,500" is
+        // 2500, its decimal-comma reading 2.5 does not count) or below one ("0.015 BTC").
+        let in_main_unit = |g: &numbers::NumberGroup| {
+            let matches = |v: &f64| units.scaled.iter().any(|a| amounts_equal(*a, *v));
+            if g.digits.starts_with('0') {
+                g.values.iter().any(matches)
+            } else {
+                g.values.first().is_some_and(matches)
+            }
+        };
         let amounts = &key.amounts;
+        let per_year = super::explain::plain_words(undated).iter().any(|w| {
+            matches!(
+                w.as_str(),
+                "year" | "years" | "yearly" | "annual" | "annually" | "annualized" | "annualised"
+            )
+        });
         let derived = |v: f64| {
             small.iter().enumerate().any(|(i, a)| {
                 small[i + 1..]
@@ -55,7 +74,20 @@ pub(super) fn foreign_number(key: &TeachBackKey, text: &str, undated: &str) -> O
                 amounts[i + 1..]
                     .iter()
                     .any(|b| amounts_equal(((a + b) * 100.0).round() / 100.0, v))
-            }) || (amounts.len() >= 2 && amounts_equal((total * 100.0).round() / 100.0, v))
+            }) || small.iter().chain(amounts).enumerate().any(|(i, a)| {
+                // "an 8,500 increase" from 88,000 to 96,500.
+                small
+                    .iter()
+                    .chain(amounts)
+                    .skip(i + 1)
+                    .any(|b| amounts_equal((((a - b).abs()) * 100.0).round() / 100.0, v))
+            }) || (per_year
+                && amounts.iter().any(|a| {
+                    // "£240 a year" for £20 a month, "£2,600 a year" for £50 a week.
+                    amounts_equal(((a * 12.0) * 100.0).round() / 100.0, v)
+                        || amounts_equal(((a * 52.0) * 100.0).round() / 100.0, v)
+                }))
+                || (amounts.len() >= 2 && amounts_equal((total * 100.0).round() / 100.0, v))
                 // "down to 0".
                 || v == 0.0
         };
@@ -129,6 +161,7 @@ pub(super) fn foreign_number(key: &TeachBackKey, text: &str, undated: &str) -> O
                         || derived(*v)
                         || (g.approximate && near(*v))
                 })
+                || in_main_unit(g)
                 || part_of_code(&g.digits)
                 || ((g.unit_of_time || g.temperature) && g.values.iter().any(|v| converted(*v)))
                 || (g.unit_of_time && g.values.iter().any(|v| span(*v) || lasts(*v)))
@@ -264,6 +297,61 @@ fn action_numbers(key: &TeachBackKey) -> Option<(Vec<f64>, Vec<String>)> {
     Some((out, codes))
 }
 
+/// The numbers of an action's hex strings (`raw`) and its base-unit amounts in the main unit
+/// (`scaled`: 2.5 SOL for 2,500,000,000 lamports).
+#[derive(Default)]
+struct Units {
+    raw: Vec<f64>,
+    scaled: Vec<f64>,
+}
+
+/// Numbers the way people say them when the arguments count in a base unit or in hex: 2.5 SOL
+/// for `lamports: 2500000000`, 0.01 BTC for `amount_sats`, 2 ETH for `value: "0x1BC16D674EC80000"`
+/// (wei), 21,000 for `gas: "0x5208"`.
+fn base_units(v: &serde_json::Value, key: &str, out: &mut Units, depth: usize) {
+    if depth > 8 || out.raw.len() + out.scaled.len() > 4096 {
+        return;
+    }
+    let k = key.to_lowercase();
+    let scale = if k.contains("lamport") || k.contains("gwei") {
+        Some(1e9)
+    } else if k.contains("sat") && !k.contains("status") && !k.contains("sati") {
+        Some(1e8)
+    } else if k.contains("wei") {
+        Some(1e18)
+    } else {
+        None
+    };
+    match v {
+        serde_json::Value::Number(n) => {
+            if let (Some(x), Some(scale)) = (n.as_f64(), scale) {
+                out.scaled.push(x / scale);
+            }
+        }
+        serde_json::Value::String(s) => {
+            if let Some(hex) = s.strip_prefix("0x").or_else(|| s.strip_prefix("0X"))
+                && (1..=16).contains(&hex.len())
+                && let Ok(x) = u64::from_str_radix(hex, 16)
+            {
+                let x = x as f64;
+                out.raw.push(x);
+                out.scaled.extend([x / 1e18, x / 1e9]);
+            } else if let (Ok(x), Some(scale)) = (s.trim().parse::<f64>(), scale) {
+                out.scaled.push(x / scale);
+            }
+        }
+        serde_json::Value::Array(items) => items
+            .iter()
+            .take(64)
+            .for_each(|x| base_units(x, key, out, depth + 1)),
+        serde_json::Value::Object(map) => map
+            .iter()
+            .take(128)
+            .for_each(|(k, x)| base_units(x, k, out, depth + 1)),
+        _ => {}
+    }
+}
+
 /// The action's numbers that stand alone (JSON numbers, "2 tablets", not the digits of a
 /// code or UUID), at most 48: the factors of a total an explanation may work out.
 fn standalone_numbers(key: &TeachBackKey) -> Vec<f64> {
@@ -329,6 +417,49 @@ fn mask_list_markers(text: &str) -> String {
         }
         out.push_str(&rest[last..]);
     }
+    mask_inline_markers(&out)
+}
+
+/// "1. goes into packages/auth-sdk 2. bumps the version 3. publishes it": markers counting
+/// 1, 2, 3 … inside a line, blanked out when at least "1." and "2." are there.
+fn mask_inline_markers(text: &str) -> String {
+    let bytes = text.as_bytes();
+    // Marker starts: 1–2 digits at the start or after whitespace, then `.` or `)`, then a space.
+    let mut markers: Vec<(usize, usize, u32)> = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let at_start = i == 0 || bytes[i - 1].is_ascii_whitespace();
+        if at_start && bytes[i].is_ascii_digit() {
+            let digits = bytes[i..].iter().take_while(|b| b.is_ascii_digit()).count();
+            let end = i + digits;
+            if digits <= 2
+                && matches!(bytes.get(end), Some(b'.') | Some(b')'))
+                && bytes.get(end + 1) == Some(&b' ')
+                && let Ok(n) = text[i..end].parse::<u32>()
+            {
+                markers.push((i, digits, n));
+            }
+            i = end;
+        } else {
+            i += 1;
+        }
+    }
+    // The run 1, 2, 3 … in order.
+    let mut next = 1;
+    let mut run: Vec<(usize, usize)> = Vec::new();
+    for (at, digits, n) in markers {
+        if n == next {
+            run.push((at, digits));
+            next += 1;
+        }
+    }
+    if run.len() < 2 {
+        return text.to_owned();
+    }
+    let mut out = text.to_owned();
+    for (at, digits) in run {
+        out.replace_range(at..at + digits, &" ".repeat(digits));
+    }
     out
 }
 
@@ -360,5 +491,35 @@ mod tests {
         let blast = ActionContext::new("whatsapp_broadcast").with_kwarg("recipients", 58214);
         assert!(!foreign(&blast, "sends it to ~58.2k people"));
         assert!(foreign(&blast, "sends it to 58.2k people and 12 more"));
+    }
+
+    #[test]
+    fn base_units_hex_differences_and_yearly_sums_are_the_actions() {
+        let sol = ActionContext::new("solana_transfer").with_kwarg("lamports", 2_500_000_000u64);
+        assert!(!foreign(&sol, "sends 2.5 SOL from the treasury"));
+        assert!(foreign(&sol, "sends 2,500 SOL from the treasury"));
+        let eth = ActionContext::new("eth_send_transaction")
+            .with_kwarg("value", "0x1BC16D674EC80000")
+            .with_kwarg("gas", "0x5208");
+        assert!(!foreign(&eth, "sends 2 ETH with a 21,000 gas limit"));
+        assert!(foreign(&eth, "sends 20 ETH with a 21,000 gas limit"));
+        let raise = ActionContext::new("update_compensation")
+            .with_kwarg("previous_base_pay", 88000)
+            .with_kwarg("base_pay", 96500);
+        assert!(!foreign(&raise, "from 88,000 to 96,500, an 8,500 increase"));
+        assert!(foreign(&raise, "from 88,000 to 96,500, a 9,500 increase"));
+        let pledge = ActionContext::new("patreon_change_tier").with_kwarg("amount", 20.0);
+        assert!(!foreign(&pledge, "£20 a month, that is £240 a year"));
+        assert!(foreign(&pledge, "£20 a month, that is £240 in total"));
+    }
+
+    #[test]
+    fn inline_list_markers_are_no_numbers() {
+        assert_eq!(
+            mask_inline_markers("1. goes into web 2. bumps it 3. publishes 2 builds"),
+            " . goes into web  . bumps it  . publishes 2 builds"
+        );
+        // A lone "2." is no list.
+        assert_eq!(mask_inline_markers("pays 2. then"), "pays 2. then");
     }
 }

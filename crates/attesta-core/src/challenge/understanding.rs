@@ -61,8 +61,12 @@ pub(super) fn understanding_failure(
                 .to_owned(),
         );
     }
-    // One whimsical word the action does not mention: filler around key terms.
-    if let Some(w) = plain.iter().find(|w| {
+    // One whimsical word the action does not mention: filler around key terms. An action
+    // with pictographs (a "🍕 + drinks" note) may be retold in words.
+    let pictographs = key.argument_dump.chars().any(|c| {
+        ('\u{1F300}'..='\u{1FAFF}').contains(&c) || ('\u{2600}'..='\u{27BF}').contains(&c)
+    });
+    if let Some(w) = plain.iter().filter(|_| !pictographs).find(|w| {
         super::lexicon::absurd(w)
             && key
                 .vocabulary
