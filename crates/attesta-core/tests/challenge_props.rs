@@ -69,6 +69,9 @@ const VALUES: &[&str] = &[
     "-rf",
 ];
 
+/// Real actions of a blind teach-back set (their explanations are not used).
+const REAL_ACTIONS: &str = include_str!("corpus/teach_back_heldout49.jsonl");
+
 fn arb_string() -> impl Strategy<Value = String> {
     prop_oneof![
         prop::sample::select(VALUES).prop_map(str::to_owned),
@@ -225,6 +228,35 @@ proptest! {
         }
         let _ = serde_json::to_string(&public).unwrap();
         let _ = serde_json::to_string(&key).unwrap();
+    }
+
+    /// Answers made of a real action's own words mixed with text of any script: the checks
+    /// that only look closer once a word of the action is found are reached too.
+    #[test]
+    fn answers_mixing_action_words_and_any_script_get_a_verdict(
+        pick in any::<prop::sample::Index>(),
+        parts in prop::collection::vec((any::<prop::sample::Index>(), "\\PC{0,12}", any::<bool>()), 5..40),
+    ) {
+        let actions: Vec<&str> = REAL_ACTIONS.lines().filter(|l| !l.trim().is_empty()).collect();
+        let case: Value = serde_json::from_str(actions[pick.index(actions.len())]).unwrap();
+        let ctx: ActionContext = serde_json::from_value(case["ctx"].clone()).unwrap();
+        let own: Vec<String> = serde_json::to_string(&case["ctx"])
+            .unwrap()
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_owned)
+            .collect();
+        let answer = parts
+            .iter()
+            .map(|(i, other, glue)| {
+                let word = &own[i.index(own.len())];
+                if *glue { format!("{word}{other}") } else { format!("{word} {other}") }
+            })
+            .collect::<Vec<_>>()
+            .join(" ");
+        let (_, key) = generate(&ctx, &assessment(), &options(ChallengeType::TeachBack, 1, 0, None));
+        let result = check(&key, &Response::TeachBack(answer), 1e9, &[]).unwrap();
+        prop_assert!(result.passed || result.details.get("reason").is_some());
     }
 
     #[test]

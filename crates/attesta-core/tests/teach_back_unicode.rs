@@ -9,6 +9,10 @@ use attesta_core::challenge::{ChallengeOptions, Response, check, generate};
 use attesta_core::scoring::{DefaultRiskScorer, RiskScorer};
 use serde::Deserialize;
 
+#[allow(dead_code)]
+#[path = "../examples/train_teach_back_model/trainer.rs"]
+mod trainer;
+
 #[derive(Deserialize)]
 struct Case {
     ctx: ActionContext,
@@ -48,18 +52,7 @@ fn foreign(text: &str) -> Vec<String> {
 
 #[test]
 fn explanations_in_any_script_get_a_verdict() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus");
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .expect("corpus folder")
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| {
-            p.file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.starts_with("teach_back") && n.ends_with(".jsonl"))
-        })
-        .collect();
-    files.sort();
+    let files = trainer::corpus_files(std::path::Path::new(env!("CARGO_MANIFEST_DIR")));
     let mut judged = 0;
     for file in files {
         let text = std::fs::read_to_string(&file).expect("readable corpus");

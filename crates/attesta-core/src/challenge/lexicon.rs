@@ -428,8 +428,12 @@ fn in_set(word: &str, set: &HashSet<&'static str>) -> bool {
             candidates.push(format!("{stem}e"));
         }
         // `stopped` → `stop`, `shipping` → `ship`.
-        let bytes = stem.as_bytes();
-        if bytes.len() >= 3 && bytes[bytes.len() - 1] == bytes[bytes.len() - 2] {
+        let mut tail = stem.chars().rev();
+        if let (Some(last), Some(before)) = (tail.next(), tail.next())
+            && last == before
+            && last.is_ascii_alphabetic()
+            && stem.len() >= 3
+        {
             candidates.push(stem[..stem.len() - 1].to_owned());
         }
         if candidates.iter().any(|c| set.contains(c.as_str())) {
