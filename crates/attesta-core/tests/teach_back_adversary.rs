@@ -407,7 +407,7 @@ fn held_out_explanations() {
         include_str!("corpus/teach_back_heldout16.jsonl"),
     );
     assert!(guided.honest_rate >= 80.0 && guided.fake_rate >= 70.0);
-    // Sets 17–50 were written blind, each measured on arrival before it guided anything
+    // Sets 17–54 were written blind, each measured on arrival before it guided anything
     // (docs/challenges.md has every first run). The floors sit below today's figures (lowest:
     // 62.6 % honest on set 36, mostly amounts in minor units), so a rule that costs any set
     // much fails here; fakes are in-sample for the second reading (see the top of this file).
@@ -548,6 +548,22 @@ fn held_out_explanations() {
         (
             "teach-back held-out 50 (written blind)",
             include_str!("corpus/teach_back_heldout50.jsonl"),
+        ),
+        (
+            "teach-back held-out 51 (written blind)",
+            include_str!("corpus/teach_back_heldout51.jsonl"),
+        ),
+        (
+            "teach-back held-out 53 (written blind)",
+            include_str!("corpus/teach_back_heldout53.jsonl"),
+        ),
+        (
+            "teach-back held-out 54 (written blind)",
+            include_str!("corpus/teach_back_heldout54.jsonl"),
+        ),
+        (
+            "teach-back held-out 52 (written blind)",
+            include_str!("corpus/teach_back_heldout52.jsonl"),
         ),
     ] {
         let fresh = evaluate(label, corpus);

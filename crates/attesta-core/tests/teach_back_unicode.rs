@@ -4,9 +4,7 @@
 //! One case in six is taken, so the suite stays quick.
 
 use attesta_core::ActionContext;
-use attesta_core::ChallengeType;
-use attesta_core::challenge::{ChallengeOptions, Response, check, generate};
-use attesta_core::scoring::{DefaultRiskScorer, RiskScorer};
+use attesta_core::challenge::{Response, check};
 use serde::Deserialize;
 
 #[allow(dead_code)]
@@ -58,12 +56,7 @@ fn explanations_in_any_script_get_a_verdict() {
         let text = std::fs::read_to_string(&file).expect("readable corpus");
         for line in text.lines().filter(|l| !l.trim().is_empty()).step_by(6) {
             let case: Case = serde_json::from_str(line).expect("valid case");
-            let assessment = DefaultRiskScorer::new().score(&case.ctx);
-            let (_, key) = generate(
-                &case.ctx,
-                &assessment,
-                &ChallengeOptions::new(ChallengeType::TeachBack, 1),
-            );
+            let key = trainer::answer_key(&case.ctx);
             for answer in foreign(&case.explanation) {
                 let result =
                     check(&key, &Response::TeachBack(answer), 1e9, &[]).expect("no lockout");

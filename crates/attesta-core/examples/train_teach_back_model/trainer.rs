@@ -7,7 +7,8 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use attesta_core::challenge::{
-    ChallengeOptions, Expected, Response, SECOND_READING, check, generate, teach_back_features,
+    AnswerKey, ChallengeOptions, Expected, Response, SECOND_READING, check, generate,
+    teach_back_features,
 };
 use attesta_core::scoring::{DefaultRiskScorer, RiskScorer};
 use attesta_core::{ActionContext, ChallengeType};
@@ -43,6 +44,17 @@ pub struct Corpus {
     pub files: usize,
 }
 
+/// The teach-back answer key of an action, scored by the default scorer.
+pub fn answer_key(ctx: &ActionContext) -> AnswerKey {
+    let assessment = DefaultRiskScorer::new().score(ctx);
+    generate(
+        ctx,
+        &assessment,
+        &ChallengeOptions::new(ChallengeType::TeachBack, 1),
+    )
+    .1
+}
+
 /// The teach-back corpora of the crate, in name order.
 pub fn corpus_files(root: &Path) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(root.join("tests/corpus"))
@@ -76,12 +88,7 @@ pub fn load(root: &Path, with_rules: bool) -> Corpus {
         let text = std::fs::read_to_string(file).expect("readable corpus");
         for line in text.lines().filter(|l| !l.trim().is_empty()) {
             let case: Case = serde_json::from_str(line).expect("valid case");
-            let assessment = DefaultRiskScorer::new().score(&case.ctx);
-            let (_, key) = generate(
-                &case.ctx,
-                &assessment,
-                &ChallengeOptions::new(ChallengeType::TeachBack, 1),
-            );
+            let key = answer_key(&case.ctx);
             let Expected::TeachBack(k) = &key.expected else {
                 continue;
             };

@@ -85,6 +85,10 @@ static IDENTIFIER: LazyLock<Regex> =
 static RECORD_ID: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^[A-Za-z0-9][A-Za-z0-9_\-:.]{0,63}$").expect("valid regex"));
 
+/// An element reference of a browser-automation tool's page snapshot (`e412`, `s1e23`).
+static ELEMENT_REF: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(?:s\d{1,4})?e\d{1,6}$").expect("valid regex"));
+
 /// The role an argument plays, judged from its key (or, for positional arguments, the action name).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Role {
@@ -525,6 +529,23 @@ impl Collector {
             self.scan_free_text(s);
             return;
         }
+        // A date (`"to": "2024-08-31"` of a date range) is no recipient, branch or name.
+        let date = trimmed.len() >= 10
+            && trimmed.as_bytes()[..10].iter().enumerate().all(|(i, b)| {
+                if i == 4 || i == 7 {
+                    *b == b'-'
+                } else {
+                    b.is_ascii_digit()
+                }
+            });
+        if date
+            && matches!(
+                role,
+                Role::Recipient | Role::Branch | Role::Person | Role::Environment | Role::Table
+            )
+        {
+            return;
+        }
         match role {
             Role::Command => self.command(trimmed),
             Role::Recipient => {
@@ -551,7 +572,11 @@ impl Collector {
                     self.push(FactKind::Amount, &format_amount(v));
                 }
             }
-            Role::Branch if IDENTIFIER.is_match(trimmed) || trimmed.contains('/') => {
+            // A browser tool's element reference (`ref: e412`, `s1e23`) is no git ref.
+            Role::Branch
+                if (IDENTIFIER.is_match(trimmed) || trimmed.contains('/'))
+                    && !ELEMENT_REF.is_match(trimmed) =>
+            {
                 self.push(FactKind::Branch, trimmed);
             }
             Role::Environment if IDENTIFIER.is_match(trimmed) => {
@@ -706,6 +731,30 @@ mod tests {
             .into_iter()
             .map(|f| (f.kind, f.value))
             .collect()
+    }
+
+    #[test]
+    fn dates_and_element_refs_are_no_targets() {
+        let share = ActionContext::new("mychart_share_records")
+            .with_kwarg("recipient", "Dr. Hannelore Voss")
+            .with_kwarg(
+                "date_range",
+                json!({"from": "2019-01-01", "to": "2024-08-31"}),
+            );
+        let facts = kinds(&share);
+        assert!(
+            facts.contains(&(FactKind::Recipient, "Dr. Hannelore Voss".into())),
+            "{facts:?}"
+        );
+        assert!(!facts.iter().any(|(_, v)| v.starts_with("20")), "{facts:?}");
+        let click = ActionContext::new("mcp__playwright__browser_click").with_kwarg("ref", "e412");
+        assert!(!kinds(&click).iter().any(|(k, _)| *k == FactKind::Branch));
+        let push = ActionContext::new("git_push").with_kwarg("ref", "release/2.1");
+        assert!(kinds(&push).contains(&(FactKind::Branch, "release/2.1".into())));
+        let tag = ActionContext::new("git_push").with_kwarg("ref", "v2");
+        assert!(kinds(&tag).contains(&(FactKind::Branch, "v2".into())));
+        let nested = ActionContext::new("browser_click").with_kwarg("ref", "s1e23");
+        assert!(!kinds(&nested).iter().any(|(k, _)| *k == FactKind::Branch));
     }
 
     #[test]
