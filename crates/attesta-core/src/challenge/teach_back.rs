@@ -411,11 +411,10 @@ pub(crate) fn check(
     if failure.is_none() {
         failure = super::understanding::understanding_failure(key, text, &lower, &matched);
     }
-    // The rules found nothing wrong: the learned second reading may still reject.
-    let mut second_reading = None;
+    // The rules found nothing wrong: the learned second reading may still reject. Its score
+    // is not reported: a number to push below the line would guide a faker's rewording.
     if failure.is_none() {
         let (chance, phrase) = super::second_reading::fake_chance(key, text);
-        second_reading = Some((chance * 1000.0).round() / 1000.0);
         if chance > super::second_reading::FAKE_THRESHOLD {
             // The phrase is the explanation's own words; it is named only when no value of
             // the action hides inside it.
@@ -446,9 +445,6 @@ pub(crate) fn check(
         .with_detail("key_terms_matched", matched.len())
         .with_detail("key_terms_required", required);
     result.teach_back_text = Some(text.to_owned());
-    if let Some(chance) = second_reading {
-        result = result.with_detail("fake_chance", chance);
-    }
     if let Some(reason) = failure {
         result = result.with_detail("reason", reason);
     }
