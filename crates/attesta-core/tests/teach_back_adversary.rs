@@ -18,9 +18,12 @@
 
 use std::collections::BTreeMap;
 
-use attesta_core::challenge::{ChallengeOptions, Expected, Response, check, generate};
-use attesta_core::scoring::{DefaultRiskScorer, RiskScorer};
-use attesta_core::{ActionContext, ChallengeType};
+#[allow(dead_code)]
+#[path = "../examples/train_teach_back_model/trainer.rs"]
+mod trainer;
+
+use attesta_core::ActionContext;
+use attesta_core::challenge::{Expected, Response, check};
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -62,12 +65,7 @@ fn evaluate_with(label: &str, corpus: &str, min_words: Option<u32>) -> Figures {
     let (mut honest, mut honest_ok, mut fakes, mut fakes_caught) = (0, 0, 0, 0);
     let mut misses = Vec::new();
     for case in &cases {
-        let assessment = DefaultRiskScorer::new().score(&case.ctx);
-        let (_, mut key) = generate(
-            &case.ctx,
-            &assessment,
-            &ChallengeOptions::new(ChallengeType::TeachBack, 1),
-        );
+        let mut key = trainer::answer_key(&case.ctx);
         if let (Some(min), Expected::TeachBack(k)) = (min_words, &mut key.expected) {
             k.min_words = min;
         }

@@ -688,13 +688,9 @@ pub(super) fn argument_failure(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::challenge::teach_back::generate;
-    use crate::config::TeachBackPolicy;
     use crate::context::ActionContext;
 
-    fn key(ctx: &ActionContext) -> TeachBackKey {
-        generate(ctx, &[], &TeachBackPolicy::default()).1
-    }
+    use crate::challenge::teach_back_key::key_for as key;
 
     #[test]
     fn the_sign_of_a_change() {

@@ -455,10 +455,8 @@ mod tests {
 
     #[test]
     fn a_weekday_the_action_does_not_have_is_foreign() {
-        use crate::challenge::teach_back::generate;
-        use crate::config::TeachBackPolicy;
         use crate::context::ActionContext;
-        let key = |ctx: ActionContext| generate(&ctx, &[], &TeachBackPolicy::default()).1;
+        let key = |ctx: ActionContext| crate::challenge::teach_back_key::key_for(&ctx);
         let post = key(ActionContext::new("send_slack_message").with_kwarg(
             "text",
             "The office network will be down Saturday 06:00-10:00 UTC.",

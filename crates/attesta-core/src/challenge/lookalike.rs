@@ -118,7 +118,7 @@ mod tests {
     use crate::context::ActionContext;
 
     fn failure(ctx: &ActionContext, text: &str) -> Option<String> {
-        let key = generate(ctx, &[], &TeachBackPolicy::default()).1;
+        let key = crate::challenge::teach_back_key::key_for(ctx);
         lookalike_failure(&key, &text.to_lowercase())
     }
 

@@ -250,14 +250,10 @@ pub(super) fn overwrite_told_as_append(key: &TeachBackKey, lower: &str) -> Optio
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::challenge::teach_back::generate;
-    use crate::config::TeachBackPolicy;
     use crate::context::ActionContext;
     use serde_json::json;
 
-    fn key(ctx: &ActionContext) -> TeachBackKey {
-        generate(ctx, &[], &TeachBackPolicy::default()).1
-    }
+    use crate::challenge::teach_back_key::key_for as key;
 
     #[test]
     fn misreadings_fail_and_right_readings_pass() {

@@ -130,14 +130,10 @@ pub(super) fn switched_off_told_on(key: &TeachBackKey, lower: &str) -> Option<St
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::challenge::teach_back::generate;
-    use crate::config::TeachBackPolicy;
     use crate::context::ActionContext;
     use serde_json::json;
 
-    fn key(ctx: &ActionContext) -> TeachBackKey {
-        generate(ctx, &[], &TeachBackPolicy::default()).1
-    }
+    use crate::challenge::teach_back_key::key_for as key;
 
     #[test]
     fn words_of_any_script_are_compared_by_characters() {

@@ -34,7 +34,8 @@ pub(super) fn foreign_number(key: &TeachBackKey, text: &str, undated: &str) -> O
         let mut units = Units::default();
         base_units(&key.arguments, "", &mut units, 0);
         numbers.extend(units.raw.iter().copied());
-        let says_cents = super::explain::plain_words(undated)
+        let undated_words = super::explain::plain_words(undated);
+        let says_cents = undated_words
             .iter()
             .any(|w| matches!(w.as_str(), "cent" | "cents" | "pence" | "centimes"));
         let known = |v: f64| {
@@ -59,7 +60,7 @@ pub(super) fn foreign_number(key: &TeachBackKey, text: &str, undated: &str) -> O
             }
         };
         let amounts = &key.amounts;
-        let per_year = super::explain::plain_words(undated).iter().any(|w| {
+        let per_year = undated_words.iter().any(|w| {
             matches!(
                 w.as_str(),
                 "year" | "years" | "yearly" | "annual" | "annually" | "annualized" | "annualised"
@@ -466,12 +467,10 @@ fn mask_inline_markers(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::challenge::teach_back::generate;
-    use crate::config::TeachBackPolicy;
     use crate::context::ActionContext;
 
     fn foreign(ctx: &ActionContext, text: &str) -> bool {
-        let key = generate(ctx, &[], &TeachBackPolicy::default()).1;
+        let key = crate::challenge::teach_back_key::key_for(ctx);
         foreign_number(&key, text, &text.to_lowercase()).is_some()
     }
 

@@ -225,12 +225,9 @@ pub(crate) fn fake_chance(key: &TeachBackKey, text: &str) -> (f64, Option<String
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::TeachBackPolicy;
     use crate::context::ActionContext;
 
-    fn key(ctx: &ActionContext) -> TeachBackKey {
-        super::super::teach_back_key::generate(ctx, &[], &TeachBackPolicy::default()).1
-    }
+    use crate::challenge::teach_back_key::key_for as key;
 
     #[test]
     fn words_and_numbers_of_the_action_are_masked() {

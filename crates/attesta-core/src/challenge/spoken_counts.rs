@@ -406,8 +406,6 @@ pub(super) fn endless_claimed(key: &TeachBackKey, text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::challenge::teach_back::generate;
-    use crate::config::TeachBackPolicy;
     use crate::context::ActionContext;
 
     #[test]
@@ -422,7 +420,7 @@ mod tests {
 
     #[test]
     fn a_duration_in_another_unit_is_misstated() {
-        let key = |ctx: ActionContext| generate(&ctx, &[], &TeachBackPolicy::default()).1;
+        let key = |ctx: ActionContext| crate::challenge::teach_back_key::key_for(&ctx);
         let sql = key(ActionContext::new("sql_execute").with_kwarg(
             "query",
             "DELETE FROM sessions WHERE last_seen < now() - interval '30 days'",
@@ -458,7 +456,7 @@ mod tests {
 
     #[test]
     fn an_action_that_ends_told_as_endless() {
-        let key = |ctx: ActionContext| generate(&ctx, &[], &TeachBackPolicy::default()).1;
+        let key = |ctx: ActionContext| crate::challenge::teach_back_key::key_for(&ctx);
         let plan = key(ActionContext::new("schedule_recurring_payment")
             .with_kwarg("amount", 250)
             .with_kwarg("occurrences", 12));
@@ -479,7 +477,7 @@ mod tests {
 
     #[test]
     fn an_age_filter_told_as_everything_or_the_other_end() {
-        let key = |ctx: ActionContext| generate(&ctx, &[], &TeachBackPolicy::default()).1;
+        let key = |ctx: ActionContext| crate::challenge::teach_back_key::key_for(&ctx);
         let find = key(ActionContext::new("run_shell").with_kwarg(
             "command",
             "find /var/log/nginx -name '*.gz' -mtime +30 -delete",

@@ -266,13 +266,9 @@ pub(super) fn scaled_to_zero_told_running(key: &TeachBackKey, lower: &str) -> Op
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::challenge::teach_back::generate;
-    use crate::config::TeachBackPolicy;
     use crate::context::ActionContext;
 
-    fn key(ctx: &ActionContext) -> TeachBackKey {
-        generate(ctx, &[], &TeachBackPolicy::default()).1
-    }
+    use crate::challenge::teach_back_key::key_for as key;
 
     #[test]
     fn statements_told_the_other_way() {

@@ -454,12 +454,9 @@ pub(crate) fn check(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::TeachBackPolicy;
     use crate::context::ActionContext;
 
-    fn key_for(ctx: &ActionContext) -> TeachBackKey {
-        generate(ctx, &[], &TeachBackPolicy::default()).1
-    }
+    use crate::challenge::teach_back_key::key_for;
 
     fn rm_ctx() -> ActionContext {
         ActionContext::new("delete_directory")

@@ -216,6 +216,12 @@ fn has_scope_marker(ctx: &ActionContext, strings: &[String]) -> bool {
         })
 }
 
+/// The teach-back key of `ctx` under the default policy, for unit tests.
+#[cfg(test)]
+pub(crate) fn key_for(ctx: &crate::context::ActionContext) -> TeachBackKey {
+    generate(ctx, &[], &crate::config::TeachBackPolicy::default()).1
+}
+
 pub(crate) fn generate(
     ctx: &ActionContext,
     factors: &[RiskFactor],
