@@ -563,6 +563,38 @@ fn held_out_explanations() {
             "teach-back held-out 52 (written blind)",
             include_str!("corpus/teach_back_heldout52.jsonl"),
         ),
+        (
+            "teach-back held-out 55 (written blind)",
+            include_str!("corpus/teach_back_heldout55.jsonl"),
+        ),
+        (
+            "teach-back held-out 56 (written blind)",
+            include_str!("corpus/teach_back_heldout56.jsonl"),
+        ),
+        (
+            "teach-back held-out 57 (written blind)",
+            include_str!("corpus/teach_back_heldout57.jsonl"),
+        ),
+        (
+            "teach-back held-out 58 (written blind)",
+            include_str!("corpus/teach_back_heldout58.jsonl"),
+        ),
+        (
+            "teach-back held-out 59 (written blind)",
+            include_str!("corpus/teach_back_heldout59.jsonl"),
+        ),
+        (
+            "teach-back held-out 60 (written blind)",
+            include_str!("corpus/teach_back_heldout60.jsonl"),
+        ),
+        (
+            "teach-back held-out 61 (written blind)",
+            include_str!("corpus/teach_back_heldout61.jsonl"),
+        ),
+        (
+            "teach-back held-out 62 (written blind)",
+            include_str!("corpus/teach_back_heldout62.jsonl"),
+        ),
     ] {
         let fresh = evaluate(label, corpus);
         if fresh.honest_rate < 60.0 || fresh.fake_rate < 60.0 {

@@ -1,6 +1,7 @@
 //! The teach-back second reading's weights (`src/challenge/teach_back_model.tsv`) are what the
-//! training program learns from the corpora in `tests/corpus`: a corpus added or changed
-//! without retraining, or a weight edited by hand, fails here. Retrain with
+//! training program learns from the corpora in `tests/corpus` and the rules' verdicts on them
+//! (a rule's reason is one of the features): a corpus or a rule changed without retraining, or a
+//! weight edited by hand, fails here. Retrain with
 //! `cargo run --release -p attesta-core --example train_teach_back_model -- --write`.
 
 use std::collections::BTreeMap;
@@ -21,7 +22,7 @@ fn weights(file: &str) -> BTreeMap<String, f64> {
 #[test]
 fn the_shipped_weights_are_learned_from_the_corpora() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let corpus = trainer::load(root, false);
+    let corpus = trainer::load(root);
     let all: Vec<&trainer::Example> = corpus.examples.iter().collect();
     let learned = weights(&trainer::weights_file(
         &corpus,

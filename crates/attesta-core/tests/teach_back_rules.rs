@@ -2,7 +2,7 @@
 //! each rule must reject its fake and leave the honest explanation of the same action alone.
 //! The figures over whole corpora are in `teach_back_adversary.rs`.
 
-use attesta_core::challenge::{ChallengeOptions, Response, SECOND_READING, check, generate};
+use attesta_core::challenge::{ChallengeOptions, Expected, generate, rules_verdict};
 use attesta_core::scoring::{DefaultRiskScorer, RiskScorer};
 use attesta_core::{ActionContext, ChallengeType};
 use serde_json::{Value, json};
@@ -17,7 +17,9 @@ fn ctx(name: &str, kwargs: Value) -> ActionContext {
     ctx
 }
 
-/// The failure reason, or `None` when the explanation passes.
+/// The rules' reason to reject `text`, or `None` when they accept it. The learned second
+/// reading, which may add or overrule a doubt, is measured over whole corpora instead
+/// (`examples/train_teach_back_model`).
 fn judge(ctx: &ActionContext, text: &str) -> Option<String> {
     let assessment = DefaultRiskScorer::new().score(ctx);
     let (_, key) = generate(
@@ -25,27 +27,18 @@ fn judge(ctx: &ActionContext, text: &str) -> Option<String> {
         &assessment,
         &ChallengeOptions::new(ChallengeType::TeachBack, 1),
     );
-    let result = check(&key, &Response::TeachBack(text.to_owned()), 1e9, &[]).expect("no lockout");
-    result
-        .details
-        .get("reason")
-        .and_then(Value::as_str)
-        .map(str::to_owned)
+    let Expected::TeachBack(key) = &key.expected else {
+        panic!("a teach-back key");
+    };
+    rules_verdict(key, text)
 }
 
-/// The rules pass `honest` and reject `fake` themselves (not by its length). The learned
-/// second reading, which runs after the rules, is measured over whole corpora instead
-/// (`examples/train_teach_back_model`), so its verdict on `honest` is not asserted here.
+/// The rules pass `honest` and reject `fake` themselves (not by its length).
 fn pair(ctx: &ActionContext, honest: &str, fake: &str) {
-    let by_rules = |reason: &Option<String>| {
-        reason
-            .as_deref()
-            .is_some_and(|r| !r.contains(SECOND_READING))
-    };
     let h = judge(ctx, honest);
-    assert!(!by_rules(&h), "honest rejected: {honest}: {h:?}");
+    assert!(h.is_none(), "honest rejected: {honest}: {h:?}");
     let f = judge(ctx, fake);
-    assert!(by_rules(&f), "fake accepted by the rules: {fake}: {f:?}");
+    assert!(f.is_some(), "fake accepted by the rules: {fake}: {f:?}");
     assert!(
         !f.as_deref().is_some_and(|r| r.contains(" words; at least")),
         "fake too short to test a rule: {fake}"

@@ -3,9 +3,10 @@
 //! training and judged by the rules plus a model that never saw it.
 //!
 //! ```text
-//! cargo run --release -p attesta-core --example train_teach_back_model            # measure
-//! cargo run --release -p attesta-core --example train_teach_back_model -- --write # and write
-//! cargo run --release -p attesta-core --example train_teach_back_model -- --show  # honest ones it rejects
+//! cargo run --release -p attesta-core --example train_teach_back_model              # measure
+//! cargo run --release -p attesta-core --example train_teach_back_model -- --write   # and write
+//! cargo run --release -p attesta-core --example train_teach_back_model -- --show    # honest ones it rejects
+//! cargo run --release -p attesta-core --example train_teach_back_model -- --reasons # per rule
 //! ```
 
 #![allow(clippy::print_stdout)]
@@ -15,13 +16,41 @@ mod trainer;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use attesta_core::challenge::FAKE_THRESHOLD;
+use attesta_core::challenge::{FAKE_THRESHOLD, OVERRULE_THRESHOLD, overrulable, reason_class};
+
+/// Counts of a verdict: [honest accepted, honest, fakes rejected, fakes].
+type Counts = [usize; 4];
+
+fn add(counts: &mut Counts, fake: bool, accept: bool) {
+    let slot = if fake { 2 } else { 0 };
+    counts[slot + 1] += 1;
+    counts[slot] += usize::from(accept != fake);
+}
+
+fn pct(ok: usize, all: usize) -> f64 {
+    100.0 * ok as f64 / all.max(1) as f64
+}
+
+fn rates(c: &Counts) -> String {
+    format!("{:5.1} / {:5.1}", pct(c[0], c[1]), pct(c[2], c[3]))
+}
+
+/// The built-in verdict: the rules, a rejection above `reject` for what they accept, and an
+/// overruled doubt at or below `overrule`.
+fn accept(e: &trainer::Example, p: f64, reject: f64, overrule: f64) -> bool {
+    if e.rules_accept {
+        p <= reject
+    } else {
+        overrulable(&e.reason) && p <= overrule
+    }
+}
 
 fn main() {
     let write = std::env::args().any(|a| a == "--write");
     let show = std::env::args().any(|a| a == "--show");
+    let reasons = std::env::args().any(|a| a == "--reasons");
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let corpus = trainer::load(root, true);
+    let corpus = trainer::load(root);
     let dims = corpus.names.len();
     println!(
         "{} explanations in {} corpora, {} features kept of {dims}",
@@ -34,30 +63,42 @@ fn main() {
             .count()
     );
 
-    // Each blind set judged by a model trained without it: [honest ok, honest, fakes ok, fakes].
-    let thresholds = [0.5, 0.7, 0.8, 0.85, 0.9, 0.95];
-    let mut per_set: BTreeMap<String, [usize; 6]> = BTreeMap::new();
-    let mut per_threshold = vec![[0usize; 4]; thresholds.len()];
+    // Each blind set judged by a model trained without it.
+    let rejects = [0.5, 0.6, 0.7, 0.8, 0.9];
+    let overrules = [0.0, 0.1, 0.2, 0.3];
+    let mut grid = vec![[0usize; 4]; rejects.len() * overrules.len()];
+    let mut per_set: BTreeMap<String, (Counts, Counts)> = BTreeMap::new();
+    // Per rule reason: [honest, fakes, honest overruled, fakes overruled].
+    let mut by_reason: BTreeMap<String, [usize; 4]> = BTreeMap::new();
     let mut sets: Vec<&str> = corpus.examples.iter().map(|e| e.set.as_str()).collect();
     sets.dedup();
     for set in sets.iter().filter(|s| s.contains("heldout")) {
         let rest: Vec<&trainer::Example> =
             corpus.examples.iter().filter(|e| e.set != *set).collect();
         let w = trainer::train(&rest, dims);
-        let counts = per_set.entry((*set).to_owned()).or_default();
+        let (rules, built_in) = per_set.entry((*set).to_owned()).or_default();
         for e in corpus.examples.iter().filter(|e| e.set == *set) {
             let p = trainer::chance(&w, e);
-            let slot = if e.fake { 2 } else { 0 };
-            for (t, threshold) in thresholds.iter().enumerate() {
-                let accept = e.rules_accept && p <= *threshold;
-                per_threshold[t][slot + 1] += 1;
-                per_threshold[t][slot] += usize::from(accept != e.fake);
+            for (a, reject) in rejects.iter().enumerate() {
+                for (b, overrule) in overrules.iter().enumerate() {
+                    add(
+                        &mut grid[a * overrules.len() + b],
+                        e.fake,
+                        accept(e, p, *reject, *overrule),
+                    );
+                }
             }
-            let accept = e.rules_accept && p <= FAKE_THRESHOLD;
-            counts[slot + 1] += 1;
-            counts[slot] += usize::from(accept != e.fake);
-            counts[4 + usize::from(e.fake)] += usize::from(e.rules_accept != e.fake);
-            if show && e.rules_accept && !accept && !e.fake {
+            let verdict = accept(e, p, FAKE_THRESHOLD, OVERRULE_THRESHOLD);
+            add(rules, e.fake, e.rules_accept);
+            add(built_in, e.fake, verdict);
+            if !e.rules_accept {
+                let r = by_reason
+                    .entry(reason_class(&e.reason).to_owned())
+                    .or_default();
+                r[usize::from(e.fake)] += 1;
+                r[2 + usize::from(e.fake)] += usize::from(verdict);
+            }
+            if show && !verdict && !e.fake && (e.rules_accept || overrulable(&e.reason)) {
                 let mut top: Vec<(f64, &str)> = e
                     .features
                     .iter()
@@ -73,40 +114,45 @@ fn main() {
             }
         }
     }
-    let pct = |ok: usize, all: usize| 100.0 * ok as f64 / all.max(1) as f64;
     println!(
         "each blind set left out of training, honest accepted / fakes rejected \
-         (rules alone → rules and second reading above {FAKE_THRESHOLD}):"
+         (rules alone → built-in: rejected above {FAKE_THRESHOLD}, doubts overruled at or \
+         below {OVERRULE_THRESHOLD}):"
     );
-    for (set, c) in &per_set {
+    for (set, (rules, built_in)) in &per_set {
         println!(
-            "  {set:<22} {:5.1} / {:5.1}  →  {:5.1} / {:5.1}  ({} cases)",
-            pct(c[4], c[1]),
-            pct(c[5], c[3]),
-            pct(c[0], c[1]),
-            pct(c[2], c[3]),
-            c[1] + c[3]
+            "  {set:<22} {}  →  {}  ({} cases)",
+            rates(rules),
+            rates(built_in),
+            built_in[1] + built_in[3]
         );
     }
-    let rules: [usize; 4] = per_set.values().fold([0; 4], |mut a, c| {
-        a[0] += c[4];
-        a[1] += c[1];
-        a[2] += c[5];
-        a[3] += c[3];
-        a
-    });
-    println!(
-        "all blind sets, rules alone: {:.1} % / {:.1} %",
-        pct(rules[0], rules[1]),
-        pct(rules[2], rules[3])
-    );
-    for (t, threshold) in thresholds.iter().enumerate() {
-        let c = per_threshold[t];
+    let total = |pick: fn(&(Counts, Counts)) -> &Counts| {
+        per_set.values().fold([0; 4], |mut a, c| {
+            for (x, y) in a.iter_mut().zip(pick(c)) {
+                *x += y;
+            }
+            a
+        })
+    };
+    println!("all blind sets, rules alone: {}", rates(&total(|c| &c.0)));
+    println!("all blind sets, built-in:    {}", rates(&total(|c| &c.1)));
+    println!("rejected above / doubts overruled at or below:");
+    for (a, reject) in rejects.iter().enumerate() {
+        let row: Vec<String> = overrules
+            .iter()
+            .enumerate()
+            .map(|(b, o)| format!("{o}: {}", rates(&grid[a * overrules.len() + b])))
+            .collect();
+        println!("  {reject}  {}", row.join("  "));
+    }
+    if reasons {
         println!(
-            "all blind sets, rules and second reading above {threshold}: {:.1} % / {:.1} %",
-            pct(c[0], c[1]),
-            pct(c[2], c[3])
+            "rules' reasons: honest / fakes rejected by the rules, of them accepted in the end"
         );
+        for (class, r) in &by_reason {
+            println!("  {:5} {:5}  {:5} {:5}  {class}", r[0], r[1], r[2], r[3]);
+        }
     }
 
     if write {

@@ -7,8 +7,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use attesta_core::challenge::{
-    AnswerKey, ChallengeOptions, Expected, Response, SECOND_READING, check, generate,
-    teach_back_features,
+    AnswerKey, ChallengeOptions, Expected, generate, rules_verdict, teach_back_features,
 };
 use attesta_core::scoring::{DefaultRiskScorer, RiskScorer};
 use attesta_core::{ActionContext, ChallengeType};
@@ -31,8 +30,10 @@ pub struct Example {
     pub set: String,
     pub features: Vec<(usize, f64)>,
     pub fake: bool,
-    /// Whether the rules alone accept it (only read when `with_rules`).
+    /// Whether the rules alone accept it.
     pub rules_accept: bool,
+    /// The rules' reason for rejecting it (empty when they accept).
+    pub reason: String,
     pub text: String,
 }
 
@@ -71,9 +72,9 @@ pub fn corpus_files(root: &Path) -> Vec<PathBuf> {
     files
 }
 
-/// Every explanation of the corpora with its features (numbered in order of first sight) and,
-/// when `with_rules`, the rules' verdict.
-pub fn load(root: &Path, with_rules: bool) -> Corpus {
+/// Every explanation of the corpora with its features (numbered in order of first sight) and the
+/// rules' verdict.
+pub fn load(root: &Path) -> Corpus {
     let files = corpus_files(root);
     let mut index: HashMap<String, usize> = HashMap::new();
     let mut names: Vec<String> = Vec::new();
@@ -92,23 +93,15 @@ pub fn load(root: &Path, with_rules: bool) -> Corpus {
             let Expected::TeachBack(k) = &key.expected else {
                 continue;
             };
-            // The rules' verdict: a rejection by the second reading itself counts as accepted.
-            let rules_accept = with_rules && {
-                let result = check(
-                    &key,
-                    &Response::TeachBack(case.explanation.clone()),
-                    1e9,
-                    &[],
-                )
-                .expect("no lockout");
-                result.passed
-                    || result
-                        .details
-                        .get("reason")
-                        .and_then(|r| r.as_str())
-                        .is_some_and(|r| r.contains(SECOND_READING))
-            };
-            let features = teach_back_features(k, &case.explanation)
+            // The rules' verdict (without the second reading); their reason is a feature.
+            let reason = rules_verdict(k, &case.explanation).unwrap_or_default();
+            let rules_accept = reason.is_empty();
+            let named = teach_back_features(
+                k,
+                &case.explanation,
+                (!reason.is_empty()).then_some(reason.as_str()),
+            );
+            let features = named
                 .into_iter()
                 .map(|(name, x)| {
                     let j = *index.entry(name.clone()).or_insert_with(|| {
@@ -125,6 +118,7 @@ pub fn load(root: &Path, with_rules: bool) -> Corpus {
                 features,
                 fake: !case.expected,
                 rules_accept,
+                reason,
                 text: case.explanation,
             });
         }

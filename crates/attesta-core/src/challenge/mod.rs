@@ -69,10 +69,13 @@ pub use multi_party::{
     IdentityRefused, MultiPartySession, MultiPartyStep, SessionError, normalize_identity,
 };
 pub use quiz::{AcceptedAnswer, AnswerFormat, ExpectedAnswer, QuizKey, QuizQuestion};
-pub use second_reading::FAKE_THRESHOLD;
-/// The features the teach-back second reading weighs (for its training program).
+/// The features the teach-back second reading weighs, and the rules' verdict it reads (for its
+/// training program).
 #[doc(hidden)]
 pub use second_reading::teach_back_features;
+pub use second_reading::{FAKE_THRESHOLD, OVERRULE_THRESHOLD, overrulable, reason_class};
+#[doc(hidden)]
+pub use teach_back::rules_verdict;
 pub use teach_back::{KeyTermCategory, KeyTermGroup, TeachBackKey, TeachBackValidator};
 /// Words every rejection by the teach-back second reading carries.
 pub const SECOND_READING: &str = "reads like a misdescription";

@@ -5,10 +5,19 @@
 //! first one", "no email goes out"); the rules know some of those claims by name, the model
 //! weighs all of them together.
 //!
+//! It also reads what some rules reject. Rules that compare a value of the explanation with the
+//! action's (a number, amount, date, currency, period, schedule, address, host, environment,
+//! role, another name) and the structural checks (length, pasted arguments, repetition, reasons
+//! to approve, another action) always reject. The rules that judge the wording of the effect,
+//! the target, the direction and the scope fail honest explanations whose words they do not know
+//! ("the Ajax hub", "gets pulled"); when one of them is the only doubt and the model, told which
+//! rule doubted, is confident the text is honest (at most [`OVERRULE_THRESHOLD`]), the doubt is
+//! overruled.
+//!
 //! The weights (`teach_back_model.tsv`) are learned from the teach-back corpora by
 //! `cargo run --release -p attesta-core --example train_teach_back_model`; the same program
 //! measures the model on each blind set with that set left out of training
-//! (docs/challenges.md). The model can only reject: it never turns a rule's "no" into a "yes".
+//! (docs/challenges.md).
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -16,7 +25,41 @@ use std::sync::OnceLock;
 use super::teach_back::TeachBackKey;
 
 /// Explanations the rules accepted are rejected above this estimated chance of being a fake.
-pub const FAKE_THRESHOLD: f64 = 0.9;
+pub const FAKE_THRESHOLD: f64 = 0.7;
+
+/// A doubt of a wording rule ([`overrulable`]) is overruled at or below this estimated chance of
+/// being a fake.
+pub const OVERRULE_THRESHOLD: f64 = 0.2;
+
+/// The rules whose doubt the second reading may overrule: they judge the words for the effect,
+/// the target, the direction and the scope, not a value (by their reason's [`reason_class`]).
+const OVERRULABLE: &[&str] = &[
+    "the explanation describes the opposite of what the action does",
+    "the explanation does not name what the action affects",
+    "the explanation does not say what the action will do",
+    "the explanation is mostly not about this action",
+    "the explanation overstates or misstates how much the action affects",
+    "the explanation understates how much the action affects",
+    "the explanation says something the action does will not happen",
+    "the explanation says the action's effect will not happen",
+    "the explanation understates what the action does: it cannot be taken back",
+    "the explanation understates what the action does: it stops the service",
+];
+
+/// A rule's reason without what names a case: its words up to the first bracket, quote or
+/// semicolon (`the explanation does not name what the action affects`).
+pub fn reason_class(reason: &str) -> &str {
+    reason
+        .split(['(', '"', ';'])
+        .next()
+        .unwrap_or_default()
+        .trim()
+}
+
+/// Whether the second reading may overrule a rule that rejected with `reason`.
+pub fn overrulable(reason: &str) -> bool {
+    OVERRULABLE.contains(&reason_class(reason))
+}
 
 /// The mask for a word of the action, and for numbers the action has or has not.
 const ACTION_WORD: &str = "<a>";
@@ -92,9 +135,13 @@ fn clip(text: &str, budget: usize) -> &str {
 }
 
 /// The features of an explanation for `key`: `u:` words, `b:` pairs and `t:` triples of
-/// the masked text, and two numbers (`n:xn`, numbers the action does not have; `n:share`,
-/// the share of the action's own words).
-pub fn teach_back_features(key: &TeachBackKey, text: &str) -> Vec<(String, f64)> {
+/// the masked text, `n:xn` (how many numbers the action does not have) and, when a rule
+/// rejected it with `doubt`, `r:` and that reason's class.
+pub fn teach_back_features(
+    key: &TeachBackKey,
+    text: &str,
+    doubt: Option<&str>,
+) -> Vec<(String, f64)> {
     let dump = clip(&key.argument_dump, ACTION_BUDGET);
     let mut action_words: Vec<String> = tokens(dump);
     action_words.extend(tokens(&key.action));
@@ -160,6 +207,9 @@ pub fn teach_back_features(key: &TeachBackKey, text: &str) -> Vec<(String, f64)>
     let mut out: Vec<(String, f64)> = names.into_iter().map(|n| (n, 1.0)).collect();
     let other_numbers = masked.iter().filter(|t| *t == OTHER_NUMBER).count();
     out.push(("n:xn".to_owned(), (other_numbers.min(3) as f64) / 3.0));
+    if let Some(reason) = doubt {
+        out.push((format!("r:{}", reason_class(reason)), 1.0));
+    }
     out
 }
 
@@ -191,14 +241,18 @@ fn model() -> &'static Model {
     })
 }
 
-/// The estimated chance that `text` is a fake explanation of the action, and the phrase of the
-/// explanation's own words that weighs most towards it (words and pairs only, never the
-/// action's masked words).
-pub(crate) fn fake_chance(key: &TeachBackKey, text: &str) -> (f64, Option<String>) {
+/// The estimated chance that `text` is a fake explanation of the action (which a rule doubted
+/// with `doubt`, if any), and the phrase of the explanation's own words that weighs most towards
+/// it (words and pairs only, never the action's masked words).
+pub(crate) fn fake_chance(
+    key: &TeachBackKey,
+    text: &str,
+    doubt: Option<&str>,
+) -> (f64, Option<String>) {
     let model = model();
     let mut score = model.bias;
     let mut strongest: Option<(f64, String)> = None;
-    for (name, x) in teach_back_features(key, text) {
+    for (name, x) in teach_back_features(key, text, doubt) {
         let Some(w) = model.weights.get(&name) else {
             continue;
         };
@@ -237,6 +291,7 @@ mod tests {
         let f = teach_back_features(
             &k,
             "Transfers 27.300,00 to DE89370400440532013000, not 4,100",
+            None,
         );
         let names: Vec<&str> = f.iter().map(|(n, _)| n.as_str()).collect();
         // "Transfers" is the action's own verb; 27,300 its amount; 2,730 another number.
@@ -257,6 +312,42 @@ mod tests {
     }
 
     #[test]
+    fn only_doubts_about_wording_can_be_overruled() {
+        for reason in [
+            "the explanation does not name what the action affects (its target)",
+            "the explanation describes the opposite of what the action does",
+            "the explanation says the action's effect will not happen; describe what it really does",
+        ] {
+            assert!(overrulable(reason), "{reason}");
+        }
+        for reason in [
+            "the explanation states a number that is not part of this action",
+            "the explanation does not state the amount exactly",
+            "the explanation has 9 words; at least 15 are needed",
+            "the explanation pastes the arguments; describe what will happen in your own words",
+            "the explanation names something that is not part of this action",
+            "the explanation is not about this action (\"purple\"); describe what it does and to what",
+        ] {
+            assert!(!overrulable(reason), "{reason}");
+        }
+    }
+
+    #[test]
+    fn a_doubt_is_a_feature_of_its_class() {
+        let k = key(&ActionContext::new("delete_file").with_kwarg("path", "/srv/q3.csv"));
+        let f = teach_back_features(
+            &k,
+            "Removes the quarterly report",
+            Some("the explanation does not name what the action affects (its target)"),
+        );
+        assert!(
+            f.iter()
+                .any(|(n, _)| n == "r:the explanation does not name what the action affects"),
+            "{f:?}"
+        );
+    }
+
+    #[test]
     fn tokens_keep_inner_apostrophes_and_number_separators() {
         assert_eq!(
             tokens("Doesn’t wire 1.234,50 €, it's 12 — OK?"),
@@ -273,7 +364,7 @@ mod tests {
             &"word ".repeat(50_000),
             "ümlaut ñ 漢字 \u{202e}",
         ] {
-            let (p, _) = fake_chance(&k, text);
+            let (p, _) = fake_chance(&k, text, None);
             assert!((0.0..=1.0).contains(&p), "{p}");
         }
     }

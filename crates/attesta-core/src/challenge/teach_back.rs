@@ -394,6 +394,30 @@ fn structural_failure(key: &TeachBackKey, text: &str, text_words: &[String]) -> 
     None
 }
 
+/// The rules' reason to reject `text` as an explanation of the action, without the second
+/// reading (which may still overrule or add a doubt, see [`check`]).
+pub fn rules_verdict(key: &TeachBackKey, text: &str) -> Option<String> {
+    let lower = text.to_lowercase();
+    let text_words = words(&lower);
+    let matched: Vec<&KeyTermGroup> = key
+        .key_terms
+        .iter()
+        .filter(|g| group_matches(g, &lower, &text_words))
+        .collect();
+    rules_failure(key, text, &lower, &text_words, &matched)
+}
+
+fn rules_failure(
+    key: &TeachBackKey,
+    text: &str,
+    lower: &str,
+    text_words: &[String],
+    matched: &[&KeyTermGroup],
+) -> Option<String> {
+    structural_failure(key, text, text_words)
+        .or_else(|| super::understanding::understanding_failure(key, text, lower, matched))
+}
+
 pub(crate) fn check(
     key: &TeachBackKey,
     text: &str,
@@ -407,14 +431,20 @@ pub(crate) fn check(
         .filter(|g| group_matches(g, &lower, &text_words))
         .collect();
     let required = (key.min_key_terms as usize).min(key.key_terms.len());
-    let mut failure = structural_failure(key, text, &text_words);
-    if failure.is_none() {
-        failure = super::understanding::understanding_failure(key, text, &lower, &matched);
-    }
-    // The rules found nothing wrong: the learned second reading may still reject. Its score
-    // is not reported: a number to push below the line would guide a faker's rewording.
-    if failure.is_none() {
-        let (chance, phrase) = super::second_reading::fake_chance(key, text);
+    let mut failure = rules_failure(key, text, &lower, &text_words, &matched);
+    // A doubt about the wording of the effect, target, direction or scope is overruled when the
+    // second reading, told which rule doubted, is confident the explanation is honest.
+    if let Some(reason) = &failure
+        && super::second_reading::overrulable(reason)
+        && super::second_reading::fake_chance(key, text, Some(reason)).0
+            <= super::second_reading::OVERRULE_THRESHOLD
+    {
+        failure = None;
+    } else if failure.is_none() {
+        // The rules found nothing wrong: the learned second reading may still reject. Its
+        // score is not reported: a number to push below the line would guide a faker's
+        // rewording.
+        let (chance, phrase) = super::second_reading::fake_chance(key, text, None);
         if chance > super::second_reading::FAKE_THRESHOLD {
             // The phrase is the explanation's own words; it is named only when no value of
             // the action hides inside it.
