@@ -175,6 +175,7 @@ fn evaluate_with(label: &str, corpus: &str, min_words: Option<u32>) -> Figures {
                 "itself",
                 "kind",
                 "least",
+                "mention",
                 "mostly",
                 "much",
                 "name",

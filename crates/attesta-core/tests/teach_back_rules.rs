@@ -325,3 +325,17 @@ fn an_open_ended_expiry_is_no_removal() {
         "Removes r.osei@fernhill.io from the Finance-Admins group in Okta, so the finance admin access is taken away.",
     );
 }
+
+#[test]
+fn unlimited_allowances_are_stated_as_unlimited() {
+    let c = ctx(
+        "erc20_approve",
+        json!({"token": "USDC", "spender": "0x1111111254EEB25477B68fb85Ed929f73A960582",
+               "amount": "115792089237316195423570985008687907853269984665640564039457584007913129639935"}),
+    );
+    pair(
+        &c,
+        "Lets the spender contract 0x1111111254EEB25477B68fb85Ed929f73A960582 move an unlimited amount of this wallet's USDC whenever it wants, until the approval is revoked.",
+        "Lets the spender contract 0x1111111254EEB25477B68fb85Ed929f73A960582 move at most 500 USDC out of this wallet, and the approval expires after that.",
+    );
+}

@@ -7,6 +7,7 @@
 //! cargo run --release -p attesta-core --example train_teach_back_model -- --write   # and write
 //! cargo run --release -p attesta-core --example train_teach_back_model -- --show    # honest ones it rejects
 //! cargo run --release -p attesta-core --example train_teach_back_model -- --reasons # per rule
+//! cargo run --release -p attesta-core --example train_teach_back_model -- --hard    # honest ones value rules reject
 //! ```
 
 #![allow(clippy::print_stdout)]
@@ -49,6 +50,7 @@ fn main() {
     let write = std::env::args().any(|a| a == "--write");
     let show = std::env::args().any(|a| a == "--show");
     let reasons = std::env::args().any(|a| a == "--reasons");
+    let hard = std::env::args().any(|a| a == "--hard");
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let corpus = trainer::load(root);
     let dims = corpus.names.len();
@@ -97,6 +99,13 @@ fn main() {
                     .or_default();
                 r[usize::from(e.fake)] += 1;
                 r[2 + usize::from(e.fake)] += usize::from(verdict);
+            }
+            if hard && !e.fake && !e.rules_accept && !overrulable(&e.reason) {
+                println!(
+                    "  honest rejected by a rule that is never overruled [{}] {}",
+                    reason_class(&e.reason),
+                    e.text
+                );
             }
             if show && !verdict && !e.fake && (e.rules_accept || overrulable(&e.reason)) {
                 let mut top: Vec<(f64, &str)> = e

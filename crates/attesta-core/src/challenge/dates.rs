@@ -54,6 +54,7 @@ struct Patterns {
     day_first: Regex,
     month_year: Regex,
     time: Regex,
+    day_month: Regex,
 }
 
 fn patterns() -> &'static Patterns {
@@ -75,6 +76,8 @@ fn patterns() -> &'static Patterns {
             .expect("valid regex"),
             month_year: Regex::new(&format!(r"\b{month}\s+(\d{{4}})\b")).expect("valid regex"),
             time: Regex::new(r"\b(\d{1,2})(?::(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?")
+                .expect("valid regex"),
+            day_month: Regex::new(r"\b(\d{1,2})([./])(\d{1,2})\b(?:[./](\d{2})\b)?")
                 .expect("valid regex"),
         }
     })
@@ -385,6 +388,31 @@ pub(super) fn judge_dates(key: &TeachBackKey, text: &str) -> Result<String, Stri
             blank(s, e);
         }
     }
+    // A date of the action without its year or with two of its digits ("27.09", "from
+    // 03.10. to 07.10.2024", "14.01.25", "12/14"): only ever blanked, never judged, since
+    // "7.5" may as well be a dose.
+    let short = |y: Option<&str>, x: &Reading| {
+        y.is_none_or(|y| {
+            x.0.is_some_and(|full| y.parse::<i32>().is_ok_and(|y| full % 100 == y))
+        })
+    };
+    for c in patterns().day_month.captures_iter(&lower) {
+        let (Ok(a), Ok(b)) = (c[1].parse::<u32>(), c[3].parse::<u32>()) else {
+            continue;
+        };
+        let year = c.get(4).map(|y| y.as_str());
+        let own_date = [(b, a), (a, b)].iter().any(|(m, d)| {
+            own.iter().any(|o| {
+                o.readings
+                    .iter()
+                    .any(|x| x.1 == *m && x.2 == Some(*d) && short(year, x))
+            })
+        });
+        if own_date {
+            let whole = c.get(0).expect("match");
+            blank(whole.start(), whole.end());
+        }
+    }
     // Only ASCII bytes were replaced, inside matches of ASCII patterns.
     Ok(String::from_utf8(masked).unwrap_or(lower))
 }
@@ -410,6 +438,28 @@ mod tests {
         );
         assert!(readings("version 4.12.10 on 10.0.0.1, you may 3 times").is_empty());
         assert!(readings("the mark 5 release").is_empty());
+    }
+
+    #[test]
+    fn the_actions_dates_without_their_year_are_blanked() {
+        use crate::context::ActionContext;
+        let key = crate::challenge::teach_back_key::key_for(
+            &ActionContext::new("cancel_booking")
+                .with_kwarg("check_in", "2024-10-03")
+                .with_kwarg("check_out", "2024-10-07"),
+        );
+        let undated = judge_dates(&key, "stay 03.10.–07.10.2024, from 03.10.24, 7.5 mg").unwrap();
+        assert!(
+            !undated.contains("03.10") && !undated.contains("07.10"),
+            "{undated}"
+        );
+        // Another day, and a decimal, stay to be judged as numbers.
+        assert!(
+            judge_dates(&key, "from 04.10 on")
+                .unwrap()
+                .contains("04.10")
+        );
+        assert!(judge_dates(&key, "7.5 mg").unwrap().contains("7.5"));
     }
 
     proptest::proptest! {

@@ -35,9 +35,12 @@ pub(super) fn foreign_number(key: &TeachBackKey, text: &str, undated: &str) -> O
         base_units(&key.arguments, "", &mut units, 0);
         numbers.extend(units.raw.iter().copied());
         let undated_words = super::explain::plain_words(undated);
-        let says_cents = undated_words
-            .iter()
-            .any(|w| matches!(w.as_str(), "cent" | "cents" | "pence" | "centimes"));
+        let says_cents = undated_words.iter().any(|w| {
+            matches!(
+                w.as_str(),
+                "cent" | "cents" | "pence" | "centimes" | "paise" | "paisa"
+            )
+        });
         let known = |v: f64| {
             numbers.iter().any(|a| amounts_equal(*a, v))
                 || key.amounts.iter().any(|a| {
@@ -382,6 +385,9 @@ fn standalone_numbers(key: &TeachBackKey) -> Vec<f64> {
 
 /// The numbers of a list's own markers blanked out: "Step 2:", "1)", "3." at a line's start.
 fn mask_list_markers(text: &str) -> String {
+    // Markers inside a line first: the line-start rule below would blank its "1." and leave
+    // "2." and "3." without the run they belong to.
+    let text = mask_inline_markers(text);
     let mut out = String::with_capacity(text.len());
     for (n, line) in text.split('\n').enumerate() {
         if n > 0 {
@@ -418,7 +424,7 @@ fn mask_list_markers(text: &str) -> String {
         }
         out.push_str(&rest[last..]);
     }
-    mask_inline_markers(&out)
+    out
 }
 
 /// "1. goes into packages/auth-sdk 2. bumps the version 3. publishes it": markers counting
@@ -510,6 +516,12 @@ mod tests {
         let pledge = ActionContext::new("patreon_change_tier").with_kwarg("amount", 20.0);
         assert!(!foreign(&pledge, "£20 a month, that is £240 a year"));
         assert!(foreign(&pledge, "£20 a month, that is £240 in total"));
+        // Paise, like cents, when the explanation says so.
+        let payout = ActionContext::new("razorpayx_create_payout")
+            .with_kwarg("amount", 7_500_000)
+            .with_kwarg("currency", "INR");
+        assert!(!foreign(&payout, "pays ₹75,000 (7500000 paise) by IMPS"));
+        assert!(foreign(&payout, "pays ₹7,500 (7500000 paise) by IMPS"));
     }
 
     #[test]
@@ -520,5 +532,14 @@ mod tests {
         );
         // A lone "2." is no list.
         assert_eq!(mask_inline_markers("pays 2. then"), "pays 2. then");
+        // A list that starts the explanation, with "1)" or "1." as its first marker.
+        for text in [
+            "1) go to infra/prod 2) destroy the module 3) skip the prompt",
+            "1. drops every table 2. runs all migrations 3. runs the seeders",
+            "Step 1: finds it\n2. deletes it",
+        ] {
+            let masked = mask_list_markers(text);
+            assert!(!masked.contains(char::is_numeric), "{masked}");
+        }
     }
 }

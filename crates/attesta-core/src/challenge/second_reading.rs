@@ -1,18 +1,19 @@
-//! A second reading of a teach-back explanation the rules accepted: a linear model over the
+//! A second reading of a teach-back explanation: a linear model over the
 //! explanation's own words and word sequences, with the action's words and numbers masked, that
 //! estimates how likely the text is a fake. Fakes written with the real names and numbers carry
 //! their one wrong claim in the words around them ("… but the volumes are kept", "only the
 //! first one", "no email goes out"); the rules know some of those claims by name, the model
 //! weighs all of them together.
 //!
-//! It also reads what some rules reject. Rules that compare a value of the explanation with the
-//! action's (a number, amount, date, currency, period, schedule, address, host, environment,
-//! role, another name) and the structural checks (length, pasted arguments, repetition, reasons
-//! to approve, another action) always reject. The rules that judge the wording of the effect,
-//! the target, the direction and the scope fail honest explanations whose words they do not know
-//! ("the Ajax hub", "gets pulled"); when one of them is the only doubt and the model, told which
-//! rule doubted, is confident the text is honest (at most [`OVERRULE_THRESHOLD`]), the doubt is
-//! overruled.
+//! It also reads what some rules reject. Rules that compare a value of the explanation with
+//! the action's (a number, amount, date, currency, period, schedule, address, host,
+//! environment, role, identifier, look-alike) and the structural checks (length, pasted
+//! arguments, repetition, reasons to approve, another action) always reject. The rules that
+//! judge the wording of the effect, the target, the direction and the scope, and the one that
+//! takes a word for a name by where it stands ("the NatWest account"), fail honest
+//! explanations whose words they do not know ("the Ajax hub", "gets pulled"); when one of them
+//! is the only doubt and the model, told which rule doubted, is confident the text is honest
+//! (at most [`OVERRULE_THRESHOLD`]), the doubt is overruled.
 //!
 //! The weights (`teach_back_model.tsv`) are learned from the teach-back corpora by
 //! `cargo run --release -p attesta-core --example train_teach_back_model`; the same program
@@ -32,7 +33,8 @@ pub const FAKE_THRESHOLD: f64 = 0.7;
 pub const OVERRULE_THRESHOLD: f64 = 0.2;
 
 /// The rules whose doubt the second reading may overrule: they judge the words for the effect,
-/// the target, the direction and the scope, not a value (by their reason's [`reason_class`]).
+/// the target, the direction and the scope, or guess that a word is a name, and compare no
+/// value (by their reason's [`reason_class`]).
 const OVERRULABLE: &[&str] = &[
     "the explanation describes the opposite of what the action does",
     "the explanation does not name what the action affects",
@@ -44,6 +46,7 @@ const OVERRULABLE: &[&str] = &[
     "the explanation says the action's effect will not happen",
     "the explanation understates what the action does: it cannot be taken back",
     "the explanation understates what the action does: it stops the service",
+    "the explanation names something the action does not mention",
 ];
 
 /// A rule's reason without what names a case: its words up to the first bracket, quote or

@@ -399,12 +399,20 @@ fn structural_failure(key: &TeachBackKey, text: &str, text_words: &[String]) -> 
 pub fn rules_verdict(key: &TeachBackKey, text: &str) -> Option<String> {
     let lower = text.to_lowercase();
     let text_words = words(&lower);
-    let matched: Vec<&KeyTermGroup> = key
-        .key_terms
-        .iter()
-        .filter(|g| group_matches(g, &lower, &text_words))
-        .collect();
+    let matched = matched_groups(key, &lower, &text_words);
     rules_failure(key, text, &lower, &text_words, &matched)
+}
+
+/// The key-term groups the explanation names.
+fn matched_groups<'k>(
+    key: &'k TeachBackKey,
+    lower: &str,
+    text_words: &[String],
+) -> Vec<&'k KeyTermGroup> {
+    key.key_terms
+        .iter()
+        .filter(|g| group_matches(g, lower, text_words))
+        .collect()
 }
 
 fn rules_failure(
@@ -425,11 +433,7 @@ pub(crate) fn check(
 ) -> ChallengeResult {
     let lower = text.to_lowercase();
     let text_words = words(&lower);
-    let matched: Vec<&KeyTermGroup> = key
-        .key_terms
-        .iter()
-        .filter(|g| group_matches(g, &lower, &text_words))
-        .collect();
+    let matched = matched_groups(key, &lower, &text_words);
     let required = (key.min_key_terms as usize).min(key.key_terms.len());
     let mut failure = rules_failure(key, text, &lower, &text_words, &matched);
     // A doubt about the wording of the effect, target, direction or scope is overruled when the

@@ -479,9 +479,10 @@ pub(super) fn understanding_failure(
     if super::regions::foreign_region(&key.argument_dump, lower) {
         return Some("the explanation names something that is not part of this action".to_owned());
     }
-    if let Some(word) = foreign_name(key, &plain, text) {
-        let _ = word;
-        return Some("the explanation names something that is not part of this action".to_owned());
+    // A word taken for a name only by where it stands ("the NatWest account", "the Vienna
+    // hotel"): honest explanations add such names, so the second reading may overrule it.
+    if foreign_name(key, &plain, text).is_some() {
+        return Some("the explanation names something the action does not mention".to_owned());
     }
     // "made private" for an action that makes something public (and other value pairs).
     for (said, other) in VALUE_OPPOSITES
@@ -714,7 +715,27 @@ pub(super) fn understanding_failure(
         Ok(t) => t,
         Err(reason) => return Some(reason),
     };
-    if !key.amounts.is_empty() && !numbers::states_amount(text, &key.amounts) {
+    // An unlimited allowance (`2^256 - 1`, a token approval's `max uint256`) is stated as
+    // one: "unlimited", "infinite", "any amount", "all our USDC".
+    let unlimited = !key.amounts.is_empty()
+        && key.amounts.iter().all(|a| *a >= 1e30)
+        && [
+            "unlimited",
+            "infinite",
+            "max uint",
+            "maximum",
+            "any amount",
+            "no limit",
+            "uint256",
+            "all of",
+            "all the",
+            "all our",
+            "all its",
+            "all their",
+        ]
+        .iter()
+        .any(|w| lower.contains(w));
+    if !key.amounts.is_empty() && !unlimited && !numbers::states_amount(text, &key.amounts) {
         return Some("the explanation does not state the amount exactly".to_owned());
     }
     // `amount: 4999` in cents said as "4,999.00" or "€4,999": money said in the wrong unit.
