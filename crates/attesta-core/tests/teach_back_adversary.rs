@@ -596,6 +596,38 @@ fn held_out_explanations() {
             "teach-back held-out 62 (written blind)",
             include_str!("corpus/teach_back_heldout62.jsonl"),
         ),
+        (
+            "teach-back held-out 63 (written blind)",
+            include_str!("corpus/teach_back_heldout63.jsonl"),
+        ),
+        (
+            "teach-back held-out 64 (written blind)",
+            include_str!("corpus/teach_back_heldout64.jsonl"),
+        ),
+        (
+            "teach-back held-out 65 (written blind)",
+            include_str!("corpus/teach_back_heldout65.jsonl"),
+        ),
+        (
+            "teach-back held-out 66 (written blind)",
+            include_str!("corpus/teach_back_heldout66.jsonl"),
+        ),
+        (
+            "teach-back held-out 67 (written blind)",
+            include_str!("corpus/teach_back_heldout67.jsonl"),
+        ),
+        (
+            "teach-back held-out 68 (written blind)",
+            include_str!("corpus/teach_back_heldout68.jsonl"),
+        ),
+        (
+            "teach-back held-out 69 (written blind)",
+            include_str!("corpus/teach_back_heldout69.jsonl"),
+        ),
+        (
+            "teach-back held-out 70 (written blind)",
+            include_str!("corpus/teach_back_heldout70.jsonl"),
+        ),
     ] {
         let fresh = evaluate(label, corpus);
         if fresh.honest_rate < 60.0 || fresh.fake_rate < 60.0 {

@@ -8,6 +8,8 @@
 //! cargo run --release -p attesta-core --example train_teach_back_model -- --show    # honest ones it rejects
 //! cargo run --release -p attesta-core --example train_teach_back_model -- --reasons # per rule
 //! cargo run --release -p attesta-core --example train_teach_back_model -- --hard    # honest ones value rules reject
+//! cargo run --release -p attesta-core --example train_teach_back_model -- --styles  # per style of explanation
+//! cargo run --release -p attesta-core --example train_teach_back_model -- --fakes   # fakes it accepts
 //! ```
 
 #![allow(clippy::print_stdout)]
@@ -51,6 +53,8 @@ fn main() {
     let show = std::env::args().any(|a| a == "--show");
     let reasons = std::env::args().any(|a| a == "--reasons");
     let hard = std::env::args().any(|a| a == "--hard");
+    let styles = std::env::args().any(|a| a == "--styles");
+    let fakes = std::env::args().any(|a| a == "--fakes");
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let corpus = trainer::load(root);
     let dims = corpus.names.len();
@@ -72,6 +76,8 @@ fn main() {
     let mut per_set: BTreeMap<String, (Counts, Counts)> = BTreeMap::new();
     // Per rule reason: [honest, fakes, honest overruled, fakes overruled].
     let mut by_reason: BTreeMap<String, [usize; 4]> = BTreeMap::new();
+    // Per style of explanation: (fake, style) → [judged right by the rules, by the built-in, all].
+    let mut by_style: BTreeMap<(bool, String), [usize; 3]> = BTreeMap::new();
     let mut sets: Vec<&str> = corpus.examples.iter().map(|e| e.set.as_str()).collect();
     sets.dedup();
     for set in sets.iter().filter(|s| s.contains("heldout")) {
@@ -92,6 +98,10 @@ fn main() {
             }
             let verdict = accept(e, p, FAKE_THRESHOLD, OVERRULE_THRESHOLD);
             add(rules, e.fake, e.rules_accept);
+            let s = by_style.entry((e.fake, e.style.clone())).or_default();
+            s[0] += usize::from(e.rules_accept != e.fake);
+            s[1] += usize::from(verdict != e.fake);
+            s[2] += 1;
             add(built_in, e.fake, verdict);
             if !e.rules_accept {
                 let r = by_reason
@@ -106,6 +116,9 @@ fn main() {
                     reason_class(&e.reason),
                     e.text
                 );
+            }
+            if fakes && verdict && e.fake {
+                println!("  fake accepted {p:.2} [{}] {}", e.style, e.text);
             }
             if show && !verdict && !e.fake && (e.rules_accept || overrulable(&e.reason)) {
                 let mut top: Vec<(f64, &str)> = e
@@ -161,6 +174,18 @@ fn main() {
         );
         for (class, r) in &by_reason {
             println!("  {:5} {:5}  {:5} {:5}  {class}", r[0], r[1], r[2], r[3]);
+        }
+    }
+    if styles {
+        println!("per style (honest, then fakes): judged right by the rules → built-in, of all");
+        for ((fake, style), s) in by_style.iter().filter(|(_, s)| s[2] >= 20) {
+            let kind = if *fake { "fake" } else { "honest" };
+            println!(
+                "  {kind:<6} {style:<20} {:5.1} → {:5.1} %  of {}",
+                pct(s[0], s[2]),
+                pct(s[1], s[2]),
+                s[2]
+            );
         }
     }
 

@@ -23,6 +23,8 @@ struct Case {
     ctx: ActionContext,
     explanation: String,
     expected: bool,
+    #[serde(default)]
+    style: String,
 }
 
 pub struct Example {
@@ -35,6 +37,8 @@ pub struct Example {
     /// The rules' reason for rejecting it (empty when they accept).
     pub reason: String,
     pub text: String,
+    /// How the corpus writer labelled it (`wrong-amount`, `casual`, …).
+    pub style: String,
 }
 
 pub struct Corpus {
@@ -120,6 +124,7 @@ pub fn load(root: &Path) -> Corpus {
                 rules_accept,
                 reason,
                 text: case.explanation,
+                style: case.style,
             });
         }
     }
