@@ -138,7 +138,8 @@ fn clip(text: &str, budget: usize) -> &str {
 }
 
 /// The features of an explanation for `key`: `u:` words, `b:` pairs and `t:` triples of
-/// the masked text, `n:xn` (how many numbers the action does not have) and, when a rule
+/// the masked text, the action's verb with the explanation's own words (`v:`, `x:`), the
+/// text's shape (`d:`), `n:xn` (how many numbers the action does not have) and, when a rule
 /// rejected it with `doubt`, `r:` and that reason's class.
 pub fn teach_back_features(
     key: &TeachBackKey,
@@ -205,6 +206,8 @@ pub fn teach_back_features(
             .filter(|w| own(w))
             .map(|w| format!("t:{} {} {}", w[0], w[1], w[2])),
     );
+    names.extend(verb_features(key, &masked));
+    names.extend(shape_features(&masked, clip(text, TEXT_BUDGET)));
     names.sort_unstable();
     names.dedup();
     let mut out: Vec<(String, f64)> = names.into_iter().map(|n| (n, 1.0)).collect();
@@ -214,6 +217,59 @@ pub fn teach_back_features(
         out.push((format!("r:{}", reason_class(reason)), 1.0));
     }
     out
+}
+
+/// What the action does (its verb in the verb table) beside the explanation's own words:
+/// `v:` the verb alone, `x:` the verb and each own word ("revokes" for a `create_…` action,
+/// "disarms" for `arm_…`).
+fn verb_features(key: &TeachBackKey, masked: &[String]) -> Vec<String> {
+    let Some(spec) = super::explain::verb_spec(&key.action_tokens, &key.command_tokens) else {
+        return Vec::new();
+    };
+    let Some(verb) = spec.stems.first() else {
+        return Vec::new();
+    };
+    let mut out = vec![format!("v:{verb}")];
+    out.extend(
+        masked
+            .iter()
+            .filter(|t| {
+                !t.starts_with('<')
+                    && t.chars().count() >= 3
+                    && !super::vocab::STOPWORDS.contains(&t.as_str())
+            })
+            .map(|t| format!("x:{verb} {}", stem(t))),
+    );
+    out
+}
+
+/// How the text is made (`d:`): the share of the action's words, of small words and of repeats,
+/// each in fifths (a salad of the action's terms has many, few and many), its length in tens
+/// of words, how many of the action's numbers, negations and sentences it has.
+fn shape_features(masked: &[String], text: &str) -> Vec<String> {
+    let words = masked.len().max(1) as f64;
+    let fifth = |share: f64| ((share * 5.0).floor() as usize).min(4);
+    let count = |keep: &dyn Fn(&str) -> bool| masked.iter().filter(|t| keep(t)).count();
+    let of_action = count(&|t| t.starts_with("<a"));
+    let small = count(&|t| super::vocab::STOPWORDS.contains(&t));
+    let mut distinct: Vec<&String> = masked.iter().collect();
+    distinct.sort_unstable();
+    distinct.dedup();
+    let repeats = masked.len() - distinct.len();
+    let numbers = count(&|t| t == ACTION_NUMBER);
+    let negations = count(&|t| {
+        matches!(t, "not" | "no" | "never" | "nothing" | "without" | "none") || t.ends_with("n't")
+    });
+    let sentences = text.matches(['.', ';', '!', '?', '\n']).count();
+    vec![
+        format!("d:action {}", fifth(of_action as f64 / words)),
+        format!("d:small {}", fifth(small as f64 / words)),
+        format!("d:repeat {}", fifth(repeats as f64 / words)),
+        format!("d:length {}", (masked.len() / 10).min(6)),
+        format!("d:numbers {}", numbers.min(3)),
+        format!("d:negations {}", negations.min(2)),
+        format!("d:sentences {}", sentences.min(3)),
+    ]
 }
 
 struct Model {
@@ -307,11 +363,31 @@ mod tests {
             "{names:?}"
         );
         assert!(
-            !names
-                .iter()
-                .any(|n| n.contains("de89") || n.contains("transfer")),
+            !names.iter().any(|n| n.contains("de89")
+                || (n.contains("transfer") && !n.starts_with("v:") && !n.starts_with("x:"))),
             "{names:?}"
         );
+    }
+
+    #[test]
+    fn the_actions_verb_meets_the_explanations_own_words() {
+        let k = key(&ActionContext::new("create_api_key").with_kwarg("name", "ci-deploy-bot"));
+        let f = teach_back_features(
+            &k,
+            "Revokes the key ci-deploy-bot, so the bot loses access. Not undone.",
+            None,
+        );
+        let names: Vec<&str> = f.iter().map(|(n, _)| n.as_str()).collect();
+        for expected in [
+            "v:creat",
+            "x:creat revok",
+            "x:creat los",
+            "d:negations 1",
+            "d:sentences 2",
+            "d:length 1",
+        ] {
+            assert!(names.contains(&expected), "{expected}: {names:?}");
+        }
     }
 
     #[test]

@@ -451,11 +451,18 @@ pub(crate) fn check(
         let (chance, phrase) = super::second_reading::fake_chance(key, text, None);
         if chance > super::second_reading::FAKE_THRESHOLD {
             // The phrase is the explanation's own words; it is named only when no value of
-            // the action hides inside it.
+            // the action hides inside it, nor a code or ticker the explanation writes in
+            // capitals (a value the redaction hid: `token: "USDC"`).
+            let capitals: Vec<String> = text
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| w.chars().count() >= 2 && w.chars().all(|c| !c.is_lowercase()))
+                .map(str::to_lowercase)
+                .collect();
             let phrase = phrase.filter(|p| {
                 !super::text::words(&key.argument_dump)
                     .iter()
                     .any(|v| v.len() >= 4 && p.contains(v.as_str()))
+                    && !p.split(' ').any(|w| capitals.iter().any(|c| c == w))
             });
             failure = Some(format!(
                 "the explanation {} of this action{}; say plainly what it does, to what and how much",
