@@ -756,6 +756,9 @@ pub(super) fn understanding_failure(
     if let Some(reason) = super::number_claims::foreign_number(key, text, &undated) {
         return Some(reason);
     }
+    if super::keyed_counts::miscounted(key, &undated) {
+        return Some("the explanation states a count that is not part of this action".to_owned());
+    }
     let related = |w: &str| {
         key.vocabulary
             .binary_search_by(|v| v.as_str().cmp(w))
