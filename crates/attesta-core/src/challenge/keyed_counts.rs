@@ -116,35 +116,15 @@ fn action_counts(arguments: &Value) -> Vec<(String, f64)> {
 
 /// A count written out as a word (`one` … `twenty`, `single`).
 fn spelled(word: &str) -> Option<f64> {
-    const WORDS: &[&str] = &[
-        "one",
-        "two",
-        "three",
-        "four",
-        "five",
-        "six",
-        "seven",
-        "eight",
-        "nine",
-        "ten",
-        "eleven",
-        "twelve",
-        "thirteen",
-        "fourteen",
-        "fifteen",
-        "sixteen",
-        "seventeen",
-        "eighteen",
-        "nineteen",
-        "twenty",
-    ];
-    if word == "single" {
-        return Some(1.0);
+    match word {
+        "single" => Some(1.0),
+        "twenty" => Some(20.0),
+        "zero" => None,
+        w => super::numbers::ONES_WORDS
+            .iter()
+            .position(|o| *o == w)
+            .map(|n| n as f64),
     }
-    WORDS
-        .iter()
-        .position(|w| *w == word)
-        .map(|i| (i + 1) as f64)
 }
 
 /// A count written in digits (`12`, `1,000`, `2.500` as thousands when grouped by three).

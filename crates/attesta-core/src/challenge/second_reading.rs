@@ -401,6 +401,7 @@ mod tests {
         }
         for reason in [
             "the explanation states a number that is not part of this action",
+            "the explanation states a count that is not part of this action",
             "the explanation does not state the amount exactly",
             "the explanation has 9 words; at least 15 are needed",
             "the explanation pastes the arguments; describe what will happen in your own words",
