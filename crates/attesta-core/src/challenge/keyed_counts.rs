@@ -42,31 +42,15 @@ fn singular(word: &str) -> String {
     word.to_owned()
 }
 
-/// The words of a key (`replicaCount` → replica, count; `max_rooms` → max, room).
+/// The words of a key (`replicaCount` → replica, count; `max_rooms` → max, room), its digits
+/// left out.
 fn key_words(key: &str) -> Vec<String> {
-    let mut words = Vec::new();
-    let mut word = String::new();
-    let mut previous_lower = false;
-    for c in key.chars() {
-        if c.is_alphabetic() {
-            if c.is_uppercase() && previous_lower && !word.is_empty() {
-                words.push(singular(&word));
-                word.clear();
-            }
-            word.extend(c.to_lowercase());
-            previous_lower = c.is_lowercase();
-        } else {
-            if !word.is_empty() {
-                words.push(singular(&word));
-                word.clear();
-            }
-            previous_lower = false;
-        }
-    }
-    if !word.is_empty() {
-        words.push(singular(&word));
-    }
-    words
+    super::text::identifier_tokens(key)
+        .iter()
+        .flat_map(|t| t.split(|c: char| !c.is_alphabetic()))
+        .filter(|w| !w.is_empty())
+        .map(singular)
+        .collect()
 }
 
 /// The thing a key counts (`rooms` → room, `replicaCount` → replica), if it counts one.
