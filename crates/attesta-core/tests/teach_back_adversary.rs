@@ -628,6 +628,38 @@ fn held_out_explanations() {
             "teach-back held-out 70 (written blind)",
             include_str!("corpus/teach_back_heldout70.jsonl"),
         ),
+        (
+            "teach-back held-out 71 (written blind)",
+            include_str!("corpus/teach_back_heldout71.jsonl"),
+        ),
+        (
+            "teach-back held-out 72 (written blind)",
+            include_str!("corpus/teach_back_heldout72.jsonl"),
+        ),
+        (
+            "teach-back held-out 73 (written blind)",
+            include_str!("corpus/teach_back_heldout73.jsonl"),
+        ),
+        (
+            "teach-back held-out 74 (written blind)",
+            include_str!("corpus/teach_back_heldout74.jsonl"),
+        ),
+        (
+            "teach-back held-out 75 (written blind)",
+            include_str!("corpus/teach_back_heldout75.jsonl"),
+        ),
+        (
+            "teach-back held-out 76 (written blind)",
+            include_str!("corpus/teach_back_heldout76.jsonl"),
+        ),
+        (
+            "teach-back held-out 77 (written blind)",
+            include_str!("corpus/teach_back_heldout77.jsonl"),
+        ),
+        (
+            "teach-back held-out 78 (written blind)",
+            include_str!("corpus/teach_back_heldout78.jsonl"),
+        ),
     ] {
         let fresh = evaluate(label, corpus);
         if fresh.honest_rate < 60.0 || fresh.fake_rate < 60.0 {

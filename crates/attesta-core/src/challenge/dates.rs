@@ -55,6 +55,8 @@ struct Patterns {
     month_year: Regex,
     time: Regex,
     day_month: Regex,
+    stamp_time: Regex,
+    compact_date: Regex,
 }
 
 fn patterns() -> &'static Patterns {
@@ -62,7 +64,7 @@ fn patterns() -> &'static Patterns {
     P.get_or_init(|| {
         let month = r"([a-z]{3,9}\.?)";
         Patterns {
-            iso: Regex::new(r"\b(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})").expect("valid regex"),
+            iso: Regex::new(r"\b(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(\d?)").expect("valid regex"),
             year_month: Regex::new(r"\b(\d{4})[-.](\d{2})\b").expect("valid regex"),
             numeric: Regex::new(r"\b(\d{1,2})([./-])(\d{1,2})[./-](\d{4}|\d{2})\b")
                 .expect("valid regex"),
@@ -78,6 +80,10 @@ fn patterns() -> &'static Patterns {
             time: Regex::new(r"\b(\d{1,2})(?::(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?")
                 .expect("valid regex"),
             day_month: Regex::new(r"\b(\d{1,2})([./])(\d{1,2})\b(?:[./](\d{2})\b)?")
+                .expect("valid regex"),
+            stamp_time: Regex::new(r"\b\d{4}-?\d{2}-?\d{2}[t_](\d{2})(\d{2})(?:\d{2})?(?:z|\b)")
+                .expect("valid regex"),
+            compact_date: Regex::new(r"(?:^|[^0-9])(\d{4})(\d{2})(\d{2})?(?:$|[^0-9])")
                 .expect("valid regex"),
         }
     })
@@ -95,7 +101,8 @@ pub(super) fn dates_in(text: &str) -> Vec<DateMention> {
         |out: &[DateMention], s: usize, e: usize| out.iter().any(|m| s < m.end && m.start < e);
     let num = |s: &str| s.parse::<u32>().ok();
     for c in p.iso.captures_iter(text) {
-        let (Some(y), Some(m), Some(d)) = (num(&c[1]), num(&c[2]), num(&c[3])) else {
+        // `FV/2024/06/113` is an invoice number, not 11 June and a 3.
+        let (Some(y), Some(m), Some(d), "") = (num(&c[1]), num(&c[2]), num(&c[3]), &c[4]) else {
             continue;
         };
         if valid(m, Some(d)) {
@@ -229,8 +236,100 @@ fn action_dates(key: &TeachBackKey) -> (Vec<DateMention>, Vec<(u32, u32)>) {
     walk(&key.arguments, &mut text);
     // `2024-06-12T15:30`: the time after the date's `t`.
     let spaced = text.replace('t', " ");
-    let times = times_in(&spaced).into_iter().map(|(t, _, _)| t).collect();
-    (dates_in(&text), times)
+    let mut times: Vec<(u32, u32)> = times_in(&spaced).into_iter().map(|(t, _, _)| t).collect();
+    let mut dates = dates_in(&text);
+    // `2024-11-18T0300Z`, `2026-12-03_1412`: a time written without its colon after a date.
+    for c in patterns().stamp_time.captures_iter(&text) {
+        if let (Ok(h), Ok(m)) = (c[1].parse::<u32>(), c[2].parse::<u32>())
+            && h < 24
+            && m < 60
+        {
+            times.push((h, m));
+        }
+    }
+    // `20240403`, `202409`: a date written without separators, as a whole value or after a
+    // key's own words (`snap-20241202.db`).
+    for c in patterns().compact_date.captures_iter(&text) {
+        let (Ok(y), Ok(m)) = (c[1].parse::<i32>(), c[2].parse::<u32>()) else {
+            continue;
+        };
+        let d = c.get(3).and_then(|d| d.as_str().parse::<u32>().ok());
+        if (1990..=2100).contains(&y) && valid(m, d) {
+            dates.push(DateMention {
+                readings: vec![(Some(y), m, d)],
+                start: 0,
+                end: 0,
+            });
+        }
+    }
+    // A Unix time (`"end": 1735689600`, seconds or milliseconds) is the date and time it names
+    // in UTC: "until 1 January 2025 00:00 UTC".
+    for (y, m, d, h, min) in unix_times(&key.arguments) {
+        dates.push(DateMention {
+            readings: vec![(Some(y), m, Some(d))],
+            start: 0,
+            end: 0,
+        });
+        times.push((h, min));
+    }
+    (dates, times)
+}
+
+/// The civil date of a day number (days since 1970-01-01).
+fn civil_date(days: i64) -> (i32, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y as i32, m, d)
+}
+
+/// The UTC dates and times (year, month, day, hour, minute) of the Unix times among the
+/// arguments: whole numbers (or digit strings) of seconds between 2001 and 2100, or of
+/// milliseconds in that span, at most 16.
+fn unix_times(v: &serde_json::Value) -> Vec<(i32, u32, u32, u32, u32)> {
+    const FROM: i64 = 978_307_200; // 2001-01-01
+    const TO: i64 = 4_102_444_800; // 2100-01-01
+    fn walk(v: &serde_json::Value, out: &mut Vec<i64>, depth: usize) {
+        if depth > 8 || out.len() >= 16 {
+            return;
+        }
+        match v {
+            serde_json::Value::Number(n) => out.extend(n.as_i64()),
+            serde_json::Value::String(s) if (10..=13).contains(&s.len()) => {
+                out.extend(s.parse::<i64>().ok());
+            }
+            serde_json::Value::Array(items) => {
+                items.iter().take(64).for_each(|x| walk(x, out, depth + 1));
+            }
+            serde_json::Value::Object(map) => {
+                map.values().take(128).for_each(|x| walk(x, out, depth + 1));
+            }
+            _ => {}
+        }
+    }
+    let mut raw = Vec::new();
+    walk(v, &mut raw, 0);
+    raw.into_iter()
+        .filter_map(|n| {
+            let secs = if (FROM..TO).contains(&n) {
+                n
+            } else if (FROM * 1000..TO * 1000).contains(&n) {
+                n / 1000
+            } else {
+                return None;
+            };
+            let (y, m, d) = civil_date(secs.div_euclid(86_400));
+            let in_day = secs.rem_euclid(86_400);
+            Some((y, m, d, (in_day / 3600) as u32, (in_day % 3600 / 60) as u32))
+        })
+        .take(16)
+        .collect()
 }
 
 /// Whether the action spans several days (a start and an end date that differ: a stay, a

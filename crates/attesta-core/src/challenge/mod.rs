@@ -34,6 +34,7 @@ mod misreadings;
 mod multi_party;
 mod nested_flags;
 mod number_claims;
+mod number_context;
 mod numbers;
 mod own_words;
 mod peers;

@@ -31,6 +31,7 @@ pub(super) fn foreign_number(key: &TeachBackKey, text: &str, undated: &str) -> O
         // numbers are not (a hundredfold count or size is another action).
         // An explanation that says the action counts in cents may give its major-unit value
         // ("500000, in cents, so $5,000").
+        numbers.extend(super::number_context::implied_numbers(key));
         let mut units = Units::default();
         base_units(&key.arguments, "", &mut units, 0);
         numbers.extend(units.raw.iter().copied());
@@ -38,11 +39,15 @@ pub(super) fn foreign_number(key: &TeachBackKey, text: &str, undated: &str) -> O
         let says_cents = undated_words.iter().any(|w| {
             matches!(
                 w.as_str(),
-                "cent" | "cents" | "pence" | "centimes" | "paise" | "paisa"
+                "cent" | "cents" | "pence" | "centimes" | "paise" | "paisa" | "kobo" | "minor"
             )
         });
+        // An action that counts in minor units (`amount_cents < 5000`, `minorUnits`) may be
+        // told in the main unit ("under 50.00").
+        let in_cents = says_cents || key.dump_has_any(&["cent", "minor"]);
         let known = |v: f64| {
             numbers.iter().any(|a| amounts_equal(*a, v))
+                || (in_cents && numbers.iter().any(|a| amounts_equal(*a, v * 100.0)))
                 || key.amounts.iter().any(|a| {
                     amounts_equal(*a * 100.0, v) || (says_cents && amounts_equal(*a / 100.0, v))
                 })
@@ -95,12 +100,13 @@ pub(super) fn foreign_number(key: &TeachBackKey, text: &str, undated: &str) -> O
                 // "down to 0".
                 || v == 0.0
         };
-        // "~58.2k" for 58,214: a rounded number said to be one.
-        let near = |v: f64| {
-            numbers
-                .iter()
-                .any(|a| *a != 0.0 && ((a - v) / a).abs() <= 0.01)
-        };
+        // "~58.2k" for 58,214: a rounded number said to be one, also of a product ("roughly
+        // 62k" for 340 at 182.55).
+        let mut rounded_of = super::number_context::products(
+            &small.iter().chain(amounts).copied().collect::<Vec<f64>>(),
+        );
+        rounded_of.extend(numbers.iter().copied());
+        let near = |v: f64| super::number_context::rounded_from(v, &rounded_of);
         // "the IBAN ending 4931" (the end or start of a long code); "DE89 3704 0044 …" (an
         // IBAN or card number written in groups).
         let compact: String = text
@@ -154,7 +160,10 @@ pub(super) fn foreign_number(key: &TeachBackKey, text: &str, undated: &str) -> O
                 .as_bytes()
                 .windows(2)
                 .any(|w| w[0].is_ascii_digit() && w[1] == b'%');
-        let written = numbers::mask_codes(&mask_list_markers(undated), &codes);
+        let written = numbers::mask_codes(
+            &mask_list_markers(&super::number_context::mask_context(key, undated)),
+            &codes,
+        );
         let foreign = numbers::number_groups(&written).iter().any(|g| {
             let percent_value = percent_key && g.relative && !g.temperature;
             let explained = (g.relative && !percent_value)
@@ -246,6 +255,10 @@ fn action_numbers(key: &TeachBackKey) -> Option<(Vec<f64>, Vec<String>)> {
                 }
                 *budget -= s.len();
                 out.extend(numbers::numbers_in(s));
+                // "1182,1183,1190": a list written with commas, not one number in thousands.
+                if s.split(',').skip(1).any(|p| p.trim().len() != 3) {
+                    out.extend(s.split(',').flat_map(numbers::numbers_in));
+                }
                 true
             }
             serde_json::Value::Number(n) => {
@@ -273,11 +286,27 @@ fn action_numbers(key: &TeachBackKey) -> Option<(Vec<f64>, Vec<String>)> {
     // rows" does not name 2,418,337 rows by its first digits.
     fn codes_of(v: &serde_json::Value, out: &mut Vec<String>) {
         match v {
-            serde_json::Value::String(s) => out.extend(
-                s.split(|c: char| !c.is_ascii_digit())
-                    .filter(|run| run.len() >= 6)
-                    .map(str::to_owned),
-            ),
+            serde_json::Value::String(s) => {
+                out.extend(
+                    s.split(|c: char| !c.is_ascii_digit())
+                        .filter(|run| run.len() >= 6)
+                        .map(str::to_owned),
+                );
+                // An IBAN or card number written in groups ("DE44 5001 0517 …") is one code.
+                let grouped: String = s.chars().filter(|c| *c != ' ').collect();
+                if s.contains(' ')
+                    && grouped.len() >= 12
+                    && grouped.chars().all(|c| c.is_ascii_alphanumeric())
+                    && grouped.chars().filter(char::is_ascii_digit).count() >= 10
+                {
+                    out.extend(
+                        grouped
+                            .split(|c: char| !c.is_ascii_digit())
+                            .filter(|run| run.len() >= 6)
+                            .map(str::to_owned),
+                    );
+                }
+            }
             serde_json::Value::Array(items) => items.iter().for_each(|x| codes_of(x, out)),
             serde_json::Value::Object(map) => map.iter().for_each(|(k, x)| {
                 out.extend(

@@ -96,7 +96,13 @@ pub(crate) fn number_groups(text: &str) -> Vec<NumberGroup> {
                 || chars
                     .get(i + suffix.chars().count())
                     .is_some_and(|c| c.is_alphanumeric() || *c == '_'));
-        let next_word: String = chars[j..]
+        // "a 5-minute TTL", "the 21-day unbonding": the unit after a hyphen.
+        let word_at = if j == i && chars.get(i) == Some(&'-') {
+            i + 1
+        } else {
+            j
+        };
+        let next_word: String = chars[word_at..]
             .iter()
             .take_while(|c| c.is_alphabetic())
             .collect::<String>()
@@ -120,11 +126,30 @@ pub(crate) fn number_groups(text: &str) -> Vec<NumberGroup> {
                 && chars.get(i + 1).is_some_and(char::is_ascii_digit));
         let scale = match next_word.as_str() {
             "sat" | "sats" | "satoshi" | "satoshis" => 1e-8,
-            "cent" | "cents" | "pence" | "penny" | "pennies" | "rappen" => 0.01,
+            "cent" | "cents" | "pence" | "penny" | "pennies" | "rappen" | "kobo" => 0.01,
             "gwei" => 1e-9,
             _ => 1.0,
         };
-        let before: String = chars[..start]
+        // "roughly R$18.371", "about USD 12,450": the word before the currency.
+        let mut lead = start;
+        while lead > 0
+            && (chars[lead - 1].is_whitespace() || "$€£¥₹₦₱₩₺₽".contains(chars[lead - 1]))
+        {
+            lead -= 1;
+        }
+        let code = chars[..lead]
+            .iter()
+            .rev()
+            .take_while(|c| c.is_ascii_uppercase())
+            .count();
+        if (1..=3).contains(&code)
+            && lead > code
+            && chars[lead - code - 1].is_whitespace()
+            && lead < start
+        {
+            lead -= code;
+        }
+        let before: String = chars[..lead]
             .iter()
             .rev()
             .skip_while(|c| c.is_whitespace())
@@ -155,10 +180,15 @@ pub(crate) fn number_groups(text: &str) -> Vec<NumberGroup> {
             scale,
             unit_of_time,
             relative,
-            values: interpretations(&raw)
-                .into_iter()
-                .map(|v| v * factor)
-                .collect(),
+            values: {
+                let read = interpretations(&raw);
+                let mut values: Vec<f64> = read.iter().map(|v| v * factor).collect();
+                // `10m`, `15m` glued: megabytes, minutes or metres as often as millions.
+                if factor == 1e6 && j == i {
+                    values.extend(read);
+                }
+                values
+            },
             standalone: !glued_before && !glued_after,
             digits: raw.chars().filter(char::is_ascii_digit).collect(),
         });

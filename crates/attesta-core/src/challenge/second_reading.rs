@@ -8,10 +8,12 @@
 //! It also reads what some rules reject. Rules that compare a value of the explanation with
 //! the action's (a number, amount, date, currency, period, schedule, address, host,
 //! environment, role, identifier, look-alike) and the structural checks (length, pasted
-//! arguments, repetition, reasons to approve, another action) always reject. The rules that
-//! judge the wording of the effect, the target, the direction and the scope, and the one that
-//! takes a word for a name by where it stands ("the NatWest account"), fail honest
-//! explanations whose words they do not know ("the Ajax hub", "gets pulled"); when one of them
+//! arguments, reasons to approve, another action) always reject. The rules that judge the
+//! wording of the effect, the target, the direction and the scope, the one that takes a word
+//! for a name by where it stands ("the NatWest account") and the one that finds the text mostly
+//! the action's own names (an honest "Withdraws 0.8 BTC from the Coinbase BTC account to
+//! bc1q…" is) fail honest explanations whose words they do not know ("the Ajax hub", "gets
+//! pulled"); when one of them
 //! is the only doubt and the model, told which rule doubted, is confident the text is honest
 //! (at most [`OVERRULE_THRESHOLD`]), the doubt is overruled.
 //!
@@ -47,6 +49,7 @@ const OVERRULABLE: &[&str] = &[
     "the explanation understates what the action does: it cannot be taken back",
     "the explanation understates what the action does: it stops the service",
     "the explanation names something the action does not mention",
+    "the explanation mostly repeats the action name and arguments",
 ];
 
 /// A rule's reason without what names a case: its words up to the first bracket, quote or
@@ -396,6 +399,7 @@ mod tests {
             "the explanation does not name what the action affects (its target)",
             "the explanation describes the opposite of what the action does",
             "the explanation says the action's effect will not happen; describe what it really does",
+            "the explanation mostly repeats the action name and arguments; say in your own words what will happen",
         ] {
             assert!(overrulable(reason), "{reason}");
         }
