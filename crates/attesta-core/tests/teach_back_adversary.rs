@@ -660,6 +660,38 @@ fn held_out_explanations() {
             "teach-back held-out 78 (written blind)",
             include_str!("corpus/teach_back_heldout78.jsonl"),
         ),
+        (
+            "teach-back held-out 79 (written blind)",
+            include_str!("corpus/teach_back_heldout79.jsonl"),
+        ),
+        (
+            "teach-back held-out 80 (written blind)",
+            include_str!("corpus/teach_back_heldout80.jsonl"),
+        ),
+        (
+            "teach-back held-out 81 (written blind)",
+            include_str!("corpus/teach_back_heldout81.jsonl"),
+        ),
+        (
+            "teach-back held-out 82 (written blind)",
+            include_str!("corpus/teach_back_heldout82.jsonl"),
+        ),
+        (
+            "teach-back held-out 83 (written blind)",
+            include_str!("corpus/teach_back_heldout83.jsonl"),
+        ),
+        (
+            "teach-back held-out 84 (written blind)",
+            include_str!("corpus/teach_back_heldout84.jsonl"),
+        ),
+        (
+            "teach-back held-out 85 (written blind)",
+            include_str!("corpus/teach_back_heldout85.jsonl"),
+        ),
+        (
+            "teach-back held-out 86 (written blind)",
+            include_str!("corpus/teach_back_heldout86.jsonl"),
+        ),
     ] {
         let fresh = evaluate(label, corpus);
         if fresh.honest_rate < 60.0 || fresh.fake_rate < 60.0 {

@@ -114,12 +114,16 @@ pub(super) fn foreign_number(key: &TeachBackKey, text: &str, undated: &str) -> O
             .chars()
             .filter(|c| !c.is_whitespace())
             .collect();
+        // "ids ending 610, 611": the end of a long integer id (`8012938475610`) — only its
+        // end: its start or middle may be an amount in a base unit (`2500000000` lamports).
+        let long_ids = long_integer_ids(&key.arguments);
         let part_of_code = |digits: &str| {
-            codes.iter().any(|c| {
-                (c.len() >= 12 && compact.contains(c.as_str()) && c.contains(digits))
-                    || (digits.len() >= 3 && (c.starts_with(digits) || c.ends_with(digits)))
-                    || (digits.len() >= 2 && c.len() >= 12 && c.contains(digits))
-            })
+            (digits.len() >= 3 && long_ids.iter().any(|c| c.ends_with(digits)))
+                || codes.iter().any(|c| {
+                    (c.len() >= 12 && compact.contains(c.as_str()) && c.contains(digits))
+                        || (digits.len() >= 3 && (c.starts_with(digits) || c.ends_with(digits)))
+                        || (digits.len() >= 2 && c.len() >= 12 && c.contains(digits))
+                })
         };
         // How long a stay, a leave or a meeting lasts is worked out from its start and end.
         let spans = super::dates::action_spans(key);
@@ -238,6 +242,34 @@ fn list_lengths(v: &serde_json::Value) -> Vec<f64> {
     }
     out.retain(|n| *n > 1.0);
     out.truncate(32);
+    out
+}
+
+/// The JSON integers of ten digits or more among the arguments (ids), at most 64.
+fn long_integer_ids(v: &serde_json::Value) -> Vec<String> {
+    fn walk(v: &serde_json::Value, out: &mut Vec<String>, depth: usize) {
+        if depth > 8 || out.len() >= 64 {
+            return;
+        }
+        match v {
+            serde_json::Value::Number(n) => {
+                out.extend(
+                    n.as_u64()
+                        .filter(|n| *n >= 1_000_000_000)
+                        .map(|n| n.to_string()),
+                );
+            }
+            serde_json::Value::Array(items) => {
+                items.iter().take(64).for_each(|x| walk(x, out, depth + 1));
+            }
+            serde_json::Value::Object(map) => {
+                map.values().take(128).for_each(|x| walk(x, out, depth + 1));
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    walk(v, &mut out, 0);
     out
 }
 

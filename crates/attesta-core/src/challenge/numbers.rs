@@ -59,6 +59,17 @@ pub(crate) fn number_groups(text: &str) -> Vec<NumberGroup> {
             i += 1;
         }
         let raw: String = chars[start..i].iter().collect();
+        // "4411,4412,4419": ids listed with commas, not one number in thousands: each stands
+        // alone.
+        if !raw.contains(['.', ' ', '\''])
+            && raw.matches(',').count() >= 1
+            && raw.split(',').all(|p| p.len() >= 4)
+        {
+            for piece in raw.split(',') {
+                out.extend(number_groups(piece));
+            }
+            continue;
+        }
         let mut j = i;
         while j < chars.len() && chars[j] == ' ' {
             j += 1;

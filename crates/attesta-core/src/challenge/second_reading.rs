@@ -5,17 +5,17 @@
 //! first one", "no email goes out"); the rules know some of those claims by name, the model
 //! weighs all of them together.
 //!
-//! It also reads what some rules reject. Rules that compare a value of the explanation with
-//! the action's (a number, amount, date, currency, period, schedule, address, host,
-//! environment, role, identifier, look-alike) and the structural checks (length, pasted
-//! arguments, reasons to approve, another action) always reject. The rules that judge the
-//! wording of the effect, the target, the direction and the scope, the one that takes a word
-//! for a name by where it stands ("the NatWest account") and the one that finds the text mostly
-//! the action's own names (an honest "Withdraws 0.8 BTC from the Coinbase BTC account to
-//! bc1q…" is) fail honest explanations whose words they do not know ("the Ajax hub", "gets
-//! pulled"); when one of them
-//! is the only doubt and the model, told which rule doubted, is confident the text is honest
-//! (at most [`OVERRULE_THRESHOLD`]), the doubt is overruled.
+//! It also reads what some rules reject. Rules that compare a number or a name of a known
+//! kind with the action's (a number, amount, count, date, currency, period, schedule, address,
+//! file or folder, environment, role) and the structural checks (length, pasted arguments,
+//! reasons to approve, another action) always reject. The rules that judge the wording of the
+//! effect, the target, the direction and the scope, the ones that take a word for a name the
+//! action lacks (by where it stands: "the NatWest account"; by its shape: a host, an id, a
+//! snake_case name, a value) and the one that finds the text mostly the action's own names (an
+//! honest "Withdraws 0.8 BTC from the Coinbase BTC account to bc1q…" is) fail honest
+//! explanations whose words they do not know ("the Ajax hub", "gets pulled", a terraform
+//! `module.x`); when one of them is the only doubt and the model, told which rule doubted, is
+//! confident the text is honest (at most [`OVERRULE_THRESHOLD`]), the doubt is overruled.
 //!
 //! The weights (`teach_back_model.tsv`) are learned from the teach-back corpora by
 //! `cargo run --release -p attesta-core --example train_teach_back_model`; the same program
@@ -50,6 +50,9 @@ const OVERRULABLE: &[&str] = &[
     "the explanation understates what the action does: it stops the service",
     "the explanation names something the action does not mention",
     "the explanation mostly repeats the action name and arguments",
+    "the explanation names a file or host that is not part of this action",
+    "the explanation names something that is not part of this action",
+    "the explanation states a value that is not part of this action",
 ];
 
 /// A rule's reason without what names a case: its words up to the first bracket, quote or
@@ -394,8 +397,10 @@ mod tests {
     }
 
     #[test]
-    fn only_doubts_about_wording_can_be_overruled() {
+    fn only_doubts_about_wording_and_names_can_be_overruled() {
         for reason in [
+            "the explanation names something that is not part of this action",
+            "the explanation names a file or host that is not part of this action",
             "the explanation does not name what the action affects (its target)",
             "the explanation describes the opposite of what the action does",
             "the explanation says the action's effect will not happen; describe what it really does",
@@ -409,7 +414,9 @@ mod tests {
             "the explanation does not state the amount exactly",
             "the explanation has 9 words; at least 15 are needed",
             "the explanation pastes the arguments; describe what will happen in your own words",
-            "the explanation names something that is not part of this action",
+            "the explanation names an address that is not part of this action",
+            "the explanation states a date that is not part of this action",
+            "the explanation names a different environment than the action's",
             "the explanation is not about this action (\"purple\"); describe what it does and to what",
         ] {
             assert!(!overrulable(reason), "{reason}");

@@ -217,6 +217,46 @@ fn has_scope_marker(ctx: &ActionContext, strings: &[String]) -> bool {
 }
 
 /// The teach-back key of `ctx` under the default policy, for unit tests.
+/// Whether the arguments hold an integer amount of money beside its currency (`{"amount":
+/// 4825000, "currency": "USD"}`, `cancellation_fee: {"amount": 500, "currency": "USD"}`): the
+/// shape of the many payment APIs that count in the currency's minor unit, so the amount may
+/// be said either way. Not for zero-decimal currencies (`JPY`), at most three levels deep.
+fn money_in_minor_units(v: &Value) -> bool {
+    fn walk(v: &Value, depth: usize) -> bool {
+        match v {
+            Value::Object(map) if depth <= 3 => {
+                let currency = map
+                    .iter()
+                    .find(|(k, _)| {
+                        let k = k.to_lowercase();
+                        k == "currency" || k == "currency_code" || k == "currencycode"
+                    })
+                    .and_then(|(_, c)| c.as_str());
+                // Currencies whose amounts are big numbers in the main unit (1,200,000 HUF)
+                // are not read in a minor unit here: "12,000 HUF" would pass for 1.2 million.
+                let here = currency.is_some_and(|c| {
+                    let c = c.to_lowercase();
+                    c.len() == 3
+                        && !ZERO_DECIMAL.contains(&c.as_str())
+                        && ![
+                            "huf", "idr", "cop", "isk", "twd", "vnd", "krw", "clp", "irr",
+                        ]
+                        .contains(&c.as_str())
+                }) && map.iter().any(|(k, a)| {
+                    let k = k.to_lowercase();
+                    ["amount", "value", "total", "fee", "price"]
+                        .iter()
+                        .any(|w| k.contains(w))
+                        && a.as_u64().is_some_and(|a| a >= 100)
+                });
+                here || map.values().take(64).any(|x| walk(x, depth + 1))
+            }
+            _ => false,
+        }
+    }
+    walk(v, 0)
+}
+
 #[cfg(test)]
 pub(crate) fn key_for(ctx: &crate::context::ActionContext) -> TeachBackKey {
     generate(ctx, &[], &crate::config::TeachBackPolicy::default()).1
@@ -579,7 +619,8 @@ pub(crate) fn generate(
         || ctx.kwargs.keys().any(|k| {
             let k = k.to_lowercase();
             (k.ends_with("_cents") || k.ends_with("_minor")) && integer(&format!("/kwargs/{k}"))
-        }))
+        })
+        || money_in_minor_units(&arguments))
         && !arguments
             .pointer("/kwargs/currency")
             .or_else(|| arguments.pointer("/kwargs/amount/currency"))
