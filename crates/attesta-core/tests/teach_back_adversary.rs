@@ -209,6 +209,8 @@ fn evaluate_with(label: &str, corpus: &str, min_words: Option<u32>) -> Figures {
                 "environment",
                 "approve",
                 "reads",
+                // Inside "reads": the message's own word, not the action's `read` permission.
+                "read",
                 "like",
                 "misdescription",
                 "doubtful",
@@ -691,6 +693,102 @@ fn held_out_explanations() {
         (
             "teach-back held-out 86 (written blind)",
             include_str!("corpus/teach_back_heldout86.jsonl"),
+        ),
+        (
+            "teach-back held-out 87 (written blind)",
+            include_str!("corpus/teach_back_heldout87.jsonl"),
+        ),
+        (
+            "teach-back held-out 88 (written blind)",
+            include_str!("corpus/teach_back_heldout88.jsonl"),
+        ),
+        (
+            "teach-back held-out 89 (written blind)",
+            include_str!("corpus/teach_back_heldout89.jsonl"),
+        ),
+        (
+            "teach-back held-out 90 (written blind)",
+            include_str!("corpus/teach_back_heldout90.jsonl"),
+        ),
+        (
+            "teach-back held-out 91 (written blind)",
+            include_str!("corpus/teach_back_heldout91.jsonl"),
+        ),
+        (
+            "teach-back held-out 92 (written blind)",
+            include_str!("corpus/teach_back_heldout92.jsonl"),
+        ),
+        (
+            "teach-back held-out 93 (written blind)",
+            include_str!("corpus/teach_back_heldout93.jsonl"),
+        ),
+        (
+            "teach-back held-out 94 (written blind)",
+            include_str!("corpus/teach_back_heldout94.jsonl"),
+        ),
+        (
+            "teach-back held-out 95 (written blind)",
+            include_str!("corpus/teach_back_heldout95.jsonl"),
+        ),
+        (
+            "teach-back held-out 96 (written blind)",
+            include_str!("corpus/teach_back_heldout96.jsonl"),
+        ),
+        (
+            "teach-back held-out 97 (written blind)",
+            include_str!("corpus/teach_back_heldout97.jsonl"),
+        ),
+        (
+            "teach-back held-out 98 (written blind)",
+            include_str!("corpus/teach_back_heldout98.jsonl"),
+        ),
+        (
+            "teach-back held-out 99 (written blind)",
+            include_str!("corpus/teach_back_heldout99.jsonl"),
+        ),
+        (
+            "teach-back held-out 100 (written blind)",
+            include_str!("corpus/teach_back_heldout100.jsonl"),
+        ),
+        (
+            "teach-back held-out 101 (written blind)",
+            include_str!("corpus/teach_back_heldout101.jsonl"),
+        ),
+        (
+            "teach-back held-out 102 (written blind)",
+            include_str!("corpus/teach_back_heldout102.jsonl"),
+        ),
+        (
+            "teach-back held-out 103 (written blind)",
+            include_str!("corpus/teach_back_heldout103.jsonl"),
+        ),
+        (
+            "teach-back held-out 104 (written blind)",
+            include_str!("corpus/teach_back_heldout104.jsonl"),
+        ),
+        (
+            "teach-back held-out 105 (written blind)",
+            include_str!("corpus/teach_back_heldout105.jsonl"),
+        ),
+        (
+            "teach-back held-out 106 (written blind)",
+            include_str!("corpus/teach_back_heldout106.jsonl"),
+        ),
+        (
+            "teach-back held-out 107 (written blind)",
+            include_str!("corpus/teach_back_heldout107.jsonl"),
+        ),
+        (
+            "teach-back held-out 108 (written blind)",
+            include_str!("corpus/teach_back_heldout108.jsonl"),
+        ),
+        (
+            "teach-back held-out 109 (written blind)",
+            include_str!("corpus/teach_back_heldout109.jsonl"),
+        ),
+        (
+            "teach-back held-out 110 (written blind)",
+            include_str!("corpus/teach_back_heldout110.jsonl"),
         ),
     ] {
         let fresh = evaluate(label, corpus);

@@ -25,6 +25,19 @@ pub(super) fn foreign_number(key: &TeachBackKey, text: &str, undated: &str) -> O
                 {
                     numbers.extend([100.0 - p.abs(), 100.0 + p, (100.0 + p) / 100.0]);
                 }
+                // So is one given as `{"type": "percentage", "value": -70}`.
+                if let Some(inner) = v.as_object()
+                    && inner.values().any(|x| {
+                        x.as_str()
+                            .is_some_and(|t| t.to_lowercase().starts_with("percent"))
+                    })
+                {
+                    for p in inner.values().filter_map(serde_json::Value::as_f64) {
+                        if p.abs() < 100.0 {
+                            numbers.extend([100.0 - p.abs(), 100.0 + p, (100.0 + p) / 100.0]);
+                        }
+                    }
+                }
             }
         }
         // An amount of money is also stated in its minor unit (49.99 as "4999 cents"); other
@@ -143,7 +156,36 @@ pub(super) fn foreign_number(key: &TeachBackKey, text: &str, undated: &str) -> O
                 amounts_equal((*a * 9.0 / 5.0 + 32.0).round(), v.round())
                     || amounts_equal(((*a - 32.0) * 5.0 / 9.0).round(), v.round())
             }) || numbers.iter().any(|a| {
-                [60.0, 24.0, 7.0, 12.0, 1440.0, 3600.0, 86400.0, 604_800.0]
+                // Minutes, hours, days, weeks, months and years of one another ("3650 days",
+                // "about ten years").
+                // Milliseconds ("2,592,000,000 ms = 30 days").
+                [
+                    60.0,
+                    24.0,
+                    7.0,
+                    12.0,
+                    365.0,
+                    1000.0,
+                    1440.0,
+                    3600.0,
+                    60_000.0,
+                    86400.0,
+                    604_800.0,
+                    3_600_000.0,
+                    86_400_000.0,
+                ]
+                .iter()
+                .any(|f| amounts_equal(*a, v * f) || amounts_equal(*a * f, v))
+                // "3 months" for 90 days; not the other way round: "30 days" is no month of
+                // any 1 the action has.
+                || amounts_equal(*a, v * 30.0)
+            })
+        };
+        // "7.5 GB" for 7680 (MB): a size in another unit of data, binary or decimal; "1.25 g"
+        // for 1250 mg.
+        let resized = |v: f64| {
+            numbers.iter().any(|a| {
+                [1024.0, 1000.0, 1_048_576.0, 1e6, 1_073_741_824.0, 1e9]
                     .iter()
                     .any(|f| amounts_equal(*a, v * f) || amounts_equal(*a * f, v))
             })
@@ -158,7 +200,10 @@ pub(super) fn foreign_number(key: &TeachBackKey, text: &str, undated: &str) -> O
         });
         // So is one the action's own text states ("40% off" in the message it sends): a
         // percentage beside it is a claim about that value.
+        // An action whose arguments name a percentage anywhere (`"type": "percent", "value":
+        // -30`) sets one too.
         let percent_key = percent_key
+            || key.argument_dump.contains("percent")
             || key
                 .argument_dump
                 .as_bytes()
@@ -181,6 +226,7 @@ pub(super) fn foreign_number(key: &TeachBackKey, text: &str, undated: &str) -> O
                 || in_main_unit(g)
                 || part_of_code(&g.digits)
                 || ((g.unit_of_time || g.temperature) && g.values.iter().any(|v| converted(*v)))
+                || (g.unit_of_size && g.values.iter().any(|v| resized(*v)))
                 || (g.unit_of_time && g.values.iter().any(|v| span(*v) || lasts(*v)))
                 || g.values.iter().any(|v| counted(*v));
             g.standalone && !explained
@@ -583,6 +629,91 @@ mod tests {
             .with_kwarg("currency", "INR");
         assert!(!foreign(&payout, "pays ₹75,000 (7500000 paise) by IMPS"));
         assert!(foreign(&payout, "pays ₹7,500 (7500000 paise) by IMPS"));
+        assert!(!foreign(
+            &payout,
+            "pays 0.75 lakh rupees (7500000 paise) by IMPS"
+        ));
+        // A percentage change given as a typed value: what remains, not another percentage.
+        let sale = ActionContext::new("shopify_bulk_update_variant_prices")
+            .with_kwarg("collection", "summer-sale")
+            .with_kwarg(
+                "price_adjustment",
+                serde_json::json!({"type": "percentage", "value": -70}),
+            );
+        assert!(!foreign(
+            &sale,
+            "marks summer-sale down to 30% of the current price"
+        ));
+        assert!(!foreign(&sale, "marks summer-sale down by 70%"));
+        assert!(foreign(&sale, "marks summer-sale down by 7%"));
+        // Days told in years.
+        let prune = ActionContext::new("Bash").with_kwarg(
+            "command",
+            "find /srv/archive -name '*.pdf' -mtime +3650 -delete",
+        );
+        assert!(!foreign(
+            &prune,
+            "deletes PDFs untouched for more than ten years"
+        ));
+        assert!(!foreign(
+            &prune,
+            "deletes PDFs untouched for more than 10 years"
+        ));
+        assert!(foreign(
+            &prune,
+            "deletes PDFs untouched for more than 12 years"
+        ));
+    }
+
+    #[test]
+    fn sizes_milliseconds_months_and_worked_examples_are_the_actions() {
+        // A size in another unit of data.
+        let tier = ActionContext::new("gcloud_sql_patch").with_kwarg("tier", "db-custom-2-7680");
+        assert!(!foreign(&tier, "moves it to 2 vCPU and 7.5 GB of memory"));
+        assert!(!foreign(&tier, "moves it to 2 vCPU and 7680 MB of memory"));
+        assert!(foreign(&tier, "moves it to 2 vCPU and 8.5 GB of memory"));
+        let dose = ActionContext::new("ehr_order_medication")
+            .with_kwarg("medication", "vancomycin")
+            .with_kwarg("dose_mg", 1250);
+        assert!(!foreign(&dose, "vancomycin 1.25 g IV"));
+        assert!(foreign(&dose, "vancomycin 12.5 g IV"));
+        // Milliseconds told in days, days in months.
+        let topic = ActionContext::new("kafka_alter_topic")
+            .with_kwarg("topic", "orders.dlq")
+            .with_kwarg("retention.ms", 2_592_000_000u64);
+        assert!(!foreign(&topic, "keeps dead letters for 30 days"));
+        assert!(!foreign(
+            &topic,
+            "keeps dead letters for about one month (30 days)"
+        ));
+        let kms = ActionContext::new("kms_schedule_key_deletion")
+            .with_kwarg("key_id", "1f3c9b2e")
+            .with_kwarg("pending_window_in_days", 7);
+        assert!(foreign(&kms, "deletes key 1f3c9b2e after a 30-day window"));
+        assert!(foreign(&topic, "keeps dead letters for 40 days"));
+        let purge = ActionContext::new("sql_execute").with_kwarg(
+            "query",
+            "DELETE FROM audit_log WHERE created_at < now() - interval '90 days'",
+        );
+        assert!(!foreign(&purge, "purges audit rows older than 3 months"));
+        assert!(foreign(&purge, "purges audit rows older than 4 months"));
+        // A worked example of the percentage the action applies.
+        let raise = ActionContext::new("shop_bulk_price")
+            .with_kwarg("category", "outdoor")
+            .with_kwarg("percent", 15);
+        assert!(!foreign(
+            &raise,
+            "raises prices by 15%, e.g. a 100.00 tent becomes 115.00"
+        ));
+        assert!(!foreign(
+            &raise,
+            "raises prices by 15%: 2.500 cents -> 2.875 cents"
+        ));
+        assert!(foreign(
+            &raise,
+            "raises prices by 15%, e.g. a 100.00 tent becomes 150.00"
+        ));
+        assert!(foreign(&raise, "raises prices by 15% on 300 products"));
     }
 
     #[test]

@@ -12,6 +12,8 @@ use super::teach_back::TeachBackKey;
 
 struct Patterns {
     named: Regex,
+    token_standard: Regex,
+    worked_example: Regex,
     ellipsis: Regex,
     range: Regex,
     signed_percent: Regex,
@@ -24,6 +26,15 @@ fn patterns() -> &'static Patterns {
         // a token standard: "ERC-20" for a Tron transfer names the wrong network).
         named: Regex::new(
             r"\b(?:(?:microsoft|office|m)\s?365|route\s?53|s&p\s?500|http\s?404|404)\b",
+        )
+        .expect("valid regex"),
+        // "USDC (ERC-20)", "the TRC-20 network": a token standard, a name when it is the
+        // action's chain's.
+        token_standard: Regex::new(r"\b(erc|trc|bep)[- ]?(?:20|721|1155)\b").expect("valid regex"),
+        // "a 100.00 item becomes 70.00", "2.500 cents -> 2.700": a number and what the action
+        // makes of it.
+        worked_example: Regex::new(
+            r"(\d[\d,.]*)(?:\s+[a-z$€£¥]+){0,3}\s+(?:becomes|->|→|turns into|goes to|would be|is now)\s+[^\d\s]{0,4}\s?(\d[\d,.]*)",
         )
         .expect("valid regex"),
         // An ellipsis with the code's visible start before it and its end after it.
@@ -45,9 +56,39 @@ pub(super) fn mask_context(key: &TeachBackKey, text: &str) -> String {
         .find_iter(text)
         .map(|m| (m.start(), m.end()))
         .collect();
+    let dump = &key.argument_dump;
+    for c in p.token_standard.captures_iter(text) {
+        let chain: &[&str] = match &c[1] {
+            "erc" => &[
+                "erc", "ethereum", "\"eth\"", "0x", "arbitrum", "polygon", "optimism",
+            ],
+            "trc" => &["trc", "tron", "trx"],
+            _ => &["bep", "bsc", "bnb", "binance smart chain"],
+        };
+        if chain.iter().any(|w| dump.contains(w)) {
+            let m = c.get(0).expect("match");
+            spans.push((m.start(), m.end()));
+        }
+    }
+    // A worked example of a factor or percentage the action applies: the example's numbers
+    // are no claim about the action when the second is the first times that factor.
+    let factors = applied_factors(dump);
+    for c in p.worked_example.captures_iter(text) {
+        let (a, b) = (c.get(1).expect("group"), c.get(2).expect("group"));
+        let fits = super::numbers::numbers_in(a.as_str()).iter().any(|x| {
+            super::numbers::numbers_in(b.as_str()).iter().any(|y| {
+                *x != 0.0
+                    && factors
+                        .iter()
+                        .any(|f| ((y / x) - f).abs() <= 0.015 * f.abs())
+            })
+        });
+        if fits {
+            spans.extend([(a.start(), a.end()), (b.start(), b.end())]);
+        }
+    }
     // The action's strings with their inner spaces removed, so an IBAN written in groups ends
     // the way its compact form does.
-    let dump = &key.argument_dump;
     let compact: String = dump.chars().filter(|c| !c.is_whitespace()).collect();
     let part_of = |run: &str, at_start: bool| {
         run.len() >= 3
@@ -127,6 +168,27 @@ pub(super) fn implied_numbers(key: &TeachBackKey) -> Vec<f64> {
             out.extend([100.0 - p.abs(), 100.0 + p, (100.0 + p) / 100.0]);
         }
     }
+    out
+}
+
+/// The factors an action may apply to a price or a limit: its numbers as multipliers (`x 1.15`,
+/// `10x`) and as percentages (`-30`: 0.7; `15`: 1.15, 0.85 and 0.15), at most 64 numbers.
+fn applied_factors(dump: &str) -> Vec<f64> {
+    let mut out = Vec::new();
+    for n in super::numbers::numbers_in(dump).into_iter().take(64) {
+        if n != 0.0 && n.abs() <= 1000.0 {
+            out.push(n.abs());
+        }
+        if n.abs() < 100.0 {
+            out.extend([
+                1.0 + n / 100.0,
+                1.0 - n.abs() / 100.0,
+                1.0 + n.abs() / 100.0,
+                n.abs() / 100.0,
+            ]);
+        }
+    }
+    out.retain(|f| *f > 0.0 && *f != 1.0);
     out
 }
 
@@ -211,6 +273,19 @@ mod tests {
         assert_eq!(verdict(&order, honest), None);
         let wrong = "Limit sell of 340 SOL at 182.55 USDT each on Binance, roughly 95k USDT if it fills completely.";
         assert!(verdict(&order, wrong).is_some());
+    }
+
+    #[test]
+    fn a_token_standard_of_the_actions_chain_is_a_name() {
+        let withdraw = ActionContext::new("binance_withdraw")
+            .with_kwarg("coin", "USDT")
+            .with_kwarg("network", "TRX")
+            .with_kwarg("address", "TN3W4H6rK2ce4vX9YnFQHwKENnHjoxb3m9")
+            .with_kwarg("amount", 25000);
+        let honest = "Withdraws 25,000 USDT from our Binance account over the Tron (TRC-20) network to the external address TN3W4H6rK2ce4vX9YnFQHwKENnHjoxb3m9.";
+        assert_eq!(verdict(&withdraw, honest), None);
+        let wrong = "Withdraws 25,000 USDT from our Binance account as an ERC-20 transfer to the external address TN3W4H6rK2ce4vX9YnFQHwKENnHjoxb3m9.";
+        assert!(verdict(&withdraw, wrong).is_some_and(|r| r.contains("number")));
     }
 
     #[test]

@@ -24,6 +24,8 @@ pub(crate) struct NumberGroup {
     pub unit_of_time: bool,
     /// Followed by a temperature unit (`86 °F`).
     pub temperature: bool,
+    /// Followed by a unit of data, mass or volume (`7.5 GB`, `512 MiB`, `1.25 g`).
+    pub unit_of_size: bool,
     /// The factor to the main unit when a minor unit follows (`sats` 1e-8, `cents` 0.01).
     pub scale: f64,
     /// A percentage or a temperature (`50%`, `2–8 °C`): a comparison, not a value of the action.
@@ -34,8 +36,8 @@ pub(crate) struct NumberGroup {
 
 /// Letters that may follow a standalone number: units and multipliers.
 const UNITS: &[&str] = &[
-    "k", "m", "mg", "ms", "s", "h", "d", "gb", "mb", "tb", "kb", "x", "th", "st", "nd", "rd",
-    "min", "am", "pm", "g", "kg", "ml", "l",
+    "k", "m", "mg", "ms", "s", "h", "d", "gb", "mb", "tb", "kb", "gib", "mib", "tib", "kib", "x",
+    "th", "st", "nd", "rd", "min", "am", "pm", "g", "kg", "ml", "l",
 ];
 
 pub(crate) fn number_groups(text: &str) -> Vec<NumberGroup> {
@@ -84,7 +86,10 @@ pub(crate) fn number_groups(text: &str) -> Vec<NumberGroup> {
             Some('m') if !chars.get(j + 1).is_some_and(|c| c.is_alphabetic()) => 1e6,
             _ => match spelled.as_str() {
                 "thousand" => 1e3,
+                // South Asian scales: "7.5 lakh" (750,000), "2 crore" (20,000,000).
+                "lakh" | "lakhs" | "lac" | "lacs" => 1e5,
                 "million" | "mio" | "mn" => 1e6,
+                "crore" | "crores" => 1e7,
                 "billion" | "bn" => 1e9,
                 _ => 1.0,
             },
@@ -119,9 +124,65 @@ pub(crate) fn number_groups(text: &str) -> Vec<NumberGroup> {
             .collect::<String>()
             .to_lowercase();
         let unit_of_time = [
-            "h", "hr", "hrs", "hour", "hours", "min", "mins", "minute", "minutes", "s", "sec",
-            "secs", "second", "seconds", "d", "day", "days", "week", "weeks", "w", "night",
-            "nights", "month", "months", "year", "years",
+            "h",
+            "hr",
+            "hrs",
+            "hour",
+            "hours",
+            "min",
+            "mins",
+            "minute",
+            "minutes",
+            "s",
+            "sec",
+            "secs",
+            "second",
+            "seconds",
+            "d",
+            "day",
+            "days",
+            "week",
+            "weeks",
+            "w",
+            "night",
+            "nights",
+            "month",
+            "months",
+            "year",
+            "years",
+            "ms",
+            "millisecond",
+            "milliseconds",
+        ]
+        .contains(&next_word.as_str());
+        let unit_of_size = [
+            "b",
+            "byte",
+            "bytes",
+            "kb",
+            "mb",
+            "gb",
+            "tb",
+            "kib",
+            "mib",
+            "gib",
+            "tib",
+            "kilobytes",
+            "megabytes",
+            "gigabytes",
+            "terabytes",
+            "mcg",
+            "mg",
+            "g",
+            "gram",
+            "grams",
+            "kg",
+            "ml",
+            "l",
+            "litre",
+            "litres",
+            "liter",
+            "liters",
         ]
         .contains(&next_word.as_str());
         let temperature = matches!(chars.get(j), Some('°'))
@@ -190,6 +251,7 @@ pub(crate) fn number_groups(text: &str) -> Vec<NumberGroup> {
             temperature,
             scale,
             unit_of_time,
+            unit_of_size,
             relative,
             values: {
                 let read = interpretations(&raw);
@@ -335,7 +397,9 @@ pub(crate) fn spelled_numbers(text: &str) -> Vec<f64> {
             current = current.max(1.0) * 100.0;
         } else if let Some(m) = match w {
             "thousand" => Some(1e3),
+            "lakh" | "lakhs" => Some(1e5),
             "million" => Some(1e6),
+            "crore" | "crores" => Some(1e7),
             "billion" => Some(1e9),
             _ => None,
         } && seen
@@ -384,6 +448,13 @@ mod tests {
             );
         }
         assert!(!states_amount("sends 2,730 euros", &[27300.0]));
+        // Indian grouping and scales.
+        assert!(states_amount("pays ₹7,50,000 by NEFT", &[750_000.0]));
+        assert!(states_amount("pays 7.5 lakh rupees", &[750_000.0]));
+        assert!(states_amount("a 2 crore transfer", &[20_000_000.0]));
+        assert!(states_amount("seventy-five thousand rupees", &[75_000.0]));
+        assert!(states_amount("three lakh rupees", &[300_000.0]));
+        assert!(!states_amount("pays 7.5 lakh rupees", &[75_000.0]));
         assert!(states_amount("pays six hundred forty dollars", &[640.0]));
         assert!(states_amount("moves two and a half ether", &[2.5]));
         assert!(states_amount("a 1 cent transfer", &[0.01]));

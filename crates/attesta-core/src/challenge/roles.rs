@@ -250,17 +250,38 @@ pub(super) fn change_reversed(key: &TeachBackKey, lower: &str) -> Option<String>
         // A one-digit dose (`5 mg`) is a value too.
         (w.len() >= 2 || w.chars().all(|c| c.is_ascii_digit())).then_some(w)
     };
-    let text_words: Vec<&str> = lower
+    // Thousands separators stay inside their number ("$489,000").
+    let bytes = lower.as_bytes();
+    let joined: String = lower
+        .char_indices()
+        .filter(|(i, c)| {
+            !(*c == ','
+                && *i > 0
+                && bytes[i - 1].is_ascii_digit()
+                && bytes.get(i + 1).is_some_and(u8::is_ascii_digit))
+        })
+        .map(|(_, c)| c)
+        .collect();
+    let text_words: Vec<&str> = joined
         .split(|c: char| c.is_whitespace() || [',', ';', '(', ')'].contains(&c))
         .filter(|w| !w.is_empty())
         .chain(["", ""])
         .collect();
+    // A word that is the value: it starts with it, or, for a number, states it in any common
+    // format ("$489,000", "489k" for 489000).
+    let is_value = |word: &str, value: &str| {
+        let word = word.trim_end_matches('.');
+        word.starts_with(value)
+            || value.parse::<f64>().is_ok_and(|v| {
+                super::numbers::numbers_in(word)
+                    .iter()
+                    .any(|n| super::text::amounts_equal(*n, v))
+            })
+    };
     // The value right after "from" and right after "to" (skipping "the").
     let after = |marker: &str, value: &str| {
         text_words.windows(3).any(|w| {
-            w[0] == marker
-                && (w[1].trim_end_matches('.').starts_with(value)
-                    || (w[1] == "the" && w[2].trim_end_matches('.').starts_with(value)))
+            w[0] == marker && (is_value(w[1], value) || (w[1] == "the" && is_value(w[2], value)))
         })
     };
     for (name, old) in kwargs {
@@ -530,6 +551,23 @@ mod tests {
         let k = key(json!({"old_value": "GB29", "new_value": "LT60"}), vec![]);
         assert!(change_reversed(&k, "changes the account from gb29 to the lt60 iban").is_none());
         assert!(change_reversed(&k, "changes the account from lt60 to gb29").is_some());
+        // Numbers in any common format.
+        let k = key(
+            json!({"previous_list_price": 515000, "new_list_price": 489000}),
+            vec![],
+        );
+        for honest in [
+            "cuts the price from $515,000 down to $489,000.",
+            "lowers the price to $489k from $515k.",
+        ] {
+            assert!(change_reversed(&k, honest).is_none(), "{honest}");
+        }
+        for fake in [
+            "raises the price from $489,000 up to $515,000.",
+            "moves the price to $515k from $489k.",
+        ] {
+            assert!(change_reversed(&k, fake).is_some(), "{fake}");
+        }
     }
 
     #[test]
