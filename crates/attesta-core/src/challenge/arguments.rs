@@ -668,6 +668,7 @@ pub(super) fn argument_failure(
         .or_else(|| super::statements::limited_told_whole(key, lower))
         .or_else(|| super::statements::scaled_to_zero_told_running(key, lower))
         .or_else(|| super::nested_flags::switched_off_told_on(key, lower))
+        .or_else(|| super::nested_flags::switched_on_told_off(key, lower))
         .or_else(|| super::misreadings::refspec_push_misread(key, lower))
         .or_else(|| super::misreadings::void_misread(key, lower))
         .or_else(|| super::misreadings::set_password_misread(key, lower))

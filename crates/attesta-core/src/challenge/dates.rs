@@ -382,20 +382,36 @@ pub(super) fn action_spans(key: &TeachBackKey) -> Vec<f64> {
             }
         }
     }
+    for n in time_spans(&times) {
+        out.extend([n, n / 60.0]);
+    }
+    out
+}
+
+/// The minutes between two of the times of day in `times` (at most eight), either way round
+/// the clock: 22:00 to 06:00 is 8 hours (or 16).
+fn time_spans(times: &[(u32, u32)]) -> Vec<f64> {
     let minutes: Vec<i64> = times
         .iter()
         .take(8)
         .map(|(h, m)| i64::from(*h) * 60 + i64::from(*m))
         .collect();
+    let mut out = Vec::new();
     for (i, a) in minutes.iter().enumerate() {
         for b in &minutes[i + 1..] {
-            let n = (b - a).abs() as f64;
-            if n > 0.0 {
-                out.extend([n, n / 60.0]);
+            let n = (b - a).abs();
+            if n > 0 {
+                out.extend([n as f64, (1440 - n) as f64]);
             }
         }
     }
     out
+}
+
+/// How many minutes the action's times of day lie apart (a meeting from 09:00 to 09:30: 30),
+/// empty when it has fewer than two.
+pub(super) fn action_time_spans(key: &TeachBackKey) -> Vec<f64> {
+    time_spans(&action_dates(key).1)
 }
 
 const WEEKDAYS: &[&str] = &[
@@ -471,6 +487,21 @@ pub(super) fn judge_dates(key: &TeachBackKey, text: &str) -> Result<String, Stri
         }
     };
     let with_day = own.iter().any(|o| o.readings.iter().any(|r| r.2.is_some()));
+    // A month of a year ("until the end of June 2024") outside the months the action's dates
+    // span, when it has dates with years.
+    let months: Vec<i32> = own
+        .iter()
+        .flat_map(|o| o.readings.iter())
+        .filter_map(|r| r.0.map(|y| y * 12 + r.1 as i32))
+        .collect();
+    let outside = |r: &Reading| {
+        let (Some(first), Some(last), Some(y)) = (months.iter().min(), months.iter().max(), r.0)
+        else {
+            return false;
+        };
+        let at = y * 12 + r.1 as i32;
+        at < *first || at > *last
+    };
     for m in &mentions {
         let known = m
             .readings
@@ -478,7 +509,9 @@ pub(super) fn judge_dates(key: &TeachBackKey, text: &str) -> Result<String, Stri
             .any(|r| own.iter().any(|o| o.readings.iter().any(|x| same(r, x))));
         if known {
             blank(m.start, m.end);
-        } else if with_day && m.readings.iter().all(|r| r.2.is_some()) {
+        } else if (with_day && m.readings.iter().all(|r| r.2.is_some()))
+            || m.readings.iter().all(|r| r.2.is_none() && outside(r))
+        {
             return Err("the explanation states a date that is not part of this action".to_owned());
         }
     }

@@ -61,6 +61,8 @@ pub(super) fn lookalike_failure(key: &TeachBackKey, lower: &str) -> Option<Strin
         .then(|| format!("{head}{}", &t[head.len()..=head.len()]))
     };
     let prefixes: Vec<String> = action_tokens.iter().filter_map(|t| prefix(t)).collect();
+    // The parts of the action's names, split once and only when the text has a name of parts.
+    let action_parts: std::cell::OnceCell<Vec<Parts>> = std::cell::OnceCell::new();
     for t in tokens(lower) {
         if dump.contains(t.as_str()) {
             continue;
@@ -100,7 +102,14 @@ pub(super) fn lookalike_failure(key: &TeachBackKey, lower: &str) -> Option<Strin
                 && last.chars().all(|c| c.is_ascii_alphanumeric())
                 && own_last.chars().all(|c| c.is_ascii_alphanumeric())
         };
-        let other_sibling = action_tokens.iter().any(sibling);
+        let other_sibling = action_tokens.iter().any(sibling)
+            || (t.contains(|c: char| !c.is_alphanumeric() && c != '@' && c != '#') && {
+                let mine = parts(&t);
+                action_parts
+                    .get_or_init(|| action_tokens.iter().map(|a| parts(a)).collect())
+                    .iter()
+                    .any(|a| part_swapped(&mine, a, dump))
+            });
         if other_handle || other_code || other_owner || other_sibling {
             return Some(
                 "the explanation names something that is not part of this action".to_owned(),
@@ -108,6 +117,96 @@ pub(super) fn lookalike_failure(key: &TeachBackKey, lower: &str) -> Option<Strin
         }
     }
     None
+}
+
+/// A name's alphanumeric parts and the separators between them (`payments`, `events`, `v2`
+/// and `.`, `.` of `payments.events.v2`).
+struct Parts {
+    words: Vec<String>,
+    separators: Vec<String>,
+}
+
+fn parts(name: &str) -> Parts {
+    let mut words: Vec<String> = Vec::new();
+    let mut separators = Vec::new();
+    let mut between = String::new();
+    for piece in name.split_inclusive(|c: char| !c.is_alphanumeric()) {
+        let word: String = piece.chars().filter(|c| c.is_alphanumeric()).collect();
+        if !word.is_empty() {
+            if !words.is_empty() {
+                separators.push(std::mem::take(&mut between));
+            }
+            words.push(word);
+            between.clear();
+        }
+        between.extend(piece.chars().filter(|c| !c.is_alphanumeric()));
+    }
+    Parts { words, separators }
+}
+
+/// `payments.events.v1` for `payments.events.v2`, `gold/orders` for `…/silver/orders`,
+/// `2022-2024` for `legal/contracts/2019-2021`: a name of the text made of the parts of one of
+/// the action's (`own`), aligned at its end, with one or two neighbouring parts replaced by
+/// words the action does not have — not a typo of them, not a shortening (`t` and `a`: the
+/// parts of each).
+fn part_swapped(mine: &Parts, own: &Parts, dump: &str) -> bool {
+    let (t, a) = (&mine.words, &own.words);
+    if t.len() < 2 || t.len() > a.len() || t.len() > 8 {
+        return false;
+    }
+    let tail = &a[a.len() - t.len()..];
+    // Written alike (`silver/orders`, not the prose `first-level` for `appeal_level`), and a
+    // name rather than a hyphenated word: a digit or another separator than `-`.
+    let own_separators = &own.separators[own.separators.len() - mine.separators.len()..];
+    if mine.separators != own_separators
+        || !(t.iter().any(|w| w.chars().any(|c| c.is_ascii_digit()))
+            || mine.separators.iter().any(|s| s != "-"))
+    {
+        return false;
+    }
+    let differing: Vec<usize> = (0..t.len()).filter(|i| t[*i] != tail[*i]).collect();
+    let shared: usize = (0..t.len())
+        .filter(|i| !differing.contains(i))
+        .map(|i| t[i].len())
+        .sum();
+    let (Some(first), Some(last)) = (differing.first(), differing.last()) else {
+        return false;
+    };
+    differing.len() <= 2
+        && last - first < differing.len()
+        && shared >= 4
+        && differing.iter().all(|i| {
+            let (mine, theirs) = (&t[*i], &tail[*i]);
+            !dump.contains(mine.as_str())
+                && !theirs.starts_with(mine.as_str())
+                && !mine.starts_with(theirs.as_str())
+                && (mine.chars().any(|c| c.is_ascii_digit()) || !typo_of(mine, theirs))
+        })
+}
+
+/// Whether `a` is `b` misspelt: one letter off, or two in a word of six letters or more
+/// (`andriod` for `android`).
+fn typo_of(a: &str, b: &str) -> bool {
+    if super::explain::edit_distance_le1(a, b) {
+        return true;
+    }
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    if a.len().min(b.len()) < 6 || a.len().abs_diff(b.len()) > 2 || a.len().max(b.len()) > 64 {
+        return false;
+    }
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, x) in a.iter().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, y) in b.iter().enumerate() {
+            let next = (row[j + 1] + 1)
+                .min(row[j] + 1)
+                .min(diagonal + usize::from(x != y));
+            diagonal = row[j + 1];
+            row[j + 1] = next;
+        }
+    }
+    row[b.len()] <= 2
 }
 
 #[cfg(test)]
@@ -134,6 +233,27 @@ mod tests {
             .with_kwarg("command", "kubectl delete namespace payments-staging");
         assert!(failure(&ns, "deletes the payments-prod namespace").is_some());
         assert!(failure(&ns, "deletes the payments-staging namespace").is_none());
+        let topic = ActionContext::new("run_shell").with_kwarg(
+            "command",
+            "kafka-topics.sh --delete --topic payments.events.v2",
+        );
+        assert!(failure(&topic, "deletes the payments.events.v1 topic").is_some());
+        assert!(failure(&topic, "deletes the payments.events.v2 topic").is_none());
+        let vacuum = ActionContext::new("databricks_execute_sql").with_kwarg(
+            "statement",
+            "VACUUM delta.`s3://acme-lake/silver/orders` RETAIN 0 HOURS",
+        );
+        assert!(failure(&vacuum, "vacuums the gold/orders table").is_some());
+        assert!(failure(&vacuum, "vacuums the silver/orders table").is_none());
+        assert!(failure(&vacuum, "vacuums the silver/ordres table").is_none());
+        // A hyphenated word is no name of parts.
+        let appeal = ActionContext::new("claims_appeal").with_kwarg("appeal_level", 1);
+        assert!(failure(&appeal, "files a first-level appeal").is_none());
+        assert!(typo_of("andriod", "android") && !typo_of("gold", "silver"));
+        let folder =
+            ActionContext::new("dropbox_delete").with_kwarg("path", "/Clients/Halvorsen/2019-2021");
+        assert!(failure(&folder, "deletes /clients/halvorsen/2022-2024").is_some());
+        assert!(failure(&folder, "deletes /clients/halvorsen/2019-2021").is_none());
         let chown = ActionContext::new("run_shell")
             .with_kwarg("command", "chown -R www-data:www-data /etc/ssl/private");
         assert!(failure(&chown, "gives the folder to root:root").is_some());

@@ -42,6 +42,7 @@ mod quiz;
 mod regions;
 mod rng;
 mod roles;
+mod routes;
 mod schedules;
 mod scope_words;
 mod second_reading;

@@ -14,17 +14,17 @@ const FILLER: &[&str] = &[
     "is", "the", "use", "allow", "enable", "enabled", "disable", "flag", "mode", "setting",
 ];
 
-/// The subjects of the switches the action turns off (`mfa`, `recording`, `motion detection`,
-/// `password required`).
-fn switched_off(key: &TeachBackKey) -> Vec<Vec<String>> {
-    fn walk(v: &Value, parent: &str, depth: usize, out: &mut Vec<Vec<String>>) {
+/// The subjects of the switches the action turns off (`state` false: `mfa`, `recording`,
+/// `motion detection`, `password required`) or on (`state` true: `privacy`, `blocked`).
+fn switched(key: &TeachBackKey, state: bool) -> Vec<Vec<String>> {
+    fn walk(v: &Value, parent: &str, depth: usize, state: bool, out: &mut Vec<Vec<String>>) {
         if depth > 4 || out.len() >= 32 {
             return;
         }
         if let Value::Object(map) = v {
             for (k, item) in map.iter().take(64) {
                 let tokens = super::text::identifier_tokens(k);
-                if item == &Value::Bool(false) {
+                if item == &Value::Bool(state) {
                     let subject: Vec<String> =
                         if tokens.len() == 1 && STATE_KEYS.contains(&tokens[0].as_str()) {
                             super::text::identifier_tokens(parent)
@@ -38,14 +38,14 @@ fn switched_off(key: &TeachBackKey) -> Vec<Vec<String>> {
                         out.push(subject);
                     }
                 } else {
-                    walk(item, k, depth + 1, out);
+                    walk(item, k, depth + 1, state, out);
                 }
             }
         }
     }
     let mut out = Vec::new();
     if let Some(kwargs) = key.arguments.get("kwargs") {
-        walk(kwargs, "", 0, &mut out);
+        walk(kwargs, "", 0, state, &mut out);
     }
     out
 }
@@ -62,7 +62,7 @@ fn names(word: &str, subject: &str) -> bool {
 /// "Enables MFA", "keeps recording", "brute force protection stays on", "a password is still
 /// required" for a switch the action turns off.
 pub(super) fn switched_off_told_on(key: &TeachBackKey, lower: &str) -> Option<String> {
-    let subjects = switched_off(key);
+    let subjects = switched(key, false);
     if subjects.is_empty() {
         return None;
     }
@@ -127,6 +127,78 @@ pub(super) fn switched_off_told_on(key: &TeachBackKey, lower: &str) -> Option<St
     None
 }
 
+/// "Turns privacy mode off", "unblocks the user", "disables the hold" for a switch the action
+/// turns on.
+pub(super) fn switched_on_told_off(key: &TeachBackKey, lower: &str) -> Option<String> {
+    let subjects = switched(key, true);
+    if subjects.is_empty() {
+        return None;
+    }
+    for sentence in lower.split(['.', ';', '\n']) {
+        for clause in sentence.split(',').flat_map(|c| c.split(" but ")) {
+            let words = explain::plain_words(clause);
+            for subject in &subjects {
+                // "unblocks" for `blocked`: the subject undone.
+                let undone = words.iter().any(|w| {
+                    w.strip_prefix("un")
+                        .is_some_and(|rest| rest.chars().count() >= 5 && names(rest, &subject[0]))
+                });
+                let Some(at) = words.iter().position(|w| names(w, &subject[0])) else {
+                    if undone {
+                        return Some(OPPOSITE.to_owned());
+                    }
+                    continue;
+                };
+                if explain::negated(&words, at) {
+                    continue;
+                }
+                let before = &words[at.saturating_sub(3)..at];
+                let after = &words[at + 1..words.len().min(at + subject.len() + 2)];
+                let off_verb = before.iter().any(|w| {
+                    [
+                        "disables",
+                        "disable",
+                        "disabling",
+                        "deactivates",
+                        "deactivate",
+                        "deactivating",
+                    ]
+                    .contains(&w.as_str())
+                }) || (before.iter().any(|w| {
+                    [
+                        "turns",
+                        "turning",
+                        "switches",
+                        "switching",
+                        "turn",
+                        "switch",
+                    ]
+                    .contains(&w.as_str())
+                }) && after.iter().any(|w| w == "off"))
+                    || after.windows(2).any(|p| {
+                        [
+                            "stays", "stay", "remains", "is", "are", "turned", "switched", "goes",
+                        ]
+                        .contains(&p[0].as_str())
+                            && ["off", "disabled", "inactive"].contains(&p[1].as_str())
+                    });
+                // "turns privacy mode on", "enables privacy mode": said on after all.
+                let on = before
+                    .iter()
+                    .any(|w| ["enables", "enable", "activates", "activate"].contains(&w.as_str()))
+                    || words.get(at + subject.len()).is_some_and(|w| w == "on")
+                    || words.get(at + 1).is_some_and(|w| w == "on");
+                if (off_verb || undone) && !on {
+                    return Some(OPPOSITE.to_owned());
+                }
+            }
+        }
+    }
+    None
+}
+
+const OPPOSITE: &str = "the explanation describes the opposite of what the action does";
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -183,5 +255,19 @@ mod tests {
             )
             .is_none()
         );
+    }
+
+    #[test]
+    fn switches_turned_on_told_as_off() {
+        let ring = key(&ActionContext::new("ring_set_privacy_mode")
+            .with_kwarg("privacy_mode", true)
+            .with_kwarg("motion_detection", false));
+        let said = "re-enables recording on the cams, turning privacy mode off on all three";
+        assert!(switched_on_told_off(&ring, said).is_some());
+        let said = "turns privacy mode on for all three cams, so nothing is recorded";
+        assert!(switched_on_told_off(&ring, said).is_none());
+        let user = key(&ActionContext::new("auth0_update_user").with_kwarg("blocked", true));
+        assert!(switched_on_told_off(&user, "unblocks the customer so they can log in").is_some());
+        assert!(switched_on_told_off(&user, "blocks the customer so they cannot log in").is_none());
     }
 }

@@ -241,7 +241,10 @@ pub(super) fn foreign_number(key: &TeachBackKey, text: &str, undated: &str) -> O
                         || counted(*v)
                         || (*time && (converted(*v) || span(*v) || lasts(*v))))
                 });
-        if foreign || super::spoken_counts::misstated_duration(key, undated) {
+        if foreign
+            || super::spoken_counts::misstated_duration(key, undated)
+            || super::spoken_counts::misstated_span(key, undated)
+        {
             return Some(
                 "the explanation states a number that is not part of this action".to_owned(),
             );

@@ -289,6 +289,42 @@ mod tests {
     }
 
     #[test]
+    fn lengths_and_months_are_checked_against_the_actions_times_and_dates() {
+        let call = ActionContext::new("create_calendar_event")
+            .with_kwarg("title", "Intro call")
+            .with_kwarg("start_time", "2024-06-03 09:00")
+            .with_kwarg("end_time", "2024-06-03 09:30")
+            .with_kwarg("participants", serde_json::json!(["alex.chen@gmail.com"]));
+        let honest = "Schedules a 30 minute intro call on 3 June starting at 9:00 and sends the invite to alex.chen@gmail.com right away.";
+        assert_eq!(verdict(&call, honest), None);
+        let wrong = "Schedules a two hour intro call on 3 June starting at 9:00 and sends the invite to alex.chen@gmail.com right away.";
+        assert!(verdict(&call, wrong).is_some_and(|r| r.contains("number")));
+        // Round the clock: 22:00 to 06:00 is eight hours.
+        let window = ActionContext::new("pagerduty_create_maintenance_window")
+            .with_kwarg("service_ids", serde_json::json!(["PX7K2LQ"]))
+            .with_kwarg("start_time", "2026-12-05T22:00:00Z")
+            .with_kwarg("end_time", "2026-12-06T06:00:00Z")
+            .with_kwarg("description", "DB failover drill");
+        let honest = "Silences alerting on PX7K2LQ for eight hours from 22:00 on December 5 during the DB failover drill, then paging resumes.";
+        assert_eq!(verdict(&window, honest), None);
+        // A minute count told in hours.
+        let unlock = ActionContext::new("unlock_door")
+            .with_kwarg("lock", "front-door")
+            .with_kwarg("duration_minutes", 15);
+        let wrong = "Unlocks the front-door lock for the cleaner and leaves it unlocked for 15 hours until the evening, then it locks again.";
+        assert!(verdict(&unlock, wrong).is_some());
+        // A month of a year outside the action's dates.
+        let access = ActionContext::new("smart_lock_grant_access")
+            .with_kwarg("lock_id", "frontdoor-elm-st")
+            .with_kwarg("guest_name", "Tomasz Nowak")
+            .with_kwarg("valid_until", "2024-12-31");
+        let honest = "Gives Tomasz Nowak recurring access to the frontdoor-elm-st lock, valid until the end of December 2024, then it expires.";
+        assert_eq!(verdict(&access, honest), None);
+        let wrong = "Gives Tomasz Nowak recurring access to the frontdoor-elm-st lock, valid until the end of June 2024, then it expires.";
+        assert!(verdict(&access, wrong).is_some_and(|r| r.contains("date")));
+    }
+
+    #[test]
     fn a_quoted_hidden_value_is_not_a_foreign_number() {
         let reset = ActionContext::new("azure_ad_reset_password")
             .with_kwarg("user_principal_name", "m.lindqvist@fjordline-group.com")

@@ -185,8 +185,50 @@ pub(super) fn action_durations(key: &TeachBackKey) -> Vec<(f64, f64)> {
             }
         }
     }
+    keyed_durations(&key.arguments, &mut out, 0);
     out.truncate(64);
     out
+}
+
+/// Durations whose unit is the last word of their key (`duration_minutes: 15`,
+/// `PendingWindowInDays: 7`, `retention.ms`, a DNS `ttl` in seconds), at most four levels deep.
+fn keyed_durations(v: &serde_json::Value, out: &mut Vec<(f64, f64)>, depth: usize) {
+    let serde_json::Value::Object(map) = v else {
+        if let serde_json::Value::Array(items) = v
+            && depth < 4
+        {
+            items
+                .iter()
+                .take(32)
+                .for_each(|x| keyed_durations(x, out, depth + 1));
+        }
+        return;
+    };
+    for (k, x) in map.iter().take(64) {
+        if depth < 4 && (x.is_object() || x.is_array()) {
+            keyed_durations(x, out, depth + 1);
+            continue;
+        }
+        let Some(n) = x
+            .as_f64()
+            .or_else(|| x.as_str().and_then(|s| s.trim().parse::<f64>().ok()))
+        else {
+            continue;
+        };
+        let tokens = super::text::identifier_tokens(k);
+        let unit = match tokens.last().map(String::as_str) {
+            Some("ms" | "millis" | "milliseconds") => 0.001,
+            Some("s" | "sec" | "secs" | "second" | "seconds" | "ttl") => 1.0,
+            Some("min" | "mins" | "minute" | "minutes") => 60.0,
+            Some("h" | "hr" | "hrs" | "hour" | "hours") => 3600.0,
+            Some("day" | "days") => 86_400.0,
+            Some("week" | "weeks") => 604_800.0,
+            _ => continue,
+        };
+        if out.len() < 64 {
+            out.push((n, unit));
+        }
+    }
 }
 
 /// A duration of the explanation that gives one of the action's numbers in another unit
@@ -201,6 +243,24 @@ pub(super) fn misstated_duration(key: &TeachBackKey, text: &str) -> bool {
     durations_in(text).iter().any(|(n, unit)| {
         own.iter().any(|(m, u)| same(*n, *m) && !same(*unit, *u))
             && !own.iter().any(|(m, u)| same(n * unit, m * u))
+    })
+}
+
+/// A length in minutes or hours ("a two hour call", "for 45 minutes") for an action that sets
+/// its start and end times of day, when neither the time between them nor any duration of the
+/// action is that long.
+pub(super) fn misstated_span(key: &TeachBackKey, text: &str) -> bool {
+    let spans = super::dates::action_time_spans(key);
+    if spans.is_empty() {
+        return false;
+    }
+    let own = action_durations(key);
+    let same = |a: f64, b: f64| (a - b).abs() <= 1e-6 * a.abs().max(1.0);
+    durations_in(text).iter().any(|(n, unit)| {
+        let seconds = n * unit;
+        (60.0..=3600.0).contains(unit)
+            && !spans.iter().any(|m| same(m * 60.0, seconds))
+            && !own.iter().any(|(m, u)| same(m * u, seconds))
     })
 }
 
@@ -228,6 +288,23 @@ fn age_filter(key: &TeachBackKey) -> Option<bool> {
     });
     if let Some(c) = re.captures(dump) {
         return Some(&c[1] == "<");
+    }
+    // Gmail's `older_than:1y` / `newer_than:7d`; a range relative to now (`"lt": "now-14d"`)
+    // or a date object in a shell's query (`$lt: ISODate("2022-01-01")`).
+    static SEARCH: OnceLock<Regex> = OnceLock::new();
+    let search = SEARCH.get_or_init(|| {
+        Regex::new(
+            r#"\b(older|newer)_than:|"(lt|gt)e?":\s*"now-|\$(lt|gt)e?:\s*(?:isodate|new date)\("#,
+        )
+        .expect("valid pattern")
+    });
+    if let Some(c) = search.captures(dump) {
+        let side = c
+            .get(1)
+            .or_else(|| c.get(2))
+            .or_else(|| c.get(3))
+            .map(|m| m.as_str());
+        return Some(matches!(side, Some("older" | "lt")));
     }
     // Jira's relative dates (`updated < -365d`: not touched for a year) and comparisons with
     // a calendar date (`created_at < '2023-01-01'`, `"$lt": {"$date": "2023-01-01…"}`).
@@ -312,13 +389,19 @@ pub(super) fn age_misstated(key: &TeachBackKey, text: &str, dated: &str) -> bool
             "within the last",
             "less than",
             "in the last",
+            "from the last",
+            "in the past",
+            "within the past",
+            "onward",
+            "or later",
+            "and later",
         ]
         .iter()
         .any(|p| said_of_removed(p))
             || of_date("after ")
             || of_date("since ")
     } else {
-        ["older than", "more than"]
+        ["older than", "more than", "or earlier", "and earlier"]
             .iter()
             .any(|p| said_of_removed(p))
             || of_date("before ")
@@ -502,5 +585,34 @@ mod tests {
             "deletes old logs and keeps anything newer than 30 days",
             "deletes old logs and keeps anything newer than 30 days"
         ));
+        // Gmail's search, a range relative to now, a date object in a shell query.
+        let gmail = key(ActionContext::new("gmail_batch_delete")
+            .with_kwarg("query", "from:notifications@github.com older_than:1y"));
+        let said = "deletes the github mails received within the last year, the older ones stay";
+        assert!(age_misstated(&gmail, said, said));
+        let said = "deletes the github mails older than a year";
+        assert!(!age_misstated(&gmail, said, said));
+        let logs = key(
+            ActionContext::new("elasticsearch_delete_by_query").with_kwarg(
+                "body",
+                serde_json::json!({"query": {"range": {"@timestamp": {"lt": "now-14d"}}}}),
+            ),
+        );
+        let said = "deletes app log documents from the last 14 days in logs-app-*";
+        assert!(age_misstated(&logs, said, said));
+        let users = key(ActionContext::new("Bash").with_kwarg(
+            "command",
+            "mongosh --eval 'db.users.deleteMany({lastLoginAt: {$lt: ISODate(\"2022-01-01\")}})'",
+        ));
+        let said = "deletes every user who logged in after january 1 2022";
+        assert!(age_misstated(&users, said, said));
+        let said = "deletes every user who last logged in before january 1 2022";
+        assert!(!age_misstated(&users, said, said));
+        let events = key(ActionContext::new("bigquery_run_query").with_kwarg(
+            "query",
+            "DELETE FROM events WHERE event_date < '2023-01-01'",
+        ));
+        let said = "deletes the events from 1 january 2023 onward";
+        assert!(age_misstated(&events, said, said));
     }
 }

@@ -510,6 +510,7 @@ pub(super) fn understanding_failure(
         }
     }
     if let Some(reason) = direction_or_currency_failure(key, lower)
+        .or_else(|| super::routes::route_reversed(key, lower))
         .or_else(|| super::arguments::argument_failure(key, &plain, lower))
     {
         return Some(reason);
