@@ -59,6 +59,32 @@ fn names(word: &str, subject: &str) -> bool {
             && word.chars().take(5).eq(subject.chars().take(5)))
 }
 
+/// Whether `told` holds for a mention of a switch's subject: each clause's words, where its
+/// first word names a subject (`brute_force_protection` is "brute force …";
+/// `dismiss_stale_reviews` is about dismissing, not reviews) not denied, and the subject.
+fn mentioned(
+    lower: &str,
+    subjects: &[Vec<String>],
+    mut told: impl FnMut(&[String], usize, &[String]) -> bool,
+) -> bool {
+    lower.split(['.', ';', '\n']).any(|sentence| {
+        sentence
+            .split(',')
+            .flat_map(|c| c.split(" but "))
+            .any(|clause| {
+                let words = explain::plain_words(clause);
+                subjects.iter().any(|subject| {
+                    words
+                        .iter()
+                        .position(|w| names(w, &subject[0]))
+                        .is_some_and(|at| {
+                            !explain::negated(&words, at) && told(&words, at, subject)
+                        })
+                })
+            })
+    })
+}
+
 /// "Enables MFA", "keeps recording", "brute force protection stays on", "a password is still
 /// required" for a switch the action turns off.
 pub(super) fn switched_off_told_on(key: &TeachBackKey, lower: &str) -> Option<String> {
@@ -66,65 +92,45 @@ pub(super) fn switched_off_told_on(key: &TeachBackKey, lower: &str) -> Option<St
     if subjects.is_empty() {
         return None;
     }
-    for sentence in lower.split(['.', ';', '\n']) {
-        for clause in sentence.split(',').flat_map(|c| c.split(" but ")) {
-            let words = explain::plain_words(clause);
-            for subject in &subjects {
-                // The subject's first word names it (`brute_force_protection` is "brute
-                // force …"; `dismiss_stale_reviews` is about dismissing, not reviews).
-                let Some(at) = words.iter().position(|w| names(w, &subject[0])) else {
-                    continue;
-                };
-                if explain::negated(&words, at) {
-                    continue;
-                }
-                let before = &words[at.saturating_sub(2)..at];
-                let after = &words[at + 1..words.len().min(at + subject.len() + 4)];
-                let turned_on = before.iter().any(|w| {
-                    [
-                        "enables",
-                        "enable",
-                        "enabling",
-                        "activates",
-                        "activate",
-                        "keeps",
-                        "keep",
-                        "keeping",
-                        "continues",
-                        "still",
-                    ]
-                    .contains(&w.as_str())
-                }) || (before
-                    .last()
-                    .is_some_and(|w| ["turns", "switches"].contains(&w.as_str()))
-                    && after.first().is_some_and(|w| w == "on"))
-                    || after.windows(2).any(|p| {
-                        (["stays", "stay", "remains", "remain", "is", "are"]
-                            .contains(&p[0].as_str())
-                            && ["on", "active", "enabled", "required", "still"]
-                                .contains(&p[1].as_str()))
-                            || (p[0] == "still" && !["off", "disabled"].contains(&p[1].as_str()))
-                    })
-                    || after
-                        .first()
-                        .is_some_and(|w| ["continues", "keeps"].contains(&w.as_str()));
-                // "disables MFA and keeps nothing": the clause also turns it off.
-                let turned_off = words.iter().any(|w| {
-                    [
-                        "disables", "disable", "disabled", "off", "stops", "removes", "without",
-                        "no",
-                    ]
-                    .contains(&w.as_str())
-                });
-                if turned_on && !turned_off {
-                    return Some(
-                        "the explanation describes the opposite of what the action does".to_owned(),
-                    );
-                }
-            }
-        }
-    }
-    None
+    let told_on = mentioned(lower, &subjects, |words, at, subject| {
+        let before = &words[at.saturating_sub(2)..at];
+        let after = &words[at + 1..words.len().min(at + subject.len() + 4)];
+        let turned_on = before.iter().any(|w| {
+            [
+                "enables",
+                "enable",
+                "enabling",
+                "activates",
+                "activate",
+                "keeps",
+                "keep",
+                "keeping",
+                "continues",
+                "still",
+            ]
+            .contains(&w.as_str())
+        }) || (before
+            .last()
+            .is_some_and(|w| ["turns", "switches"].contains(&w.as_str()))
+            && after.first().is_some_and(|w| w == "on"))
+            || after.windows(2).any(|p| {
+                (["stays", "stay", "remains", "remain", "is", "are"].contains(&p[0].as_str())
+                    && ["on", "active", "enabled", "required", "still"].contains(&p[1].as_str()))
+                    || (p[0] == "still" && !["off", "disabled"].contains(&p[1].as_str()))
+            })
+            || after
+                .first()
+                .is_some_and(|w| ["continues", "keeps"].contains(&w.as_str()));
+        // "disables MFA and keeps nothing": the clause also turns it off.
+        let turned_off = words.iter().any(|w| {
+            [
+                "disables", "disable", "disabled", "off", "stops", "removes", "without", "no",
+            ]
+            .contains(&w.as_str())
+        });
+        turned_on && !turned_off
+    });
+    told_on.then(|| OPPOSITE.to_owned())
 }
 
 /// "Turns privacy mode off", "unblocks the user", "disables the hold" for a switch the action
@@ -134,67 +140,55 @@ pub(super) fn switched_on_told_off(key: &TeachBackKey, lower: &str) -> Option<St
     if subjects.is_empty() {
         return None;
     }
-    for sentence in lower.split(['.', ';', '\n']) {
-        for clause in sentence.split(',').flat_map(|c| c.split(" but ")) {
-            let words = explain::plain_words(clause);
-            for subject in &subjects {
-                // "unblocks" for `blocked`: the subject undone.
-                let undone = words.iter().any(|w| {
-                    w.strip_prefix("un")
-                        .is_some_and(|rest| rest.chars().count() >= 5 && names(rest, &subject[0]))
+    // "unblocks" for `blocked`: the subject undone.
+    let words = explain::plain_words(lower);
+    let undone = words.iter().enumerate().any(|(i, w)| {
+        !explain::negated(&words, i)
+            && w.strip_prefix("un").is_some_and(|rest| {
+                rest.chars().count() >= 5 && subjects.iter().any(|s| names(rest, &s[0]))
+            })
+    });
+    let told_off = undone
+        || mentioned(lower, &subjects, |words, at, subject| {
+            let before = &words[at.saturating_sub(3)..at];
+            let after = &words[at + 1..words.len().min(at + subject.len() + 2)];
+            let off_verb = before.iter().any(|w| {
+                [
+                    "disables",
+                    "disable",
+                    "disabling",
+                    "deactivates",
+                    "deactivate",
+                    "deactivating",
+                ]
+                .contains(&w.as_str())
+            }) || (before.iter().any(|w| {
+                [
+                    "turns",
+                    "turning",
+                    "switches",
+                    "switching",
+                    "turn",
+                    "switch",
+                ]
+                .contains(&w.as_str())
+            }) && after.iter().any(|w| w == "off"))
+                || after.windows(2).any(|p| {
+                    [
+                        "stays", "stay", "remains", "is", "are", "turned", "switched", "goes",
+                    ]
+                    .contains(&p[0].as_str())
+                        && ["off", "disabled", "inactive"].contains(&p[1].as_str())
                 });
-                let Some(at) = words.iter().position(|w| names(w, &subject[0])) else {
-                    if undone {
-                        return Some(OPPOSITE.to_owned());
-                    }
-                    continue;
-                };
-                if explain::negated(&words, at) {
-                    continue;
-                }
-                let before = &words[at.saturating_sub(3)..at];
-                let after = &words[at + 1..words.len().min(at + subject.len() + 2)];
-                let off_verb = before.iter().any(|w| {
-                    [
-                        "disables",
-                        "disable",
-                        "disabling",
-                        "deactivates",
-                        "deactivate",
-                        "deactivating",
-                    ]
-                    .contains(&w.as_str())
-                }) || (before.iter().any(|w| {
-                    [
-                        "turns",
-                        "turning",
-                        "switches",
-                        "switching",
-                        "turn",
-                        "switch",
-                    ]
-                    .contains(&w.as_str())
-                }) && after.iter().any(|w| w == "off"))
-                    || after.windows(2).any(|p| {
-                        [
-                            "stays", "stay", "remains", "is", "are", "turned", "switched", "goes",
-                        ]
-                        .contains(&p[0].as_str())
-                            && ["off", "disabled", "inactive"].contains(&p[1].as_str())
-                    });
-                // "turns privacy mode on", "enables privacy mode": said on after all.
-                let on = before
-                    .iter()
-                    .any(|w| ["enables", "enable", "activates", "activate"].contains(&w.as_str()))
-                    || words.get(at + subject.len()).is_some_and(|w| w == "on")
-                    || words.get(at + 1).is_some_and(|w| w == "on");
-                if (off_verb || undone) && !on {
-                    return Some(OPPOSITE.to_owned());
-                }
-            }
-        }
-    }
-    None
+            // "turns privacy mode on", "enables privacy mode": said on after all.
+            let on = before
+                .iter()
+                .any(|w| ["enables", "enable", "activates", "activate"].contains(&w.as_str()))
+                || words.get(at + subject.len()).is_some_and(|w| w == "on")
+                || words.get(at + 1).is_some_and(|w| w == "on");
+            off_verb && !on
+        });
+    told_off.then(|| OPPOSITE.to_owned())
 }
 
 const OPPOSITE: &str = "the explanation describes the opposite of what the action does";

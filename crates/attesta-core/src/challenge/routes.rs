@@ -90,13 +90,7 @@ pub(super) fn route_reversed(key: &TeachBackKey, lower: &str) -> Option<String> 
         if starts.is_empty() || ends.is_empty() {
             continue;
         }
-        let role = |i: usize| {
-            words[i.saturating_sub(4)..i]
-                .iter()
-                .rev()
-                .find(|w| ["from", "to", "into", "onto"].contains(&w.as_str()))
-                .map(String::as_str)
-        };
+        let role = |i: usize| role(&words, i);
         let reversed = words.iter().enumerate().any(|(i, w)| {
             if explain::negated(&words, i) {
                 return false;
@@ -122,18 +116,22 @@ pub(super) fn route_reversed(key: &TeachBackKey, lower: &str) -> Option<String> 
     None
 }
 
-/// Whether a word of the end follows "from" (within four words).
-fn ends_after_from(words: &[String], ends: &[String]) -> bool {
-    words.iter().enumerate().any(|(i, w)| {
-        ends.contains(w)
-            && words[i.saturating_sub(4)..i]
-                .iter()
-                .rev()
-                .find(|w| ["from", "to", "into", "onto"].contains(&w.as_str()))
-                .is_some_and(|p| p == "from")
-    })
+/// The nearest of "from", "to", "into" and "onto" within the four words before word `i`.
+fn role(words: &[String], i: usize) -> Option<&str> {
+    words[i.saturating_sub(4)..i]
+        .iter()
+        .rev()
+        .find(|w| ["from", "to", "into", "onto"].contains(&w.as_str()))
+        .map(String::as_str)
 }
 
+/// Whether a word of the end follows "from" (within four words).
+fn ends_after_from(words: &[String], ends: &[String]) -> bool {
+    words
+        .iter()
+        .enumerate()
+        .any(|(i, w)| ends.contains(w) && role(words, i) == Some("from"))
+}
 #[cfg(test)]
 mod tests {
     use super::*;
