@@ -494,9 +494,9 @@ pub(super) fn judge_dates(key: &TeachBackKey, text: &str) -> Result<String, Stri
         .flat_map(|o| o.readings.iter())
         .filter_map(|r| r.0.map(|y| y * 12 + r.1 as i32))
         .collect();
+    let span = months.iter().min().zip(months.iter().max());
     let outside = |r: &Reading| {
-        let (Some(first), Some(last), Some(y)) = (months.iter().min(), months.iter().max(), r.0)
-        else {
+        let (Some((first, last)), Some(y)) = (span, r.0) else {
             return false;
         };
         let at = y * 12 + r.1 as i32;

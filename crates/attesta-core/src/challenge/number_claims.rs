@@ -23,7 +23,7 @@ pub(super) fn foreign_number(key: &TeachBackKey, text: &str, undated: &str) -> O
                     && (k.contains("percent") || k.contains("pct"))
                     && p.abs() < 100.0
                 {
-                    numbers.extend([100.0 - p.abs(), 100.0 + p, (100.0 + p) / 100.0]);
+                    numbers.extend(super::number_context::left_by_percent(p));
                 }
                 // So is one given as `{"type": "percentage", "value": -70}`.
                 if let Some(inner) = v.as_object()
@@ -34,7 +34,7 @@ pub(super) fn foreign_number(key: &TeachBackKey, text: &str, undated: &str) -> O
                 {
                     for p in inner.values().filter_map(serde_json::Value::as_f64) {
                         if p.abs() < 100.0 {
-                            numbers.extend([100.0 - p.abs(), 100.0 + p, (100.0 + p) / 100.0]);
+                            numbers.extend(super::number_context::left_by_percent(p));
                         }
                     }
                 }
@@ -145,11 +145,8 @@ pub(super) fn foreign_number(key: &TeachBackKey, text: &str, undated: &str) -> O
         let lengths = list_lengths(&key.arguments);
         let counted = |v: f64| lengths.iter().any(|a| amounts_equal(*a, v));
         // "every 8 hours" for `q8h`, "24h" for `24 hours`.
-        let durations: Vec<f64> = super::spoken_counts::action_durations(key)
-            .iter()
-            .map(|(n, _)| *n)
-            .collect();
-        let lasts = |v: f64| durations.iter().any(|a| amounts_equal(*a, v));
+        let own_durations = super::spoken_counts::action_durations(key);
+        let lasts = |v: f64| own_durations.iter().any(|(a, _)| amounts_equal(*a, v));
         // "240 min (4 h)": the same duration in another unit.
         let converted = |v: f64| {
             numbers.iter().any(|a| {
@@ -242,8 +239,8 @@ pub(super) fn foreign_number(key: &TeachBackKey, text: &str, undated: &str) -> O
                         || (*time && (converted(*v) || span(*v) || lasts(*v))))
                 });
         if foreign
-            || super::spoken_counts::misstated_duration(key, undated)
-            || super::spoken_counts::misstated_span(key, undated)
+            || super::spoken_counts::misstated_duration(&own_durations, undated)
+            || super::spoken_counts::misstated_span(key, &own_durations, undated)
         {
             return Some(
                 "the explanation states a number that is not part of this action".to_owned(),

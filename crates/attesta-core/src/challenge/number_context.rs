@@ -75,8 +75,9 @@ pub(super) fn mask_context(key: &TeachBackKey, text: &str) -> String {
     let factors = applied_factors(dump);
     for c in p.worked_example.captures_iter(text) {
         let (a, b) = (c.get(1).expect("group"), c.get(2).expect("group"));
+        let results = super::numbers::numbers_in(b.as_str());
         let fits = super::numbers::numbers_in(a.as_str()).iter().any(|x| {
-            super::numbers::numbers_in(b.as_str()).iter().any(|y| {
+            results.iter().any(|y| {
                 *x != 0.0
                     && factors
                         .iter()
@@ -165,10 +166,16 @@ pub(super) fn implied_numbers(key: &TeachBackKey) -> Vec<f64> {
     }
     for c in patterns().signed_percent.captures_iter(dump).take(16) {
         if let Ok(p) = c[1].parse::<f64>() {
-            out.extend([100.0 - p.abs(), 100.0 + p, (100.0 + p) / 100.0]);
+            out.extend(left_by_percent(p));
         }
     }
     out
+}
+
+/// What a percentage change `p` leaves, states or multiplies by: -35 is "65 %", "135 %" for
+/// +35 and "x 0.65".
+pub(super) fn left_by_percent(p: f64) -> [f64; 3] {
+    [100.0 - p.abs(), 100.0 + p, (100.0 + p) / 100.0]
 }
 
 /// The factors an action may apply to a price or a limit: its numbers as multipliers (`x 1.15`,

@@ -233,9 +233,8 @@ fn keyed_durations(v: &serde_json::Value, out: &mut Vec<(f64, f64)>, depth: usiz
 
 /// A duration of the explanation that gives one of the action's numbers in another unit
 /// ("30 hours" for the action's "30 days", "ten hours" for "10 minutes"), when no duration of
-/// the action is that long.
-pub(super) fn misstated_duration(key: &TeachBackKey, text: &str) -> bool {
-    let own = action_durations(key);
+/// the action is that long (`own`: the action's durations, [`action_durations`]).
+pub(super) fn misstated_duration(own: &[(f64, f64)], text: &str) -> bool {
     if own.is_empty() {
         return false;
     }
@@ -248,13 +247,12 @@ pub(super) fn misstated_duration(key: &TeachBackKey, text: &str) -> bool {
 
 /// A length in minutes or hours ("a two hour call", "for 45 minutes") for an action that sets
 /// its start and end times of day, when neither the time between them nor any duration of the
-/// action is that long.
-pub(super) fn misstated_span(key: &TeachBackKey, text: &str) -> bool {
+/// action (`own`) is that long.
+pub(super) fn misstated_span(key: &TeachBackKey, own: &[(f64, f64)], text: &str) -> bool {
     let spans = super::dates::action_time_spans(key);
     if spans.is_empty() {
         return false;
     }
-    let own = action_durations(key);
     let same = |a: f64, b: f64| (a - b).abs() <= 1e-6 * a.abs().max(1.0);
     durations_in(text).iter().any(|(n, unit)| {
         let seconds = n * unit;
@@ -503,7 +501,8 @@ mod tests {
 
     #[test]
     fn a_duration_in_another_unit_is_misstated() {
-        let key = |ctx: ActionContext| crate::challenge::teach_back_key::key_for(&ctx);
+        let key =
+            |ctx: ActionContext| action_durations(&crate::challenge::teach_back_key::key_for(&ctx));
         let sql = key(ActionContext::new("sql_execute").with_kwarg(
             "query",
             "DELETE FROM sessions WHERE last_seen < now() - interval '30 days'",
